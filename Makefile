@@ -1,0 +1,38 @@
+# Two entry points for newcomers: `make demo` (set up, then run the nightly job on the bundled
+# demo workspace) and `make test` (set up, then lint, type-check and test). Set-up is incremental:
+# it reinstalls only when pyproject.toml or the lock changes.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.kunci-installed
+
+.PHONY: setup demo test lint lock clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev]"
+	touch $(STAMP)
+
+demo: setup
+	$(BIN)/kunci run nightly
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest -q
+
+# Refresh the pinned versions after changing dependencies in pyproject.toml.
+lock:
+	$(PYTHON) -m venv /tmp/kunci-lock-venv
+	/tmp/kunci-lock-venv/bin/pip install --quiet -e ".[dev]"
+	/tmp/kunci-lock-venv/bin/pip freeze --exclude-editable --exclude kunci > requirements.lock
+	rm -rf /tmp/kunci-lock-venv
+
+clean:
+	rm -rf $(VENV) .prefect .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""Prefect flows, DuckDB I/O, settings and the `kunci` command line."""

@@ -1,0 +1,58 @@
+"""Resolve which account an export belongs to, from the file, the user's hint and the config."""
+
+import polars as pl
+
+from transforms.context import Account, IngestContext
+from transforms.errors import InputError
+from transforms.schemas import ACCOUNT
+
+
+def find_account(
+    ctx: IngestContext, platform: str, account_id: str | None = None, handle: str | None = None
+) -> Account:
+    """Return the configured account matching id or handle, else a new own account.
+
+    An export the user downloaded from their analytics is theirs, so an unconfigured account is
+    recorded as own (`is_own`), in the default timezone; configure it in `kunci.toml` to change that.
+    """
+    folded = handle.lower().lstrip("@") if handle else None
+    for account in ctx.accounts:
+        if account.platform != platform:
+            continue
+        if account_id is not None and account.account_id == account_id:
+            return account
+        if folded and account.handle and account.handle.lower().lstrip("@") == folded:
+            return account
+    if ctx.account is not None and ctx.account.platform == platform:
+        hinted = ctx.account
+        if account_id in (None, hinted.account_id) and (
+            folded is None or hinted.handle is None or hinted.handle.lower() == folded
+        ):
+            return hinted
+    key = account_id or folded
+    if key is None:
+        raise InputError(
+            f"this {platform} export does not name its account: pass --account {platform}:<id>"
+        )
+    return Account(platform=platform, account_id=key, handle=folded, timezone=ctx.default_timezone)
+
+
+def hinted_account(ctx: IngestContext, platform: str) -> Account:
+    """The account the user named for an export that does not say whose it is."""
+    if ctx.account is None or ctx.account.platform != platform:
+        raise InputError(
+            f"this {platform} export does not name its account: pass --account {platform}:<id>"
+        )
+    return find_account(ctx, platform, account_id=ctx.account.account_id)
+
+
+def account_frame(accounts: list[Account]) -> pl.DataFrame:
+    """Accounts as a `core.account` frame (one row per platform and id)."""
+    rows = {(a.platform, a.account_id): a for a in accounts}
+    return pl.DataFrame(
+        [
+            {name: getattr(account, name) for name in ACCOUNT.columns}
+            for account in rows.values()
+        ],
+        schema=ACCOUNT.columns,
+    )

@@ -1,0 +1,80 @@
+"""What a transform needs to know beyond the file itself, and what it returns."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import polars as pl
+
+from transforms.numbers import Locale
+
+
+@dataclass(frozen=True)
+class Account:
+    """A configured (or discovered) account; exports rarely say everything about their account."""
+
+    platform: str
+    account_id: str
+    handle: str | None = None
+    account_name: str | None = None
+    timezone: str = "Asia/Jakarta"
+    currency: str | None = None
+    is_own: bool = True
+    brand: str | None = None
+
+
+@dataclass(frozen=True)
+class IngestContext:
+    """Everything outside the bytes that a format may need to read an export correctly.
+
+    `account` is the account the user named for this input (`--account`, or the source entry in
+    `kunci.toml`); `accounts` are all configured accounts, used to resolve ids and handles found in
+    files; `as_of` is the snapshot date for lifetime metrics when the export does not state one.
+    """
+
+    source_name: str
+    as_of: date
+    default_timezone: str = "Asia/Jakarta"
+    account: Account | None = None
+    accounts: tuple[Account, ...] = ()
+    period: tuple[date, date] | None = None
+
+
+@dataclass(frozen=True)
+class ParsedInput:
+    """An export's data rows as strings, with matched columns renamed to canonical field names.
+
+    `frame` has `_row` (the file row number, 1-based as a spreadsheet shows it), `_raw` (the original
+    record as JSON, for quarantine) and one String column per matched field. `headers` maps each
+    field back to the export's own column name, for messages. `preamble` holds the records above
+    the header (titles, date ranges, `#` comments).
+    """
+
+    frame: pl.DataFrame
+    headers: dict[str, str]
+    locale: Locale
+    preamble: tuple[tuple[str, ...], ...]
+    rows_read: int
+    rows_blank: int
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """The canonical frames of one input, plus its quarantine and row accounting."""
+
+    format: str
+    platform: str
+    tables: dict[str, pl.DataFrame]
+    quarantine: pl.DataFrame
+    rows_read: int
+    rows_skipped: int
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def rows_quarantined(self) -> int:
+        """Rows sent to quarantine with a reason."""
+        return self.quarantine.height
+
+    @property
+    def rows_loaded(self) -> int:
+        """Rows that reached a canonical table (one input row may feed several tables)."""
+        return self.rows_read - self.rows_quarantined - self.rows_skipped

@@ -1,0 +1,83 @@
+"""Date and time parsing, and the rule that local times become UTC instants and local dates."""
+
+import re
+from datetime import date, datetime
+
+import polars as pl
+
+
+
+def parse_datetime(column: str, formats: tuple[str, ...]) -> pl.Expr:
+    """Parse naive local timestamps, trying each format in turn (null where none fits)."""
+    text = pl.col(column).cast(pl.String).str.strip_chars()
+    attempts = [text.str.strptime(pl.Datetime("us"), fmt, strict=False) for fmt in formats]
+    return pl.coalesce(attempts).alias(column)
+
+
+def parse_date(column: str, formats: tuple[str, ...]) -> pl.Expr:
+    """Parse calendar dates, trying each format in turn (null where none fits)."""
+    text = pl.col(column).cast(pl.String).str.strip_chars()
+    attempts = [text.str.strptime(pl.Date, fmt, strict=False) for fmt in formats]
+    return pl.coalesce(attempts).alias(column)
+
+
+def localize(frame: pl.DataFrame, naive: str, timezone_column: str, out: str) -> pl.DataFrame:
+    """Read the naive timestamp `naive` in each row's timezone and add `out` as a UTC instant.
+
+    Rows can belong to accounts in different timezones, so the frame is localized per timezone.
+    Ambiguous or non-existent local times (DST changes) resolve to the earliest instant.
+    """
+    if frame.is_empty():
+        return frame.with_columns(pl.lit(None, pl.Datetime("us", "UTC")).alias(out))
+    parts = []
+    for (zone,), part in frame.group_by(timezone_column, maintain_order=True):
+        parts.append(
+            part.with_columns(
+                pl.col(naive)
+                .dt.replace_time_zone(str(zone), ambiguous="earliest", non_existent="null")
+                .dt.convert_time_zone("UTC")
+                .alias(out)
+            )
+        )
+    return pl.concat(parts)
+
+
+def local_date(instant: str, timezone_column: str, out: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """Add `out`: the local calendar date of UTC instant `instant` in each row's timezone."""
+    if frame.is_empty():
+        return frame.with_columns(pl.lit(None, pl.Date).alias(out))
+    parts = []
+    for (zone,), part in frame.group_by(timezone_column, maintain_order=True):
+        parts.append(
+            part.with_columns(pl.col(instant).dt.convert_time_zone(str(zone)).dt.date().alias(out))
+        )
+    return pl.concat(parts)
+
+
+_NAME_DATE_PATTERNS = (
+    (r"(\d{4}-\d{2}-\d{2})", "%Y-%m-%d"),
+    (r"([A-Z][a-z]{2}-\d{1,2}-\d{4})", "%b-%d-%Y"),
+)
+
+
+def dates_in_name(name: str) -> list[date]:
+    """Dates written in a file name (`..._2024-11-21_2025-02-19.csv`, `Jul-01-2026_Sep-30-2026_...`)."""
+    found: list[date] = []
+    for pattern, fmt in _NAME_DATE_PATTERNS:
+        for text in re.findall(pattern, name):
+            try:
+                found.append(datetime.strptime(text, fmt).date())
+            except ValueError:
+                continue
+    return found
+
+
+def snapshot_date(source_name: str, fallback: date) -> tuple[date, str]:
+    """The as-of date of lifetime metrics: the export's end date from its name, else `fallback`.
+
+    Returns the date and a note saying where it came from (the ledger keeps the note).
+    """
+    found = [d for d in dates_in_name(source_name) if d <= fallback]
+    if found:
+        return max(found), "snapshot date taken from the file name's end date"
+    return fallback, "snapshot date is the ingest date (the file name states no date range)"

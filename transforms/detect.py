@@ -1,0 +1,81 @@
+"""Recognise an export from its own content: which format, which header row, which language.
+
+Each format declares the columns it needs under every header language it is exported in; the header
+row is searched among the first records, so title lines, `#` comments and `sep=,` need no special
+case. When nothing matches, the closest format and its missing columns make the error actionable.
+"""
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from transforms.context import IngestContext, Normalized, ParsedInput
+from transforms.errors import InputError
+from transforms.numbers import Locale
+from transforms.tabular import normalize_header
+
+HEADER_SEARCH_DEPTH = 15
+
+
+@dataclass(frozen=True)
+class FormatSpec:
+    """One export format: its columns per header language and the transform that reads it."""
+
+    name: str
+    platform: str
+    title: str
+    columns: Mapping[Locale, Mapping[str, tuple[str, ...]]]
+    required: tuple[str, ...]
+    normalize: Callable[[ParsedInput, IngestContext], Normalized]
+
+
+@dataclass(frozen=True)
+class Detection:
+    """Where and how an export matched its format."""
+
+    spec: FormatSpec
+    locale: Locale
+    header_index: int
+    positions: dict[str, int]
+
+
+def _match(cells: Sequence[str], aliases: Mapping[str, tuple[str, ...]]) -> dict[str, int]:
+    folded = [normalize_header(cell) for cell in cells]
+    positions = {}
+    for name, names in aliases.items():
+        for alias in names:
+            key = normalize_header(alias)
+            if key in folded:
+                positions[name] = folded.index(key)
+                break
+    return positions
+
+
+def detect(records: Sequence[Sequence[str]], formats: Sequence[FormatSpec]) -> Detection:
+    """Find the format whose required columns all appear in one of the first records.
+
+    Among full matches the one recognising the most columns wins (the X content export and the X
+    overview share many names; only one has `Post id`).
+    """
+    best: Detection | None = None
+    best_score = -1
+    closest: tuple[float, FormatSpec, Locale, set[str]] | None = None
+    for index, record in enumerate(records[:HEADER_SEARCH_DEPTH]):
+        if not record or record[0].lstrip().startswith("#"):
+            continue
+        for spec in formats:
+            for locale, aliases in spec.columns.items():
+                positions = _match(record, aliases)
+                missing = set(spec.required) - positions.keys()
+                if not missing and len(positions) > best_score:
+                    best = Detection(spec, locale, index, positions)
+                    best_score = len(positions)
+                share = 1 - len(missing) / len(spec.required)
+                if closest is None or share > closest[0]:
+                    closest = (share, spec, locale, missing)
+    if best is not None:
+        return best
+    if closest is None or closest[0] == 0:
+        raise InputError("unknown format: no known export's columns found in the first rows")
+    _, spec, locale, missing = closest
+    names = ", ".join(f"'{spec.columns[locale][name][0]}'" for name in spec.required if name in missing)
+    raise InputError(f"unknown format: closest is {spec.name} ({spec.title}), missing columns {names}")

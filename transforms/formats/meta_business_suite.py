@@ -1,0 +1,251 @@
+"""Meta Business Suite exports of Instagram: the content (post) export and per-metric insight charts.
+
+Content export: one row per post with lifetime metrics (`Date` = `Lifetime`); since 2025 `Views`
+replaced `Impressions`, and both are kept as separate canonical columns. The Indonesian interface
+exports the same layout with translated headers and Indonesian number grouping (`1.234`).
+
+Insight chart export (Insights > Overview > download): `sep=,`, a title line naming the metric (for
+example `Instagram reach` / `Jangkauan Instagram`), then `Date,Primary` rows, one per day.
+"""
+
+from dataclasses import replace
+
+import polars as pl
+
+from transforms.accounts import account_frame, find_account, hinted_account
+from transforms.context import Account, IngestContext, Normalized, ParsedInput
+from transforms.dates import localize, snapshot_date
+from transforms.detect import FormatSpec
+from transforms.errors import InputError
+from transforms.platforms import content_type
+from transforms.schemas import ACCOUNT_DAILY, POST, POST_METRICS
+from transforms.tabular import normalize_header
+from transforms.typed import (
+    COUNT,
+    assemble,
+    conform,
+    datetime_field,
+    date_field,
+    drop_duplicate_keys,
+    parse_fields,
+    require,
+    split_quarantine,
+)
+
+_CONTENT_COLUMNS = {
+    "en": {
+        "post_id": ("Post ID",),
+        "account_id": ("Account ID",),
+        "handle": ("Account username",),
+        "account_name": ("Account name",),
+        "text": ("Description",),
+        "published": ("Publish time",),
+        "permalink": ("Permalink",),
+        "post_type": ("Post type",),
+        "period": ("Date",),
+        "views": ("Views",),
+        "impressions": ("Impressions",),
+        "reach": ("Reach",),
+        "reactions": ("Likes",),
+        "shares": ("Shares",),
+        "follows": ("Follows",),
+        "comments": ("Comments",),
+        "saves": ("Saves",),
+        "profile_visits": ("Profile visits",),
+    },
+    "id": {
+        "post_id": ("ID Postingan", "ID Kiriman"),
+        "account_id": ("ID Akun",),
+        "handle": ("Nama pengguna akun",),
+        "account_name": ("Nama akun",),
+        "text": ("Deskripsi", "Keterangan"),
+        "published": ("Waktu publikasi", "Waktu dipublikasikan"),
+        "permalink": ("Permalink", "Tautan permanen"),
+        "post_type": ("Jenis postingan", "Jenis kiriman"),
+        "period": ("Tanggal",),
+        "views": ("Tayangan",),
+        "impressions": ("Impresi",),
+        "reach": ("Jangkauan",),
+        "reactions": ("Suka", "Suka"),
+        "shares": ("Dibagikan", "Bagikan", "Berbagi"),
+        "follows": ("Mengikuti", "Ikuti", "Pengikut baru"),
+        "comments": ("Komentar",),
+        "saves": ("Disimpan", "Simpan"),
+        "profile_visits": ("Kunjungan profil",),
+    },
+}
+
+_COUNTS = (
+    "views",
+    "impressions",
+    "reach",
+    "reactions",
+    "shares",
+    "follows",
+    "comments",
+    "saves",
+    "profile_visits",
+)
+_PUBLISH_FORMATS = ("%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
+_SCIENTIFIC = r"^\d(\.\d+)?[eE]\+?\d+$"
+
+
+def _account_for(ctx: IngestContext, row: dict[str, str | None]) -> Account:
+    account_id = row.get("account_id")
+    if account_id is not None and pl.Series([account_id]).str.contains(_SCIENTIFIC)[0]:
+        account_id = None
+    account = find_account(ctx, "instagram", account_id=account_id, handle=row.get("handle"))
+    if account.account_name is None and row.get("account_name"):
+        account = replace(account, account_name=row["account_name"])
+    return account
+
+
+def normalize_content(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
+    """Map the content export to `core.post` and one `core.post_metrics` snapshot per post."""
+    as_of, note = snapshot_date(ctx.source_name, ctx.as_of)
+    frame = parse_fields(
+        parsed,
+        {
+            **dict.fromkeys(_COUNTS, COUNT),
+            "published": datetime_field(*_PUBLISH_FORMATS),
+        },
+    )
+    frame = require(
+        frame,
+        ~pl.col("post_id").str.contains(_SCIENTIFIC),
+        f"column '{parsed.headers['post_id']}' holds a number in scientific notation (a "
+        "spreadsheet program rounded the ID): the ID is lost, re-export without opening "
+        "the file in a spreadsheet",
+    )
+    frame = require(frame, pl.col("post_id").str.strip_chars() != "", "no post ID")
+    frame = require(frame, pl.col("published").is_not_null(), "no publish time")
+    kept, quarantine = split_quarantine(frame)
+    kept, duplicates = drop_duplicate_keys(kept, ["post_id"])
+
+    identity = [c for c in ("account_id", "handle", "account_name") if c in kept.columns]
+    accounts = {
+        tuple(row.values()): _account_for(ctx, row)
+        for row in kept.select(identity).unique(maintain_order=True).iter_rows(named=True)
+    }
+    account_rows = pl.DataFrame(
+        [
+            {**dict(zip(identity, key, strict=True)), "_account": a.account_id, "_tz": a.timezone}
+            for key, a in accounts.items()
+        ],
+        schema={**dict.fromkeys(identity, pl.String), "_account": pl.String, "_tz": pl.String},
+    )
+    kept = kept.join(account_rows, on=identity, how="left", nulls_equal=True)
+    kept = localize(kept, "published", "_tz", "published_at")
+    posts = kept.with_columns(
+        pl.lit("instagram").alias("platform"),
+        pl.col("_account").alias("account_id"),
+        pl.col("post_id").str.strip_chars(),
+        content_type("post_type") if "post_type" in kept.columns else pl.lit(None, pl.String),
+        pl.col("published").dt.date().alias("published_date"),
+    )
+    snapshots = posts.with_columns(pl.lit(as_of).alias("as_of_date"))
+    return assemble(
+        "meta_business_suite_content",
+        "instagram",
+        parsed,
+        kept,
+        quarantine,
+        {
+            "account": account_frame(list(accounts.values())),
+            "post": conform(posts, POST.columns),
+            "post_metrics": conform(snapshots, POST_METRICS.columns),
+        },
+        skipped=duplicates,
+        notes=(note,),
+    )
+
+
+CONTENT = FormatSpec(
+    name="meta_business_suite_content",
+    platform="instagram",
+    title="Meta Business Suite Instagram content export",
+    columns=_CONTENT_COLUMNS,
+    required=("post_id", "published", "permalink", "reach"),
+    normalize=normalize_content,
+)
+
+# Chart titles of the per-metric insight export, folded, mapped to `core.account_daily` columns.
+_INSIGHT_METRICS = {
+    "instagram reach": "reach",
+    "jangkauan instagram": "reach",
+    "instagram followers": "followers_total",
+    "pengikut instagram": "followers_total",
+    "instagram follows": "followers_gained",
+    "instagram new follows": "followers_gained",
+    "mengikuti instagram": "followers_gained",
+    "instagram unfollows": "followers_lost",
+    "berhenti mengikuti instagram": "followers_lost",
+    "instagram profile visits": "profile_visits",
+    "kunjungan profil instagram": "profile_visits",
+    "instagram link clicks": "website_clicks",
+    "klik tautan instagram": "website_clicks",
+    "instagram views": "views",
+    "tayangan instagram": "views",
+    "instagram impressions": "impressions",
+    "impresi instagram": "impressions",
+}
+
+
+def _insight_metric(parsed: ParsedInput) -> str:
+    for record in parsed.preamble:
+        for cell in record:
+            metric = _INSIGHT_METRICS.get(normalize_header(cell))
+            if metric:
+                return metric
+    titles = [cell for record in parsed.preamble for cell in record if cell.strip()]
+    raise InputError(
+        f"Meta insights chart export with an unknown metric title {titles[-1:] or ['(none)']}; "
+        f"known titles: {', '.join(sorted({k for k in _INSIGHT_METRICS if 'instagram' in k}))}"
+    )
+
+
+def normalize_insight(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
+    """Map one daily metric chart to `core.account_daily` (only that metric's column is provided)."""
+    metric = _insight_metric(parsed)
+    account = hinted_account(ctx, "instagram")
+    frame = parse_fields(
+        parsed,
+        {
+            "date": date_field("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d", "%m/%d/%Y"),
+            "value": COUNT,
+        },
+    )
+    frame = require(frame, pl.col("date").is_not_null(), "no date")
+    kept, quarantine = split_quarantine(frame)
+    kept, duplicates = drop_duplicate_keys(kept, ["date"])
+    daily = kept.with_columns(
+        pl.lit("instagram").alias("platform"),
+        pl.lit(account.account_id).alias("account_id"),
+        pl.col("value").alias(metric),
+    )
+    return assemble(
+        "meta_business_suite_insight",
+        "instagram",
+        parsed,
+        kept,
+        quarantine,
+        {
+            "account": account_frame([account]),
+            "account_daily": conform(daily, ACCOUNT_DAILY.columns),
+        },
+        skipped=duplicates,
+        notes=(f"metric chart '{metric}'",),
+    )
+
+
+INSIGHT = FormatSpec(
+    name="meta_business_suite_insight",
+    platform="instagram",
+    title="Meta Business Suite Instagram insight chart export (Date, Primary)",
+    columns={
+        "en": {"date": ("Date",), "value": ("Primary",)},
+        "id": {"date": ("Tanggal",), "value": ("Utama",)},
+    },
+    required=("date", "value"),
+    normalize=normalize_insight,
+)

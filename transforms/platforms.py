@@ -1,0 +1,49 @@
+"""Shared vocabularies: which platform a traffic source is, which content type a post is."""
+
+import polars as pl
+
+# METRICS.md, traffic: source/medium values that name each platform.
+_SOURCE_PLATFORMS = {
+    "facebook": ("facebook.com", "m.facebook.com", "l.facebook.com", "lm.facebook.com", "fb",
+                 "facebook"),
+    "instagram": ("instagram.com", "l.instagram.com", "ig", "instagram"),
+    "x": ("t.co", "twitter.com", "x.com", "twitter", "x"),
+    "linkedin": ("linkedin.com", "lnkd.in", "linkedin"),
+    "youtube": ("youtube.com", "m.youtube.com", "youtube"),
+    "tiktok": ("tiktok.com", "tiktok"),
+}
+SOCIAL_MEDIUMS = ("social", "paid_social", "organic_social", "social-network", "sm")
+
+
+def platform_from_source(source: str, medium: str) -> pl.Expr:
+    """Map a traffic source (and medium) to a platform code, or null for non-social traffic.
+
+    A known source decides; a social medium with an unknown source stays null rather than guessed.
+    """
+    folded = pl.col(source).str.to_lowercase().str.strip_chars()
+    host = folded.str.replace(r"^www\.", "")
+    expr = pl.lit(None, pl.String)
+    for platform, names in reversed(list(_SOURCE_PLATFORMS.items())):
+        expr = pl.when(host.is_in(names)).then(pl.lit(platform)).otherwise(expr)
+    return expr.alias("platform")
+
+
+_CONTENT_KEYWORDS = (
+    ("reel", "reel"),
+    ("carousel|carrossel|korsel|album", "carousel"),
+    ("story|stories|cerita", "story"),
+    ("live|siaran langsung", "live"),
+    ("video", "video"),
+    ("image|photo|foto|gambar", "photo"),
+    ("link|tautan", "link"),
+    ("text|status|teks", "text"),
+)
+
+
+def content_type(column: str) -> pl.Expr:
+    """Map a platform's post type label (any language) to the canonical content type."""
+    folded = pl.col(column).str.to_lowercase()
+    expr = pl.when(folded.is_null()).then(None).otherwise(pl.lit("other"))
+    for pattern, canonical in reversed(_CONTENT_KEYWORDS):
+        expr = pl.when(folded.str.contains(pattern)).then(pl.lit(canonical)).otherwise(expr)
+    return expr.alias("content_type")

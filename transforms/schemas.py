@@ -1,0 +1,174 @@
+"""Canonical tables as polars schemas, with their natural keys.
+
+These mirror the DuckDB DDL in `sql/core/`; a test asserts the two agree column for column, so a
+format module can never produce a column the store does not have.
+"""
+
+from dataclasses import dataclass
+
+import polars as pl
+
+UTC = pl.Datetime("us", "UTC")
+
+
+@dataclass(frozen=True)
+class CanonicalTable:
+    """A core table: its natural key and every column's polars type."""
+
+    name: str
+    key: tuple[str, ...]
+    columns: dict[str, pl.DataType]
+
+
+_COUNT = pl.Int64()
+_AMOUNT = pl.Float64()
+
+ACCOUNT = CanonicalTable(
+    "account",
+    ("platform", "account_id"),
+    {
+        "platform": pl.String(),
+        "account_id": pl.String(),
+        "account_name": pl.String(),
+        "handle": pl.String(),
+        "timezone": pl.String(),
+        "currency": pl.String(),
+        "is_own": pl.Boolean(),
+        "brand": pl.String(),
+    },
+)
+
+POST = CanonicalTable(
+    "post",
+    ("platform", "post_id"),
+    {
+        "platform": pl.String(),
+        "post_id": pl.String(),
+        "account_id": pl.String(),
+        "published_at": UTC,
+        "published_date": pl.Date(),
+        "content_type": pl.String(),
+        "text": pl.String(),
+        "permalink": pl.String(),
+        "is_paid": pl.Boolean(),
+        "campaign": pl.String(),
+    },
+)
+
+POST_METRICS = CanonicalTable(
+    "post_metrics",
+    ("platform", "post_id", "as_of_date"),
+    {
+        "platform": pl.String(),
+        "post_id": pl.String(),
+        "as_of_date": pl.Date(),
+        **{
+            name: _COUNT
+            for name in (
+                "impressions",
+                "reach",
+                "views",
+                "reactions",
+                "comments",
+                "shares",
+                "saves",
+                "clicks",
+                "link_clicks",
+                "video_views",
+            )
+        },
+        "watch_time_seconds": _AMOUNT,
+        "profile_visits": _COUNT,
+        "follows": _COUNT,
+    },
+)
+
+ACCOUNT_DAILY = CanonicalTable(
+    "account_daily",
+    ("platform", "account_id", "date"),
+    {
+        "platform": pl.String(),
+        "account_id": pl.String(),
+        "date": pl.Date(),
+        **{
+            name: _COUNT
+            for name in (
+                "followers_total",
+                "followers_gained",
+                "followers_lost",
+                "impressions",
+                "reach",
+                "views",
+                "engagements",
+                "profile_visits",
+                "website_clicks",
+                "video_views",
+                "posts_published",
+            )
+        },
+    },
+)
+
+WEB_TRAFFIC_DAILY = CanonicalTable(
+    "web_traffic_daily",
+    ("property_id", "date", "source", "medium", "campaign"),
+    {
+        "property_id": pl.String(),
+        "date": pl.Date(),
+        "source": pl.String(),
+        "medium": pl.String(),
+        "campaign": pl.String(),
+        "platform": pl.String(),
+        "sessions": _COUNT,
+        "engaged_sessions": _COUNT,
+        "bounces": _COUNT,
+        "conversions": _AMOUNT,
+        "leads": _AMOUNT,
+        "revenue": _AMOUNT,
+    },
+)
+
+WEB_TRAFFIC_PERIOD = CanonicalTable(
+    "web_traffic_period",
+    ("property_id", "date_start", "date_end", "source", "medium", "campaign"),
+    {
+        "property_id": pl.String(),
+        "date_start": pl.Date(),
+        "date_end": pl.Date(),
+        **{k: v for k, v in WEB_TRAFFIC_DAILY.columns.items() if k not in ("property_id", "date")},
+    },
+)
+
+MENTION = CanonicalTable(
+    "mention",
+    ("platform", "mention_id"),
+    {
+        "platform": pl.String(),
+        "mention_id": pl.String(),
+        "published_at": UTC,
+        "date": pl.Date(),
+        "author": pl.String(),
+        "author_followers": _COUNT,
+        "text": pl.String(),
+        "sentiment": pl.String(),
+        "brand": pl.String(),
+        "is_own_brand": pl.Boolean(),
+        "url": pl.String(),
+    },
+)
+
+TABLES: dict[str, CanonicalTable] = {
+    table.name: table
+    for table in (
+        ACCOUNT,
+        POST,
+        POST_METRICS,
+        ACCOUNT_DAILY,
+        WEB_TRAFFIC_DAILY,
+        WEB_TRAFFIC_PERIOD,
+        MENTION,
+    )
+}
+
+CONTENT_TYPES = ("photo", "video", "reel", "story", "carousel", "text", "link", "live", "other")
+SENTIMENTS = ("positive", "neutral", "negative")
