@@ -50,9 +50,6 @@ def account_frame(accounts: list[Account]) -> pl.DataFrame:
     """Accounts as a `core.account` frame (one row per platform and id)."""
     rows = {(a.platform, a.account_id): a for a in accounts}
     return pl.DataFrame(
-        [
-            {name: getattr(account, name) for name in ACCOUNT.columns}
-            for account in rows.values()
-        ],
+        [{name: getattr(account, name) for name in ACCOUNT.columns} for account in rows.values()],
         schema=ACCOUNT.columns,
     )

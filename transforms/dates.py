@@ -6,7 +6,6 @@ from datetime import date, datetime
 import polars as pl
 
 
-
 def parse_datetime(column: str, formats: tuple[str, ...]) -> pl.Expr:
     """Parse naive local timestamps, trying each format in turn (null where none fits)."""
     text = pl.col(column).cast(pl.String).str.strip_chars()

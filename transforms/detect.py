@@ -77,5 +77,9 @@ def detect(records: Sequence[Sequence[str]], formats: Sequence[FormatSpec]) -> D
     if closest is None or closest[0] == 0:
         raise InputError("unknown format: no known export's columns found in the first rows")
     _, spec, locale, missing = closest
-    names = ", ".join(f"'{spec.columns[locale][name][0]}'" for name in spec.required if name in missing)
-    raise InputError(f"unknown format: closest is {spec.name} ({spec.title}), missing columns {names}")
+    names = ", ".join(
+        f"'{spec.columns[locale][name][0]}'" for name in spec.required if name in missing
+    )
+    raise InputError(
+        f"unknown format: closest is {spec.name} ({spec.title}), missing columns {names}"
+    )

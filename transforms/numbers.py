@@ -26,12 +26,7 @@ _DECIMAL = {
 
 def _clean(column: str) -> pl.Expr:
     """Strip spaces (including no-break spaces) and fold placeholders to null."""
-    text = (
-        pl.col(column)
-        .cast(pl.String)
-        .str.replace_all("[\u00a0\u202f ]", "")
-        .str.strip_chars()
-    )
+    text = pl.col(column).cast(pl.String).str.replace_all("[\u00a0\u202f ]", "").str.strip_chars()
     return pl.when(text.str.to_lowercase().is_in(PLACEHOLDERS)).then(None).otherwise(text)
 
 

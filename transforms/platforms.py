@@ -4,8 +4,14 @@ import polars as pl
 
 # METRICS.md, traffic: source/medium values that name each platform.
 _SOURCE_PLATFORMS = {
-    "facebook": ("facebook.com", "m.facebook.com", "l.facebook.com", "lm.facebook.com", "fb",
-                 "facebook"),
+    "facebook": (
+        "facebook.com",
+        "m.facebook.com",
+        "l.facebook.com",
+        "lm.facebook.com",
+        "fb",
+        "facebook",
+    ),
     "instagram": ("instagram.com", "l.instagram.com", "ig", "instagram"),
     "x": ("t.co", "twitter.com", "x.com", "twitter", "x"),
     "linkedin": ("linkedin.com", "lnkd.in", "linkedin"),

@@ -63,4 +63,3 @@ def to_parsed_input(records: list[list[str]], detection: Detection) -> ParsedInp
         rows_read=len(rows) + blank,
         rows_blank=blank,
     )
-

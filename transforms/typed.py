@@ -50,13 +50,9 @@ def parse_fields(parsed: ParsedInput, types: Mapping[str, FieldType]) -> pl.Data
                 pl.format(f"column '{header}': '{{}}' is not a {kind.kind}", pl.col(name))
             )
         )
-    reason = (
-        pl.concat_str(reasons, separator="; ", ignore_nulls=True) if reasons else pl.lit(None)
-    )
+    reason = pl.concat_str(reasons, separator="; ", ignore_nulls=True) if reasons else pl.lit(None)
     frame = frame.with_columns(reason.cast(pl.String).alias(REASON))
-    frame = frame.with_columns(
-        [kind.build(name, parsed.locale) for name, kind in present.items()]
-    )
+    frame = frame.with_columns([kind.build(name, parsed.locale) for name, kind in present.items()])
     return frame.with_columns(
         pl.when(pl.col(REASON) == "").then(None).otherwise(pl.col(REASON)).alias(REASON)
     )

@@ -68,7 +68,9 @@ def normalize_content(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     kept, duplicates = drop_duplicate_keys(kept, ["post_id"])
 
     handles = kept.get_column("handle").unique(maintain_order=True).to_list()
-    accounts = {h: find_account(ctx, "x", handle=h) if h else hinted_account(ctx, "x") for h in handles}
+    accounts = {
+        h: find_account(ctx, "x", handle=h) if h else hinted_account(ctx, "x") for h in handles
+    }
     kept = kept.with_columns(
         pl.col("handle")
         .replace_strict({h: a.account_id for h, a in accounts.items()}, default=None)

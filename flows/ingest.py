@@ -1,0 +1,142 @@
+"""Ingest one input into a working database: read, land in the raw zone, normalize, load.
+
+Pure orchestration over `transforms` and `store`; the Prefect tasks in `flows.nightly` call these.
+Every outcome, including an input that could not be read, is recorded and returned as a
+`LoadOutcome`, so the caller reports one line per input and never sees a traceback for bad input.
+"""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import duckdb
+
+from flows import raw_zone, store
+from flows.settings import Settings
+from transforms.context import Account, IngestContext
+from transforms.errors import InputError
+from transforms.read import normalize_export
+
+IGNORED_PREFIXES = (".", "~$")  # hidden files, Excel lock files
+
+
+@dataclass(frozen=True)
+class LoadOutcome:
+    """One input's result, as `kunci ingest --json` prints it."""
+
+    path: str
+    status: str  # loaded, skipped (already loaded), failed
+    format: str | None = None
+    platform: str | None = None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    rows_skipped: int = 0
+    error: str | None = None
+    load_id: int | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain dict for JSON output."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """A file to ingest and the account its source binds it to (if any)."""
+
+    path: Path
+    account: Account | None = None
+
+
+def expand(paths: Iterable[Path], account: Account | None = None) -> Iterator[InputFile]:
+    """Files under the given paths, sorted; a missing path is yielded so it fails visibly."""
+    for path in paths:
+        if path.is_dir():
+            files = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and not p.name.startswith(IGNORED_PREFIXES)
+            )
+            yield from (InputFile(child, account) for child in files)
+            if not files:
+                yield InputFile(path, account)
+        else:
+            yield InputFile(path, account)
+
+
+def inbox(settings: Settings) -> list[InputFile]:
+    """Every file of every configured export source (a file listed by two sources counts once)."""
+    seen: dict[Path, InputFile] = {}
+    for source in settings.sources:
+        for item in expand([source.path], source.account):
+            seen.setdefault(item.path.resolve(), item)
+    return list(seen.values())
+
+
+def today_in(timezone: str) -> date:
+    """The local date in the workspace timezone (the default snapshot date)."""
+    return datetime.now(ZoneInfo(timezone)).date()
+
+
+def ingest_file(
+    con: duckdb.DuckDBPyConnection,
+    item: InputFile,
+    settings: Settings,
+    raw_root: Path,
+    period: tuple[date, date] | None = None,
+) -> LoadOutcome:
+    """Load one file into the database behind `con`; never raises for bad input."""
+    started = datetime.now(UTC)
+    source = str(item.path)
+    entry = store.LedgerEntry(source=source, started_at=started)
+    try:
+        data = _read_bytes(item.path)
+    except InputError as exc:
+        load_id = store.record_failure(con, entry, str(exc))
+        return LoadOutcome(source, "failed", error=str(exc), load_id=load_id)
+    digest = raw_zone.sha256_of(data)
+    previous = store.loaded_load_id(con, digest)
+    if previous is not None:
+        return LoadOutcome(source, "skipped", load_id=previous)
+    relative = raw_zone.land(raw_root, data, digest, item.path.suffix)
+    entry = store.LedgerEntry(source, started, digest, str(relative))
+    ctx = IngestContext(
+        source_name=item.path.name,
+        as_of=settings.as_of or today_in(settings.timezone),
+        default_timezone=settings.timezone,
+        account=item.account,
+        accounts=settings.accounts,
+        period=period,
+    )
+    try:
+        result = normalize_export(data, ctx)
+    except InputError as exc:
+        load_id = store.record_failure(con, entry, str(exc))
+        return LoadOutcome(source, "failed", error=str(exc), load_id=load_id)
+    load_id = store.record_load(con, entry, result)
+    return LoadOutcome(
+        source,
+        "loaded",
+        format=result.format,
+        platform=result.platform,
+        rows_read=result.rows_read,
+        rows_loaded=result.rows_loaded,
+        rows_quarantined=result.rows_quarantined,
+        rows_skipped=result.rows_skipped,
+        load_id=load_id,
+    )
+
+
+def _read_bytes(path: Path) -> bytes:
+    if not path.exists():
+        raise InputError("no such file or directory")
+    if path.is_dir():
+        raise InputError("folder holds no files to ingest")
+    if not path.is_file():
+        raise InputError("not a regular file")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}") from None

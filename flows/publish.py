@@ -1,0 +1,63 @@
+"""Publishing: build in a working file, then atomically replace what analysts open.
+
+A read-only DuckDB session holds a lock that blocks every writer of that file, so no run ever writes
+the published file. Each run copies it to a working file, writes there, checkpoints, closes, and
+`os.replace`s the working file over the published path: analysts keep reading the old file until
+they reconnect, and a failed run leaves the published file untouched. A lock file keeps two writing
+runs from racing.
+"""
+
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from transforms.errors import InputError
+
+
+def working_path(published: Path) -> Path:
+    """The working file next to the published one (same filesystem, so the rename is atomic)."""
+    return published.with_name(f"{published.name}.building")
+
+
+@contextmanager
+def writer_lock(published: Path) -> Iterator[None]:
+    """Hold an exclusive lock for the whole run; a second writer fails fast with a clear reason."""
+    published.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = published.with_name(f"{published.name}.lock")
+    with lock_path.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InputError(
+                f"{published}: another kunci run is writing this database; try again later"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def prepare_working_copy(published: Path) -> Path:
+    """Start a run: a fresh working file holding the published content (or nothing, at first)."""
+    work = working_path(published)
+    discard(work)
+    if published.exists():
+        shutil.copyfile(published, work)
+    return work
+
+
+def publish(work: Path, published: Path) -> None:
+    """Replace the published file with the finished, checkpointed working file."""
+    wal = work.with_name(f"{work.name}.wal")
+    if wal.exists():
+        raise RuntimeError(f"{work}: refusing to publish with a pending write-ahead log")
+    os.replace(work, published)
+
+
+def discard(work: Path) -> None:
+    """Remove a working file (and its WAL) left by a failed or killed run."""
+    for leftover in (work, work.with_name(f"{work.name}.wal")):
+        leftover.unlink(missing_ok=True)

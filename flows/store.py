@@ -1,0 +1,196 @@
+"""The canonical store in DuckDB: schema versions, upserts by natural key, the load ledger.
+
+Every write of one input happens in one transaction: the ledger row, the upserts into `core` and the
+quarantine rows commit together or not at all, so a failure never leaves part of a file in `core`.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from flows.settings import SQL_DIR
+from transforms.context import Account, Normalized
+from transforms.schemas import TABLES
+
+_DDL_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+
+def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open a database file (creating its folder when writing)."""
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(path), read_only=read_only)
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection, ddl_dir: Path = SQL_DIR / "core") -> int:
+    """Apply the DDL files newer than the database's schema version; return the version.
+
+    Files are `NNN_name.sql`, applied in order, each in its own transaction with its version row,
+    so applying twice (or to an up-to-date file) changes nothing.
+    """
+    files = sorted(p for p in ddl_dir.iterdir() if _DDL_NAME.match(p.name))
+    current = 0
+    has_table = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'ops' "
+        "and table_name = 'schema_version'"
+    ).fetchone()
+    if has_table and has_table[0]:
+        row = con.execute("select coalesce(max(version), 0) from ops.schema_version").fetchone()
+        current = int(row[0]) if row else 0
+    for path in files:
+        version = int(path.name[:3])
+        if version <= current:
+            continue
+        con.begin()
+        con.execute(path.read_text(encoding="utf-8"))
+        con.execute(
+            "insert into ops.schema_version (version, file) values (?, ?)", [version, path.name]
+        )
+        con.commit()
+        current = version
+    return current
+
+
+def loaded_load_id(con: duckdb.DuckDBPyConnection, digest: str) -> int | None:
+    """The load that already loaded these exact bytes, if any (then the input is skipped)."""
+    row = con.execute(
+        "select min(load_id) from ops.load where sha256 = ? and status = 'loaded'", [digest]
+    ).fetchone()
+    return int(row[0]) if row and row[0] is not None else None
+
+
+def upsert_accounts(con: duckdb.DuckDBPyConnection, accounts: tuple[Account, ...]) -> None:
+    """Declare configured accounts; the configuration wins over what exports say about them."""
+    columns = list(TABLES["account"].columns)
+    for account in accounts:
+        values = [getattr(account, name) for name in columns]
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns[2:])
+        con.execute(
+            f"insert into core.account ({', '.join(columns)}) values ({', '.join('?' * len(columns))}) "
+            f"on conflict (platform, account_id) do update set {updates}",
+            values,
+        )
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """What the ledger records about one input, whatever its outcome."""
+
+    source: str
+    started_at: datetime
+    sha256: str | None = None
+    raw_path: str | None = None
+
+
+def record_load(con: duckdb.DuckDBPyConnection, entry: LedgerEntry, result: Normalized) -> int:
+    """Write one normalized input: ledger row, upserts and quarantine in one transaction."""
+    con.begin()
+    try:
+        load_id = _insert_ledger(
+            con,
+            entry,
+            status="loaded",
+            format_name=result.format,
+            platform=result.platform,
+            counts=(
+                result.rows_read,
+                result.rows_loaded,
+                result.rows_quarantined,
+                result.rows_skipped,
+            ),
+            notes="; ".join(result.notes) or None,
+        )
+        for table, frame in result.tables.items():
+            if frame.height:
+                _upsert(con, table, frame, load_id)
+        if result.quarantine.height:
+            quarantine = result.quarantine.with_columns(pl.lit(load_id).alias("load_id"))
+            con.register("quarantine_rows", quarantine)
+            con.execute(
+                "insert into ops.quarantine (load_id, row_number, reason, raw) "
+                "select load_id, row_number, reason, raw::json from quarantine_rows"
+            )
+            con.unregister("quarantine_rows")
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return load_id
+
+
+def record_failure(
+    con: duckdb.DuckDBPyConnection, entry: LedgerEntry, error: str, format_name: str | None = None
+) -> int:
+    """Record an input that could not be read at all (nothing of it reaches `core`)."""
+    con.begin()
+    load_id = _insert_ledger(
+        con, entry, status="failed", format_name=format_name, error=error, counts=None
+    )
+    con.commit()
+    return load_id
+
+
+def _insert_ledger(
+    con: duckdb.DuckDBPyConnection,
+    entry: LedgerEntry,
+    *,
+    status: str,
+    counts: tuple[int, int, int, int] | None,
+    format_name: str | None = None,
+    platform: str | None = None,
+    error: str | None = None,
+    notes: str | None = None,
+) -> int:
+    read, loaded, quarantined, skipped = counts or (None, None, None, None)
+    row = con.execute(
+        "insert into ops.load (source, sha256, raw_path, format, platform, rows_read, "
+        "rows_loaded, rows_quarantined, rows_skipped, status, error, notes, started_at, "
+        "finished_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning load_id",
+        [
+            entry.source,
+            entry.sha256,
+            entry.raw_path,
+            format_name,
+            platform,
+            read,
+            loaded,
+            quarantined,
+            skipped,
+            status,
+            error,
+            notes,
+            entry.started_at,
+            datetime.now(UTC),
+        ],
+    ).fetchone()
+    if row is None:
+        raise RuntimeError("ops.load insert returned no load_id")
+    return int(row[0])
+
+
+def _upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, load_id: int) -> None:
+    """Insert or update by natural key, touching only the columns this input provides.
+
+    Account attributes merge (a file that does not know an account's name keeps the known one);
+    facts take the new value, because a later export of the same key is a correction.
+    """
+    spec = TABLES[table]
+    columns = [c for c in frame.columns if c in spec.columns]
+    staged = frame.select(columns).with_columns(pl.lit(load_id, pl.Int64).alias("load_id"))
+    con.register("staged_rows", staged)
+    target = f"core.{table}"
+    names = [*columns, "load_id"]
+    if table == "account":
+        sets = [f"{c} = coalesce({target}.{c}, excluded.{c})" for c in columns if c not in spec.key]
+        sets.append(f"load_id = coalesce({target}.load_id, excluded.load_id)")
+    else:
+        sets = [f"{c} = excluded.{c}" for c in names if c not in spec.key]
+    con.execute(
+        f"insert into {target} ({', '.join(names)}) select {', '.join(names)} from staged_rows "
+        f"on conflict ({', '.join(spec.key)}) do update set {', '.join(sets)}"
+    )
+    con.unregister("staged_rows")

@@ -1,0 +1,144 @@
+-- model: int_base_daily
+-- grain: Each row is one account on one platform on one local date with any data (posts, account measures or mentions).
+-- column date: Local calendar date in the account's timezone.
+-- column platform: Platform code.
+-- column account_id: Account id.
+-- column is_own: False for competitor accounts.
+-- column posts: Posts published that date.
+-- column impressions: Account-level impressions where the platform gives them, otherwise the sum of the day's posts' impressions.
+-- column reach: Account-level daily reach; NULL where the platform gives none.
+-- column post_impressions: Sum of impressions of the posts published that date (latest snapshots).
+-- column post_reach: Sum of reach over the day's posts (a sum over posts, not unique people).
+-- column reactions: Sum of reactions over the day's posts.
+-- column comments: Sum of comments over the day's posts.
+-- column shares: Sum of shares over the day's posts.
+-- column saves: Sum of saves over the day's posts.
+-- column clicks: Sum of clicks over the day's posts.
+-- column link_clicks: Sum of link clicks over the day's posts.
+-- column engagements: reactions + comments + shares + saves (NULL only when all four are NULL).
+-- column followers_total: Followers at the end of the date.
+-- column net_follower_growth: followers_gained - followers_lost; where not given, the change of followers_total from the previous date.
+-- column mentions: Mentions of the account's brand on its platform that date.
+-- column conversations: comments + mentions.
+-- column sessions: Web sessions from the platform that date (all properties).
+-- column engaged_sessions: Engaged web sessions from the platform that date (GA4).
+-- column bounces: Bounced web sessions from the platform that date (Universal Analytics).
+create or replace view model.int_base_daily as
+with post_days as (
+    select
+        platform,
+        account_id,
+        published_date as date,
+        count(*) as posts,
+        sum(impressions) as post_impressions,
+        sum(reach) as post_reach,
+        sum(reactions) as reactions,
+        sum(comments) as comments,
+        sum(shares) as shares,
+        sum(saves) as saves,
+        sum(clicks) as clicks,
+        sum(link_clicks) as link_clicks
+    from model.int_post_latest
+    where published_date is not null and account_id is not null
+    group by platform, account_id, published_date
+),
+
+account_days as (
+    select
+        platform,
+        account_id,
+        date,
+        impressions,
+        reach,
+        followers_total,
+        case
+            when followers_gained is not null or followers_lost is not null
+                then coalesce(followers_gained, 0) - coalesce(followers_lost, 0)
+            when lag(date) over w = date - 1
+                then followers_total - lag(followers_total) over w
+        end as net_follower_growth
+    from core.account_daily
+    window w as (partition by platform, account_id order by date)
+),
+
+mention_days as (
+    select
+        a.platform,
+        a.account_id,
+        m.date,
+        count(*) as mentions
+    from core.mention as m
+    inner join core.account as a
+        on m.platform = a.platform and lower(m.brand) = lower(a.brand)
+    where m.date is not null
+    group by a.platform, a.account_id, m.date
+),
+
+traffic_days as (
+    select
+        platform,
+        date,
+        sum(sessions) as sessions,
+        sum(engaged_sessions) as engaged_sessions,
+        sum(bounces) as bounces
+    from core.web_traffic_daily
+    where platform is not null
+    group by platform, date
+),
+
+spine as (
+    select platform, account_id, date from post_days
+    union
+    select platform, account_id, date from account_days
+    union
+    select platform, account_id, date from mention_days
+),
+
+final as (
+    select
+        s.date,
+        s.platform,
+        s.account_id,
+        coalesce(a.is_own, true) as is_own,
+        coalesce(p.posts, 0) as posts,
+        coalesce(d.impressions, p.post_impressions) as impressions,
+        d.reach,
+        p.post_impressions,
+        p.post_reach,
+        p.reactions,
+        p.comments,
+        p.shares,
+        p.saves,
+        p.clicks,
+        p.link_clicks,
+        case
+            when coalesce(p.reactions, p.comments, p.shares, p.saves) is not null
+                then coalesce(p.reactions, 0) + coalesce(p.comments, 0)
+                    + coalesce(p.shares, 0) + coalesce(p.saves, 0)
+        end as engagements,
+        d.followers_total,
+        d.net_follower_growth,
+        m.mentions,
+        case
+            when coalesce(p.comments, m.mentions) is not null
+                then coalesce(p.comments, 0) + coalesce(m.mentions, 0)
+        end as conversations,
+        t.sessions,
+        t.engaged_sessions,
+        t.bounces
+    from spine as s
+    left join core.account as a on s.platform = a.platform and s.account_id = a.account_id
+    left join post_days as p
+        on s.platform = p.platform and s.account_id = p.account_id and s.date = p.date
+    left join account_days as d
+        on s.platform = d.platform and s.account_id = d.account_id and s.date = d.date
+    left join mention_days as m
+        on s.platform = m.platform and s.account_id = m.account_id and s.date = m.date
+    left join traffic_days as t on s.platform = t.platform and s.date = t.date
+)
+
+select
+    date, platform, account_id, is_own, posts, impressions, reach, post_impressions, post_reach,
+    reactions, comments, shares, saves, clicks, link_clicks, engagements, followers_total,
+    net_follower_growth, mentions, conversations, sessions, engaged_sessions, bounces
+from final
