@@ -1038,7 +1038,7 @@ def mentions(rng: random.Random) -> list[Mention]:
     found: list[Mention] = []
     serial = 48_210_000 + rng.randrange(10_000)
     for day in demo_days():
-        count = whole(rng.randint(5, 10) * (1.0 + (buzz(day) - 1.0) * 0.8))
+        count = rng.randint(5, 10) + whole(8 * (buzz(day) - 1.0))
         times = sorted(
             _local_at(day, rng.randint(6, 23), rng.randrange(60))
             + timedelta(seconds=rng.randrange(60))
