@@ -1,7 +1,8 @@
 """The `kunci` command line: people get short human summaries, machines get `--json`.
 
 Bad input never produces a traceback: each input that could not be read gets one line naming it
-and the reason, and the exit status is non-zero. Prefect is imported only by commands that run flows.
+and the reason, and the exit status is non-zero. Prefect is imported only by commands that
+run flows.
 """
 
 import argparse
@@ -30,7 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kunci",
         description="Social-media success per objective: exports and APIs to DuckDB metric tables.",
-        epilog="Example: kunci run nightly   (runs on the bundled demo workspace without a kunci.toml)",
+        epilog="Example: kunci run nightly   (without a kunci.toml: the bundled demo workspace)",
     )
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run a job", parents=[common, configured])
@@ -203,7 +204,8 @@ def _status(args: argparse.Namespace, db: Path) -> int:
             )
         )
         print(
-            f"  #{row['load_id']} {row['status']:<6} {row['format'] or '-':<28} {Path(row['source']).name}: {outcome}"
+            f"  #{row['load_id']} {row['status']:<6} {row['format'] or '-':<28} "
+            f"{Path(row['source']).name}: {outcome}"
         )
     return EXIT_OK
 

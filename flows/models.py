@@ -1,5 +1,7 @@
-"""The metric layer runner: create the `model` views in declared order, document them, and
-materialize the metric tables analysts query.
+"""The metric layer runner: declared views, their documentation, the materialized tables.
+
+Views are created in the order `sql/model/ORDER` declares, documented, and the metric tables
+analysts query are materialized from them.
 
 Each `sql/model/<name>.sql` defines one view and documents it in its header (`-- grain:`,
 `-- column <name>: <text>`, optionally `-- materialize: metrics.<table>`). The header is the single

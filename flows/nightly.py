@@ -1,8 +1,8 @@
 """Prefect flows: the nightly run and ad-hoc ingestion, thin wiring over `ingest` and `pipeline`.
 
 Tasks only read, call one function and write; nothing here looks at columns. Inputs are ingested one
-after another because DuckDB has one writer per file; a bad input becomes a failed ledger row and the
-run goes on, then the run publishes what loaded and reports what failed.
+after another because DuckDB has one writer per file; a bad input becomes a failed ledger row
+and the run goes on, then the run publishes what loaded and reports what failed.
 """
 
 from dataclasses import dataclass, field

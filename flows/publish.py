@@ -8,7 +8,6 @@ runs from racing.
 """
 
 import fcntl
-import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -54,7 +53,7 @@ def publish(work: Path, published: Path) -> None:
     wal = work.with_name(f"{work.name}.wal")
     if wal.exists():
         raise RuntimeError(f"{work}: refusing to publish with a pending write-ahead log")
-    os.replace(work, published)
+    work.replace(published)
 
 
 def discard(work: Path) -> None:

@@ -5,7 +5,6 @@ same bytes twice is a no-op.
 """
 
 import hashlib
-import os
 from pathlib import Path
 
 
@@ -15,12 +14,12 @@ def sha256_of(data: bytes) -> str:
 
 
 def land(root: Path, data: bytes, digest: str, suffix: str) -> Path:
-    """Store `data` under `<root>/<aa>/<digest><suffix>` (atomically) and return the relative path."""
+    """Store `data` atomically under `<root>/<aa>/<digest><suffix>`; return the relative path."""
     relative = Path(digest[:2]) / f"{digest}{suffix.lower()}"
     target = root / relative
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(f".{target.name}.partial")
         partial.write_bytes(data)
-        os.replace(partial, target)
+        partial.replace(target)
     return relative

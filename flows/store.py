@@ -70,7 +70,8 @@ def upsert_accounts(con: duckdb.DuckDBPyConnection, accounts: tuple[Account, ...
         values = [getattr(account, name) for name in columns]
         updates = ", ".join(f"{c} = excluded.{c}" for c in columns[2:])
         con.execute(
-            f"insert into core.account ({', '.join(columns)}) values ({', '.join('?' * len(columns))}) "
+            f"insert into core.account ({', '.join(columns)}) "
+            f"values ({', '.join('?' * len(columns))}) "
             f"on conflict (platform, account_id) do update set {updates}",
             values,
         )

@@ -13,7 +13,8 @@ def find_account(
     """Return the configured account matching id or handle, else a new own account.
 
     An export the user downloaded from their analytics is theirs, so an unconfigured account is
-    recorded as own (`is_own`), in the default timezone; configure it in `kunci.toml` to change that.
+    recorded as own (`is_own`), in the default timezone; configure it in `kunci.toml` to change
+    that.
     """
     folded = handle.lower().lstrip("@") if handle else None
     for account in ctx.accounts:

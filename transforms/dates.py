@@ -60,7 +60,7 @@ _NAME_DATE_PATTERNS = (
 
 
 def dates_in_name(name: str) -> list[date]:
-    """Dates written in a file name (`..._2024-11-21_2025-02-19.csv`, `Jul-01-2026_Sep-30-2026_...`)."""
+    """Dates in a file name (`..._2024-11-21_2025-02-19.csv`, `Jul-01-2026_Sep-30-2026_...`)."""
     found: list[date] = []
     for pattern, fmt in _NAME_DATE_PATTERNS:
         for text in re.findall(pattern, name):

@@ -1,8 +1,8 @@
 """Bytes to text: detect how an export was encoded, and refuse what is not text.
 
 Exports arrive as UTF-8 (with or without a BOM), UTF-16 with a BOM (Google Ads, some Excel saves) or
-Windows-1252 (files re-saved by Excel on Windows). Anything else is refused with a reason rather than
-decoded into silently wrong characters.
+Windows-1252 (files re-saved by Excel on Windows). Anything else is refused with a reason
+rather than decoded into silently wrong characters.
 """
 
 from transforms.errors import InputError

@@ -1,9 +1,9 @@
 """Text to records: delimiter, quoting, preamble lines and ragged rows of CSV exports.
 
 Platform exports are not clean CSV: Google Analytics puts `#` comment lines before the header, Meta
-prefixes `sep=,`, Google Ads adds a title and a date-range line, legacy Facebook exports add a row of
-descriptions under the header, and Excel re-saves append empty columns. This module turns text into
-records and leaves the meaning of each record to the format modules.
+prefixes `sep=,`, Google Ads adds a title and a date-range line, legacy Facebook exports add a
+row of descriptions under the header, and Excel re-saves append empty columns. This module turns
+text into records and leaves the meaning of each record to the format modules.
 """
 
 import csv

@@ -37,7 +37,7 @@ def datetime_field(*formats: str) -> FieldType:
 
 
 def parse_fields(parsed: ParsedInput, types: Mapping[str, FieldType]) -> pl.DataFrame:
-    """Parse every present field of `types`; unparseable cells become null plus a `_reason` entry."""
+    """Parse the present fields of `types`; unparseable cells become null plus a `_reason`."""
     frame = parsed.frame
     present = {name: kind for name, kind in types.items() if name in frame.columns}
     reasons = []

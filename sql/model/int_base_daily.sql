@@ -20,7 +20,7 @@
 -- column net_follower_growth: followers_gained - followers_lost; where not given, the change of followers_total from the previous date.
 -- column mentions: Mentions of the account's brand on its platform that date.
 -- column conversations: comments + mentions.
--- column sessions: Web sessions from the platform that date (all properties).
+-- column sessions: Web sessions from the platform that date (all properties); NULL for competitor accounts.
 -- column engaged_sessions: Engaged web sessions from the platform that date (GA4).
 -- column bounces: Bounced web sessions from the platform that date (Universal Analytics).
 create or replace view model.int_base_daily as
@@ -134,7 +134,8 @@ final as (
         on s.platform = d.platform and s.account_id = d.account_id and s.date = d.date
     left join mention_days as m
         on s.platform = m.platform and s.account_id = m.account_id and s.date = m.date
-    left join traffic_days as t on s.platform = t.platform and s.date = t.date
+    left join traffic_days as t
+        on s.platform = t.platform and s.date = t.date and coalesce(a.is_own, true)
 )
 
 select

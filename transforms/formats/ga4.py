@@ -1,8 +1,9 @@
 """Google Analytics 4 report and exploration CSV exports of traffic by session source / medium.
 
 GA4 writes a `#` preamble (report name, account, property, `Start date: 20260701`, `End date: ...`)
-above the header. With a `Date` column the rows are daily (`core.web_traffic_daily`); without one the
-rows aggregate the preamble's date range and go to `core.web_traffic_period`, never split into days.
+above the header. With a `Date` column the rows are daily (`core.web_traffic_daily`); without one
+the rows aggregate the preamble's date range and go to `core.web_traffic_period`, never split
+into days.
 The property is the `kunci.toml` source's web account when given, else the preamble's property name.
 """
 

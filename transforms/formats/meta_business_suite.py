@@ -1,4 +1,4 @@
-"""Meta Business Suite exports of Instagram: the content (post) export and per-metric insight charts.
+"""Meta Business Suite exports of Instagram: the content (post) export and per-metric charts.
 
 Content export: one row per post with lifetime metrics (`Date` = `Lifetime`); since 2025 `Views`
 replaced `Impressions`, and both are kept as separate canonical columns. The Indonesian interface
@@ -17,6 +17,7 @@ from transforms.context import Account, IngestContext, Normalized, ParsedInput
 from transforms.dates import localize, snapshot_date
 from transforms.detect import FormatSpec
 from transforms.errors import InputError
+from transforms.numbers import Locale
 from transforms.platforms import content_type
 from transforms.schemas import ACCOUNT_DAILY, POST, POST_METRICS
 from transforms.tabular import normalize_header
@@ -24,15 +25,15 @@ from transforms.typed import (
     COUNT,
     assemble,
     conform,
-    datetime_field,
     date_field,
+    datetime_field,
     drop_duplicate_keys,
     parse_fields,
     require,
     split_quarantine,
 )
 
-_CONTENT_COLUMNS = {
+_CONTENT_COLUMNS: dict[Locale, dict[str, tuple[str, ...]]] = {
     "en": {
         "post_id": ("Post ID",),
         "account_id": ("Account ID",),
@@ -205,7 +206,7 @@ def _insight_metric(parsed: ParsedInput) -> str:
 
 
 def normalize_insight(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
-    """Map one daily metric chart to `core.account_daily` (only that metric's column is provided)."""
+    """Map one daily metric chart to `core.account_daily`, providing only that metric's column."""
     metric = _insight_metric(parsed)
     account = hinted_account(ctx, "instagram")
     frame = parse_fields(
