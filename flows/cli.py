@@ -170,7 +170,7 @@ def _status(args: argparse.Namespace, db: Path) -> int:
             "rows_skipped, source, error, finished_at from ops.load order by load_id desc limit ?",
             params=[args.limit],
         ).pl()
-        totals = con.sql(
+        totals = con.execute(
             "select count(*) filter (where status = 'loaded') as loaded, "
             "count(*) filter (where status = 'failed') as failed, "
             "coalesce(sum(rows_quarantined), 0)::bigint as quarantined from ops.load"

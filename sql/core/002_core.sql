@@ -22,7 +22,7 @@ comment on column core.account.timezone is 'IANA timezone that local dates of th
 comment on column core.account.currency is 'ISO 4217 currency of the account''s money columns, where it has any.';
 comment on column core.account.is_own is 'False for competitor accounts, which count in share of voice but never in own totals.';
 comment on column core.account.brand is 'Brand the account speaks for; mentions of this brand count for it.';
-comment on column core.account.load_id is 'Load that last wrote the row; NULL for accounts taken from kunci.toml.';
+comment on column core.account.load_id is 'Load that first described the account; NULL for accounts only declared in kunci.toml.';
 
 create table if not exists core.post (
     platform varchar not null,

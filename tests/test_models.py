@@ -1,0 +1,193 @@
+"""The metric layer on a small seeded database with hand-chosen rows and exact expected values."""
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows import models, store
+from transforms.context import Account
+
+OWN = Account("instagram", "ig1", brand="Brand")
+RIVAL = Account("instagram", "ig2", brand="Rival", is_own=False)
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
+    connection = store.connect(tmp_path_factory.mktemp("models") / "k.duckdb")
+    store.apply_schema(connection)
+    store.upsert_accounts(connection, (OWN, RIVAL))
+    connection.execute(
+        """
+        insert into core.account_daily (platform, account_id, date, followers_total,
+            followers_gained, followers_lost, load_id) values
+            ('instagram', 'ig1', '2026-09-06', 1000, null, null, 1),
+            ('instagram', 'ig1', '2026-09-07', 1010, 15, 5, 1),
+            ('instagram', 'ig1', '2026-09-08', 1030, null, null, 1);
+        insert into core.post (platform, post_id, account_id, published_date, load_id) values
+            ('instagram', 'p1', 'ig1', '2026-09-07', 1),
+            ('instagram', 'p2', 'ig1', '2026-09-08', 1),
+            ('instagram', 'p3', 'ig1', '2026-09-09', 1);
+        insert into core.post_metrics (platform, post_id, as_of_date, reach, reactions, comments,
+            shares, saves, load_id) values
+            ('instagram', 'p1', '2026-09-08', 50, 5, 1, 0, 0, 1),
+            ('instagram', 'p1', '2026-09-10', 100, 10, 2, 1, 1, 1),
+            ('instagram', 'p1', '2026-09-09', 80, 8, 2, 1, 0, 1),
+            ('instagram', 'p2', '2026-09-10', 400, 10, 0, 0, 0, 1),
+            ('instagram', 'p3', '2026-09-10', 0, 0, 0, 0, 0, 1);
+        insert into core.mention (platform, mention_id, date, brand, is_own_brand, load_id) values
+            ('instagram', 'm1', '2026-09-07', 'Brand', true, 1),
+            ('instagram', 'm2', '2026-09-07', 'brand', true, 1),
+            ('instagram', 'm3', '2026-09-07', 'Rival', false, 1);
+        insert into core.web_traffic_daily (property_id, date, source, medium, campaign, platform,
+            sessions, engaged_sessions, load_id) values
+            ('p', '2026-09-07', 'instagram.com', 'referral', '(not set)', 'instagram', 10, 6, 1),
+            ('p', '2026-09-07', 'google', 'organic', '(not set)', null, 99, 1, 1);
+        """
+    )
+    models.build_metrics(connection)
+    return connection
+
+
+def _row(con: duckdb.DuckDBPyConnection, query: str) -> dict[str, object]:
+    frame = con.sql(query).pl()
+    assert frame.height == 1, frame
+    return frame.row(0, named=True)
+
+
+def test_daily_rates_use_the_latest_snapshot(con: duckdb.DuckDBPyConnection) -> None:
+    row = _row(
+        con,
+        "select * from metrics.community_daily where account_id = 'ig1' and date = '2026-09-07'",
+    )
+    assert row["posts"] == 1
+    assert row["engagements"] == 14  # 10 + 2 + 1 + 1 from the 09-10 snapshot, not a sum of three
+    assert row["engagement_rate"] == pytest.approx(0.14)
+    assert row["audience_growth_rate"] == pytest.approx(10 / 1000)
+    assert row["amplification_rate"] == pytest.approx(1 / 1 / 1010)
+    assert row["applause_rate"] == pytest.approx(10 / 1010)
+    assert row["conversation_rate"] == pytest.approx(2 / 1010)
+    assert row["comment_score"] == pytest.approx(2.0)
+    assert (row["mentions"], row["conversations"]) == (2, 4)
+    assert row["bounce_rate"] == pytest.approx(0.4)
+    assert row["clicks"] is None and row["clicks_per_post"] is None
+
+
+def test_growth_falls_back_to_the_change_in_totals(con: duckdb.DuckDBPyConnection) -> None:
+    row = _row(
+        con,
+        "select net_follower_growth, audience_growth_rate from metrics.community_daily "
+        "where account_id = 'ig1' and date = '2026-09-08'",
+    )
+    assert row == {"net_follower_growth": 20, "audience_growth_rate": pytest.approx(20 / 1010)}
+
+
+def test_zero_and_missing_denominators_give_null(con: duckdb.DuckDBPyConnection) -> None:
+    row = _row(
+        con,
+        "select posts, post_reach, engagement_rate, followers_total, amplification_rate "
+        "from metrics.community_daily where account_id = 'ig1' and date = '2026-09-09'",
+    )
+    assert row == {
+        "posts": 1,
+        "post_reach": 0,
+        "engagement_rate": None,
+        "followers_total": None,
+        "amplification_rate": None,
+    }
+
+
+def test_week_rate_is_recomputed_not_averaged(con: duckdb.DuckDBPyConnection) -> None:
+    week = _row(
+        con,
+        "select * from metrics.community_weekly where account_id = 'ig1' "
+        "and week_start = '2026-09-07'",
+    )
+    assert week["engagement_rate"] == pytest.approx(24 / 500)  # mean of daily rates is 0.0825
+    assert week["followers_total"] == 1030  # a stock: the last value, not a sum
+    assert week["audience_growth_rate"] == pytest.approx(30 / 1000)
+    month = _row(
+        con,
+        "select posts, engagement_rate from metrics.community_monthly "
+        "where account_id = 'ig1' and month_start = '2026-09-01'",
+    )
+    assert month == {"posts": 3, "engagement_rate": pytest.approx(24 / 500)}
+
+
+def test_competitor_rows_carry_mentions_but_no_own_traffic(con: duckdb.DuckDBPyConnection) -> None:
+    row = _row(
+        con,
+        "select is_own, mentions, sessions, bounce_rate from metrics.community_daily "
+        "where account_id = 'ig2'",
+    )
+    assert row == {"is_own": False, "mentions": 1, "sessions": None, "bounce_rate": None}
+
+
+GRAINS = {
+    "community_daily": ("date", "platform", "account_id"),
+    "community_weekly": ("week_start", "platform", "account_id"),
+    "community_monthly": ("month_start", "platform", "account_id"),
+    "catalog": ("metric", "table"),
+}
+
+
+@pytest.mark.parametrize(("table", "grain"), GRAINS.items())
+def test_grain_is_unique(
+    con: duckdb.DuckDBPyConnection, table: str, grain: tuple[str, ...]
+) -> None:
+    columns = ", ".join(f'"{c}"' for c in grain)
+    duplicates = con.execute(
+        f"select count(*) from (select {columns} from metrics.{table} "
+        "group by all having count(*) > 1)"
+    ).fetchone()
+    assert duplicates == (0,)
+
+
+def test_every_table_view_and_column_is_documented(con: duckdb.DuckDBPyConnection) -> None:
+    schemas = "('core', 'ops', 'metrics', 'model')"
+    undocumented_tables = con.execute(
+        f"select schema_name || '.' || table_name from duckdb_tables() "
+        f"where schema_name in {schemas} and comment is null union all "
+        f"select schema_name || '.' || view_name from duckdb_views() "
+        f"where schema_name in {schemas} and comment is null"
+    ).fetchall()
+    undocumented_columns = con.execute(
+        f"select schema_name || '.' || table_name || '.' || column_name from duckdb_columns() "
+        f"where schema_name in {schemas} and (comment is null or comment = '')"
+    ).fetchall()
+    assert (undocumented_tables, undocumented_columns) == ([], [])
+
+
+def test_docs_name_only_columns_that_exist() -> None:
+    for model in models.declared_models():
+        assert model.columns, model.name
+    con = duckdb.connect()
+    store.apply_schema(con)
+    models.build_metrics(con)
+    for model in models.declared_models():
+        actual = [r[0] for r in con.execute(f"describe model.{model.name}").fetchall()]
+        assert actual == list(model.columns), model.name
+
+
+def test_catalog_agrees_with_the_tables(con: duckdb.DuckDBPyConnection) -> None:
+    catalog = con.execute('select "table", "column" from metrics.catalog').fetchall()
+    for table, column in catalog:
+        names = [r[0] for r in con.execute(f"describe metrics.{table}").fetchall()]
+        assert column in names, (table, column)
+    keys = {"date", "platform", "account_id", "is_own"}
+    listed = {column for table, column in catalog if table == "community_daily"}
+    described = [r[0] for r in con.execute("describe metrics.community_daily").fetchall()]
+    assert [c for c in described if c not in keys and c not in listed] == []
+
+
+def test_every_model_file_is_declared() -> None:
+    files = {p.stem for p in models.MODEL_DIR.glob("*.sql")}
+    assert files == {m.name for m in models.declared_models()}
+
+
+def test_rebuild_is_repeatable(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    before = con.execute("select * from metrics.community_daily order by all").fetchall()
+    models.build_metrics(con)
+    assert con.execute("select * from metrics.community_daily order by all").fetchall() == before
+    assert date(2026, 9, 7) in {r[0] for r in before}

@@ -1,0 +1,132 @@
+"""The store on real DuckDB files: schema versions, idempotent loads, accounting, atomicity."""
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows import store
+from flows.ingest import InputFile, ingest_file
+from flows.settings import Settings
+from transforms.context import Account
+
+X = Account("x", "wisatanusantara", handle="wisatanusantara", brand="Wisata Nusantara")
+SETTINGS = Settings("test", "Asia/Jakarta", (X,), (), None, as_of=date(2026, 10, 8))
+
+CONTENT = (
+    "Post id,Date,Post text,Link,Impressions,Likes,Engagements,Bookmarks,Share,New follows,"
+    "Replies,Reposts,Profile visits,Detail expands,Url clicks,Hashtag clicks,Permalink clicks\r\n"
+    "1900000000000000002,Tue Sep 01 2026,Halo,https://x.com/wisatanusantara/status/1900000000000000002,"
+    "100,5,9,1,0,0,2,1,0,0,1,0,0\r\n"
+    "1900000000000000001,Mon Aug 31 2026,Pagi,https://x.com/wisatanusantara/status/1900000000000000001,"
+    "12x,3,4,0,0,0,1,0,0,0,0,0,0\r\n"
+    "1900000000000000002,Tue Sep 01 2026,Halo,https://x.com/wisatanusantara/status/1900000000000000002,"
+    "100,5,9,1,0,0,2,1,0,0,1,0,0\r\n"
+    "\r\n"
+)
+
+
+@pytest.fixture
+def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    connection = store.connect(tmp_path / "k.duckdb")
+    store.apply_schema(connection)
+    store.upsert_accounts(connection, SETTINGS.accounts)
+    return connection
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    row = con.execute(f"select count(*) from {table}").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def test_schema_applies_once_and_records_its_version(tmp_path: Path) -> None:
+    con = store.connect(tmp_path / "k.duckdb")
+    assert store.apply_schema(con) == 2
+    assert store.apply_schema(con) == 2
+    assert _count(con, "ops.schema_version") == 2
+
+
+def test_load_accounts_for_every_row(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    path = _write(tmp_path, "account_analytics_content_2026-08-31_2026-09-02.csv", CONTENT)
+    outcome = ingest_file(con, InputFile(path), SETTINGS, tmp_path / "raw")
+
+    assert (outcome.status, outcome.rows_read) == ("loaded", 4)
+    assert (outcome.rows_loaded, outcome.rows_quarantined, outcome.rows_skipped) == (1, 1, 2)
+    ledger = con.execute(
+        "select rows_read, rows_loaded + rows_quarantined + rows_skipped from ops.load"
+    ).fetchall()
+    assert ledger == [(4, 4)]
+    reason = con.execute("select row_number, reason from ops.quarantine").fetchall()
+    assert reason == [(3, "column 'Impressions': '12x' is not a whole number")]
+    assert con.execute(
+        "select post_id, impressions, as_of_date from core.post_metrics"
+    ).fetchall() == [("1900000000000000002", 100, date(2026, 9, 2))]
+
+
+def test_same_file_twice_changes_nothing(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    path = _write(tmp_path, "account_analytics_content_2026-08-31_2026-09-02.csv", CONTENT)
+    first = ingest_file(con, InputFile(path), SETTINGS, tmp_path / "raw")
+    tables = ("core.post", "core.post_metrics", "ops.load", "ops.quarantine", "core.account")
+    before = {t: con.execute(f"select * from {t} order by all").fetchall() for t in tables}
+
+    copy = _write(tmp_path, "renamed.csv", CONTENT)
+    second = ingest_file(con, InputFile(copy), SETTINGS, tmp_path / "raw")
+
+    assert (second.status, second.load_id) == ("skipped", first.load_id)
+    assert {t: con.execute(f"select * from {t} order by all").fetchall() for t in tables} == before
+    raw_files = [p for p in (tmp_path / "raw").rglob("*") if p.is_file()]
+    assert len(raw_files) == 1 and raw_files[0].read_bytes() == CONTENT.encode()
+
+
+def test_a_later_export_updates_only_the_columns_it_provides(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    followers = _write(
+        tmp_path,
+        "f.csv",
+        'sep=,\n"Instagram followers"\n"Date","Primary"\n"2026-09-01T00:00:00","500"\n',
+    )
+    reach = _write(
+        tmp_path,
+        "r.csv",
+        'sep=,\n"Instagram reach"\n"Date","Primary"\n"2026-09-01T00:00:00","80"\n',
+    )
+    ig = InputFile(followers, Account("instagram", "1784"))
+    ingest_file(con, ig, SETTINGS, tmp_path / "raw")
+    ingest_file(con, InputFile(reach, ig.account), SETTINGS, tmp_path / "raw")
+    assert con.execute(
+        "select followers_total, reach from core.account_daily where account_id = '1784'"
+    ).fetchall() == [(500, 80)]
+
+
+def test_failed_write_leaves_nothing_partial(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _write(tmp_path, "account_analytics_content_2026-08-31_2026-09-02.csv", CONTENT)
+    real_upsert = store._upsert
+
+    def upsert_then_fail(con: duckdb.DuckDBPyConnection, table: str, *args: object) -> None:
+        real_upsert(con, table, *args)  # type: ignore[arg-type]
+        if table == "post":
+            raise OSError("disk full")
+
+    monkeypatch.setattr(store, "_upsert", upsert_then_fail)
+    with pytest.raises(OSError, match="disk full"):
+        ingest_file(con, InputFile(path), SETTINGS, tmp_path / "raw")
+    assert [_count(con, t) for t in ("core.post", "core.post_metrics", "ops.load")] == [0, 0, 0]
+
+
+def test_configured_account_attributes_win(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    path = _write(tmp_path, "account_analytics_content_2026-08-31_2026-09-02.csv", CONTENT)
+    ingest_file(con, InputFile(path), SETTINGS, tmp_path / "raw")
+    assert con.execute(
+        "select account_id, brand, is_own, load_id from core.account"
+    ).fetchall() == [("wisatanusantara", "Wisata Nusantara", True, 1)]
