@@ -1,8 +1,4 @@
-"""Unit tests of the pure transforms on small inline inputs: each test states its expected output.
-
-Bugs found while writing these are kept as `xfail(strict=True)` tests whose reason starts with
-`BUG:`; they turn into failures (XPASS) the day the fix lands, so the mark must then be removed.
-"""
+"""Unit tests of the pure transforms on small inline inputs; each states its expected output."""
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -153,11 +149,6 @@ def test_placeholders_are_null_and_not_invalid(locale: Locale) -> None:
     assert_frame_equal(_numbers(parse_count, values, locale), expected)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: numbers._clean removes every space before the placeholder check, so the "
-    "listed placeholder '(not set)' becomes '(notset)', never matches, and is quarantined",
-)
 def test_not_set_placeholder_is_null_and_not_invalid() -> None:
     expected = pl.DataFrame({"value": [None], "invalid": [False]}).cast({"value": pl.Int64})
     assert_frame_equal(_numbers(parse_count, ["(not set)"], "en"), expected)
@@ -223,12 +214,6 @@ def test_localize_ambiguous_dst_time_takes_the_earliest_instant() -> None:
     assert result.get_column("u").to_list() == [_utc(2026, 11, 1, 5, 30)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: localize() documents that non-existent local times (DST gap) resolve to an "
-    "instant, but non_existent='null' drops them to null, and the MBS content row is still "
-    "loaded with published_at = null",
-)
 def test_localize_time_in_dst_gap_is_not_lost() -> None:
     # 02:30 does not exist in New York on 2026-03-08; read with either offset it is 07:30 UTC.
     frame = pl.DataFrame({"t": [datetime(2026, 3, 8, 2, 30)], "tz": ["America/New_York"]})
@@ -287,12 +272,6 @@ def test_snapshot_date_falls_back_to_the_ingest_date() -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: when the file name's end date is after the ingest date, snapshot_date drops "
-    "the end date and returns the range's START date (2026-07-01), dating lifetime metrics two "
-    "weeks before they were exported; it should return min(end date, ingest date)",
-)
 def test_snapshot_date_never_precedes_the_export_for_an_open_range() -> None:
     as_of, _ = snapshot_date("Jul-01-2026_Jul-31-2026_123.csv", date(2026, 7, 15))
     assert as_of == date(2026, 7, 15)
@@ -348,12 +327,6 @@ def test_tab_file_is_sniffed_past_comment_lines() -> None:
     assert split_records(text)[1] == "\t"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: _sniff_delimiter does not catch csv.Error: a line longer than 131072 chars "
-    "(Facebook page-level exports: 2,681 columns) read with ';' or tab is one oversized field, "
-    "so a raw _csv.Error escapes instead of the ',' being found",
-)
 def test_very_wide_header_is_read() -> None:
     header = ",".join(f"Daily metric {n}" for n in range(9000))
     records, delimiter = split_records(header + "\n" + ",".join(["1"] * 9000) + "\n")
@@ -365,11 +338,6 @@ def test_duplicate_header_names_are_made_unique() -> None:
     assert dedupe_header(header) == ["Date", "Reach", "Reach (2)", "Reach (3)", "Page"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: dedupe_header renames the second 'Reach' to 'Reach (2)' although a 'Reach (2)' "
-    "column exists, so the header still has a duplicate and the quarantine raw JSON drops a cell",
-)
 def test_dedupe_header_never_collides_with_an_existing_name() -> None:
     result = dedupe_header(["Reach", "Reach", "Reach (2)"])
     assert len(set(result)) == 3
@@ -857,12 +825,6 @@ def test_mentions_own_and_competitor_brands() -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: to_parsed_input drops every data row whose first cell starts with '#' as a "
-    "comment, without counting it in rows_read, so a mention whose text (first column) is a "
-    "hashtag vanishes silently",
-)
 def test_data_row_starting_with_a_hashtag_is_not_lost() -> None:
     text = (
         "Text,Date,Source,Brand\n"

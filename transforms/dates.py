@@ -24,7 +24,8 @@ def localize(frame: pl.DataFrame, naive: str, timezone_column: str, out: str) ->
     """Read the naive timestamp `naive` in each row's timezone and add `out` as a UTC instant.
 
     Rows can belong to accounts in different timezones, so the frame is localized per timezone.
-    Ambiguous or non-existent local times (DST changes) resolve to the earliest instant.
+    Ambiguous local times (clocks going back) take the earlier instant; times skipped when clocks
+    go forward are read as one hour later, the wall time they stand for.
     """
     if frame.is_empty():
         return frame.with_columns(pl.lit(None, pl.Datetime("us", "UTC")).alias(out))
@@ -32,10 +33,14 @@ def localize(frame: pl.DataFrame, naive: str, timezone_column: str, out: str) ->
     for (zone,), part in frame.group_by(timezone_column, maintain_order=True):
         parts.append(
             part.with_columns(
-                pl.col(naive)
-                .dt.replace_time_zone(str(zone), ambiguous="earliest", non_existent="null")
-                .dt.convert_time_zone("UTC")
-                .alias(out)
+                pl.coalesce(
+                    [
+                        (pl.col(naive) + shift)
+                        .dt.replace_time_zone(str(zone), ambiguous="earliest", non_existent="null")
+                        .dt.convert_time_zone("UTC")
+                        for shift in (pl.duration(hours=0), pl.duration(hours=1))
+                    ]
+                ).alias(out)
             )
         )
     return pl.concat(parts)
@@ -76,7 +81,7 @@ def snapshot_date(source_name: str, fallback: date) -> tuple[date, str]:
 
     Returns the date and a note saying where it came from (the ledger keeps the note).
     """
-    found = [d for d in dates_in_name(source_name) if d <= fallback]
+    found = dates_in_name(source_name)
     if found:
-        return max(found), "snapshot date taken from the file name's end date"
+        return min(max(found), fallback), "snapshot date taken from the file name's end date"
     return fallback, "snapshot date is the ingest date (the file name states no date range)"

@@ -26,8 +26,9 @@ _DECIMAL = {
 
 def _clean(column: str) -> pl.Expr:
     """Strip spaces (including no-break spaces) and fold placeholders to null."""
-    text = pl.col(column).cast(pl.String).str.replace_all("[\u00a0\u202f ]", "").str.strip_chars()
-    return pl.when(text.str.to_lowercase().is_in(PLACEHOLDERS)).then(None).otherwise(text)
+    text = pl.col(column).cast(pl.String).str.strip_chars(" \t\r\n\u00a0\u202f")
+    compact = text.str.replace_all("[\u00a0\u202f ]", "")
+    return pl.when(text.str.to_lowercase().is_in(PLACEHOLDERS)).then(None).otherwise(compact)
 
 
 def _to_float(text: pl.Expr, locale: Locale) -> pl.Expr:

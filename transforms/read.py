@@ -10,7 +10,7 @@ from transforms.decode import decode_text
 from transforms.detect import Detection, FormatSpec, detect
 from transforms.errors import InputError
 from transforms.formats import FORMATS
-from transforms.tabular import dedupe_header, fit_to_header, is_blank, split_records
+from transforms.tabular import dedupe_header, fit_to_header, is_blank, is_comment, split_records
 
 
 def normalize_export(
@@ -37,7 +37,7 @@ def to_parsed_input(records: list[list[str]], detection: Detection) -> ParsedInp
     data_records = records[header_index + 1 :]
     for offset, record in enumerate(data_records):
         row_number = header_index + offset + 2
-        if record and record[0].lstrip().startswith("#"):
+        if is_comment(record):
             continue
         if is_blank(record):
             blank += 1

@@ -43,11 +43,14 @@ def _sniff_delimiter(text: str) -> str:
     sample = text.splitlines()[:_SNIFF_LINES]
     best, best_score = ",", (0, 0)
     for delimiter in _DELIMITERS:
-        counts = Counter(
-            len(row)
-            for row in csv.reader(sample, delimiter=delimiter)
-            if row and not row[0].startswith("#")
-        )
+        try:
+            counts = Counter(
+                len(row)
+                for row in csv.reader(sample, delimiter=delimiter)
+                if row and not row[0].startswith("#")
+            )
+        except csv.Error:  # a field longer than csv's limit: not this delimiter
+            continue
         width, rows = max(counts.items(), key=lambda item: (item[1], item[0]), default=(0, 0))
         if width > 1 and (rows, width) > best_score:
             best, best_score = delimiter, (rows, width)
@@ -61,13 +64,22 @@ def normalize_header(cell: str) -> str:
 
 def dedupe_header(header: list[str]) -> list[str]:
     """Make duplicate column names unique (`Name`, `Name (2)`) so no column is silently dropped."""
-    seen: Counter[str] = Counter()
+    cleaned = [name.replace("\ufeff", "").strip() for name in header]
+    used: set[str] = set()
     out = []
-    for name in header:
-        clean = name.replace("\ufeff", "").strip()
-        seen[clean] += 1
-        out.append(clean if seen[clean] == 1 else f"{clean} ({seen[clean]})")
+    for name in cleaned:
+        candidate, suffix = name, 1
+        while candidate in used:
+            suffix += 1
+            candidate = f"{name} ({suffix})"
+        used.add(candidate)
+        out.append(candidate)
     return out
+
+
+def is_comment(record: list[str]) -> bool:
+    """True for a `#` comment line (GA4 preamble or footer), not for data starting with `#`."""
+    return bool(record) and record[0].lstrip().startswith("#") and is_blank(record[1:])
 
 
 def is_blank(record: list[str]) -> bool:
