@@ -53,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     status = commands.add_parser("status", help="recent loads and quarantine", parents=[common])
     status.add_argument("--limit", type=int, default=20, help="loads to show (default 20)")
     commands.add_parser("metrics", help="the metric catalog", parents=[common])
+    commands.add_parser("formats", help="the export formats Kunci recognises", parents=[common])
     return parser
 
 
@@ -67,6 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _build(args, db)
         if args.command == "status":
             return _status(args, db)
+        if args.command == "formats":
+            return _formats(args)
         return _metrics(args, db)
     except InputError as exc:
         print(f"kunci {args.command}: {exc}", file=sys.stderr)
@@ -224,6 +227,32 @@ def _metrics(args: argparse.Namespace, db: Path) -> int:
         return EXIT_OK
     for row in catalog.iter_rows(named=True):
         print(f"{row['objective']:<10} {row['metric']:<28} {row['unit']:<8} {row['formula']}")
+    return EXIT_OK
+
+
+def _formats(args: argparse.Namespace) -> int:
+    from transforms.formats import FORMATS
+
+    described = [
+        {
+            "format": spec.name,
+            "platform": spec.platform,
+            "title": spec.title,
+            "languages": sorted(spec.columns),
+            "required_columns": {
+                locale: [aliases[name][0] for name in spec.required]
+                for locale, aliases in spec.columns.items()
+            },
+        }
+        for spec in FORMATS
+    ]
+    if args.json:
+        print(json.dumps(described, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    for item in described:
+        print(f"{item['format']:<30} {item['platform']:<10} {item['title']}")
+        for locale, columns in item["required_columns"].items():
+            print(f"{'':<30} {locale}: {', '.join(columns)}")
     return EXIT_OK
 
 

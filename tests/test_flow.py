@@ -210,3 +210,18 @@ def test_read_only_analyst_does_not_block_the_run(workdir: Path) -> None:
     assert "published" in run.stdout
     loads = _query(db, "select count(*) from ops.load")[0][0]
     assert isinstance(loads, int) and loads > 1
+
+
+def test_formats_lists_every_registered_format(capsys: pytest.CaptureFixture[str]) -> None:
+    from transforms.formats import FORMATS
+
+    assert cli.main(["formats", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [f["format"] for f in listed] == [spec.name for spec in FORMATS]
+    content = next(f for f in listed if f["format"] == "meta_business_suite_content")
+    assert content["required_columns"]["id"] == [
+        "ID Postingan",
+        "Waktu publikasi",
+        "Permalink",
+        "Jangkauan",
+    ]
