@@ -7,6 +7,7 @@ run flows.
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -76,6 +77,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         print(f"kunci {args.command}: interrupted; {db} is unchanged", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:
+        # Not a bad input (those never raise): a defect or an environment failure. Prefect's log
+        # above holds the traceback; the published database is untouched by construction.
+        print(
+            f"kunci {args.command}: failed ({type(exc).__name__}: {exc}); {db} is unchanged",
+            file=sys.stderr,
+        )
+        if os.environ.get("KUNCI_DEBUG"):
+            raise
         return EXIT_ERROR
 
 
@@ -233,7 +244,7 @@ def _metrics(args: argparse.Namespace, db: Path) -> int:
 def _formats(args: argparse.Namespace) -> int:
     from transforms.formats import FORMATS
 
-    described = [
+    described: list[dict[str, Any]] = [
         {
             "format": spec.name,
             "platform": spec.platform,
