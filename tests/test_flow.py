@@ -48,7 +48,7 @@ def test_nightly_on_the_demo_publishes_every_table(workdir: Path) -> None:
     assert _query(db, "select count(*) from ops.load") == [(len(summary.inputs),)]
 
 
-def _ingest(workdir: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+def _ingest(*args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     code = cli.main(["ingest", "--config", str(DEMO_CONFIG), *args])
     return code, capsys.readouterr().out
 
@@ -77,7 +77,7 @@ def test_bad_input_fails_alone_with_one_line(
     path = workdir / name
     path.write_bytes(data)
 
-    code, out = _ingest(workdir, str(path), capsys=capsys)
+    code, out = _ingest(str(path), capsys=capsys)
 
     failed = [line for line in out.splitlines() if line.startswith("  FAILED")]
     assert code == 1

@@ -370,7 +370,7 @@ def test_platform_from_traffic_source() -> None:
     }
     frame = pl.DataFrame(
         {"source": list(sources), "medium": ["referral"] * len(sources)}
-    ).with_columns(platform_from_source("source", "medium"))
+    ).with_columns(platform_from_source("source"))
     assert dict(zip(frame["source"], frame["platform"], strict=True)) == sources
 
 

@@ -18,13 +18,13 @@ _SOURCE_PLATFORMS = {
     "youtube": ("youtube.com", "m.youtube.com", "youtube"),
     "tiktok": ("tiktok.com", "tiktok"),
 }
-SOCIAL_MEDIUMS = ("social", "paid_social", "organic_social", "social-network", "sm")
 
 
-def platform_from_source(source: str, medium: str) -> pl.Expr:
-    """Map a traffic source (and medium) to a platform code, or null for non-social traffic.
+def platform_from_source(source: str) -> pl.Expr:
+    """Map a traffic source to a platform code, or null for non-social traffic.
 
-    A known source decides; a social medium with an unknown source stays null rather than guessed.
+    A known source decides; the medium is not consulted, so `ig / social` maps but an unknown
+    source with a social medium stays null rather than guessed (see the DECISIONLOG).
     """
     folded = pl.col(source).str.to_lowercase().str.strip_chars()
     host = folded.str.replace(r"^www\.", "")

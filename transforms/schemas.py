@@ -169,6 +169,3 @@ TABLES: dict[str, CanonicalTable] = {
         MENTION,
     )
 }
-
-CONTENT_TYPES = ("photo", "video", "reel", "story", "carousel", "text", "link", "live", "other")
-SENTIMENTS = ("positive", "neutral", "negative")

@@ -10,7 +10,6 @@ from transforms.dates import parse_date, parse_datetime
 from transforms.numbers import Locale, invalid_number, parse_count, parse_decimal, parse_percent
 
 REASON = "_reason"
-QUARANTINE_SCHEMA = {"row_number": pl.Int64(), "reason": pl.String(), "raw": pl.String()}
 
 
 @dataclass(frozen=True)
@@ -77,11 +76,6 @@ def split_quarantine(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         pl.col("_raw").alias("raw"),
     )
     return frame.filter(pl.col(REASON).is_null()).drop(REASON), quarantine
-
-
-def empty_quarantine() -> pl.DataFrame:
-    """A quarantine frame with no rows."""
-    return pl.DataFrame(schema=QUARANTINE_SCHEMA)
 
 
 def conform(frame: pl.DataFrame, columns: Mapping[str, pl.DataType]) -> pl.DataFrame:

@@ -94,7 +94,7 @@ def normalize_traffic(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
             for name in ("source", "medium", "campaign")
         ]
     ).with_columns(pl.lit(property_id).alias("property_id"))
-    frame = frame.with_columns(platform_from_source("source", "medium"))
+    frame = frame.with_columns(platform_from_source("source"))
 
     daily = "date" in frame.columns
     if daily:

@@ -8,6 +8,7 @@ Insight chart export (Insights > Overview > download): `sep=,`, a title line nam
 example `Instagram reach` / `Jangkauan Instagram`), then `Date,Primary` rows, one per day.
 """
 
+import re
 from dataclasses import replace
 
 import polars as pl
@@ -67,7 +68,7 @@ _CONTENT_COLUMNS: dict[Locale, dict[str, tuple[str, ...]]] = {
         "views": ("Tayangan",),
         "impressions": ("Impresi",),
         "reach": ("Jangkauan",),
-        "reactions": ("Suka", "Suka"),
+        "reactions": ("Suka",),
         "shares": ("Dibagikan", "Bagikan", "Berbagi"),
         "follows": ("Mengikuti", "Ikuti", "Pengikut baru"),
         "comments": ("Komentar",),
@@ -93,7 +94,7 @@ _SCIENTIFIC = r"^\d(\.\d+)?[eE]\+?\d+$"
 
 def _account_for(ctx: IngestContext, row: dict[str, str | None]) -> Account:
     account_id = row.get("account_id")
-    if account_id is not None and pl.Series([account_id]).str.contains(_SCIENTIFIC)[0]:
+    if account_id is not None and re.fullmatch(_SCIENTIFIC, account_id):
         account_id = None
     account = find_account(ctx, "instagram", account_id=account_id, handle=row.get("handle"))
     if account.account_name is None and row.get("account_name"):
