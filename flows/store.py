@@ -112,8 +112,8 @@ def record_load(con: duckdb.DuckDBPyConnection, entry: LedgerEntry, result: Norm
             quarantine = result.quarantine.with_columns(pl.lit(load_id).alias("load_id"))
             con.register("quarantine_rows", quarantine)
             con.execute(
-                "insert into ops.quarantine (load_id, row_number, reason, raw) "
-                "select load_id, row_number, reason, raw::json from quarantine_rows"
+                "insert into ops.quarantine (load_id, sheet, row_number, reason, raw) "
+                "select load_id, sheet, row_number, reason, raw::json from quarantine_rows"
             )
             con.unregister("quarantine_rows")
         con.commit()

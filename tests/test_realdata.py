@@ -13,6 +13,7 @@ import pytest
 from transforms.context import Account, IngestContext, Normalized
 from transforms.errors import InputError
 from transforms.read import normalize_export
+from transforms.workbook import read_book
 
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 
@@ -127,21 +128,30 @@ def test_unsupported_export_is_an_unknown_format(relative: str, hint: str) -> No
 
 
 @pytest.mark.parametrize(
-    "relative",
+    ("relative", "container", "sheets"),
     [
-        "facebook/fb_insights_post_level_LOK_2017-07-27_spreadsheetml.xls",
-        "facebook/fb_insights_page_level_LOK_2017-07-05_spreadsheetml.xls",
+        (
+            "facebook/fb_insights_post_level_LOK_2017-07-27_spreadsheetml.xls",
+            "spreadsheetml",
+            {"Key Metrics": (9, 33), "Lifetime Post Consumers by type": (8, 13)},
+        ),
+        (
+            "facebook/fb_insights_page_level_LOK_2017-07-05_spreadsheetml.xls",
+            "spreadsheetml",
+            {"Key Metrics": (30, 56), "Daily Like Source": (29, 23)},
+        ),
+        (
+            "linkedin/linkedin_page_NPLF_2020Q2_visitors_updates.xls",
+            "xls",
+            {"Visitor metrics": (92, 25), "Location": (11, 2), "Update Engagement": (12, 18)},
+        ),
     ],
 )
-def test_spreadsheetml_xls_is_refused_with_an_input_error(relative: str) -> None:
-    with pytest.raises(InputError) as caught:
-        _normalize(relative)
-    assert "\n" not in str(caught.value)
-
-
-def test_biff_xls_is_refused_naming_the_container() -> None:
-    with pytest.raises(InputError) as caught:
-        _normalize("linkedin/linkedin_page_NPLF_2020Q2_visitors_updates.xls")
-    assert str(caught.value) == (
-        "file is a legacy Excel workbook (BIFF .xls), not a text export; export it as CSV"
-    )
+def test_workbooks_split_into_sheets_of_string_cells(
+    relative: str, container: str, sheets: dict[str, tuple[int, int]]
+) -> None:
+    book = read_book((REALDATA / relative).read_bytes())
+    assert book.container == container
+    shapes = {sheet.name: (len(sheet.records), len(sheet.records[0])) for sheet in book.sheets}
+    assert shapes.items() >= sheets.items()
+    assert all(isinstance(cell, str) for sheet in book.sheets for r in sheet.records for cell in r)

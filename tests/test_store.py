@@ -8,6 +8,7 @@ import pytest
 
 from flows import store
 from flows.ingest import InputFile, ingest_file
+from flows.settings import REPO_ROOT as REPO
 from flows.settings import Settings
 from transforms.context import Account
 
@@ -48,10 +49,24 @@ def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
 
 
 def test_schema_applies_once_and_records_its_version(tmp_path: Path) -> None:
+    latest = len(list((REPO / "sql" / "core").glob("[0-9][0-9][0-9]_*.sql")))
     con = store.connect(tmp_path / "k.duckdb")
-    assert store.apply_schema(con) == 2
-    assert store.apply_schema(con) == 2
-    assert _count(con, "ops.schema_version") == 2
+    assert store.apply_schema(con) == latest
+    assert store.apply_schema(con) == latest
+    assert _count(con, "ops.schema_version") == latest
+
+
+def test_upgrade_keeps_quarantine_rows_of_an_older_database(tmp_path: Path) -> None:
+    core = tmp_path / "core"
+    core.mkdir()
+    for path in sorted((REPO / "sql" / "core").glob("00[12]_*.sql")):
+        (core / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    con = store.connect(tmp_path / "k.duckdb")
+    assert store.apply_schema(con, core) == 2
+    con.execute("insert into ops.quarantine values (7, 3, 'bad value', '{}')")
+    assert store.apply_schema(con) > 2
+    row = con.execute("select load_id, sheet, row_number, reason from ops.quarantine").fetchone()
+    assert row == (7, "", 3, "bad value")
 
 
 def test_load_accounts_for_every_row(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:

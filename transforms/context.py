@@ -47,7 +47,7 @@ class ParsedInput:
     original
     record as JSON, for quarantine) and one String column per matched field. `headers` maps each
     field back to the export's own column name, for messages. `preamble` holds the records above
-    the header (titles, date ranges, `#` comments).
+    the header (titles, date ranges, `#` comments). `sheet` is the worksheet name ('' for CSV).
     """
 
     frame: pl.DataFrame
@@ -56,6 +56,7 @@ class ParsedInput:
     preamble: tuple[tuple[str, ...], ...]
     rows_read: int
     rows_blank: int
+    sheet: str = ""
 
 
 @dataclass(frozen=True)

@@ -5,18 +5,40 @@ from datetime import date, datetime
 
 import polars as pl
 
+EXCEL_SERIAL = "excel-serial"
+"""Pseudo-format: a spreadsheet serial day number (44008 = 2020-06-26), as Excel stores dates."""
+
+_SERIAL = r"^\d{5}(\.\d+)?$"  # 1927-10-14 .. 2173-10-14: no count or year is mistaken for one
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+
+
+def _excel_serial(text: pl.Expr) -> pl.Expr:
+    days = text.cast(pl.Float64, strict=False)
+    instant = pl.lit(_EXCEL_EPOCH) + pl.duration(milliseconds=(days * 86_400_000).round(0))
+    return pl.when(text.str.contains(_SERIAL)).then(instant.dt.cast_time_unit("us"))
+
 
 def parse_datetime(column: str, formats: tuple[str, ...]) -> pl.Expr:
     """Parse naive local timestamps, trying each format in turn (null where none fits)."""
     text = pl.col(column).cast(pl.String).str.strip_chars()
-    attempts = [text.str.strptime(pl.Datetime("us"), fmt, strict=False) for fmt in formats]
+    attempts = [
+        _excel_serial(text)
+        if fmt == EXCEL_SERIAL
+        else text.str.strptime(pl.Datetime("us"), fmt, strict=False)
+        for fmt in formats
+    ]
     return pl.coalesce(attempts).alias(column)
 
 
 def parse_date(column: str, formats: tuple[str, ...]) -> pl.Expr:
     """Parse calendar dates, trying each format in turn (null where none fits)."""
     text = pl.col(column).cast(pl.String).str.strip_chars()
-    attempts = [text.str.strptime(pl.Date, fmt, strict=False) for fmt in formats]
+    attempts = [
+        _excel_serial(text).dt.date()
+        if fmt == EXCEL_SERIAL
+        else text.str.strptime(pl.Date, fmt, strict=False)
+        for fmt in formats
+    ]
     return pl.coalesce(attempts).alias(column)
 
 

@@ -18,7 +18,13 @@ HEADER_SEARCH_DEPTH = 15
 
 @dataclass(frozen=True)
 class FormatSpec:
-    """One export format: its columns per header language and the transform that reads it."""
+    """One export format: its columns per header language and the transform that reads it.
+
+    `sheets` restricts a workbook format to worksheets whose names start with one of these
+    (Excel cuts sheet names to 31 characters); empty means any sheet or a CSV file.
+    `description_rows` is how many rows under the header describe the columns instead of holding
+    data (legacy Facebook Insights writes one).
+    """
 
     name: str
     platform: str
@@ -26,6 +32,15 @@ class FormatSpec:
     columns: Mapping[Locale, Mapping[str, tuple[str, ...]]]
     required: tuple[str, ...]
     normalize: Callable[[ParsedInput, IngestContext], Normalized]
+    sheets: tuple[str, ...] = ()
+    description_rows: int = 0
+
+    def accepts_sheet(self, sheet: str) -> bool:
+        """Whether this format can live in a worksheet (or CSV file, name '') of that name."""
+        if not self.sheets:
+            return True
+        folded = normalize_header(sheet)
+        return any(folded.startswith(normalize_header(name)[:31]) for name in self.sheets)
 
 
 @dataclass(frozen=True)
@@ -50,12 +65,16 @@ def _match(cells: Sequence[str], aliases: Mapping[str, tuple[str, ...]]) -> dict
     return positions
 
 
-def detect(records: Sequence[Sequence[str]], formats: Sequence[FormatSpec]) -> Detection:
+def detect(
+    records: Sequence[Sequence[str]], formats: Sequence[FormatSpec], sheet: str = ""
+) -> Detection:
     """Find the format whose required columns all appear in one of the first records.
 
     Among full matches the one recognising the most columns wins (the X content export and the X
-    overview share many names; only one has `Post id`).
+    overview share many names; only one has `Post id`). In a workbook only the formats that
+    accept the sheet's name are tried.
     """
+    formats = [spec for spec in formats if spec.accepts_sheet(sheet)]
     best: Detection | None = None
     best_score = -1
     closest: tuple[float, FormatSpec, Locale, set[str]] | None = None

@@ -6,27 +6,46 @@ from collections.abc import Sequence
 import polars as pl
 
 from transforms.context import IngestContext, Normalized, ParsedInput
-from transforms.decode import decode_text
 from transforms.detect import Detection, FormatSpec, detect
 from transforms.errors import InputError
 from transforms.formats import FORMATS
-from transforms.tabular import dedupe_header, fit_to_header, is_blank, is_comment, split_records
+from transforms.schemas import TABLES
+from transforms.tabular import dedupe_header, fit_to_header, is_blank, is_comment
+from transforms.workbook import Sheet, read_book
 
 
 def normalize_export(
     data: bytes, ctx: IngestContext, formats: Sequence[FormatSpec] = FORMATS
 ) -> Normalized:
-    """Decode, detect, parse and map one export; raises InputError when it cannot be read at all."""
-    text, _encoding = decode_text(data)
-    records, _delimiter = split_records(text)
-    if not records:
-        raise InputError("file is empty")
-    detection = detect(records, formats)
-    parsed = to_parsed_input(records, detection)
-    return detection.spec.normalize(parsed, ctx)
+    """Decode, detect, parse and map one export; raises InputError when it cannot be read at all.
+
+    A workbook is read sheet by sheet: every recognised sheet is normalized and the results are
+    merged into one load; the rows of sheets no format recognises are counted as skipped and named
+    in the notes, so a workbook never loses rows silently.
+    """
+    book = read_book(data)
+    results: list[Normalized] = []
+    unused: list[tuple[Sheet, int, str]] = []
+    for sheet in book.sheets:
+        rows = sum(1 for record in sheet.records if not is_blank(record))
+        if not rows:
+            continue
+        try:
+            detection = detect(sheet.records, formats, sheet.name)
+        except InputError as exc:
+            unused.append((sheet, rows, str(exc)))
+            continue
+        parsed = to_parsed_input(sheet.records, detection, sheet.name)
+        results.append(_with_sheet(detection.spec.normalize(parsed, ctx), sheet.name))
+    if not results:
+        if not unused:
+            raise InputError("file is empty")
+        sheet, _rows, reason = unused[0]
+        raise InputError(f"sheet '{sheet.name}': {reason}" if sheet.name else reason)
+    return _merge(results, unused)
 
 
-def to_parsed_input(records: list[list[str]], detection: Detection) -> ParsedInput:
+def to_parsed_input(records: list[list[str]], detection: Detection, sheet: str = "") -> ParsedInput:
     """Cut the records at the detected header and build the string frame the formats read."""
     header_index = detection.header_index
     header = dedupe_header(records[header_index])
@@ -34,9 +53,9 @@ def to_parsed_input(records: list[list[str]], detection: Detection) -> ParsedInp
     rows: list[list[str]] = []
     numbers: list[int] = []
     blank = 0
-    data_records = records[header_index + 1 :]
-    for offset, record in enumerate(data_records):
-        row_number = header_index + offset + 2
+    first_data = header_index + 1 + detection.spec.description_rows
+    for offset, record in enumerate(records[first_data:]):
+        row_number = first_data + offset + 1
         if is_comment(record):
             continue
         if is_blank(record):
@@ -62,4 +81,53 @@ def to_parsed_input(records: list[list[str]], detection: Detection) -> ParsedInp
         preamble=tuple(tuple(record) for record in records[:header_index]),
         rows_read=len(rows) + blank,
         rows_blank=blank,
+        sheet=sheet,
     )
+
+
+def _with_sheet(result: Normalized, sheet: str) -> Normalized:
+    quarantine = result.quarantine.with_columns(pl.lit(sheet, pl.String).alias("sheet"))
+    return Normalized(
+        format=result.format,
+        platform=result.platform,
+        tables=result.tables,
+        quarantine=quarantine,
+        rows_read=result.rows_read,
+        rows_skipped=result.rows_skipped,
+        notes=result.notes,
+    )
+
+
+def _merge(results: list[Normalized], unused: list[tuple[Sheet, int, str]]) -> Normalized:
+    """One load from several sheets: rows of one natural key from two sheets become one row."""
+    if len(results) == 1 and not unused:
+        return results[0]
+    names: dict[str, list[pl.DataFrame]] = {}
+    for result in results:
+        for name, frame in result.tables.items():
+            names.setdefault(name, []).append(frame)
+    tables = {name: _combine(name, frames) for name, frames in names.items()}
+    skipped_rows = sum(rows for _sheet, rows, _reason in unused)
+    notes = [note for result in results for note in result.notes]
+    notes += [
+        f"sheet '{sheet.name}' is not a known export ({rows} rows skipped)"
+        for sheet, rows, _reason in unused
+    ]
+    formats = list(dict.fromkeys(result.format for result in results))
+    return Normalized(
+        format="+".join(formats),
+        platform=results[0].platform,
+        tables=tables,
+        quarantine=pl.concat([result.quarantine for result in results], how="vertical_relaxed"),
+        rows_read=sum(result.rows_read for result in results) + skipped_rows,
+        rows_skipped=sum(result.rows_skipped for result in results) + skipped_rows,
+        notes=tuple(notes),
+    )
+
+
+def _combine(name: str, frames: list[pl.DataFrame]) -> pl.DataFrame:
+    if len(frames) == 1:
+        return frames[0]
+    combined = pl.concat(frames, how="diagonal_relaxed")
+    key = list(TABLES[name].key)
+    return combined.group_by(key, maintain_order=True).agg(pl.exclude(key).drop_nulls().first())

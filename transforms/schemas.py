@@ -125,6 +125,8 @@ WEB_TRAFFIC_DAILY = CanonicalTable(
         "conversions": _AMOUNT,
         "leads": _AMOUNT,
         "revenue": _AMOUNT,
+        "users": _COUNT,
+        "pageviews": _COUNT,
     },
 )
 
@@ -157,6 +159,97 @@ MENTION = CanonicalTable(
     },
 )
 
+POST_DAILY = CanonicalTable(
+    "post_daily",
+    ("platform", "post_id", "date"),
+    {
+        "platform": pl.String(),
+        "post_id": pl.String(),
+        "date": pl.Date(),
+        "impressions": _COUNT,
+        "views": _COUNT,
+        "video_views": _COUNT,
+        "watch_time_seconds": _AMOUNT,
+        "reactions": _COUNT,
+        "comments": _COUNT,
+        "shares": _COUNT,
+        "clicks": _COUNT,
+    },
+)
+
+AUDIENCE = CanonicalTable(
+    "audience",
+    ("platform", "account_id", "as_of_date", "measure", "dimension", "bucket"),
+    {
+        "platform": pl.String(),
+        "account_id": pl.String(),
+        "as_of_date": pl.Date(),
+        "measure": pl.String(),
+        "dimension": pl.String(),
+        "bucket": pl.String(),
+        "value": _AMOUNT,
+        "share": _AMOUNT,
+    },
+)
+
+AUDIENCE_ACTIVITY = CanonicalTable(
+    "audience_activity",
+    ("platform", "account_id", "as_of_date", "day_of_week", "hour"),
+    {
+        "platform": pl.String(),
+        "account_id": pl.String(),
+        "as_of_date": pl.Date(),
+        "day_of_week": pl.Int32(),
+        "hour": pl.Int32(),
+        "online_followers": _COUNT,
+    },
+)
+
+_AD_MEASURES: dict[str, pl.DataType] = {
+    "campaign_name": pl.String(),
+    "ad_set_name": pl.String(),
+    "ad_name": pl.String(),
+    "objective": pl.String(),
+    "result_type": pl.String(),
+    "currency": pl.String(),
+    "spend": _AMOUNT,
+    "impressions": _COUNT,
+    "reach": _COUNT,
+    "clicks": _COUNT,
+    "link_clicks": _COUNT,
+    "video_views": _COUNT,
+    "conversions": _AMOUNT,
+    "conversion_value": _AMOUNT,
+    "leads": _AMOUNT,
+}
+
+AD_DAILY = CanonicalTable(
+    "ad_daily",
+    ("platform", "ad_account_id", "campaign_id", "ad_id", "date"),
+    {
+        "platform": pl.String(),
+        "ad_account_id": pl.String(),
+        "campaign_id": pl.String(),
+        "ad_id": pl.String(),
+        "date": pl.Date(),
+        **_AD_MEASURES,
+    },
+)
+
+AD_PERIOD = CanonicalTable(
+    "ad_period",
+    ("platform", "ad_account_id", "campaign_id", "ad_id", "date_start", "date_end"),
+    {
+        "platform": pl.String(),
+        "ad_account_id": pl.String(),
+        "campaign_id": pl.String(),
+        "ad_id": pl.String(),
+        "date_start": pl.Date(),
+        "date_end": pl.Date(),
+        **_AD_MEASURES,
+    },
+)
+
 TABLES: dict[str, CanonicalTable] = {
     table.name: table
     for table in (
@@ -167,5 +260,10 @@ TABLES: dict[str, CanonicalTable] = {
         WEB_TRAFFIC_DAILY,
         WEB_TRAFFIC_PERIOD,
         MENTION,
+        POST_DAILY,
+        AUDIENCE,
+        AUDIENCE_ACTIVITY,
+        AD_DAILY,
+        AD_PERIOD,
     )
 }

@@ -121,3 +121,9 @@ def drop_duplicate_keys(frame: pl.DataFrame, key: list[str]) -> tuple[pl.DataFra
     """Keep the last row of each natural key (exports list newest last); return how many dropped."""
     unique = frame.unique(subset=key, keep="last", maintain_order=True)
     return unique, frame.height - unique.height
+
+
+def skip_rows(frame: pl.DataFrame, condition: pl.Expr) -> tuple[pl.DataFrame, int]:
+    """Drop rows that are not data (`Total` rows, repeated headers); return how many, as skipped."""
+    kept = frame.filter(~condition.fill_null(False))
+    return kept, frame.height - kept.height

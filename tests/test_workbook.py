@@ -1,0 +1,70 @@
+"""Workbook containers read into sheets of string cells (inline workbooks built in the test)."""
+
+import io
+import zipfile
+from datetime import datetime
+
+import openpyxl
+import pytest
+
+from transforms.errors import InputError
+from transforms.workbook import read_book, render_cell
+
+
+def _xlsx(rows: list[list[object]], title: str = "Overview") -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_xlsx_cells_render_like_their_csv_export() -> None:
+    data = _xlsx(
+        [["Date", "Views", "Rate"], [datetime(2026, 4, 12), 1938.0, 0.0102], ["x", None, True]]
+    )
+    book = read_book(data)
+    assert book.container == "xlsx"
+    assert book.sheets[0].name == "Overview"
+    assert book.sheets[0].records == [
+        ["Date", "Views", "Rate"],
+        ["2026-04-12", "1938", "0.0102"],
+        ["x", "", "TRUE"],
+    ]
+
+
+def test_render_cell_keeps_times_and_large_floats() -> None:
+    assert render_cell(datetime(2017, 7, 22, 5, 30)) == "2017-07-22 05:30:00"
+    assert render_cell(1.81064e16) == "1.81064e+16"
+    assert render_cell(-3.0) == "-3"
+
+
+def test_spreadsheet_ml_sparse_cells_and_invalid_bytes() -> None:
+    xml = (
+        '<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+        'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">'
+        '<Worksheet ss:Name="Key Metrics"><Table>'
+        '<Row><Cell><Data ss:Type="String">Date</Data></Cell>'
+        '<Cell ss:Index="3"><Data ss:Type="String">City</Data></Cell></Row>'
+        '<Row><Cell><Data ss:Type="DateTime">2017-06-09T00:00:00.000</Data></Cell>'
+        '<Cell ss:MergeAcross="1"><Data ss:Type="Number">5</Data></Cell>'
+        '<Cell><Data ss:Type="String">Thi X\xc3?</Data></Cell></Row>'
+        "</Table></Worksheet></Workbook>"
+    ).encode("latin-1")
+    book = read_book(xml)
+    assert book.container == "spreadsheetml"
+    assert book.sheets[0].records == [["Date", "", "City"], ["2017-06-09", "5", "", "Thi X\ufffd?"]]
+
+
+def test_a_zip_that_is_not_a_workbook_is_refused_in_one_line() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("export.csv", "a,b\n1,2\n")
+    with pytest.raises(InputError) as caught:
+        read_book(buffer.getvalue())
+    assert "not a readable Excel workbook" in str(caught.value)
+    assert "\n" not in str(caught.value)
