@@ -250,6 +250,7 @@ def _formats(args: argparse.Namespace) -> int:
             "platform": spec.platform,
             "title": spec.title,
             "languages": sorted(spec.columns),
+            "sheets": list(spec.sheets),
             "required_columns": {
                 locale: [aliases[name][0] for name in spec.required]
                 for locale, aliases in spec.columns.items()
@@ -262,6 +263,8 @@ def _formats(args: argparse.Namespace) -> int:
         return EXIT_OK
     for item in described:
         print(f"{item['format']:<30} {item['platform']:<10} {item['title']}")
+        if item["sheets"]:
+            print(f"{'':<30} sheets: {', '.join(item['sheets'])}")
         for locale, columns in item["required_columns"].items():
             print(f"{'':<30} {locale}: {', '.join(columns)}")
     return EXIT_OK
