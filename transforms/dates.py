@@ -5,11 +5,54 @@ from datetime import date, datetime
 
 import polars as pl
 
+from transforms.numbers import Locale
+
 EXCEL_SERIAL = "excel-serial"
 """Pseudo-format: a spreadsheet serial day number (44008 = 2020-06-26), as Excel stores dates."""
 
 _SERIAL = r"^\d{5}(\.\d+)?$"  # 1927-10-14 .. 2173-10-14: no count or year is mistaken for one
 _EXCEL_EPOCH = datetime(1899, 12, 30)
+
+# Indonesian month and day names (and their abbreviations) that differ from the English ones, as
+# regex alternatives, with the English name polars' strptime knows. Full names map to full names
+# and abbreviations to abbreviations, so `%B`/`%A` and `%b`/`%a` keep their English meaning.
+_INDONESIAN_NAMES = (
+    ("Januari", "January"),
+    ("Februari", "February"),
+    ("Maret", "March"),
+    ("Mei", "May"),
+    ("Juni", "June"),
+    ("Juli", "July"),
+    ("Agustus", "August"),
+    ("Agu|Agt", "Aug"),
+    ("Oktober", "October"),
+    ("Okt", "Oct"),
+    ("Desember", "December"),
+    ("Des", "Dec"),
+    ("Senin", "Monday"),
+    ("Selasa", "Tuesday"),
+    ("Rabu", "Wednesday"),
+    ("Kamis", "Thursday"),
+    ("Jum['’]?at", "Friday"),
+    ("Sabtu", "Saturday"),
+    ("Minggu", "Sunday"),
+    ("Sen", "Mon"),
+    ("Sel", "Tue"),
+    ("Rab", "Wed"),
+    ("Kam", "Thu"),
+    ("Jum", "Fri"),
+    ("Sab", "Sat"),
+    ("Min", "Sun"),
+)
+
+
+def _text(column: str, locale: Locale) -> pl.Expr:
+    """The cell as text, with Indonesian month and day names put into English for strptime."""
+    text = pl.col(column).cast(pl.String).str.strip_chars()
+    if locale == "id":
+        for names, english in _INDONESIAN_NAMES:
+            text = text.str.replace_all(rf"(?i)\b(?:{names})\b", english)
+    return text
 
 
 def _excel_serial(text: pl.Expr) -> pl.Expr:
@@ -18,9 +61,13 @@ def _excel_serial(text: pl.Expr) -> pl.Expr:
     return pl.when(text.str.contains(_SERIAL)).then(instant.dt.cast_time_unit("us"))
 
 
-def parse_datetime(column: str, formats: tuple[str, ...]) -> pl.Expr:
-    """Parse naive local timestamps, trying each format in turn (null where none fits)."""
-    text = pl.col(column).cast(pl.String).str.strip_chars()
+def parse_datetime(column: str, formats: tuple[str, ...], locale: Locale = "en") -> pl.Expr:
+    """Parse naive local timestamps, trying each format in turn (null where none fits).
+
+    With `locale="id"`, Indonesian month and day names (`Mei`, `Agt`, `Desember`, `Senin`) are read
+    by the English `%b`/`%B`/`%a`/`%A` directives.
+    """
+    text = _text(column, locale)
     attempts = [
         _excel_serial(text)
         if fmt == EXCEL_SERIAL
@@ -30,9 +77,12 @@ def parse_datetime(column: str, formats: tuple[str, ...]) -> pl.Expr:
     return pl.coalesce(attempts).alias(column)
 
 
-def parse_date(column: str, formats: tuple[str, ...]) -> pl.Expr:
-    """Parse calendar dates, trying each format in turn (null where none fits)."""
-    text = pl.col(column).cast(pl.String).str.strip_chars()
+def parse_date(column: str, formats: tuple[str, ...], locale: Locale = "en") -> pl.Expr:
+    """Parse calendar dates, trying each format in turn (null where none fits).
+
+    `locale` is as for `parse_datetime`.
+    """
+    text = _text(column, locale)
     attempts = [
         _excel_serial(text).dt.date()
         if fmt == EXCEL_SERIAL
@@ -40,6 +90,26 @@ def parse_date(column: str, formats: tuple[str, ...]) -> pl.Expr:
         for fmt in formats
     ]
     return pl.coalesce(attempts).alias(column)
+
+
+def infer_year(column: str, formats: tuple[str, ...], end: date, locale: Locale = "en") -> pl.Expr:
+    """Parse dates written without a year (`April 12`, `12 Mei`): the latest such day up to `end`.
+
+    `formats` have no year directive (`"%B %d"`, `"%d %B"`); `end` is the last day the export can
+    cover (its end date, or the day it was made). Each date gets the year of `end`, or the year
+    before when that would put it after `end`, so a range across New Year (`December 30` …
+    `January 2`) stays in order. This assumes the export spans at most a year, as TikTok's do; a
+    `February 29` with no leap year in reach is null, so the row is quarantined.
+    """
+    text = _text(column, locale)
+    candidates = []
+    for year in (end.year, end.year - 1):
+        dated = pl.concat_str([text, pl.lit(f" {year}")])
+        parsed = pl.coalesce(
+            [dated.str.strptime(pl.Date, f"{fmt} %Y", strict=False) for fmt in formats]
+        )
+        candidates.append(pl.when(parsed <= end).then(parsed))
+    return pl.coalesce(candidates).alias(column)
 
 
 def localize(frame: pl.DataFrame, naive: str, timezone_column: str, out: str) -> pl.DataFrame:

@@ -26,13 +26,15 @@ PERCENT = FieldType("percentage", parse_percent)
 
 
 def date_field(*formats: str) -> FieldType:
-    """A calendar date in one of `formats`."""
-    return FieldType("date", lambda column, _locale: parse_date(column, formats))
+    """A calendar date in one of `formats` (month and day names in the export's language)."""
+    return FieldType("date", lambda column, locale: parse_date(column, formats, locale))
 
 
 def datetime_field(*formats: str) -> FieldType:
-    """A naive local timestamp in one of `formats`."""
-    return FieldType("date and time", lambda column, _locale: parse_datetime(column, formats))
+    """A naive local timestamp in one of `formats` (month and day names in the file's language)."""
+    return FieldType(
+        "date and time", lambda column, locale: parse_datetime(column, formats, locale)
+    )
 
 
 def parse_fields(parsed: ParsedInput, types: Mapping[str, FieldType]) -> pl.DataFrame:
