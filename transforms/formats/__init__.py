@@ -1,7 +1,14 @@
 """One module per export format family; `FORMATS` is the registry detection searches."""
 
 from transforms.detect import FormatSpec
-from transforms.formats import ga4, listening, meta_business_suite, x_analytics
+from transforms.formats import (
+    ga4,
+    linkedin,
+    listening,
+    meta_business_suite,
+    x_analytics,
+    youtube_studio,
+)
 
 FORMATS: tuple[FormatSpec, ...] = (
     meta_business_suite.CONTENT,
@@ -10,4 +17,16 @@ FORMATS: tuple[FormatSpec, ...] = (
     x_analytics.OVERVIEW,
     ga4.TRAFFIC,
     listening.MENTIONS,
+    youtube_studio.TABLE_CONTENT,
+    youtube_studio.CHART,
+    youtube_studio.DAILY,
+    youtube_studio.AUDIENCE_AGE,
+    youtube_studio.AUDIENCE_GENDER,
+    youtube_studio.AUDIENCE_COUNTRY,
+    linkedin.VISITORS,
+    linkedin.UPDATE_METRICS,
+    linkedin.UPDATES,
+    linkedin.NEW_FOLLOWERS,
+    linkedin.VISITOR_DEMOGRAPHICS,
+    linkedin.FOLLOWER_DEMOGRAPHICS,
 )
