@@ -88,13 +88,16 @@ def test_excel_resaved_mbs_export_quarantines_destroyed_ids() -> None:
     assert result.tables["post_metrics"].height == 0
 
 
+def test_legacy_tweet_activity_export_is_recognised() -> None:
+    result = _normalize("twitter/tweet_activity_metrics_rOpenSci_20161201_20170101_en.csv")
+
+    assert (result.format, result.rows_read, result.rows_loaded) == ("x_tweet_activity", 37, 37)
+    assert result.tables["post_metrics"]["impressions"].sum() == 110_828
+
+
 @pytest.mark.parametrize(
     ("relative", "hint"),
     [
-        (
-            "twitter/tweet_activity_metrics_rOpenSci_20161201_20170101_en.csv",
-            "closest is x_account_content",
-        ),
         (
             "google_analytics/ua_custom_report_bbva_blog_page_source_country_device.csv",
             "closest is ga4_traffic (Google Analytics 4 traffic acquisition export (session "
