@@ -95,14 +95,25 @@ def test_legacy_tweet_activity_export_is_recognised() -> None:
     assert result.tables["post_metrics"]["impressions"].sum() == 110_828
 
 
+def test_ua_custom_report_is_recognised() -> None:
+    result = _normalize(
+        "google_analytics/ua_custom_report_bbva_blog_page_source_country_device.csv",
+        Account("web", "bbva-blog"),
+    )
+
+    assert (result.format, result.rows_read, result.rows_quarantined) == (
+        "ua_traffic",
+        17243,
+        17243,
+    )
+    assert set(result.quarantine["reason"]) == {
+        "aggregate export without a date range: pass --period"
+    }
+
+
 @pytest.mark.parametrize(
     ("relative", "hint"),
     [
-        (
-            "google_analytics/ua_custom_report_bbva_blog_page_source_country_device.csv",
-            "closest is ga4_traffic (Google Analytics 4 traffic acquisition export (session "
-            "source / medium)), missing columns 'Engaged sessions'",
-        ),
         (
             "facebook/fb_insights_post_level_VIC_2015-08-19_2016-02-15.csv",
             "closest is meta_business_suite_content",

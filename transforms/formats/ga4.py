@@ -1,13 +1,27 @@
 """Google Analytics 4 report and exploration CSV exports of traffic by session source / medium.
 
 GA4 writes a `#` preamble (report name, account, property, `Start date: 20260701`, `End date: ...`)
-above the header. With a `Date` column the rows are daily (`core.web_traffic_daily`); without one
-the rows aggregate the preamble's date range and go to `core.web_traffic_period`, never split
-into days.
+above the header. With a `Date` column (or an exploration's `Nth day`, counted from the start date)
+the rows are daily (`core.web_traffic_daily`); without one the rows aggregate the date range and go
+to `core.web_traffic_period`, never split into days. The range is the preamble's; `--period` only
+stands in where the file states none (else every row is quarantined, asking for `--period`).
 The property is the `kunci.toml` source's web account when given, else the preamble's property name.
+
+Mapping (decided once, see the DECISIONLOG): `Sessions`, `Engaged sessions`; conversions = `Key
+events` (before 2024: `Conversions`); leads = the key-event column of the lead event, `Key events
+(generate_lead)`; revenue = `Total revenue`; users = `Total users` (else `Active users` / `Users`);
+pageviews = `Views`. GA4 gives no bounce count (its bounce rate is `1 - engaged / sessions`, which
+the metric layer computes), so `bounces` stays NULL.
+
+Exploration exports put a totals line under the header (`,Grand total,…`, or a row whose
+dimensions are empty): such rows are skipped and counted. An exploration with more dimensions than
+the table's grain (country, device) lists a source several times: those rows are summed per
+source / medium / campaign, and `users`, which cannot be added up, is then NULL for the whole load.
+The helpers for that are shared with the Universal Analytics exports.
 """
 
 import re
+from dataclasses import replace
 from datetime import date, datetime
 
 import polars as pl
@@ -23,16 +37,30 @@ from transforms.typed import (
     assemble,
     conform,
     date_field,
-    drop_duplicate_keys,
     parse_fields,
     require,
+    skip_rows,
     split_quarantine,
 )
 
-_NOT_SET = "(not set)"
+NOT_SET = "(not set)"
+DIMENSIONS = ("date", "nth_day", "source_medium", "source", "medium", "campaign")
+MEASURES = (
+    "sessions",
+    "engaged_sessions",
+    "bounces",
+    "conversions",
+    "leads",
+    "revenue",
+    "users",
+    "pageviews",
+)
+_TOTAL_LABELS = ("", "grand total", "totals", "total")
+_RANGE_LINE = re.compile(r"^#\s*(\d{8})\s*-\s*(\d{8})\s*$")  # Universal Analytics: `# 20190101-…`
 
 
-def _preamble_value(parsed: ParsedInput, label: str) -> str | None:
+def preamble_value(parsed: ParsedInput, label: str) -> str | None:
+    """The value of a `# Label: value` preamble line, if the export has one."""
     pattern = re.compile(rf"^#\s*{label}\s*:\s*(.+)$", re.IGNORECASE)
     for record in parsed.preamble:
         match = pattern.match(",".join(record).strip())
@@ -41,8 +69,19 @@ def _preamble_value(parsed: ParsedInput, label: str) -> str | None:
     return None
 
 
-def _preamble_period(parsed: ParsedInput) -> tuple[date, date] | None:
-    start, end = _preamble_value(parsed, "Start date"), _preamble_value(parsed, "End date")
+def _range_line(parsed: ParsedInput) -> tuple[str, str] | None:
+    for record in parsed.preamble:
+        match = _RANGE_LINE.match(",".join(record).strip())
+        if match:
+            return match.group(1), match.group(2)
+    return None
+
+
+def preamble_period(parsed: ParsedInput) -> tuple[date, date] | None:
+    """The preamble's range: GA4 `Start date`/`End date` lines, or UA's `# 20190101-20190131`."""
+    start, end = preamble_value(parsed, "Start date"), preamble_value(parsed, "End date")
+    if start is None or end is None:
+        start, end = _range_line(parsed) or (None, None)
     if start is None or end is None:
         return None
     try:
@@ -51,77 +90,161 @@ def _preamble_period(parsed: ParsedInput) -> tuple[date, date] | None:
             datetime.strptime(end, "%Y%m%d").date(),
         )
     except ValueError as exc:
-        raise InputError(f"GA4 preamble has an unreadable date range: {exc}") from None
+        raise InputError(f"the export's preamble has an unreadable date range: {exc}") from None
 
 
-def _property_id(parsed: ParsedInput, ctx: IngestContext) -> str:
+def property_id(parsed: ParsedInput, ctx: IngestContext, product: str) -> str:
+    """The web property: the source's `web:` account, else the preamble's `# Property:` line."""
     if ctx.account is not None and ctx.account.platform == "web":
         return ctx.account.account_id
-    name = _preamble_value(parsed, "Property")
+    name = preamble_value(parsed, "Property")
     if name is None:
-        raise InputError("GA4 export names no property: pass --account web:<property id>")
+        raise InputError(f"{product} export names no property: pass --account web:<property id>")
     return name
 
 
-def normalize_traffic(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
-    """Map traffic rows to daily or period web-traffic facts, with the platform derived."""
-    if not {"source_medium", "source"} & parsed.headers.keys():
-        raise InputError("GA4 export has no 'Session source / medium' or 'Session source' column")
-    property_id = _property_id(parsed, ctx)
-    frame = parse_fields(
-        parsed,
-        {
-            "date": date_field("%Y%m%d", "%Y-%m-%d"),
-            "sessions": COUNT,
-            "engaged_sessions": COUNT,
-            "bounces": COUNT,
-            "conversions": DECIMAL,
-            "leads": DECIMAL,
-            "revenue": DECIMAL,
-        },
+def without_totals(parsed: ParsedInput) -> tuple[ParsedInput, int]:
+    """Drop total lines: every dimension cell empty or a total label (`Grand total`, `Totals`)."""
+    present = [name for name in DIMENSIONS if name in parsed.frame.columns]
+    folded = [pl.col(name).str.strip_chars().str.to_lowercase().fill_null("") for name in present]
+    frame, skipped = skip_rows(
+        parsed.frame, pl.all_horizontal([cell.is_in(_TOTAL_LABELS) for cell in folded])
     )
+    return replace(parsed, frame=frame), skipped
+
+
+def _dimensions(frame: pl.DataFrame, absent: str) -> pl.DataFrame:
     if "source_medium" in frame.columns:
         parts = pl.col("source_medium").str.split_exact(" / ", 1)
         frame = frame.with_columns(
             parts.struct.field("field_0").alias("source"),
             parts.struct.field("field_1").alias("medium"),
         )
-    frame = frame.with_columns(
+    return frame.with_columns(
         [
-            pl.col(name).fill_null(_NOT_SET).replace("", _NOT_SET).alias(name)
+            pl.col(name).str.strip_chars().fill_null(absent).replace("", absent).alias(name)
             if name in frame.columns
-            else pl.lit(_NOT_SET).alias(name)
+            else pl.lit(absent).alias(name)
             for name in ("source", "medium", "campaign")
         ]
-    ).with_columns(pl.lit(property_id).alias("property_id"))
-    frame = frame.with_columns(platform_from_source("source"))
+    )
 
-    daily = "date" in frame.columns
-    if daily:
+
+def _period(parsed: ParsedInput, ctx: IngestContext) -> tuple[tuple[date, date] | None, str]:
+    stated = preamble_period(parsed)
+    if stated is not None:
+        ignored = ctx.period is not None and ctx.period != stated
+        return stated, (
+            "date range from the export's preamble" + ("; --period ignored" if ignored else "")
+        )
+    if ctx.period is not None:
+        return ctx.period, "date range from --period"
+    return None, "the export states no date range and no --period was given"
+
+
+def _sum(name: str) -> pl.Expr:
+    """A sum that stays NULL when every input is NULL (a metric not provided is never 0)."""
+    return pl.when(pl.col(name).is_not_null().any()).then(pl.col(name).sum()).alias(name)
+
+
+def to_grain(kept: pl.DataFrame, key: list[str]) -> tuple[pl.DataFrame, str | None]:
+    """Sum the rows of each natural key (a report split by page, country or device).
+
+    Users are not additive (one user visits several pages), so they survive only when no two rows
+    share a key; otherwise they are NULL for every key and the returned note says why.
+    """
+    measures = [name for name in MEASURES if name in kept.columns]
+    grouped = kept.group_by(key, maintain_order=True).agg(
+        pl.col("platform").first(), *[_sum(name) for name in measures], pl.len().alias("_rows")
+    )
+    if grouped.is_empty() or grouped["_rows"].max() == 1:
+        return grouped, None
+    note = f"{kept.height} rows summed into {grouped.height} rows of the table's grain"
+    if "users" in grouped.columns:
+        grouped = grouped.with_columns(pl.lit(None, pl.Int64).alias("users"))
+        note += "; users left NULL (not additive across the export's other dimensions)"
+    return grouped, note
+
+
+def web_traffic(
+    format_name: str,
+    parsed: ParsedInput,
+    ctx: IngestContext,
+    frame: pl.DataFrame,
+    absent: str,
+    skipped: int,
+) -> Normalized:
+    """Map typed traffic rows to daily or period web-traffic facts at the table's grain.
+
+    `frame` has the measures parsed; `absent` is the value of a source, medium or campaign the
+    export does not give; `skipped` counts the rows already skipped (totals).
+    """
+    product = "GA4" if format_name.startswith("ga4") else "Universal Analytics"
+    frame = _dimensions(frame, absent).with_columns(
+        pl.lit(property_id(parsed, ctx, product)).alias("property_id"),
+        platform_from_source("source"),
+    )
+    period, note = _period(parsed, ctx)
+    notes = [note]
+    if "nth_day" in frame.columns:
+        start = period[0] if period else None
+        frame = require(
+            frame, pl.lit(start is not None), "'Nth day' needs the start date: pass --period"
+        )
+        frame = frame.with_columns(
+            (pl.lit(start or date.min) + pl.duration(days=pl.col("nth_day")))
+            .cast(pl.Date)
+            .alias("date")
+        )
+    if "date" in frame.columns:
         frame = require(frame, pl.col("date").is_not_null(), "no date")
-        key, table = ["date", "source", "medium", "campaign"], WEB_TRAFFIC_DAILY
+        key, table = ["property_id", "date", "source", "medium", "campaign"], WEB_TRAFFIC_DAILY
+        notes = notes if "nth_day" in frame.columns else []
     else:
-        period = ctx.period or _preamble_period(parsed)
         if period is None:
             frame = require(
                 frame, pl.lit(False), "aggregate export without a date range: pass --period"
             )
-            period = (date.min, date.min)
-        frame = frame.with_columns(
-            pl.lit(period[0]).alias("date_start"), pl.lit(period[1]).alias("date_end")
-        )
-        key, table = ["source", "medium", "campaign"], WEB_TRAFFIC_PERIOD
+        start, end = period or (date.min, date.min)
+        frame = frame.with_columns(pl.lit(start).alias("date_start"), pl.lit(end).alias("date_end"))
+        key = ["property_id", "date_start", "date_end", "source", "medium", "campaign"]
+        table = WEB_TRAFFIC_PERIOD
     kept, quarantine = split_quarantine(frame)
-    kept, duplicates = drop_duplicate_keys(kept, key)
+    rows, summed = to_grain(kept, key)
+    if skipped:
+        notes.append(f"{skipped} total rows skipped")
     return assemble(
-        "ga4_traffic",
+        format_name,
         "web",
         parsed,
         kept,
         quarantine,
-        {table.name: conform(kept, table.columns)},
-        skipped=duplicates,
+        {table.name: conform(rows, table.columns)},
+        skipped=skipped,
+        notes=tuple(notes + ([summed] if summed else [])),
     )
+
+
+def normalize_traffic(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
+    """Map GA4 traffic rows to daily or period web-traffic facts, with the platform derived."""
+    if not {"source_medium", "source"} & parsed.headers.keys():
+        raise InputError("GA4 export has no 'Session source / medium' or 'Session source' column")
+    parsed, totals = without_totals(parsed)
+    frame = parse_fields(
+        parsed,
+        {
+            "date": date_field("%Y%m%d", "%Y-%m-%d"),
+            "nth_day": COUNT,
+            "sessions": COUNT,
+            "engaged_sessions": COUNT,
+            "conversions": DECIMAL,
+            "leads": DECIMAL,
+            "revenue": DECIMAL,
+            "users": COUNT,
+            "pageviews": COUNT,
+        },
+    )
+    return web_traffic("ga4_traffic", parsed, ctx, frame, NOT_SET, totals)
 
 
 TRAFFIC = FormatSpec(
@@ -131,6 +254,7 @@ TRAFFIC = FormatSpec(
     columns={
         "en": {
             "date": ("Date",),
+            "nth_day": ("Nth day",),
             "source_medium": ("Session source / medium",),
             "source": ("Session source",),
             "medium": ("Session medium",),
@@ -138,11 +262,14 @@ TRAFFIC = FormatSpec(
             "sessions": ("Sessions",),
             "engaged_sessions": ("Engaged sessions",),
             "conversions": ("Key events", "Conversions"),
-            "leads": ("Key events (generate_lead)", "generate_lead"),
+            "leads": ("Key events (generate_lead)", "Conversions (generate_lead)", "generate_lead"),
             "revenue": ("Total revenue",),
+            "users": ("Total users", "Active users", "Users"),
+            "pageviews": ("Views",),
         },
         "id": {
             "date": ("Tanggal",),
+            "nth_day": ("Hari ke-n",),
             "source_medium": ("Sumber / media sesi",),
             "source": ("Sumber sesi",),
             "medium": ("Media sesi",),
@@ -150,8 +277,10 @@ TRAFFIC = FormatSpec(
             "sessions": ("Sesi",),
             "engaged_sessions": ("Sesi dengan interaksi",),
             "conversions": ("Peristiwa utama", "Konversi"),
-            "leads": ("Peristiwa utama (generate_lead)",),
+            "leads": ("Peristiwa utama (generate_lead)", "Konversi (generate_lead)"),
             "revenue": ("Total pendapatan",),
+            "users": ("Total pengguna", "Pengguna aktif", "Pengguna"),
+            "pageviews": ("Tampilan",),
         },
     },
     required=("sessions", "engaged_sessions"),

@@ -1,7 +1,15 @@
-"""Social-listening mention exports (Brand24, Talkwalker, Meltwater style): one row per mention.
+"""Social-listening mention exports (Brand24, Brandwatch, Talkwalker, Meltwater): one row each.
 
 Each row names the brand (query) it was found for; brands of own accounts in `kunci.toml` are own
 brands, every other tracked brand is a competitor, which is what share of voice compares.
+
+Tool column names, besides the generic ones: Brandwatch writes `Query Name`, `Page Type` (twitter,
+instagram, news…), `Full Text`/`Snippet`, `Url`, `Resource Id`, `Twitter Followers` and dates
+as `2026-09-30 20:00:07.0`; Meltwater writes `Input Name`, `Source`, `Hit Sentence`/`Opening Text`,
+`Influencer`, `Reach` (the author's audience, i.e. potential reach) and dates as `30-Sep-2026
+08:00PM`. These names come from the tools' documentation, not from files seen here. Datasets
+that are not listening-tool exports (a labelled tweet sample) are read through a mapping declared
+in `kunci.toml` (`transforms.formats.declared`).
 """
 
 import hashlib
@@ -47,7 +55,14 @@ _PLATFORMS = {
     "linkedin": "linkedin",
     "linkedin.com": "linkedin",
 }
-_DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M")
+_DATE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%d-%b-%Y %I:%M%p",
+)
 
 
 def _fallback_id(url: str | None, author: str | None, text: str | None) -> str:
@@ -94,6 +109,8 @@ def normalize_mentions(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
         pl.col("brand").str.to_lowercase().is_in(list(own_brands)).alias("is_own_brand"),
         pl.col("sentiment_canonical").alias("sentiment"),
         pl.lit(ctx.default_timezone).alias("_tz"),
+        # After the fallback id: an empty cell is no author (NULL), and ids stay as they were.
+        *[pl.col(name).str.strip_chars().replace("", None) for name in ("url", "author", "text")],
     )
     kept, duplicates = drop_duplicate_keys(kept, ["platform", "mention_id"])
     kept = localize(kept, "published", "_tz", "published_at")
@@ -115,15 +132,23 @@ MENTIONS = FormatSpec(
     title="social-listening mentions export (date, source, author, text, brand)",
     columns={
         "en": {
-            "mention_id": ("Mention ID", "Id", "ID"),
-            "published": ("Date", "Published", "Created at"),
-            "source": ("Source", "Platform", "Media type", "Channel"),
-            "url": ("URL", "Url", "Link"),
-            "author": ("Author", "Author name", "Username"),
-            "author_followers": ("Author followers", "Followers"),
-            "text": ("Text", "Content", "Snippet", "Mention"),
+            "mention_id": ("Mention ID", "Id", "Resource Id"),
+            "published": ("Date", "Published", "Created at", "Published date"),
+            "source": ("Source", "Platform", "Media type", "Channel", "Page Type"),
+            "url": ("URL", "Link"),
+            "author": ("Author", "Author name", "Username", "Influencer"),
+            "author_followers": ("Author followers", "Followers", "Twitter Followers", "Reach"),
+            "text": (
+                "Text",
+                "Content",
+                "Full Text",
+                "Snippet",
+                "Hit Sentence",
+                "Opening Text",
+                "Mention",
+            ),
             "sentiment": ("Sentiment",),
-            "brand": ("Brand", "Query", "Project", "Topic"),
+            "brand": ("Brand", "Query", "Query Name", "Input Name", "Project", "Topic"),
         },
         "id": {
             "mention_id": ("ID Sebutan", "ID"),

@@ -1,0 +1,103 @@
+"""Google (Universal) Analytics report exports: traffic by source, before GA4 replaced it in 2023.
+
+UA exports are still what an institution holds for 2019–2023. A report export has a `#` preamble
+whose range line reads `# 20190101-20190131`; custom reports handed around often lost it. The
+header names the dimensions (`Source / Medium`, or `Source` alone, `Campaign`, `Date` as
+`20190101`, and others the table has no place for: `Page`, `Country`, `Device Category`) and the
+metrics. With a `Date` column rows are daily (`core.web_traffic_daily`); without one they aggregate
+the preamble's range, else `--period`'s, into `core.web_traffic_period` (no range: every row is
+quarantined asking for `--period`). The property is the source's `web:` account.
+
+Mapping (decided once, see the DECISIONLOG): sessions = `Sessions`; pageviews = `Pageviews` (custom
+reports: `Page Views`); users = `Users`; conversions = `Goal Completions`; revenue = `Revenue` /
+`Transaction Revenue` (a currency mark is dropped: the web tables hold no currency). UA gives a
+bounce *rate* with two decimals (`32.30%`), so bounces = round(rate × sessions) per row; for rows
+under 10,000 sessions that recovers the exact count, since the rate's rounding moves the product
+by less than half a bounce. A `Source` without medium leaves medium `''`; an absent campaign is
+`''` (a missing key part, never NULL).
+
+Rows sharing a source (the report is split by page, country, device…) are summed to the table's
+grain, all of them counting as loaded; users are NULL then (see `ga4.to_grain`). A trailing totals
+row (all dimensions empty) is skipped and counted. `Avg. Time on Page`, `Unique Page Views` and
+other averages or unique counts have no canonical column and are not read.
+"""
+
+from dataclasses import replace
+
+import polars as pl
+
+from transforms.context import IngestContext, Normalized, ParsedInput
+from transforms.detect import FormatSpec
+from transforms.errors import InputError
+from transforms.formats.ga4 import web_traffic, without_totals
+from transforms.typed import COUNT, DECIMAL, PERCENT, date_field, parse_fields
+
+# A currency mark before or after an amount: `$1,234.56`, `US$0.00`, `Rp1.234`, `12,00 €`, `EUR 5`.
+_CURRENCY_MARK = r"^(?:[A-Z]{1,3}\$|[$€£₹¥]|Rp\.?|RM|[A-Z]{3})\s*|\s*(?:[$€£₹¥]|[A-Z]{3})$"
+
+
+def _bounces(frame: pl.DataFrame) -> pl.DataFrame:
+    if "bounce_rate" not in frame.columns:
+        return frame
+    bounces = (pl.col("bounce_rate") * pl.col("sessions")).round(0, mode="half_away_from_zero")
+    return frame.with_columns(bounces.cast(pl.Int64).alias("bounces"))
+
+
+def normalize_traffic(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
+    """Map UA traffic rows to web-traffic facts at the table's grain, bounces from the rate."""
+    if not {"source_medium", "source"} & parsed.headers.keys():
+        raise InputError("Universal Analytics export has no 'Source / Medium' or 'Source' column")
+    parsed, totals = without_totals(parsed)
+    if "revenue" in parsed.frame.columns:
+        revenue = pl.col("revenue").str.strip_chars().str.replace_all(_CURRENCY_MARK, "")
+        parsed = replace(parsed, frame=parsed.frame.with_columns(revenue.str.strip_chars()))
+    frame = parse_fields(
+        parsed,
+        {
+            "date": date_field("%Y%m%d", "%Y-%m-%d"),
+            "sessions": COUNT,
+            "bounce_rate": PERCENT,
+            "users": COUNT,
+            "pageviews": COUNT,
+            "conversions": DECIMAL,
+            "revenue": DECIMAL,
+        },
+    )
+    return web_traffic("ua_traffic", parsed, ctx, _bounces(frame), "", totals)
+
+
+TRAFFIC = FormatSpec(
+    name="ua_traffic",
+    platform="web",
+    title="Universal Analytics (UA) report export of traffic by source (sessions, bounce rate)",
+    columns={
+        "en": {
+            "date": ("Date",),
+            "source_medium": ("Source / Medium", "Source/Medium"),
+            "source": ("Source",),
+            "medium": ("Medium",),
+            "campaign": ("Campaign",),
+            "sessions": ("Sessions",),
+            "bounce_rate": ("Bounce Rate",),
+            "users": ("Users",),
+            "pageviews": ("Pageviews", "Page Views"),
+            "conversions": ("Goal Completions",),
+            "revenue": ("Revenue", "Transaction Revenue"),
+        },
+        "id": {
+            "date": ("Tanggal",),
+            "source_medium": ("Sumber / Media", "Sumber/Media"),
+            "source": ("Sumber",),
+            "medium": ("Media",),
+            "campaign": ("Kampanye",),
+            "sessions": ("Sesi",),
+            "bounce_rate": ("Rasio Pentalan",),
+            "users": ("Pengguna",),
+            "pageviews": ("Tampilan halaman", "Tampilan Laman"),
+            "conversions": ("Penyelesaian Sasaran",),
+            "revenue": ("Pendapatan",),
+        },
+    },
+    required=("sessions", "bounce_rate"),
+    normalize=normalize_traffic,
+)
