@@ -127,7 +127,6 @@ def test_ua_custom_report_is_recognised() -> None:
             "facebook/uci_dataset_Facebook_es_translated_latin1_crlf.csv",
             "no known export's columns found in the first rows",
         ),
-        ("google_ads/gads_campaign_report_INR_2025-07.csv", "no known export's columns"),
         # Its 147,361-character header once made the delimiter sniffer raise a raw csv.Error.
         ("facebook/fb_insights_page_level_VIC_2015-08-19_2016-02-15.csv", "unknown format"),
     ],
@@ -139,6 +138,13 @@ def test_unsupported_export_is_an_unknown_format(relative: str, hint: str) -> No
     assert message.startswith("unknown format: ")
     assert hint in message
     assert "\n" not in message
+
+
+def test_google_ads_campaign_report_is_recognised() -> None:
+    result = _normalize("google_ads/gads_campaign_report_INR_2025-07.csv")
+
+    assert (result.format, result.rows_read, result.rows_loaded) == ("google_ads_report", 6, 2)
+    assert result.rows_skipped == 4  # the Total: rows, never summed with the campaigns
 
 
 @pytest.mark.parametrize(

@@ -3,10 +3,13 @@
 from transforms.detect import FormatSpec
 from transforms.formats import (
     ga4,
+    google_ads,
     linkedin,
     listening,
+    meta_ads,
     meta_business_suite,
     tiktok,
+    tiktok_ads,
     universal_analytics,
     x_analytics,
     x_legacy,
@@ -41,4 +44,7 @@ FORMATS: tuple[FormatSpec, ...] = (
     linkedin.NEW_FOLLOWERS,
     linkedin.VISITOR_DEMOGRAPHICS,
     linkedin.FOLLOWER_DEMOGRAPHICS,
+    meta_ads.ADS_MANAGER,
+    google_ads.REPORT,
+    tiktok_ads.REPORT,
 )
