@@ -95,6 +95,28 @@ def test_legacy_tweet_activity_export_is_recognised() -> None:
     assert result.tables["post_metrics"]["impressions"].sum() == 110_828
 
 
+@pytest.mark.parametrize(
+    ("relative", "fmt", "rows"),
+    [
+        (
+            "facebook/fb_insights_post_level_VIC_2015-08-19_2016-02-15.csv",
+            "facebook_insights_posts",
+            170,
+        ),
+        # Its 147,361-character header once made the delimiter sniffer raise a raw csv.Error.
+        (
+            "facebook/fb_insights_page_level_VIC_2015-08-19_2016-02-15.csv",
+            "facebook_insights_page",
+            180,
+        ),
+    ],
+)
+def test_legacy_facebook_export_is_recognised(relative: str, fmt: str, rows: int) -> None:
+    result = _normalize(relative, Account("facebook", "518995791497187"))
+
+    assert (result.format, result.rows_read, result.rows_loaded) == (fmt, rows, rows)
+
+
 def test_ua_custom_report_is_recognised() -> None:
     result = _normalize(
         "google_analytics/ua_custom_report_bbva_blog_page_source_country_device.csv",
@@ -115,20 +137,14 @@ def test_ua_custom_report_is_recognised() -> None:
     ("relative", "hint"),
     [
         (
-            "facebook/fb_insights_post_level_VIC_2015-08-19_2016-02-15.csv",
-            "closest is meta_business_suite_content",
-        ),
-        (
             "social_listening/crowdflower_apple_twitter_sentiment_DFE.csv",
             "closest is listening_mentions",
         ),
         (
-            # Nothing in its Spanish header matches any format, so there is no closest one.
+            # Its Spanish header keeps Facebook Insights names, but no post id or publish time.
             "facebook/uci_dataset_Facebook_es_translated_latin1_crlf.csv",
-            "no known export's columns found in the first rows",
+            "closest is facebook_insights_posts",
         ),
-        # Its 147,361-character header once made the delimiter sniffer raise a raw csv.Error.
-        ("facebook/fb_insights_page_level_VIC_2015-08-19_2016-02-15.csv", "unknown format"),
     ],
 )
 def test_unsupported_export_is_an_unknown_format(relative: str, hint: str) -> None:

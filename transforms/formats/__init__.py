@@ -2,6 +2,7 @@
 
 from transforms.detect import FormatSpec
 from transforms.formats import (
+    facebook_insights,
     ga4,
     google_ads,
     linkedin,
@@ -19,6 +20,11 @@ from transforms.formats import (
 FORMATS: tuple[FormatSpec, ...] = (
     meta_business_suite.CONTENT,
     meta_business_suite.INSIGHT,
+    meta_business_suite.FACEBOOK_CONTENT,
+    facebook_insights.POSTS,
+    facebook_insights.POST_BREAKDOWN,
+    facebook_insights.PAGE,
+    facebook_insights.PAGE_BREAKDOWN,
     x_analytics.CONTENT,
     x_analytics.OVERVIEW,
     x_legacy.TWEETS,

@@ -1,4 +1,4 @@
-"""Meta Business Suite exports of Instagram: the content (post) export and per-metric charts.
+"""Meta Business Suite exports: Instagram content and per-metric charts, Facebook content.
 
 Content export: one row per post with lifetime metrics (`Date` = `Lifetime`); since 2025 `Views`
 replaced `Impressions`, and both are kept as separate canonical columns. The Indonesian interface
@@ -6,6 +6,9 @@ exports the same layout with translated headers and Indonesian number grouping (
 
 Insight chart export (Insights > Overview > download): `sep=,`, a title line naming the metric (for
 example `Instagram reach` / `Jangkauan Instagram`), then `Date,Primary` rows, one per day.
+
+Facebook content export: the same export for a Facebook Page (`Page ID`, `Page name`, `Reactions`,
+`Total clicks`), often UTF-16 with a `sep=,` line; see its section below.
 """
 
 import re
@@ -24,6 +27,7 @@ from transforms.schemas import ACCOUNT_DAILY, POST, POST_METRICS
 from transforms.tabular import normalize_header
 from transforms.typed import (
     COUNT,
+    DECIMAL,
     assemble,
     conform,
     date_field,
@@ -250,4 +254,133 @@ INSIGHT = FormatSpec(
     },
     required=("date", "value"),
     normalize=normalize_insight,
+)
+
+
+# --- Facebook content export ---------------------------------------------------------------------
+#
+# Meta Business Suite > Insights > Content > Export, Facebook: one row per post with lifetime
+# metrics (`Date` = `Lifetime`), `Page ID` and `Page name` naming the account. Post ids are written
+# without the page (`122158…`); `core.post.post_id` for Facebook is the Graph API id
+# `<page id>_<post id>`, as the legacy Insights export and the API write it, so a post is one row
+# whichever source loaded it. Mapping (DECISIONLOG, Facebook): views = Views, impressions =
+# Impressions (before 2025), reach = Reach, reactions / comments / shares = Reactions / Comments /
+# Shares, clicks = Total clicks, link_clicks = Link clicks, watch_time_seconds = Seconds viewed.
+# Only English headers are known: an Indonesian export is not recognised rather than guessed.
+
+_FACEBOOK_COUNTS = (
+    "views",
+    "impressions",
+    "reach",
+    "reactions",
+    "comments",
+    "shares",
+    "clicks",
+    "link_clicks",
+)
+
+
+def _facebook_post_id() -> pl.Expr:
+    """The Graph API post id: the page id, `_`, the post id (kept when already combined)."""
+    post = pl.col("post_id").str.strip_chars()
+    combined = pl.format("{}_{}", pl.col("page_id").str.strip_chars(), post)
+    return pl.when(post.str.contains("_")).then(post).otherwise(combined).alias("post_id")
+
+
+def _facebook_accounts(ctx: IngestContext, frame: pl.DataFrame) -> dict[str, Account]:
+    names = frame.select("page_id", "page_name" if "page_name" in frame.columns else pl.lit(None))
+    accounts = {}
+    for page_id, page_name in names.unique("page_id", maintain_order=True).iter_rows():
+        account = find_account(ctx, "facebook", account_id=page_id)
+        if account.account_name is None and page_name:
+            account = replace(account, account_name=page_name)
+        accounts[page_id] = account
+    return accounts
+
+
+def normalize_facebook_content(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
+    """Map the Facebook content export to `core.post` and one lifetime snapshot per post."""
+    as_of, note = snapshot_date(ctx.source_name, ctx.as_of)
+    frame = parse_fields(
+        parsed,
+        {
+            **dict.fromkeys(_FACEBOOK_COUNTS, COUNT),
+            "watch_time_seconds": DECIMAL,
+            "published": datetime_field(*_PUBLISH_FORMATS),
+        },
+    )
+    for field in ("post_id", "page_id"):
+        frame = require(
+            frame,
+            pl.col(field).str.strip_chars().str.contains(r"^\d+(_\d+)?$"),
+            f"column '{parsed.headers[field]}' is not a numeric id (a spreadsheet program may "
+            "have rounded it to scientific notation): the ID is lost, re-export without opening "
+            "the file in a spreadsheet",
+        )
+    frame = require(frame, pl.col("published").is_not_null(), "no publish time")
+    kept, quarantine = split_quarantine(frame)
+    kept = kept.with_columns(_facebook_post_id(), pl.col("page_id").str.strip_chars())
+    kept, duplicates = drop_duplicate_keys(kept, ["post_id"])
+
+    accounts = _facebook_accounts(ctx, kept)
+    zones = {page: account.timezone for page, account in accounts.items()}
+    kept = kept.with_columns(
+        pl.col("page_id").replace_strict(zones, return_dtype=pl.String).alias("_tz")
+    )
+    kept = localize(kept, "published", "_tz", "published_at")
+    text = pl.col("description") if "description" in kept.columns else pl.lit(None, pl.String)
+    if "title" in kept.columns:
+        text = pl.when(text.str.strip_chars() != "").then(text).otherwise(pl.col("title"))
+    posts = kept.with_columns(
+        pl.lit("facebook").alias("platform"),
+        pl.col("page_id").alias("account_id"),
+        pl.col("published").dt.date().alias("published_date"),
+        text.alias("text"),
+        content_type("post_type") if "post_type" in kept.columns else pl.lit(None, pl.String),
+    )
+    snapshots = posts.with_columns(pl.lit(as_of).alias("as_of_date"))
+    return assemble(
+        "meta_business_suite_facebook_content",
+        "facebook",
+        parsed,
+        kept,
+        quarantine,
+        {
+            "account": account_frame(list(accounts.values())),
+            "post": conform(posts, POST.columns),
+            "post_metrics": conform(snapshots, POST_METRICS.columns),
+        },
+        skipped=duplicates,
+        notes=(note,),
+    )
+
+
+FACEBOOK_CONTENT = FormatSpec(
+    name="meta_business_suite_facebook_content",
+    platform="facebook",
+    title="Meta Business Suite Facebook content export",
+    columns={
+        "en": {
+            "post_id": ("Post ID",),
+            "page_id": ("Page ID",),
+            "page_name": ("Page name",),
+            "title": ("Title",),
+            "description": ("Description",),
+            "published": ("Publish time",),
+            "permalink": ("Permalink",),
+            "post_type": ("Post type",),
+            "period": ("Date",),
+            "views": ("Views",),
+            "impressions": ("Impressions",),
+            "reach": ("Reach",),
+            "reactions": ("Reactions",),
+            "comments": ("Comments",),
+            "shares": ("Shares",),
+            "clicks": ("Total clicks",),
+            "link_clicks": ("Link clicks",),
+            "watch_time_seconds": ("Seconds viewed",),
+        }
+    },
+    required=("post_id", "page_id", "published", "reach"),
+    normalize=normalize_facebook_content,
 )
