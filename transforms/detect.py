@@ -7,6 +7,7 @@ case. When nothing matches, the closest format and its missing columns make the 
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.errors import InputError
@@ -53,14 +54,26 @@ class Detection:
     positions: dict[str, int]
 
 
-def _match(cells: Sequence[str], aliases: Mapping[str, tuple[str, ...]]) -> dict[str, int]:
-    folded = [normalize_header(cell) for cell in cells]
+@cache
+def _fold(alias: str) -> str:
+    return normalize_header(alias)
+
+
+def _positions(cells: Sequence[str]) -> dict[str, int]:
+    """Folded header cell -> first position (computed once per record, not once per format)."""
+    positions: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        positions.setdefault(normalize_header(cell), index)
+    return positions
+
+
+def _match(folded: Mapping[str, int], aliases: Mapping[str, tuple[str, ...]]) -> dict[str, int]:
     positions = {}
     for name, names in aliases.items():
         for alias in names:
-            key = normalize_header(alias)
-            if key in folded:
-                positions[name] = folded.index(key)
+            index = folded.get(_fold(alias))
+            if index is not None:
+                positions[name] = index
                 break
     return positions
 
@@ -81,9 +94,10 @@ def detect(
     for index, record in enumerate(records[:HEADER_SEARCH_DEPTH]):
         if not record or record[0].lstrip().startswith("#"):
             continue
+        folded = _positions(record)
         for spec in formats:
             for locale, aliases in spec.columns.items():
-                positions = _match(record, aliases)
+                positions = _match(folded, aliases)
                 missing = set(spec.required) - positions.keys()
                 if not missing and len(positions) > best_score:
                     best = Detection(spec, locale, index, positions)

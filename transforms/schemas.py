@@ -211,6 +211,7 @@ _AD_MEASURES: dict[str, pl.DataType] = {
     "ad_name": pl.String(),
     "objective": pl.String(),
     "result_type": pl.String(),
+    "results": _AMOUNT,
     "currency": pl.String(),
     "spend": _AMOUNT,
     "impressions": _COUNT,

@@ -92,6 +92,7 @@ create table if not exists core.ad_daily (
     ad_name varchar,
     objective varchar,
     result_type varchar,
+    results double,
     currency varchar,
     spend double,
     impressions bigint,
@@ -116,6 +117,7 @@ comment on column core.ad_daily.ad_set_name is 'Ad set / ad group name.';
 comment on column core.ad_daily.ad_name is 'Ad name.';
 comment on column core.ad_daily.objective is 'Campaign objective as the platform states it.';
 comment on column core.ad_daily.result_type is 'What the platform counts as a result for this row (Meta "Result type"), e.g. Leads, Link clicks.';
+comment on column core.ad_daily.results is 'Results as the platform counts them for result_type (Meta "Results"); also fed into leads, conversions or link_clicks when the type says so.';
 comment on column core.ad_daily.currency is 'ISO 4217 currency of spend and conversion_value; never converted.';
 comment on column core.ad_daily.spend is 'Amount spent, in currency.';
 comment on column core.ad_daily.impressions is 'Impressions.';
@@ -140,6 +142,7 @@ create table if not exists core.ad_period (
     ad_name varchar,
     objective varchar,
     result_type varchar,
+    results double,
     currency varchar,
     spend double,
     impressions bigint,
@@ -165,6 +168,7 @@ comment on column core.ad_period.ad_set_name is 'Ad set / ad group name.';
 comment on column core.ad_period.ad_name is 'Ad name.';
 comment on column core.ad_period.objective is 'Campaign objective.';
 comment on column core.ad_period.result_type is 'What the platform counts as a result for this row.';
+comment on column core.ad_period.results is 'Results as the platform counts them for result_type (Meta "Results"); also fed into leads, conversions or link_clicks when the type says so.';
 comment on column core.ad_period.currency is 'ISO 4217 currency of spend and conversion_value.';
 comment on column core.ad_period.spend is 'Amount spent over the range.';
 comment on column core.ad_period.impressions is 'Impressions over the range.';

@@ -14,8 +14,8 @@ conversions = Purchases; conversion_value = Purchases conversion value; result_t
 and only where the export lacks that column: lead types (`Leads`, `On-Facebook leads`,
 `Website leads`, `Prospek`, form submissions such as `form_submit`) → leads; purchase, conversion
 and app-install types → conversions; `Link clicks` → link_clicks. Results of other types
-(`Messaging conversations started`, `Reach`, ...) keep only their `result_type`: the canonical
-model has no results column. Rates and costs per result (CTR, CPC, cost per result, frequency) are
+(`Messaging conversations started`, `Reach`, ...) stay in `results` with their `result_type`
+only. Rates and costs per result (CTR, CPC, cost per result, frequency) are
 derived by the metric layer and not stored; link clicks are not recovered as spend / CPC because
 both are rounded, so the quotient is an estimate, not a count.
 """
