@@ -1,24 +1,34 @@
-"""The metric layer runner: declared views, their documentation, the materialized tables.
+"""The metric layer runner: formulas, declared views, their documentation, the materialized tables.
 
-Views are created in the order `sql/model/ORDER` declares, documented, and the metric tables
-analysts query are materialized from them.
+The formula macros of `sql/formulas.sql` are created first (one macro per metric formula, so a
+formula is written once), then the views in the order `sql/model/ORDER` declares, documented, and
+the metric tables analysts query are materialized from them, with the catalog and the targets.
 
 Each `sql/model/<name>.sql` defines one view and documents it in its header (`-- grain:`,
 `-- column <name>: <text>`, optionally `-- materialize: metrics.<table>`). The header is the single
 source of the docs: it becomes `COMMENT ON` for the view, its columns and the materialized table.
+
+Every build is recorded in `ops.build` with what it was built from (the last load and a
+fingerprint of the SQL, catalog, targets and accounts), so a run with nothing new can skip it.
 """
 
+import hashlib
+import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from flows.settings import SQL_DIR
+from flows.targets import Target
 
 MODEL_DIR = SQL_DIR / "model"
+FORMULAS = SQL_DIR / "formulas.sql"
 CATALOG = SQL_DIR / "seeds" / "metric_catalog.csv"
 _COLUMN = re.compile(r"^-- column (\w+): (.+)$")
+_MACRO = re.compile(r"^-- macro (\w+): (.+)$")
 
 
 @dataclass(frozen=True)
@@ -60,21 +70,41 @@ def declared_models(model_dir: Path = MODEL_DIR) -> list[Model]:
     return [parse_model(model_dir / f"{name}.sql") for name in order]
 
 
+def declared_macros(path: Path = FORMULAS) -> dict[str, str]:
+    """Formula macros and their docs, from the `-- macro <name>: <text>` lines of formulas.sql."""
+    return {
+        match.group(1): match.group(2).strip()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if (match := _MACRO.match(line))
+    }
+
+
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def build_metrics(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """(Re)create every view, materialize the metric tables and the catalog, in one transaction.
+def build_metrics(con: duckdb.DuckDBPyConnection, targets: Sequence[Target] = ()) -> dict[str, int]:
+    """(Re)create formulas and views, materialize the metric tables, catalog and targets.
 
-    Returns the row count of every materialized table.
+    One transaction: the `model` schema is recreated (so views no longer declared disappear),
+    and the build is recorded in `ops.build`. Returns the row count of every materialized table.
     """
     counts: dict[str, int] = {}
     con.begin()
     try:
-        con.execute("create schema if not exists model; create schema if not exists metrics")
+        con.execute(
+            "drop schema if exists model cascade; create schema model; "
+            "create schema if not exists metrics"
+        )
+        con.execute(FORMULAS.read_text(encoding="utf-8"))
+        for name, text in declared_macros().items():
+            con.execute(f"comment on macro model.{name} is {_quote(text)}")
+        _load_targets(con, targets)
         for model in declared_models():
-            con.execute(model.sql)
+            try:
+                con.execute(model.sql)
+            except duckdb.Error as exc:
+                raise RuntimeError(f"sql/model/{model.name}.sql: {exc}") from exc
             _comment(con, "view", f"model.{model.name}", model)
             if model.materialize:
                 columns = ", ".join(model.columns)
@@ -89,11 +119,97 @@ def build_metrics(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         counts["metrics.catalog"] = int(
             (con.execute("select count(*) from metrics.catalog").fetchone() or (0,))[0]
         )
+        con.execute(
+            "insert into ops.build (max_load_id, fingerprint, tables) values (?, ?, ?)",
+            [last_load_id(con), fingerprint(con, targets), json.dumps(counts)],
+        )
         con.commit()
     except BaseException:
         con.rollback()
         raise
     return counts
+
+
+def last_load_id(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The highest load that wrote to core (failed loads write nothing and do not count)."""
+    row = con.execute("select max(load_id) from ops.load where status = 'loaded'").fetchone()
+    return int(row[0]) if row and row[0] is not None else None
+
+
+def fingerprint(con: duckdb.DuckDBPyConnection, targets: Sequence[Target] = ()) -> str:
+    """SHA-256 of what the metric tables depend on besides loads.
+
+    The formulas, model SQL, catalog, targets, configured accounts (ownership, brand, timezone)
+    and the schema version: a change to any of them calls for a rebuild.
+    """
+    digest = hashlib.sha256()
+    for path in [FORMULAS, CATALOG, *sorted(MODEL_DIR.iterdir())]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update(repr(tuple(targets)).encode())
+    for query in (
+        "select platform, account_id, timezone, currency, is_own, brand from core.account "
+        "order by all",
+        "select max(version) from ops.schema_version",
+    ):
+        digest.update(repr(con.execute(query).fetchall()).encode())
+    return digest.hexdigest()
+
+
+def current_build(
+    con: duckdb.DuckDBPyConnection, targets: Sequence[Target] = ()
+) -> dict[str, int] | None:
+    """The last build's row counts when nothing changed since it, else None (rebuild needed)."""
+    row = con.execute(
+        "select max_load_id, fingerprint, tables from ops.build order by build_id desc limit 1"
+    ).fetchone()
+    if row is None or row[0] != last_load_id(con) or row[1] != fingerprint(con, targets):
+        return None
+    return {str(name): int(rows) for name, rows in json.loads(row[2]).items()}
+
+
+def _load_targets(con: duckdb.DuckDBPyConnection, targets: Sequence[Target]) -> None:
+    con.execute(
+        "create or replace table metrics.target (objective varchar, metric varchar, "
+        "scope varchar, period varchar, grain varchar, period_start date, period_end date, "
+        "target double, direction varchar)"
+    )
+    if targets:
+        con.executemany(
+            "insert into metrics.target values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                [
+                    t.objective,
+                    t.metric,
+                    t.scope,
+                    t.period,
+                    t.grain,
+                    t.period_start,
+                    t.period_end,
+                    t.target,
+                    t.direction,
+                ]
+                for t in targets
+            ],
+        )
+    con.execute(
+        "comment on table metrics.target is "
+        + _quote(
+            "Each row is one scorecard target from kunci.toml ([[targets]]), written by the "
+            "build; metrics.scorecard compares it with the actual value."
+        )
+    )
+    for column, text in {
+        "objective": "Objective id: awareness, traffic, community, conversion or leads.",
+        "metric": "Metric: a column of the objective's daily table (metrics.catalog).",
+        "scope": "all, a platform code, or platform:account_id.",
+        "period": "Period as configured: YYYY-MM, YYYY-Qn or YYYY.",
+        "grain": "month, quarter or year (from the period).",
+        "period_start": "First date of the period.",
+        "period_end": "Last date of the period.",
+        "target": "Target value (rates as fractions, money in the scope's currency).",
+        "direction": "higher or lower: which is better.",
+    }.items():
+        con.execute(f"comment on column metrics.target.{column} is {_quote(text)}")
 
 
 def _comment(con: duckdb.DuckDBPyConnection, kind: str, name: str, model: Model) -> None:

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from flows.targets import Target, parse_targets
 from transforms.context import Account
 from transforms.errors import InputError
 
@@ -41,6 +42,7 @@ class Settings:
     sources: tuple[Source, ...]
     config_path: Path | None
     as_of: date | None = None
+    targets: tuple[Target, ...] = ()
 
     def account(self, reference: str) -> Account:
         """Resolve `platform:account_id` (or `platform:handle`) to a configured or new account."""
@@ -93,6 +95,9 @@ def load_settings(config: str | None = None) -> Settings:
         sources=sources,
         config_path=path,
         as_of=date.fromisoformat(str(as_of)) if as_of else None,
+        targets=parse_targets(
+            path, raw.get("targets", []), SQL_DIR / "seeds" / "metric_catalog.csv"
+        ),
     )
 
 

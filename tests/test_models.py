@@ -124,24 +124,90 @@ def test_competitor_rows_carry_mentions_but_no_own_traffic(con: duckdb.DuckDBPyC
     assert row == {"is_own": False, "mentions": 1, "sessions": None, "bounce_rate": None}
 
 
-GRAINS = {
-    "community_daily": ("date", "platform", "account_id"),
-    "community_weekly": ("week_start", "platform", "account_id"),
-    "community_monthly": ("month_start", "platform", "account_id"),
-    "catalog": ("metric", "table"),
+PERIOD_KEYS = {"date": "daily", "week_start": "weekly", "month_start": "monthly"}
+GRAINS: dict[str, tuple[str, ...]] = {
+    **{
+        f"{objective}_{suffix}": (key, *keys)
+        for objective, keys in {
+            "awareness": ("platform", "account_id"),
+            "community": ("platform", "account_id"),
+            "traffic": ("platform",),
+            "conversion": ("platform", "ad_account_id", "campaign_id", "currency"),
+            "leads": ("platform", "campaign"),
+        }.items()
+        for key, suffix in PERIOD_KEYS.items()
+    },
+    "traffic_period": ("platform", "date_start", "date_end"),
+    "conversion_period": (
+        "platform",
+        "ad_account_id",
+        "campaign_id",
+        "currency",
+        "date_start",
+        "date_end",
+    ),
+    "insights_audience": (
+        "platform",
+        "account_id",
+        "as_of_date",
+        "measure",
+        "dimension",
+        "bucket",
+    ),
+    "insights_activity": ("platform", "account_id", "day_of_week", "hour"),
+    "insights_content": ("platform", "account_id", "month", "content_type"),
+    "funnel_campaign": ("platform", "campaign"),
+    "scorecard": ("objective", "metric", "scope", "period"),
+    "target": ("objective", "metric", "scope", "period"),
+    "catalog": ("objective", "metric"),
 }
+# Columns of a metric table that are keys or attributes, not metrics (everything else needs a
+# catalog row).
+NOT_METRICS = {
+    "is_own",
+    "campaign_name",
+    "currency",
+    "date_start",
+    "date_end",
+    "first_date",
+    "last_date",
+    *PERIOD_KEYS,
+    *(column for grain in GRAINS.values() for column in grain),
+}
+
+
+def unique_grain(con: duckdb.DuckDBPyConnection, table: str, grain: tuple[str, ...]) -> None:
+    columns = ", ".join(f'"{c}"' for c in grain)
+    duplicates = con.execute(
+        f"select count(*) from (select {columns} from metrics.{table} "
+        "group by all having count(*) > 1)"
+    ).fetchone()
+    assert duplicates == (0,), table
+
+
+def test_every_materialized_table_has_a_stated_grain(con: duckdb.DuckDBPyConnection) -> None:
+    tables = {
+        r[0]
+        for r in con.execute(
+            "select table_name from duckdb_tables() where schema_name = 'metrics'"
+        ).fetchall()
+    }
+    assert tables == set(GRAINS)
+    assert {"catalog", "target"} | {
+        m.materialize.removeprefix("metrics.") for m in models.declared_models() if m.materialize
+    } == tables
 
 
 @pytest.mark.parametrize(("table", "grain"), GRAINS.items())
 def test_grain_is_unique(
     con: duckdb.DuckDBPyConnection, table: str, grain: tuple[str, ...]
 ) -> None:
-    columns = ", ".join(f'"{c}"' for c in grain)
-    duplicates = con.execute(
-        f"select count(*) from (select {columns} from metrics.{table} "
-        "group by all having count(*) > 1)"
-    ).fetchone()
-    assert duplicates == (0,)
+    unique_grain(con, table, grain)
+    columns = ", ".join(f'"{c}"' for c in ("table", "column"))
+    assert con.execute(
+        f"select count(*) from (select {columns} from metrics.catalog group by all "
+        "having count(*) > 1)"
+    ).fetchone() == (0,)
 
 
 def test_every_table_view_and_column_is_documented(con: duckdb.DuckDBPyConnection) -> None:
@@ -156,29 +222,61 @@ def test_every_table_view_and_column_is_documented(con: duckdb.DuckDBPyConnectio
         f"select schema_name || '.' || table_name || '.' || column_name from duckdb_columns() "
         f"where schema_name in {schemas} and (comment is null or comment = '')"
     ).fetchall()
-    assert (undocumented_tables, undocumented_columns) == ([], [])
+    undocumented_macros = con.execute(
+        "select function_name from duckdb_functions() where schema_name = 'model' "
+        "and (comment is null or comment = '')"
+    ).fetchall()
+    assert (undocumented_tables, undocumented_columns, undocumented_macros) == ([], [], [])
 
 
-def test_docs_name_only_columns_that_exist() -> None:
+def test_formulas_are_declared_documented_and_used(con: duckdb.DuckDBPyConnection) -> None:
+    declared = models.declared_macros()
+    created = {
+        r[0]
+        for r in con.execute(
+            "select distinct function_name from duckdb_functions() where schema_name = 'model'"
+        ).fetchall()
+    }
+    assert created == set(declared)
+    views = "\n".join(m.sql for m in models.declared_models())
+    unused = [name for name in declared if f"model.{name}(" not in views]
+    assert unused == []
+
+
+def test_docs_name_only_columns_that_exist(con: duckdb.DuckDBPyConnection) -> None:
     for model in models.declared_models():
         assert model.columns, model.name
-    con = duckdb.connect()
-    store.apply_schema(con)
-    models.build_metrics(con)
-    for model in models.declared_models():
         actual = [r[0] for r in con.execute(f"describe model.{model.name}").fetchall()]
         assert actual == list(model.columns), model.name
 
 
+def catalog_table(table: str) -> str:
+    """The catalog names the daily table; _weekly, _monthly and _period share its columns."""
+    for suffix in ("_weekly", "_monthly", "_period"):
+        if table.endswith(suffix) and not table.startswith("insights"):
+            return table.removesuffix(suffix) + "_daily"
+    return table
+
+
 def test_catalog_agrees_with_the_tables(con: duckdb.DuckDBPyConnection) -> None:
-    catalog = con.execute('select "table", "column" from metrics.catalog').fetchall()
-    for table, column in catalog:
-        names = [r[0] for r in con.execute(f"describe metrics.{table}").fetchall()]
-        assert column in names, (table, column)
-    keys = {"date", "platform", "account_id", "is_own"}
-    listed = {column for table, column in catalog if table == "community_daily"}
-    described = [r[0] for r in con.execute("describe metrics.community_daily").fetchall()]
-    assert [c for c in described if c not in keys and c not in listed] == []
+    catalog = con.execute('select metric, "table", "column" from metrics.catalog').fetchall()
+    described = {
+        (table, column)
+        for table, column in con.execute(
+            "select table_name, column_name from duckdb_columns() where schema_name = 'metrics'"
+        ).fetchall()
+    }
+    assert [(t, c) for _, t, c in catalog if (t, c) not in described] == []
+    listed = {(t, c) for _, t, c in catalog}
+    unlisted = sorted(
+        (table, column)
+        for table, column in described
+        if table not in ("catalog", "target", "scorecard")
+        and column not in NOT_METRICS
+        and (catalog_table(table), column) not in listed
+    )
+    assert unlisted == []
+    assert [(m, c) for m, t, c in catalog if t.endswith("_daily") and m != c] == []
 
 
 def test_every_model_file_is_declared() -> None:

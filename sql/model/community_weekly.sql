@@ -1,10 +1,10 @@
 -- model: community_weekly
--- grain: Each row is one account on one platform on one ISO week (Monday start); rates are computed from the period's summed base measures, never averaged from daily rates (METRICS.md, community).
+-- grain: Each row is one account on one platform in one ISO week (Monday start); rates are computed from the period's summed base measures by the macros in sql/formulas.sql, never averaged from daily rates (METRICS.md, community).
 -- materialize: metrics.community_weekly
 -- column week_start: Monday that starts the ISO week (local dates).
 -- column platform: Platform code.
 -- column account_id: Account id.
--- column is_own: False for competitor accounts.
+-- column is_own: False for competitor accounts (they count in share of voice, never in own totals).
 -- column posts: Posts published in the period.
 -- column followers_total: Followers at the end of the period.
 -- column net_follower_growth: Net follower growth in the period.
@@ -24,16 +24,44 @@
 -- column conversation_rate: comments / posts / followers_total.
 -- column clicks: Clicks on the period's posts.
 -- column clicks_per_post: clicks / posts.
--- column sessions: Web sessions from the platform.
+-- column sessions: Web sessions from the platform(s).
 -- column bounce_rate: GA4: 1 - engaged_sessions / sessions; where only bounces are known: bounces / sessions.
--- column mentions: Mentions of the account's brand on the platform.
+-- column mentions: Mentions of the brand on the platform (0 when only other tracked brands were mentioned).
 -- column conversations: comments + mentions.
 -- column comment_score: comments / posts (average comments per post).
 create or replace view model.community_weekly as
 with final as (
-    select period_start as week_start, * exclude (grain, period_start, period_end)
-    from model.int_community_rates
-    where grain = 'week'
+    select
+        period_start as week_start,
+        platform,
+        account_id,
+        is_own,
+        posts,
+        followers_total,
+        net_follower_growth,
+        audience_growth_rate,
+        engagements,
+        post_reach,
+        post_impressions,
+        engagement_rate,
+        engagement_rate_impressions,
+        engagement_rate_followers,
+        reactions,
+        comments,
+        shares,
+        saves,
+        amplification_rate,
+        applause_rate,
+        conversation_rate,
+        clicks,
+        clicks_per_post,
+        sessions,
+        bounce_rate,
+        mentions,
+        conversations,
+        comment_score
+    from model.int_account_metrics
+    where level = 'account' and grain = 'week'
 )
 
 select

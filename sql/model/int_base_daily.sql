@@ -1,5 +1,5 @@
 -- model: int_base_daily
--- grain: Each row is one account on one platform on one local date with any data (posts, account measures or mentions).
+-- grain: Each row is one account on one platform on one local date with any data (posts, account measures, or mentions on its platform when it has a brand): the shared base measures of METRICS.md, computed once.
 -- column date: Local calendar date in the account's timezone.
 -- column platform: Platform code.
 -- column account_id: Account id.
@@ -15,10 +15,15 @@
 -- column saves: Sum of saves over the day's posts.
 -- column clicks: Sum of clicks over the day's posts.
 -- column link_clicks: Sum of link clicks over the day's posts.
--- column engagements: reactions + comments + shares + saves (NULL only when all four are NULL).
+-- column video_views: Sum of video views over the day's posts.
+-- column engagements: reactions + comments + shares + saves of the day's posts (NULL only when all four are NULL).
 -- column followers_total: Followers at the end of the date.
 -- column net_follower_growth: followers_gained - followers_lost; where not given, the change of followers_total from the previous date.
--- column mentions: Mentions of the account's brand on its platform that date.
+-- column profile_visits: Account-level profile visits that date.
+-- column website_clicks: Account-level clicks on the profile's website link that date.
+-- column mentions: Mentions of the account's brand on its platform that date; 0 when mentions of other tracked brands exist that date but none of this one.
+-- column tracked_mentions: Mentions of every tracked brand (own and competitors) on the platform that date.
+-- column potential_reach: Sum of author_followers over the date's mentions of the account's brand.
 -- column conversations: comments + mentions.
 -- column sessions: Web sessions from the platform that date (all properties); NULL for competitor accounts.
 -- column engaged_sessions: Engaged web sessions from the platform that date (GA4).
@@ -30,14 +35,16 @@ with post_days as (
         account_id,
         published_date as date,
         count(*) as posts,
-        sum(impressions) as post_impressions,
-        sum(reach) as post_reach,
-        sum(reactions) as reactions,
-        sum(comments) as comments,
-        sum(shares) as shares,
-        sum(saves) as saves,
-        sum(clicks) as clicks,
-        sum(link_clicks) as link_clicks
+        sum(impressions)::bigint as post_impressions,
+        sum(reach)::bigint as post_reach,
+        sum(reactions)::bigint as reactions,
+        sum(comments)::bigint as comments,
+        sum(shares)::bigint as shares,
+        sum(saves)::bigint as saves,
+        sum(clicks)::bigint as clicks,
+        sum(link_clicks)::bigint as link_clicks,
+        sum(video_views)::bigint as video_views,
+        sum(engagements)::bigint as engagements
     from model.int_post_latest
     where published_date is not null and account_id is not null
     group by platform, account_id, published_date
@@ -51,6 +58,8 @@ account_days as (
         impressions,
         reach,
         followers_total,
+        profile_visits,
+        website_clicks,
         case
             when followers_gained is not null or followers_lost is not null
                 then coalesce(followers_gained, 0) - coalesce(followers_lost, 0)
@@ -61,12 +70,23 @@ account_days as (
     window w as (partition by platform, account_id order by date)
 ),
 
-mention_days as (
+platform_mentions as (
+    select
+        platform,
+        date,
+        count(*) as tracked_mentions
+    from core.mention
+    where date is not null
+    group by platform, date
+),
+
+brand_mentions as (
     select
         a.platform,
         a.account_id,
         m.date,
-        count(*) as mentions
+        count(*) as mentions,
+        sum(m.author_followers)::bigint as potential_reach
     from core.mention as m
     inner join core.account as a
         on m.platform = a.platform and lower(m.brand) = lower(a.brand)
@@ -74,13 +94,28 @@ mention_days as (
     group by a.platform, a.account_id, m.date
 ),
 
+mention_days as (
+    select
+        a.platform,
+        a.account_id,
+        p.date,
+        p.tracked_mentions,
+        coalesce(b.mentions, 0) as mentions,
+        b.potential_reach
+    from core.account as a
+    inner join platform_mentions as p on a.platform = p.platform
+    left join brand_mentions as b
+        on a.platform = b.platform and a.account_id = b.account_id and p.date = b.date
+    where a.brand is not null
+),
+
 traffic_days as (
     select
         platform,
         date,
-        sum(sessions) as sessions,
-        sum(engaged_sessions) as engaged_sessions,
-        sum(bounces) as bounces
+        sum(sessions)::bigint as sessions,
+        sum(engaged_sessions)::bigint as engaged_sessions,
+        sum(bounces)::bigint as bounces
     from core.web_traffic_daily
     where platform is not null
     group by platform, date
@@ -111,18 +146,16 @@ final as (
         p.saves,
         p.clicks,
         p.link_clicks,
-        case
-            when coalesce(p.reactions, p.comments, p.shares, p.saves) is not null
-                then coalesce(p.reactions, 0) + coalesce(p.comments, 0)
-                    + coalesce(p.shares, 0) + coalesce(p.saves, 0)
-        end as engagements,
+        p.video_views,
+        p.engagements,
         d.followers_total,
         d.net_follower_growth,
+        d.profile_visits,
+        d.website_clicks,
         m.mentions,
-        case
-            when coalesce(p.comments, m.mentions) is not null
-                then coalesce(p.comments, 0) + coalesce(m.mentions, 0)
-        end as conversations,
+        m.tracked_mentions,
+        m.potential_reach,
+        model.conversations(p.comments, m.mentions) as conversations,
         t.sessions,
         t.engaged_sessions,
         t.bounces
@@ -140,6 +173,7 @@ final as (
 
 select
     date, platform, account_id, is_own, posts, impressions, reach, post_impressions, post_reach,
-    reactions, comments, shares, saves, clicks, link_clicks, engagements, followers_total,
-    net_follower_growth, mentions, conversations, sessions, engaged_sessions, bounces
+    reactions, comments, shares, saves, clicks, link_clicks, video_views, engagements,
+    followers_total, net_follower_growth, profile_visits, website_clicks, mentions,
+    tracked_mentions, potential_reach, conversations, sessions, engaged_sessions, bounces
 from final

@@ -1,13 +1,14 @@
 -- model: int_post_latest
--- grain: Each row is one post with its latest lifetime snapshot (never a sum of snapshots).
+-- grain: Each row is one post with its latest lifetime snapshot (never a sum of snapshots); a post with no snapshot but daily activity (core.post_daily) takes the sum of its days.
 -- column platform: Platform code.
 -- column post_id: Post id.
 -- column account_id: Account that published the post.
--- column published_date: Local publish date; post-based metrics belong to it.
+-- column published_date: Local publish date: published_at in the account's timezone, else core.post.published_date; post-based metrics belong to it.
 -- column content_type: Canonical content type, NULL where the export does not say.
--- column as_of_date: Date of the snapshot used (the latest one).
+-- column campaign: Campaign label of the post, where the export gives one.
+-- column as_of_date: Date of the snapshot used (the latest one), or the last date of daily activity.
 -- column impressions: Impressions; for Meta posts exported after the 2025 switch, views (see DECISIONLOG).
--- column reach: Lifetime reach of the post.
+-- column reach: Lifetime reach of the post (NULL for posts known only from daily activity).
 -- column reactions: Reactions (likes).
 -- column comments: Comments.
 -- column shares: Shares.
@@ -15,6 +16,7 @@
 -- column clicks: All clicks on the post.
 -- column link_clicks: Link clicks.
 -- column video_views: Video views.
+-- column engagements: reactions + comments + shares + saves (NULL only when all four are NULL).
 create or replace view model.int_post_latest as
 with latest as (
     select
@@ -25,13 +27,10 @@ with latest as (
     group by platform, post_id
 ),
 
-final as (
+snapshots as (
     select
-        p.platform,
-        p.post_id,
-        p.account_id,
-        p.published_date,
-        p.content_type,
+        m.platform,
+        m.post_id,
         m.as_of_date,
         coalesce(m.impressions, m.views) as impressions,
         m.reach,
@@ -42,14 +41,68 @@ final as (
         m.clicks,
         m.link_clicks,
         m.video_views
-    from core.post as p
+    from core.post_metrics as m
     inner join latest as l
-        on p.platform = l.platform and p.post_id = l.post_id
-    inner join core.post_metrics as m
         on m.platform = l.platform and m.post_id = l.post_id and m.as_of_date = l.as_of_date
+),
+
+daily_totals as (
+    select
+        d.platform,
+        d.post_id,
+        max(d.date) as as_of_date,
+        coalesce(sum(d.impressions), sum(d.views))::bigint as impressions,
+        null::bigint as reach,
+        sum(d.reactions)::bigint as reactions,
+        sum(d.comments)::bigint as comments,
+        sum(d.shares)::bigint as shares,
+        null::bigint as saves,
+        sum(d.clicks)::bigint as clicks,
+        null::bigint as link_clicks,
+        sum(d.video_views)::bigint as video_views
+    from core.post_daily as d
+    anti join latest as l on d.platform = l.platform and d.post_id = l.post_id
+    group by d.platform, d.post_id
+),
+
+measures as (
+    select
+        platform, post_id, as_of_date, impressions, reach, reactions, comments, shares, saves,
+        clicks, link_clicks, video_views
+    from snapshots
+    union all
+    select
+        platform, post_id, as_of_date, impressions, reach, reactions, comments, shares, saves,
+        clicks, link_clicks, video_views
+    from daily_totals
+),
+
+final as (
+    select
+        p.platform,
+        p.post_id,
+        p.account_id,
+        coalesce(timezone(a.timezone, p.published_at)::date, p.published_date) as published_date,
+        p.content_type,
+        p.campaign,
+        m.as_of_date,
+        m.impressions,
+        m.reach,
+        m.reactions,
+        m.comments,
+        m.shares,
+        m.saves,
+        m.clicks,
+        m.link_clicks,
+        m.video_views,
+        model.engagements(m.reactions, m.comments, m.shares, m.saves) as engagements
+    from core.post as p
+    inner join measures as m on p.platform = m.platform and p.post_id = m.post_id
+    left join core.account as a on p.platform = a.platform and p.account_id = a.account_id
 )
 
 select
-    platform, post_id, account_id, published_date, content_type, as_of_date, impressions, reach,
-    reactions, comments, shares, saves, clicks, link_clicks, video_views
+    platform, post_id, account_id, published_date, content_type, campaign, as_of_date,
+    impressions, reach, reactions, comments, shares, saves, clicks, link_clicks, video_views,
+    engagements
 from final

@@ -1,0 +1,116 @@
+-- model: int_account_metrics
+-- grain: Each row is one scope in one period of one grain: an account (every grain), or own accounts of one platform or of all platforms (month, quarter, year: the scorecard's scopes), with every awareness and community metric computed once from the period's base measures by the macros in sql/formulas.sql.
+-- column level: account, platform or all.
+-- column scope: platform:account_id for an account, the platform code, or 'all' (scorecard scopes).
+-- column grain: day, week, month, quarter or year.
+-- column period_start: First date of the period.
+-- column period_end: Last date of the period.
+-- column platform: Platform code; NULL for all platforms.
+-- column account_id: Account id; NULL above account level.
+-- column is_own: False for competitor accounts; true for platform and all rows (own accounts only).
+-- column posts: Posts published in the period.
+-- column impressions: Impressions (account-level where given, else post impressions).
+-- column reach: Account-level reach for a day; NULL for longer periods and above account level (reach is never summed).
+-- column video_views: Video views of the period's posts.
+-- column followers_total: Followers at the end of the period.
+-- column net_follower_growth: Net follower growth in the period.
+-- column audience_growth_rate: net_follower_growth / followers at the start of the period.
+-- column mentions: Mentions of the brand (own brands above account level).
+-- column tracked_mentions: Mentions of every tracked brand (own and competitors) on the platform(s).
+-- column potential_reach: Sum of author followers over the brand's mentions.
+-- column share_of_voice: mentions / tracked_mentions.
+-- column engagements: reactions + comments + shares + saves of the period's posts.
+-- column post_reach: Summed reach of the period's posts.
+-- column post_impressions: Summed impressions of the period's posts.
+-- column engagement_rate: engagements / post_reach.
+-- column engagement_rate_impressions: engagements / post_impressions.
+-- column engagement_rate_followers: engagements / posts / followers_total.
+-- column reactions: Reactions of the period's posts.
+-- column comments: Comments of the period's posts.
+-- column shares: Shares of the period's posts.
+-- column saves: Saves of the period's posts.
+-- column amplification_rate: shares / posts / followers_total.
+-- column applause_rate: reactions / posts / followers_total.
+-- column conversation_rate: comments / posts / followers_total.
+-- column clicks: Clicks on the period's posts.
+-- column clicks_per_post: clicks / posts.
+-- column sessions: Web sessions from the platform(s).
+-- column bounce_rate: GA4: 1 - engaged_sessions / sessions; where only bounces are known: bounces / sessions.
+-- column conversations: comments + mentions.
+-- column comment_score: comments / posts (average comments per post).
+create or replace view model.int_account_metrics as
+with measures as (
+    select
+        'account' as level,
+        platform || ':' || account_id as scope,
+        grain, period_start, period_end, platform, account_id, is_own, posts, impressions, reach,
+        video_views, followers_total, followers_start, net_follower_growth, mentions,
+        tracked_mentions, potential_reach, engagements, post_reach, post_impressions, reactions,
+        comments, shares, saves, clicks, sessions, engaged_sessions, bounces, conversations
+    from model.int_account_periods
+    union all
+    select
+        level,
+        scope,
+        grain, period_start, period_end, platform, null as account_id, true as is_own, posts,
+        impressions, null as reach, video_views, followers_total, followers_start,
+        net_follower_growth, mentions, tracked_mentions, potential_reach, engagements, post_reach,
+        post_impressions, reactions, comments, shares, saves, clicks, sessions, engaged_sessions,
+        bounces, conversations
+    from model.int_platform_periods
+    where grain in ('month', 'quarter', 'year')
+),
+
+final as (
+    select
+        level,
+        scope,
+        grain,
+        period_start,
+        period_end,
+        platform,
+        account_id,
+        is_own,
+        posts,
+        impressions,
+        reach,
+        video_views,
+        followers_total,
+        net_follower_growth,
+        model.audience_growth_rate(net_follower_growth, followers_start) as audience_growth_rate,
+        mentions,
+        tracked_mentions,
+        potential_reach,
+        model.share_of_voice(mentions, tracked_mentions) as share_of_voice,
+        engagements,
+        post_reach,
+        post_impressions,
+        model.engagement_rate(engagements, post_reach) as engagement_rate,
+        model.engagement_rate_impressions(engagements, post_impressions)
+            as engagement_rate_impressions,
+        model.engagement_rate_followers(engagements, posts, followers_total)
+            as engagement_rate_followers,
+        reactions,
+        comments,
+        shares,
+        saves,
+        model.amplification_rate(shares, posts, followers_total) as amplification_rate,
+        model.applause_rate(reactions, posts, followers_total) as applause_rate,
+        model.conversation_rate(comments, posts, followers_total) as conversation_rate,
+        clicks,
+        model.clicks_per_post(clicks, posts) as clicks_per_post,
+        sessions,
+        model.bounce_rate(sessions, engaged_sessions, bounces) as bounce_rate,
+        conversations,
+        model.comment_score(comments, posts) as comment_score
+    from measures
+)
+
+select
+    level, scope, grain, period_start, period_end, platform, account_id, is_own, posts,
+    impressions, reach, video_views, followers_total, net_follower_growth, audience_growth_rate,
+    mentions, tracked_mentions, potential_reach, share_of_voice, engagements, post_reach,
+    post_impressions, engagement_rate, engagement_rate_impressions, engagement_rate_followers,
+    reactions, comments, shares, saves, amplification_rate, applause_rate, conversation_rate,
+    clicks, clicks_per_post, sessions, bounce_rate, conversations, comment_score
+from final

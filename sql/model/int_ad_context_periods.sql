@@ -1,0 +1,60 @@
+-- model: int_ad_context_periods
+-- grain: Each row is one ads platform (or all platforms, month, quarter and year only) in one period of one grain, with the social context ads metrics show beside them: web sessions and conversations of the social platforms the ads platform serves (meta = facebook + instagram, google = youtube; DECISIONLOG).
+-- column level: platform or all.
+-- column grain: day, week, month, quarter or year.
+-- column period_start: First date of the period.
+-- column platform: Ads platform code; NULL for all platforms.
+-- column sessions: Web sessions from the mapped social platforms.
+-- column engaged_sessions: Engaged web sessions (GA4).
+-- column bounces: Bounced web sessions (Universal Analytics).
+-- column mentions: Own-brand mentions on the mapped social platforms (social conversations).
+-- column conversations: Own comments + own-brand mentions on the mapped social platforms.
+create or replace view model.int_ad_context_periods as
+with by_ad_platform as (
+    select
+        'platform' as level,
+        p.grain,
+        p.period_start,
+        m.ad_platform as platform,
+        sum(p.sessions)::bigint as sessions,
+        sum(p.engaged_sessions)::bigint as engaged_sessions,
+        sum(p.bounces)::bigint as bounces,
+        sum(p.mentions)::bigint as mentions,
+        sum(p.conversations)::bigint as conversations
+    from model.int_platform_periods as p
+    inner join model.int_ad_platform_map as m on p.platform = m.platform
+    where p.level = 'platform'
+    group by p.grain, p.period_start, m.ad_platform
+),
+
+all_platforms as (
+    select
+        'all' as level,
+        grain,
+        period_start,
+        null as platform,
+        sessions,
+        engaged_sessions,
+        bounces,
+        mentions,
+        conversations
+    from model.int_platform_periods
+    where level = 'all'
+),
+
+final as (
+    select
+        level, grain, period_start, platform, sessions, engaged_sessions, bounces, mentions,
+        conversations
+    from by_ad_platform
+    union all
+    select
+        level, grain, period_start, platform, sessions, engaged_sessions, bounces, mentions,
+        conversations
+    from all_platforms
+)
+
+select
+    level, grain, period_start, platform, sessions, engaged_sessions, bounces, mentions,
+    conversations
+from final

@@ -1,0 +1,180 @@
+-- model: int_conversion_periods
+-- grain: Each row is one ads scope in one period of one grain: a campaign in one currency (every grain), or, for month, quarter and year (the scorecard's scopes), an ad account, an ads platform or all platforms. Money is summed only within one currency: a scope spending in several has NULL money columns.
+-- column level: campaign, ad_account, platform or all.
+-- column scope: NULL for campaigns; platform:ad_account_id, the ads platform code, or 'all' (scorecard scopes).
+-- column grain: day, week, month, quarter or year.
+-- column period_start: First date of the period.
+-- column period_end: Last date of the period.
+-- column platform: Ads platform code; NULL for all platforms.
+-- column ad_account_id: Ad account id; NULL above ad account level.
+-- column campaign_id: Campaign id; NULL above campaign level.
+-- column campaign_name: Campaign name (the latest in the period).
+-- column currency: Currency of the money columns; NULL when the scope spends in several (money columns are then NULL) or has no money.
+-- column spend: Amount spent, in currency.
+-- column impressions: Impressions.
+-- column reach: People reached: the platform's value for the period (a day's row, or an aggregated export covering exactly the period); NULL otherwise (daily reach is never summed).
+-- column clicks: Link clicks where the platform distinguishes them, else all clicks.
+-- column conversions: Conversions.
+-- column conversion_value: Value of the conversions, in currency.
+-- column leads: Ad leads.
+-- column sessions: Web sessions from the social platforms the ads platform serves (context).
+-- column engaged_sessions: Engaged web sessions of those platforms (context).
+-- column bounces: Bounced web sessions of those platforms (context).
+-- column mentions: Own-brand mentions on those platforms (context).
+-- column conversations: Own comments + own-brand mentions on those platforms (context).
+create or replace view model.int_conversion_periods as
+with expanded as (
+    select
+        c.grain,
+        c.period_start,
+        c.period_end,
+        a.date,
+        a.platform,
+        a.ad_account_id,
+        a.campaign_id,
+        a.currency,
+        a.campaign_name,
+        a.spend,
+        a.impressions,
+        a.reach,
+        a.clicks,
+        a.conversions,
+        a.conversion_value,
+        a.leads
+    from model.int_ad_daily as a
+    inner join model.int_calendar as c on a.date = c.date
+),
+
+campaigns as (
+    select
+        'campaign' as level,
+        grain,
+        period_start,
+        period_end,
+        platform,
+        ad_account_id,
+        campaign_id,
+        arg_max(campaign_name, date) as campaign_name,
+        currency,
+        sum(spend) as spend,
+        sum(impressions)::bigint as impressions,
+        case when grain = 'day' then max(reach) end as reach,
+        sum(clicks)::bigint as clicks,
+        sum(conversions) as conversions,
+        sum(conversion_value) as conversion_value,
+        sum(leads) as leads
+    from expanded
+    group by grain, period_start, period_end, platform, ad_account_id, campaign_id, currency
+),
+
+period_reach as (
+    select
+        c.grain,
+        c.period_start,
+        p.platform,
+        p.ad_account_id,
+        p.campaign_id,
+        p.currency,
+        p.reach
+    from model.int_ad_period as p
+    inner join (
+        select distinct grain, period_start, period_end
+        from model.int_calendar
+        where grain <> 'day'
+    ) as c on p.date_start = c.period_start and p.date_end = c.period_end
+    where p.reach is not null
+),
+
+rollups as (
+    select
+        case
+            when grouping(ad_account_id) = 0 then 'ad_account'
+            when grouping(platform) = 0 then 'platform'
+            else 'all'
+        end as level,
+        grain,
+        period_start,
+        period_end,
+        platform,
+        ad_account_id,
+        null as campaign_id,
+        null as campaign_name,
+        model.money_currency(currency, coalesce(spend, conversion_value)) as currency,
+        model.money_sum(spend, currency) as spend,
+        sum(impressions)::bigint as impressions,
+        null::bigint as reach,
+        sum(clicks)::bigint as clicks,
+        sum(conversions) as conversions,
+        model.money_sum(conversion_value, currency) as conversion_value,
+        sum(leads) as leads
+    from expanded
+    where grain in ('month', 'quarter', 'year')
+    group by grouping sets (
+        (grain, period_start, period_end, platform, ad_account_id),
+        (grain, period_start, period_end, platform),
+        (grain, period_start, period_end)
+    )
+),
+
+measures as (
+    select
+        c.level, c.grain, c.period_start, c.period_end, c.platform, c.ad_account_id,
+        c.campaign_id, c.campaign_name, c.currency, c.spend, c.impressions,
+        coalesce(c.reach, r.reach) as reach, c.clicks, c.conversions, c.conversion_value, c.leads
+    from campaigns as c
+    left join period_reach as r
+        on c.grain = r.grain
+        and c.period_start = r.period_start
+        and c.platform = r.platform
+        and c.ad_account_id = r.ad_account_id
+        and c.campaign_id = r.campaign_id
+        and c.currency is not distinct from r.currency
+    union all
+    select
+        level, grain, period_start, period_end, platform, ad_account_id, campaign_id,
+        campaign_name, currency, spend, impressions, reach, clicks, conversions,
+        conversion_value, leads
+    from rollups
+),
+
+final as (
+    select
+        m.level,
+        case m.level
+            when 'ad_account' then m.platform || ':' || m.ad_account_id
+            when 'platform' then m.platform
+            when 'all' then 'all'
+        end as scope,
+        m.grain,
+        m.period_start,
+        m.period_end,
+        m.platform,
+        m.ad_account_id,
+        m.campaign_id,
+        m.campaign_name,
+        m.currency,
+        m.spend,
+        m.impressions,
+        m.reach,
+        m.clicks,
+        m.conversions,
+        m.conversion_value,
+        m.leads,
+        x.sessions,
+        x.engaged_sessions,
+        x.bounces,
+        x.mentions,
+        x.conversations
+    from measures as m
+    left join model.int_ad_context_periods as x
+        on m.grain = x.grain
+        and m.period_start = x.period_start
+        and x.level = case when m.level = 'all' then 'all' else 'platform' end
+        and m.platform is not distinct from x.platform
+)
+
+select
+    level, scope, grain, period_start, period_end, platform, ad_account_id, campaign_id,
+    campaign_name, currency, spend, impressions, reach, clicks, conversions, conversion_value,
+    leads, sessions, engaged_sessions, bounces, mentions, conversations
+from final

@@ -1,0 +1,122 @@
+-- model: int_leads_periods
+-- grain: Each row is one leads scope in one period of one grain: a campaign on an ads platform (every grain), or, for month, quarter and year (the scorecard's scopes), an ads platform or all platforms. Campaigns join ads (campaign name) and web sessions (utm campaign) of the social platforms the ads platform serves; money is summed only within one currency.
+-- column level: campaign, platform or all.
+-- column scope: NULL for campaigns; the ads platform code, or 'all'.
+-- column grain: day, week, month, quarter or year.
+-- column period_start: First date of the period.
+-- column period_end: Last date of the period.
+-- column platform: Ads platform code (web traffic mapped: facebook and instagram are meta, youtube is google); NULL for all platforms.
+-- column campaign: Ads campaign name (campaign id where the export gives no name) or web utm campaign; NULL above campaign level.
+-- column currency: Currency of spend; NULL when none or several (spend is then NULL).
+-- column spend: Ad spend, in currency.
+-- column clicks: Ad link clicks (all clicks where the platform does not distinguish them).
+-- column ad_leads: Ad leads.
+-- column web_leads: Web lead key events of sessions from the mapped platforms with this utm campaign.
+-- column sessions: Web sessions from the mapped platforms with this utm campaign.
+-- column conversions: Ad conversions.
+-- column conversations: Own comments + own-brand mentions on the mapped platforms (context; the same for every campaign of the platform).
+create or replace view model.int_leads_periods as
+with source_rows as (
+    select
+        date,
+        platform,
+        coalesce(campaign_name, campaign_id) as campaign,
+        currency,
+        spend,
+        clicks,
+        leads as ad_leads,
+        null::double as web_leads,
+        null::bigint as sessions,
+        conversions
+    from model.int_ad_daily
+    union all
+    select
+        w.date,
+        m.ad_platform as platform,
+        w.campaign,
+        null as currency,
+        null as spend,
+        null as clicks,
+        null as ad_leads,
+        w.leads as web_leads,
+        w.sessions,
+        null as conversions
+    from core.web_traffic_daily as w
+    inner join model.int_ad_platform_map as m on w.platform = m.platform
+),
+
+expanded as (
+    select
+        c.grain,
+        c.period_start,
+        c.period_end,
+        s.platform,
+        s.campaign,
+        s.currency,
+        s.spend,
+        s.clicks,
+        s.ad_leads,
+        s.web_leads,
+        s.sessions,
+        s.conversions
+    from source_rows as s
+    inner join model.int_calendar as c on s.date = c.date
+),
+
+aggregated as (
+    select
+        case
+            when grouping(campaign) = 0 then 'campaign'
+            when grouping(platform) = 0 then 'platform'
+            else 'all'
+        end as level,
+        grain,
+        period_start,
+        period_end,
+        platform,
+        campaign,
+        model.money_currency(currency, spend) as currency,
+        model.money_sum(spend, currency) as spend,
+        sum(clicks)::bigint as clicks,
+        sum(ad_leads) as ad_leads,
+        sum(web_leads) as web_leads,
+        sum(sessions)::bigint as sessions,
+        sum(conversions) as conversions
+    from expanded
+    group by grouping sets (
+        (grain, period_start, period_end, platform, campaign),
+        (grain, period_start, period_end, platform),
+        (grain, period_start, period_end)
+    )
+),
+
+final as (
+    select
+        a.level,
+        case a.level when 'platform' then a.platform when 'all' then 'all' end as scope,
+        a.grain,
+        a.period_start,
+        a.period_end,
+        a.platform,
+        a.campaign,
+        a.currency,
+        a.spend,
+        a.clicks,
+        a.ad_leads,
+        a.web_leads,
+        a.sessions,
+        a.conversions,
+        x.conversations
+    from aggregated as a
+    left join model.int_ad_context_periods as x
+        on a.grain = x.grain
+        and a.period_start = x.period_start
+        and x.level = case when a.level = 'all' then 'all' else 'platform' end
+        and a.platform is not distinct from x.platform
+    where a.level = 'campaign' or a.grain in ('month', 'quarter', 'year')
+)
+
+select
+    level, scope, grain, period_start, period_end, platform, campaign, currency, spend, clicks,
+    ad_leads, web_leads, sessions, conversions, conversations
+from final

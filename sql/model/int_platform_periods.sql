@@ -1,0 +1,179 @@
+-- model: int_platform_periods
+-- grain: Each row is one scope (a social platform, or all platforms) in one period of one grain, with own accounts' summed base measures, platform-wide mentions and web traffic; all-platform rows exist for month, quarter and year (the scorecard's periods).
+-- column level: platform or all.
+-- column scope: The platform code, or 'all'.
+-- column grain: day, week, month, quarter or year.
+-- column period_start: First date of the period.
+-- column period_end: Last date of the period.
+-- column platform: Platform code; NULL for all platforms.
+-- column posts: Posts published in the period by own accounts.
+-- column impressions: Own accounts' summed impressions.
+-- column post_impressions: Summed impressions of own posts.
+-- column post_reach: Summed reach of own posts (not unique people).
+-- column reactions: Summed reactions of own posts.
+-- column comments: Summed comments of own posts.
+-- column shares: Summed shares of own posts.
+-- column saves: Summed saves of own posts.
+-- column clicks: Summed clicks of own posts.
+-- column link_clicks: Summed link clicks of own posts.
+-- column video_views: Summed video views of own posts.
+-- column engagements: Summed engagements of own posts.
+-- column followers_total: Sum over own accounts of each account's followers at the end of the period.
+-- column followers_start: Sum over own accounts of each account's followers at the start of the period.
+-- column net_follower_growth: Own accounts' summed net follower growth.
+-- column profile_visits: Own accounts' summed profile visits.
+-- column website_clicks: Own accounts' summed website clicks.
+-- column mentions: Own-brand mentions (each mention once).
+-- column tracked_mentions: Mentions of every tracked brand (own and competitors).
+-- column potential_reach: Summed author followers of own-brand mentions.
+-- column conversations: Summed conversations (own comments + own-brand mentions).
+-- column sessions: Summed web sessions from the platform(s).
+-- column engaged_sessions: Summed engaged web sessions.
+-- column bounces: Summed bounced web sessions.
+-- column users: Web users for a day and one platform (summed over sources); NULL for longer periods and for all platforms (unique counts are never summed across days).
+-- column pageviews: Summed web page views.
+-- column web_leads: Summed web lead key events.
+-- column web_conversions: Summed web key events.
+create or replace view model.int_platform_periods as
+with expanded as (
+    select
+        c.grain,
+        c.period_start,
+        c.period_end,
+        d.date,
+        d.platform,
+        d.posts,
+        d.impressions,
+        d.post_impressions,
+        d.post_reach,
+        d.reactions,
+        d.comments,
+        d.shares,
+        d.saves,
+        d.clicks,
+        d.link_clicks,
+        d.video_views,
+        d.engagements,
+        d.net_follower_growth,
+        d.profile_visits,
+        d.website_clicks,
+        d.mentions,
+        d.tracked_mentions,
+        d.potential_reach,
+        d.conversations,
+        d.sessions,
+        d.engaged_sessions,
+        d.bounces,
+        d.users,
+        d.pageviews,
+        d.web_leads,
+        d.web_conversions
+    from model.int_platform_daily as d
+    inner join model.int_calendar as c on d.date = c.date
+),
+
+aggregated as (
+    select
+        case when grouping(platform) = 0 then 'platform' else 'all' end as level,
+        grain,
+        period_start,
+        period_end,
+        platform,
+        sum(posts)::bigint as posts,
+        sum(impressions)::bigint as impressions,
+        sum(post_impressions)::bigint as post_impressions,
+        sum(post_reach)::bigint as post_reach,
+        sum(reactions)::bigint as reactions,
+        sum(comments)::bigint as comments,
+        sum(shares)::bigint as shares,
+        sum(saves)::bigint as saves,
+        sum(clicks)::bigint as clicks,
+        sum(link_clicks)::bigint as link_clicks,
+        sum(video_views)::bigint as video_views,
+        sum(engagements)::bigint as engagements,
+        sum(net_follower_growth)::bigint as net_follower_growth,
+        sum(profile_visits)::bigint as profile_visits,
+        sum(website_clicks)::bigint as website_clicks,
+        sum(mentions)::bigint as mentions,
+        sum(tracked_mentions)::bigint as tracked_mentions,
+        sum(potential_reach)::bigint as potential_reach,
+        sum(conversations)::bigint as conversations,
+        sum(sessions)::bigint as sessions,
+        sum(engaged_sessions)::bigint as engaged_sessions,
+        sum(bounces)::bigint as bounces,
+        case when grain = 'day' and grouping(platform) = 0 then sum(users)::bigint end as users,
+        sum(pageviews)::bigint as pageviews,
+        sum(web_leads) as web_leads,
+        sum(web_conversions) as web_conversions
+    from expanded
+    group by grouping sets (
+        (grain, period_start, period_end, platform),
+        (grain, period_start, period_end)
+    )
+),
+
+stocks as (
+    select
+        case when grouping(platform) = 0 then 'platform' else 'all' end as level,
+        grain,
+        period_start,
+        platform,
+        sum(followers_total)::bigint as followers_total,
+        sum(followers_start)::bigint as followers_start
+    from model.int_account_periods
+    where is_own
+    group by grouping sets ((grain, period_start, platform), (grain, period_start))
+),
+
+final as (
+    select
+        a.level,
+        coalesce(a.platform, 'all') as scope,
+        a.grain,
+        a.period_start,
+        a.period_end,
+        a.platform,
+        a.posts,
+        a.impressions,
+        a.post_impressions,
+        a.post_reach,
+        a.reactions,
+        a.comments,
+        a.shares,
+        a.saves,
+        a.clicks,
+        a.link_clicks,
+        a.video_views,
+        a.engagements,
+        s.followers_total,
+        s.followers_start,
+        a.net_follower_growth,
+        a.profile_visits,
+        a.website_clicks,
+        a.mentions,
+        a.tracked_mentions,
+        a.potential_reach,
+        a.conversations,
+        a.sessions,
+        a.engaged_sessions,
+        a.bounces,
+        a.users,
+        a.pageviews,
+        a.web_leads,
+        a.web_conversions
+    from aggregated as a
+    left join stocks as s
+        on a.level = s.level
+        and a.grain = s.grain
+        and a.period_start = s.period_start
+        and a.platform is not distinct from s.platform
+    where a.level = 'platform' or a.grain in ('month', 'quarter', 'year')
+)
+
+select
+    level, scope, grain, period_start, period_end, platform, posts, impressions,
+    post_impressions, post_reach, reactions, comments, shares, saves, clicks, link_clicks,
+    video_views, engagements, followers_total, followers_start, net_follower_growth,
+    profile_visits, website_clicks, mentions, tracked_mentions, potential_reach, conversations,
+    sessions, engaged_sessions, bounces, users, pageviews, web_leads, web_conversions
+from final
