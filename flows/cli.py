@@ -54,7 +54,11 @@ def _parser() -> argparse.ArgumentParser:
     status = commands.add_parser("status", help="recent loads and quarantine", parents=[common])
     status.add_argument("--limit", type=int, default=20, help="loads to show (default 20)")
     commands.add_parser("metrics", help="the metric catalog", parents=[common])
-    commands.add_parser("formats", help="the export formats Kunci recognises", parents=[common])
+    commands.add_parser(
+        "formats",
+        help="the export formats Kunci recognises (with those declared in kunci.toml)",
+        parents=[common, configured],
+    )
     return parser
 
 
@@ -242,13 +246,16 @@ def _metrics(args: argparse.Namespace, db: Path) -> int:
 
 
 def _formats(args: argparse.Namespace) -> int:
+    from flows.settings import load_settings
     from transforms.formats import FORMATS
 
+    declared = load_settings(args.config).formats
     described: list[dict[str, Any]] = [
         {
             "format": spec.name,
             "platform": spec.platform,
             "title": spec.title,
+            "declared": spec in declared,
             "languages": sorted(spec.columns),
             "sheets": list(spec.sheets),
             "required_columns": {
@@ -256,13 +263,14 @@ def _formats(args: argparse.Namespace) -> int:
                 for locale, aliases in spec.columns.items()
             },
         }
-        for spec in FORMATS
+        for spec in FORMATS + declared
     ]
     if args.json:
         print(json.dumps(described, indent=2, ensure_ascii=False))
         return EXIT_OK
     for item in described:
-        print(f"{item['format']:<30} {item['platform']:<10} {item['title']}")
+        origin = " (declared in kunci.toml)" if item["declared"] else ""
+        print(f"{item['format']:<30} {item['platform']:<10} {item['title']}{origin}")
         if item["sheets"]:
             print(f"{'':<30} sheets: {', '.join(item['sheets'])}")
         for locale, columns in item["required_columns"].items():

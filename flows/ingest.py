@@ -17,6 +17,7 @@ from flows import raw_zone, store
 from flows.settings import Settings
 from transforms.context import Account, IngestContext
 from transforms.errors import InputError
+from transforms.formats import FORMATS
 from transforms.read import normalize_export
 
 IGNORED_PREFIXES = (".", "~$")  # hidden files, Excel lock files
@@ -111,7 +112,7 @@ def ingest_file(
         period=period,
     )
     try:
-        result = normalize_export(data, ctx)
+        result = normalize_export(data, ctx, FORMATS + settings.formats)
     except InputError as exc:
         load_id = store.record_failure(con, entry, str(exc))
         return LoadOutcome(source, "failed", error=str(exc), load_id=load_id)

@@ -14,7 +14,9 @@ from typing import Any
 
 from flows.targets import Target, parse_targets
 from transforms.context import Account
+from transforms.detect import FormatSpec
 from transforms.errors import InputError
+from transforms.formats import FORMATS, declared
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = REPO_ROOT / "sql"
@@ -34,7 +36,11 @@ class Source:
 
 @dataclass(frozen=True)
 class Settings:
-    """The resolved workspace: accounts, sources, timezone and the snapshot date override."""
+    """The resolved workspace: accounts, sources, timezone, snapshot date, declared formats.
+
+    `formats` are the export formats declared in `[[formats]]`; detection tries them beside the
+    built-in ones.
+    """
 
     name: str
     timezone: str
@@ -42,6 +48,7 @@ class Settings:
     sources: tuple[Source, ...]
     config_path: Path | None
     as_of: date | None = None
+    formats: tuple[FormatSpec, ...] = ()
     targets: tuple[Target, ...] = ()
 
     def account(self, reference: str) -> Account:
@@ -95,6 +102,7 @@ def load_settings(config: str | None = None) -> Settings:
         sources=sources,
         config_path=path,
         as_of=date.fromisoformat(str(as_of)) if as_of else None,
+        formats=_formats(path, raw.get("formats", [])),
         targets=parse_targets(
             path, raw.get("targets", []), SQL_DIR / "seeds" / "metric_catalog.csv"
         ),
@@ -126,6 +134,25 @@ def _source(path: Path, index: int, entry: dict[str, Any], settings: Settings) -
         raise InputError(f"{path}: sources[{index}] has no 'path'")
     account = settings.account(str(entry["account"])) if entry.get("account") else None
     return Source(kind=kind, path=(path.parent / str(entry["path"])), account=account)
+
+
+def _formats(path: Path, entries: Any) -> tuple[FormatSpec, ...]:
+    """Validate `[[formats]]`: one-line errors naming the entry, names unique among all formats."""
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise InputError(f"{path}: formats must be [[formats]] tables")
+    taken = {spec.name for spec in FORMATS}
+    specs = []
+    for index, entry in enumerate(entries):
+        label = f"formats[{index}]" + (f" ({entry['name']})" if entry.get("name") else "")
+        try:
+            spec = declared.spec(declared.declare(entry))
+        except InputError as exc:
+            raise InputError(f"{path}: {label}: {exc}") from None
+        if spec.name in taken:
+            raise InputError(f"{path}: {label}: name '{spec.name}' is already a format's name")
+        taken.add(spec.name)
+        specs.append(spec)
+    return tuple(specs)
 
 
 def configure_prefect() -> None:
