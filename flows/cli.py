@@ -259,7 +259,7 @@ def _formats(args: argparse.Namespace) -> int:
             "languages": sorted(spec.columns),
             "sheets": list(spec.sheets),
             "required_columns": {
-                locale: [aliases[name][0] for name in spec.required]
+                locale: list(dict.fromkeys(aliases[name][0] for name in spec.required))
                 for locale, aliases in spec.columns.items()
             },
         }
