@@ -8,6 +8,9 @@ Decisions, per locale (`en` groups with `,` and marks decimals with `.`; `id` th
 
 - Counts written as floats keep at most two zero decimals (`1938.0`, `1938.00`): `1.000` is one
   thousand in Indonesian, so an English count `1.000` is refused rather than read as 1.
+- A decimal with one separator followed by three digits (`1,234`, `1.234`) is valid in both
+  locales with values a thousand apart; only the locale, which detection takes from the headers,
+  decides. With two decimals (`1,234.50`) or two groups (`1,234,567`) the other locale refuses it.
 - Negative numbers take a leading minus. Parentheses mean a negative only in money (`parse_amount`,
   the accounting convention); a count or rate in parentheses is quarantined.
 - Percentages: `12.5%` / `12,5%` (a space before `%` is fine) are always percents. A bare number
@@ -135,7 +138,10 @@ def parse_abbreviated_count(column: str, locale: Locale) -> pl.Expr:
 
 
 def is_abbreviated(column: str, locale: Locale) -> pl.Expr:
-    """True where `parse_abbreviated_count` read a rounded UI abbreviation, not an exact count."""
+    """True where `parse_abbreviated_count` read a rounded UI abbreviation, not an exact count.
+
+    Like `invalid_number`, the flag is unnamed: alias it (it must not replace the value column).
+    """
     return _clean(column).str.contains(_ABBREVIATED[locale]).fill_null(False)
 
 

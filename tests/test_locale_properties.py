@@ -1,0 +1,713 @@
+"""Locale-aware numbers and dates: worked examples, then property-based tests in both locales.
+
+The properties render values the way each locale writes them (with the test's own tables of
+Indonesian names and its own formatting code) and parse them back; the garbage-text properties
+compare every parser with an independent, procedural reference reading of the same text.
+"""
+
+import math
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
+
+from transforms.context import ParsedInput
+from transforms.dates import EXCEL_SERIAL, infer_year, parse_date, parse_datetime
+from transforms.numbers import (
+    Locale,
+    invalid_number,
+    is_abbreviated,
+    parse_abbreviated_count,
+    parse_amount,
+    parse_count,
+    parse_decimal,
+    parse_percent,
+    parse_percent_points,
+)
+from transforms.typed import date_field, datetime_field, parse_fields
+
+LOCALES: tuple[Locale, ...] = ("en", "id")
+FAST = settings(max_examples=60, deadline=None)
+Parser = Callable[[str, Locale], pl.Expr]
+
+
+def _parse(parser: Parser, values: list[str], locale: Locale) -> list[object]:
+    frame = pl.DataFrame({"v": values}, schema={"v": pl.String})
+    return frame.select(parser("v", locale)).get_column("v").to_list()
+
+
+def _checked(parser: Parser, values: Sequence[str | None], locale: Locale) -> pl.DataFrame:
+    """The parsed value and whether the row would be quarantined."""
+    frame = pl.DataFrame({"v": values}, schema={"v": pl.String})
+    return frame.select(
+        parser("v", locale).alias("value"),
+        invalid_number("v", parser("v", locale)).alias("invalid"),
+    )
+
+
+def _amount(currency: str | None) -> Parser:
+    return lambda column, locale: parse_amount(column, locale, currency)
+
+
+# --- numbers: worked examples -------------------------------------------------------------------
+
+
+def test_float_counts_with_three_zero_decimals_are_refused_in_both_locales() -> None:
+    # `1.000` is a thousand in Indonesian and `1,000` a thousand in English: never read as 1.
+    english = _checked(parse_count, ["1938.0", "1938.00", "1.000", "1,000"], "en")
+    assert english.to_dict(as_series=False) == {
+        "value": [1938, 1938, None, 1000],
+        "invalid": [False, False, True, False],
+    }
+    indonesian = _checked(parse_count, ["16.277,0", "16.277,00", "1,000", "1.000"], "id")
+    assert indonesian.to_dict(as_series=False) == {
+        "value": [16277, 16277, None, 1000],
+        "invalid": [False, False, True, False],
+    }
+
+
+def test_three_decimals_are_the_known_ambiguity_of_decimal_parsers() -> None:
+    # A decimal with three digits after one separator is valid in both locales: only the
+    # locale from detection decides, which is why counts refuse it (see the test above).
+    assert _parse(parse_decimal, ["1,234", "1.234"], "en") == [1234.0, 1.234]
+    assert _parse(parse_decimal, ["1,234", "1.234"], "id") == [1.234, 1234.0]
+
+
+def test_abbreviated_counts_indonesian() -> None:
+    values = ["1,2 rb", "3,4 jt", "1 M", "1,5 M", "12 ribu", "2 juta", "1 miliar", "-2,5 RB"]
+    values += ["950", "1.234", "1,2K", "1.2 rb", "1,234 rb", "1000 rb", "1,2 x", "rb"]
+    expected = pl.DataFrame(
+        {
+            "value": [1200, 3_400_000, 10**9, 1_500_000_000, 12_000, 2_000_000, 10**9, -2500]
+            + [950, 1234]
+            + [None] * 6,
+            "invalid": [False] * 10 + [True] * 6,
+        }
+    )
+    assert_frame_equal(_checked(parse_abbreviated_count, values, "id"), expected)
+
+
+def test_abbreviated_counts_english() -> None:
+    values = ["1.2K", "3.4M", "1.1B", "12k", "999K", "1.25m", "950", "1,234"]
+    values += ["1,2K", "1.234K", "1.2 rb", "3,4 jt", "1.2T", "K"]
+    expected = pl.DataFrame(
+        {
+            "value": [1200, 3_400_000, 1_100_000_000, 12_000, 999_000, 1_250_000, 950, 1234]
+            + [None] * 6,
+            "invalid": [False] * 8 + [True] * 6,
+        }
+    )
+    assert_frame_equal(_checked(parse_abbreviated_count, values, "en"), expected)
+
+
+def test_is_abbreviated_marks_only_rounded_values() -> None:
+    frame = pl.DataFrame({"v": ["1,2 rb", "1.200", "", None, "1,2K"]})
+    result = frame.select(is_abbreviated("v", "id").alias("rounded")).get_column("rounded")
+    assert result.to_list() == [True, False, False, False, False]
+
+
+def test_amounts_with_currency_marks() -> None:
+    idr = ["Rp 1.234.567", "Rp1.234.567,00", "Rp. 1.234", "RP 7", "1.234 IDR", "-Rp 5", "Rp -5"]
+    idr += ["(Rp 1.234,50)", "$5", "₹5", "Rp 5 IDR", "-(5)", "Rp 1,234.50"]
+    expected = pl.DataFrame(
+        {
+            "value": [1_234_567.0, 1_234_567.0, 1234.0, 7.0, 1234.0, -5.0, -5.0, -1234.5]
+            + [None] * 5,
+            "invalid": [False] * 8 + [True] * 5,
+        }
+    )
+    assert_frame_equal(_checked(_amount("IDR"), idr, "id"), expected)
+    usd = ["$1,234.56", "US$ 10", "-$1,234.56", "$-3", "(1,234.50)", "($2.00)", "12 USD"]
+    usd += ["Rp 5", "₹25,881", "$1.234,56"]
+    expected = pl.DataFrame(
+        {
+            "value": [1234.56, 10.0, -1234.56, -3.0, -1234.5, -2.0, 12.0, None, None, None],
+            "invalid": [False] * 7 + [True] * 3,
+        }
+    )
+    assert_frame_equal(_checked(_amount("USD"), usd, "en"), expected)
+    assert _parse(_amount("INR"), ["₹25,881", "Rs. 1,000", "INR 5", "$5"], "en") == [
+        25881.0,
+        1000.0,
+        5.0,
+        None,
+    ]
+
+
+def test_amounts_without_a_currency_take_no_marks() -> None:
+    values = ["1.234.567,89", "(1.234,50)", "-7", "Rp 5"]
+    assert _parse(_amount(None), values, "id") == [1_234_567.89, -1234.5, -7.0, None]
+
+
+def test_parentheses_are_not_negative_counts_or_rates() -> None:
+    for parser in (parse_count, parse_decimal, parse_percent):
+        assert _parse(parser, ["(12)", "(1,5%)"], "id") == [None, None]
+
+
+def test_percent_strings_and_percent_points() -> None:
+    values = ["12,5%", "12,5 %", "12,5\u00a0%", "-3%", "0,0093", "1,68", "12.5%"]
+    assert _parse(parse_percent, values, "id") == [0.125, 0.125, 0.125, -0.03, 0.0093, 1.68, None]
+    points = _parse(parse_percent_points, values, "id")
+    assert points == [0.125, 0.125, 0.125, -0.03, 0.000093, 0.0168, None]
+    assert _parse(parse_percent_points, ["77.77%", "1.68", "1,68"], "en") == [
+        0.7777,
+        0.0168,
+        None,
+    ]
+
+
+# --- dates: worked examples ---------------------------------------------------------------------
+
+
+def test_indonesian_month_and_day_names() -> None:
+    values = ["12 Mei 2026", "3 Agu 2026", "3 Agt 2026", "10 Okt 2026", "24 Des 2026"]
+    values += ["1 Januari 2026", "17 AGUSTUS 2026", "Selasa, 12 Mei 2026", "Jum'at, 1 Mei 2026"]
+    values += ["Senin, 12 Mei 2026", "12 May 2026", "12 Mai 2026"]
+    formats = ("%d %b %Y", "%d %B %Y", "%A, %d %B %Y")
+    frame = pl.DataFrame({"d": values})
+    indonesian = frame.select(parse_date("d", formats, "id")).get_column("d").to_list()
+    assert indonesian == [
+        date(2026, 5, 12),
+        date(2026, 8, 3),
+        date(2026, 8, 3),
+        date(2026, 10, 10),
+        date(2026, 12, 24),
+        date(2026, 1, 1),
+        date(2026, 8, 17),
+        date(2026, 5, 12),
+        date(2026, 5, 1),
+        None,  # 12 May 2026 is a Tuesday: a wrong day name is not a date
+        date(2026, 5, 12),  # English names stay readable in an Indonesian file
+        None,
+    ]
+    english = frame.select(parse_date("d", formats)).get_column("d").to_list()
+    assert english == [None] * 10 + [date(2026, 5, 12), None]
+
+
+def test_indonesian_timestamp_with_abbreviated_day_name() -> None:
+    frame = pl.DataFrame({"t": ["Sel, 12 Mei 2026 14.30", "Min, 27 Des 2026 08.05"]})
+    result = frame.select(parse_datetime("t", ("%a, %d %b %Y %H.%M",), "id"))
+    assert result.get_column("t").to_list() == [
+        datetime(2026, 5, 12, 14, 30),
+        datetime(2026, 12, 27, 8, 5),
+    ]
+
+
+def test_date_fields_read_names_in_the_files_locale() -> None:
+    raw = pl.DataFrame(
+        {"_row": [2, 3], "_raw": ["{}", "{}"], "d": ["3 Agt 2026", "3 Aug 2026"], "t": ["x", None]}
+    )
+    parsed = ParsedInput(raw, {"d": "Tanggal", "t": "Waktu"}, "id", (), 2, 0)
+    types = {"d": date_field("%d %b %Y"), "t": datetime_field("%d %b %Y %H:%M")}
+    result = parse_fields(parsed, types)
+    assert result.get_column("d").to_list() == [date(2026, 8, 3), date(2026, 8, 3)]
+    assert result.get_column("_reason").to_list() == [
+        "column 'Waktu': 'x' is not a date and time",
+        None,
+    ]
+
+
+def test_excel_serials() -> None:
+    frame = pl.DataFrame({"d": ["44008", "44008.5", "32874", "1234", "440080", "4400a"]})
+    dates = frame.select(parse_date("d", (EXCEL_SERIAL,))).get_column("d").to_list()
+    assert dates == [date(2020, 6, 26), date(2020, 6, 26), date(1990, 1, 1), None, None, None]
+    times = frame.head(2).select(parse_datetime("d", (EXCEL_SERIAL,))).get_column("d").to_list()
+    assert times == [datetime(2020, 6, 26), datetime(2020, 6, 26, 12)]
+
+
+def test_infer_year_across_new_year_and_leap_day() -> None:
+    values = ["December 30", "December 31", "January 1", "12 April", "February 29", "Jan 32"]
+    frame = pl.DataFrame({"d": values})
+    formats = ("%B %d", "%d %B")
+    in_2026 = frame.select(infer_year("d", formats, date(2026, 1, 2))).get_column("d").to_list()
+    assert in_2026 == [
+        date(2025, 12, 30),
+        date(2025, 12, 31),
+        date(2026, 1, 1),
+        date(2025, 4, 12),
+        None,  # neither 2026 nor 2025 has a February 29
+        None,
+    ]
+    in_2025 = frame.select(infer_year("d", formats, date(2025, 3, 1))).get_column("d").to_list()
+    assert in_2025[3:5] == [date(2024, 4, 12), date(2024, 2, 29)]
+
+
+def test_infer_year_in_indonesian() -> None:
+    frame = pl.DataFrame({"d": ["12 Mei", "3 Agt", "24 Des"]})
+    result = frame.select(infer_year("d", ("%d %b",), date(2026, 6, 1), "id"))
+    assert result.get_column("d").to_list() == [
+        date(2026, 5, 12),
+        date(2025, 8, 3),
+        date(2025, 12, 24),
+    ]
+
+
+# --- rendering, as each locale writes values ----------------------------------------------------
+
+SEPARATORS: dict[Locale, tuple[str, str]] = {"en": (",", "."), "id": (".", ",")}
+
+
+def _digits(n: int, locale: Locale, grouped: bool) -> str:
+    text = f"{abs(n):,}" if grouped else str(abs(n))
+    return ("-" if n < 0 else "") + text.replace(",", SEPARATORS[locale][0])
+
+
+def _hundredths(cents: int, locale: Locale, grouped: bool) -> str:
+    """`cents` / 100 written with exactly two decimals (`-1.234,05` in Indonesian)."""
+    whole = _digits(abs(cents) // 100, locale, grouped)
+    text = f"{whole}{SEPARATORS[locale][1]}{abs(cents) % 100:02d}"
+    return "-" + text if cents < 0 else text
+
+
+SCALES = {3: ("K", "rb"), 6: ("M", "jt"), 9: ("B", "M")}
+WORDS = {3: "ribu", 6: "juta", 9: "miliar"}
+
+
+def _abbreviated(n: int, decimals: int, locale: Locale, word: bool) -> tuple[str, int]:
+    """`n` as a UI shows it (truncated, like the platforms), and the unit of its last digit."""
+    power = min(9, 3 * ((len(str(n)) - 1) // 3))
+    if power == 0:
+        return str(n), 1
+    step = 10 ** (power - decimals)
+    shown = n // step
+    mantissa = str(shown // 10**decimals)
+    if decimals:
+        mantissa += SEPARATORS[locale][1] + f"{shown % 10**decimals:0{decimals}d}"
+    english, indonesian = SCALES[power]
+    suffix = english if locale == "en" else " " + (WORDS[power] if word else indonesian)
+    return mantissa + suffix, step
+
+
+def _other(locale: Locale) -> Locale:
+    return "id" if locale == "en" else "en"
+
+
+# --- numbers: properties ------------------------------------------------------------------------
+
+# Round thousands are where `1,000` / `1.000` could be misread as 1, so they are drawn often.
+integer = (
+    st.integers(-(10**15), 10**15)
+    | st.integers(-9999, 9999)
+    | st.integers(-999, 999).map(lambda k: k * 1000)
+)
+integers = st.lists(integer, min_size=1, max_size=40)
+cents_lists = st.lists(st.integers(-(10**13), 10**13), min_size=1, max_size=40)
+
+
+@FAST
+@given(integers, st.sampled_from(LOCALES), st.booleans())
+def test_integers_round_trip(values: list[int], locale: Locale, grouped: bool) -> None:
+    texts = [_digits(n, locale, grouped) for n in values]
+    assert _parse(parse_count, texts, locale) == values
+    assert _parse(parse_abbreviated_count, texts, locale) == values
+    assert _parse(parse_decimal, texts, locale) == [float(n) for n in values]
+    assert _parse(_amount(None), texts, locale) == [float(n) for n in values]
+
+
+@FAST
+@given(cents_lists, st.sampled_from(LOCALES), st.booleans())
+def test_two_decimal_amounts_round_trip(values: list[int], locale: Locale, grouped: bool) -> None:
+    texts = [_hundredths(c, locale, grouped) for c in values]
+    exact = [float(Decimal(c) / 100) for c in values]
+    assert _parse(parse_decimal, texts, locale) == exact
+    marked = [f"Rp {t}" if c >= 0 else f"(Rp {t[1:]})" for t, c in zip(texts, values, strict=True)]
+    assert _parse(_amount("IDR"), marked, locale) == exact
+    dollars = [f"-${t[1:]}" if c < 0 else f"${t}" for t, c in zip(texts, values, strict=True)]
+    assert _parse(_amount("USD"), dollars, locale) == exact
+
+
+@FAST
+@given(st.lists(st.integers(-(10**7), 10**7), min_size=1, max_size=40), st.sampled_from(LOCALES))
+def test_percent_round_trips_to_a_fraction(values: list[int], locale: Locale) -> None:
+    # `values` are hundredths of a percent: 1250 is written `12.50%` and is the fraction 0.125.
+    texts = [_hundredths(v, locale, grouped=False) for v in values]
+    fractions = [v / 10_000 for v in values]
+    for parsed in (
+        _parse(parse_percent, [t + "%" for t in texts], locale),
+        _parse(parse_percent, [t + " %" for t in texts], locale),
+        _parse(parse_percent_points, texts, locale),
+    ):
+        assert _same(parsed, fractions)
+
+
+@FAST
+@given(integers, cents_lists, st.sampled_from(LOCALES), st.booleans())
+def test_a_value_never_changes_meaning_across_locales(
+    values: list[int], cents: list[int], locale: Locale, grouped: bool
+) -> None:
+    other = _other(locale)
+    counts = _parse(parse_count, [_digits(n, locale, grouped) for n in values], other)
+    assert all(p is None or p == n for p, n in zip(counts, values, strict=True))
+    amounts = [_hundredths(c, locale, grouped) for c in cents]
+    exact = [float(Decimal(c) / 100) for c in cents]
+    for parser in (parse_decimal, _amount(None), _amount("IDR"), parse_percent):
+        parsed = _parse(parser, amounts, other)
+        assert all(p is None or p == e for p, e in zip(parsed, exact, strict=True))
+
+
+@FAST
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 10**11), st.integers(0, 2), st.booleans()), min_size=1, max_size=40
+    ),
+    st.sampled_from(LOCALES),
+)
+def test_abbreviated_counts_parse_within_their_rounding(
+    cases: list[tuple[int, int, bool]], locale: Locale
+) -> None:
+    rendered = [_abbreviated(n, decimals, locale, word) for n, decimals, word in cases]
+    texts = [text for text, _ in rendered]
+    parsed = _parse(parse_abbreviated_count, texts, locale)
+    across = _parse(parse_abbreviated_count, texts, _other(locale))
+    for (n, _, _), (text, step), value, other in zip(cases, rendered, parsed, across, strict=True):
+        assert isinstance(value, int), text
+        assert n - step < value <= n, text
+        # Read in the other locale, it is refused or equal, except a whole `M`: a million in
+        # English, a billion (miliar) in Indonesian, told apart only by the file's locale.
+        whole_m = text.removesuffix("M").strip().isdigit()
+        assert other is None or other == value or whole_m, text
+
+
+# --- numbers: garbage text against an independent reference ------------------------------------
+
+TOKENS = [*"0123456789.,-%() kKmMbBxe$₹\u00a0\t", "rb", "jt", "Rp", "IDR", "US$", "n/a", "٣"]
+# Near misses of every pattern: numbers grouped either way, with any decimals, marks and suffixes.
+PREFIXES = (
+    "",
+    "-",
+    "(",
+    "(-",
+    "--",
+    "Rp",
+    "Rp ",
+    "rp.",
+    "-Rp",
+    "Rp-",
+    "$",
+    "-$",
+    "$-",
+    "($",
+    "US$",
+)
+SUFFIXES: tuple[str, ...] = (
+    "",
+    ")",
+    "%",
+    " %",
+    "%%",
+    "k",
+    "K",
+    " M",
+    "B",
+    "rb",
+    " jt",
+    " juta",
+    " Miliar",
+    " IDR",
+)
+SUFFIXES += ("Rp", "x", ".", "-")
+
+
+def _near_number(parts: tuple[str, int, str, str, str, str]) -> str:
+    prefix, n, group, point, decimals, suffix = parts
+    whole = f"{n:,}".replace(",", group) if group else str(n)
+    return f"{prefix}{whole}{point}{decimals}{suffix}"
+
+
+near_number = st.tuples(
+    st.sampled_from(PREFIXES),
+    st.integers(0, 10**4) | st.integers(0, 10**8),
+    st.sampled_from(("", ",", ".")),
+    st.sampled_from(("", ",", ".")),
+    st.text("0123456789", max_size=4),
+    st.sampled_from(SUFFIXES),
+).map(_near_number)
+garbage = st.lists(
+    near_number
+    | st.lists(st.sampled_from(TOKENS), max_size=10).map("".join)
+    | st.text(st.characters(codec="utf-8"), max_size=8),
+    min_size=1,
+    max_size=60,
+)
+PLACEHOLDER_TEXTS = ("", "-", "--", "—", "n/a", "na", "null", "none", "(not set)")
+
+
+def _compact(text: str) -> str | None:
+    stripped = text.strip(" \t\r\n\u00a0\u202f")
+    if stripped.lower() in PLACEHOLDER_TEXTS:
+        return None
+    return stripped.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+
+
+def _is_digits(text: str) -> bool:
+    return text != "" and all(c in "0123456789" for c in text)
+
+
+def _grouped_integer(text: str, group: str) -> bool:
+    first, *rest = text.split(group)
+    if not rest:
+        return _is_digits(first)
+    return (
+        1 <= len(first) <= 3
+        and _is_digits(first)
+        and all(len(g) == 3 and _is_digits(g) for g in rest)
+    )
+
+
+def _ref_unsigned(text: str, locale: Locale, *, count: bool, bare_fraction: bool) -> Decimal | None:
+    group, point = SEPARATORS[locale]
+    whole, has_point, fraction = text.partition(point)
+    if has_point and not _is_digits(fraction):
+        return None
+    if count and has_point and fraction not in ("0", "00"):
+        return None
+    if whole == "" and has_point and bare_fraction and not count:
+        return Decimal("0." + fraction)
+    if not _grouped_integer(whole, group):
+        return None
+    return Decimal(whole.replace(group, "") + ("." + fraction if has_point else ""))
+
+
+def _ref_signed(text: str, locale: Locale, **kind: bool) -> Decimal | None:
+    negative = text.startswith("-")
+    value = _ref_unsigned(text[1:] if negative else text, locale, **kind)
+    return None if value is None else (-value if negative else value)
+
+
+def _ref_count(text: str, locale: Locale) -> int | None:
+    compact = _compact(text)
+    value = (
+        None if compact is None else _ref_signed(compact, locale, count=True, bare_fraction=False)
+    )
+    return None if value is None else int(value)
+
+
+def _ref_decimal(text: str, locale: Locale) -> float | None:
+    compact = _compact(text)
+    value = (
+        None if compact is None else _ref_signed(compact, locale, count=False, bare_fraction=True)
+    )
+    return None if value is None else float(value)
+
+
+def _ref_percent(text: str, locale: Locale, bare: float) -> float | None:
+    compact = _compact(text)
+    if compact is None:
+        return None
+    number = compact.removesuffix("%")
+    value = _ref_signed(number, locale, count=False, bare_fraction=True)
+    if value is None:
+        return None
+    return float(value) / (100.0 if compact.endswith("%") else bare)
+
+
+ABBREVIATIONS: dict[Locale, dict[str, int]] = {
+    "en": {"k": 3, "m": 6, "b": 9},
+    "id": {"rb": 3, "ribu": 3, "jt": 6, "juta": 6, "m": 9, "miliar": 9},
+}
+
+
+def _ref_abbreviated(text: str, locale: Locale) -> int | None:
+    compact = _compact(text)
+    if compact is None:
+        return None
+    for suffix, power in ABBREVIATIONS[locale].items():
+        mantissa = compact[: -len(suffix)]
+        if compact.lower().endswith(suffix) and mantissa.lstrip("-") != "":
+            unsigned = mantissa.removeprefix("-")
+            whole, has_point, fraction = unsigned.partition(SEPARATORS[locale][1])
+            if (
+                len(whole) <= 3
+                and _is_digits(whole)
+                and (not has_point or (len(fraction) <= 2 and _is_digits(fraction)))
+            ):
+                sign = -1 if mantissa.startswith("-") else 1
+                return sign * int(Decimal(unsigned.replace(",", ".")) * 10**power)
+    return _ref_count(text, locale)
+
+
+def _ref_amount(text: str, locale: Locale, marks: tuple[str, ...]) -> float | None:
+    compact = _compact(text)
+    if compact is None:
+        return None
+    parenthesised = compact.startswith("(") and compact.endswith(")") and len(compact) > 1
+    body = compact[1:-1] if parenthesised else compact
+    sign = -1 if parenthesised else 1
+    if not parenthesised and body.startswith("-"):
+        body, sign = body[1:], -1
+    for mark in sorted(marks, key=len, reverse=True):
+        if body.lower().startswith(mark.lower()):
+            body = body[len(mark) :]
+            if sign == 1 and not parenthesised and body.startswith("-"):
+                body, sign = body[1:], -1
+            break
+        if body.lower().endswith(mark.lower()) and len(body) > len(mark):
+            body = body[: -len(mark)]
+            break
+    value = _ref_unsigned(body, locale, count=False, bare_fraction=False)
+    return None if value is None else sign * float(value)
+
+
+def _same(parsed: Sequence[object], expected: Sequence[float | int | None]) -> bool:
+    return all(
+        (p is None and e is None)
+        or (isinstance(p, int | float) and e is not None and math.isclose(p, e, rel_tol=1e-12))
+        for p, e in zip(parsed, expected, strict=True)
+    )
+
+
+REFERENCES: list[tuple[Parser, Callable[[str, Locale], float | int | None]]] = [
+    (parse_count, _ref_count),
+    (parse_decimal, _ref_decimal),
+    (parse_percent, lambda t, loc: _ref_percent(t, loc, 1.0)),
+    (parse_percent_points, lambda t, loc: _ref_percent(t, loc, 100.0)),
+    (parse_abbreviated_count, _ref_abbreviated),
+    (_amount("IDR"), lambda t, loc: _ref_amount(t, loc, ("IDR", "Rp.", "Rp"))),
+    (_amount("USD"), lambda t, loc: _ref_amount(t, loc, ("USD", "US$", "$"))),
+]
+
+
+def _assert_like_the_references(texts: list[str], locale: Locale) -> None:
+    for parser, reference in REFERENCES:
+        parsed = _parse(parser, texts, locale)
+        wrong = [
+            (t, p, e)
+            for t, p, e in zip(texts, parsed, [reference(t, locale) for t in texts], strict=True)
+            if not _same([p], [e])
+        ]
+        assert wrong == [], parser
+
+
+@settings(max_examples=80, deadline=None)
+@given(garbage, st.sampled_from(LOCALES))
+def test_garbage_parses_like_the_reference_and_never_raises(
+    texts: list[str], locale: Locale
+) -> None:
+    _assert_like_the_references(texts, locale)
+
+
+BODIES: tuple[str, ...] = (
+    "5",
+    "0",
+    "12,5",
+    "12.5",
+    "1.234",
+    "1,234",
+    "1.234,5",
+    "1,234.5",
+    "1,000",
+    "1.000",
+)
+BODIES += ("1.000,00", "1,000.00", "1938,0", "1938.0", ".5", ",5", "1,23", "1.2345", "", "1000")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_near_miss_parses_like_the_reference(locale: Locale) -> None:
+    # Every prefix, body and suffix together: the combinations random draws rarely reach.
+    texts = [p + b + s for p in PREFIXES for b in BODIES for s in SUFFIXES]
+    _assert_like_the_references(texts, locale)
+
+
+# --- dates: properties --------------------------------------------------------------------------
+
+ID_MONTHS: tuple[str, ...] = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+)
+ID_MONTHS += ("September", "Oktober", "November", "Desember")
+ID_MONTHS_SHORT = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "Mei",
+    "Jun",
+    "Jul",
+    "Agu",
+    "Sep",
+    "Okt",
+    "Nov",
+    "Des",
+)
+ID_DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+EXCEL_EPOCH = datetime(1899, 12, 30)
+
+
+def _indonesian_short(day: date) -> str:
+    """`3 Agu 2026`, with August's other abbreviation `Agt` on odd days."""
+    month = ID_MONTHS_SHORT[day.month - 1]
+    if month == "Agu" and day.day % 2:
+        month = "Agt"
+    return f"{day.day} {month} {day.year}"
+
+
+RENDERERS: dict[str, tuple[Locale, str, Callable[[date], str]]] = {
+    "english day month": ("en", "%d %B %Y", lambda d: d.strftime("%d %B %Y")),
+    "english month day": ("en", "%b %d, %Y", lambda d: d.strftime("%b %d, %Y")),
+    "english weekday": ("en", "%a, %b %d, %Y", lambda d: d.strftime("%a, %b %d, %Y")),
+    "US numeric": ("en", "%m/%d/%Y", lambda d: d.strftime("%m/%d/%Y")),
+    "day-month-year": ("id", "%d-%m-%Y", lambda d: d.strftime("%d-%m-%Y")),
+    "ISO": ("id", "%Y-%m-%d", date.isoformat),
+    "indonesian": ("id", "%d %B %Y", lambda d: f"{d.day} {ID_MONTHS[d.month - 1]} {d.year}"),
+    "indonesian short": ("id", "%d %b %Y", lambda d: _indonesian_short(d)),
+    "indonesian weekday": (
+        "id",
+        "%A, %d %B %Y",
+        lambda d: f"{ID_DAYS[d.weekday()]}, {d.day} {ID_MONTHS[d.month - 1].lower()} {d.year}",
+    ),
+    "excel serial": ("en", EXCEL_SERIAL, lambda d: str((d - EXCEL_EPOCH.date()).days)),
+}
+
+dates = st.lists(st.dates(date(1990, 1, 1), date(2100, 12, 31)), min_size=1, max_size=40)
+
+
+@pytest.mark.parametrize("style", list(RENDERERS))
+@FAST
+@given(dates)
+def test_dates_round_trip_in_every_supported_format(style: str, values: list[date]) -> None:
+    locale, fmt, render = RENDERERS[style]
+    frame = pl.DataFrame({"d": [render(d) for d in values]})
+    assert frame.select(parse_date("d", (fmt,), locale)).get_column("d").to_list() == values
+
+
+@FAST
+@given(
+    st.lists(st.datetimes(datetime(1990, 1, 1), datetime(2100, 12, 31)), min_size=1, max_size=40)
+)
+def test_excel_serial_datetimes_round_trip_to_the_second(values: list[datetime]) -> None:
+    seconds = [v.replace(microsecond=0) for v in values]
+    serials = [(v - EXCEL_EPOCH) / timedelta(days=1) for v in seconds]
+    for texts in ([repr(s) for s in serials], [f"{s:.10f}" for s in serials]):
+        frame = pl.DataFrame({"t": texts})
+        assert (
+            frame.select(parse_datetime("t", (EXCEL_SERIAL,))).get_column("t").to_list() == seconds
+        )
+
+
+@FAST
+@given(
+    st.dates(date(1991, 1, 1), date(2100, 12, 31)),
+    st.lists(st.integers(0, 364), min_size=1, max_size=40),
+    st.sampled_from(LOCALES),
+)
+def test_infer_year_recovers_any_day_of_the_year_before_the_end(
+    end: date, offsets: list[int], locale: Locale
+) -> None:
+    days = [end - timedelta(days=o) for o in offsets]
+    if locale == "en":
+        texts, fmt = [d.strftime("%B %d") for d in days], "%B %d"
+    else:
+        texts, fmt = [f"{d.day} {ID_MONTHS[d.month - 1]}" for d in days], "%d %B"
+    frame = pl.DataFrame({"d": texts})
+    assert frame.select(infer_year("d", (fmt,), end, locale)).get_column("d").to_list() == days
