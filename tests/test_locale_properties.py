@@ -237,6 +237,17 @@ def test_infer_year_across_new_year_and_leap_day() -> None:
     assert in_2025[3:5] == [date(2024, 4, 12), date(2024, 2, 29)]
 
 
+def test_infer_year_with_an_end_per_row() -> None:
+    frame = pl.DataFrame(
+        {
+            "d": ["December 31", "December 31", None],
+            "end": [date(2026, 1, 5), date(2026, 12, 31), date(2026, 1, 1)],
+        }
+    )
+    result = frame.select(infer_year("d", ("%B %d",), pl.col("end")))
+    assert result.get_column("d").to_list() == [date(2025, 12, 31), date(2026, 12, 31), None]
+
+
 def test_infer_year_in_indonesian() -> None:
     frame = pl.DataFrame({"d": ["12 Mei", "3 Agt", "24 Des"]})
     result = frame.select(infer_year("d", ("%d %b",), date(2026, 6, 1), "id"))
