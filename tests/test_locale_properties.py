@@ -32,7 +32,7 @@ from transforms.numbers import (
 from transforms.typed import date_field, datetime_field, parse_fields
 
 LOCALES: tuple[Locale, ...] = ("en", "id")
-FAST = settings(max_examples=60, deadline=None)
+FAST = settings(max_examples=40, deadline=None)
 Parser = Callable[[str, Locale], pl.Expr]
 
 
@@ -594,7 +594,7 @@ def _assert_like_the_references(texts: list[str], locale: Locale) -> None:
         assert wrong == [], parser
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(garbage, st.sampled_from(LOCALES))
 def test_garbage_parses_like_the_reference_and_never_raises(
     texts: list[str], locale: Locale
