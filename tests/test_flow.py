@@ -31,8 +31,45 @@ def test_nightly_on_the_demo_publishes_every_table(workdir: Path) -> None:
     assert summary.published and summary.failed == []
     assert {o.status for o in summary.inputs} == {"loaded"}
     assert not (workdir / "data" / "kunci.duckdb.building").exists()
-    accounts = _query(db, "select distinct account_id from metrics.community_daily order by 1")
-    assert accounts == [("17841400000000001",), ("17841400000000099",), ("wisatanusantara",)]
+    accounts = _query(
+        db, "select distinct platform, account_id from metrics.community_daily order by all"
+    )
+    assert accounts == [
+        ("facebook", "104738291650432"),
+        ("instagram", "17841400000000001"),
+        ("instagram", "17841400000000099"),
+        ("linkedin", "81234567"),
+        ("tiktok", "6975312468024681357"),
+        ("x", "wisatanusantara"),
+        ("youtube", "UCk9fW2vNqXr7bTz3LmPa4Hd"),
+    ]
+    core = {
+        table: _query(db, f"select count(*) from core.{table}")[0][0]
+        for table in (
+            "post",
+            "post_metrics",
+            "post_daily",
+            "account_daily",
+            "audience",
+            "audience_activity",
+            "ad_daily",
+            "ad_period",
+            "web_traffic_daily",
+            "web_traffic_period",
+            "mention",
+        )
+    }
+    assert all(core.values()), core
+    objectives = (
+        "awareness_daily",
+        "traffic_daily",
+        "community_daily",
+        "conversion_daily",
+        "leads_daily",
+        "insights_audience",
+        "insights_activity",
+    )
+    assert all(_query(db, f"select count(*) > 0 from metrics.{t}") == [(True,)] for t in objectives)
     assert _query(db, "select count(*) > 20 from metrics.catalog") == [(True,)]
     ledger = _query(
         db,
