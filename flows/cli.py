@@ -151,7 +151,7 @@ def _print_summary(summary: dict[str, Any]) -> None:
     tables = ", ".join(
         f"{name.removeprefix('metrics.')} {n}" for name, n in summary["tables"].items()
     )
-    print(f"metric tables: {tables}")
+    print(f"metric tables{'' if summary['rebuilt'] else ' (unchanged, not rebuilt)'}: {tables}")
     print(f"published {summary['db']}")
 
 
@@ -162,7 +162,7 @@ def _build(args: argparse.Namespace, db: Path) -> int:
     settings = load_settings(args.config)
     with pipeline.working_database(db) as work, pipeline.open_working(work) as con:
         pipeline.initialise(con, settings)
-        tables = pipeline.build(con)
+        tables = pipeline.build(con, settings)
     if args.json:
         print(json.dumps({"db": str(db), "tables": tables}, indent=2))
     else:

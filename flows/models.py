@@ -213,9 +213,12 @@ def _load_targets(con: duckdb.DuckDBPyConnection, targets: Sequence[Target]) -> 
 
 
 def _comment(con: duckdb.DuckDBPyConnection, kind: str, name: str, model: Model) -> None:
-    con.execute(f"comment on {kind} {name} is {_quote(model.grain)}")
-    for column, text in model.columns.items():
-        con.execute(f"comment on column {name}.{column} is {_quote(text)}")
+    statements = [f"comment on {kind} {name} is {_quote(model.grain)}"]
+    statements += [
+        f"comment on column {name}.{column} is {_quote(text)}"
+        for column, text in model.columns.items()
+    ]
+    con.execute(";\n".join(statements))
 
 
 def _load_catalog(con: duckdb.DuckDBPyConnection) -> None:

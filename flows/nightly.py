@@ -24,6 +24,7 @@ class RunSummary:
     db: str
     inputs: list[LoadOutcome] = field(default_factory=list)
     tables: dict[str, int] = field(default_factory=dict)
+    rebuilt: bool = False
     published: bool = False
 
     @property
@@ -38,6 +39,7 @@ class RunSummary:
             "published": self.published,
             "inputs": [o.as_dict() for o in self.inputs],
             "tables": self.tables,
+            "rebuilt": self.rebuilt,
             "failed": len(self.failed),
         }
 
@@ -74,9 +76,12 @@ def ingest_task(
 
 
 @task(cache_policy=NO_CACHE)
-def build_task(work: Path) -> dict[str, int]:
-    """Rebuild the metric tables in the working file."""
-    return pipeline.with_working(work, pipeline.build)
+def build_task(work: Path, settings: Settings) -> tuple[dict[str, int], bool]:
+    """Rebuild the metric tables in the working file unless nothing changed since the last build."""
+    tables, rebuilt = pipeline.with_working(work, lambda con: pipeline.refresh(con, settings))
+    if not rebuilt:
+        get_run_logger().info("nothing new since the last build: metric tables kept as they are")
+    return tables, rebuilt
 
 
 def _load_and_build(
@@ -86,7 +91,7 @@ def _load_and_build(
     with pipeline.working_database(db) as work:
         initialise_task(work, settings)
         summary.inputs = [ingest_task(work, item, settings, period) for item in items]
-        summary.tables = build_task(work)
+        summary.tables, summary.rebuilt = build_task(work, settings)
     summary.published = True
     get_run_logger().info(
         "published %s: %d inputs, %d failed", db, len(summary.inputs), len(summary.failed)

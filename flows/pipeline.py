@@ -60,6 +60,17 @@ def initialise(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
     return version
 
 
-def build(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Rebuild every metric table from `core`; return row counts per table."""
-    return models.build_metrics(con)
+def build(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, int]:
+    """Rebuild every metric table from `core` and the configured targets; return row counts."""
+    return models.build_metrics(con, settings.targets)
+
+
+def refresh(con: duckdb.DuckDBPyConnection, settings: Settings) -> tuple[dict[str, int], bool]:
+    """Rebuild unless nothing was loaded and nothing it depends on changed since the last build.
+
+    Returns the row counts per table and whether it rebuilt (`ops.build` keeps the last counts).
+    """
+    unchanged = models.current_build(con, settings.targets)
+    if unchanged is not None:
+        return unchanged, False
+    return build(con, settings), True

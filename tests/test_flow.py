@@ -81,6 +81,8 @@ def test_nightly_on_the_demo_publishes_every_table(workdir: Path) -> None:
     metrics_before = _query(db, "select * from metrics.community_daily order by all")
     again = nightly_flow(db="data/kunci.duckdb", config=str(DEMO_CONFIG))
     assert {o.status for o in again.inputs} == {"skipped"}
+    assert (summary.rebuilt, again.rebuilt) == (True, False)  # nothing new: no rebuild
+    assert again.tables == summary.tables
     assert _query(db, "select * from metrics.community_daily order by all") == metrics_before
     assert _query(db, "select count(*) from ops.load") == [(len(summary.inputs),)]
 

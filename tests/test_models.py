@@ -6,7 +6,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import models, store
+from flows import docs, models, store
 from transforms.context import Account
 
 OWN = Account("instagram", "ig1", brand="Brand")
@@ -289,3 +289,7 @@ def test_rebuild_is_repeatable(con: duckdb.DuckDBPyConnection, tmp_path: Path) -
     models.build_metrics(con)
     assert con.execute("select * from metrics.community_daily order by all").fetchall() == before
     assert date(2026, 9, 7) in {r[0] for r in before}
+
+
+def test_committed_data_dictionary_is_up_to_date() -> None:
+    assert docs.DOCS.read_text(encoding="utf-8") == docs.render(), "run python -m flows.docs"

@@ -1,5 +1,5 @@
 -- model: int_scorecard_actuals
--- grain: Each row is one targetable metric (a column of an objective's daily table) of one objective for one scorecard scope (all, a platform, or an account / ad account) in one month, quarter or year: the value the metric views computed from that period's summed base measures, unpivoted so targets can look it up.
+-- grain: Each row is one targetable metric (a column of an objective's daily table) of one objective for one scope and period that a target in metrics.target names (all, a platform, or an account / ad account; a month, quarter or year): the value the metric views computed from that period's summed base measures, unpivoted so targets can look it up.
 -- column objective: awareness, traffic, community, conversion or leads.
 -- column scope: 'all', a platform code, or platform:account_id (platform:ad_account_id for conversion).
 -- column grain: month, quarter or year.
@@ -21,6 +21,10 @@ with awareness as (
         mentions, tracked_mentions, potential_reach, share_of_voice
     from model.int_account_metrics
     where grain in ('month', 'quarter', 'year')
+        and (scope, grain, period_start) in (
+            select (scope, grain, period_start) from metrics.target
+            where objective = 'awareness'
+        )
 ),
 
 community as (
@@ -37,6 +41,10 @@ community as (
         clicks, clicks_per_post, sessions, bounce_rate, mentions, conversations, comment_score
     from model.int_account_metrics
     where grain in ('month', 'quarter', 'year')
+        and (scope, grain, period_start) in (
+            select (scope, grain, period_start) from metrics.target
+            where objective = 'community'
+        )
 ),
 
 traffic as (
@@ -51,6 +59,10 @@ traffic as (
         engaged_sessions, bounces, bounce_rate, users, pageviews
     from model.int_traffic_metrics
     where grain in ('month', 'quarter', 'year')
+        and (scope, grain, period_start) in (
+            select (scope, grain, period_start) from metrics.target
+            where objective = 'traffic'
+        )
 ),
 
 conversion as (
@@ -65,6 +77,10 @@ conversion as (
         conversion_rate, cost_per_conversion, roas, bounce_rate, conversations, social_conversations
     from model.int_conversion_metrics
     where grain in ('month', 'quarter', 'year') and level <> 'campaign'
+        and (scope, grain, period_start) in (
+            select (scope, grain, period_start) from metrics.target
+            where objective = 'conversion'
+        )
 ),
 
 leads as (
@@ -79,6 +95,10 @@ leads as (
         conversations
     from model.int_leads_metrics
     where grain in ('month', 'quarter', 'year') and level <> 'campaign'
+        and (scope, grain, period_start) in (
+            select (scope, grain, period_start) from metrics.target
+            where objective = 'leads'
+        )
 ),
 
 final as (
