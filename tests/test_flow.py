@@ -71,6 +71,9 @@ def test_nightly_on_the_demo_publishes_every_table(workdir: Path) -> None:
     )
     assert all(_query(db, f"select count(*) > 0 from metrics.{t}") == [(True,)] for t in objectives)
     assert _query(db, "select count(*) > 20 from metrics.catalog") == [(True,)]
+    # the demo fills every objective's tables, and its targets all have an actual
+    assert [t for t, rows in summary.tables.items() if rows == 0] == []
+    assert _query(db, "select count(*) from metrics.scorecard where status <> 'no_data'") == [(10,)]
     ledger = _query(
         db,
         "select count(*), sum(rows_read) = sum(rows_loaded + rows_quarantined + rows_skipped) "

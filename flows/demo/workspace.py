@@ -160,6 +160,90 @@ account = "web:properties/345678901"
 [[sources]]
 kind = "exports"
 path = "inbox/mentions"
+
+# Scorecard targets (metrics.scorecard). metric: a column of the objective's daily table (see
+# `kunci metrics`); scope: all, a platform, or platform:account_id (ad account for conversion);
+# period: YYYY-MM, YYYY-Qn or YYYY; target: rates as fractions, money in the scope's currency;
+# direction: higher or lower (which is better).
+[[targets]]
+objective = "awareness"
+metric = "impressions"
+scope = "all"
+period = "2026-Q3"
+target = 3000000
+direction = "higher"
+
+[[targets]]
+objective = "awareness"
+metric = "share_of_voice"
+scope = "instagram"
+period = "2026-09"
+target = 0.6
+direction = "higher"
+
+[[targets]]
+objective = "community"
+metric = "engagement_rate"
+scope = "instagram"
+period = "2026-09"
+target = 0.08
+direction = "higher"
+
+[[targets]]
+objective = "community"
+metric = "audience_growth_rate"
+scope = "instagram:17841400000000001"
+period = "2026-09"
+target = 0.05
+direction = "higher"
+
+[[targets]]
+objective = "traffic"
+metric = "sessions"
+scope = "all"
+period = "2026-Q3"
+target = 60000
+direction = "higher"
+
+[[targets]]
+objective = "traffic"
+metric = "bounce_rate"
+scope = "instagram"
+period = "2026-09"
+target = 0.4
+direction = "lower"
+
+[[targets]]
+objective = "conversion"
+metric = "cpc"
+scope = "meta"
+period = "2026-Q3"
+target = 1500
+direction = "lower"
+
+[[targets]]
+objective = "conversion"
+metric = "roas"
+scope = "google"
+period = "2026-Q3"
+target = 3.0
+direction = "higher"
+
+[[targets]]
+objective = "leads"
+metric = "leads"
+scope = "all"
+period = "2026-Q3"
+target = 3000
+direction = "higher"
+
+[[targets]]
+objective = "leads"
+metric = "cost_per_lead"
+scope = "meta"
+period = "2026-Q3"
+target = 25000
+direction = "lower"
 """
 
 _SOCIAL = (
