@@ -10,8 +10,12 @@ from transforms.detect import Detection, FormatSpec, detect
 from transforms.errors import InputError
 from transforms.formats import FORMATS
 from transforms.schemas import TABLES
-from transforms.tabular import dedupe_header, fit_to_header, is_blank, is_comment
+from transforms.tabular import ROW, blank_rows, cells_frame, dedupe_header, is_blank, table_rows
 from transforms.workbook import Sheet, read_book
+
+_JSON_SPECIAL = r'[\x00-\x1f"\\]'
+_JSON_ESCAPES = {'"': '\\"', "\\": "\\\\"} | {chr(i): json.dumps(chr(i))[1:-1] for i in range(32)}
+"""What `json.dumps(..., ensure_ascii=False)` escapes in a string, and how."""
 
 
 def normalize_export(
@@ -27,7 +31,7 @@ def normalize_export(
     results: list[Normalized] = []
     unused: list[tuple[Sheet, int, str]] = []
     for sheet in book.sheets:
-        rows = sum(1 for record in sheet.records if not is_blank(record))
+        rows = _filled_rows(sheet)
         if not rows:
             continue
         try:
@@ -35,7 +39,7 @@ def normalize_export(
         except InputError as exc:
             unused.append((sheet, rows, str(exc)))
             continue
-        parsed = to_parsed_input(sheet.records, detection, sheet.name)
+        parsed = to_parsed_input(sheet.records, detection, sheet.name, sheet.rest)
         results.append(_with_sheet(detection.spec.normalize(parsed, ctx), sheet.name))
     if not results:
         if not unused:
@@ -45,33 +49,28 @@ def normalize_export(
     return _merge(results, unused)
 
 
-def to_parsed_input(records: list[list[str]], detection: Detection, sheet: str = "") -> ParsedInput:
-    """Cut the records at the detected header and build the string frame the formats read."""
+def to_parsed_input(
+    records: list[list[str]],
+    detection: Detection,
+    sheet: str = "",
+    rest: pl.DataFrame | None = None,
+) -> ParsedInput:
+    """Cut the records at the detected header and build the string frame the formats read.
+
+    `rest` holds the records that follow `records`, as a cells frame (the bulk of a large CSV).
+    """
     header_index = detection.header_index
     header = dedupe_header(records[header_index])
-    width = len(header)
-    rows: list[list[str]] = []
-    numbers: list[int] = []
-    blank = 0
     first_data = header_index + 1 + detection.spec.description_rows
-    for offset, record in enumerate(records[first_data:]):
-        row_number = first_data + offset + 1
-        if is_comment(record):
-            continue
-        if is_blank(record):
-            blank += 1
-            continue
-        rows.append(fit_to_header(record, width, row_number))
-        numbers.append(row_number)
-    if not rows:
+    cells = pl.concat([cells_frame(records), *([] if rest is None else [rest])], how="diagonal")
+    cells = cells.with_row_index(ROW, offset=1).slice(first_data)
+    rows, blank = table_rows(cells, len(header))
+    if rows.is_empty():
         raise InputError("no data rows under the header")
-    columns = {
-        name: [row[position] for row in rows] for name, position in detection.positions.items()
-    }
-    raw = [json.dumps(dict(zip(header, row, strict=True)), ensure_ascii=False) for row in rows]
-    frame = pl.DataFrame(
-        {"_row": numbers, "_raw": raw, **columns},
-        schema={"_row": pl.Int64, "_raw": pl.String, **dict.fromkeys(columns, pl.String)},
+    frame = rows.select(
+        pl.col(ROW).cast(pl.Int64),
+        _json_records(rows, header).alias("_raw"),
+        *[pl.col(str(at)).fill_null("").alias(name) for name, at in detection.positions.items()],
     )
     headers = {name: header[position] for name, position in detection.positions.items()}
     return ParsedInput(
@@ -79,10 +78,34 @@ def to_parsed_input(records: list[list[str]], detection: Detection, sheet: str =
         headers=headers,
         locale=detection.locale,
         preamble=tuple(tuple(record) for record in records[:header_index]),
-        rows_read=len(rows) + blank,
+        rows_read=rows.height + blank,
         rows_blank=blank,
         sheet=sheet,
     )
+
+
+def _json_records(rows: pl.DataFrame, header: list[str]) -> pl.Expr:
+    """Each row as the JSON object `json.dumps` writes, keyed by the file's own column names.
+
+    Built by polars rather than row by row; values are escaped as `json.dumps` escapes them, and
+    only in columns that hold something to escape (most hold plain numbers).
+    """
+    parts: list[pl.Expr] = []
+    for position, name in enumerate(header):
+        value = pl.col(str(position)).fill_null("")
+        if rows.select(value.str.join("").str.contains(_JSON_SPECIAL)).item():
+            value = value.str.replace_many(_JSON_ESCAPES)
+        key = json.dumps(name, ensure_ascii=False)
+        parts += [pl.lit(("{" if position == 0 else '", ') + key + ': "'), value]
+    return pl.concat_str([*parts, pl.lit('"}')])
+
+
+def _filled_rows(sheet: Sheet) -> int:
+    """How many records of a sheet hold anything."""
+    rows = sum(1 for record in sheet.records if not is_blank(record))
+    if sheet.rest is not None:
+        rows += sheet.rest.height - int(blank_rows(sheet.rest).sum())
+    return rows
 
 
 def _with_sheet(result: Normalized, sheet: str) -> Normalized:

@@ -16,11 +16,12 @@ from datetime import date, datetime, time
 from xml.etree import ElementTree
 
 import openpyxl
+import polars as pl
 import xlrd
 
-from transforms.decode import decode_text
+from transforms.decode import utf8_bytes
 from transforms.errors import InputError
-from transforms.tabular import split_records
+from transforms.tabular import read_delimited
 
 _ZIP = b"PK\x03\x04"
 _BIFF = b"\xd0\xcf\x11\xe0"
@@ -31,10 +32,15 @@ _XML_START = re.compile(rb"^\s*(\xef\xbb\xbf)?\s*<\?xml")
 
 @dataclass(frozen=True)
 class Sheet:
-    """One table of string records: a worksheet, or the whole CSV (name '')."""
+    """One table of string records: a worksheet, or the whole CSV (name '').
+
+    A large CSV keeps only its first records in `records` (where titles and the header are) and the
+    others in `rest`, a cells frame (see `transforms.tabular`) read in bulk.
+    """
 
     name: str
     records: list[list[str]]
+    rest: pl.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -53,9 +59,9 @@ def read_book(data: bytes) -> Book:
         return Book("xls", _biff_sheets(data))
     if _XML_START.match(data[:200]) and _SPREADSHEET_ML.encode() in data[:4000]:
         return Book("spreadsheetml", _spreadsheet_ml_sheets(data))
-    text, encoding = decode_text(data)
-    records, _delimiter = split_records(text)
-    return Book(f"csv ({encoding})", [Sheet("", records)])
+    utf8, encoding = utf8_bytes(data)
+    records, rest = read_delimited(utf8)
+    return Book(f"csv ({encoding})", [Sheet("", records, rest)])
 
 
 def render_cell(value: object) -> str:

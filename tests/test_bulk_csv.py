@@ -1,0 +1,311 @@
+"""The bulk of a CSV read by polars: the same records, row numbers and errors as the csv module.
+
+A file longer than the records the csv module reads first (`HEAD_RECORDS`) has its bulk read by
+polars' CSV reader. The properties compare both readers on generated files, malformed ones
+included; the examples check the row rules (blank, comment, ragged, truncated) where polars read
+the rows, through `normalize_export`.
+"""
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+
+import polars as pl
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
+
+from transforms.context import IngestContext, Normalized, ParsedInput
+from transforms.detect import Detection, FormatSpec
+from transforms.errors import InputError
+from transforms.read import normalize_export, to_parsed_input
+from transforms.tabular import (
+    FIELDS,
+    HEAD_RECORDS,
+    WHITESPACE,
+    dedupe_header,
+    fit_to_header,
+    is_blank,
+    read_delimited,
+    split_records,
+)
+
+PROPERTY = settings(max_examples=150, deadline=None)
+X_HEADER = (
+    "Post id,Date,Post text,Link,Impressions,Likes,Engagements,Bookmarks,Share,New follows,"
+    "Replies,Reposts,Profile visits,Detail expands,Url clicks,Hashtag clicks,Permalink clicks"
+)
+CELLS = ["", "x", "12", " ", "#c", 'q"q', "a,b", "l\nm", "r\r\nn", "é😀", "\\", "\t", "\x01"]
+
+
+def _x_export(rows: int, text: Callable[[int], str] = lambda n: f"post {n}, day") -> str:
+    """An X content export with `rows` posts, every text quoted (commas inside)."""
+    lines = [X_HEADER]
+    for n in range(rows):
+        post, quoted = 1891564128784855141 - n, text(n).replace('"', '""')
+        lines.append(
+            f'{post},Mon Feb 17 2025,"{quoted}",https://x.com/kunci/status/{post},'
+            f"{n},1,2,0,0,0,0,0,0,0,0,0,0"
+        )
+    return "\r\n".join(lines) + "\r\n"
+
+
+def _in_bulk(text: str) -> bool:
+    """Whether polars reads the rows after the first ones (else the csv module reads them all)."""
+    return read_delimited(text.encode("utf-8"))[1] is not None
+
+
+def _normalize(text: str | bytes) -> Normalized:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return normalize_export(data, IngestContext(source_name="export.csv", as_of=date(2025, 3, 1)))
+
+
+def _records(read: Callable[[], list[list[str]]]) -> list[list[str]] | str:
+    """The records, or the error; polars cannot tell `,,` from an empty line, so neither do we."""
+    try:
+        records = read()
+    except InputError as exc:
+        return str(exc)
+    return [[] if all(cell == "" for cell in record) else record for record in records]
+
+
+def _head_and_bulk(text: str, head: int) -> list[list[str]]:
+    records, rest = read_delimited(text.encode("utf-8"), head)
+    bulk = [] if rest is None else list(rest.iter_rows(named=True))
+    return [*records, *map(_fields, bulk)]
+
+
+def _fields(row: dict[str, object]) -> list[str]:
+    count = row[FIELDS]
+    assert isinstance(count, int)
+    return [str(row[str(i)] or "") for i in range(count)]
+
+
+@st.composite
+def _csv_text(draw: st.DrawFn) -> str:
+    """A CSV text: records of varied width, quoted or not, sometimes with one character added."""
+    width = draw(st.integers(1, 4))
+    records = draw(
+        st.lists(
+            st.lists(st.sampled_from(CELLS), min_size=0, max_size=width + 2)
+            | st.lists(st.sampled_from(CELLS), min_size=width, max_size=width),
+            max_size=12,
+        )
+    )
+    buffer = io.StringIO()
+    quoting = draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]))
+    line_end = draw(st.sampled_from(["\n", "\r\n"]))
+    csv.writer(buffer, lineterminator=line_end, quoting=quoting).writerows(records)
+    text = buffer.getvalue()
+    for _ in range(draw(st.integers(0, 3))):
+        at = draw(st.integers(0, len(text)))
+        text = text[:at] + draw(st.sampled_from(NOISE)) + text[at:]
+    return text
+
+
+NOISE = ['"', '""', ",", "\n", "\r", "\r\n", " ", "#", "\ufeff", "a"]
+TEXTS = _csv_text() | st.lists(st.sampled_from(NOISE), max_size=30).map("".join)
+
+
+@PROPERTY
+@given(TEXTS, st.integers(0, 3))
+@example('#\r\n"\n;aa#""', 1)  # polars reads a field left open at the end as closed
+@example('x\n"a" ,b\n', 1)  # polars reads text after a closing quote into the field
+@example("h\n1,2,3\n4,5,6,", 1)  # polars drops the empty last field of an unended last line
+def test_bulk_reader_gives_the_csv_modules_records_or_error(text: str, head: int) -> None:
+    expected = _records(lambda: split_records(text)[0])
+    assert _records(lambda: _head_and_bulk(text, head)) == expected
+
+
+def _reference(records: list[list[str]], detection: Detection) -> ParsedInput:
+    """The rows of the table, record by record (what `to_parsed_input` did before polars)."""
+    header = dedupe_header(records[detection.header_index])
+    first = detection.header_index + 1 + detection.spec.description_rows
+    rows, numbers, blank = [], [], 0
+    for number, record in enumerate(records[first:], start=first + 1):
+        if record and record[0].lstrip().startswith("#") and is_blank(record[1:]):
+            continue
+        if is_blank(record):
+            blank += 1
+            continue
+        rows.append(fit_to_header(record, len(header), number))
+        numbers.append(number)
+    if not rows:
+        raise InputError("no data rows under the header")
+    columns = {name: [row[at] for row in rows] for name, at in detection.positions.items()}
+    raw = [json.dumps(dict(zip(header, row, strict=True)), ensure_ascii=False) for row in rows]
+    frame = pl.DataFrame(
+        {"_row": numbers, "_raw": raw, **columns},
+        schema={"_row": pl.Int64, "_raw": pl.String, **dict.fromkeys(columns, pl.String)},
+    )
+    return ParsedInput(
+        frame=frame,
+        headers={name: header[at] for name, at in detection.positions.items()},
+        locale="en",
+        preamble=tuple(tuple(record) for record in records[: detection.header_index]),
+        rows_read=len(rows) + blank,
+        rows_blank=blank,
+    )
+
+
+def _spec(description_rows: int) -> FormatSpec:
+    return FormatSpec("t", "x", "t", {"en": {}}, (), lambda *_: None, (), description_rows)  # type: ignore[arg-type, return-value]
+
+
+@PROPERTY
+@given(TEXTS, st.integers(0, 3), st.integers(0, 2), st.integers(0, 1), st.data())
+def test_rows_from_the_bulk_are_the_rows_record_by_record(
+    text: str, head: int, header_index: int, description_rows: int, data: st.DataObject
+) -> None:
+    try:
+        records = split_records(text)[0]
+    except InputError:
+        return
+    if len(records) <= header_index or not records[header_index]:
+        return
+    width = len(records[header_index])
+    positions = data.draw(
+        st.dictionaries(st.sampled_from(["a", "b", "c"]), st.integers(0, width - 1))
+    )
+    detection = Detection(_spec(description_rows), "en", header_index, positions)
+
+    def parsed(read: Callable[[], ParsedInput]) -> ParsedInput | str:
+        try:
+            return read()
+        except InputError as exc:
+            return str(exc)
+
+    expected = parsed(lambda: _reference(records, detection))
+    head_records, rest = read_delimited(text.encode("utf-8"), max(head, header_index + 1))
+    actual = parsed(lambda: to_parsed_input(head_records, detection, "", rest))
+    if isinstance(expected, str) or isinstance(actual, str):
+        assert actual == expected
+        return
+    assert_frame_equal(actual.frame, expected.frame)
+    assert (actual.headers, actual.preamble, actual.rows_read, actual.rows_blank) == (
+        expected.headers,
+        expected.preamble,
+        expected.rows_read,
+        expected.rows_blank,
+    )
+
+
+def test_whitespace_is_what_str_strip_removes() -> None:
+    assert "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace()) == WHITESPACE
+
+
+def test_a_large_export_is_read_in_bulk() -> None:
+    records, rest = read_delimited(_x_export(100).encode("utf-8"))
+    assert (len(records), rest is not None and rest.height) == (HEAD_RECORDS, 101 - HEAD_RECORDS)
+    result = _normalize(_x_export(100))
+    assert (result.rows_read, result.rows_loaded) == (100, 100)
+    assert result.tables["post"]["text"][99] == "post 99, day"
+
+
+def test_short_row_in_the_bulk_names_its_row() -> None:
+    text = _x_export(80).replace("\r\n1891564128784855071,", "\r\n1891564128784855071,x\r\n", 1)
+    assert _in_bulk(text)
+    with pytest.raises(InputError) as caught:
+        _normalize(text)
+    assert str(caught.value) == (
+        "row 72: 2 fields where the header has 17 (truncated or malformed CSV)"
+    )
+
+
+def test_empty_extra_fields_are_accepted_but_not_extra_content() -> None:
+    header, *rows = _x_export(60).split("\r\n")
+    lines = [header, *(row + ",," if row else row for row in rows)]
+    assert _in_bulk("\r\n".join(lines))
+    assert _normalize("\r\n".join(lines)).rows_loaded == 60
+    lines[55] += "7"
+    with pytest.raises(InputError, match=r"^row 56: 19 fields where the header has 17 "):
+        _normalize("\r\n".join(lines))
+
+
+def test_row_longer_than_the_first_of_the_bulk_is_read_by_the_csv_module() -> None:
+    lines = _x_export(60).split("\r\n")
+    lines[50] += ",,"
+    assert not _in_bulk("\r\n".join(lines))
+    assert _normalize("\r\n".join(lines)).rows_loaded == 60
+    lines[55] += ",7"
+    with pytest.raises(InputError, match=r"^row 56: 18 fields where the header has 17 "):
+        _normalize("\r\n".join(lines))
+
+
+def test_short_row_ending_in_a_separator_is_told_from_empty_last_fields() -> None:
+    lines = _x_export(60).split("\r\n")
+    lines[40] = lines[40].rsplit(",", 1)[0] + ","  # 17 fields, the last one empty
+    assert _in_bulk("\r\n".join(lines))
+    result = _normalize("\r\n".join(lines))
+    assert (result.rows_loaded, result.rows_quarantined) == (60, 0)
+    lines[45] = lines[45].rsplit(",", 2)[0] + ","  # 16 fields
+    with pytest.raises(InputError, match=r"^row 46: 16 fields where the header has 17 "):
+        _normalize("\r\n".join(lines))
+
+
+def test_truncated_export_fails_as_the_csv_module_says() -> None:
+    text = _x_export(60)[:-40]
+    text = text[: text.rindex('"')] + '"cut'
+    with pytest.raises(InputError) as caught:
+        _normalize(text)
+    assert str(caught.value).endswith("(an unterminated quoted field: the file looks truncated)")
+    with pytest.raises(InputError) as expected:
+        split_records(text)
+    assert str(caught.value) == str(expected.value)
+
+
+def test_blank_and_comment_rows_in_the_bulk_are_counted_and_skipped() -> None:
+    lines = _x_export(60).split("\r\n")
+    lines[40:40] = ["", " , ,", "# exported by Kunci", "#,,"]
+    assert _in_bulk("\r\n".join(lines))
+    result = _normalize("\r\n".join(lines))
+    assert (result.rows_read, result.rows_loaded, result.rows_skipped) == (62, 60, 2)
+
+
+def test_quarantined_row_from_the_bulk_keeps_its_number_and_record() -> None:
+    text = _x_export(60, lambda n: 'says "hi",\n\\ \t' if n == 50 else f"post {n}")
+    text = text.replace(",50,1,2,", ",5O,1,2,")
+    assert _in_bulk(text)
+    result = _normalize(text)
+    assert result.quarantine.select("row_number", "reason").rows() == [
+        (52, "column 'Impressions': '5O' is not a whole number")
+    ]
+    record = next(r for r in csv.reader(io.StringIO(text, newline="")) if r[4] == "5O")
+    expected = json.dumps(dict(zip(X_HEADER.split(","), record, strict=True)), ensure_ascii=False)
+    assert result.quarantine["raw"][0] == expected
+
+
+@pytest.mark.parametrize(
+    ("encode", "what"),
+    [
+        (lambda text: text.encode("cp1252"), "Windows-1252"),
+        (lambda text: text.replace("\r\n", "\r").encode("utf-8"), "old Mac line ends"),
+        (lambda text: b"\xef\xbb\xbf" + text.encode("utf-8"), "a byte-order mark"),
+        (lambda text: text.encode("utf-16"), "UTF-16"),
+    ],
+)
+def test_every_encoding_and_line_end_reads_the_same(
+    encode: Callable[[str], bytes], what: str
+) -> None:
+    text = _x_export(60, lambda n: f"página {n}, €5")
+    result = _normalize(encode(text))
+    assert (result.rows_loaded, result.tables["post"]["text"][59]) == (60, "página 59, €5"), what
+
+
+def test_field_over_the_csv_modules_limit_fails_the_same_way() -> None:
+    text = _x_export(60, lambda n: "x" * (csv.field_size_limit() + 1) if n == 50 else "post")
+    with pytest.raises(InputError) as caught:
+        _normalize(text)
+    assert "field larger than field limit" in str(caught.value)
+
+
+def test_byte_order_mark_starting_a_line_of_the_bulk_is_kept() -> None:
+    lines = _x_export(60).split("\r\n")
+    lines[HEAD_RECORDS] = "\ufeff" + lines[HEAD_RECORDS]
+    result = _normalize("\r\n".join(lines))
+    assert result.rows_quarantined == 1
+    assert result.quarantine["reason"][0] == "post id is not a number"
