@@ -90,13 +90,16 @@ def _json_records(rows: pl.DataFrame, header: list[str]) -> pl.Expr:
     Built by polars rather than row by row; values are escaped as `json.dumps` escapes them, and
     only in columns that hold something to escape (most hold plain numbers).
     """
+    values = [pl.col(str(position)).fill_null("") for position in range(len(header))]
+    special = rows.select(
+        value.str.join("").str.contains(_JSON_SPECIAL).alias(str(position))
+        for position, value in enumerate(values)
+    ).row(0)
     parts: list[pl.Expr] = []
-    for position, name in enumerate(header):
-        value = pl.col(str(position)).fill_null("")
-        if rows.select(value.str.join("").str.contains(_JSON_SPECIAL)).item():
-            value = value.str.replace_many(_JSON_ESCAPES)
+    for position, (name, value, escape) in enumerate(zip(header, values, special, strict=True)):
         key = json.dumps(name, ensure_ascii=False)
-        parts += [pl.lit(("{" if position == 0 else '", ') + key + ': "'), value]
+        parts.append(pl.lit(("{" if position == 0 else '", ') + key + ': "'))
+        parts.append(value.str.replace_many(_JSON_ESCAPES) if escape else value)
     return pl.concat_str([*parts, pl.lit('"}')])
 
 
