@@ -30,7 +30,9 @@ HEAD_RECORDS = 32
 header (15), plus the description rows under it."""
 
 FIELDS = "_fields"
+"""The column of a cells frame that holds each record's number of fields."""
 ROW = "_row"
+"""The record's number in the file, 1-based as a spreadsheet shows it."""
 
 WHITESPACE = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
@@ -115,7 +117,8 @@ def table_rows(cells: pl.DataFrame, width: int) -> tuple[pl.DataFrame, int]:
     misfits = cells.filter(~blank & (fields != width) & ~((fields > width) & extra_blank))
     if not misfits.is_empty():
         first = misfits.row(0, named=True)
-        fit_to_header([first[str(i)] or "" for i in range(first[FIELDS])], width, first[ROW])
+        record = [first.get(str(i)) or "" for i in range(first[FIELDS])]
+        fit_to_header(record, width, first[ROW])
     rows = cells.filter(~blank)
     return rows, cells.height - rows.height
 

@@ -34,8 +34,8 @@ _XML_START = re.compile(rb"^\s*(\xef\xbb\xbf)?\s*<\?xml")
 class Sheet:
     """One table of string records: a worksheet, or the whole CSV (name '').
 
-    A large CSV keeps only its first records in `records` (where titles and the header are) and the
-    others in `rest`, a cells frame (see `transforms.tabular`) read in bulk.
+    A CSV keeps its first records in `records` (titles, comments and the header are among them)
+    and any others in `rest`, a cells frame read in bulk (see `transforms.tabular`).
     """
 
     name: str
