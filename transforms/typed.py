@@ -10,6 +10,8 @@ from transforms.dates import parse_date, parse_datetime
 from transforms.numbers import Locale, invalid_number, parse_count, parse_decimal, parse_percent
 
 REASON = "_reason"
+_PARSED = "_parsed_"
+_SUSPECT = "_suspect"
 
 
 @dataclass(frozen=True)
@@ -38,22 +40,42 @@ def datetime_field(*formats: str) -> FieldType:
 
 
 def parse_fields(parsed: ParsedInput, types: Mapping[str, FieldType]) -> pl.DataFrame:
-    """Parse the present fields of `types`; unparseable cells become null plus a `_reason`."""
+    """Parse the present fields of `types`; unparseable cells become null plus a `_reason`.
+
+    Each field is parsed once into a scratch column. Only rows where some non-empty cell parsed
+    to null can need a reason, so the (costly) placeholder check runs on those rows alone: on a
+    large export that is a handful of rows instead of every cell twice.
+    """
     frame = parsed.frame
     present = {name: kind for name, kind in types.items() if name in frame.columns}
-    reasons = []
-    for name, kind in present.items():
-        value = kind.build(name, parsed.locale)
-        header = parsed.headers.get(name, name)
-        bad = invalid_number(name, value)
-        reasons.append(
-            pl.when(bad).then(
-                pl.format(f"column '{header}': '{{}}' is not a {kind.kind}", pl.col(name))
+    scratch = {name: f"{_PARSED}{name}" for name in present}
+    frame = frame.with_columns(
+        [kind.build(name, parsed.locale).alias(scratch[name]) for name, kind in present.items()]
+    )
+    suspect = pl.any_horizontal(
+        [
+            pl.col(column).is_null() & (pl.col(name).str.len_bytes() > 0)
+            for name, column in scratch.items()
+        ]
+        or [pl.lit(False)]
+    )
+    frame = frame.with_columns(suspect.fill_null(False).alias(_SUSPECT))
+    reasons = [
+        pl.when(invalid_number(name, pl.col(scratch[name]))).then(
+            pl.format(
+                f"column '{parsed.headers.get(name, name)}': '{{}}' is not a {kind.kind}",
+                pl.col(name),
             )
         )
+        for name, kind in present.items()
+    ]
     reason = pl.concat_str(reasons, separator="; ", ignore_nulls=True) if reasons else pl.lit(None)
-    frame = frame.with_columns(reason.cast(pl.String).alias(REASON))
-    frame = frame.with_columns([kind.build(name, parsed.locale) for name, kind in present.items()])
+    checked = frame.filter(pl.col(_SUSPECT)).with_columns(reason.cast(pl.String).alias(REASON))
+    trusted = frame.filter(~pl.col(_SUSPECT)).with_columns(pl.lit(None, pl.String).alias(REASON))
+    frame = pl.concat([trusted, checked]).sort("_row") if checked.height else trusted
+    frame = frame.with_columns(
+        [pl.col(column).alias(name) for name, column in scratch.items()]
+    ).drop([*scratch.values(), _SUSPECT])
     return frame.with_columns(
         pl.when(pl.col(REASON) == "").then(None).otherwise(pl.col(REASON)).alias(REASON)
     )
