@@ -68,3 +68,9 @@ def test_a_zip_that_is_not_a_workbook_is_refused_in_one_line() -> None:
         read_book(buffer.getvalue())
     assert "not a readable Excel workbook" in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+def test_typed_decimals_follow_the_locale_text_cells_keep_their_own() -> None:
+    sheet = read_book(_xlsx([["Jumlah", "Teks"], [1.125, "1.125"], [3.0, "2,5"]])).sheets[0]
+    assert sheet.records_in("en") == [["Jumlah", "Teks"], ["1.125", "1.125"], ["3", "2,5"]]
+    assert sheet.records_in("id") == [["Jumlah", "Teks"], ["1,125", "1.125"], ["3", "2,5"]]

@@ -39,7 +39,9 @@ def normalize_export(
         except InputError as exc:
             unused.append((sheet, rows, str(exc)))
             continue
-        parsed = to_parsed_input(sheet.records, detection, sheet.name, sheet.rest)
+        parsed = to_parsed_input(
+            sheet.records_in(detection.locale), detection, sheet.name, sheet.rest
+        )
         results.append(_with_sheet(detection.spec.normalize(parsed, ctx), sheet.name))
     if not results:
         if not unused:
@@ -147,7 +149,7 @@ def _merge(results: list[Normalized], unused: list[tuple[Sheet, int, str]]) -> N
         quarantine=pl.concat([result.quarantine for result in results], how="vertical_relaxed"),
         rows_read=sum(result.rows_read for result in results) + skipped_rows,
         rows_skipped=sum(result.rows_skipped for result in results) + skipped_rows,
-        notes=tuple(notes),
+        notes=tuple(dict.fromkeys(notes)),
     )
 
 

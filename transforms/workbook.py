@@ -41,6 +41,20 @@ class Sheet:
     name: str
     records: list[list[str]]
     rest: pl.DataFrame | None = None
+    decimal_cells: frozenset[tuple[int, int]] = frozenset()
+
+    def records_in(self, locale: str) -> list[list[str]]:
+        """The records with typed decimal cells written as that locale writes them.
+
+        A workbook stores `1.125` as a number, rendered here with a decimal point; an Indonesian
+        export's text cells use a decimal comma, so the number would read as 1125 there.
+        """
+        if locale != "id" or not self.decimal_cells:
+            return self.records
+        records = [list(record) for record in self.records]
+        for row, column in self.decimal_cells:
+            records[row][column] = records[row][column].replace(".", ",")
+        return records
 
 
 @dataclass(frozen=True)
@@ -88,16 +102,17 @@ def _xlsx_sheets(data: bytes) -> list[Sheet]:
             "unzip it or re-export as XLSX or CSV"
         ) from None
     try:
-        return [
-            Sheet(
-                worksheet.title,
-                [
-                    [render_cell(cell) for cell in row]
-                    for row in worksheet.iter_rows(values_only=True)
-                ],
-            )
-            for worksheet in book.worksheets
-        ]
+        sheets = []
+        for worksheet in book.worksheets:
+            records = []
+            decimals: set[tuple[int, int]] = set()
+            for row_index, row in enumerate(worksheet.iter_rows(values_only=True)):
+                records.append([render_cell(cell) for cell in row])
+                decimals.update(
+                    (row_index, column) for column, cell in enumerate(row) if _is_decimal(cell)
+                )
+            sheets.append(Sheet(worksheet.title, records, decimal_cells=frozenset(decimals)))
+        return sheets
     finally:
         book.close()
 
@@ -111,9 +126,12 @@ def _biff_sheets(data: bytes) -> list[Sheet]:
     for index in range(book.nsheets):
         worksheet = book.sheet_by_index(index)
         records = []
+        decimals: set[tuple[int, int]] = set()
         for row in range(worksheet.nrows):
             cells = []
-            for cell in worksheet.row(row):
+            for column, cell in enumerate(worksheet.row(row)):
+                if cell.ctype == xlrd.XL_CELL_NUMBER and _is_decimal(cell.value):
+                    decimals.add((row, column))
                 if cell.ctype == xlrd.XL_CELL_DATE:
                     cells.append(render_cell(xlrd.xldate_as_datetime(cell.value, book.datemode)))
                 elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
@@ -123,7 +141,7 @@ def _biff_sheets(data: bytes) -> list[Sheet]:
                 else:
                     cells.append(render_cell(cell.value))
             records.append(cells)
-        sheets.append(Sheet(worksheet.name, records))
+        sheets.append(Sheet(worksheet.name, records, decimal_cells=frozenset(decimals)))
         book.unload_sheet(index)
     return sheets
 
@@ -137,17 +155,33 @@ def _spreadsheet_ml_sheets(data: bytes) -> list[Sheet]:
     sheets = []
     for worksheet in root.iter(f"{_SS}Worksheet"):
         records = []
-        for row in worksheet.iter(f"{_SS}Row"):
+        decimals: set[tuple[int, int]] = set()
+        for row_index, row in enumerate(worksheet.iter(f"{_SS}Row")):
             cells: list[str] = []
             for cell in row.iter(f"{_SS}Cell"):
                 index = cell.get(f"{_SS}Index")
                 if index is not None:  # sparse rows skip empty cells by index (1-based)
                     cells.extend([""] * (int(index) - 1 - len(cells)))
-                cells.append(_spreadsheet_ml_value(cell))
+                value = _spreadsheet_ml_value(cell)
+                if _is_number_cell(cell) and "." in value:
+                    decimals.add((row_index, len(cells)))
+                cells.append(value)
                 cells.extend([""] * int(cell.get(f"{_SS}MergeAcross", "0")))
             records.append(cells)
-        sheets.append(Sheet(worksheet.get(f"{_SS}Name", ""), records))
+        sheets.append(
+            Sheet(worksheet.get(f"{_SS}Name", ""), records, decimal_cells=frozenset(decimals))
+        )
     return sheets
+
+
+def _is_decimal(value: object) -> bool:
+    """A typed number whose rendering has a decimal point (whole numbers render without one)."""
+    return isinstance(value, float) and "." in render_cell(value)
+
+
+def _is_number_cell(cell: ElementTree.Element) -> bool:
+    data = cell.find(f"{_SS}Data")
+    return data is not None and data.get(f"{_SS}Type") == "Number"
 
 
 def _spreadsheet_ml_value(cell: ElementTree.Element) -> str:
