@@ -70,7 +70,10 @@ def parse_fields(parsed: ParsedInput, types: Mapping[str, FieldType]) -> pl.Data
         for name, kind in present.items()
     ]
     reason = pl.concat_str(reasons, separator="; ", ignore_nulls=True) if reasons else pl.lit(None)
-    checked = frame.filter(pl.col(_SUSPECT)).with_columns(reason.cast(pl.String).alias(REASON))
+    # rechunk: polars 2.1 panics ('i < self.len()') in string functions over some filtered frames
+    checked = (
+        frame.filter(pl.col(_SUSPECT)).rechunk().with_columns(reason.cast(pl.String).alias(REASON))
+    )
     trusted = frame.filter(~pl.col(_SUSPECT)).with_columns(pl.lit(None, pl.String).alias(REASON))
     frame = pl.concat([trusted, checked]).sort("_row") if checked.height else trusted
     frame = frame.with_columns(
