@@ -12,6 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import duckdb
+from polars.exceptions import PanicException
 
 from flows import raw_zone, store
 from flows.settings import Settings
@@ -116,6 +117,12 @@ def ingest_file(
     except InputError as exc:
         load_id = store.record_failure(con, entry, str(exc))
         return LoadOutcome(source, "failed", error=str(exc), load_id=load_id)
+    except PanicException as exc:
+        # A polars engine defect on this file's data: fail this input alone, in one line, and keep
+        # loading the others (a panic is a BaseException and would otherwise end the run).
+        error = f"internal error in the polars engine while parsing ({exc}); please report it"
+        load_id = store.record_failure(con, entry, error)
+        return LoadOutcome(source, "failed", error=error, load_id=load_id)
     load_id = store.record_load(con, entry, result)
     return LoadOutcome(
         source,

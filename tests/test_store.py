@@ -5,8 +5,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from polars.exceptions import PanicException
 
-from flows import store
+from flows import ingest, store
 from flows.ingest import InputFile, ingest_file
 from flows.settings import REPO_ROOT as REPO
 from flows.settings import Settings
@@ -145,3 +146,19 @@ def test_configured_account_attributes_win(con: duckdb.DuckDBPyConnection, tmp_p
     assert con.execute(
         "select account_id, brand, is_own, load_id from core.account"
     ).fetchall() == [("wisatanusantara", "Wisata Nusantara", True, 1)]
+
+
+def test_an_engine_panic_fails_that_input_alone(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def panic(*_args: object) -> None:
+        raise PanicException("assertion failed: i < self.len()")
+
+    path = _write(tmp_path, "account_analytics_content_2026-08-31_2026-09-02.csv", CONTENT)
+    monkeypatch.setattr(ingest, "normalize_export", panic)
+    outcome = ingest_file(con, InputFile(path), SETTINGS, tmp_path / "raw")
+    assert outcome.status == "failed"
+    assert outcome.error is not None and "polars engine" in outcome.error
+    assert "\n" not in outcome.error
+    monkeypatch.undo()
+    assert _count(con, "core.post") == 0
