@@ -41,7 +41,7 @@ gender and age are also summed from gender_age), Daily Reach Demographics measur
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -52,6 +52,7 @@ from transforms.context import Account, IngestContext, Normalized, ParsedInput
 from transforms.dates import dates_in_name, local_date, localize, snapshot_date
 from transforms.detect import FormatSpec
 from transforms.errors import InputError
+from transforms.measures import total
 from transforms.numbers import Locale, invalid_number, parse_count
 from transforms.platforms import content_type
 from transforms.schemas import (
@@ -96,14 +97,6 @@ def snapshot_as_of(ctx: IngestContext) -> tuple[date, str]:
     return min(last, ctx.as_of), (
         "snapshot date is the day before the file name's end date "
         "(Facebook Insights names the range with an exclusive end)"
-    )
-
-
-def _sum(columns: Sequence[str]) -> pl.Expr:
-    """Sum that is null only when every part is null (METRICS.md conventions)."""
-    parts = [pl.col(c) for c in columns]
-    return pl.when(pl.any_horizontal([p.is_not_null() for p in parts])).then(
-        pl.sum_horizontal(parts)
     )
 
 
@@ -180,7 +173,7 @@ def _post_measures(columns: list[str]) -> list[pl.Expr]:
     if "video_views_total" in columns:
         measures.append(pl.col("video_views_total").alias("video_views"))
     elif views := [f for f in ("video_views_organic", "video_views_paid") if f in columns]:
-        measures.append(_sum(views).alias("video_views"))
+        measures.append(total(*views).alias("video_views"))
     return measures
 
 

@@ -47,6 +47,7 @@ from transforms.accounts import account_frame, hinted_account
 from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.dates import EXCEL_SERIAL, snapshot_date
 from transforms.detect import FormatSpec
+from transforms.measures import total
 from transforms.schemas import ACCOUNT_DAILY, AUDIENCE, POST, POST_METRICS
 from transforms.tabular import normalize_header
 from transforms.typed import (
@@ -139,10 +140,6 @@ def normalize_visitors(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
 
 
 def _update_measures(frame: pl.DataFrame) -> dict[str, pl.Expr]:
-    parts = [pl.col(name) for name in ("clicks", "reactions", "comments_total", "shares_total")]
-    engagements = pl.when(pl.any_horizontal(part.is_not_null() for part in parts)).then(
-        pl.sum_horizontal(parts)
-    )
     organic_only = (
         pl.col("sponsored_impressions").fill_null(0) == 0
         if "sponsored_impressions" in frame.columns
@@ -152,7 +149,7 @@ def _update_measures(frame: pl.DataFrame) -> dict[str, pl.Expr]:
     return {
         "impressions": pl.col("impressions"),
         "reach": pl.coalesce(_column(frame, "unique_total"), reach),
-        "engagements": engagements,
+        "engagements": total("clicks", "reactions", "comments_total", "shares_total"),
     }
 
 

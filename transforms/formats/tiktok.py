@@ -45,6 +45,7 @@ from transforms.accounts import account_frame, find_account, hinted_account
 from transforms.context import Account, IngestContext, Normalized, ParsedInput
 from transforms.dates import dates_in_name, localize, snapshot_date
 from transforms.detect import FormatSpec
+from transforms.measures import total
 from transforms.numbers import Locale
 from transforms.schemas import ACCOUNT_DAILY, AUDIENCE, AUDIENCE_ACTIVITY, POST, POST_METRICS
 from transforms.typed import (
@@ -206,14 +207,6 @@ def _daily_dates(
     return _within_period(frame, "date", rule), rule
 
 
-def _total(*columns: str) -> pl.Expr:
-    """Sum that is NULL only when every part is NULL (METRICS.md conventions)."""
-    parts = [pl.col(c) for c in columns]
-    return pl.when(pl.any_horizontal([p.is_not_null() for p in parts])).then(
-        pl.sum_horizontal(parts)
-    )
-
-
 def _daily_result(
     name: str,
     parsed: ParsedInput,
@@ -257,7 +250,7 @@ def normalize_overview(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
         dict.fromkeys(("video_views", "profile_views", "likes", "comments", "shares"), COUNT),
         [
             pl.col("profile_views").alias("profile_visits"),
-            _total("likes", "comments", "shares").alias("engagements"),
+            total("likes", "comments", "shares").alias("engagements"),
         ],
     )
 

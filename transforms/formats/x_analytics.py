@@ -16,6 +16,7 @@ from transforms.accounts import account_frame, find_account, hinted_account
 from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.dates import snapshot_date
 from transforms.detect import FormatSpec
+from transforms.measures import total
 from transforms.schemas import ACCOUNT_DAILY, POST, POST_METRICS
 from transforms.typed import (
     COUNT,
@@ -44,14 +45,6 @@ _CONTENT_COUNTS = (
     "permalink_clicks",
 )
 _HANDLE = r"^https?://(?:www\.)?(?:x|twitter)\.com/([^/]+)/status/"
-
-
-def _sum(*columns: str) -> pl.Expr:
-    """Sum that is null only when every part is null (METRICS.md conventions)."""
-    parts = [pl.col(c) for c in columns]
-    return pl.when(pl.any_horizontal([p.is_not_null() for p in parts])).then(
-        pl.sum_horizontal(parts)
-    )
 
 
 def normalize_content(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
@@ -86,10 +79,10 @@ def normalize_content(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
         pl.lit(as_of).alias("as_of_date"),
         pl.col("likes").alias("reactions"),
         pl.col("replies").alias("comments"),
-        _sum("reposts", "share").alias("shares"),
+        total("reposts", "share").alias("shares"),
         pl.col("bookmarks").alias("saves"),
         pl.col("url_clicks").alias("link_clicks"),
-        _sum("url_clicks", "hashtag_clicks", "permalink_clicks", "detail_expands").alias("clicks"),
+        total("url_clicks", "hashtag_clicks", "permalink_clicks", "detail_expands").alias("clicks"),
         pl.col("new_follows").alias("follows"),
     )
     return assemble(

@@ -40,6 +40,7 @@ from transforms.accounts import account_frame, find_account, hinted_account
 from transforms.context import Account, IngestContext, Normalized, ParsedInput
 from transforms.dates import local_date, localize, snapshot_date
 from transforms.detect import FormatSpec
+from transforms.measures import total
 from transforms.schemas import ACCOUNT_DAILY, POST, POST_METRICS
 from transforms.typed import (
     COUNT,
@@ -108,10 +109,7 @@ def _parse_measures(
 
 def _total(*fields: str) -> pl.Expr:
     """Organic plus promoted parts; NULL only when every part is NULL (METRICS.md)."""
-    parts = [pl.col(f) for name in fields for f in (name, f"promoted_{name}")]
-    return pl.when(pl.any_horizontal([p.is_not_null() for p in parts])).then(
-        pl.sum_horizontal(parts)
-    )
+    return total(*(part for name in fields for part in (name, f"promoted_{name}")))
 
 
 def _tweet_time(column: str, _locale: str) -> pl.Expr:
