@@ -12,7 +12,7 @@ import random
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
-from typing import Literal
+from typing import Literal, Protocol
 
 import openpyxl
 from openpyxl.writer.excel import ExcelWriter
@@ -120,6 +120,20 @@ def grown(final: int, published: datetime, snapshot: date) -> int:
     if snapshot < published.date():
         return 0
     return math.floor(final * lifetime_share(published, snapshot))
+
+
+class Published(Protocol):
+    """A post, video or update: something with a local publish time and lifetime counts."""
+
+    @property
+    def published(self) -> datetime:
+        """Local (Asia/Jakarta) publish time."""
+        ...
+
+
+def grown_counts(post: Published, names: Iterable[str], snapshot: date) -> dict[str, int]:
+    """The named lifetime counts of `post` as of the end of `snapshot`, each as `grown` has it."""
+    return {name: grown(getattr(post, name), post.published, snapshot) for name in names}
 
 
 def month_end(day: date) -> date:

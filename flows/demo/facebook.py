@@ -32,7 +32,7 @@ from flows.demo.common import (
     csv_text,
     demo_days,
     digits,
-    grown,
+    grown_counts,
     in_campaign,
     is_weekend,
     local_at,
@@ -88,6 +88,16 @@ _FB_CITIES = {
     "Bekasi, West Java, Indonesia": 2.8,
     "Tangerang, Banten, Indonesia": 2.6,
 }
+_FB_MEASURES = (
+    "views",
+    "reach",
+    "reactions",
+    "comments",
+    "shares",
+    "clicks",
+    "link_clicks",
+    "seconds_viewed",
+)
 
 
 @dataclass(frozen=True)
@@ -110,10 +120,7 @@ class FbPost:
 
     def at(self, snapshot: date) -> dict[str, int]:
         """Lifetime numbers as of the end of `snapshot`; each only grows with a later snapshot."""
-        names = ("views", "reach", "reactions", "comments", "shares", "clicks", "link_clicks")
-        found = {name: grown(getattr(self, name), self.published, snapshot) for name in names}
-        found["seconds_viewed"] = grown(self.seconds_viewed, self.published, snapshot)
-        return found
+        return grown_counts(self, _FB_MEASURES, snapshot)
 
 
 def facebook_posts(rng: random.Random) -> list[FbPost]:

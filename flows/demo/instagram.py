@@ -5,7 +5,6 @@ September, plus a later re-export of September (a second lifetime snapshot of th
 the insight charts give the account's followers, reach, profile visits and follows per day.
 """
 
-import math
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,9 +24,9 @@ from flows.demo.common import (
     demo_days,
     digits,
     grouped,
+    grown_counts,
     in_campaign,
     is_weekend,
-    lifetime_share,
     local_at,
     meta_range,
     noise,
@@ -95,11 +94,8 @@ class IgPost:
 
     def at(self, snapshot: date) -> dict[str, int]:
         """Lifetime numbers as of the end of `snapshot`; each only grows with a later snapshot."""
-        share = lifetime_share(self.published, snapshot)
-        return {
-            name: math.floor(getattr(self, name) * share)
-            for name in ("views", "reach", "likes", "shares", "follows", "comments", "saves")
-        }
+        names = ("views", "reach", "likes", "shares", "follows", "comments", "saves")
+        return grown_counts(self, names, snapshot)
 
 
 def instagram_posts(rng: random.Random) -> list[IgPost]:

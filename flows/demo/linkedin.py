@@ -22,7 +22,7 @@ from flows.demo.common import (
     Cell,
     buzz,
     demo_days,
-    grown,
+    grown_counts,
     in_campaign,
     is_weekend,
     local_at,
@@ -139,7 +139,7 @@ class Update:
             "shares",
             "follows",
         )
-        return {name: grown(getattr(self, name), self.published, day) for name in names}
+        return grown_counts(self, names, day)
 
 
 def updates(rng: random.Random) -> list[Update]:

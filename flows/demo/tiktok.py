@@ -26,7 +26,7 @@ from flows.demo.common import (
     buzz,
     csv_bytes,
     demo_days,
-    grown,
+    grown_counts,
     in_campaign,
     is_weekend,
     local_at,
@@ -92,8 +92,7 @@ class TtVideo:
 
     def at(self, day: date) -> dict[str, int]:
         """Lifetime numbers as of the end of `day` (0 before the video existed)."""
-        names = ("views", "likes", "comments", "shares")
-        return {name: grown(getattr(self, name), self.published, day) for name in names}
+        return grown_counts(self, ("views", "likes", "comments", "shares"), day)
 
 
 def tiktok_videos(rng: random.Random) -> list[TtVideo]:

@@ -4,7 +4,6 @@ Post ids are built like X's snowflake ids, so they sort like publish times; each
 export holds that month's posts as of the month's end, and the daily overview includes them.
 """
 
-import math
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,9 +21,9 @@ from flows.demo.common import (
     buzz,
     csv_bytes,
     demo_days,
+    grown_counts,
     in_campaign,
     is_weekend,
-    lifetime_share,
     local_at,
     month_end,
     noise,
@@ -78,8 +77,7 @@ class XPost:
         Engagements in X's own exports add likes, replies, reposts, follows, profile visits,
         detail expands and clicks, but not bookmarks or shares (checked on a real export).
         """
-        share = lifetime_share(self.published, snapshot)
-        numbers = {name: math.floor(getattr(self, name) * share) for name in _X_MEASURES}
+        numbers = grown_counts(self, _X_MEASURES, snapshot)
         numbers["engagements"] = sum(numbers[name] for name in _X_ENGAGEMENT_PARTS)
         return numbers
 

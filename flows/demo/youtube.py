@@ -27,7 +27,7 @@ from flows.demo.common import (
     buzz,
     csv_bytes,
     demo_days,
-    grown,
+    grown_counts,
     in_campaign,
     is_weekend,
     local_at,
@@ -103,7 +103,7 @@ class YtVideo:
             "comments",
             "shares",
         )
-        return {name: grown(getattr(self, name), self.published, day) for name in names}
+        return grown_counts(self, names, day)
 
 
 def youtube_videos(rng: random.Random) -> list[YtVideo]:
