@@ -47,6 +47,30 @@ def hinted_account(ctx: IngestContext, platform: str) -> Account:
     return find_account(ctx, platform, account_id=ctx.account.account_id)
 
 
+def accounts_by_handle(
+    frame: pl.DataFrame, ctx: IngestContext, platform: str
+) -> tuple[pl.DataFrame, list[Account]]:
+    """Each row's account from its `handle` column (a post link names it), and the accounts.
+
+    A row without a handle belongs to the account named with `--account`. Adds `account_id` and
+    `_tz`, the account's timezone.
+    """
+    handles = frame.get_column("handle").unique(maintain_order=True).to_list()
+    accounts = {
+        h: find_account(ctx, platform, handle=h) if h else hinted_account(ctx, platform)
+        for h in handles
+    }
+    frame = frame.with_columns(
+        pl.col("handle")
+        .replace_strict({h: a.account_id for h, a in accounts.items()}, default=None)
+        .alias("account_id"),
+        pl.col("handle")
+        .replace_strict({h: a.timezone for h, a in accounts.items()}, default=None)
+        .alias("_tz"),
+    )
+    return frame, list(accounts.values())
+
+
 def account_frame(accounts: list[Account]) -> pl.DataFrame:
     """Accounts as a `core.account` frame (one row per platform and id)."""
     rows = {(a.platform, a.account_id): a for a in accounts}

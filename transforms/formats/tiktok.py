@@ -41,8 +41,8 @@ from datetime import date
 
 import polars as pl
 
-from transforms.accounts import account_frame, find_account, hinted_account
-from transforms.context import Account, IngestContext, Normalized, ParsedInput
+from transforms.accounts import account_frame, accounts_by_handle, hinted_account
+from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.dates import dates_in_name, localize, snapshot_date
 from transforms.detect import FormatSpec
 from transforms.measures import total
@@ -473,23 +473,6 @@ def _content_ids(frame: pl.DataFrame, headers: dict[str, str]) -> pl.DataFrame:
     )
 
 
-def _content_accounts(kept: pl.DataFrame, ctx: IngestContext) -> tuple[pl.DataFrame, list[Account]]:
-    handles = kept.get_column("handle").unique(maintain_order=True).to_list()
-    accounts = {
-        h: find_account(ctx, "tiktok", handle=h) if h else hinted_account(ctx, "tiktok")
-        for h in handles
-    }
-    kept = kept.with_columns(
-        pl.col("handle")
-        .replace_strict({h: a.account_id for h, a in accounts.items()}, default=None)
-        .alias("account_id"),
-        pl.col("handle")
-        .replace_strict({h: a.timezone for h, a in accounts.items()}, default=None)
-        .alias("_tz"),
-    )
-    return kept, list(accounts.values())
-
-
 def _content_notes(
     kept: pl.DataFrame, headers: dict[str, str], rule: YearRule, snapshot_note: str
 ) -> tuple[str, ...]:
@@ -543,7 +526,7 @@ def normalize_content(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     )
     kept, quarantine = split_quarantine(frame)
     kept, duplicates = drop_duplicate_keys(kept, ["post_id"])
-    kept, accounts = _content_accounts(kept, ctx)
+    kept, accounts = accounts_by_handle(kept, ctx, "tiktok")
     kept = localize(kept, "_post_at", "_tz", "published_at")
     posts = kept.with_columns(
         pl.lit("tiktok").alias("platform"),

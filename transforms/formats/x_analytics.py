@@ -12,7 +12,7 @@ expands, follows = New follows.
 
 import polars as pl
 
-from transforms.accounts import account_frame, find_account, hinted_account
+from transforms.accounts import account_frame, accounts_by_handle, hinted_account
 from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.dates import snapshot_date
 from transforms.detect import FormatSpec
@@ -60,15 +60,7 @@ def normalize_content(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     kept, quarantine = split_quarantine(frame)
     kept, duplicates = drop_duplicate_keys(kept, ["post_id"])
 
-    handles = kept.get_column("handle").unique(maintain_order=True).to_list()
-    accounts = {
-        h: find_account(ctx, "x", handle=h) if h else hinted_account(ctx, "x") for h in handles
-    }
-    kept = kept.with_columns(
-        pl.col("handle")
-        .replace_strict({h: a.account_id for h, a in accounts.items()}, default=None)
-        .alias("account_id")
-    )
+    kept, accounts = accounts_by_handle(kept, ctx, "x")
     posts = kept.with_columns(
         pl.lit("x").alias("platform"),
         pl.col("date").alias("published_date"),
@@ -92,7 +84,7 @@ def normalize_content(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
         kept,
         quarantine,
         {
-            "account": account_frame(list(accounts.values())),
+            "account": account_frame(accounts),
             "post": conform(posts, POST.columns),
             "post_metrics": conform(snapshots, POST_METRICS.columns),
         },

@@ -36,8 +36,8 @@ from datetime import date, datetime, timedelta
 
 import polars as pl
 
-from transforms.accounts import account_frame, find_account, hinted_account
-from transforms.context import Account, IngestContext, Normalized, ParsedInput
+from transforms.accounts import account_frame, accounts_by_handle, hinted_account
+from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.dates import local_date, localize, snapshot_date
 from transforms.detect import FormatSpec
 from transforms.measures import total
@@ -186,21 +186,6 @@ def _validate_tweets(frame: pl.DataFrame, headers: dict[str, str]) -> pl.DataFra
     return require(frame, pl.col("time").is_not_null(), f"no time in column '{headers['time']}'")
 
 
-def _resolve_accounts(kept: pl.DataFrame, ctx: IngestContext) -> tuple[pl.DataFrame, list[Account]]:
-    """Each row's account from its permalink's handle, with that account's timezone."""
-    handles = kept.get_column("handle").unique(maintain_order=True).to_list()
-    accounts = {handle: find_account(ctx, "x", handle=handle) for handle in handles}
-    kept = kept.with_columns(
-        pl.col("handle")
-        .replace_strict({h: a.account_id for h, a in accounts.items()}, default=None)
-        .alias("account_id"),
-        pl.col("handle")
-        .replace_strict({h: a.timezone for h, a in accounts.items()}, default=None)
-        .alias("_tz"),
-    )
-    return kept, list(accounts.values())
-
-
 def _publish_instant(kept: pl.DataFrame, time_header: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Add `published_at` and quarantine rows whose time contradicts their tweet id."""
     kept = localize(kept, "time", "_tz", "_local_at").with_columns(
@@ -232,7 +217,7 @@ def normalize_tweets(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     )
     frame = _parse_measures(replace(parsed, frame=frame), _TWEET_MEASURES, {"time": _TWEET_TIME})
     kept, quarantine = split_quarantine(_validate_tweets(frame, parsed.headers))
-    kept, accounts = _resolve_accounts(kept, ctx)
+    kept, accounts = accounts_by_handle(kept, ctx, "x")
     kept, edited = _publish_instant(kept, parsed.headers["time"])
     quarantine = pl.concat([quarantine, edited]).sort("row_number")
     kept, duplicates = drop_duplicate_keys(kept, ["tweet_id"])
