@@ -94,6 +94,16 @@ def require(frame: pl.DataFrame, holds: pl.Expr, reason: str) -> pl.DataFrame:
     )
 
 
+def flag(frame: pl.DataFrame, bad: pl.Expr, reason: pl.Expr) -> pl.DataFrame:
+    """Add a reason built per row (naming its value) where `bad` holds; a null `bad` is not bad."""
+    return frame.with_columns(
+        pl.when(bad.fill_null(False))
+        .then(pl.concat_str([pl.col(REASON), reason], separator="; ", ignore_nulls=True))
+        .otherwise(pl.col(REASON))
+        .alias(REASON)
+    )
+
+
 def split_quarantine(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Split into rows fit to load and the quarantine frame (row_number, reason, raw)."""
     bad = frame.filter(pl.col(REASON).is_not_null())

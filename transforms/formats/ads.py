@@ -32,11 +32,11 @@ from transforms.schemas import AD_DAILY, AD_PERIOD
 from transforms.typed import (
     COUNT,
     DECIMAL,
-    REASON,
     FieldType,
     assemble,
     conform,
     drop_duplicate_keys,
+    flag,
     require,
     skip_rows,
     split_quarantine,
@@ -175,21 +175,11 @@ def finish(
     )
 
 
-def _flag(frame: pl.DataFrame, bad: pl.Expr, reason: pl.Expr) -> pl.DataFrame:
-    """Add a reason built per row (naming the value) where `bad` holds."""
-    return frame.with_columns(
-        pl.when(bad.fill_null(False))
-        .then(pl.concat_str([pl.col(REASON), reason], separator="; ", ignore_nulls=True))
-        .otherwise(pl.col(REASON))
-        .alias(REASON)
-    )
-
-
 def _refuse_scientific(frame: pl.DataFrame, parsed: ParsedInput, name: str) -> pl.DataFrame:
     if name not in frame.columns:
         return frame
     header = parsed.headers.get(name, name)
-    return _flag(
+    return flag(
         frame,
         pl.col(name).str.contains(_SCIENTIFIC),
         pl.format(
@@ -212,7 +202,7 @@ def _account(
     if hinted is not None:
         if has_column:
             header = parsed.headers["account_id"]
-            frame = _flag(
+            frame = flag(
                 frame,
                 _bare_id(pl.col("account_id")) != _bare_id(pl.lit(hinted.account_id)),
                 pl.format(
@@ -255,13 +245,13 @@ def _currency(
     ]
     frame = frame.with_columns(pl.coalesce(sources).alias("currency"))
     column = parsed.headers.get("currency", "currency")
-    frame = _flag(
+    frame = flag(
         frame,
         ~pl.col("currency").str.contains(_ISO_CODE),
         pl.format(f"column '{column}': '{{}}' is not an ISO 4217 currency code", "currency"),
     )
     if in_header is not None:
-        frame = _flag(
+        frame = flag(
             frame,
             pl.col("currency") != in_header,
             pl.format(

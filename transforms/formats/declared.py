@@ -69,6 +69,7 @@ from transforms.typed import (
     conform,
     date_field,
     datetime_field,
+    flag,
     parse_fields,
     require,
     split_quarantine,
@@ -369,16 +370,6 @@ def spec(declared: DeclaredFormat) -> FormatSpec:
 # --- normalizing ------------------------------------------------------------------------------
 
 
-def _flag(frame: pl.DataFrame, bad: pl.Expr, reason: pl.Expr) -> pl.DataFrame:
-    """Add a reason built from the row (naming its value) where `bad` holds."""
-    return frame.with_columns(
-        pl.when(bad.fill_null(False))
-        .then(pl.concat_str([pl.col(REASON), reason], separator="; ", ignore_nulls=True))
-        .otherwise(pl.col(REASON))
-        .alias(REASON)
-    )
-
-
 def _boolean(column: str, _locale: Locale) -> pl.Expr:
     folded = pl.col(column).str.strip_chars().str.to_lowercase()
     return (
@@ -431,7 +422,7 @@ def _typed(parsed: ParsedInput, declared: DeclaredFormat) -> pl.DataFrame:
     frame = parse_fields(mapped, _field_types(declared))
     for column, mapping in declared.values.items():
         unmapped = pl.col(f"_unmapped_{column}")
-        frame = _flag(
+        frame = flag(
             frame,
             unmapped.is_not_null(),
             pl.format(
@@ -596,7 +587,7 @@ def _checks(frame: pl.DataFrame, declared: DeclaredFormat) -> pl.DataFrame:
     if "sentiment" not in frame.columns:
         return frame
     sentiment = pl.col("sentiment").str.to_lowercase()
-    frame = _flag(
+    frame = flag(
         frame,
         ~sentiment.is_in(_SENTIMENTS) & sentiment.is_not_null(),
         pl.format(
