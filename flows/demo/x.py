@@ -82,20 +82,25 @@ class XPost:
         return numbers
 
 
-_X_MEASURES = (
-    "impressions",
-    "likes",
-    "bookmarks",
-    "share",
-    "new_follows",
-    "replies",
-    "reposts",
-    "profile_visits",
-    "detail_expands",
-    "url_clicks",
-    "hashtag_clicks",
-    "permalink_clicks",
-)
+# The content export's measure columns in X's order: header by the name `XPost.at` gives it.
+_X_CONTENT_MEASURES = {
+    "impressions": "Impressions",
+    "likes": "Likes",
+    "engagements": "Engagements",
+    "bookmarks": "Bookmarks",
+    "share": "Share",
+    "new_follows": "New follows",
+    "replies": "Replies",
+    "reposts": "Reposts",
+    "profile_visits": "Profile visits",
+    "detail_expands": "Detail expands",
+    "url_clicks": "Url clicks",
+    "hashtag_clicks": "Hashtag clicks",
+    "permalink_clicks": "Permalink clicks",
+}
+# What a post draws; its engagements are a sum of some of them (`_X_ENGAGEMENT_PARTS`).
+_X_MEASURES = tuple(name for name in _X_CONTENT_MEASURES if name != "engagements")
+_X_CONTENT_HEADER = ("Post id", "Date", "Post text", "Link", *_X_CONTENT_MEASURES.values())
 _X_ENGAGEMENT_PARTS = (
     "likes",
     "new_follows",
@@ -158,42 +163,6 @@ def _x_post(rng: random.Random, post_id: str, published: datetime) -> XPost:
     )
 
 
-_X_CONTENT_HEADER = (
-    "Post id",
-    "Date",
-    "Post text",
-    "Link",
-    "Impressions",
-    "Likes",
-    "Engagements",
-    "Bookmarks",
-    "Share",
-    "New follows",
-    "Replies",
-    "Reposts",
-    "Profile visits",
-    "Detail expands",
-    "Url clicks",
-    "Hashtag clicks",
-    "Permalink clicks",
-)
-_X_CONTENT_ORDER = (
-    "impressions",
-    "likes",
-    "engagements",
-    "bookmarks",
-    "share",
-    "new_follows",
-    "replies",
-    "reposts",
-    "profile_visits",
-    "detail_expands",
-    "url_clicks",
-    "hashtag_clicks",
-    "permalink_clicks",
-)
-
-
 def x_content_date(day: date) -> str:
     """X content export date: `Fri Jul 03 2026` (English names whatever the machine's locale)."""
     return f"{WEEKDAYS[day.weekday()]} {MONTHS[day.month - 1]} {day.day:02d} {day.year}"
@@ -219,7 +188,7 @@ def x_content_csv(posts: Sequence[XPost], first: date, last: date) -> bytes:
                 x_content_date(post.published.date()),
                 post.text,
                 f"https://x.com/{X_HANDLE}/status/{post.post_id}",
-                *(str(numbers[name]) for name in _X_CONTENT_ORDER),
+                *(str(numbers[name]) for name in _X_CONTENT_MEASURES),
             )
         )
     return csv_bytes(rows, newline="\r\n", quoted_columns=frozenset({2}))
