@@ -34,7 +34,7 @@ from transforms.formats.ads import (
     text,
     with_currencies,
 )
-from transforms.typed import date_field, parse_fields, skip_rows
+from transforms.typed import date_field, parse_fields
 
 _RANGE = re.compile(r"^(.+?)\s+[-–]\s+(.+)$")
 _DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%Y-%m-%d")
@@ -78,9 +78,11 @@ def _period(
     return stated, ()
 
 
-def _total_notes(parsed: ParsedInput, data: pl.DataFrame, totals: pl.DataFrame) -> tuple[str, ...]:
+def _total_notes(
+    parsed: ParsedInput, data: pl.DataFrame, summaries: pl.DataFrame
+) -> tuple[str, ...]:
     """Compare the `Total: Account` row with the sum of the data rows, measure by measure."""
-    account = totals.filter(first_cell() == _ACCOUNT_TOTAL)
+    account = summaries.filter(first_cell() == _ACCOUNT_TOTAL)
     currencies = data["currency"].n_unique() if "currency" in data.columns else 1
     if account.height != 1 or currencies > 1:
         return ()
@@ -104,8 +106,8 @@ def normalize_report(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     """Map report rows to daily (`Day`) or period ad facts, skipping the `Total:` rows."""
     refuse_breakdowns(parsed)
     frame = parse_fields(parsed, {**MEASURES, "date": date_field("%Y-%m-%d", *_DATE_FORMATS)})
-    data, totals = skip_rows(frame, summary_rows())
-    summaries = frame.filter(summary_rows())
+    summary = frame.select(summary_rows().fill_null(False)).to_series()
+    data, summaries = frame.filter(~summary), frame.filter(summary)
     notes = _total_notes(parsed, data, summaries)
     if "headline" in data.columns:
         names = [text(name) for name in ("ad_name", "headline") if name in data.columns]
@@ -124,7 +126,7 @@ def normalize_report(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
         platform="google",
         missing_dates=missing,
         period=period,
-        skipped=totals,
+        skipped=summaries.height,
         notes=notes + period_notes,
     )
 
