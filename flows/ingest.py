@@ -96,8 +96,7 @@ def ingest_file(
     try:
         data = _read_bytes(item.path)
     except InputError as exc:
-        load_id = store.record_failure(con, entry, str(exc))
-        return LoadOutcome(source, "failed", error=str(exc), load_id=load_id)
+        return _failed(con, entry, str(exc))
     digest = raw_zone.sha256_of(data)
     previous = store.loaded_load_id(con, digest)
     if previous is not None:
@@ -115,14 +114,12 @@ def ingest_file(
     try:
         result = normalize_export(data, ctx, FORMATS + settings.formats)
     except InputError as exc:
-        load_id = store.record_failure(con, entry, str(exc))
-        return LoadOutcome(source, "failed", error=str(exc), load_id=load_id)
+        return _failed(con, entry, str(exc))
     except PanicException as exc:
         # A polars engine defect on this file's data: fail this input alone, in one line, and keep
         # loading the others (a panic is a BaseException and would otherwise end the run).
         error = f"internal error in the polars engine while parsing ({exc}); please report it"
-        load_id = store.record_failure(con, entry, error)
-        return LoadOutcome(source, "failed", error=error, load_id=load_id)
+        return _failed(con, entry, error)
     load_id = store.record_load(con, entry, result)
     return LoadOutcome(
         source,
@@ -135,6 +132,12 @@ def ingest_file(
         rows_skipped=result.rows_skipped,
         load_id=load_id,
     )
+
+
+def _failed(con: duckdb.DuckDBPyConnection, entry: store.LedgerEntry, error: str) -> LoadOutcome:
+    """Record a failed input in the ledger and report it."""
+    load_id = store.record_failure(con, entry, error)
+    return LoadOutcome(entry.source, "failed", error=error, load_id=load_id)
 
 
 def _read_bytes(path: Path) -> bytes:
