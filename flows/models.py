@@ -3,6 +3,8 @@
 The formula macros of `sql/formulas.sql` are created first (one macro per metric formula, so a
 formula is written once), then the views in the order `sql/model/ORDER` declares, documented, and
 the metric tables analysts query are materialized from them, with the catalog and the targets.
+During the build each intermediate (`int_*`, not materialized) is created as a table, so it is
+computed once rather than once per metric table reading it, then replaced by its declared view.
 
 Each `sql/model/<name>.sql` defines one view and documents it in its header (`-- grain:`,
 `-- column <name>: <text>`, optionally `-- materialize: metrics.<table>`). The header is the single
@@ -57,7 +59,13 @@ def parse_model(path: Path) -> Model:
             columns[match.group(1)] = match.group(2).strip()
     if not grain:
         raise ValueError(f"{path.name}: no '-- grain:' line")
+    if sql.count(_view_statement(path.stem)) != 1:
+        raise ValueError(f"{path.name}: no single '{_view_statement(path.stem)}'")
     return Model(path.stem, sql, grain, columns, materialize)
+
+
+def _view_statement(name: str) -> str:
+    return f"create or replace view model.{name} as"
 
 
 def declared_models(model_dir: Path = MODEL_DIR) -> list[Model]:
@@ -100,12 +108,11 @@ def build_metrics(con: duckdb.DuckDBPyConnection, targets: Sequence[Target] = ()
         for name, text in declared_macros().items():
             con.execute(f"comment on macro model.{name} is {_quote(text)}")
         _load_targets(con, targets)
-        for model in declared_models():
-            try:
-                con.execute(model.sql)
-            except duckdb.Error as exc:
-                raise RuntimeError(f"sql/model/{model.name}.sql: {exc}") from exc
-            _comment(con, "view", f"model.{model.name}", model)
+        declared = declared_models()
+        for model in declared:
+            # An intermediate is a table while the build runs, so the several metric tables that
+            # read it do not each recompute it; it becomes its declared view once they are built.
+            _create(con, model, "view" if model.materialize else "table")
             if model.materialize:
                 columns = ", ".join(model.columns)
                 con.execute(
@@ -115,6 +122,10 @@ def build_metrics(con: duckdb.DuckDBPyConnection, targets: Sequence[Target] = ()
                 _comment(con, "table", model.materialize, model)
                 row = con.execute(f"select count(*) from {model.materialize}").fetchone()
                 counts[model.materialize] = int(row[0]) if row else 0
+        intermediates = [model for model in declared if not model.materialize]
+        con.execute("; ".join(f"drop table model.{model.name}" for model in intermediates))
+        for model in intermediates:
+            _create(con, model, "view")
         _load_catalog(con)
         counts["metrics.catalog"] = int(
             (con.execute("select count(*) from metrics.catalog").fetchone() or (0,))[0]
@@ -210,6 +221,21 @@ def _load_targets(con: duckdb.DuckDBPyConnection, targets: Sequence[Target]) -> 
         "direction": "higher or lower: which is better.",
     }.items():
         con.execute(f"comment on column metrics.target.{column} is {_quote(text)}")
+
+
+def _create(con: duckdb.DuckDBPyConnection, model: Model, kind: str) -> None:
+    """Create the model as its declared (and documented) view, or as a table of the same name."""
+    statement = model.sql
+    if kind == "table":
+        statement = statement.replace(
+            _view_statement(model.name), f"create table model.{model.name} as", 1
+        )
+    try:
+        con.execute(statement)
+    except duckdb.Error as exc:
+        raise RuntimeError(f"sql/model/{model.name}.sql: {exc}") from exc
+    if kind == "view":
+        _comment(con, "view", f"model.{model.name}", model)
 
 
 def _comment(con: duckdb.DuckDBPyConnection, kind: str, name: str, model: Model) -> None:
