@@ -384,6 +384,8 @@ def test_content_type_labels() -> None:
         "Jenis lain": "other",
         "Korsel IG": "carousel",
         "Gambar IG": "photo",
+        "": None,
+        "  ": None,
         None: None,
     }
     frame = pl.DataFrame({"type": list(labels)}, schema={"type": pl.String}).with_columns(

@@ -47,9 +47,13 @@ _CONTENT_KEYWORDS = (
 
 
 def content_type(column: str) -> pl.Expr:
-    """Map a platform's post type label (any language) to the canonical content type."""
-    folded = pl.col(column).str.to_lowercase()
-    expr = pl.when(folded.is_null()).then(None).otherwise(pl.lit("other"))
+    """Map a platform's post type label (any language) to the canonical content type.
+
+    A label naming no known type is `other`; an empty or missing one says nothing (NULL), as
+    Facebook's empty `Type` of a Page mention.
+    """
+    folded = pl.col(column).str.strip_chars().str.to_lowercase()
+    expr: pl.Expr = pl.when(folded != "").then(pl.lit("other"))
     for pattern, canonical in reversed(_CONTENT_KEYWORDS):
         expr = pl.when(folded.str.contains(pattern)).then(pl.lit(canonical)).otherwise(expr)
     return expr.alias("content_type")

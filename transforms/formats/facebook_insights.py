@@ -177,14 +177,6 @@ def _post_measures(columns: list[str]) -> list[pl.Expr]:
     return measures
 
 
-def _content_type(columns: list[str]) -> pl.Expr:
-    """The canonical content type; an empty `Type` (a mention of the Page) says nothing."""
-    if "post_type" not in columns:
-        return pl.lit(None, pl.String).alias("content_type")
-    typed = pl.col("post_type").str.strip_chars() != ""
-    return pl.when(typed).then(content_type("post_type")).alias("content_type")
-
-
 def _post_accounts(ctx: IngestContext, frame: pl.DataFrame) -> dict[str, Account]:
     pages = frame.get_column("page_id").unique(maintain_order=True).to_list()
     return {page: find_account(ctx, PLATFORM, account_id=page) for page in pages}
@@ -215,7 +207,9 @@ def normalize_posts(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     posts = kept.with_columns(
         pl.lit(PLATFORM).alias("platform"),
         pl.col("page_id").alias("account_id"),
-        _content_type(kept.columns),
+        content_type("post_type")
+        if "post_type" in kept.columns
+        else pl.lit(None, pl.String).alias("content_type"),
         (pl.col("paid_impressions") > 0).alias("is_paid")
         if "paid_impressions" in kept.columns
         else pl.lit(None, pl.Boolean).alias("is_paid"),
