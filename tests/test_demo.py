@@ -353,7 +353,7 @@ def test_x_engagements_and_overview_are_consistent() -> None:
     assert joined.height == 90
     assert (joined["posts_published"] == joined["posts"].fill_null(0)).all()
     assert (joined["impressions"] >= joined["post_impressions"].fill_null(0)).all()
-    assert joined["posts"].min() is not None and int(joined["posts"].min()) >= 1
+    assert (joined["posts"].fill_null(0) >= 1).all()  # a post every day
 
 
 # --- Facebook --------------------------------------------------------------------------------
@@ -483,8 +483,10 @@ def test_linkedin_workbooks() -> None:
     demographics = _normalize(_only("linkedin/.*visitors")).tables["audience"]
     for dimension, values in demographics.group_by("dimension").agg(pl.col("value").sum()).rows():
         assert values <= page_views, dimension
-    followers = _normalize(_only("linkedin/.*followers")).tables["account_daily"]
-    assert followers.get_column("followers_gained").min() is not None
+    followers = _normalize(_only("linkedin/.*followers")).tables["account_daily"].sort("date")
+    new_followers = _rows(_only("linkedin/.*followers"), "New followers")
+    gained = [int(r["Total followers"]) for r in new_followers]
+    assert followers.get_column("followers_gained").to_list() == gained
 
 
 # --- ads and web ---------------------------------------------------------------------------
@@ -577,15 +579,16 @@ def test_web_traffic_is_consistent() -> None:
         .agg(pl.col("sessions").sum(), pl.col("leads").sum())
     )
     joined = period.join(september, on=["source", "medium"], how="full", suffix="_daily")
-    assert (joined["sessions"] == joined["sessions_daily"]).all()
-    assert (joined["leads"] == joined["leads_daily"]).all()
+    # eq_missing: a source / medium missing on one side is a mismatch, not a null to skip
+    assert joined["sessions"].eq_missing(joined["sessions_daily"]).all()
+    assert joined["leads"].eq_missing(joined["leads_daily"]).all()
     assert joined.height == period.height
     campaign = daily.filter(pl.col("campaign") == "kemerdekaan_2026")
     assert campaign.get_column("date").min() == date(2026, 8, 10)
     by_day = daily.group_by("date").agg(pl.col("sessions").sum()).sort("date")
-    weekday = by_day.filter(pl.col("date").dt.weekday() <= 5)["sessions"].mean()
-    weekend = by_day.filter(pl.col("date").dt.weekday() > 5)["sessions"].mean()
-    assert weekday is not None and weekend is not None and weekday != weekend
+    weekday = by_day.filter(pl.col("date").dt.weekday() <= 5)["sessions"].to_list()
+    weekend = by_day.filter(pl.col("date").dt.weekday() > 5)["sessions"].to_list()
+    assert sum(weekend) / len(weekend) < sum(weekday) / len(weekday)  # an office site
     platforms = set(daily.get_column("platform").drop_nulls().unique().to_list())
     assert platforms == {"facebook", "instagram", "x", "tiktok", "youtube", "linkedin"}
 
