@@ -10,7 +10,7 @@ from polars.testing import assert_frame_equal
 
 from transforms.context import Account, IngestContext, Normalized
 from transforms.dates import dates_in_name, local_date, localize, parse_date, snapshot_date
-from transforms.decode import decode_text
+from transforms.decode import utf8_bytes
 from transforms.errors import InputError
 from transforms.numbers import (
     Locale,
@@ -48,40 +48,40 @@ def _utc(*parts: int) -> datetime:
 
 
 def test_decode_utf8() -> None:
-    assert decode_text("Halaman,página\n".encode()) == ("Halaman,página\n", "utf-8")
+    assert utf8_bytes("Halaman,página\n".encode()) == ("Halaman,página\n".encode(), "utf-8")
 
 
 def test_decode_utf8_bom_is_dropped() -> None:
-    assert decode_text(b"\xef\xbb\xbfDate,Primary\n") == ("Date,Primary\n", "utf-8-sig")
+    assert utf8_bytes(b"\xef\xbb\xbfDate,Primary\n") == (b"Date,Primary\n", "utf-8-sig")
 
 
 @pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
 def test_decode_utf16_with_bom(codec: str) -> None:
     bom = {"utf-16": b"", "utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}[codec]
     data = bom + "sep=,\nDate,Primary\n".encode(codec)
-    assert decode_text(data) == ("sep=,\nDate,Primary\n", "utf-16")
+    assert utf8_bytes(data) == (b"sep=,\nDate,Primary\n", "utf-16")
 
 
 def test_decode_cp1252_fallback() -> None:
-    assert decode_text("página,€5\n".encode("cp1252")) == ("página,€5\n", "cp1252")
+    assert utf8_bytes("página,€5\n".encode("cp1252")) == ("página,€5\n".encode(), "cp1252")
 
 
 @pytest.mark.parametrize("data", [b"", b"\r\n \n", b"\xef\xbb\xbf\r\n"])
 def test_decode_empty_file_is_refused(data: bytes) -> None:
     with pytest.raises(InputError, match=r"^file is empty$"):
-        decode_text(data)
+        utf8_bytes(data)
 
 
 def test_decode_nul_byte_is_refused_with_its_offset() -> None:
     with pytest.raises(InputError, match="NUL byte at offset 5"):
-        decode_text(b"a,b\n1\x00,2\n")
+        utf8_bytes(b"a,b\n1\x00,2\n")
 
 
 def test_decode_utf16_without_bom_is_refused() -> None:
     with pytest.raises(
         InputError, match=r"NUL byte at offset 1 .*UTF-16 without a byte-order mark"
     ):
-        decode_text("Date,Primary\n".encode("utf-16-le"))
+        utf8_bytes("Date,Primary\n".encode("utf-16-le"))
 
 
 @pytest.mark.parametrize(
@@ -94,13 +94,13 @@ def test_decode_utf16_without_bom_is_refused() -> None:
 )
 def test_decode_binary_container_is_named(magic: bytes, named: str) -> None:
     with pytest.raises(InputError, match=rf"file is .*{named}.*export it as CSV"):
-        decode_text(magic + b"\x00\x00rest")
+        utf8_bytes(magic + b"\x00\x00rest")
 
 
 def test_decode_undecodable_byte_names_its_offset() -> None:
     # 0x81 is neither valid UTF-8 here nor defined in Windows-1252.
     with pytest.raises(InputError) as caught:
-        decode_text(b"ab,c\n\x81x\n")
+        utf8_bytes(b"ab,c\n\x81x\n")
     assert str(caught.value) == (
         "wrong encoding: byte 0x81 at offset 5 is not valid cp1252 or utf-8"
     )

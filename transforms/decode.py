@@ -21,22 +21,13 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _BLANK = re.compile(b"[ \t\r\n" + _UTF8_BOM + b"]*")
 
 
-def decode_text(data: bytes) -> tuple[str, str]:
-    """Return the text and the name of the encoding it was read with.
-
-    Raises InputError for empty files, binary containers and bytes that are neither UTF-8 nor
-    Windows-1252.
-    """
-    utf8, encoding = utf8_bytes(data)
-    return utf8.decode("utf-8"), encoding
-
-
 def utf8_bytes(data: bytes) -> tuple[bytes, str]:
     """Return the export as UTF-8 bytes without a byte-order mark, and the encoding it was in.
 
-    Same checks and errors as `decode_text`. A UTF-8 export is validated, not decoded: as a
-    Python string a 100 MB export with emoji takes 400 MB and a tenth of a second to build, and
-    the bulk CSV reader wants bytes anyway.
+    Raises InputError for empty files, binary containers and bytes that are neither UTF-8 nor
+    Windows-1252. A UTF-8 export is validated, not decoded: as a Python string a 100 MB export
+    with emoji takes 400 MB and a tenth of a second to build, and the bulk CSV reader wants bytes
+    anyway.
     """
     if _BLANK.fullmatch(data):
         raise InputError("file is empty")
