@@ -9,6 +9,9 @@ computed once rather than once per metric table reading it, then replaced by its
 Each `sql/model/<name>.sql` defines one view and documents it in its header (`-- grain:`,
 `-- column <name>: <text>`, optionally `-- materialize: metrics.<table>`). The header is the single
 source of the docs: it becomes `COMMENT ON` for the view, its columns and the materialized table.
+A period table documents its columns once: `-- columns of <model> except <column>` (in
+`community_weekly`: `-- columns of community_daily except date`) takes that model's column docs,
+in their order, at that place in the header.
 
 Every build is recorded in `ops.build` with what it was built from (the last load and a
 fingerprint of the SQL, catalog, targets and accounts), so a run with nothing new can skip it.
@@ -30,6 +33,7 @@ MODEL_DIR = SQL_DIR / "model"
 FORMULAS = SQL_DIR / "formulas.sql"
 CATALOG = SQL_DIR / "seeds" / "metric_catalog.csv"
 _COLUMN = re.compile(r"^-- column (\w+): (.+)$")
+_COLUMNS_OF = re.compile(r"^-- columns of (\w+) except (\w+)$")
 _MACRO = re.compile(r"^-- macro (\w+): (.+)$")
 
 
@@ -57,6 +61,10 @@ def parse_model(path: Path) -> Model:
             materialize = line.removeprefix("-- materialize: ").strip()
         elif match := _COLUMN.match(line):
             columns[match.group(1)] = match.group(2).strip()
+        elif match := _COLUMNS_OF.match(line):
+            source, left_out = match.groups()
+            inherited = parse_model(path.with_name(f"{source}.sql")).columns
+            columns.update((c, text) for c, text in inherited.items() if c != left_out)
     if not grain:
         raise ValueError(f"{path.name}: no '-- grain:' line")
     if sql.count(_view_statement(path.stem)) != 1:

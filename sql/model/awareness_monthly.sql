@@ -2,19 +2,7 @@
 -- grain: Each row is one account on one platform in one calendar month; rates are computed from the period's summed base measures by the macros in sql/formulas.sql, never averaged from daily rates (METRICS.md, awareness).
 -- materialize: metrics.awareness_monthly
 -- column month_start: First day of the calendar month (local dates).
--- column platform: Platform code.
--- column account_id: Account id.
--- column is_own: False for competitor accounts (they count in share of voice, never in own totals).
--- column impressions: Impressions (account-level where given, else post impressions).
--- column reach: Account-level daily reach; NULL for weeks and months (daily reach is never summed).
--- column video_views: Video views of the period's posts.
--- column followers_total: Followers at the end of the period.
--- column net_follower_growth: Net follower growth in the period.
--- column audience_growth_rate: net_follower_growth / followers at the start of the period.
--- column mentions: Mentions of the brand on the platform (0 when only other tracked brands were mentioned).
--- column tracked_mentions: Mentions of every tracked brand (own and competitors) on the platform: the share_of_voice denominator.
--- column potential_reach: Sum of author followers over the brand's mentions.
--- column share_of_voice: mentions / tracked_mentions.
+-- columns of awareness_daily except date
 create or replace view model.awareness_monthly as
 with final as (
     select

@@ -2,33 +2,7 @@
 -- grain: Each row is one account on one platform in one ISO week (Monday start); rates are computed from the period's summed base measures by the macros in sql/formulas.sql, never averaged from daily rates (METRICS.md, community).
 -- materialize: metrics.community_weekly
 -- column week_start: Monday that starts the ISO week (local dates).
--- column platform: Platform code.
--- column account_id: Account id.
--- column is_own: False for competitor accounts (they count in share of voice, never in own totals).
--- column posts: Posts published in the period.
--- column followers_total: Followers at the end of the period.
--- column net_follower_growth: Net follower growth in the period.
--- column audience_growth_rate: net_follower_growth / followers at the start of the period.
--- column engagements: reactions + comments + shares + saves of the period's posts.
--- column post_reach: Summed reach of the period's posts.
--- column post_impressions: Summed impressions of the period's posts.
--- column engagement_rate: engagements / post_reach.
--- column engagement_rate_impressions: engagements / post_impressions.
--- column engagement_rate_followers: engagements / posts / followers_total.
--- column reactions: Reactions of the period's posts.
--- column comments: Comments of the period's posts.
--- column shares: Shares of the period's posts.
--- column saves: Saves of the period's posts.
--- column amplification_rate: shares / posts / followers_total.
--- column applause_rate: reactions / posts / followers_total.
--- column conversation_rate: comments / posts / followers_total.
--- column clicks: Clicks on the period's posts.
--- column clicks_per_post: clicks / posts.
--- column sessions: Web sessions from the platform(s).
--- column bounce_rate: GA4: 1 - engaged_sessions / sessions; where only bounces are known: bounces / sessions.
--- column mentions: Mentions of the brand on the platform (0 when only other tracked brands were mentioned).
--- column conversations: comments + mentions.
--- column comment_score: comments / posts (average comments per post).
+-- columns of community_daily except date
 create or replace view model.community_weekly as
 with final as (
     select

@@ -2,26 +2,7 @@
 -- grain: Each row is one ads campaign in one currency in one calendar month; rates are computed from the period's summed base measures by the macros in sql/formulas.sql, never averaged from daily rates (METRICS.md, conversion). Money is never summed across currencies (currency is part of the key).
 -- materialize: metrics.conversion_monthly
 -- column month_start: First day of the calendar month (local dates).
--- column platform: Ads platform code: meta, google, tiktok, linkedin, x.
--- column ad_account_id: Ad account id.
--- column campaign_id: Campaign id.
--- column currency: ISO 4217 currency of spend, conversion_value, cpc, cpm and cost_per_conversion (part of the key: money is never mixed).
--- column campaign_name: Campaign name.
--- column spend: Amount spent, in currency.
--- column impressions: Impressions.
--- column reach: People reached as the platform states it for the period; NULL where only daily reach exists for a longer period.
--- column clicks: Link clicks where the platform distinguishes them, else all clicks.
--- column conversions: Conversions.
--- column conversion_value: Value of the conversions, in currency.
--- column cpc: spend / clicks.
--- column cpm: spend / impressions * 1000.
--- column ctr: clicks / impressions.
--- column conversion_rate: conversions / clicks.
--- column cost_per_conversion: spend / conversions.
--- column roas: conversion_value / spend.
--- column bounce_rate: Bounce rate of web sessions from the social platforms the ads platform serves (context).
--- column conversations: Own comments + own-brand mentions on those platforms (context).
--- column social_conversations: Own-brand mentions on those platforms (context).
+-- columns of conversion_daily except date
 create or replace view model.conversion_monthly as
 with final as (
     select

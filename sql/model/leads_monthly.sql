@@ -2,19 +2,7 @@
 -- grain: Each row is one campaign on one ads platform in one calendar month; rates are computed from the period's summed base measures by the macros in sql/formulas.sql, never averaged from daily rates (METRICS.md, leads). Spend is summed only within one currency.
 -- materialize: metrics.leads_monthly
 -- column month_start: First day of the calendar month (local dates).
--- column platform: Ads platform code: meta, google, tiktok, linkedin, x.
--- column campaign: Campaign name (ads) or utm campaign (web).
--- column currency: Currency of spend and cost_per_lead; NULL when none or several.
--- column spend: Ad spend, in currency.
--- column clicks: Ad link clicks.
--- column ad_leads: Ad leads.
--- column web_leads: Web lead key events from the campaign's sessions.
--- column leads: ad_leads + web_leads.
--- column cost_per_lead: spend / ad_leads (ad leads and spend only).
--- column lead_rate: leads / clicks.
--- column sessions: Web sessions with the campaign.
--- column conversions: Ad conversions.
--- column conversations: Own comments + own-brand mentions on the platform (context).
+-- columns of leads_daily except date
 create or replace view model.leads_monthly as
 with final as (
     select
