@@ -41,9 +41,6 @@ from flows.demo.common import (
     whole,
 )
 
-META_AD_ACCOUNT = "act_482913570264815"
-GOOGLE_ADS_CUSTOMER = "482-915-3706"
-TIKTOK_ADVERTISER = "7294615830274619394"
 _EVERGREEN_START = date(2026, 7, 6)  # the always-on campaigns start on the first Monday
 _GOOGLE_PERIOD = (date(2026, 8, 1), date(2026, 8, 31))
 

@@ -20,7 +20,6 @@ from openpyxl.writer.excel import ExcelWriter
 DEFAULT_SEED = 2026
 START = date(2026, 7, 3)
 END = date(2026, 9, 30)
-AS_OF = date(2026, 10, 8)  # the workspace's "today" (`as_of` in kunci.toml)
 INDEPENDENCE_DAY = date(2026, 8, 17)
 CAMPAIGN = "kemerdekaan_2026"
 CAMPAIGN_DAYS = (date(2026, 8, 10), date(2026, 8, 24))

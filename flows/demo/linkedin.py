@@ -33,7 +33,6 @@ from flows.demo.common import (
     xlsx_bytes,
 )
 
-LINKEDIN_ORGANIZATION_ID = "81234567"
 _EXCEL_EPOCH = date(1899, 12, 30)
 _POSTED_BY = "Ratna Kusumawati"
 _TITLES = (

@@ -36,7 +36,6 @@ from flows.demo.common import (
     xlsx_bytes,
 )
 
-TIKTOK_ACCOUNT_ID = "6975312468024681357"
 TIKTOK_HANDLE = "wisatanusantara"
 _INDONESIAN_MONTHS = (
     "Januari",

@@ -36,7 +36,6 @@ from flows.demo.common import (
     whole,
 )
 
-YOUTUBE_CHANNEL_ID = "UCk9fW2vNqXr7bTz3LmPa4Hd"
 _SHORT_TITLES = (
     "{place} dalam 30 detik #shorts #WisataNusantara",
     "Spot foto terbaik di {place} #shorts",
