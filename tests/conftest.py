@@ -1,12 +1,21 @@
-"""Shared fixtures: an isolated working directory and one Prefect test harness per session."""
+"""Shared fixtures: an isolated working directory and one Prefect test harness per session.
+
+Also what the export-format tests share: the real-data folder (tests needing it are skipped when
+it is absent), normalizing with the row accounting checked, and the quarantine reasons.
+"""
 
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
+
+from transforms.context import IngestContext, Normalized
+from transforms.detect import FormatSpec
+from transforms.formats import FORMATS
+from transforms.read import normalize_export
 
 # Prefect reads its settings at import time: isolate it before anything imports it.
 _PREFECT_HOME = tempfile.mkdtemp(prefix="kunci-prefect-")
@@ -18,6 +27,28 @@ os.environ.pop("KUNCI_DB", None)
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO_CONFIG = REPO / "data" / "demo" / "kunci.toml"
+REALDATA = REPO.parent / "shared" / "realdata"
+
+needs_realdata = pytest.mark.skipif(
+    not REALDATA.is_dir(),
+    reason=f"real-data exports not found at {REALDATA} (shared/realdata next to the repository)",
+)
+
+
+def normalize_counted(
+    data: bytes, ctx: IngestContext, formats: Sequence[FormatSpec] = FORMATS
+) -> Normalized:
+    """`normalize_export`, asserting that every row read was loaded, quarantined or skipped."""
+    result = normalize_export(data, ctx, formats)
+    assert result.rows_read == (
+        result.rows_loaded + result.rows_quarantined + result.rows_skipped
+    ), "a row vanished"
+    return result
+
+
+def reasons(result: Normalized) -> list[tuple[int, str]]:
+    """The quarantined rows as (row number, reason)."""
+    return result.quarantine.select("row_number", "reason").rows()
 
 
 @pytest.fixture(scope="session")

@@ -21,25 +21,19 @@ from polars.testing import assert_frame_equal
 
 from flows import cli
 from flows.settings import load_settings
+from tests.conftest import REALDATA, needs_realdata, normalize_counted, reasons
 from transforms.context import Account, IngestContext, Normalized
 from transforms.detect import FormatSpec
 from transforms.errors import InputError
 from transforms.formats import FORMATS
 from transforms.formats.declared import declare, spec
-from transforms.read import normalize_export
 
-REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 UCI = REALDATA / "facebook" / "uci_dataset_Facebook.csv"
 UCI_ES = REALDATA / "facebook" / "uci_dataset_Facebook_es_translated_latin1_crlf.csv"
 INSTAGRAM = REALDATA / "instagram" / "amankharwal_instagram_data_manual.csv"
 CROWDFLOWER = REALDATA / "social_listening" / "crowdflower_apple_twitter_sentiment_DFE.csv"
 AS_OF = date(2026, 3, 1)
 PAGE = Account("facebook", "cosmetics-brand")
-
-needs_realdata = pytest.mark.skipif(
-    not REALDATA.is_dir(),
-    reason=f"real-data exports not found at {REALDATA} (shared/realdata next to the repository)",
-)
 
 # The declarations a user would write for the four real sheets (also the README's examples).
 DECLARED = """
@@ -124,19 +118,11 @@ def _normalize_bytes(
     **fields: Any,
 ) -> Normalized:
     ctx = IngestContext(source_name=source_name, as_of=AS_OF, **fields)
-    result = normalize_export(data, ctx, FORMATS + specs)
-    assert result.rows_read == (
-        result.rows_loaded + result.rows_quarantined + result.rows_skipped
-    ), "a row vanished"
-    return result
+    return normalize_counted(data, ctx, FORMATS + specs)
 
 
 def _normalize(text: str, toml: str, **fields: Any) -> Normalized:
     return _normalize_bytes(text.encode("utf-8"), _specs(toml), **fields)
-
-
-def _reasons(result: Normalized) -> list[tuple[int, str]]:
-    return result.quarantine.select("row_number", "reason").rows()
 
 
 def _records(path: Path, delimiter: str = ",", encoding: str = "utf-8") -> list[dict[str, str]]:
@@ -523,7 +509,7 @@ def test_value_maps_local_times_and_indonesian_numbers() -> None:
         ("1", datetime(2026, 9, 30, 13, 0, tzinfo=UTC), date(2026, 9, 30), "positive", 1500),
         ("2", datetime(2026, 9, 30, 16, 30, tzinfo=UTC), date(2026, 9, 30), None, None),
     ]
-    assert _reasons(result) == [
+    assert reasons(result) == [
         (4, "column 'Nada': 'kesal' is not in values.sentiment (positif, negatif, netral, ?)"),
         (5, "no brand"),
         (
@@ -541,7 +527,7 @@ def test_a_scientific_notation_id_is_quarantined() -> None:
     )
     result = _normalize(text, toml)
 
-    assert _reasons(result) == [
+    assert reasons(result) == [
         (
             2,
             "column 'No' holds a number in scientific notation (a spreadsheet program rounded "
@@ -579,7 +565,7 @@ def test_duplicate_rows_are_skipped_and_key_clashes_quarantined() -> None:
     result = _normalize(text, _POSTS, account=makassar, accounts=(makassar,))
 
     assert (result.rows_read, result.rows_loaded, result.rows_skipped) == (5, 1, 1)
-    assert _reasons(result) == [
+    assert reasons(result) == [
         (6, "column 'Berbayar': 'mungkin' is not a true or false"),
         (4, "rows 4, 5 share the key (platform, post_id, as_of_date)"),
         (5, "rows 4, 5 share the key (platform, post_id, as_of_date)"),
@@ -634,7 +620,7 @@ def test_account_daily_sheet_with_a_constant_account() -> None:
             }
         ),
     )
-    assert _reasons(result) == [(4, "column 'Hari' is empty")]
+    assert reasons(result) == [(4, "column 'Hari' is empty")]
     assert result.tables["account"].select("platform", "account_id").rows() == [
         ("tiktok", "wisata.tiktok")
     ]
@@ -683,7 +669,7 @@ def test_web_traffic_sheet_needs_a_period() -> None:
         ),
     ]
     without = _normalize(text, _TRAFFIC)
-    assert _reasons(without) == [
+    assert reasons(without) == [
         (2, "aggregate sheet without a date range: pass --period"),
         (3, "aggregate sheet without a date range: pass --period"),
     ]

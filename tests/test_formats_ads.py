@@ -14,26 +14,16 @@ import openpyxl
 import polars as pl
 import pytest
 
+from tests.conftest import REALDATA, needs_realdata, normalize_counted, reasons
 from transforms.context import Account, IngestContext, Normalized
 from transforms.errors import InputError
-from transforms.read import normalize_export
 
-REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 AS_OF = date(2026, 3, 1)
-
-needs_realdata = pytest.mark.skipif(
-    not REALDATA.is_dir(),
-    reason=f"real-data exports not found at {REALDATA} (shared/realdata next to the repository)",
-)
 
 
 def _normalize_bytes(data: bytes, source_name: str = "export.csv", **fields: Any) -> Normalized:
     ctx = IngestContext(source_name=source_name, as_of=AS_OF, **fields)
-    result = normalize_export(data, ctx)
-    assert result.rows_read == (
-        result.rows_loaded + result.rows_quarantined + result.rows_skipped
-    ), "a row vanished"
-    return result
+    return normalize_counted(data, ctx)
 
 
 def _normalize(text: str, source_name: str = "export.csv", **fields: Any) -> Normalized:
@@ -42,10 +32,6 @@ def _normalize(text: str, source_name: str = "export.csv", **fields: Any) -> Nor
 
 def _rows(frame: pl.DataFrame, *columns: str) -> list[tuple[Any, ...]]:
     return frame.select(columns).rows()
-
-
-def _reasons(result: Normalized) -> list[tuple[int, str]]:
-    return result.quarantine.select("row_number", "reason").rows()
 
 
 def _number(text: str) -> float:
@@ -373,7 +359,7 @@ Third,Rupiah,7,12,2026-02-01,2026-02-07
 """
     result = _normalize(text)
     assert _rows(result.tables["ad_period"], "campaign_id", "currency") == [("Brand", "USD")]
-    assert _reasons(result) == [
+    assert reasons(result) == [
         (
             3,
             "no currency: the export has no currency column or code in the spend header, and "
@@ -400,7 +386,7 @@ Campaign name,Currency,Amount spent (IDR),Impressions,Reporting starts,Reporting
 Brand,USD,5,10,2026-02-01,2026-02-07
 """
     result = _normalize(text)
-    assert _reasons(result) == [
+    assert reasons(result) == [
         (2, "column 'Currency': 'USD' contradicts the currency of 'Amount spent (IDR)'")
     ]
 
@@ -413,7 +399,7 @@ Account ID,Campaign name,Amount spent (IDR),Impressions,Reporting starts,Reporti
 """
     result = _normalize(text, account=Account(platform="meta", account_id="act_9"))
     assert _rows(result.tables["ad_period"], "ad_account_id", "spend") == [("act_9", 5.0)]
-    assert _reasons(result) == [
+    assert reasons(result) == [
         (3, "column 'Account ID': '8' is not the account given with --account (act_9)")
     ]
 
@@ -437,7 +423,7 @@ Campaign ID,Campaign name,Ad ID,Amount spent (USD),Impressions,Reporting starts,
 """
     result = _normalize(text)
     assert result.rows_loaded == 0
-    assert _reasons(result) == [
+    assert reasons(result) == [
         (
             2,
             "column 'Ad ID': '1.20212E+17' is an ID a spreadsheet rounded to scientific notation "
@@ -546,7 +532,7 @@ Search A,100,5.00,7
 def test_google_aggregate_without_range_is_quarantined() -> None:
     result = _normalize(GOOGLE_AGGREGATE)
     assert result.tables == {}
-    assert _reasons(result) == [
+    assert reasons(result) == [
         (3, "the report states no date range above its header: pass --period")
     ]
 
@@ -678,9 +664,7 @@ def test_tiktok_aggregate_without_any_range_is_quarantined() -> None:
     result = _normalize(
         TIKTOK_AGGREGATE, account=Account(platform="tiktok", account_id="7001", currency="USD")
     )
-    assert _reasons(result) == [
-        (2, "export without a date range (no By Day column): pass --period")
-    ]
+    assert reasons(result) == [(2, "export without a date range (no By Day column): pass --period")]
 
 
 def test_tiktok_xlsx_export() -> None:

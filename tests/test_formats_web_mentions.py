@@ -7,18 +7,16 @@ computed here with `csv`, independently of the parser, and also pinned as litera
 import csv
 from collections import Counter
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from tests.conftest import REALDATA, needs_realdata, normalize_counted, reasons
 from transforms.context import Account, IngestContext, Normalized
 from transforms.errors import InputError
-from transforms.read import normalize_export
 
-REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 UA_FILE = (
     REALDATA / "google_analytics" / "ua_custom_report_bbva_blog_page_source_country_device.csv"
 )
@@ -26,27 +24,14 @@ AS_OF = date(2026, 3, 1)
 WEB = Account("web", "bbva-blog")
 YEAR_2019 = (date(2019, 1, 1), date(2019, 12, 31))
 
-needs_realdata = pytest.mark.skipif(
-    not REALDATA.is_dir(),
-    reason=f"real-data exports not found at {REALDATA} (shared/realdata next to the repository)",
-)
-
 
 def _normalize_bytes(data: bytes, source_name: str = "export.csv", **fields: Any) -> Normalized:
     ctx = IngestContext(source_name=source_name, as_of=AS_OF, **fields)
-    result = normalize_export(data, ctx)
-    assert result.rows_read == (
-        result.rows_loaded + result.rows_quarantined + result.rows_skipped
-    ), "a row vanished"
-    return result
+    return normalize_counted(data, ctx)
 
 
 def _normalize(text: str, **fields: Any) -> Normalized:
     return _normalize_bytes(text.encode("utf-8"), **fields)
-
-
-def _reasons(result: Normalized) -> list[tuple[int, str]]:
-    return result.quarantine.select("row_number", "reason").rows()
 
 
 # --- Universal Analytics: the real custom report -------------------------------------------------
@@ -236,7 +221,7 @@ def test_ua_unreadable_bounce_rate_is_quarantined_with_the_value() -> None:
     text = "Source,Sessions,Bounce Rate\ngoogle,10,abc\nbing,4,25.00%\n"
     result = _normalize(text, account=WEB, period=(date(2019, 1, 1), date(2019, 1, 31)))
 
-    assert _reasons(result) == [(2, "column 'Bounce Rate': 'abc' is not a percentage")]
+    assert reasons(result) == [(2, "column 'Bounce Rate': 'abc' is not a percentage")]
     assert result.tables["web_traffic_period"].select("source", "bounces").rows() == [("bing", 1)]
 
 
@@ -349,7 +334,7 @@ def test_ga4_nth_day_without_a_start_date_is_quarantined() -> None:
     text = "Nth day,Session source / medium,Sessions,Engaged sessions\n0001,ig / social,5,2\n"
     result = _normalize(text, account=Account("web", "p1"))
 
-    assert _reasons(result) == [(2, "'Nth day' needs the start date: pass --period")]
+    assert reasons(result) == [(2, "'Nth day' needs the start date: pass --period")]
 
 
 def test_ga4_nth_day_counts_from_the_period_start() -> None:
