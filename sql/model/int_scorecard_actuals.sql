@@ -106,8 +106,7 @@ final as (
     from awareness
     unpivot include nulls (
         actual for metric in (
-            impressions, reach, video_views, followers_total, net_follower_growth,
-            audience_growth_rate, mentions, tracked_mentions, potential_reach, share_of_voice
+            columns(* exclude (objective, scope, grain, period_start, period_end, currency))
         )
     )
     union all
@@ -115,11 +114,7 @@ final as (
     from community
     unpivot include nulls (
         actual for metric in (
-            posts, followers_total, net_follower_growth, audience_growth_rate, engagements,
-            post_reach, post_impressions, engagement_rate, engagement_rate_impressions,
-            engagement_rate_followers, reactions, comments, shares, saves, amplification_rate,
-            applause_rate, conversation_rate, clicks, clicks_per_post, sessions, bounce_rate,
-            mentions, conversations, comment_score
+            columns(* exclude (objective, scope, grain, period_start, period_end, currency))
         )
     )
     union all
@@ -127,8 +122,7 @@ final as (
     from traffic
     unpivot include nulls (
         actual for metric in (
-            link_clicks, post_impressions, ctr, profile_visits, website_clicks, sessions,
-            engaged_sessions, bounces, bounce_rate, users, pageviews
+            columns(* exclude (objective, scope, grain, period_start, period_end, currency))
         )
     )
     union all
@@ -136,9 +130,7 @@ final as (
     from conversion
     unpivot include nulls (
         actual for metric in (
-            spend, impressions, reach, clicks, conversions, conversion_value, cpc, cpm, ctr,
-            conversion_rate, cost_per_conversion, roas, bounce_rate, conversations,
-            social_conversations
+            columns(* exclude (objective, scope, grain, period_start, period_end, currency))
         )
     )
     union all
@@ -146,8 +138,7 @@ final as (
     from leads
     unpivot include nulls (
         actual for metric in (
-            spend, clicks, ad_leads, web_leads, leads, cost_per_lead, lead_rate, sessions,
-            conversions, conversations
+            columns(* exclude (objective, scope, grain, period_start, period_end, currency))
         )
     )
 )
