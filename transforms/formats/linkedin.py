@@ -47,8 +47,9 @@ from transforms.accounts import account_frame, hinted_account
 from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.dates import EXCEL_SERIAL, snapshot_date
 from transforms.detect import FormatSpec
+from transforms.formats.daily import finish_daily
 from transforms.measures import total
-from transforms.schemas import ACCOUNT_DAILY, AUDIENCE, POST, POST_METRICS
+from transforms.schemas import AUDIENCE, POST, POST_METRICS
 from transforms.tabular import normalize_header
 from transforms.typed import (
     COUNT,
@@ -107,25 +108,8 @@ def _daily(
     account = hinted_account(ctx, "linkedin")
     frame = parse_fields(parsed, {**dict.fromkeys(counts, COUNT), "date": _DAY})
     frame = require(frame, pl.col("date").is_not_null(), "no date")
-    kept, quarantine = split_quarantine(frame)
-    kept, duplicates = drop_duplicate_keys(kept, ["date"])
-    daily = kept.with_columns(
-        pl.lit("linkedin").alias("platform"),
-        pl.lit(account.account_id).alias("account_id"),
-        **measures(kept),
-    )
-    return assemble(
-        name,
-        "linkedin",
-        parsed,
-        kept,
-        quarantine,
-        {
-            "account": account_frame([account]),
-            "account_daily": conform(daily, ACCOUNT_DAILY.columns),
-        },
-        skipped=duplicates,
-    )
+    named = [expr.alias(column) for column, expr in measures(frame).items()]
+    return finish_daily(name, parsed, frame, account, named)
 
 
 def normalize_visitors(parsed: ParsedInput, ctx: IngestContext) -> Normalized:

@@ -21,9 +21,10 @@ from transforms.context import Account, IngestContext, Normalized, ParsedInput
 from transforms.dates import localize, snapshot_date
 from transforms.detect import FormatSpec
 from transforms.errors import InputError
+from transforms.formats.daily import finish_daily
 from transforms.numbers import Locale
 from transforms.platforms import content_type
-from transforms.schemas import ACCOUNT_DAILY, POST, POST_METRICS
+from transforms.schemas import POST, POST_METRICS
 from transforms.tabular import normalize_header
 from transforms.typed import (
     COUNT,
@@ -222,24 +223,12 @@ def normalize_insight(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
         },
     )
     frame = require(frame, pl.col("date").is_not_null(), "no date")
-    kept, quarantine = split_quarantine(frame)
-    kept, duplicates = drop_duplicate_keys(kept, ["date"])
-    daily = kept.with_columns(
-        pl.lit("instagram").alias("platform"),
-        pl.lit(account.account_id).alias("account_id"),
-        pl.col("value").alias(metric),
-    )
-    return assemble(
+    return finish_daily(
         "meta_business_suite_insight",
-        "instagram",
         parsed,
-        kept,
-        quarantine,
-        {
-            "account": account_frame([account]),
-            "account_daily": conform(daily, ACCOUNT_DAILY.columns),
-        },
-        skipped=duplicates,
+        frame,
+        account,
+        [pl.col("value").alias(metric)],
         notes=(f"metric chart '{metric}'",),
     )
 

@@ -45,12 +45,14 @@ from transforms.accounts import account_frame, accounts_by_handle, hinted_accoun
 from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.dates import dates_in_name, localize, snapshot_date
 from transforms.detect import FormatSpec
+from transforms.formats.daily import finish_daily
 from transforms.measures import total
 from transforms.numbers import Locale
-from transforms.schemas import ACCOUNT_DAILY, AUDIENCE, AUDIENCE_ACTIVITY, POST, POST_METRICS
+from transforms.schemas import AUDIENCE, AUDIENCE_ACTIVITY, POST, POST_METRICS
 from transforms.typed import (
     COUNT,
     PERCENT,
+    REASON,
     FieldType,
     assemble,
     conform,
@@ -216,26 +218,9 @@ def _daily_result(
 ) -> Normalized:
     account = hinted_account(ctx, "tiktok")
     frame, rule = _daily_dates(parsed, ctx, types)
-    kept, quarantine = split_quarantine(frame)
-    kept, duplicates = drop_duplicate_keys(kept, ["date"])
-    daily = kept.with_columns(
-        pl.lit("tiktok").alias("platform"),
-        pl.lit(account.account_id).alias("account_id"),
-        *measures,
-    )
-    return assemble(
-        name,
-        "tiktok",
-        parsed,
-        kept,
-        quarantine,
-        {
-            "account": account_frame([account]),
-            "account_daily": conform(daily, ACCOUNT_DAILY.columns),
-        },
-        skipped=duplicates,
-        notes=_year_note(kept, "date", parsed.headers["date"], rule.source),
-    )
+    loaded = frame.filter(pl.col(REASON).is_null())  # the years of the rows that load
+    notes = _year_note(loaded, "date", parsed.headers["date"], rule.source)
+    return finish_daily(name, parsed, frame, account, measures, notes=notes)
 
 
 # --- Overview ---------------------------------------------------------------------------------

@@ -16,8 +16,9 @@ from transforms.accounts import account_frame, accounts_by_handle, hinted_accoun
 from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.dates import snapshot_date
 from transforms.detect import FormatSpec
+from transforms.formats.daily import finish_daily
 from transforms.measures import total
-from transforms.schemas import ACCOUNT_DAILY, POST, POST_METRICS
+from transforms.schemas import POST, POST_METRICS
 from transforms.typed import (
     COUNT,
     assemble,
@@ -150,26 +151,16 @@ def normalize_overview(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
         },
     )
     frame = require(frame, pl.col("date").is_not_null(), "no date")
-    kept, quarantine = split_quarantine(frame)
-    kept, duplicates = drop_duplicate_keys(kept, ["date"])
-    daily = kept.with_columns(
-        pl.lit("x").alias("platform"),
-        pl.lit(account.account_id).alias("account_id"),
-        pl.col("new_follows").alias("followers_gained"),
-        pl.col("unfollows").alias("followers_lost"),
-        pl.col("create_post").alias("posts_published"),
-    )
-    return assemble(
+    return finish_daily(
         "x_account_overview",
-        "x",
         parsed,
-        kept,
-        quarantine,
-        {
-            "account": account_frame([account]),
-            "account_daily": conform(daily, ACCOUNT_DAILY.columns),
-        },
-        skipped=duplicates,
+        frame,
+        account,
+        [
+            pl.col("new_follows").alias("followers_gained"),
+            pl.col("unfollows").alias("followers_lost"),
+            pl.col("create_post").alias("posts_published"),
+        ],
     )
 
 

@@ -40,8 +40,9 @@ from transforms.accounts import account_frame, accounts_by_handle, hinted_accoun
 from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.dates import local_date, localize, snapshot_date
 from transforms.detect import FormatSpec
+from transforms.formats.daily import finish_daily
 from transforms.measures import total
-from transforms.schemas import ACCOUNT_DAILY, POST, POST_METRICS
+from transforms.schemas import POST, POST_METRICS
 from transforms.typed import (
     COUNT,
     REASON,
@@ -287,28 +288,18 @@ def normalize_daily(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
         {"tweets_published": COUNT, "date": date_field("%Y-%m-%d", "%m/%d/%Y")},
     )
     frame = require(frame, pl.col("date").is_not_null(), "no date")
-    kept, quarantine = split_quarantine(frame)
-    kept, duplicates = drop_duplicate_keys(kept, ["date"])
-    daily = kept.with_columns(
-        pl.lit("x").alias("platform"),
-        pl.lit(account.account_id).alias("account_id"),
-        pl.col("tweets_published").alias("posts_published"),
-        _total("impressions").alias("impressions"),
-        _total("engagements").alias("engagements"),
-        _total("user_profile_clicks").alias("profile_visits"),
-        _total("follows").alias("followers_gained"),
-    )
-    return assemble(
+    return finish_daily(
         "x_daily_tweet_activity",
-        "x",
         parsed,
-        kept,
-        quarantine,
-        {
-            "account": account_frame([account]),
-            "account_daily": conform(daily, ACCOUNT_DAILY.columns),
-        },
-        skipped=duplicates,
+        frame,
+        account,
+        [
+            pl.col("tweets_published").alias("posts_published"),
+            _total("impressions").alias("impressions"),
+            _total("engagements").alias("engagements"),
+            _total("user_profile_clicks").alias("profile_visits"),
+            _total("follows").alias("followers_gained"),
+        ],
     )
 
 

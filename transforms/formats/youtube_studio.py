@@ -42,8 +42,9 @@ from transforms.accounts import account_frame, hinted_account
 from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.dates import parse_date, snapshot_date
 from transforms.detect import FormatSpec
+from transforms.formats.daily import finish_daily
 from transforms.numbers import parse_count, parse_percent_points
-from transforms.schemas import ACCOUNT_DAILY, AUDIENCE, POST, POST_DAILY, POST_METRICS
+from transforms.schemas import AUDIENCE, POST, POST_DAILY, POST_METRICS
 from transforms.typed import (
     COUNT,
     DECIMAL,
@@ -263,30 +264,19 @@ def normalize_daily(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     rows, _totals, total_rows = _split_totals(parsed, "date")
     frame = parse_fields(rows, {**_METRIC_TYPES, "date": _day_dates(rows.frame, "date")})
     frame = require(frame, pl.col("date").is_not_null(), "no date")
-    kept, quarantine = split_quarantine(frame)
-    kept, duplicates = drop_duplicate_keys(kept, ["date"])
     renames = {
         "studio_views": "video_views",
         "impressions": "impressions",
         "subscribers_gained": "followers_gained",
         "subscribers_lost": "followers_lost",
     }
-    daily = kept.with_columns(
-        pl.lit("youtube").alias("platform"),
-        pl.lit(account.account_id).alias("account_id"),
-        *(pl.col(name).alias(out) for name, out in renames.items() if name in kept.columns),
-    )
-    return assemble(
+    return finish_daily(
         "youtube_studio_daily",
-        "youtube",
         parsed,
-        kept,
-        quarantine,
-        {
-            "account": account_frame([account]),
-            "account_daily": conform(daily, ACCOUNT_DAILY.columns),
-        },
-        skipped=total_rows + duplicates,
+        frame,
+        account,
+        [pl.col(name).alias(out) for name, out in renames.items() if name in frame.columns],
+        skipped=total_rows,
     )
 
 
