@@ -162,3 +162,9 @@ def test_an_engine_panic_fails_that_input_alone(
     assert "\n" not in outcome.error
     monkeypatch.undo()
     assert _count(con, "core.post") == 0
+    assert con.execute("select load_id, status, error from ops.load").fetchall() == [
+        (outcome.load_id, "failed", outcome.error)
+    ]
+    # The next input loads as usual (the same bytes too: a failed load is not "already loaded").
+    again = ingest_file(con, InputFile(path), SETTINGS, tmp_path / "raw")
+    assert (again.status, again.rows_loaded) == ("loaded", 1)
