@@ -517,6 +517,28 @@ def test_tiktok_overview_indonesian_headers_months_and_iso_dates() -> None:
     ]
 
 
+def test_tiktok_dates_beyond_the_shared_infer_year() -> None:
+    """Why tiktok.py reads its own dates: what `dates.infer_year` (one year back) would not."""
+    text = _OVERVIEW_HEADER + (
+        '"29 Feb","1","0","0","0","0"\n'  # the last leap year is two years back
+        '"8 Juli 2025","2","0","0","0","0"\n'  # a stated year wins
+        '"Nop 3","3","0","0","0","0"\n'
+        '"12 Sept","4","0","0","0","0"\n'
+        '"1 Peb","5","0","0","0","0"\n'
+        '"Agus. 9","6","0","0","0","0"\n'
+    )
+    result = _normalize(text, account=TIKTOK, as_of=date(2026, 1, 10))
+
+    assert result.tables["account_daily"].select("date", "video_views").rows() == [
+        (date(2024, 2, 29), 1),
+        (date(2025, 7, 8), 2),
+        (date(2025, 11, 3), 3),
+        (date(2025, 9, 12), 4),
+        (date(2025, 2, 1), 5),
+        (date(2025, 8, 9), 6),
+    ]
+
+
 def test_tiktok_overview_without_account_is_refused() -> None:
     with pytest.raises(InputError, match=r"pass --account tiktok:<id>$"):
         _normalize(_OVERVIEW_HEADER + '"April 12","1","1","1","1","1"\n')
