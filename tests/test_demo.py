@@ -1,15 +1,14 @@
 """The bundled demo workspace: reproducible from its seed, readable by every parser, realistic."""
 
 import csv
+import functools
 import io
 import itertools
 import re
-import tomllib
 import zipfile
 from collections import Counter
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import openpyxl
 import polars as pl
@@ -17,54 +16,38 @@ import pytest
 
 from flows.demo import END, INDEPENDENCE_DAY, START, demo_files, write_demo_workspace
 from flows.demo.common import xlsx_bytes
+from flows.ingest import inbox
+from flows.settings import Settings, load_settings
 from transforms.context import Account, IngestContext, Normalized
 from transforms.read import normalize_export
 
 DEMO = Path(__file__).resolve().parent.parent / "data" / "demo"
-AS_OF = date(2026, 10, 8)
 NINETY_DAYS = [START + timedelta(days=n) for n in range(90)]
 CAMPAIGN_DAYS = [date(2026, 8, 10) + timedelta(days=n) for n in range(15)]
 
 
-def _config() -> dict[str, Any]:
-    with (DEMO / "kunci.toml").open("rb") as handle:
-        return tomllib.load(handle)
+@functools.cache
+def _settings() -> Settings:
+    """The demo's `kunci.toml`, read by the loader `kunci run nightly` uses."""
+    return load_settings(str(DEMO / "kunci.toml"))
 
 
-def _accounts() -> tuple[Account, ...]:
-    return tuple(
-        Account(
-            platform=str(a["platform"]),
-            account_id=str(a["account_id"]),
-            handle=str(a["handle"]) if "handle" in a else None,
-            account_name=str(a["name"]),
-            timezone=str(a.get("timezone", "Asia/Jakarta")),
-            currency=str(a["currency"]) if "currency" in a else None,
-            is_own=bool(a.get("is_own", True)),
-            brand=str(a["brand"]) if "brand" in a else None,
-        )
-        for a in _config()["accounts"]
-    )
-
-
-def _hint(relative: str) -> Account | None:
-    """The account of the `kunci.toml` source folder holding the file, if it names one."""
-    for source in _config()["sources"]:
-        if relative.startswith(f"{source['path']}/") and "account" in source:
-            platform, account_id = str(source["account"]).split(":", 1)
-            return next(
-                a for a in _accounts() if a.platform == platform and a.account_id == account_id
-            )
-    return None
+@functools.cache
+def _source_accounts() -> dict[str, Account | None]:
+    """Each file of the configured sources, by workspace path: the account its source binds."""
+    return {item.path.relative_to(DEMO).as_posix(): item.account for item in inbox(_settings())}
 
 
 def _context(relative: str) -> IngestContext:
-    """Build the context `kunci.toml` gives a file: the account of the source folder holding it."""
+    """Build the context the nightly run gives a file: its source's account, the demo's today."""
+    settings = _settings()
+    assert settings.as_of == date(2026, 10, 8)  # the demo fixes its "today"
     return IngestContext(
         source_name=Path(relative).name,
-        as_of=AS_OF,
-        account=_hint(relative),
-        accounts=_accounts(),
+        as_of=settings.as_of,
+        default_timezone=settings.timezone,
+        account=_source_accounts()[relative],
+        accounts=settings.accounts,
     )
 
 
@@ -191,12 +174,11 @@ def test_expected_files_and_size() -> None:
 
 
 def test_every_source_folder_and_hint_is_configured() -> None:
-    sources = _config()["sources"]
-    for name in _inbox():
-        assert any(name.startswith(f"{s['path']}/") for s in sources), name
-    configured = {f"{a.platform}:{a.account_id}" for a in _accounts()}
-    assert {s["account"] for s in sources if "account" in s} <= configured
-    brands = {a.platform: a.brand for a in _accounts() if a.platform in ("meta", "google")}
+    settings = _settings()
+    assert sorted(_source_accounts()) == _inbox()  # every file lies in a configured source
+    # Settings.account() makes up an account for a reference kunci.toml does not configure
+    assert {s.account for s in settings.sources if s.account} <= set(settings.accounts)
+    brands = {a.platform: a.brand for a in settings.accounts if a.platform in ("meta", "google")}
     assert brands == {"meta": None, "google": None}  # ad accounts are not social accounts
 
 
