@@ -1,15 +1,18 @@
 """Shared fixtures: an isolated working directory and one Prefect test harness per session.
 
 Also what the export-format tests share: the real-data folder (tests needing it are skipped when
-it is absent), normalizing with the row accounting checked, and the quarantine reasons.
+it is absent), normalizing with the row accounting checked, quarantine reasons, `.xlsx` bytes.
 """
 
+import io
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
+import openpyxl
 import pytest
 
 from transforms.context import IngestContext, Normalized
@@ -49,6 +52,19 @@ def normalize_counted(
 def reasons(result: Normalized) -> list[tuple[int, str]]:
     """The quarantined rows as (row number, reason)."""
     return result.quarantine.select("row_number", "reason").rows()
+
+
+def xlsx(sheets: dict[str, list[list[Any]]]) -> bytes:
+    """An `.xlsx` workbook with these sheets, each a list of rows, as the bytes of a file."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 @pytest.fixture(scope="session")

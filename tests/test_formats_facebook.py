@@ -7,7 +7,6 @@ here with `csv` and `xml.etree`, independently of the parser; inline exports pin
 import csv
 import io
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
@@ -16,6 +15,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from tests.conftest import REALDATA, needs_realdata, normalize_counted
 from transforms.context import Account, IngestContext, Normalized
 from transforms.errors import InputError
 from transforms.formats.facebook_insights import (
@@ -23,17 +23,12 @@ from transforms.formats.facebook_insights import (
     POST_BREAKDOWN,
     snapshot_as_of,
 )
-from transforms.read import normalize_export
 
-REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "facebook"
+FACEBOOK = REALDATA / "facebook"
 AS_OF = date(2026, 8, 5)
 UTC_TYPE = pl.Datetime("us", "UTC")
 PAGE_ID = "518995791497187"
 PACIFIC = ZoneInfo("America/Los_Angeles")
-needs_realdata = pytest.mark.skipif(
-    not REALDATA.is_dir(),
-    reason=f"real-data exports not found at {REALDATA} (shared/realdata next to the repository)",
-)
 
 
 def _ctx(source_name: str = "export.csv", **fields: Any) -> IngestContext:
@@ -43,11 +38,7 @@ def _ctx(source_name: str = "export.csv", **fields: Any) -> IngestContext:
 def _normalize(data: bytes | str, source_name: str = "export.csv", **fields: Any) -> Normalized:
     """Normalize an export and check that every row read is accounted for."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    result = normalize_export(raw, _ctx(source_name, **fields))
-    assert result.rows_read == (
-        result.rows_loaded + result.rows_quarantined + result.rows_skipped
-    ), "a row vanished"
-    return result
+    return normalize_counted(raw, _ctx(source_name, **fields))
 
 
 def _utc(*parts: int) -> datetime:
@@ -640,7 +631,7 @@ def test_mbs_facebook_content_rounded_ids_are_quarantined() -> None:
 
 def _csv_rows(name: str) -> tuple[list[str], list[str], list[list[str]]]:
     """Header, description row and data rows of a legacy export, read with `csv` only."""
-    with (REALDATA / name).open(encoding="utf-8-sig", newline="") as handle:
+    with (FACEBOOK / name).open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     return rows[0], rows[1], rows[2:]
 
@@ -657,7 +648,7 @@ def _total(cells: list[str]) -> int:
 def _xml_sheets(name: str) -> dict[str, list[list[str]]]:
     """Sheets of an XML Spreadsheet 2003 file, read with `xml.etree` only."""
     ns = "{urn:schemas-microsoft-com:office:spreadsheet}"
-    root = ElementTree.fromstring((REALDATA / name).read_bytes().decode("utf-8", "replace"))
+    root = ElementTree.fromstring((FACEBOOK / name).read_bytes().decode("utf-8", "replace"))
     sheets = {}
     for sheet in root.iter(f"{ns}Worksheet"):
         rows = []
@@ -675,9 +666,7 @@ def _xml_sheets(name: str) -> dict[str, list[list[str]]]:
 
 def _real(name: str, account: Account | None = None) -> Normalized:
     ctx = IngestContext(source_name=name, as_of=date(2025, 3, 1), account=account)
-    result = normalize_export((REALDATA / name).read_bytes(), ctx)
-    assert result.rows_read == result.rows_loaded + result.rows_quarantined + result.rows_skipped
-    return result
+    return normalize_counted((FACEBOOK / name).read_bytes(), ctx)
 
 
 def _sum(frame: pl.DataFrame, column: str) -> int:

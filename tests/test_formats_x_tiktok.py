@@ -5,29 +5,20 @@ Real-file sums are computed here with `csv`, independently of the parsers (count
 """
 
 import csv
-import io
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
-import openpyxl
 import polars as pl
 import pytest
 
+from tests.conftest import REALDATA, needs_realdata, normalize_counted, reasons, xlsx
 from transforms.context import Account, IngestContext, Normalized
 from transforms.errors import InputError
-from transforms.read import normalize_export
 
-REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 AS_OF = date(2026, 8, 5)
 X = Account("x", "ropensci", handle="ropensci")
 TIKTOK = Account("tiktok", "bosszy27", handle="bosszy27")
 TWEPOCH_MS = 1_288_834_974_657
-
-needs_realdata = pytest.mark.skipif(
-    not REALDATA.is_dir(),
-    reason=f"real-data exports not found at {REALDATA} (shared/realdata next to the repository)",
-)
 
 
 def _normalize(
@@ -39,27 +30,7 @@ def _normalize(
 ) -> Normalized:
     raw = data.encode("utf-8") if isinstance(data, str) else data
     ctx = IngestContext(source_name=source_name, as_of=as_of, account=account, accounts=accounts)
-    result = normalize_export(raw, ctx)
-    assert result.rows_read == (
-        result.rows_loaded + result.rows_quarantined + result.rows_skipped
-    ), "a row vanished"
-    return result
-
-
-def _reasons(result: Normalized) -> list[tuple[int, str]]:
-    return result.quarantine.select("row_number", "reason").rows()
-
-
-def _xlsx(sheets: dict[str, list[list[Any]]]) -> bytes:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return normalize_counted(raw, ctx)
 
 
 def _csv_rows(path: Path, encoding: str = "utf-8") -> list[dict[str, str]]:
@@ -185,9 +156,9 @@ def test_excel_mangled_tweet_export_is_quarantined_row_by_row() -> None:
         "the ID): the ID is lost, re-export without opening the file in a spreadsheet"
     )
     not_a_link = "column 'Tweet permalink' is not a link to a tweet"
-    reasons = result.quarantine["reason"].to_list()
-    assert reasons.count(destroyed) == 3
-    assert reasons.count(f"{destroyed}; {not_a_link}") == 100
+    quarantined = result.quarantine["reason"].to_list()
+    assert quarantined.count(destroyed) == 3
+    assert quarantined.count(f"{destroyed}; {not_a_link}") == 100
     assert result.quarantine["row_number"].n_unique() == 103
     assert result.tables["post"].height == 0
     assert result.tables["post_metrics"].height == 0
@@ -303,7 +274,7 @@ def test_tweet_time_without_offset_is_local_time_and_must_match_the_id() -> None
     assert posts.select("post_id", "published_at", "published_date").rows() == [
         (tweet, datetime(2016, 7, 9, 17, 0, tzinfo=UTC), date(2016, 7, 9))
     ]
-    assert _reasons(result) == [
+    assert reasons(result) == [
         (3, "column 'time' does not match the time encoded in the tweet id (the row was edited)")
     ]
 
@@ -325,7 +296,7 @@ def test_tweet_export_rejects_bad_links_ids_and_counts_and_skips_duplicates() ->
     )
     result = _normalize(text)
 
-    assert _reasons(result) == [
+    assert reasons(result) == [
         (3, "column 'Tweet permalink' links to another tweet than column 'Tweet id'"),
         (4, "column 'impressions': '12a' is not a whole number"),
         (
@@ -411,7 +382,7 @@ def test_daily_tweet_export_maps_account_days() -> None:
     ]
     for column in ("website_clicks", "video_views", "followers_lost", "followers_total"):
         assert column not in daily.columns or daily[column].null_count() == 2
-    assert _reasons(result) == [(4, "column 'Date': 'Dec 3' is not a date; no date")]
+    assert reasons(result) == [(4, "column 'Date': 'Dec 3' is not a date; no date")]
 
 
 def test_daily_tweet_export_without_account_is_refused() -> None:
@@ -484,7 +455,7 @@ def test_tiktok_overview_year_from_file_name_and_period_check() -> None:
         date(2024, 12, 28),
         date(2025, 1, 3),
     ]
-    assert _reasons(result) == [
+    assert reasons(result) == [
         (4, "date outside the period 2024-12-28 to 2025-01-03 in the file name")
     ]
     assert result.notes == (
@@ -512,7 +483,7 @@ def test_tiktok_overview_indonesian_headers_months_and_iso_dates() -> None:
         (date(2025, 12, 25), 7),
         (date(2025, 4, 12), 8),
     ]
-    assert _reasons(result) == [
+    assert reasons(result) == [
         (7, "column 'Tanggal': '12 Mars' is not a date; no date in 'Tanggal'")
     ]
 
@@ -607,7 +578,7 @@ def test_tiktok_content_ids_times_and_accounts() -> None:
     ]
     assert result.tables["post_metrics"]["as_of_date"].unique().to_list() == [date(2025, 4, 20)]
     assert sorted(result.tables["account"]["account_id"].to_list()) == ["bosszy27", "other"]
-    assert _reasons(result) == [
+    assert reasons(result) == [
         (4, "column 'Video ID' does not match the video in 'Video link'"),
         (
             5,
@@ -637,7 +608,7 @@ def test_tiktok_follower_history_gives_totals_only() -> None:
         (date(2026, 1, 1), 9),
     ]
     assert set(daily.columns) == {"platform", "account_id", "date", "followers_total"}
-    assert _reasons(result) == [(5, "column 'Followers': 'x' is not a whole number")]
+    assert reasons(result) == [(5, "column 'Followers': 'x' is not a whole number")]
 
 
 def test_tiktok_follower_activity_by_weekday_and_hour() -> None:
@@ -653,7 +624,7 @@ def test_tiktok_follower_activity_by_weekday_and_hour() -> None:
         ("bosszy27", date(2025, 4, 12), 6, 13, 40),
         ("bosszy27", date(2025, 4, 13), 7, 23, 7),
     ]
-    assert _reasons(result) == [
+    assert reasons(result) == [
         (5, "column 'Hour': '24' is not a whole hour (0-23); no hour in 'Hour'")
     ]
 
@@ -675,7 +646,7 @@ def test_tiktok_follower_gender_and_territories_are_shares() -> None:
         (AS_OF, "followers", "gender", "female", None, 0.44),
         (AS_OF, "followers", "gender", "other", None, 0.01),
     ]
-    assert _reasons(gender) == [(5, "column 'Distribution' is not a share between 0 and 100%")]
+    assert reasons(gender) == [(5, "column 'Distribution' is not a share between 0 and 100%")]
     assert territories.tables["audience"].select(
         "as_of_date", "dimension", "bucket", "share"
     ).rows() == [
@@ -690,7 +661,7 @@ def test_tiktok_follower_gender_and_territories_are_shares() -> None:
 
 
 def test_tiktok_workbook_reads_every_sheet_into_one_load() -> None:
-    data = _xlsx(
+    data = xlsx(
         {
             "Overview": [
                 ["Date", "Video Views", "Profile Views", "Likes", "Comments", "Shares"],

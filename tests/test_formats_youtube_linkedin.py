@@ -5,30 +5,21 @@ with the canonical frames.
 """
 
 import csv
-import io
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
-import openpyxl
 import polars as pl
 import pytest
 import xlrd
 from polars.testing import assert_frame_equal
 
+from tests.conftest import REALDATA, needs_realdata, normalize_counted, reasons, xlsx
 from transforms.context import Account, IngestContext, Normalized
 from transforms.errors import InputError
-from transforms.read import normalize_export
 
-REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 AS_OF = date(2026, 8, 5)
 YOUTUBE = Account("youtube", "UCchannel")
 LINKEDIN = Account("linkedin", "12345")
-
-needs_realdata = pytest.mark.skipif(
-    not REALDATA.is_dir(),
-    reason=f"real-data exports not found at {REALDATA} (shared/realdata next to the repository)",
-)
 
 
 def _normalize(
@@ -36,27 +27,7 @@ def _normalize(
 ) -> Normalized:
     raw = data.encode("utf-8") if isinstance(data, str) else data
     ctx = IngestContext(source_name=source_name, as_of=AS_OF, account=account)
-    result = normalize_export(raw, ctx)
-    assert result.rows_read == (
-        result.rows_loaded + result.rows_quarantined + result.rows_skipped
-    ), "a row vanished"
-    return result
-
-
-def _xlsx(sheets: dict[str, list[list[Any]]]) -> bytes:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _reasons(result: Normalized) -> list[tuple[int, str]]:
-    return result.quarantine.select("row_number", "reason").rows()
+    return normalize_counted(raw, ctx)
 
 
 # --- YouTube Studio: Table data by video -----------------------------------------------------
@@ -140,7 +111,7 @@ def test_table_data_quarantines_broken_ids_and_values() -> None:
     )
     result = _normalize(text)
 
-    assert _reasons(result) == [
+    assert reasons(result) == [
         (3, "column 'Content': '#NAME?' is not a YouTube video id"),
         (4, "column 'Views': '1.2k' is not a whole number"),
         (5, "column 'Video publish time': '28/08/2025' is not a date"),
@@ -223,7 +194,7 @@ def test_totals_resaved_month_first_are_read_month_first() -> None:
 def test_totals_whose_day_month_order_never_settles_are_quarantined() -> None:
     result = _normalize("Date,Views\n05-06-2025,5\n06-05-2025,8\n2025-06-07,1\n06-06-2025,2\n")
 
-    assert _reasons(result) == [
+    assert reasons(result) == [
         (
             2,
             "column 'Date': '05-06-2025' is not a date in one day/month order (the file's "
@@ -348,7 +319,7 @@ VISITOR_HEADER = [
 
 
 def test_linkedin_visitors_workbook() -> None:
-    data = _xlsx(
+    data = xlsx(
         {
             "Visitor metrics": [
                 VISITOR_HEADER,
@@ -419,7 +390,7 @@ AD_METRICS = [50, 7, 2, 0.04, 1, 1, 0, 3, 0.1]
 
 def test_linkedin_updates_workbook() -> None:
     link = "https://www.linkedin.com/feed/update/urn:li:activity:6682292579746279424"
-    data = _xlsx(
+    data = xlsx(
         {
             "Update metrics (aggregated)": [
                 [DESCRIPTION],
@@ -439,7 +410,7 @@ def test_linkedin_updates_workbook() -> None:
     )
     result = _normalize(data, LINKEDIN, "updates.xlsx")
 
-    assert _reasons(result) == [
+    assert reasons(result) == [
         (5, "column 'Date': '06/31/2020' is not a date; no date"),
         (5, "no update link"),
     ]
@@ -495,7 +466,7 @@ def test_linkedin_updates_workbook() -> None:
 
 
 def test_linkedin_followers_workbook() -> None:
-    data = _xlsx(
+    data = xlsx(
         {
             "New followers": [
                 [
@@ -525,12 +496,12 @@ def test_linkedin_followers_workbook() -> None:
         ("linkedin", "12345", date(2020, 6, 30), "followers", "seniority", "Entry", 32.0),
         ("linkedin", "12345", date(2020, 6, 30), "followers", "company_size", "11-50", 23.0),
     ]
-    assert _reasons(result) == [(3, "column 'Total followers': 'n/a?' is not a whole number")]
+    assert reasons(result) == [(3, "column 'Total followers': 'n/a?' is not a whole number")]
     assert (result.rows_read, result.rows_loaded, result.rows_skipped) == (6, 4, 1)
 
 
 def test_linkedin_export_needs_the_page() -> None:
-    data = _xlsx({"Visitor metrics": [VISITOR_HEADER, ["04/01/2020", 1, 1, 3, 2]]})
+    data = xlsx({"Visitor metrics": [VISITOR_HEADER, ["04/01/2020", 1, 1, 3, 2]]})
     with pytest.raises(InputError, match=r"pass --account linkedin:<id>$"):
         _normalize(data, None, "visitors.xlsx")
 
