@@ -48,12 +48,12 @@ from transforms.schemas import AUDIENCE, POST, POST_DAILY, POST_METRICS
 from transforms.typed import (
     COUNT,
     DECIMAL,
-    REASON,
     FieldType,
     assemble,
     conform,
     date_field,
     drop_duplicate_keys,
+    flag,
     parse_fields,
     require,
     skip_rows,
@@ -100,12 +100,7 @@ def _require_video_id(frame: pl.DataFrame, header: str) -> pl.DataFrame:
     bad = ~pl.col("video_id").str.contains(_VIDEO_ID).fill_null(False)
     video_id = pl.col("video_id").fill_null("")
     reason = pl.format(f"column '{header}': '{{}}' is not a YouTube video id", video_id)
-    return frame.with_columns(
-        pl.when(bad)
-        .then(pl.concat_str([pl.col(REASON), reason], separator="; ", ignore_nulls=True))
-        .otherwise(pl.col(REASON))
-        .alias(REASON)
-    )
+    return flag(frame, bad, reason)
 
 
 def _day_dates(frame: pl.DataFrame, column: str) -> FieldType:
