@@ -11,7 +11,6 @@ from transforms.numbers import Locale, invalid_number, parse_count, parse_decima
 
 REASON = "_reason"
 _PARSED = "_parsed_"
-_SUSPECT = "_suspect"
 
 
 @dataclass(frozen=True)
@@ -52,14 +51,15 @@ def parse_fields(parsed: ParsedInput, types: Mapping[str, FieldType]) -> pl.Data
     frame = frame.with_columns(
         [kind.build(name, parsed.locale).alias(scratch[name]) for name, kind in present.items()]
     )
-    suspect = pl.any_horizontal(
-        [
-            pl.col(column).is_null() & (pl.col(name).str.len_bytes() > 0)
-            for name, column in scratch.items()
-        ]
-        or [pl.lit(False)]
-    )
-    frame = frame.with_columns(suspect.fill_null(False).alias(_SUSPECT))
+    suspect = frame.select(
+        pl.any_horizontal(
+            pl.lit(False),
+            *[
+                pl.col(column).is_null() & (pl.col(name).str.len_bytes() > 0)
+                for name, column in scratch.items()
+            ],
+        ).fill_null(False)
+    ).to_series()
     reasons = [
         pl.when(invalid_number(name, pl.col(scratch[name]))).then(
             pl.format(
@@ -69,19 +69,15 @@ def parse_fields(parsed: ParsedInput, types: Mapping[str, FieldType]) -> pl.Data
         )
         for name, kind in present.items()
     ]
-    reason = pl.concat_str(reasons, separator="; ", ignore_nulls=True) if reasons else pl.lit(None)
-    # rechunk: polars 2.1 panics ('i < self.len()') in string functions over some filtered frames
-    checked = (
-        frame.filter(pl.col(_SUSPECT)).rechunk().with_columns(reason.cast(pl.String).alias(REASON))
-    )
-    trusted = frame.filter(~pl.col(_SUSPECT)).with_columns(pl.lit(None, pl.String).alias(REASON))
-    frame = pl.concat([trusted, checked]).sort("_row") if checked.height else trusted
-    frame = frame.with_columns(
-        [pl.col(column).alias(name) for name, column in scratch.items()]
-    ).drop([*scratch.values(), _SUSPECT])
-    return frame.with_columns(
-        pl.when(pl.col(REASON) == "").then(None).otherwise(pl.col(REASON)).alias(REASON)
-    )
+    reason = pl.repeat(None, frame.height, dtype=pl.String, eager=True).alias(REASON)
+    if suspect.any():
+        # rechunk: polars 2.1 panics ('i < self.len()') in string functions over some filtered
+        # frames
+        checked = frame.filter(suspect).rechunk()
+        joined = pl.concat_str(reasons, separator="; ", ignore_nulls=True).replace("", None)
+        reason.scatter(suspect.arg_true(), checked.select(joined).to_series())
+    renamed = [pl.col(column).alias(name) for name, column in scratch.items()]
+    return frame.with_columns(*renamed, reason).drop(scratch.values())
 
 
 def require(frame: pl.DataFrame, holds: pl.Expr, reason: str) -> pl.DataFrame:
