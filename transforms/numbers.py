@@ -72,11 +72,18 @@ _CURRENCY_MARKS = {
 }
 
 
-def _clean(column: str) -> pl.Expr:
-    """Strip spaces (including no-break spaces) and fold placeholders to null."""
-    text = pl.col(column).cast(pl.String).str.strip_chars(" \t\r\n\u00a0\u202f")
-    compact = text.str.replace_all("[\u00a0\u202f ]", "")
-    return pl.when(text.str.to_lowercase().is_in(PLACEHOLDERS)).then(None).otherwise(compact)
+def _stripped(column: str) -> pl.Expr:
+    return pl.col(column).cast(pl.String).str.strip_chars(" \t\r\n\u00a0\u202f")
+
+
+def _compact(column: str) -> pl.Expr:
+    """The cell without spaces (including no-break spaces) around or inside it (`1 234`).
+
+    What the parsers match. No placeholder (`-`, `n/a`, `(not set)`) holds a digit, so none
+    matches a number pattern: they parse to null like any bad value, and only `invalid_number`
+    tells them apart.
+    """
+    return _stripped(column).str.replace_all("[\u00a0\u202f ]", "")
 
 
 def _to_float(text: pl.Expr, locale: Locale) -> pl.Expr:
@@ -89,19 +96,19 @@ def _to_float(text: pl.Expr, locale: Locale) -> pl.Expr:
 
 def parse_count(column: str, locale: Locale) -> pl.Expr:
     """Parse a whole-number count (Int64); anything else becomes null."""
-    text = _clean(column)
+    text = _compact(column)
     value = _to_float(text, locale).cast(pl.Int64, strict=False)
     return pl.when(text.str.contains(_COUNT[locale])).then(value).alias(column)
 
 
 def parse_decimal(column: str, locale: Locale) -> pl.Expr:
     """Parse a decimal number (Float64); anything else becomes null."""
-    text = _clean(column)
+    text = _compact(column)
     return pl.when(text.str.contains(_DECIMAL[locale])).then(_to_float(text, locale)).alias(column)
 
 
 def _percent(column: str, locale: Locale, bare_divisor: float) -> pl.Expr:
-    text = _clean(column)
+    text = _compact(column)
     number = text.str.strip_suffix("%")
     divisor = pl.when(text.str.ends_with("%")).then(100.0).otherwise(bare_divisor)
     value = _to_float(number, locale) / divisor
@@ -123,7 +130,7 @@ def parse_abbreviated_count(column: str, locale: Locale) -> pl.Expr:
 
     See the module docstring for the suffixes of each locale and why the result is approximate.
     """
-    parts = _clean(column).str.extract_groups(_ABBREVIATED[locale])
+    parts = _compact(column).str.extract_groups(_ABBREVIATED[locale])
     scale = (
         parts.struct[1]
         .str.to_lowercase()
@@ -142,7 +149,7 @@ def is_abbreviated(column: str, locale: Locale) -> pl.Expr:
 
     Like `invalid_number`, the flag is unnamed: alias it (it must not replace the value column).
     """
-    return _clean(column).str.contains(_ABBREVIATED[locale]).fill_null(False)
+    return _compact(column).str.contains(_ABBREVIATED[locale]).fill_null(False)
 
 
 def _amount_pattern(locale: Locale, currency: str | None) -> tuple[str, str]:
@@ -169,7 +176,7 @@ def parse_amount(column: str, locale: Locale, currency: str | None = None) -> pl
     written before or after the number. Without a currency, only bare amounts are accepted. A
     negative amount takes a leading minus or accounting parentheses.
     """
-    text = _clean(column)
+    text = _compact(column)
     pattern, mark = _amount_pattern(locale, currency)
     number = text.str.replace_all(f"{mark}|[()-]" if mark else "[()-]", "")
     negative = text.str.starts_with("(") | text.str.contains("-", literal=True)
@@ -180,4 +187,5 @@ def parse_amount(column: str, locale: Locale, currency: str | None = None) -> pl
 
 def invalid_number(raw_column: str, parsed: pl.Expr) -> pl.Expr:
     """True where the raw cell held something but it did not parse: the row must be quarantined."""
-    return _clean(raw_column).is_not_null() & parsed.is_null()
+    placeholder = _stripped(raw_column).str.to_lowercase().is_in(PLACEHOLDERS)
+    return pl.col(raw_column).is_not_null() & ~placeholder & parsed.is_null()

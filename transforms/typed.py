@@ -48,8 +48,13 @@ def parse_fields(parsed: ParsedInput, types: Mapping[str, FieldType]) -> pl.Data
     frame = parsed.frame
     present = {name: kind for name, kind in types.items() if name in frame.columns}
     scratch = {name: f"{_PARSED}{name}" for name in present}
-    frame = frame.with_columns(
-        [kind.build(name, parsed.locale).alias(scratch[name]) for name, kind in present.items()]
+    # lazily, so that polars evaluates what a field's expressions share (its cleaned text) once
+    frame = (
+        frame.lazy()
+        .with_columns(
+            kind.build(name, parsed.locale).alias(scratch[name]) for name, kind in present.items()
+        )
+        .collect()
     )
     suspect = frame.select(
         pl.any_horizontal(
