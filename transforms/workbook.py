@@ -11,6 +11,7 @@ city names) because strict XML parsers refuse the whole file.
 import io
 import re
 import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from xml.etree import ElementTree
@@ -102,17 +103,10 @@ def _xlsx_sheets(data: bytes) -> list[Sheet]:
             "unzip it or re-export as XLSX or CSV"
         ) from None
     try:
-        sheets = []
-        for worksheet in book.worksheets:
-            records = []
-            decimals: set[tuple[int, int]] = set()
-            for row_index, row in enumerate(worksheet.iter_rows(values_only=True)):
-                records.append([render_cell(cell) for cell in row])
-                decimals.update(
-                    (row_index, column) for column, cell in enumerate(row) if _is_decimal(cell)
-                )
-            sheets.append(Sheet(worksheet.title, records, decimal_cells=frozenset(decimals)))
-        return sheets
+        return [
+            _typed_sheet(worksheet.title, worksheet.iter_rows(values_only=True))
+            for worksheet in book.worksheets
+        ]
     finally:
         book.close()
 
@@ -125,25 +119,39 @@ def _biff_sheets(data: bytes) -> list[Sheet]:
     sheets = []
     for index in range(book.nsheets):
         worksheet = book.sheet_by_index(index)
-        records = []
-        decimals: set[tuple[int, int]] = set()
-        for row in range(worksheet.nrows):
-            cells = []
-            for column, cell in enumerate(worksheet.row(row)):
-                if cell.ctype == xlrd.XL_CELL_NUMBER and _is_decimal(cell.value):
-                    decimals.add((row, column))
-                if cell.ctype == xlrd.XL_CELL_DATE:
-                    cells.append(render_cell(xlrd.xldate_as_datetime(cell.value, book.datemode)))
-                elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
-                    cells.append(render_cell(bool(cell.value)))
-                elif cell.ctype == xlrd.XL_CELL_ERROR:
-                    cells.append("")
-                else:
-                    cells.append(render_cell(cell.value))
-            records.append(cells)
-        sheets.append(Sheet(worksheet.name, records, decimal_cells=frozenset(decimals)))
+        rows = (
+            [_biff_value(cell, book.datemode) for cell in worksheet.row(row)]
+            for row in range(worksheet.nrows)
+        )
+        sheets.append(_typed_sheet(worksheet.name, rows))
         book.unload_sheet(index)
     return sheets
+
+
+def _biff_value(cell: xlrd.sheet.Cell, datemode: int) -> object:
+    """A BIFF cell as the Python value openpyxl would give for it (errors read as empty)."""
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        return xlrd.xldate_as_datetime(cell.value, datemode)
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return bool(cell.value)
+    if cell.ctype == xlrd.XL_CELL_ERROR:
+        return None
+    return cell.value
+
+
+def _typed_sheet(name: str, rows: Iterable[Sequence[object]]) -> Sheet:
+    """A sheet of typed cells rendered as text, noting the numbers rendered with a decimal point."""
+    records = []
+    decimals: set[tuple[int, int]] = set()
+    for row_index, row in enumerate(rows):
+        cells = [render_cell(value) for value in row]
+        decimals.update(
+            (row_index, column)
+            for column, (value, text) in enumerate(zip(row, cells, strict=True))
+            if isinstance(value, float) and "." in text
+        )
+        records.append(cells)
+    return Sheet(name, records, decimal_cells=frozenset(decimals))
 
 
 def _spreadsheet_ml_sheets(data: bytes) -> list[Sheet]:
@@ -172,11 +180,6 @@ def _spreadsheet_ml_sheets(data: bytes) -> list[Sheet]:
             Sheet(worksheet.get(f"{_SS}Name", ""), records, decimal_cells=frozenset(decimals))
         )
     return sheets
-
-
-def _is_decimal(value: object) -> bool:
-    """A typed number whose rendering has a decimal point (whole numbers render without one)."""
-    return isinstance(value, float) and "." in render_cell(value)
 
 
 def _is_number_cell(cell: ElementTree.Element) -> bool:
