@@ -44,10 +44,10 @@ class ParsedInput:
     """An export's data rows as strings, with matched columns renamed to canonical field names.
 
     `frame` has `_row` (the file row number, 1-based as a spreadsheet shows it), `_raw` (the
-    original
-    record as JSON, for quarantine) and one String column per matched field. `headers` maps each
-    field back to the export's own column name, for messages. `preamble` holds the records above
-    the header (titles, date ranges, `#` comments). `sheet` is the worksheet name ('' for CSV).
+    original record as JSON, for quarantine) and one String column per matched field. `headers`
+    maps each field back to the export's own column name, for messages. `preamble` holds the
+    records above the header (titles, date ranges, `#` comments). `sheet` is the worksheet name
+    ('' for CSV).
     """
 
     frame: pl.DataFrame
