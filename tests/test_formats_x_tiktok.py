@@ -488,8 +488,7 @@ def test_tiktok_overview_indonesian_headers_months_and_iso_dates() -> None:
     ]
 
 
-def test_tiktok_dates_beyond_the_shared_infer_year() -> None:
-    """Why tiktok.py reads its own dates: what `dates.infer_year` (one year back) would not."""
+def test_tiktok_yearless_dates_leap_day_stated_year_and_spellings() -> None:
     text = _OVERVIEW_HEADER + (
         '"29 Feb","1","0","0","0","0"\n'  # the last leap year is two years back
         '"8 Juli 2025","2","0","0","0","0"\n'  # a stated year wins

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from transforms.context import ParsedInput
-from transforms.dates import EXCEL_SERIAL, infer_year, parse_date, parse_datetime
+from transforms.dates import EXCEL_SERIAL, parse_date, parse_datetime
 from transforms.numbers import (
     Locale,
     invalid_number,
@@ -220,46 +220,7 @@ def test_excel_serials() -> None:
     assert times == [datetime(2020, 6, 26), datetime(2020, 6, 26, 12)]
 
 
-def test_infer_year_across_new_year_and_leap_day() -> None:
-    values = ["December 30", "December 31", "January 1", "12 April", "February 29", "Jan 32"]
-    frame = pl.DataFrame({"d": values})
-    formats = ("%B %d", "%d %B")
-    in_2026 = frame.select(infer_year("d", formats, date(2026, 1, 2))).get_column("d").to_list()
-    assert in_2026 == [
-        date(2025, 12, 30),
-        date(2025, 12, 31),
-        date(2026, 1, 1),
-        date(2025, 4, 12),
-        None,  # neither 2026 nor 2025 has a February 29
-        None,
-    ]
-    in_2025 = frame.select(infer_year("d", formats, date(2025, 3, 1))).get_column("d").to_list()
-    assert in_2025[3:5] == [date(2024, 4, 12), date(2024, 2, 29)]
-
-
-def test_infer_year_with_an_end_per_row() -> None:
-    frame = pl.DataFrame(
-        {
-            "d": ["December 31", "December 31", None],
-            "end": [date(2026, 1, 5), date(2026, 12, 31), date(2026, 1, 1)],
-        }
-    )
-    result = frame.select(infer_year("d", ("%B %d",), pl.col("end")))
-    assert result.get_column("d").to_list() == [date(2025, 12, 31), date(2026, 12, 31), None]
-
-
-def test_infer_year_in_indonesian() -> None:
-    frame = pl.DataFrame({"d": ["12 Mei", "3 Agt", "24 Des"]})
-    result = frame.select(infer_year("d", ("%d %b",), date(2026, 6, 1), "id"))
-    assert result.get_column("d").to_list() == [
-        date(2026, 5, 12),
-        date(2025, 8, 3),
-        date(2025, 12, 24),
-    ]
-
-
 # --- rendering, as each locale writes values ----------------------------------------------------
-
 SEPARATORS: dict[Locale, tuple[str, str]] = {"en": (",", "."), "id": (".", ",")}
 
 
@@ -704,21 +665,3 @@ def test_excel_serial_datetimes_round_trip_to_the_second(values: list[datetime])
         assert (
             frame.select(parse_datetime("t", (EXCEL_SERIAL,))).get_column("t").to_list() == seconds
         )
-
-
-@FAST
-@given(
-    st.dates(date(1991, 1, 1), date(2100, 12, 31)),
-    st.lists(st.integers(0, 364), min_size=1, max_size=40),
-    st.sampled_from(LOCALES),
-)
-def test_infer_year_recovers_any_day_of_the_year_before_the_end(
-    end: date, offsets: list[int], locale: Locale
-) -> None:
-    days = [end - timedelta(days=o) for o in offsets]
-    if locale == "en":
-        texts, fmt = [d.strftime("%B %d") for d in days], "%B %d"
-    else:
-        texts, fmt = [f"{d.day} {ID_MONTHS[d.month - 1]}" for d in days], "%d %B"
-    frame = pl.DataFrame({"d": texts})
-    assert frame.select(infer_year("d", (fmt,), end, locale)).get_column("d").to_list() == days

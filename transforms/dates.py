@@ -92,31 +92,6 @@ def parse_date(column: str, formats: tuple[str, ...], locale: Locale = "en") -> 
     return pl.coalesce(attempts).alias(column)
 
 
-def infer_year(
-    column: str, formats: tuple[str, ...], end: date | pl.Expr, locale: Locale = "en"
-) -> pl.Expr:
-    """Parse dates written without a year (`April 12`, `12 Mei`): the latest such day up to `end`.
-
-    `formats` have no year directive (`"%B %d"`, `"%d %B"`); `end` is the last day the export can
-    cover (its end date, or the day it was made), or a Date expression for a per-row limit. Each
-    date gets the year of `end`, or the year before when that would put it after `end`, so a range
-    across New Year (`December 30` … `January 2`) stays in order. This assumes the dates lie within
-    a year before `end`, as in TikTok's exports; a `February 29` with no leap year in reach is
-    null, so the row is quarantined.
-    """
-    text = _text(column, locale)
-    limit = end if isinstance(end, pl.Expr) else pl.lit(end, pl.Date)
-    candidates = []
-    for back in (0, 1):
-        year = (limit.dt.year() - back).cast(pl.String)
-        dated = pl.concat_str([text, pl.lit(" "), year])
-        parsed = pl.coalesce(
-            [dated.str.strptime(pl.Date, f"{fmt} %Y", strict=False) for fmt in formats]
-        )
-        candidates.append(pl.when(parsed <= limit).then(parsed))
-    return pl.coalesce(candidates).alias(column)
-
-
 def localize(frame: pl.DataFrame, naive: str, timezone_column: str, out: str) -> pl.DataFrame:
     """Read the naive timestamp `naive` in each row's timezone and add `out` as a UTC instant.
 

@@ -12,10 +12,9 @@ Year of a date written without one: the latest year that puts it on or before th
 file name (`dates_in_name`), else on or before the ingest date (`ctx.as_of`); so a range crossing
 New Year (Dec 28 … Jan 3) gets two years. With a start and an end date in the file name, a daily
 row outside that period is quarantined. The notes record the years used and where they came from.
-Month names are read in English and Indonesian by a local table rather than `dates.infer_year`,
-which differs on purpose for TikTok: it looks one year back (a `February 29` becomes NULL), this
-up to four (the last leap year, for `February 29`); a column may mix `8 Juli` with `8 Juli 2025` (a
-stated year wins); and TikTok's spellings `Peb`, `Nop`, `Agus`, `Sept` are known here.
+Month names are read in English and Indonesian by a local table: a `February 29` looks back up to
+four years (to the last leap year), a column may mix `8 Juli` with `8 Juli 2025` (a stated year
+wins), and TikTok's spellings `Peb`, `Nop`, `Agus`, `Sept` are known.
 
 Canonical mapping (DECISIONLOG), account from `--account` unless a video link names it:
 - Overview → `core.account_daily`: video_views = Video Views, profile_visits = Profile Views,
