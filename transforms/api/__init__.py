@@ -1,0 +1,1 @@
+"""Pure mappings of recorded API responses (envelopes) to the canonical tables, one module per API."""
