@@ -7,7 +7,7 @@ that file. Credentials are never stored here, only the names of environment vari
 
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,49 @@ class Source:
     account: Account | None = None
 
 
+API_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    # kind: (default base URL, the id lists a source of that kind may name)
+    "meta_graph": ("https://graph.facebook.com/v24.0", ("pages", "instagram_accounts")),
+    "youtube_analytics": ("https://youtubeanalytics.googleapis.com", ("channels",)),
+    "ga4": ("https://analyticsdata.googleapis.com", ("properties",)),
+}
+DEFAULT_LOOKBACK_DAYS = 7
+DEFAULT_WINDOW_DAYS = 90
+DEFAULT_HISTORY_DAYS = 30
+
+
+@dataclass(frozen=True)
+class ApiSource:
+    """A configured API source: which API, whose token (by variable name), which accounts.
+
+    `ids` maps an id list name (`pages`, `instagram_accounts`, `channels`, `properties`) to its
+    ids. `start_date` is where a first pull begins (default: `history_days` before today);
+    `lookback_days` are re-pulled every run because recent metrics keep maturing; `window_days`
+    caps one request's date range (Meta allows 90). `options` holds kind-specific keys
+    (`data_base_url` for YouTube, `lead_events` for GA4, `app_secret_env` for Meta, ...).
+    """
+
+    name: str
+    kind: str
+    token_env: str
+    base_url: str
+    ids: dict[str, tuple[str, ...]]
+    start_date: date | None = None
+    history_days: int = DEFAULT_HISTORY_DAYS
+    lookback_days: int = DEFAULT_LOOKBACK_DAYS
+    window_days: int = DEFAULT_WINDOW_DAYS
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def token(self) -> str:
+        """The token from the environment; a missing variable fails this source in one line."""
+        value = os.environ.get(self.token_env, "").strip()
+        if not value:
+            raise InputError(
+                f"source '{self.name}': environment variable {self.token_env} is not set"
+            )
+        return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """The resolved workspace: accounts, sources, timezone, snapshot date, declared formats.
@@ -50,6 +93,7 @@ class Settings:
     as_of: date | None = None
     formats: tuple[FormatSpec, ...] = ()
     targets: tuple[Target, ...] = ()
+    api_sources: tuple[ApiSource, ...] = ()
 
     def account(self, reference: str) -> Account:
         """Resolve `platform:account_id` (or `platform:handle`) to a configured or new account."""
@@ -91,9 +135,16 @@ def load_settings(config: str | None = None) -> Settings:
         _account(path, i, entry, timezone) for i, entry in enumerate(raw.get("accounts", []))
     )
     partial = Settings(str(workspace.get("name", path.parent.name)), timezone, accounts, (), path)
+    entries = list(enumerate(raw.get("sources", [])))
     sources = tuple(
-        _source(path, i, entry, partial) for i, entry in enumerate(raw.get("sources", []))
+        _source(path, i, entry, partial)
+        for i, entry in entries
+        if entry.get("kind") not in API_KINDS
     )
+    api_sources = tuple(
+        _api_source(path, i, entry) for i, entry in entries if entry.get("kind") in API_KINDS
+    )
+    _unique_names(path, api_sources)
     as_of = workspace.get("as_of")
     return Settings(
         name=partial.name,
@@ -106,6 +157,7 @@ def load_settings(config: str | None = None) -> Settings:
         targets=parse_targets(
             path, raw.get("targets", []), SQL_DIR / "seeds" / "metric_catalog.csv"
         ),
+        api_sources=api_sources,
     )
 
 
@@ -129,11 +181,74 @@ def _account(path: Path, index: int, entry: dict[str, Any], timezone: str) -> Ac
 def _source(path: Path, index: int, entry: dict[str, Any], settings: Settings) -> Source:
     kind = entry.get("kind")
     if kind != "exports":
-        raise InputError(f"{path}: sources[{index}] has unsupported kind {kind!r} (known: exports)")
+        known = ", ".join(["exports", *API_KINDS])
+        raise InputError(f"{path}: sources[{index}] has unsupported kind {kind!r} (known: {known})")
     if not entry.get("path"):
         raise InputError(f"{path}: sources[{index}] has no 'path'")
     account = settings.account(str(entry["account"])) if entry.get("account") else None
     return Source(kind=kind, path=(path.parent / str(entry["path"])), account=account)
+
+
+def _api_source(path: Path, index: int, entry: dict[str, Any]) -> ApiSource:
+    """Validate one API `[[sources]]` entry; errors name the file, the entry and the key."""
+    kind = str(entry["kind"])
+    label = f"{path}: sources[{index}] ({kind})"
+    default_url, id_keys = API_KINDS[kind]
+    token_env = entry.get("token_env")
+    if not isinstance(token_env, str) or not token_env:
+        raise InputError(f"{label} has no 'token_env' (the environment variable holding the token)")
+    ids: dict[str, tuple[str, ...]] = {}
+    for key in id_keys:
+        values = entry.get(key, [])
+        if not isinstance(values, list) or not all(isinstance(v, str | int) for v in values):
+            raise InputError(f"{label}: '{key}' must be a list of ids")
+        ids[key] = tuple(str(v) for v in values)
+    if not any(ids.values()):
+        raise InputError(f"{label} names no ids (give {' or '.join(repr(k) for k in id_keys)})")
+    numbers = {}
+    for key, default in (
+        ("history_days", DEFAULT_HISTORY_DAYS),
+        ("lookback_days", DEFAULT_LOOKBACK_DAYS),
+        ("window_days", DEFAULT_WINDOW_DAYS),
+    ):
+        value = entry.get(key, default)
+        if not isinstance(value, int) or value < (0 if key == "lookback_days" else 1):
+            raise InputError(f"{label}: '{key}' must be a whole number of days, got {value!r}")
+        numbers[key] = value
+    if kind == "meta_graph" and numbers["window_days"] > 90:
+        raise InputError(f"{label}: 'window_days' is at most 90 for the Meta Graph API")
+    start = entry.get("start_date")
+    known = {"kind", "name", "token_env", "base_url", "start_date", *id_keys, *numbers}
+    return ApiSource(
+        name=str(entry.get("name", kind)),
+        kind=kind,
+        token_env=token_env,
+        base_url=str(entry.get("base_url", default_url)).rstrip("/"),
+        ids=ids,
+        start_date=_iso_date(label, "start_date", start) if start is not None else None,
+        options={k: v for k, v in entry.items() if k not in known},
+        **numbers,
+    )
+
+
+def _iso_date(label: str, key: str, value: Any) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise InputError(f"{label}: '{key}' is not an ISO date: {value!r}") from None
+
+
+def _unique_names(path: Path, sources: tuple[ApiSource, ...]) -> None:
+    """Source names key the incremental state and the raw zone, so they must be unique."""
+    seen: set[str] = set()
+    for source in sources:
+        if source.name in seen:
+            raise InputError(
+                f"{path}: two API sources are named '{source.name}'; give each a distinct 'name'"
+            )
+        seen.add(source.name)
 
 
 def _formats(path: Path, entries: Any) -> tuple[FormatSpec, ...]:
