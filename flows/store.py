@@ -87,8 +87,14 @@ class LedgerEntry:
     raw_path: str | None = None
 
 
-def record_load(con: duckdb.DuckDBPyConnection, entry: LedgerEntry, result: Normalized) -> int:
-    """Write one normalized input: ledger row, upserts and quarantine in one transaction."""
+def record_load(
+    con: duckdb.DuckDBPyConnection, entry: LedgerEntry, result: Normalized, origin: str = "export"
+) -> int:
+    """Write one normalized input: ledger row, upserts and quarantine in one transaction.
+
+    `origin` is `export` or `api`: where both give the same key, the API's values win (an export
+    only fills what the API left NULL), and the ledger notes say how many rows each choice touched.
+    """
     con.begin()
     try:
         load_id = _insert_ledger(
@@ -104,10 +110,18 @@ def record_load(con: duckdb.DuckDBPyConnection, entry: LedgerEntry, result: Norm
                 result.rows_skipped,
             ),
             notes="; ".join(result.notes) or None,
+            origin=origin,
         )
-        for table, frame in result.tables.items():
-            if frame.height:
-                _upsert(con, table, frame, load_id)
+        choices = [
+            choice
+            for table, frame in result.tables.items()
+            if frame.height
+            for choice in [_upsert(con, table, frame, load_id, origin)]
+            if choice
+        ]
+        if choices:
+            notes = "; ".join([*result.notes, *choices])
+            con.execute("update ops.load set notes = ? where load_id = ?", [notes, load_id])
         if result.quarantine.height:
             quarantine = result.quarantine.with_columns(pl.lit(load_id).alias("load_id"))
             con.register("quarantine_rows", quarantine)
@@ -124,12 +138,22 @@ def record_load(con: duckdb.DuckDBPyConnection, entry: LedgerEntry, result: Norm
 
 
 def record_failure(
-    con: duckdb.DuckDBPyConnection, entry: LedgerEntry, error: str, format_name: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    entry: LedgerEntry,
+    error: str,
+    format_name: str | None = None,
+    origin: str = "export",
 ) -> int:
     """Record an input that could not be read at all (nothing of it reaches `core`)."""
     con.begin()
     load_id = _insert_ledger(
-        con, entry, status="failed", format_name=format_name, error=error, counts=None
+        con,
+        entry,
+        status="failed",
+        format_name=format_name,
+        error=error,
+        counts=None,
+        origin=origin,
     )
     con.commit()
     return load_id
@@ -145,12 +169,14 @@ def _insert_ledger(
     platform: str | None = None,
     error: str | None = None,
     notes: str | None = None,
+    origin: str = "export",
 ) -> int:
     read, loaded, quarantined, skipped = counts or (None, None, None, None)
     row = con.execute(
         "insert into ops.load (source, sha256, raw_path, format, platform, rows_read, "
         "rows_loaded, rows_quarantined, rows_skipped, status, error, notes, started_at, "
-        "finished_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning load_id",
+        "finished_at, origin) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "returning load_id",
         [
             entry.source,
             entry.sha256,
@@ -166,6 +192,7 @@ def _insert_ledger(
             notes,
             entry.started_at,
             datetime.now(UTC),
+            origin,
         ],
     ).fetchone()
     if row is None:
@@ -173,25 +200,77 @@ def _insert_ledger(
     return int(row[0])
 
 
-def _upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, load_id: int) -> None:
+def _upsert(
+    con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, load_id: int, origin: str
+) -> str | None:
     """Insert or update by natural key, touching only the columns this input provides.
 
-    Account attributes merge (a file that does not know an account's name keeps the known one);
-    facts take the new value, because a later export of the same key is a correction.
+    Account attributes merge (a file that does not know an account's name keeps the known one).
+    Facts take the new value, because a later export of the same key is a correction, except that
+    an export never overwrites what an API load wrote: there it only fills NULLs. Returns the
+    ledger note about that choice, if it touched any row.
     """
     spec = TABLES[table]
     columns = [c for c in frame.columns if c in spec.columns]
     staged = frame.select(columns).with_columns(pl.lit(load_id, pl.Int64).alias("load_id"))
-    con.register("staged_rows", staged)
+    if table == "account":
+        _merge(con, table, staged, columns, keep_existing=True)
+        return None
+    owned = _keys_owned_by(con, table, staged, "api" if origin == "export" else "export")
+    if origin == "api":
+        _merge(con, table, staged, columns, keep_existing=False)
+        return (
+            f"API wins: {owned.height} {table} rows from exports replaced" if owned.height else None
+        )
+    protected = staged.join(owned, on=list(spec.key), how="semi")
+    _merge(con, table, staged.join(owned, on=list(spec.key), how="anti"), columns, False)
+    _merge(con, table, protected, columns, keep_existing=True)
+    if not protected.height:
+        return None
+    return f"API wins: {protected.height} {table} rows kept from the API (export filled only NULLs)"
+
+
+def _keys_owned_by(
+    con: duckdb.DuckDBPyConnection, table: str, staged: pl.DataFrame, origin: str
+) -> pl.DataFrame:
+    """Keys of `staged` whose stored row was last written by a load of the given origin."""
+    key = list(TABLES[table].key)
+    con.register("staged_keys", staged.select(key))
+    try:
+        owned: pl.DataFrame = con.sql(
+            f"select {', '.join(f's.{k}' for k in key)} from staged_keys s "
+            f"join core.{table} t using ({', '.join(key)}) "
+            "join ops.load l on l.load_id = t.load_id where l.origin = ?",
+            params=[origin],
+        ).pl()
+    finally:
+        con.unregister("staged_keys")
+    return owned
+
+
+def _merge(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    staged: pl.DataFrame,
+    columns: list[str],
+    keep_existing: bool,
+) -> None:
+    """Upsert `staged`; with `keep_existing`, stored values (and their load) win over new ones."""
+    if not staged.height:
+        return
+    spec = TABLES[table]
     target = f"core.{table}"
     names = [*columns, "load_id"]
-    if table == "account":
-        sets = [f"{c} = coalesce({target}.{c}, excluded.{c})" for c in columns if c not in spec.key]
-        sets.append(f"load_id = coalesce({target}.load_id, excluded.load_id)")
+    if keep_existing:
+        sets = [f"{c} = coalesce({target}.{c}, excluded.{c})" for c in names if c not in spec.key]
     else:
         sets = [f"{c} = excluded.{c}" for c in names if c not in spec.key]
-    con.execute(
-        f"insert into {target} ({', '.join(names)}) select {', '.join(names)} from staged_rows "
-        f"on conflict ({', '.join(spec.key)}) do update set {', '.join(sets)}"
-    )
-    con.unregister("staged_rows")
+    con.register("staged_rows", staged)
+    try:
+        con.execute(
+            f"insert into {target} ({', '.join(names)}) "
+            f"select {', '.join(names)} from staged_rows "
+            f"on conflict ({', '.join(spec.key)}) do update set {', '.join(sets)}"
+        )
+    finally:
+        con.unregister("staged_rows")
