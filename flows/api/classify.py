@@ -1,0 +1,177 @@
+"""Sorting an API's error answer by what the caller must do: retry, fail the source, skip, drop.
+
+`ApiClient` calls one of these with the HTTP status and the parsed body (None when it is not JSON)
+of every answer; None means "nothing wrong". Meta and Google word their errors differently, so each
+kind has its classifier. The messages quote the API (one line) and are scrubbed by the client.
+Metric names are taken from the API's own wording (see `meta_error`, `google_error`); when Meta
+names a metric only by its position (`metric[2] must be one of ...`), `named_metrics` turns the
+position into the name using the request's `metric` parameter.
+"""
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from flows.api.errors import ApiError, InvalidMetricError, ItemError, TokenError
+
+
+class RetryLater(ApiError):
+    """A refusal a later attempt can get past (rate limit, transient fault): pause and retry.
+
+    `throttle` marks Meta's throttling codes, whose limits reset over minutes, so the client waits
+    far longer than after a plain fault.
+    """
+
+    def __init__(self, message: str, *, throttle: bool) -> None:
+        super().__init__(message)
+        self.throttle = throttle
+
+
+# Meta: the token is expired, revoked or invalid (190), the session is invalid (102), the session
+# expired (463) or the token is invalid (467). Nothing but a new token helps.
+META_TOKEN_CODES = frozenset({102, 190, 463, 467})
+# Meta throttling: application (4), user (17), page (32), custom-rate (613) and business use case
+# (80000-80014) request limits.
+META_THROTTLE_CODES = frozenset({4, 17, 32, 613, *range(80000, 80015)})
+# Meta: "An unknown error occurred" (1) and "Service temporarily unavailable" (2) are transient.
+META_TRANSIENT_CODES = frozenset({1, 2})
+META_POSTED_BEFORE_BUSINESS = 2108006
+META_PERMISSION_CODE = 10
+
+# Where Meta names the metric it refuses, e.g. "the impressions metric is no longer supported",
+# "does not support the views metric for this media product type", "The metric shares is not
+# supported", "must be a valid insights metric: page_fans".
+_META_METRIC_NAMED = (
+    re.compile(r"\bthe (\w+) metric is no longer supported", re.IGNORECASE),
+    re.compile(r"\bdoes not support the (\w+) metric\b", re.IGNORECASE),
+    re.compile(r"\bthe metric (\w+) is (?:not|no longer) supported", re.IGNORECASE),
+    re.compile(r"\bmust be a valid insights metric: *(\w+)", re.IGNORECASE),
+)
+# Where Meta refuses a metric without naming it: by position, or not at all.
+_META_METRIC_POSITION = re.compile(r"\bmetric\[(\d+)\] must be one of the following values")
+_META_METRIC_UNNAMED = re.compile(
+    r"must be a valid insights metric|metric .*is no longer supported", re.IGNORECASE
+)
+_POSITION_REF = re.compile(r"metric\[(\d+)\]")
+
+GOOGLE_TOKEN_ERRORS = frozenset({"invalid_grant", "invalid_token", "unauthorized_client"})
+GOOGLE_RATE_REASONS = frozenset(
+    {"quotaExceeded", "rateLimitExceeded", "userRateLimitExceeded", "dailyLimitExceeded"}
+)
+# GA4: "Field pageViews is not a valid metric. ..."; YouTube Analytics: "Unknown identifier
+# (impressions) given in field parameters.metrics."
+_GOOGLE_METRIC_NAMED = (
+    re.compile(r"\bField (\S+?) is not a valid metric"),
+    re.compile(r"\bUnknown identifier \(([^)]+)\) given in field parameters\.metrics"),
+)
+
+
+def one_line(text: str) -> str:
+    """The text with its line breaks and runs of spaces folded, for one-line messages."""
+    return " ".join(text.split())
+
+
+def meta_error(status: int, data: Any) -> ApiError | None:
+    """Sort a Graph API answer; None when it carries no error.
+
+    Decisions beyond the plain code table: code 10 is Meta's "permission denied"; with "Not
+    enough viewers" it is one item's missing data (ItemError), otherwise the app or token lacks a
+    permission for this request, which a retry cannot fix and which is not a token failure, so it
+    is an ApiError that fails the stream for this account and leaves the others running. Code 100
+    "Object does not exist, cannot be loaded due to missing permission" is the same kind of
+    failure (wrong id or missing permission): ApiError.
+    """
+    error = data.get("error") if isinstance(data, dict) else None
+    if not isinstance(error, dict):
+        return ApiError(f"HTTP {status} without a Graph API error body") if status >= 400 else None
+    code = error.get("code")
+    message = one_line(str(error.get("message", "")))
+    detail = _meta_detail(error, message)
+    if code in META_TOKEN_CODES:
+        return TokenError(f"token rejected: {detail}")
+    if code in META_THROTTLE_CODES:
+        return RetryLater(f"throttled: {detail}", throttle=True)
+    if code in META_TRANSIENT_CODES or error.get("is_transient") is True:
+        return RetryLater(f"transient error: {detail}", throttle=False)
+    if "not enough viewers" in message.lower() or (
+        code == 100 and error.get("error_subcode") == META_POSTED_BEFORE_BUSINESS
+    ):
+        return ItemError(f"no data for this item: {detail}")
+    if code == META_PERMISSION_CODE:
+        return ApiError(f"permission missing: {detail}")
+    if code == 100:
+        metrics = _meta_metrics(message)
+        if metrics is not None:
+            return InvalidMetricError(f"invalid metrics: {detail}", metrics)
+    return ApiError(detail)
+
+
+def _meta_detail(error: dict[str, Any], message: str) -> str:
+    """Meta's message, user title and code/subcode on one line."""
+    title = one_line(str(error.get("error_user_title", "")))
+    codes = f"code {error.get('code')}"
+    if error.get("error_subcode") is not None:
+        codes += f", subcode {error.get('error_subcode')}"
+    text = f"{title}: {message}" if title else message
+    return f"{text} ({codes})"
+
+
+def _meta_metrics(message: str) -> tuple[str, ...] | None:
+    """The metric names (or `metric[N]` positions) a code-100 message refuses; None if none."""
+    for pattern in _META_METRIC_NAMED:
+        found = pattern.findall(message)
+        if found:
+            return tuple(dict.fromkeys(found))
+    positions = _META_METRIC_POSITION.findall(message)
+    if positions:
+        return tuple(f"metric[{n}]" for n in dict.fromkeys(positions))
+    return () if _META_METRIC_UNNAMED.search(message) else None
+
+
+def named_metrics(metrics: tuple[str, ...], params: Mapping[str, Any]) -> tuple[str, ...]:
+    """Replace `metric[N]` positions by the names asked for in the comma-separated `metric` param.
+
+    When the API named nothing and only one metric was asked for, that one is the culprit.
+    """
+    asked = [m.strip() for m in str(params.get("metric", "")).split(",") if m.strip()]
+    if not metrics:
+        return tuple(asked) if len(asked) == 1 else ()
+    names = []
+    for metric in metrics:
+        ref = _POSITION_REF.fullmatch(metric)
+        if ref and int(ref.group(1)) < len(asked):
+            names.append(asked[int(ref.group(1))])
+        else:
+            names.append(metric)
+    return tuple(dict.fromkeys(names))
+
+
+def google_error(status: int, data: Any) -> ApiError | None:
+    """Sort a YouTube Analytics or GA4 Data API answer; None when it carries no error.
+
+    Both use `{"error": {"code", "message", "status", "errors": [{"reason"}]}}`; the OAuth layer
+    answers `{"error": "invalid_grant", "error_description": ...}`.
+    """
+    error = data.get("error") if isinstance(data, dict) else None
+    if isinstance(error, str):
+        text = f"{error}: {one_line(str(data.get('error_description', '')))}"
+        if error in GOOGLE_TOKEN_ERRORS or status == 401:
+            return TokenError(f"token rejected: {text}")
+        return ApiError(text)
+    if not isinstance(error, dict):
+        if status == 401:
+            return TokenError("token rejected: HTTP 401")
+        return ApiError(f"HTTP {status} without a Google error body") if status >= 400 else None
+    state = str(error.get("status", ""))
+    message = one_line(str(error.get("message", "")))
+    reasons = {str(e.get("reason")) for e in error.get("errors", []) if isinstance(e, dict)}
+    detail = f"{message} ({', '.join(filter(None, [state, *sorted(reasons)])) or status})"
+    if status == 401 or state == "UNAUTHENTICATED" or "authError" in reasons:
+        return TokenError(f"token rejected: {detail}")
+    if state == "RESOURCE_EXHAUSTED" or reasons & GOOGLE_RATE_REASONS:
+        return RetryLater(f"quota or rate limit: {detail}", throttle=False)
+    if status == 400:
+        metrics = [name for p in _GOOGLE_METRIC_NAMED for name in p.findall(message)]
+        if metrics:
+            return InvalidMetricError(f"invalid metrics: {detail}", tuple(dict.fromkeys(metrics)))
+    return ApiError(detail)
