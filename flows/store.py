@@ -206,25 +206,26 @@ def _upsert(
     """Insert or update by natural key, touching only the columns this input provides.
 
     Account attributes merge (a file that does not know an account's name keeps the known one).
-    Facts take the new value, because a later export of the same key is a correction, except that
-    an export never overwrites what an API load wrote: there it only fills NULLs. Returns the
-    ledger note about that choice, if it touched any row.
+    Facts from an export take the new value, because a later export of the same key is a
+    correction, except that an export never overwrites what an API load wrote: there it only fills
+    NULLs. An API load's values win wherever it has one. Returns the ledger note about that
+    choice, if it touched any row.
     """
     spec = TABLES[table]
     columns = [c for c in frame.columns if c in spec.columns]
     staged = frame.select(columns).with_columns(pl.lit(load_id, pl.Int64).alias("load_id"))
     if table == "account":
-        _merge(con, table, staged, columns, keep_existing=True)
+        _merge(con, table, staged, columns, "keep")
         return None
     owned = _keys_owned_by(con, table, staged, "api" if origin == "export" else "export")
     if origin == "api":
-        _merge(con, table, staged, columns, keep_existing=False)
+        _merge(con, table, staged, columns, "prefer_new")
         return (
             f"API wins: {owned.height} {table} rows from exports replaced" if owned.height else None
         )
     protected = staged.join(owned, on=list(spec.key), how="semi")
-    _merge(con, table, staged.join(owned, on=list(spec.key), how="anti"), columns, False)
-    _merge(con, table, protected, columns, keep_existing=True)
+    _merge(con, table, staged.join(owned, on=list(spec.key), how="anti"), columns, "replace")
+    _merge(con, table, protected, columns, "keep")
     if not protected.height:
         return None
     return f"API wins: {protected.height} {table} rows kept from the API (export filled only NULLs)"
@@ -253,18 +254,24 @@ def _merge(
     table: str,
     staged: pl.DataFrame,
     columns: list[str],
-    keep_existing: bool,
+    rule: str,
 ) -> None:
-    """Upsert `staged`; with `keep_existing`, stored values (and their load) win over new ones."""
+    """Upsert `staged` by natural key; `rule` says which value wins where both exist.
+
+    `replace`: the new row as given (NULLs included); `prefer_new`: new values, stored ones where
+    the new is NULL; `keep`: stored values (and their load), new ones only where stored is NULL.
+    """
     if not staged.height:
         return
     spec = TABLES[table]
     target = f"core.{table}"
     names = [*columns, "load_id"]
-    if keep_existing:
-        sets = [f"{c} = coalesce({target}.{c}, excluded.{c})" for c in names if c not in spec.key]
-    else:
-        sets = [f"{c} = excluded.{c}" for c in names if c not in spec.key]
+    templates = {
+        "replace": "{c} = excluded.{c}",
+        "prefer_new": "{c} = coalesce(excluded.{c}, {t}.{c})",
+        "keep": "{c} = coalesce({t}.{c}, excluded.{c})",
+    }
+    sets = [templates[rule].format(c=c, t=target) for c in names if c not in spec.key]
     con.register("staged_rows", staged)
     try:
         con.execute(
