@@ -35,6 +35,7 @@ class Pull:
     started_at: datetime  # when its first answer arrived (UTC)
     completed_at: datetime
     envelopes: tuple[Envelope, ...]
+    manifest: str  # the manifest's path relative to the raw root
 
 
 def new_pull_id() -> str:
@@ -109,23 +110,17 @@ class RawLog:
         return raw_zone.land(self.root, data, raw_zone.sha256_of(data), ".json").as_posix()
 
     def complete(
-        self,
-        pull_id: str,
-        stream: str,
-        account_id: str,
-        window: Window,
-        envelope_paths: Sequence[str],
+        self, stream: str, account_id: str, window: Window, envelopes: Sequence[Envelope]
     ) -> str:
         """Write the manifest of a finished pull atomically; its path relative to the raw root.
 
-        `envelope_paths` are what `record` returned, in the order replay should give them back
-        (calling `record` again on an envelope returns its path without writing).
+        Called only once the pull finished, with the envelopes its mapping needs, in order (they
+        are landed again if the client did not record them; landing is idempotent).
         """
-        if not _SAFE_NAME.fullmatch(pull_id):
-            raise ValueError(f"pull id {pull_id!r} cannot name a manifest file")
-        envelopes = [self._load(path, pull_id) for path in envelope_paths]
+        paths = [self.record(envelope) for envelope in envelopes]
         completed = datetime.now(UTC)
         started = min((e.fetched_at for e in envelopes), default=completed)
+        pull_id = new_pull_id()
         manifest = {
             "format": FORMAT,
             "pull_id": pull_id,
@@ -135,7 +130,7 @@ class RawLog:
             "window": _window_json(window),
             "started_at": started.isoformat(),
             "completed_at": completed.isoformat(),
-            "envelopes": list(envelope_paths),
+            "envelopes": paths,
         }
         target = self._manifests / completed.date().isoformat() / f"{pull_id}.json"
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -166,17 +161,19 @@ class RawLog:
                 end is not None and window.start > end
             ):
                 continue
-            chosen.append((manifest["started_at"], manifest["pull_id"], window, manifest))
-        for started, pull_id, window, manifest in sorted(chosen, key=lambda c: (c[0], c[1])):
+            started = datetime.fromisoformat(manifest["started_at"])
+            chosen.append((started, manifest["pull_id"], window, path, manifest))
+        for started, pull_id, window, path, manifest in sorted(chosen, key=lambda c: c[:2]):
             yield Pull(
                 pull_id=pull_id,
                 source=self.source,
                 stream=manifest["stream"],
                 account_id=manifest["account_id"],
                 window=window,
-                started_at=datetime.fromisoformat(started),
+                started_at=started,
                 completed_at=datetime.fromisoformat(manifest["completed_at"]),
                 envelopes=tuple(self._load(p, pull_id) for p in manifest["envelopes"]),
+                manifest=path.relative_to(self.root).as_posix(),
             )
 
     def _manifest(self, path: Path) -> dict[str, Any]:
