@@ -1,0 +1,397 @@
+"""Pull the configured API sources into a working database: plan windows, fetch, load.
+
+Fetching (network and raw zone, no database) runs in one thread per source, at most
+`KIND_CONCURRENCY` sources of one API at a time, so a slow or throttled API does not hold up the
+others. Loading runs in the calling thread, one transaction per completed pull, because a DuckDB
+file has one writer. The incremental state advances only after a pull is loaded, so a run killed
+mid-paging resumes from the last loaded window, and upserts by natural key make the re-pulled days
+replace, never duplicate, what was there.
+"""
+
+import hashlib
+import importlib
+import json
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+import duckdb
+
+from flows import store
+from flows.api.client import ApiClient
+from flows.api.errors import ApiError, TokenError
+from flows.api.rawlog import RawLog
+from flows.api.streams import Stream
+from flows.ingest import LoadOutcome, today_in
+from flows.settings import ApiSource, Settings
+from transforms.api.envelope import Envelope, Window
+from transforms.context import Account, Normalized
+from transforms.errors import InputError
+
+PLATFORM_OF_IDS = {
+    "pages": "facebook",
+    "instagram_accounts": "instagram",
+    "channels": "youtube",
+    "properties": "web",
+}
+KIND_CONCURRENCY = {"meta_graph": 2, "youtube_analytics": 2, "ga4": 2}
+
+
+class Connector(Protocol):
+    """A connector module (`flows.api.<kind>`): its streams and how to pull one of them."""
+
+    STREAMS: tuple[Stream, ...]
+
+    def client_for(self, source: ApiSource, token: str, rawlog: RawLog | None) -> ApiClient:
+        """An authenticated client for the source."""
+
+    def pull(
+        self, client: ApiClient, source: ApiSource, stream: Stream, account_id: str, window: Window
+    ) -> list[Envelope]:
+        """Every envelope the stream's mapping needs for one account and window."""
+
+
+class Mapping(Protocol):
+    """A mapping module (`transforms.api.<kind>`): envelopes to canonical frames."""
+
+    def normalize(self, stream: str, envelopes: Sequence[Envelope], account: Account) -> Normalized:
+        """The canonical frames of one pull."""
+
+
+def connector(kind: str) -> Connector:
+    """The connector module of an API kind (one module per kind in `flows.api`)."""
+    module: Connector = importlib.import_module(f"flows.api.{kind}")
+    return module
+
+
+def mapping(kind: str) -> Mapping:
+    """The mapping module of an API kind (one module per kind in `transforms.api`)."""
+    module: Mapping = importlib.import_module(f"transforms.api.{kind}")
+    return module
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One stream of one account over one window: the unit fetched, loaded and checkpointed."""
+
+    source: ApiSource
+    stream: Stream
+    account_id: str
+    account: Account
+    window: Window
+
+    @property
+    def ledger_source(self) -> str:
+        """How `ops.load.source` names the pull (never with credentials)."""
+        return f"api://{self.source.name}/{self.stream.name}/{self.account_id}/{self.window}"
+
+    @property
+    def format_name(self) -> str:
+        """How `ops.load.format` names what was pulled."""
+        return f"{self.source.kind}:{self.stream.name}"
+
+
+@dataclass(frozen=True)
+class Pulled:
+    """A fetched plan: its envelopes and manifest, or why it failed."""
+
+    plan: Plan
+    envelopes: tuple[Envelope, ...] = ()
+    manifest: str | None = None
+    error: str | None = None
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+def account_id_for(ids_key: str, raw_id: str) -> str:
+    """The canonical account id of a configured id (GA4 properties are `properties/<id>`)."""
+    if ids_key == "properties" and not raw_id.startswith("properties/"):
+        return f"properties/{raw_id}"
+    return raw_id
+
+
+def _account(settings: Settings, ids_key: str, account_id: str) -> Account:
+    return settings.account(f"{PLATFORM_OF_IDS[ids_key]}:{account_id}")
+
+
+def _today(settings: Settings, account: Account) -> date:
+    return settings.as_of or today_in(account.timezone)
+
+
+def last_pulled(
+    con: duckdb.DuckDBPyConnection, source: str, stream: str, account_id: str
+) -> date | None:
+    """The last date of the latest loaded window of a stream, if it was ever pulled."""
+    row = con.execute(
+        "select last_date from ops.api_state where source = ? and stream = ? and account_id = ?",
+        [source, stream, account_id],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def windows(
+    source: ApiSource, last: date | None, today: date, requested: Window | None
+) -> list[Window]:
+    """The windows to pull, oldest first, each at most `window_days` long.
+
+    A requested window (a backfill) is taken as given, up to today. Otherwise a first pull starts
+    at `start_date` (or `history_days` back) and a later one `lookback_days` before the last
+    pulled date, because recent posts' metrics keep maturing.
+    """
+    if requested is not None:
+        start, end = requested.start, min(requested.end, today)
+    elif last is None:
+        start = source.start_date or today - timedelta(days=source.history_days - 1)
+        end = today
+    else:
+        start, end = min(last, today) - timedelta(days=source.lookback_days), today
+    spans = []
+    while start <= end:
+        stop = min(start + timedelta(days=source.window_days - 1), end)
+        spans.append(Window(start, stop))
+        start = stop + timedelta(days=1)
+    return spans
+
+
+def plan_source(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    source: ApiSource,
+    requested: Window | None = None,
+    accounts: Sequence[str] | None = None,
+) -> list[Plan]:
+    """Every (stream, account, window) of a source to pull in this run, in pulling order."""
+    plans: list[Plan] = []
+    for stream in connector(source.kind).STREAMS:
+        for raw_id in source.ids.get(stream.ids_key, ()):
+            account_id = account_id_for(stream.ids_key, raw_id)
+            if accounts and account_id not in accounts and raw_id not in accounts:
+                continue
+            account = _account(settings, stream.ids_key, account_id)
+            today = _today(settings, account)
+            if not stream.windowed:
+                spans = [Window(today, today)]
+            else:
+                last = last_pulled(con, source.name, stream.name, account_id)
+                spans = windows(source, last, today, requested)
+            plans.extend(Plan(source, stream, account_id, account, span) for span in spans)
+    return plans
+
+
+def fetch(plans: Sequence[Plan], client: ApiClient, rawlog: RawLog) -> Iterator[Pulled]:
+    """Pull each plan in order; land each completed pull's manifest in the raw zone.
+
+    An expired token ends the source (every remaining plan fails with the reason); another API
+    error fails that plan and the later windows of the same stream and account, because the
+    incremental state cannot advance past a gap.
+    """
+    gaps: dict[tuple[str, str], str] = {}
+    token_error: str | None = None
+    module = connector(plans[0].source.kind) if plans else None
+    for plan in plans:
+        started = datetime.now(UTC)
+        series = (plan.stream.name, plan.account_id)
+        if token_error or series in gaps:
+            reason = token_error or f"skipped after an earlier window failed: {gaps[series]}"
+            yield Pulled(plan, error=reason, started_at=started)
+            continue
+        try:
+            assert module is not None
+            envelopes = module.pull(client, plan.source, plan.stream, plan.account_id, plan.window)
+        except TokenError as exc:
+            token_error = f"source '{plan.source.name}' stopped: {exc}"
+            yield Pulled(plan, error=token_error, started_at=started)
+            continue
+        except ApiError as exc:
+            gaps[series] = str(exc)
+            yield Pulled(plan, error=str(exc), started_at=started)
+            continue
+        manifest = rawlog.complete(plan.stream.name, plan.account_id, plan.window, envelopes)
+        yield Pulled(plan, tuple(envelopes), manifest, started_at=started)
+
+
+def digest(plan: Plan, envelopes: Iterable[Envelope]) -> str:
+    """SHA-256 of what a pull says: its requests and bodies, and the snapshot dates they give.
+
+    Equal responses fetched on another local day give a new digest, because the snapshot date of
+    lifetime metrics comes from the fetch date.
+    """
+    parts = [
+        [
+            e.method,
+            e.url,
+            e.params,
+            e.request_body,
+            e.item,
+            e.page,
+            e.status,
+            e.body,
+            str(e.fetched_at.astimezone(ZoneInfo(plan.account.timezone)).date()),
+        ]
+        for e in envelopes
+    ]
+    text = json.dumps([plan.ledger_source, parts], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def load(con: duckdb.DuckDBPyConnection, pulled: Pulled) -> LoadOutcome:
+    """Load one pull (or record why it failed) and advance its stream's state."""
+    plan = pulled.plan
+    entry = store.LedgerEntry(source=plan.ledger_source, started_at=pulled.started_at)
+    if pulled.error is not None:
+        load_id = store.record_failure(
+            con, entry, pulled.error, format_name=plan.format_name, origin="api"
+        )
+        return LoadOutcome(
+            plan.ledger_source, "failed", plan.format_name, error=pulled.error, load_id=load_id
+        )
+    sha = digest(plan, pulled.envelopes)
+    previous = store.loaded_load_id(con, sha)
+    if previous is not None:
+        _advance(con, plan, previous)
+        return LoadOutcome(plan.ledger_source, "skipped", plan.format_name, load_id=previous)
+    entry = store.LedgerEntry(plan.ledger_source, pulled.started_at, sha, pulled.manifest)
+    try:
+        result = mapping(plan.source.kind).normalize(
+            plan.stream.name, pulled.envelopes, plan.account
+        )
+    except (InputError, ValueError) as exc:
+        error = f"{plan.format_name}: responses could not be mapped: {exc}"
+        load_id = store.record_failure(con, entry, error, plan.format_name, origin="api")
+        return LoadOutcome(
+            plan.ledger_source, "failed", plan.format_name, error=error, load_id=load_id
+        )
+    load_id = store.record_load(con, entry, result, origin="api")
+    _advance(con, plan, load_id)
+    return LoadOutcome(
+        plan.ledger_source,
+        "loaded",
+        format=plan.format_name,
+        platform=result.platform,
+        rows_read=result.rows_read,
+        rows_loaded=result.rows_loaded,
+        rows_quarantined=result.rows_quarantined,
+        rows_skipped=result.rows_skipped,
+        load_id=load_id,
+    )
+
+
+def _advance(con: duckdb.DuckDBPyConnection, plan: Plan, load_id: int) -> None:
+    con.execute(
+        "insert into ops.api_state (source, stream, account_id, last_date, updated_at, load_id) "
+        "values (?, ?, ?, ?, ?, ?) on conflict (source, stream, account_id) do update set "
+        "last_date = greatest(ops.api_state.last_date, excluded.last_date), "
+        "updated_at = excluded.updated_at, load_id = excluded.load_id",
+        [
+            plan.source.name,
+            plan.stream.name,
+            plan.account_id,
+            plan.window.end,
+            datetime.now(UTC),
+            load_id,
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class _Done:
+    """End-of-source marker on the results queue."""
+
+    source: str
+
+
+def pull_sources(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    raw_root: Path,
+    *,
+    requested: Window | None = None,
+    sources: Sequence[str] | None = None,
+    accounts: Sequence[str] | None = None,
+    progress: Callable[[LoadOutcome], None] | None = None,
+) -> list[LoadOutcome]:
+    """Pull every selected API source and load what it gives; never raises for API faults.
+
+    Each source is fetched in its own thread (within `KIND_CONCURRENCY`) while this thread loads
+    completed pulls as they arrive; a source whose token is missing or expired fails alone.
+    """
+    selected = [s for s in settings.api_sources if not sources or s.name in sources]
+    results: queue.Queue[Pulled | _Done] = queue.Queue()
+    limits = {kind: threading.Semaphore(n) for kind, n in KIND_CONCURRENCY.items()}
+    outcomes: list[LoadOutcome] = []
+    jobs = []
+    for source in selected:
+        plans = plan_source(con, settings, source, requested, accounts)
+        try:
+            token = source.token()
+        except InputError as exc:
+            outcomes.extend(load(con, Pulled(p, error=str(exc))) for p in plans)
+            continue
+        jobs.append((source, plans, token))
+
+    def work(source: ApiSource, plans: list[Plan], token: str) -> None:
+        try:
+            with limits[source.kind]:
+                rawlog = RawLog(raw_root, source.name)
+                client = connector(source.kind).client_for(source, token, rawlog)
+                for pulled in fetch(plans, client, rawlog):
+                    results.put(pulled)
+        finally:
+            results.put(_Done(source.name))
+
+    with ThreadPoolExecutor(max_workers=max(1, len(jobs)), thread_name_prefix="kunci-api") as pool:
+        futures = [pool.submit(work, *job) for job in jobs]
+        pending = len(jobs)
+        while pending:
+            item = results.get()
+            if isinstance(item, _Done):
+                pending -= 1
+                continue
+            outcome = load(con, item)
+            outcomes.append(outcome)
+            if progress is not None:
+                progress(outcome)
+        for future in futures:
+            future.result()
+    return outcomes
+
+
+def replay_sources(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    raw_root: Path,
+    *,
+    requested: Window | None = None,
+    sources: Sequence[str] | None = None,
+    accounts: Sequence[str] | None = None,
+    progress: Callable[[LoadOutcome], None] | None = None,
+) -> list[LoadOutcome]:
+    """Load the completed pulls kept in the raw zone, oldest first, without any network.
+
+    The same envelopes go through the same mapping as in the live run, so the canonical rows are
+    the same; pulls already loaded into this database are skipped by their digest.
+    """
+    outcomes = []
+    for source in settings.api_sources:
+        if sources and source.name not in sources:
+            continue
+        streams = {stream.name: stream for stream in connector(source.kind).STREAMS}
+        start, end = (requested.start, requested.end) if requested else (None, None)
+        for kept in RawLog(raw_root, source.name).pulls(start=start, end=end):
+            stream = streams.get(kept.stream)
+            if stream is None or (accounts and kept.account_id not in accounts):
+                continue
+            account = _account(settings, stream.ids_key, kept.account_id)
+            plan = Plan(source, stream, kept.account_id, account, kept.window)
+            manifest = f"api/{source.name}/{kept.completed_at.date()}/{kept.pull_id}.json"
+            pulled = Pulled(plan, kept.envelopes, manifest)
+            outcome = load(con, pulled)
+            outcomes.append(outcome)
+            if progress is not None:
+                progress(outcome)
+    return outcomes
