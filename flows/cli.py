@@ -1,15 +1,16 @@
-"""The `kunci` command line: people get short human summaries, machines get `--json`.
+"""The `kunci` command line: people get short summaries and tables, machines get `--json`.
 
 Bad input never produces a traceback: each input that could not be read gets one line naming it
-and the reason, and the exit status is non-zero. Prefect is imported only by commands that
-run flows.
+and the reason, and the exit status is non-zero. Prefect is imported only by commands that run
+flows. Each command is one `_add_<command>` parser builder (its `--help` ends with examples) and
+one handler in `HANDLERS`; tables for people are drawn by `flows.console`.
 """
 
 import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,9 @@ from flows.settings import configure_prefect, resolve_db
 from transforms.errors import InputError
 
 EXIT_OK, EXIT_INPUT_FAILED, EXIT_ERROR = 0, 1, 2
+
+Commands = Any  # argparse's _SubParsersAction, which argparse does not export
+Parents = list[argparse.ArgumentParser]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,34 +36,150 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kunci",
         description="Social-media success per objective: exports and APIs to DuckDB metric tables.",
-        epilog="Example: kunci run nightly   (without a kunci.toml: the bundled demo workspace)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_examples(
+            "kunci run nightly              (without a kunci.toml: the bundled demo workspace)",
+            "kunci ingest ~/Downloads/exports/",
+            "kunci status",
+            "kunci export awareness_daily --format csv",
+            "kunci COMMAND --help           (each command's options and examples)",
+        ),
     )
-    commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="run a job", parents=[common, configured])
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_run(commands, [common, configured])
+    _add_ingest(commands, [common, configured])
+    _add_build(commands, [common, configured])
+    _add_status(commands, [common])
+    _add_metrics(commands, [common])
+    _add_formats(commands, [common, configured])
+    _add_export(commands, [common])
+    return parser
+
+
+def _examples(*lines: str) -> str:
+    return "examples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def _command(
+    commands: Commands, name: str, summary: str, parents: Parents, examples: Sequence[str]
+) -> argparse.ArgumentParser:
+    """A subcommand whose `--help` states what it does and ends with examples, as written."""
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name,
+        help=summary,
+        description=f"{summary[0].upper()}{summary[1:]}.",
+        parents=parents,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_examples(*examples),
+    )
+    return parser
+
+
+def _add_run(commands: Commands, parents: Parents) -> None:
+    run = _command(
+        commands,
+        "run",
+        "run a job",
+        parents,
+        [
+            "kunci run nightly",
+            "kunci run nightly --config /srv/kunci/kunci.toml --db /srv/kunci/data/kunci.duckdb",
+            "kunci run nightly --json > last-run.json",
+        ],
+    )
     run.add_argument(
         "job", choices=["nightly"], help="nightly: ingest what is new, rebuild, publish"
     )
-    ingest = commands.add_parser(
+
+
+def _add_ingest(commands: Commands, parents: Parents) -> None:
+    ingest = _command(
+        commands,
         "ingest",
-        help="ingest export files or folders",
-        parents=[common, configured],
-        epilog="Example: kunci ingest overview.csv --account x:wisatanusantara",
+        "ingest export files or folders, rebuild the metric tables and publish",
+        parents,
+        [
+            "kunci ingest ~/Downloads/Sep-01-2026_Sep-30-2026_123.csv",
+            "kunci ingest exports/                      (a folder, recursively)",
+            "kunci ingest overview.csv --account x:wisatanusantara",
+            "kunci ingest traffic.csv --account web:properties/123 --period 2026-09-01:2026-09-30",
+        ],
     )
     ingest.add_argument("paths", nargs="+", help="files or folders of exports")
     ingest.add_argument("--account", help="platform:id of the account exports belong to")
     ingest.add_argument("--period", help="START:END date range of an aggregate export (ISO dates)")
-    commands.add_parser(
-        "build", help="rebuild metric tables from core", parents=[common, configured]
+
+
+def _add_build(commands: Commands, parents: Parents) -> None:
+    _command(
+        commands,
+        "build",
+        "rebuild the metric tables from core (creates the schema in a new file) and publish",
+        parents,
+        ["kunci build", "kunci build --config kunci.toml --db data/kunci.duckdb --json"],
     )
-    status = commands.add_parser("status", help="recent loads and quarantine", parents=[common])
+
+
+def _add_status(commands: Commands, parents: Parents) -> None:
+    status = _command(
+        commands,
+        "status",
+        "recent loads, failures and quarantine of the published file",
+        parents,
+        ["kunci status", "kunci status --limit 100", "kunci status --json"],
+    )
     status.add_argument("--limit", type=int, default=20, help="loads to show (default 20)")
-    commands.add_parser("metrics", help="the metric catalog", parents=[common])
-    commands.add_parser(
-        "formats",
-        help="the export formats Kunci recognises (with those declared in kunci.toml)",
-        parents=[common, configured],
+
+
+def _add_metrics(commands: Commands, parents: Parents) -> None:
+    _command(
+        commands,
+        "metrics",
+        "the metric catalog: every metric with its objective, unit, table.column and formula",
+        parents,
+        ["kunci metrics", "kunci metrics | grep leads", "kunci metrics --json"],
     )
-    return parser
+
+
+def _add_formats(commands: Commands, parents: Parents) -> None:
+    _command(
+        commands,
+        "formats",
+        "the export formats Kunci recognises (with those declared in kunci.toml)",
+        parents,
+        ["kunci formats", "kunci formats --config kunci.toml --json"],
+    )
+
+
+def _add_export(commands: Commands, parents: Parents) -> None:
+    export = _command(
+        commands,
+        "export",
+        "write a metric or core table to Parquet or CSV (read-only, safe during a run)",
+        parents,
+        [
+            "kunci export awareness_daily                     (awareness_daily.parquet)",
+            "kunci export metrics.community_weekly --format csv --out community.csv",
+            "kunci export core.post --since 2026-09-01 --until 2026-09-30 --out posts.csv",
+            "kunci export leads_daily --json",
+        ],
+    )
+    export.add_argument(
+        "table", help="metric table (awareness_daily or metrics.awareness_daily) or core.TABLE"
+    )
+    export.add_argument(
+        "--format",
+        choices=["parquet", "csv"],
+        help="file format (default: from the --out suffix, else parquet)",
+    )
+    export.add_argument("--out", help="output file (default: TABLE.FORMAT in this folder)")
+    export.add_argument(
+        "--since",
+        type=_iso_date,
+        help="only rows dated on or after this ISO date (the table's date, week_start, "
+        "month_start, ... column; a period table's first day)",
+    )
+    export.add_argument("--until", type=_iso_date, help="only rows dated on or before this date")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -67,15 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     db = resolve_db(args.db)
     try:
-        if args.command in ("run", "ingest"):
-            return _run_flow(args, db)
-        if args.command == "build":
-            return _build(args, db)
-        if args.command == "status":
-            return _status(args, db)
-        if args.command == "formats":
-            return _formats(args)
-        return _metrics(args, db)
+        return HANDLERS[args.command](args, db)
     except InputError as exc:
         print(f"kunci {args.command}: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -92,6 +204,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("KUNCI_DEBUG"):
             raise
         return EXIT_ERROR
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not an ISO date (YYYY-MM-DD)") from None
 
 
 def _parse_period(text: str | None) -> tuple[date, date] | None:
@@ -122,10 +241,14 @@ def _run_flow(args: argparse.Namespace, db: Path) -> int:
             config=args.config,
         )
     if args.json:
-        print(json.dumps(summary.as_dict(), indent=2, default=str))
+        _print_json(summary.as_dict())
     else:
         _print_summary(summary.as_dict())
     return EXIT_INPUT_FAILED if summary.failed else EXIT_OK
+
+
+def _print_json(value: object) -> None:
+    print(json.dumps(value, indent=2, default=str))
 
 
 def _print_summary(summary: dict[str, Any]) -> None:
@@ -164,7 +287,7 @@ def _build(args: argparse.Namespace, db: Path) -> int:
         pipeline.initialise(con, settings)
         tables = pipeline.build(con, settings)
     if args.json:
-        print(json.dumps({"db": str(db), "tables": tables}, indent=2))
+        _print_json({"db": str(db), "tables": tables})
     else:
         for name, rows in tables.items():
             print(f"{name}: {rows} rows")
@@ -197,35 +320,56 @@ def _status(args: argparse.Namespace, db: Path) -> int:
         con.close()
     loaded, failed, quarantined = totals or (0, 0, 0)
     if args.json:
-        print(
-            json.dumps(
-                {
-                    "db": str(db),
-                    "loads_loaded": loaded,
-                    "loads_failed": failed,
-                    "rows_quarantined": quarantined,
-                    "recent_loads": loads.to_dicts(),
-                },
-                indent=2,
-                default=str,
-            )
+        _print_json(
+            {
+                "db": str(db),
+                "loads_loaded": loaded,
+                "loads_failed": failed,
+                "rows_quarantined": quarantined,
+                "recent_loads": loads.to_dicts(),
+            }
         )
         return EXIT_OK
-    print(f"{db}: {loaded} loads, {failed} failed, {quarantined} rows in quarantine")
-    for row in loads.iter_rows(named=True):
-        outcome = (
-            row["error"]
-            if row["status"] == "failed"
-            else (
-                f"{row['rows_read']} read, {row['rows_loaded']} loaded, "
-                f"{row['rows_quarantined']} quarantined, {row['rows_skipped']} skipped"
-            )
-        )
-        print(
-            f"  #{row['load_id']} {row['status']:<6} {row['format'] or '-':<28} "
-            f"{Path(row['source']).name}: {outcome}"
-        )
+    from flows import console
+
+    headline = f"{db}: {loaded} loads, {failed} failed, {quarantined} rows in quarantine"
+    console.show(headline, *([_loads_table(loads.to_dicts())] if not loads.is_empty() else []))
     return EXIT_OK
+
+
+LOAD_COUNTS = {
+    "read": "rows_read",
+    "loaded": "rows_loaded",
+    "quarantined": "rows_quarantined",
+    "skipped": "rows_skipped",
+}
+
+
+def _loads_table(loads: list[dict[str, Any]]) -> Any:
+    """One row per load; the error column only when some load failed."""
+    from flows import console
+
+    errors = any(load["error"] for load in loads)
+    headers = ["load", "status", "format", "input", *LOAD_COUNTS, "finished (UTC)"]
+    rows = [
+        [
+            load["load_id"],
+            load["status"],
+            load["format"],
+            Path(load["source"]).name,
+            *(load[column] for column in LOAD_COUNTS.values()),
+            f"{load['finished_at']:%Y-%m-%d %H:%M}" if load["finished_at"] else None,
+            *([load["error"]] if errors else []),
+        ]
+        for load in loads
+    ]
+    numeric = ["load", *LOAD_COUNTS]
+    return console.table(
+        [*headers, *(["error"] if errors else [])],
+        rows,
+        numeric=numeric,
+        row_style=lambda row: "red" if row[1] == "failed" else None,
+    )
 
 
 def _metrics(args: argparse.Namespace, db: Path) -> int:
@@ -240,12 +384,17 @@ def _metrics(args: argparse.Namespace, db: Path) -> int:
     if args.json:
         print(json.dumps(catalog.to_dicts(), indent=2))
         return EXIT_OK
-    for row in catalog.iter_rows(named=True):
-        print(f"{row['objective']:<10} {row['metric']:<28} {row['unit']:<8} {row['formula']}")
+    from flows import console
+
+    rows = [
+        [r["objective"], r["metric"], r["unit"], f"{r['table']}.{r['column']}", r["formula"]]
+        for r in catalog.iter_rows(named=True)
+    ]
+    console.show(console.table(["objective", "metric", "unit", "table.column", "formula"], rows))
     return EXIT_OK
 
 
-def _formats(args: argparse.Namespace) -> int:
+def _formats(args: argparse.Namespace, db: Path) -> int:
     from flows.settings import load_settings
     from transforms.formats import FORMATS
 
@@ -277,6 +426,35 @@ def _formats(args: argparse.Namespace) -> int:
             print(f"{'':<30} {locale}: {', '.join(columns)}")
     return EXIT_OK
 
+
+def _export(args: argparse.Namespace, db: Path) -> int:
+    from flows import export
+
+    if args.since and args.until and args.since > args.until:
+        raise InputError(f"--since {args.since} is after --until {args.until}")
+    out = Path(args.out) if args.out else None
+    fmt = export.format_for(out, args.format)
+    con = _read_only(db)
+    try:
+        result = export.export_table(con, args.table, fmt, out, args.since, args.until)
+    finally:
+        con.close()
+    if args.json:
+        _print_json(result.as_dict())
+    else:
+        print(f"{result.table}: {result.rows} rows written to {result.path} ({result.format})")
+    return EXIT_OK
+
+
+HANDLERS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
+    "run": _run_flow,
+    "ingest": _run_flow,
+    "build": _build,
+    "status": _status,
+    "metrics": _metrics,
+    "formats": _formats,
+    "export": _export,
+}
 
 if __name__ == "__main__":
     sys.exit(main())
