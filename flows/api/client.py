@@ -244,17 +244,16 @@ class ApiClient:
 
     def _target(self, url_or_path: str, params: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
         """The URL without query or credentials, and the parameters as the text sent."""
-        query: dict[str, str] = {}
-        if url_or_path.startswith(("http://", "https://")):
-            parts = urlsplit(url_or_path)
+        parts = urlsplit(url_or_path)
+        if parts.scheme or parts.netloc:
             own = urlsplit(self._source.base_url)
             if (parts.scheme, parts.netloc) != (own.scheme, own.netloc):
                 where = self._where("GET", urlunsplit((*parts[:3], "", "")))
                 raise ApiError(f"{where}: refusing a link to another host than {own.netloc}")
-            query = dict(parse_qsl(parts.query, keep_blank_values=True))
             url = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
         else:
-            url = f"{self._source.base_url.rstrip('/')}/{url_or_path.lstrip('/')}"
+            url = f"{self._source.base_url.rstrip('/')}/{parts.path.lstrip('/')}"
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
         query.update({key: _param_text(value) for key, value in params.items()})
         return url, {k: v for k, v in query.items() if k not in AUTH_PARAMS}
 

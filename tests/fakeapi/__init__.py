@@ -1,6 +1,7 @@
-"""A local fake HTTP API for connector tests, and its pytest fixture.
+"""A local fake HTTP API for connector tests, and its pytest fixture `fake_api`.
 
-Test modules import the fixture: `from tests.fakeapi import fake_api  # noqa: F401`.
+Test modules load the fixture with `pytest_plugins = ("tests.fakeapi",)`. PYTEST_DONT_REWRITE:
+this package holds no test asserts, and test modules import it before pytest loads it as a plugin.
 """
 
 from collections.abc import Iterator
