@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from flows.api.classify import google_error, meta_error
+from flows.api.classify import RetryLater, google_error, meta_error
 from flows.api.client import ApiClient, Auth, Classifier, RetryPolicy, user_agent
 from flows.api.errors import ApiError, InvalidMetricError, ItemError, TokenError
 from flows.api.rawlog import RawLog
@@ -175,6 +175,38 @@ def test_500s_back_off_exponentially_with_jitter(fake_api: FakeApi) -> None:
     assert client.sleeps == [0.5, 1.0, 2.0]
 
 
+def test_server_errors_exhausted_fail_naming_the_url(fake_api: FakeApi) -> None:
+    body = meta_body(2, "Service temporarily unavailable", is_transient=True)
+    fake_api.route("GET", "/v21.0/{id}/insights", lambda r: Reply.json(body, 500))
+    client = make_client(fake_api)
+    with pytest.raises(ApiError) as raised:
+        get(client)
+    assert str(raised.value) == (
+        f"meta_main: GET {fake_api.base_url}/v21.0/1/insights: failed after 4 attempts: "
+        "HTTP 500: transient error: Service temporarily unavailable (code 2)"
+    )
+    assert raised.value.envelope is not None and raised.value.envelope.status == 500
+    assert len(fake_api.requests) == 4
+
+
+def test_503_honours_retry_after(fake_api: FakeApi) -> None:
+    fake_api.route("GET", "/v21.0/{id}/insights", ok)
+    busy = Reply.text("busy", 503, {"Retry-After": "0.25"})
+    fake_api.script("GET", "/v21.0/{id}/insights", [busy])
+    client = make_client(fake_api)
+    get(client)
+    assert client.sleeps == [0.25]
+
+
+def test_meta_transient_code_is_retried(fake_api: FakeApi) -> None:
+    fake_api.route("GET", "/v21.0/{id}/insights", ok)
+    unknown = meta_body(1, "An unknown error occurred", error_subcode=99)
+    fake_api.script("GET", "/v21.0/{id}/insights", [Reply.json(unknown, 400)])
+    client = make_client(fake_api)
+    assert get(client).status == 200
+    assert client.sleeps == [0.5]
+
+
 def test_backoff_is_capped_at_max_delay(fake_api: FakeApi) -> None:
     fake_api.route("GET", "/v21.0/{id}/insights", ok)
     fake_api.script("GET", "/v21.0/{id}/insights", [Reply.text("oops", 503)] * 4)
@@ -273,6 +305,15 @@ def test_meta_throttling_code_backs_off_long(fake_api: FakeApi) -> None:
     assert get(client).status == 200
     # throttle_delay * 2^n, jittered in its upper half (3/4 at the fixed jitter)
     assert client.sleeps == [7.5, 15.0]
+
+
+def test_meta_throttling_code_in_a_429_still_backs_off_long(fake_api: FakeApi) -> None:
+    fake_api.route("GET", "/v21.0/{id}/insights", ok)
+    throttled = meta_body(4, "(#4) Application request limit reached")
+    fake_api.script("GET", "/v21.0/{id}/insights", [Reply.json(throttled, 429)])
+    client = make_client(fake_api)
+    get(client)
+    assert client.sleeps == [7.5]
 
 
 def test_business_use_case_throttle_waits_until_access_returns(fake_api: FakeApi) -> None:
@@ -597,3 +638,55 @@ def test_token_never_recorded_logged_or_raised(
         for secret in (TOKEN, proof, "PAGE-TOKEN-xyz"):
             assert secret not in text
     assert len(list(tmp_path.rglob("*.json"))) == 3  # the 502, page 0 and the token error
+
+
+@pytest.mark.parametrize(
+    ("classify", "status", "body", "expected"),
+    [
+        (meta_error, 200, {"data": []}, None),
+        (google_error, 200, {"rows": []}, None),
+        (meta_error, 400, meta_body(102, "Session key invalid or no longer valid"), TokenError),
+        (meta_error, 400, meta_body(32, "(#32) Page request limit reached"), "throttle"),
+        (meta_error, 400, meta_body(80014, "(#80014) Too many calls"), "throttle"),
+        (
+            meta_error,
+            400,
+            meta_body(
+                100,
+                "(#100) Pages Public Content Access requires either app secret proof or an app "
+                "token",
+            ),
+            ApiError,
+        ),
+        (
+            google_error,
+            429,
+            {"error": {"code": 429, "message": "Exhausted", "status": "RESOURCE_EXHAUSTED"}},
+            "retry",
+        ),
+        (
+            google_error,
+            403,
+            {
+                "error": {
+                    "code": 403,
+                    "message": "User does not have sufficient permissions for this property.",
+                    "status": "PERMISSION_DENIED",
+                }
+            },
+            ApiError,
+        ),
+        (google_error, 401, None, TokenError),
+        (google_error, 404, None, ApiError),
+    ],
+)
+def test_classifier_table(
+    classify: Classifier, status: int, body: Any, expected: type[ApiError] | str | None
+) -> None:
+    error = classify(status, body)
+    if expected is None:
+        assert error is None
+    elif isinstance(expected, str):
+        assert isinstance(error, RetryLater) and error.throttle == (expected == "throttle")
+    else:
+        assert type(error) is expected

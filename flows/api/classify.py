@@ -83,7 +83,7 @@ def meta_error(status: int, data: Any) -> ApiError | None:
     """
     error = data.get("error") if isinstance(data, dict) else None
     if not isinstance(error, dict):
-        return ApiError(f"HTTP {status} without a Graph API error body") if status >= 400 else None
+        return ApiError("no Graph API error in the body") if status >= 400 else None
     code = error.get("code")
     message = one_line(str(error.get("message", "")))
     detail = _meta_detail(error, message)
@@ -161,7 +161,7 @@ def google_error(status: int, data: Any) -> ApiError | None:
     if not isinstance(error, dict):
         if status == 401:
             return TokenError("token rejected: HTTP 401")
-        return ApiError(f"HTTP {status} without a Google error body") if status >= 400 else None
+        return ApiError("no Google error in the body") if status >= 400 else None
     state = str(error.get("status", ""))
     message = one_line(str(error.get("message", "")))
     reasons = {str(e.get("reason")) for e in error.get("errors", []) if isinstance(e, dict)}

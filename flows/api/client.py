@@ -322,23 +322,26 @@ class ApiClient:
         headers: Mapping[str, str],
         attempt: int,
     ) -> _Retry | None:
-        """None for a good answer; a retry for a passing fault; raises for a final error."""
+        """None for a good answer; a retry for a passing fault; raises for a final error.
+
+        Server faults (5xx, 429, a 2xx that is not JSON) are retried whatever the body says; the
+        classifier's reading is added to the reason, and a Meta throttling code in a 429 or 5xx
+        still earns the long throttle pause. A server's `Retry-After` is honoured on any retry.
+        """
         status = envelope.status
-        if status == 429:
-            return _Retry("HTTP 429", self._retry_after(headers) or self._backoff(attempt))
-        if status >= 500:
-            return _Retry(f"HTTP {status}", self._backoff(attempt))
         try:
             data = json.loads(envelope.body)
         except ValueError:
+            data = None
             if envelope.ok:
                 return _Retry(f"HTTP {status} with malformed JSON", self._backoff(attempt))
-            data = None
         error = self._classify(status, data)
-        if isinstance(error, RetryLater):
-            if error.throttle:
-                return _Retry(str(error), self._throttle(attempt))
-            return _Retry(str(error), self._retry_after(headers) or self._backoff(attempt))
+        if status == 429 or status >= 500 or isinstance(error, RetryLater):
+            reason = f"HTTP {status}: {error}" if error else f"HTTP {status}"
+            retry_after = self._retry_after(headers)
+            if isinstance(error, RetryLater) and error.throttle:
+                return _Retry(reason, max(self._throttle(attempt), retry_after or 0.0))
+            return _Retry(reason, self._backoff(attempt) if retry_after is None else retry_after)
         if error is None and not envelope.ok:
             error = ApiError(f"unexpected HTTP {status}")
         if error is not None:
