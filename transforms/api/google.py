@@ -24,6 +24,7 @@ _INVALID_METRIC = (
     re.compile(r"Unknown identifier \(([^)]+)\) given in field parameters\.metrics"),  # YouTube
     re.compile(r"Field (\S+) is not a valid metric"),  # GA4
 )
+_KINDS: dict[pl.DataType, str] = {pl.Int64(): "whole number", pl.Float64(): "number"}
 QUARANTINE = {"row_number": pl.Int64(), "reason": pl.String(), "raw": pl.String()}
 
 
@@ -109,7 +110,7 @@ def typed_frame(
         for index, value in enumerate(values):
             cell, bad = _typed(value, dtype)
             if bad:
-                reasons[index].append(f"'{name}': {json.dumps(value)} is not a {dtype}")
+                reasons[index].append(f"'{name}': {json.dumps(value)} is not a {_KINDS[dtype]}")
             typed.append(cell)
         columns.append(pl.Series(name, typed, dtype=dtype))
     raws = [
