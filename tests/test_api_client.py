@@ -156,7 +156,7 @@ def test_429_retry_after_http_date_and_cap(fake_api: FakeApi) -> None:
         [
             Reply.json({}, 429, {"Retry-After": soon}),
             Reply.json({}, 429, {"Retry-After": "3600"}),
-            Reply.json({}, 429),
+            Reply.json({}, 429, {"Retry-After": "nan"}),
         ],
     )
     client = make_client(fake_api)
@@ -164,7 +164,7 @@ def test_429_retry_after_http_date_and_cap(fake_api: FakeApi) -> None:
     dated, capped, backoff = client.sleeps
     assert 18.0 < dated <= 20.0
     assert capped == 30.0  # max_retry_after
-    assert backoff == 0.5 * 4.0  # no Retry-After: backoff of the third attempt, half jitter
+    assert backoff == 0.5 * 4.0  # unreadable Retry-After: backoff of the third attempt
 
 
 def test_500s_back_off_exponentially_with_jitter(fake_api: FakeApi) -> None:

@@ -14,12 +14,13 @@ import hashlib
 import hmac
 import json
 import logging
+import math
 import os
 import random
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -116,6 +117,7 @@ class _Retry:
 
     reason: str
     pause: float
+    envelope: Envelope | None = None  # the recorded answer, if there was one
 
 
 class ApiClient:
@@ -126,6 +128,7 @@ class ApiClient:
     `Authorization: Bearer` (Google). `sleep` and `rng` are injectable so tests pause for real
     only as long as they choose; `sleeps` lists every pause taken. `dropped_metrics` is where
     connectors remember, per scope of their choosing, metrics the API refused this run.
+    One client serves one thread (its session and pause bookkeeping are not shared safely).
     """
 
     def __init__(
@@ -153,6 +156,7 @@ class ApiClient:
         guard_library_logs()
         self._proof = _appsecret_proof(source, token) if auth == "query" else None
         self._secrets = _secret_forms(token, self._proof)
+        self._headers = _headers(auth, token)
         self._due = 0.0  # pause owed before the next request (usage headers)
         self.sleeps: list[float] = []
         self.dropped_metrics: dict[str, set[str]] = {}
@@ -267,8 +271,8 @@ class ApiClient:
             outcome = self._attempt(request, attempt)
             if isinstance(outcome, Envelope):
                 return outcome
-            last = outcome[1] or last
-            reason = outcome[0].reason
+            last = outcome.envelope or last
+            reason = outcome.reason
             if attempt + 1 < self._policy.max_attempts:
                 LOG.warning(
                     "%s: %s; attempt %d of %d failed, retrying",
@@ -277,14 +281,12 @@ class ApiClient:
                     attempt + 1,
                     self._policy.max_attempts,
                 )
-                self._pause(max(outcome[0].pause, self._take_due()), reason)
+                self._pause(max(outcome.pause, self._take_due()), reason)
         attempts = self._policy.max_attempts
         raise ApiError(self._scrub(f"{where}: failed after {attempts} attempts: {reason}"), last)
 
-    def _attempt(
-        self, request: _Request, attempt: int
-    ) -> Envelope | tuple[_Retry, Envelope | None]:
-        """One try: the answer, or why to retry (with the recorded answer, if there was one)."""
+    def _attempt(self, request: _Request, attempt: int) -> Envelope | _Retry:
+        """One try: the answer, or why and when to retry."""
         started = time.monotonic()
         try:
             response = self._session.request(
@@ -292,13 +294,13 @@ class ApiClient:
                 request.url,
                 params={**request.params, **self._auth_params()},
                 json=request.body,
-                headers=self._headers(),
+                headers=self._headers,
                 timeout=self._policy.timeout,
                 allow_redirects=False,
             )
         except _RETRYABLE as exc:
             reason = f"{type(exc).__name__}: {self._scrub(str(exc))}"
-            return _Retry(reason, self._backoff(attempt)), None
+            return _Retry(reason, self._backoff(attempt))
         except requests.RequestException as exc:
             where = self._where(request.method, request.url)
             raise ApiError(self._scrub(f"{where}: {type(exc).__name__}: {exc}")) from None
@@ -313,7 +315,7 @@ class ApiClient:
             self._rawlog.record(envelope)
         self._note_usage(response.headers)
         retry = self._interpret(request, envelope, response.headers, attempt)
-        return envelope if retry is None else (retry, envelope)
+        return envelope if retry is None else replace(retry, envelope=envelope)
 
     def _interpret(
         self,
@@ -385,12 +387,6 @@ class ApiClient:
             params["appsecret_proof"] = self._proof
         return params
 
-    def _headers(self) -> dict[str, str]:
-        headers = {"User-Agent": user_agent(), "Accept": "application/json"}
-        if self._auth == "bearer":
-            headers["Authorization"] = f"Bearer {self._token}"
-        return headers
-
     def _backoff(self, attempt: int) -> float:
         """Exponential backoff with full jitter: uniform in [0, min(max, base * 2^attempt)]."""
         ceiling = min(self._policy.max_delay, self._policy.base_delay * 2.0**attempt)
@@ -406,14 +402,10 @@ class ApiClient:
         value = headers.get("Retry-After", "").strip()
         if not value:
             return None
-        try:
-            seconds = float(value)
-        except ValueError:
-            try:
-                seconds = (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds()
-            except (TypeError, ValueError):
-                LOG.warning("%s: unreadable Retry-After %r", self._source.name, value)
-                return None
+        seconds = _seconds_after(value)
+        if seconds is None:
+            LOG.warning("%s: unreadable Retry-After %r ignored", self._source.name, value)
+            return None
         return min(max(seconds, 0.0), self._policy.max_retry_after)
 
     def _note_usage(self, headers: Mapping[str, str]) -> None:
@@ -473,6 +465,27 @@ def _appsecret_proof(source: ApiSource, token: str) -> str | None:
         LOG.warning("%s: app_secret_env %s is not set; no appsecret_proof", source.name, variable)
         return None
     return hmac.new(secret.encode(), token.encode(), hashlib.sha256).hexdigest()
+
+
+def _seconds_after(value: str) -> float | None:
+    """A `Retry-After` value (seconds or HTTP date) as seconds from now; None if unreadable."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        when = when if when.tzinfo else when.replace(tzinfo=UTC)  # "-0000" means UTC
+        seconds = (when - datetime.now(UTC)).total_seconds()
+    return seconds if math.isfinite(seconds) else None
+
+
+def _headers(auth: Auth, token: str) -> dict[str, str]:
+    headers = {"User-Agent": user_agent(), "Accept": "application/json"}
+    if auth == "bearer":
+        headers["Authorization"] = f"Bearer {token}"
+    return headers
 
 
 def _secret_forms(token: str, proof: str | None) -> tuple[str, ...]:
