@@ -690,3 +690,22 @@ def test_classifier_table(
         assert isinstance(error, RetryLater) and error.throttle == (expected == "throttle")
     else:
         assert type(error) is expected
+
+
+def test_fake_api_answers_unrouted_requests_with_404_and_logs_broken_routes(
+    fake_api: FakeApi,
+) -> None:
+    def broken(request: Request) -> Reply:
+        raise KeyError("missing")
+
+    fake_api.route("GET", "/v21.0/{id}/broken", broken)
+    client = make_client(fake_api, policy=RetryPolicy(max_attempts=1))
+    with pytest.raises(ApiError, match=r"HTTP 404: no route for GET /v21.0/1/nowhere \(code 404\)"):
+        get(client, "/v21.0/1/nowhere")
+    with pytest.raises(ApiError, match="failed after 1 attempt: HTTP 500"):
+        get(client, "/v21.0/1/broken")
+    assert fake_api.errors == ["GET /v21.0/1/broken: KeyError('missing')"]
+    assert [(r.method, r.path) for r in fake_api.requests] == [
+        ("GET", "/v21.0/1/nowhere"),
+        ("GET", "/v21.0/1/broken"),
+    ]

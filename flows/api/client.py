@@ -282,8 +282,10 @@ class ApiClient:
                     self._policy.max_attempts,
                 )
                 self._pause(max(outcome.pause, self._take_due()), reason)
-        attempts = self._policy.max_attempts
-        raise ApiError(self._scrub(f"{where}: failed after {attempts} attempts: {reason}"), last)
+        tries = f"{self._policy.max_attempts} attempt" + (
+            "s" if self._policy.max_attempts > 1 else ""
+        )
+        raise ApiError(self._scrub(f"{where}: failed after {tries}: {reason}"), last)
 
     def _attempt(self, request: _Request, attempt: int) -> Envelope | _Retry:
         """One try: the answer, or why and when to retry."""
