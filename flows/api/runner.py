@@ -388,8 +388,7 @@ def replay_sources(
                 continue
             account = _account(settings, stream.ids_key, kept.account_id)
             plan = Plan(source, stream, kept.account_id, account, kept.window)
-            manifest = f"api/{source.name}/{kept.completed_at.date()}/{kept.pull_id}.json"
-            pulled = Pulled(plan, kept.envelopes, manifest)
+            pulled = Pulled(plan, kept.envelopes, kept.manifest)
             outcome = load(con, pulled)
             outcomes.append(outcome)
             if progress is not None:
