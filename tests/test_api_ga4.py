@@ -25,6 +25,7 @@ from tests.fakeapi.google import FIXTURES, SOURCES, GoogleWorld, install
 from transforms.api.envelope import Envelope, Window
 from transforms.api.ga4 import normalize
 from transforms.context import Account, Normalized
+from transforms.errors import InputError
 
 TOKEN = "TEST-" + secrets.token_hex(8)
 PROPERTY = "properties/345678901"
@@ -307,3 +308,12 @@ def test_a_replay_from_the_raw_zone_gives_the_same_frames(fake: FakeApi, tmp_pat
 def test_the_report_path_takes_the_property_in_either_form() -> None:
     assert connector.report_path(PROPERTY) == "/v1beta/properties/345678901:runReport"
     assert connector.report_path("345678901") == connector.report_path(PROPERTY)
+
+
+def test_an_answer_not_shaped_as_documented_fails_in_one_line() -> None:
+    broken = json.loads((FIXTURES / "ga4_traffic_p1.json").read_text())
+    del broken["rows"][2]["metricValues"]
+    with pytest.raises(
+        InputError, match=r"^GA4 Data API: the answer of POST .*:runReport \(page 0\)"
+    ):
+        normalize("traffic", [envelope(broken)], ACCOUNT)

@@ -25,6 +25,7 @@ from tests.fakeapi.google import FIXTURES, GoogleWorld, install
 from transforms.api.envelope import Envelope, Window
 from transforms.api.youtube_analytics import normalize
 from transforms.context import Account, Normalized
+from transforms.errors import InputError
 
 TOKEN = "TEST-" + secrets.token_hex(8)
 CHANNEL = "UCk9fW2vNqXr7bTz3LmPa4Hd"
@@ -467,3 +468,14 @@ def test_the_videos_stream_needs_the_connectors_client(
     )
     with plain, pytest.raises(TypeError, match="client_for"):
         pull(src, "videos", WINDOW, plain)
+
+
+def test_an_answer_not_shaped_as_documented_fails_in_one_line() -> None:
+    short_row = json.loads((FIXTURES / "yt_channel_daily.json").read_text())
+    short_row["rows"][1] = ["2026-10-02", 1655]
+    with pytest.raises(
+        InputError, match=r"^YouTube API: the answer of GET .*/v2/reports \(page 0\)"
+    ):
+        normalize("channel_daily", [envelope(short_row, "channel_daily", "channel_daily")], ACCOUNT)
+    with pytest.raises(InputError, match="not an object"):
+        normalize("videos", [envelope({"items": ["x"]}, "videos", "uploads")], ACCOUNT)

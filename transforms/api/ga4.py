@@ -24,7 +24,13 @@ from typing import Any
 import polars as pl
 
 from transforms.api.envelope import Envelope
-from transforms.api.google import error_outcomes, result, sum_or_null, typed_frame
+from transforms.api.google import (
+    documented_shape,
+    error_outcomes,
+    result,
+    sum_or_null,
+    typed_frame,
+)
 from transforms.context import Account, Normalized
 from transforms.formats.ga4 import NOT_SET
 from transforms.platforms import platform_from_source
@@ -52,6 +58,11 @@ _KEY = ["property_id", "date", "source", "medium", "campaign"]
 
 def _report(envelope: Envelope, first_row: int) -> pl.DataFrame:
     """One `runReport` page as a frame: dimensions as text, metrics typed by their header."""
+    with documented_shape(PRODUCT, envelope):
+        return _read_report(envelope, first_row)
+
+
+def _read_report(envelope: Envelope, first_row: int) -> pl.DataFrame:
     data = envelope.data()
     dimensions = [h["name"] for h in data.get("dimensionHeaders", [])]
     metrics = [h["name"] for h in data.get("metricHeaders", [])]

@@ -9,7 +9,8 @@ so a cell that does not have its column's type quarantines its row instead of tu
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,6 +19,7 @@ import polars as pl
 
 from transforms.api.envelope import Envelope
 from transforms.context import Normalized
+from transforms.errors import InputError
 from transforms.typed import REASON
 
 _INVALID_METRIC = (
@@ -38,6 +40,18 @@ def error_of(envelope: Envelope) -> dict[str, Any]:
     if isinstance(error, dict):
         return error
     return {"code": envelope.status, "message": envelope.body.strip()[:200]}
+
+
+@contextmanager
+def documented_shape(product: str, envelope: Envelope) -> Iterator[None]:
+    """Turn a body that is not shaped as the API documents into one line naming the answer."""
+    try:
+        yield
+    except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
+        where = f"{envelope.method} {envelope.url} (page {envelope.page})"
+        raise InputError(
+            f"{product}: the answer of {where} is not as documented: {exc!r}"
+        ) from None
 
 
 def invalid_metrics(message: str) -> tuple[str, ...]:

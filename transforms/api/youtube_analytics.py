@@ -36,12 +36,14 @@ exports, so a channel's series stays continuous when it moves from exports to th
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Any
 
 import polars as pl
 
 from transforms.accounts import account_frame
 from transforms.api.envelope import Envelope
 from transforms.api.google import (
+    documented_shape,
     error_outcomes,
     local_day,
     result,
@@ -77,6 +79,13 @@ def _result_table(
     The API omits `rows` when it has no data, and a metric dropped as invalid is missing from
     `columnHeaders`, so absent columns are expected and stay NULL.
     """
+    with documented_shape(PRODUCT, envelope):
+        return _read_result_table(envelope, columns, first_row)
+
+
+def _read_result_table(
+    envelope: Envelope, columns: dict[str, pl.DataType], first_row: int
+) -> pl.DataFrame:
     data = envelope.data()
     headers = [h["name"] for h in data.get("columnHeaders", [])]
     types = {
@@ -149,9 +158,18 @@ def _channel_daily(envelopes: Sequence[Envelope], account: Account) -> Normalize
     )
 
 
+def _items(envelope: Envelope) -> list[dict[str, Any]]:
+    """The `items` of a Data API list answer."""
+    with documented_shape(PRODUCT, envelope):
+        items = envelope.data().get("items", [])
+        if not all(isinstance(item, dict) for item in items):
+            raise TypeError("an item is not an object")
+        return list(items)
+
+
 def _uploads(envelopes: Sequence[Envelope], timezone: str) -> pl.DataFrame:
     """The uploads playlist items: video id, title and publish time (UTC) and local date."""
-    items = [item for e in envelopes for item in e.data().get("items", [])]
+    items = [item for e in envelopes for item in _items(e)]
     details = [item.get("contentDetails", {}) for item in items]
     cells = {
         "video_id": [d.get("videoId") for d in details],
