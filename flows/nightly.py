@@ -1,47 +1,50 @@
 """Prefect flows: the nightly run and ad-hoc ingestion, thin wiring over `ingest` and `pipeline`.
 
-Tasks only read, call one function and write; nothing here looks at columns. Inputs are ingested one
-after another because DuckDB has one writer per file; a bad input becomes a failed ledger row
-and the run goes on, then the run publishes what loaded and reports what failed.
+Tasks only read, call one function and write; nothing here looks at columns. Inputs are ingested
+one after another because DuckDB has one writer per file. One input never stops the others: a bad
+input becomes a failed ledger row, and so does an input whose task crashed or timed out. The run
+publishes what loaded, then the nightly run writes the report and its summary artifact, and ends
+Failed (a Prefect `Failed` state carrying `RunFailed`) when anything failed, with one paragraph
+naming what failed and what was still published.
+
+Retries and timeouts: loading and building are local and deterministic, so another attempt helps
+only against an I/O error of the disk or the database file (retried twice); a bad file fails the
+same way every time and is never retried. Timeouts bound each input, the build and the report, so
+one pathological file cannot hold the night's run. The artifact goes to the Prefect API over the
+network and is retried.
 """
 
-from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
-from prefect import flow, get_run_logger, task
+import duckdb
+from prefect import Task, flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import State, TaskRun
+from prefect.runtime import flow_run
+from prefect.states import Failed
 
-from flows import ingest, pipeline
+from flows import ingest, pipeline, runs, store
 from flows.ingest import InputFile, LoadOutcome
+from flows.runs import RunFailed, RunSummary
 from flows.settings import Settings, load_settings
 
+__all__ = ["RunFailed", "RunSummary", "ingest_flow", "nightly_flow"]
 
-@dataclass
-class RunSummary:
-    """What a run did, for the command line and for `--json`."""
+INGEST_TIMEOUT_SECONDS = 15 * 60
+BUILD_TIMEOUT_SECONDS = 60 * 60
+REPORT_TIMEOUT_SECONDS = 10 * 60
+IO_RETRY_DELAYS_SECONDS: list[float] = [5, 30]
+ARTIFACT_KEY = "kunci-nightly-summary"
 
-    db: str
-    inputs: list[LoadOutcome] = field(default_factory=list)
-    tables: dict[str, int] = field(default_factory=dict)
-    rebuilt: bool = False
-    published: bool = False
 
-    @property
-    def failed(self) -> list[LoadOutcome]:
-        """Inputs that could not be read at all."""
-        return [o for o in self.inputs if o.status == "failed"]
-
-    def as_dict(self) -> dict[str, object]:
-        """Plain dict for JSON output."""
-        return {
-            "db": self.db,
-            "published": self.published,
-            "inputs": [o.as_dict() for o in self.inputs],
-            "tables": self.tables,
-            "rebuilt": self.rebuilt,
-            "failed": len(self.failed),
-        }
+def io_error(task: Task[..., Any], task_run: TaskRun, state: State[Any]) -> bool:
+    """Retry condition: an I/O error may pass; a timeout or a defect would only repeat."""
+    error = state.result(raise_on_failure=False)
+    transient = isinstance(error, OSError | duckdb.IOException)
+    return transient and not isinstance(error, TimeoutError)
 
 
 @task(cache_policy=NO_CACHE)
@@ -50,11 +53,24 @@ def initialise_task(work: Path, settings: Settings) -> int:
     return pipeline.with_working(work, lambda con: pipeline.initialise(con, settings))
 
 
-@task(cache_policy=NO_CACHE, task_run_name="ingest {item.path.name}")
+@task(cache_policy=NO_CACHE)
+def begin_task(work: Path, summary: RunSummary) -> runs.Baseline:
+    """Record the run as running; return what the previous build left, for the deltas."""
+    return pipeline.with_working(work, lambda con: runs.begin(con, summary))
+
+
+@task(
+    cache_policy=NO_CACHE,
+    task_run_name="ingest {item.path.name}",
+    timeout_seconds=INGEST_TIMEOUT_SECONDS,
+    retries=len(IO_RETRY_DELAYS_SECONDS),
+    retry_delay_seconds=IO_RETRY_DELAYS_SECONDS,
+    retry_condition_fn=io_error,
+)
 def ingest_task(
     work: Path, item: InputFile, settings: Settings, period: tuple[date, date] | None
 ) -> LoadOutcome:
-    """Load one input into the working file."""
+    """Load one input into the working file (in one transaction, so a retry starts clean)."""
     raw = pipeline.raw_root(work)
     outcome = pipeline.with_working(
         work, lambda con: ingest.ingest_file(con, item, settings, raw, period)
@@ -75,7 +91,22 @@ def ingest_task(
     return outcome
 
 
-@task(cache_policy=NO_CACHE)
+@task(cache_policy=NO_CACHE, task_run_name="record failure of {item.path.name}")
+def record_crash_task(work: Path, item: InputFile, started: datetime, error: str) -> LoadOutcome:
+    """Record an input whose task crashed or timed out as a failed load, like a bad input."""
+    entry = store.LedgerEntry(source=str(item.path), started_at=started)
+    load_id = pipeline.with_working(work, lambda con: store.record_failure(con, entry, error))
+    get_run_logger().warning("%s: %s", item.path, error)
+    return LoadOutcome(str(item.path), "failed", error=error, load_id=load_id)
+
+
+@task(
+    cache_policy=NO_CACHE,
+    timeout_seconds=BUILD_TIMEOUT_SECONDS,
+    retries=len(IO_RETRY_DELAYS_SECONDS),
+    retry_delay_seconds=IO_RETRY_DELAYS_SECONDS,
+    retry_condition_fn=io_error,
+)
 def build_task(work: Path, settings: Settings) -> tuple[dict[str, int], bool]:
     """Rebuild the metric tables in the working file unless nothing changed since the last build."""
     tables, rebuilt = pipeline.with_working(work, lambda con: pipeline.refresh(con, settings))
@@ -84,14 +115,72 @@ def build_task(work: Path, settings: Settings) -> tuple[dict[str, int], bool]:
     return tables, rebuilt
 
 
+@task(cache_policy=NO_CACHE)
+def finish_task(work: Path, summary: RunSummary) -> tuple[int | None, list[str]]:
+    """Record the run's outcome in the file about to be published; return build id, headlines."""
+    return pipeline.with_working(work, lambda con: runs.finish(con, summary))
+
+
+@task(cache_policy=NO_CACHE, timeout_seconds=REPORT_TIMEOUT_SECONDS)
+def report_task(published: Path) -> str:
+    """Write the HTML report next to the published file; return its path."""
+    from flows.report import write_report  # the report's dependencies load only when it runs
+
+    return str(write_report(published))
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
+def artifact_task(summary: RunSummary) -> None:
+    """Leave the run's summary in Prefect (loads, rows, quarantine, failures, metric deltas)."""
+    create_markdown_artifact(
+        markdown=runs.markdown(summary),
+        key=ARTIFACT_KEY,
+        description=f"{summary.flow} {summary.status}: {summary.db}",
+    )
+
+
+def _new_summary(db: Path) -> RunSummary:
+    """The run's identity: the Prefect flow run when there is one, else a fresh id."""
+    summary = RunSummary(db=str(db), parameters=dict(flow_run.parameters))
+    if flow_run.id is not None:
+        summary.run_id, summary.flow = str(flow_run.id), str(flow_run.flow_name)
+    return summary
+
+
+def _reason(state: State[Any], timeout: int) -> str:
+    """One line for a task that ended without a result."""
+    error = state.result(raise_on_failure=False)
+    if isinstance(error, TimeoutError):
+        return f"timed out after {timeout} s"
+    return f"internal error ({type(error).__name__}: {error})"
+
+
+def _ingest_one(
+    work: Path, item: InputFile, settings: Settings, period: tuple[date, date] | None
+) -> LoadOutcome:
+    """Ingest one input; a crash or timeout fails this input alone (its transaction rolled back)."""
+    started = datetime.now(UTC)
+    state = ingest_task(work, item, settings, period, return_state=True)
+    if state.is_completed():
+        outcome: LoadOutcome = state.result()
+        return outcome
+    error = f"{_reason(state, INGEST_TIMEOUT_SECONDS)}; nothing of it was loaded"
+    return record_crash_task(work, item, started, error)
+
+
 def _load_and_build(
     db: Path, items: list[InputFile], settings: Settings, period: tuple[date, date] | None
 ) -> RunSummary:
-    summary = RunSummary(db=str(db))
+    """The life cycle every publishing flow shares: load, build, record the run, publish."""
+    summary = _new_summary(db)
     with pipeline.working_database(db) as work:
         initialise_task(work, settings)
-        summary.inputs = [ingest_task(work, item, settings, period) for item in items]
+        summary.baseline = begin_task(work, summary)
+        summary.inputs = [_ingest_one(work, item, settings, period) for item in items]
+        # API SOURCES SEAM: the API step pulls here, after the exports and before the build, into
+        # the same working file; its `list[LoadOutcome]` joins `summary.inputs`.
         summary.tables, summary.rebuilt = build_task(work, settings)
+        summary.build_id, summary.headlines = finish_task(work, summary)
     summary.published = True
     get_run_logger().info(
         "published %s: %d inputs, %d failed", db, len(summary.inputs), len(summary.failed)
@@ -99,11 +188,35 @@ def _load_and_build(
     return summary
 
 
+def _after_publishing(summary: RunSummary) -> None:
+    """Write the report and the artifact; a failure here is reported, the data stays published."""
+    report = report_task(Path(summary.db), return_state=True)
+    if report.is_completed():
+        summary.report = report.result()
+    else:
+        reason = _reason(report, REPORT_TIMEOUT_SECONDS)
+        summary.problems.append(f"the report was not written: {reason}")
+    artifact = artifact_task(summary, return_state=True)
+    if not artifact.is_completed():
+        summary.problems.append(f"the summary artifact was not created: {artifact.message}")
+
+
 @flow(name="kunci-nightly", log_prints=False)
 def nightly_flow(db: str, config: str | None = None) -> RunSummary:
-    """Ingest what is new in every configured source, rebuild metrics, publish."""
+    """Ingest what is new in every configured source, rebuild metrics, publish, report.
+
+    Ends Failed when an input, the report or the artifact failed, after publishing what loaded:
+    calling it then raises `RunFailed`, whose `summary` is the run's summary.
+    """
     settings = load_settings(config)
-    return _load_and_build(Path(db), ingest.inbox(settings), settings, None)
+    summary = _load_and_build(Path(db), ingest.inbox(settings), settings, None)
+    _after_publishing(summary)
+    if summary.status == "failed":
+        message = summary.message()
+        get_run_logger().error(message)
+        # Prefect ends a flow run in the state its function returns; mypy cannot express that.
+        return Failed(message=message, data=RunFailed(message, summary))  # type: ignore[return-value]
+    return summary
 
 
 @flow(name="kunci-ingest", log_prints=False)
