@@ -1,0 +1,329 @@
+"""Read-only queries of the published metric tables, shaped for the report.
+
+Every figure comes from a metric table. Where the report shows a total over several accounts,
+platforms or campaigns, the query sums the table's base measures and applies the same `model.*`
+formula macros the metric layer uses (money only within one currency, through `model.money_sum`),
+so a headline total equals what the model computes for its `all` scope and no formula is written a
+second time. Rows are ordered on their whole key, so the same tables always give the same report.
+"""
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import duckdb
+
+from flows.report.periods import PERIOD_COLUMN, TABLE_SUFFIX
+
+Row = dict[str, Any]
+OBJECTIVES = ("awareness", "traffic", "community", "conversion", "insights", "leads")
+# Objectives with daily/weekly/monthly tables: the headline window is taken from their daily tables.
+PERIODIC = ("awareness", "traffic", "community", "conversion", "leads")
+
+_GROUP = "case when grouping(platform) = 0 then 'platform' else 'total' end as level"
+_GROUP_CURRENCY = (
+    "case when grouping(currency) = 0 then 'platform_currency' "
+    "when grouping(platform) = 0 then 'platform' else 'total' end as level"
+)
+_CURRENCY = (
+    "case when grouping(currency) = 0 then currency else model.money_currency(currency, spend) end "
+    "as currency"
+)
+
+# Per objective: totals ('total') and per-platform series ('platform'; for money per platform and
+# currency, 'platform_currency') of every period. {table} and {period} are filled per grain.
+TREND_SQL = {
+    "awareness": """
+        with platforms as (
+            select {period} as period_start, platform,
+                sum(impressions) as impressions, sum(video_views) as video_views,
+                sum(followers_total) as followers_total,
+                sum(net_follower_growth) as net_follower_growth, sum(mentions) as mentions,
+                max(tracked_mentions) as tracked_mentions
+            from {table} where is_own group by {period}, platform
+        )
+        select """
+    + _GROUP
+    + """, period_start, platform,
+            sum(impressions) as impressions, sum(video_views) as video_views,
+            sum(followers_total) as followers_total,
+            sum(net_follower_growth) as net_follower_growth, sum(mentions) as mentions,
+            model.share_of_voice(sum(mentions), sum(tracked_mentions)) as share_of_voice
+        from platforms
+        group by grouping sets ((period_start, platform), (period_start))
+    """,
+    "traffic": """
+        select """
+    + _GROUP
+    + """, {period} as period_start, platform,
+            sum(link_clicks) as link_clicks,
+            model.link_ctr(sum(link_clicks), sum(post_impressions)) as ctr,
+            sum(sessions) as sessions,
+            model.bounce_rate(sum(sessions), sum(engaged_sessions), sum(bounces)) as bounce_rate,
+            sum(website_clicks) as website_clicks, sum(profile_visits) as profile_visits
+        from {table}
+        group by grouping sets (({period}, platform), ({period}))
+    """,
+    "community": """
+        select """
+    + _GROUP
+    + """, {period} as period_start, platform,
+            sum(engagements) as engagements,
+            model.engagement_rate(sum(engagements), sum(post_reach)) as engagement_rate,
+            model.amplification_rate(sum(shares), sum(posts), sum(followers_total))
+                as amplification_rate,
+            sum(conversations) as conversations,
+            model.comment_score(sum(comments), sum(posts)) as comment_score,
+            sum(posts) as posts
+        from {table} where is_own
+        group by grouping sets (({period}, platform), ({period}))
+    """,
+    "conversion": """
+        select """
+    + _GROUP_CURRENCY
+    + ", "
+    + _CURRENCY
+    + """, {period} as period_start, platform,
+            model.money_sum(spend, currency) as spend, sum(impressions) as impressions,
+            sum(clicks) as clicks, sum(conversions) as conversions,
+            model.cpc(model.money_sum(spend, currency), sum(clicks)) as cpc,
+            model.cpm(model.money_sum(spend, currency), sum(impressions)) as cpm,
+            model.ad_ctr(sum(clicks), sum(impressions)) as ctr,
+            model.conversion_rate(sum(conversions), sum(clicks)) as conversion_rate,
+            model.cost_per_conversion(model.money_sum(spend, currency), sum(conversions))
+                as cost_per_conversion,
+            model.roas(model.money_sum(conversion_value, currency),
+                model.money_sum(spend, currency)) as roas
+        from {table}
+        group by grouping sets (
+            ({period}, platform, currency), ({period}, platform), ({period})
+        )
+    """,
+    "leads": """
+        select """
+    + _GROUP_CURRENCY
+    + ", "
+    + _CURRENCY
+    + """, {period} as period_start, platform,
+            sum(leads) as leads, sum(ad_leads) as ad_leads, sum(web_leads) as web_leads,
+            model.money_sum(spend, currency) as spend, sum(clicks) as clicks,
+            model.cost_per_lead(model.money_sum(spend, currency), sum(ad_leads))
+                as cost_per_lead,
+            model.lead_rate(sum(leads), sum(clicks)) as lead_rate,
+            sum(sessions) as sessions
+        from {table}
+        group by grouping sets (
+            ({period}, platform, currency), ({period}, platform), ({period})
+        )
+    """,
+}
+
+# Per objective: the metric table's own rows of one period, as the breakdown table shows them.
+BREAKDOWN_SQL = {
+    "awareness": """
+        select platform, account_id, is_own, impressions, video_views, followers_total,
+            net_follower_growth, audience_growth_rate, mentions, share_of_voice
+        from {table} where {period} = ? order by is_own desc, platform, account_id
+    """,
+    "traffic": """
+        select platform, link_clicks, post_impressions, ctr, profile_visits, website_clicks,
+            sessions, bounce_rate
+        from {table} where {period} = ? order by platform
+    """,
+    "community": """
+        select platform, account_id, posts, engagements, engagement_rate, amplification_rate,
+            audience_growth_rate, conversations, comment_score, clicks_per_post
+        from {table} where {period} = ? and is_own order by platform, account_id
+    """,
+    "conversion": """
+        select platform, ad_account_id, campaign_id, currency, campaign_name, spend, clicks,
+            conversions, cpc, ctr, conversion_rate, cost_per_conversion, roas
+        from {table} where {period} = ?
+        order by spend desc nulls last, platform, ad_account_id, campaign_id, currency
+    """,
+    "leads": """
+        select platform, campaign, currency, spend, clicks, ad_leads, web_leads, leads,
+            cost_per_lead, lead_rate, sessions
+        from {table} where {period} = ?
+        order by leads desc nulls last, spend desc nulls last, platform, campaign
+    """,
+}
+
+
+def fetch(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()) -> list[Row]:
+    """Rows of a query as dicts keyed by column name."""
+    cursor = con.execute(sql, list(params))
+    names = [column[0] for column in cursor.description or ()]
+    return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+
+
+def metric_tables(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    """Names of the tables in schema `metrics` (none in a database that was never built)."""
+    rows = fetch(con, "select table_name from duckdb_tables() where schema_name = 'metrics'")
+    return frozenset(str(row["table_name"]) for row in rows)
+
+
+def table_name(objective: str, grain: str) -> str:
+    """The objective's metric table of a grain (`awareness_monthly`)."""
+    return f"{objective}_{TABLE_SUFFIX[grain]}"
+
+
+def data_range(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> tuple[date, date] | None:
+    """First and last date of the daily metric tables; None when they hold no rows."""
+    daily = [f"{o}_daily" for o in PERIODIC if f"{o}_daily" in tables]
+    if not daily:
+        return None
+    union = " union all ".join(f"select min(date), max(date) from metrics.{t}" for t in daily)
+    row = con.execute(f"select min(f), max(l) from ({union}) as d(f, l)").fetchone()
+    if row is None or row[0] is None:
+        return None
+    return row[0], row[1]
+
+
+def trend(
+    con: duckdb.DuckDBPyConnection, tables: frozenset[str], objective: str, grain: str
+) -> list[Row]:
+    """Totals and per-platform values of every period of the objective (see TREND_SQL)."""
+    name = table_name(objective, grain)
+    if name not in tables:
+        return []
+    sql = TREND_SQL[objective].format(table=f"metrics.{name}", period=PERIOD_COLUMN[grain])
+    return fetch(con, sql + " order by all")
+
+
+def breakdown(
+    con: duckdb.DuckDBPyConnection, tables: frozenset[str], objective: str, grain: str, start: date
+) -> list[Row]:
+    """The metric table's rows of the period starting on `start`."""
+    name = table_name(objective, grain)
+    if name not in tables:
+        return []
+    sql = BREAKDOWN_SQL[objective].format(table=f"metrics.{name}", period=PERIOD_COLUMN[grain])
+    return fetch(con, sql, [start])
+
+
+def catalog(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> list[Row]:
+    """The metric catalog: units and English/Indonesian descriptions."""
+    if "catalog" not in tables:
+        return []
+    return fetch(
+        con,
+        "select objective, metric, unit, description_en, description_id from metrics.catalog "
+        "order by objective, metric",
+    )
+
+
+def accounts(con: duckdb.DuckDBPyConnection) -> list[Row]:
+    """Declared accounts with their names (empty in a database without the core schema)."""
+    exists = fetch(
+        con,
+        "select 1 from duckdb_tables() where schema_name = 'core' and table_name = 'account'",
+    )
+    if not exists:
+        return []
+    return fetch(
+        con,
+        "select platform, account_id, account_name, handle, is_own from core.account "
+        "order by platform, account_id",
+    )
+
+
+def scorecard(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> list[Row]:
+    """Every target with its actual and status."""
+    if "scorecard" not in tables:
+        return []
+    return fetch(
+        con,
+        "select objective, metric, scope, period, period_start, period_end, currency, actual, "
+        "target, direction, attainment, status from metrics.scorecard "
+        "order by objective, period_start, metric, scope",
+    )
+
+
+def period_exports(
+    con: duckdb.DuckDBPyConnection, tables: frozenset[str], objective: str
+) -> list[Row]:
+    """Rows of aggregated exports (never split into days): traffic_period, conversion_period."""
+    if f"{objective}_period" not in tables:
+        return []
+    if objective == "traffic":
+        sql = (
+            "select platform, date_start, date_end, sessions, bounce_rate, link_clicks, ctr "
+            "from metrics.traffic_period order by date_start, date_end, platform"
+        )
+    else:
+        sql = (
+            "select platform, campaign_name, currency, date_start, date_end, spend, clicks, "
+            "conversions, cpc, roas from metrics.conversion_period "
+            "order by date_start, date_end, platform, ad_account_id, campaign_id, currency"
+        )
+    return fetch(con, sql)
+
+
+def audience(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> list[Row]:
+    """Own accounts' latest gender, age and country breakdown of each measure."""
+    if "insights_audience" not in tables:
+        return []
+    return fetch(
+        con,
+        """
+        select platform, account_id, measure, dimension, as_of_date, bucket, value, share
+        from metrics.insights_audience
+        where is_own and dimension in ('gender', 'age', 'country')
+        qualify as_of_date = max(as_of_date) over (partition by platform, account_id, measure,
+            dimension)
+        order by platform, account_id, measure, dimension, share desc nulls last, bucket
+        """,
+    )
+
+
+def activity(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> list[Row]:
+    """Own accounts' followers online by weekday and hour."""
+    if "insights_activity" not in tables:
+        return []
+    return fetch(
+        con,
+        "select platform, account_id, day_of_week, hour, snapshots, online_followers, "
+        "share_of_week from metrics.insights_activity where is_own "
+        "order by platform, account_id, day_of_week, hour",
+    )
+
+
+def content(
+    con: duckdb.DuckDBPyConnection, tables: frozenset[str], months: list[date]
+) -> list[Row]:
+    """Own accounts' content types in the given months."""
+    if "insights_content" not in tables or not months:
+        return []
+    marks = ", ".join("?" for _ in months)
+    return fetch(
+        con,
+        "select platform, account_id, month, content_type, posts, engagements, post_reach, "
+        "engagement_rate, share_of_engagements from metrics.insights_content "
+        f"where is_own and month in ({marks}) "
+        "order by platform, account_id, month, engagement_rate desc nulls last, "
+        "share_of_engagements desc nulls last, content_type nulls last",
+        months,
+    )
+
+
+def content_months(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> list[date]:
+    """Months present in insights_content, latest first."""
+    if "insights_content" not in tables:
+        return []
+    rows = fetch(con, "select distinct month from metrics.insights_content order by month desc")
+    return [row["month"] for row in rows]
+
+
+def funnel(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> list[Row]:
+    """Every campaign's funnel, the biggest spenders first."""
+    if "funnel_campaign" not in tables:
+        return []
+    return fetch(
+        con,
+        "select platform, campaign, first_date, last_date, currency, spend, impressions, reach, "
+        "engagements, clicks, sessions, leads, conversions, engagements_step_rate, "
+        "clicks_step_rate, sessions_step_rate, leads_step_rate, conversions_step_rate "
+        "from metrics.funnel_campaign "
+        "order by spend desc nulls last, leads desc nulls last, platform, campaign",
+    )

@@ -1,0 +1,255 @@
+"""The insights section: audience demographics, access-time heatmap, content-type preference.
+
+Everything is per own account, because audiences, hours and content of different platforms are
+not added up: the report shows each account's latest breakdown as the platform states it.
+"""
+
+from collections.abc import Sequence
+from datetime import date
+from itertools import groupby
+
+from flows.report import charts, fmt, parts
+from flows.report.data import Row
+from flows.report.svg import esc
+from flows.report.view import View
+
+DIMENSIONS = ("gender", "age", "country")
+TOP_COUNTRIES = 8
+
+
+def _account_key(row: Row) -> tuple[str, str]:
+    return row["platform"], row["account_id"]
+
+
+def demographics(view: View, rows: Sequence[Row]) -> list[str]:
+    """One bar chart per account, measure and dimension (gender, age, top countries)."""
+    figures = []
+    ordered = sorted(
+        rows,
+        key=lambda r: (
+            r["platform"],
+            r["account_id"],
+            r["measure"],
+            DIMENSIONS.index(r["dimension"]),
+        ),
+    )
+    for (platform, account_id, measure, dimension), group in groupby(
+        ordered, key=lambda r: (r["platform"], r["account_id"], r["measure"], r["dimension"])
+    ):
+        buckets = list(group)
+        if dimension == "age":
+            buckets.sort(key=lambda r: str(r["bucket"]))
+        if dimension == "country":
+            buckets = buckets[:TOP_COUNTRIES]
+        figures.append(_demographic_figure(view, platform, account_id, measure, dimension, buckets))
+    return figures
+
+
+def _demographic_figure(
+    view: View, platform: str, account_id: str, measure: str, dimension: str, rows: list[Row]
+) -> str:
+    labels = view.labels
+    heading = labels.text(dimension, n=str(TOP_COUNTRIES))
+    caption = f"{view.account(platform, account_id)} · {heading}"
+    bars = [
+        charts.Bar(
+            labels.bucket(dimension, r["bucket"]),
+            r["share"],
+            view.value("insights", "audience_share", r["share"])
+            + ("" if r["value"] is None else f" · {fmt.count(r['value'], view.lang)}"),
+        )
+        for r in rows
+    ]
+    note = labels.text(
+        "as_of", measure=labels.measure(measure), date=fmt.day(rows[0]["as_of_date"], view.lang)
+    )
+    return parts.figure(caption, charts.hbars(caption, bars), note=note)
+
+
+def _peak(rows: list[Row]) -> Row:
+    return max(rows, key=lambda r: (r["online_followers"] or 0, -r["day_of_week"], -r["hour"]))
+
+
+def heatmaps(view: View, rows: Sequence[Row]) -> tuple[list[str], list[str]]:
+    """A weekday × hour heatmap per account, and a peak-time card per account."""
+    labels = view.labels
+    figures, cards = [], []
+    for (platform, account_id), group in groupby(rows, key=_account_key):
+        hours = [r for r in group if r["online_followers"] is not None]
+        if not hours:
+            continue
+        cells = {
+            (r["day_of_week"], r["hour"]): (float(r["online_followers"]), _cell_tip(view, r))
+            for r in hours
+        }
+        peak = _peak(hours)
+        peak_count = view.value("insights", "online_followers", peak["online_followers"])
+        when = f"{labels.day(peak['day_of_week'])} {peak['hour']:02d}:00"
+        name = view.account(platform, account_id)
+        caption = f"{labels.text('access_time')} · {name}"
+        svg = charts.heatmap(caption, [labels.day(d) for d in range(1, 8)], cells)
+        ramp = charts.heat_legend(_fewer(view), _more(view))
+        note = labels.text(
+            "peak",
+            day=labels.day(peak["day_of_week"]),
+            hour=f"{peak['hour']:02d}",
+            value=peak_count,
+        )
+        figures.append(
+            parts.figure(caption, svg + ramp, note=f"{note}. {labels.text('heatmap_note')}")
+        )
+        cards.append(
+            parts.fact(
+                f"{labels.text('peak_time')} · {name}",
+                when,
+                f"{peak_count} · {labels.metric('online_followers')}",
+            )
+        )
+    return figures, cards
+
+
+def _fewer(view: View) -> str:
+    return "fewer" if view.lang == "en" else "sedikit"
+
+
+def _more(view: View) -> str:
+    return "more" if view.lang == "en" else "banyak"
+
+
+def _cell_tip(view: View, row: Row) -> str:
+    return (
+        f"{view.labels.day(row['day_of_week'])} {row['hour']:02d}:00 — "
+        f"{view.value('insights', 'online_followers', row['online_followers'])} "
+        f"({view.value('insights', 'share_of_week', row['share_of_week'])})"
+    )
+
+
+def content(
+    view: View, rows: Sequence[Row], months: tuple[date, date | None]
+) -> tuple[str, list[str]]:
+    """Content types of the month: engagement-rate bars, a table with changes, best-type cards."""
+    labels = view.labels
+    current, previous = months
+    heading = f"<h3>{esc(labels.text('content', month=fmt.month(current, view.lang)))}</h3>"
+    now = [r for r in rows if r["month"] == current]
+    if not now:
+        detail = labels.text("no_data_period", period=fmt.month(current, view.lang))
+        return heading + parts.no_data(labels.text("no_data_title"), detail), []
+    before = {
+        (r["platform"], r["account_id"], r["content_type"]): r
+        for r in rows
+        if r["month"] == previous
+    }
+    figures, cards, table_rows = [], [], []
+    for (platform, account_id), group in groupby(now, key=_account_key):
+        types = list(group)
+        name = view.account(platform, account_id)
+        table_rows += [_content_row(view, name, r, before) for r in types]
+        rated = [r for r in types if r["engagement_rate"] is not None]
+        if rated:
+            figures.append(_content_figure(view, name, types))
+            cards.append(_best_card(view, name, rated[0], before, previous))
+    headers = [labels.text("account"), labels.text("content_type")] + [
+        labels.metric(m)
+        for m in ("content_posts", "content_engagements", "content_engagement_rate")
+    ]
+    headers += [
+        labels.text("change_title", period=fmt.month(previous, view.lang)) if previous else "",
+        labels.metric("share_of_engagements"),
+    ]
+    body = (
+        heading
+        + f'<div class="charts">{"".join(figures)}</div>'
+        + parts.table(headers, table_rows, text_columns=2)
+    )
+    return body, cards
+
+
+def _content_figure(view: View, name: str, types: list[Row]) -> str:
+    labels = view.labels
+    caption = f"{name} · {labels.metric('content_engagement_rate')}"
+    bars = [
+        charts.Bar(
+            labels.content_type(r["content_type"]),
+            r["engagement_rate"],
+            f"{view.value('insights', 'content_engagement_rate', r['engagement_rate'])} · "
+            f"{fmt.count(r['posts'], view.lang)} {labels.metric('content_posts').lower()}",
+        )
+        for r in types
+    ]
+    return parts.figure(caption, charts.hbars(caption, bars))
+
+
+def _content_row(
+    view: View, name: str, row: Row, before: dict[tuple[str, str, str | None], Row]
+) -> list[str]:
+    earlier = before.get((row["platform"], row["account_id"], row["content_type"]))
+    rate = row["engagement_rate"]
+    change = view.change(
+        "insights",
+        "content_engagement_rate",
+        rate,
+        None if earlier is None else earlier["engagement_rate"],
+    )
+    return [
+        esc(name),
+        esc(view.labels.content_type(row["content_type"])),
+        esc(fmt.count(row["posts"], view.lang)),
+        esc(fmt.count(row["engagements"], view.lang)),
+        esc(view.value("insights", "content_engagement_rate", rate)),
+        esc(change or fmt.missing(view.lang)),
+        esc(view.value("insights", "share_of_engagements", row["share_of_engagements"])),
+    ]
+
+
+def _best_card(
+    view: View,
+    name: str,
+    best: Row,
+    before: dict[tuple[str, str, str | None], Row],
+    previous: date | None,
+) -> str:
+    labels = view.labels
+    rate = view.value("insights", "content_engagement_rate", best["engagement_rate"])
+    earlier = before.get((best["platform"], best["account_id"], best["content_type"]))
+    note = ""
+    if earlier is not None and previous is not None:
+        then = view.value("insights", "content_engagement_rate", earlier["engagement_rate"])
+        note = labels.text("previously", value=then, period=fmt.month(previous, view.lang))
+    return parts.fact(
+        f"{labels.text('best_content')} · {name}",
+        f"{labels.content_type(best['content_type'])} · {rate}",
+        note,
+    )
+
+
+def insights_section(
+    view: View,
+    audience: Sequence[Row],
+    activity: Sequence[Row],
+    content_rows: Sequence[Row],
+    months: tuple[date, date | None] | None,
+) -> str:
+    """Cards, demographics, heatmaps and content preference, or a no-data panel."""
+    labels = view.labels
+    if not (audience or activity or content_rows):
+        return parts.no_data(labels.text("no_data_title"), labels.hint("insights"))
+    heat_figures, peak_cards = heatmaps(view, activity)
+    content_html, best_cards = content(view, content_rows, months) if months else ("", [])
+    cards = peak_cards + best_cards
+    demo = demographics(view, audience)
+    return (
+        (f'<div class="cards">{"".join(cards)}</div>' if cards else "")
+        + (
+            f'<h3>{esc(labels.text("demographics"))}</h3><div class="charts">{"".join(demo)}</div>'
+            if demo
+            else ""
+        )
+        + (
+            f"<h3>{esc(labels.text('access_time'))}</h3>"
+            f'<div class="charts">{"".join(heat_figures)}</div>'
+            if heat_figures
+            else ""
+        )
+        + content_html
+    )
