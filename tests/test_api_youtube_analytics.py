@@ -222,9 +222,12 @@ def test_a_snapshot_is_as_of_the_fetch_date_when_that_is_before_the_window_end()
 
 def test_audience_shares_take_studio_labels_and_countries_keep_iso_codes() -> None:
     period = {"startDate": "2026-09-10", "endDate": "2026-10-07"}
+    today = Window(date(2026, 10, 8), date(2026, 10, 8))
     pulled = [
-        envelope("yt_audience_gender_age.json", "audience", "gender_age", params=period),
-        envelope("yt_audience_country.json", "audience", "country", params=period),
+        envelope(
+            "yt_audience_gender_age.json", "audience", "gender_age", params=period, window=today
+        ),
+        envelope("yt_audience_country.json", "audience", "country", params=period, window=today),
     ]
     result = counted(normalize("audience", pulled, ACCOUNT))
     audience = result.tables["audience"]
@@ -234,7 +237,7 @@ def test_audience_shares_take_studio_labels_and_countries_keep_iso_codes() -> No
     def shares(dimension: str) -> dict[str, float]:
         part = audience.filter(pl.col("dimension") == dimension)
         assert part["value"].null_count() == part.height
-        return {b: round(s, 6) for b, s in part.select("bucket", "share").rows()}
+        return dict(part.select("bucket", "share").rows())
 
     assert shares("gender_age") == {
         "Female|18-24 years": 0.102,
@@ -400,6 +403,8 @@ def test_audience_pull_covers_audience_days_up_to_the_run_date(
     expected = [(c, float(v)) for c, v in world.countries(date(2026, 10, 1), date(2026, 10, 7))]
     assert rows(countries, "bucket", "value") == expected
     assert audience.filter(pl.col("dimension") == "gender_age").height == 9
+    # fetched now (after 7 October): the snapshot is as of the run's date
+    assert set(audience["as_of_date"]) == {date(2026, 10, 7)}
 
 
 def test_a_refused_metric_is_dropped_asked_again_and_remembered() -> None:

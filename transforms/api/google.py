@@ -27,7 +27,13 @@ _INVALID_METRIC = (
     re.compile(r"Field (\S+) is not a valid metric"),  # GA4
 )
 _KINDS: dict[pl.DataType, str] = {pl.Int64(): "whole number", pl.Float64(): "number"}
-QUARANTINE = {"row_number": pl.Int64(), "reason": pl.String(), "raw": pl.String()}
+# `sheet` is '' as for a CSV: an API pull has no sheets (the store's quarantine key has one)
+QUARANTINE = {
+    "sheet": pl.String(),
+    "row_number": pl.Int64(),
+    "reason": pl.String(),
+    "raw": pl.String(),
+}
 
 
 def error_of(envelope: Envelope) -> dict[str, Any]:
@@ -73,7 +79,7 @@ def error_outcomes(
     Quarantine rows are numbered from `first_row` on; `raw` holds the item's context (which
     video, which request) and the error as JSON.
     """
-    rows: list[tuple[int, str, str]] = []
+    rows: list[tuple[str, int, str, str]] = []
     notes: list[str] = []
     for envelope in envelopes:
         if envelope.ok:
@@ -84,7 +90,7 @@ def error_outcomes(
             notes.append(f"dropped invalid metrics: {', '.join(dropped)}")
             continue
         raw = json.dumps({"item": envelope.item, "error": error}, sort_keys=True)
-        rows.append((first_row + len(rows), _reason(product, error), raw))
+        rows.append(("", first_row + len(rows), _reason(product, error), raw))
     return pl.DataFrame(rows, schema=QUARANTINE, orient="row"), tuple(notes)
 
 
@@ -165,7 +171,12 @@ def result(
 ) -> Normalized:
     """The normalized result, refusing counts that do not add up (a record must never vanish)."""
     held = pl.concat(
-        [q.select(pl.col(n).cast(t) for n, t in QUARANTINE.items()) for q in quarantine]
+        [
+            q.with_columns(pl.lit("").alias("sheet")).select(
+                pl.col(name).cast(dtype) for name, dtype in QUARANTINE.items()
+            )
+            for q in quarantine
+        ]
     )
     if loaded + held.height + skipped != rows_read:
         raise AssertionError(

@@ -29,7 +29,7 @@ exports, so a channel's series stays continuous when it moves from exports to th
   (`age25-34` -> `25-34 years`, `age65-` -> `65+ years`, `female` -> `Female`, `user_specified`
   -> `User-specified`), so API and export snapshots of one channel line up; countries stay ISO
   3166 codes as the API gives them (`ZZ` = unknown), where Studio writes country names.
-  As-of date: the fetch date in the account's timezone.
+  As-of date: the run's date, or the fetch date (account timezone) when that is earlier.
 
 `day` values are YouTube's own (Pacific) dates, stored as given.
 """
@@ -63,6 +63,9 @@ _TYPES: dict[str, pl.DataType] = {
 }
 _GENDERS = {"female": "Female", "male": "Male", "user_specified": "User-specified"}
 _COUNT = pl.Int64()
+# YouTube gives percentages with a few decimals; rounding the fractions to 9 digits keeps them
+# all and drops the float noise of dividing and summing (0.22999999999999998 for 23 %)
+_SHARE_DIGITS = 9
 _VIDEO_METRICS = ("views", "estimatedMinutesWatched", "likes", "comments", "shares")
 
 
@@ -307,7 +310,7 @@ def _age_label(column: str) -> pl.Expr:
 
 def _audience(envelopes: Sequence[Envelope], account: Account) -> Normalized:
     def as_of(envelope: Envelope) -> list[pl.Expr]:
-        return [pl.lit(local_day(envelope, account.timezone)).alias("as_of_date")]
+        return [pl.lit(snapshot_date(envelope, account.timezone)).alias("as_of_date")]
 
     shares = _stack(
         requests(envelopes, "gender_age"),
@@ -354,14 +357,14 @@ def _gender_age(pairs: pl.DataFrame) -> list[pl.DataFrame]:
     labelled = pairs.with_columns(
         _age_label("ageGroup").alias("age"),
         pl.col("gender").replace(_GENDERS).alias("gender"),
-        (pl.col("viewerPercentage") / 100).alias("share"),
+        (pl.col("viewerPercentage") / 100).round(_SHARE_DIGITS).alias("share"),
     )
     combined = labelled.with_columns(
         pl.lit("gender_age").alias("dimension"), pl.format("{}|{}", "gender", "age").alias("bucket")
     )
     parts = [
         labelled.group_by("as_of_date", part, maintain_order=True)
-        .agg(pl.col("share").sum())
+        .agg(pl.col("share").sum().round(_SHARE_DIGITS))
         .with_columns(pl.lit(part).alias("dimension"), pl.col(part).alias("bucket"))
         for part in ("age", "gender")
     ]
