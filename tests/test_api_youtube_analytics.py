@@ -17,10 +17,11 @@ from polars.testing import assert_frame_equal
 
 from flows.api import youtube_analytics as connector
 from flows.api.client import ApiClient
-from flows.api.errors import TokenError
+from flows.api.errors import ApiError, ItemError, TokenError
+from flows.api.google import ask_for_metrics
 from flows.api.rawlog import RawLog
 from flows.settings import ApiSource
-from tests.fakeapi import FakeApi, Request
+from tests.fakeapi import FakeApi, Reply, Request
 from tests.fakeapi.google import FIXTURES, GoogleWorld, install
 from transforms.api.envelope import Envelope, Window
 from transforms.api.youtube_analytics import normalize
@@ -484,3 +485,28 @@ def test_an_answer_not_shaped_as_documented_fails_in_one_line() -> None:
         normalize("channel_daily", [envelope(short_row, "channel_daily", "channel_daily")], ACCOUNT)
     with pytest.raises(InputError, match="not an object"):
         normalize("videos", [envelope({"items": ["x"]}, "videos", "uploads")], ACCOUNT)
+
+
+def test_an_item_error_is_kept_and_the_item_passed_over() -> None:
+    def classify(status: int, data: Any) -> ApiError | None:
+        return ItemError("no data for this video") if status == 403 else None
+
+    with FakeApi() as fake:
+        fake.script("GET", "/v2/reports", [Reply.json({"error": {"code": 403}}, status=403)])
+        api = ApiClient(
+            source=source(fake), token=TOKEN, rawlog=None, auth="bearer", classify=classify
+        )
+        kept: list[Envelope] = []
+
+        def send(metrics: list[str]) -> Envelope:
+            return api.get(
+                "/v2/reports",
+                {"metrics": metrics},
+                stream="videos",
+                account_id=CHANNEL,
+                window=WINDOW,
+            )
+
+        with api:
+            assert ask_for_metrics(api, "daily", ["views"], send, kept) is None
+    assert [e.status for e in kept] == [403]

@@ -103,6 +103,8 @@ def _typed(value: Any, dtype: pl.DataType) -> tuple[Any, bool]:
         return None, False
     if dtype == pl.String():
         return str(value), False
+    if dtype == pl.Int64() and isinstance(value, int | str) and str(value).isdigit():
+        return int(value), False  # exact, whatever its size
     try:
         number = float(value) if not isinstance(value, bool) else None
     except (TypeError, ValueError):

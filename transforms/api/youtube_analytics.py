@@ -69,7 +69,7 @@ _SHARE_DIGITS = 9
 _VIDEO_METRICS = ("views", "estimatedMinutesWatched", "likes", "comments", "shares")
 
 
-def requests(envelopes: Sequence[Envelope], request: str) -> list[Envelope]:
+def _answers(envelopes: Sequence[Envelope], request: str) -> list[Envelope]:
     """The successful envelopes of one request kind (`item["request"]`)."""
     return [e for e in envelopes if e.ok and e.item.get("request") == request]
 
@@ -217,14 +217,14 @@ def _post_measures(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _videos(envelopes: Sequence[Envelope], account: Account) -> Normalized:
-    uploads = _uploads(requests(envelopes, "uploads"), account.timezone)
+    uploads = _uploads(_answers(envelopes, "uploads"), account.timezone)
     listed, outside = skip_rows(uploads, ~pl.col("video_id").is_in(_requested(envelopes)))
     listed, repeated = drop_duplicate_keys(listed, ["video_id"])
     listed = require(listed, pl.col("published_at").is_not_null(), "no readable videoPublishedAt")
     posts, post_errors = split_quarantine(listed)
     metrics = {"video": pl.String(), **dict.fromkeys(_VIDEO_METRICS, _COUNT)}
     lifetime = _stack(
-        requests(envelopes, "lifetime"),
+        _answers(envelopes, "lifetime"),
         metrics | {"subscribersGained": _COUNT},
         uploads.height + 1,
         lambda e: [pl.lit(snapshot_date(e, account.timezone)).alias("as_of_date")],
@@ -233,7 +233,7 @@ def _videos(envelopes: Sequence[Envelope], account: Account) -> Normalized:
         require(lifetime, pl.col("video").is_not_null(), "no video id")
     )
     daily, daily_errors, before = _daily(
-        requests(envelopes, "daily"), posts, uploads.height + lifetime.height + 1
+        _answers(envelopes, "daily"), posts, uploads.height + lifetime.height + 1
     )
     read = uploads.height + lifetime.height + daily.height + before + daily_errors.height
     errors, notes = error_outcomes(PRODUCT, envelopes, read + 1)
@@ -313,7 +313,7 @@ def _audience(envelopes: Sequence[Envelope], account: Account) -> Normalized:
         return [pl.lit(snapshot_date(envelope, account.timezone)).alias("as_of_date")]
 
     shares = _stack(
-        requests(envelopes, "gender_age"),
+        _answers(envelopes, "gender_age"),
         {"ageGroup": pl.String(), "gender": pl.String(), "viewerPercentage": pl.Float64()},
         1,
         as_of,
@@ -324,7 +324,7 @@ def _audience(envelopes: Sequence[Envelope], account: Account) -> Normalized:
         "no ageGroup or gender",
     )
     countries = _stack(
-        requests(envelopes, "country"),
+        _answers(envelopes, "country"),
         {"country": pl.String(), "views": _COUNT},
         shares.height + 1,
         as_of,
