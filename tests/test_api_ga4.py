@@ -117,7 +117,7 @@ def test_report_pages_become_daily_traffic_of_the_property() -> None:
     ]
     assert rows(traffic, "revenue", "users", "pageviews")[1] == (150000.5, 181, 530)
     assert "bounces" not in traffic.columns  # GA4 counts none: NULL when loaded
-    assert (result.format, result.platform) == ("ga4.traffic", "web")
+    assert (result.format, result.platform) == ("ga4:traffic", "web")
     assert (result.rows_read, result.rows_skipped, result.rows_quarantined) == (5, 0, 0)
     assert result.notes == (
         "dropped invalid metrics: totalRevenue",

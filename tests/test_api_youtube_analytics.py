@@ -98,7 +98,7 @@ def test_channel_days_become_account_daily_with_views_as_video_views() -> None:
         ("youtube", CHANNEL, None, "wisatanusantara", "Asia/Jakarta", None, True, None)
     ]
     assert (result.format, result.rows_read, result.rows_skipped) == (
-        "youtube_analytics.channel_daily",
+        "youtube_analytics:channel_daily",
         3,
         0,
     )

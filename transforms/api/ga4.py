@@ -142,7 +142,7 @@ def normalize(stream: str, envelopes: Sequence[Envelope], account: Account) -> N
     traffic = kept.with_columns(platform_from_source("source"))
     errors, notes = error_outcomes(PRODUCT, envelopes, frame.height + 1)
     return result(
-        "ga4.traffic",
+        "ga4:traffic",
         "web",
         {"web_traffic_daily": conform(traffic, WEB_TRAFFIC_DAILY.columns)},
         rows_read=frame.height + errors.height,

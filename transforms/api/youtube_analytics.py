@@ -147,7 +147,7 @@ def _channel_daily(envelopes: Sequence[Envelope], account: Account) -> Normalize
     ).drop("views")  # YouTube's views are video views, not the canonical `views`
     errors, notes = error_outcomes(PRODUCT, envelopes, frame.height + 1)
     return result(
-        "youtube_analytics.channel_daily",
+        "youtube_analytics:channel_daily",
         "youtube",
         {
             "account": account_frame([account]),
@@ -238,7 +238,7 @@ def _videos(envelopes: Sequence[Envelope], account: Account) -> Normalized:
     read = uploads.height + lifetime.height + daily.height + before + daily_errors.height
     errors, notes = error_outcomes(PRODUCT, envelopes, read + 1)
     return result(
-        "youtube_analytics.videos",
+        "youtube_analytics:videos",
         "youtube",
         {
             "account": account_frame([account]),
@@ -341,7 +341,7 @@ def _audience(envelopes: Sequence[Envelope], account: Account) -> Normalized:
         pl.lit("views").alias("measure"),
     )
     return result(
-        "youtube_analytics.audience",
+        "youtube_analytics:audience",
         "youtube",
         {"account": account_frame([account]), "audience": conform(audience, AUDIENCE.columns)},
         rows_read=read + errors.height,
