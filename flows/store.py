@@ -124,6 +124,8 @@ def record_load(
             con.execute("update ops.load set notes = ? where load_id = ?", [notes, load_id])
         if result.quarantine.height:
             quarantine = result.quarantine.with_columns(pl.lit(load_id).alias("load_id"))
+            if "sheet" not in quarantine.columns:  # API responses have no sheets
+                quarantine = quarantine.with_columns(pl.lit("").alias("sheet"))
             con.register("quarantine_rows", quarantine)
             con.execute(
                 "insert into ops.quarantine (load_id, sheet, row_number, reason, raw) "
