@@ -124,7 +124,10 @@ footer p { margin: 4px 0; }
   nav.toc { display: none; }
   section.objective { border: none; padding: 0; margin: 0; break-before: page; }
   .card, figure.chart-box, tr, .nodata { break-inside: avoid; }
+  .charts { grid-template-columns: 1fr 1fr; }
   .table-wrap { overflow: visible; border: none; }
-  th, td { white-space: normal; }
+  table { font-size: 8.5pt; }
+  th, td { white-space: normal; padding: 4px 6px; }
+  td.t { min-width: 0; }
 }
 """
