@@ -84,13 +84,7 @@ def _masthead(view: View, accounts: Sequence[Row]) -> str:
     lines = [f'<p class="lede">{esc(labels.text("subtitle"))}</p>']
     if view.window:
         w = view.window
-        said = (
-            labels.text(
-                "comparing", current=view.period(w.current), previous=view.period(w.previous)
-            )
-            if w.complete
-            else labels.text("partial", current=view.period(w.current))
-        )
+        said = view.comparison(w)
         grain = labels.text("grain", grain=labels.text(f"grain_{w.grain}"))
         through = labels.text("through", date=fmt.day(w.through, view.lang))
         lines.append(

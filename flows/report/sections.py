@@ -15,32 +15,33 @@ from flows.report.periods import Window, period_end, span
 from flows.report.svg import colour, esc
 from flows.report.view import View
 
+# Per objective: the headline cards (totals of own accounts) and the detail table's columns.
 HEADLINES = {
-    "awareness": (
+    "awareness": [
         "impressions",
         "video_views",
         "followers_total",
         "net_follower_growth",
         "mentions",
         "share_of_voice",
-    ),
-    "traffic": (
+    ],
+    "traffic": [
         "sessions",
         "bounce_rate",
         "link_clicks",
         "ctr",
         "profile_visits",
         "website_clicks",
-    ),
-    "community": (
+    ],
+    "community": [
         "engagements",
         "engagement_rate",
         "amplification_rate",
         "conversations",
         "comment_score",
         "posts",
-    ),
-    "conversion": (
+    ],
+    "conversion": [
         "spend",
         "clicks",
         "conversions",
@@ -50,12 +51,11 @@ HEADLINES = {
         "conversion_rate",
         "cost_per_conversion",
         "roas",
-    ),
-    "leads": ("leads", "ad_leads", "web_leads", "cost_per_lead", "lead_rate", "sessions"),
+    ],
+    "leads": ["leads", "ad_leads", "web_leads", "cost_per_lead", "lead_rate", "sessions"],
 }
-
 DETAIL = {
-    "awareness": (
+    "awareness": [
         "impressions",
         "video_views",
         "followers_total",
@@ -63,8 +63,8 @@ DETAIL = {
         "audience_growth_rate",
         "mentions",
         "share_of_voice",
-    ),
-    "traffic": (
+    ],
+    "traffic": [
         "link_clicks",
         "post_impressions",
         "ctr",
@@ -72,8 +72,8 @@ DETAIL = {
         "website_clicks",
         "sessions",
         "bounce_rate",
-    ),
-    "community": (
+    ],
+    "community": [
         "posts",
         "engagements",
         "engagement_rate",
@@ -82,8 +82,8 @@ DETAIL = {
         "conversations",
         "comment_score",
         "clicks_per_post",
-    ),
-    "conversion": (
+    ],
+    "conversion": [
         "spend",
         "clicks",
         "conversions",
@@ -92,8 +92,8 @@ DETAIL = {
         "conversion_rate",
         "cost_per_conversion",
         "roas",
-    ),
-    "leads": (
+    ],
+    "leads": [
         "spend",
         "clicks",
         "ad_leads",
@@ -102,7 +102,7 @@ DETAIL = {
         "cost_per_lead",
         "lead_rate",
         "sessions",
-    ),
+    ],
 }
 
 
@@ -300,15 +300,8 @@ def section_body(view: View, data: ObjectiveData, scorecard: Sequence[Row], extr
     if window is None or not data.trend:
         panel = parts.no_data(labels.text("no_data_title"), labels.hint(data.objective))
         return panel + targets + extra
-    comparing = (
-        labels.text(
-            "comparing", current=view.period(window.current), previous=view.period(window.previous)
-        )
-        if window.complete
-        else labels.text("partial", current=view.period(window.current))
-    )
     return (
-        f"<h3>{esc(labels.text('headline'))} · {esc(comparing)}</h3>"
+        f"<h3>{esc(labels.text('headline'))} · {esc(view.comparison(window))}</h3>"
         + headline(view, window, data)
         + f"<h3>{esc(labels.text('trends'))}</h3>"
         + trend_charts(view, window, data)

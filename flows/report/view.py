@@ -106,6 +106,13 @@ class View:
         platform, _, account_id = scope.partition(":")
         return self.account(platform, account_id) if account_id else self.labels.platform(scope)
 
+    def comparison(self, window: Window) -> str:
+        """'September 2026 compared with August 2026', or the partial period it covers so far."""
+        current = self.period(window.current)
+        if not window.complete:
+            return self.labels.text("partial", current=current)
+        return self.labels.text("comparing", current=current, previous=self.period(window.previous))
+
     def period(self, start: date) -> str:
         """A period of the report's grain."""
         grain = self.window.grain if self.window else "month"
