@@ -141,8 +141,9 @@ _GENDER_AGE = re.compile(r"^([FMU])\.(\d+(?:-\d+|\+))$")
 _FACEBOOK_TYPES = {"photo": "photo", "album": "carousel", "video": "video", "link": "link"}
 _INSTAGRAM_TYPES = {"IMAGE": "photo", "VIDEO": "video", "CAROUSEL_ALBUM": "carousel"}
 _ITEM_IDS = ("media_id", "post_id")
+# Code-100 messages refusing metrics (as `flows.api.classify.meta_error` reads them).
 _INVALID_METRIC = re.compile(
-    r"valid insights metric|metric\[\d+\] must be one of|metric is no longer supported"
+    r"valid insights metric|metric\[\d+\] must be one of|metric .*is (?:not|no longer) supported"
     r"|does not support the \w+ metric",
     re.IGNORECASE,
 )
@@ -164,6 +165,7 @@ class _Batch:
     skipped: Counter[str] = field(default_factory=Counter)
     kept_rows: set[int] = field(default_factory=set)
     offered: dict[int, str] = field(default_factory=dict)
+    dropped: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
 
     def point(self) -> int:
@@ -239,12 +241,14 @@ def normalize(stream: str, envelopes: Sequence[Envelope], account: Account) -> N
 def _error(batch: _Batch, env: Envelope, later: Sequence[Envelope]) -> None:
     """An invalid-metric answer becomes a note; any other error a quarantine row for its item."""
     error = _error_body(env)
-    message = str(error.get("message", "")) or f"HTTP {env.status}"
-    if _INVALID_METRIC.search(message):
-        dropped = ", ".join(_dropped_metrics(env, message, later))
-        batch.note(f"dropped invalid metrics: {dropped} ({_one_line(message)})")
+    message = _one_line(str(error.get("message", ""))) or f"HTTP {env.status}"
+    if error.get("code") == 100 and _INVALID_METRIC.search(message):
+        new = [m for m in _dropped_metrics(env, message, later) if m not in batch.dropped]
+        batch.dropped.update(new)
+        if new:
+            batch.note(f"dropped invalid metrics: {', '.join(new)} ({message})")
         return
-    title = str(error.get("error_user_title") or message)
+    title = _one_line(str(error.get("error_user_title") or message))
     codes = f"code {error.get('code', env.status)}"
     if "error_subcode" in error:
         codes += f", subcode {error['error_subcode']}"
@@ -254,7 +258,7 @@ def _error(batch: _Batch, env: Envelope, later: Sequence[Envelope]) -> None:
     )
     batch.refuse(
         batch.point(),
-        f"{subject}: {_one_line(title)} ({codes})",
+        f"{subject}: {title} ({codes})",
         {"item": env.item, "request": _path(env), "status": env.status, "error": error},
     )
 
@@ -269,19 +273,22 @@ def _error_body(env: Envelope) -> dict[str, Any]:
 
 
 def _dropped_metrics(env: Envelope, message: str, later: Sequence[Envelope]) -> list[str]:
-    """The metrics refused, as the message names them.
+    """The metrics refused: those the message names, else those never answered later.
 
-    Else those missing from the next request for the same object, else all that were asked
-    (nothing was left to ask again).
+    Later answers for the same object are the connector asking again without the refused
+    metrics, or one metric at a time when the API named none.
     """
     asked = _metrics(env)
     named = [m for m in asked if re.search(rf"\b{re.escape(m)}\b", message)]
     if named:
         return named
-    for other in later:
-        if _path(other) == _path(env) and other.item == env.item:
-            return [m for m in asked if m not in _metrics(other)]
-    return asked
+    answered = {
+        metric
+        for other in later
+        if other.ok and _path(other) == _path(env) and other.item == env.item
+        for metric in _metrics(other)
+    }
+    return [m for m in asked if m not in answered]
 
 
 def _metrics(env: Envelope) -> list[str]:
@@ -436,22 +443,28 @@ def _wide(
 def _daily_cells(
     batch: _Batch, env: Envelope, entry: dict[str, Any], columns: dict[str, str]
 ) -> Iterator[_Cell]:
-    """Cells of one insights entry: each day of `values`, or a one-day `total_value`."""
+    """Cells of one insights entry: each day of `values`, or a one-day `total_value`.
+
+    A `total_value` carries no end_time: its day is the request's since..until when that is
+    one Pacific day; a longer range is a period total and is skipped.
+    """
     name = str(entry.get("name"))
-    points: list[tuple[date | None, Any]] = [
-        (day_label(value.get("end_time")), value.get("value"))
-        for value in entry.get("values") or []
-        if isinstance(value, dict)
+    total = entry.get("total_value")
+    points: list[tuple[date | None, Any, Any]] = [
+        (day_label(value.get("end_time")), value.get("value"), value.get("end_time"))
+        for value in _dicts(entry.get("values"))
     ]
-    if not points and isinstance(entry.get("total_value"), dict):
-        points = [(request_day(env), entry["total_value"].get("value"))]
-    for day, value in points:
+    if not points and isinstance(total, dict):
+        points = [(request_day(env), total.get("value"), None)]
+    for day, value, end_time in points:
         row = batch.point()
         count = _count(value)
         if name not in columns:
             batch.skip(f"metric {name} is not stored")
+        elif day is None and end_time is None:
+            batch.skip("a total_value over more than one day (not a day's value)")
         elif day is None:
-            batch.skip(f"{name}: a total over several days is not a day's value")
+            batch.refuse(row, f"{name}: end_time {end_time!r} is not a Graph API time", entry)
         elif count is None:
             batch.refuse(row, f"{name} on {day}: {value!r} is not a count", entry)
         elif not _in_window(day, env.window):

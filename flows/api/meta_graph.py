@@ -1,0 +1,318 @@
+"""Meta Graph API connector: the requests behind each stream of a Page or an Instagram account.
+
+The client (`flows.api.client`) does HTTP, retries, throttling and recording; this module decides
+what to ask and keeps every envelope the mapping (`transforms.api.meta_graph`) needs, error
+answers of skipped items and refused metrics included. Streams:
+
+- `page_insights` (pages, windowed): `/{page}/insights?period=day` with the page metrics the
+  mapping stores, since/until at Pacific midnights (Facebook's days), at most 90 days a request.
+- `page_audience` (pages, once a run): page_fans_online for the 7 days ending on the window's
+  end, and the lifetime page_fans_country / city / gender_age (deprecated on recent API
+  versions: the refusal drops them and the mapping notes it).
+- `page_posts` (pages, windowed by publish time): `/{page}/published_posts` paged, then each
+  post's lifetime `/{post}/insights`.
+- `ig_user_insights` (instagram_accounts, windowed): reach, follower_count (and impressions on
+  old API versions) as daily series, at most 30 days a request; views, profile_views,
+  website_clicks and total_interactions as `total_value`, which is a total over since..until, so
+  asked one Pacific day at a time to be a day's value.
+- `ig_audience` (instagram_accounts, once a run): the account's followers_count,
+  online_followers for the 7 days ending on the window's end, follower_demographics by age,
+  gender, city and country (one breakdown a request).
+- `ig_media` (instagram_accounts, windowed by media timestamp): `/{ig-user}/media` and
+  `/{ig-user}/stories`, newest first, paged until a page reaches media older than the window;
+  each media's insights with the metrics its product type supports (feed, reels, story).
+
+The connector does not know the account's timezone, so publish times are compared with the
+window widened by a day on each side (every UTC offset fits); the mapping keeps exactly the posts
+of the window's local dates. A refused metric is dropped and the request repeated without it;
+`client.dropped_metrics` remembers it per request family for the rest of the run. When Meta
+refuses without naming the metric, the family's metrics are asked one at a time.
+"""
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from flows.api.classify import meta_error
+from flows.api.client import ApiClient
+from flows.api.errors import InvalidMetricError, ItemError
+from flows.api.rawlog import RawLog
+from flows.api.streams import Stream
+from flows.settings import ApiSource
+from transforms.api.envelope import Envelope, Window
+from transforms.api.meta_graph import (
+    PACIFIC,
+    PAGE_AUDIENCE,
+    PAGE_DAILY,
+    POST_INSIGHTS,
+)
+
+STREAMS = (
+    Stream("page_insights", "pages"),
+    Stream("page_audience", "pages", windowed=False),
+    Stream("page_posts", "pages"),
+    Stream("ig_user_insights", "instagram_accounts"),
+    Stream("ig_audience", "instagram_accounts", windowed=False),
+    Stream("ig_media", "instagram_accounts"),
+)
+
+PAGE_ONLINE = ("page_fans_online",)
+IG_SERIES = ("reach", "follower_count", "impressions")
+IG_DAY_TOTALS = ("views", "profile_views", "website_clicks", "total_interactions")
+IG_ONLINE = ("online_followers",)
+IG_DEMOGRAPHICS = ("age", "gender", "city", "country")
+# Media insights by media_product_type (Meta refuses metrics a product type does not have).
+MEDIA_METRICS = {
+    "FEED": ("reach", "views", "likes", "comments", "shares", "saved", "profile_visits", "follows"),
+    "REELS": (
+        "reach",
+        "views",
+        "likes",
+        "comments",
+        "shares",
+        "saved",
+        "ig_reels_video_view_total_time",
+    ),
+    "STORY": ("reach", "views", "replies", "shares", "follows", "profile_visits"),
+}
+POST_FIELDS = (
+    "id,created_time,message,permalink_url,status_type,attachments{media_type},shares,"
+    "comments.summary(true).limit(0),reactions.summary(true).limit(0)"
+)
+MEDIA_FIELDS = (
+    "id,caption,media_type,media_product_type,permalink,timestamp,like_count,comments_count"
+)
+PAGE_LIMIT = 100  # the most items Graph API edges return per page
+INSIGHTS_DAYS = 90  # Page insights: at most 90 days between since and until
+IG_SERIES_DAYS = 30  # Instagram user insights: at most 30 days between since and until
+ONLINE_DAYS = 7  # one week of online hours: each weekday once
+
+
+def client_for(source: ApiSource, token: str, rawlog: RawLog | None, **kw: Any) -> ApiClient:
+    """The Graph API client: token as `access_token`, Meta's error sorting."""
+    return ApiClient(
+        source=source, token=token, rawlog=rawlog, auth="query", classify=meta_error, **kw
+    )
+
+
+def pull(
+    client: ApiClient, source: ApiSource, stream: Stream, account_id: str, window: Window
+) -> list[Envelope]:
+    """Every envelope `stream` needs for one account and window, in the order received.
+
+    Item errors and refused metrics are kept and the pull goes on; token and other API errors
+    propagate (the runner fails the stream or the source). `source` is part of the connector
+    contract; Meta's requests depend only on the stream, account and window.
+    """
+    call = _Call(client, stream.name, account_id, window)
+    _PULLS[stream.name](call)
+    return call.envelopes
+
+
+@dataclass
+class _Call:
+    """One stream pull in progress: where to send requests and what has come back."""
+
+    client: ApiClient
+    stream: str
+    account_id: str
+    window: Window
+    envelopes: list[Envelope] = field(default_factory=list)
+
+    def keep(self, envelope: Envelope | None) -> None:
+        if envelope is not None:
+            self.envelopes.append(envelope)
+
+    def get(
+        self, path: str, params: dict[str, Any], item: dict[str, str] | None = None
+    ) -> Envelope | None:
+        """One GET; an item error is kept and gives None."""
+        try:
+            envelope = self.client.get(
+                path,
+                params,
+                stream=self.stream,
+                account_id=self.account_id,
+                window=self.window,
+                item=item,
+            )
+        except ItemError as exc:
+            self.keep(exc.envelope)
+            return None
+        self.keep(envelope)
+        return envelope
+
+    def pages(self, path: str, params: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
+        """The `data` list of each page of a paged edge (each page kept)."""
+        for envelope in self.client.paged(
+            path, params, stream=self.stream, account_id=self.account_id, window=self.window
+        ):
+            self.keep(envelope)
+            body = envelope.data()
+            data = body.get("data") if isinstance(body, dict) else None
+            yield (
+                [item for item in data if isinstance(item, dict)] if isinstance(data, list) else []
+            )
+
+    def insights(
+        self,
+        node: str,
+        metrics: Sequence[str],
+        params: dict[str, Any],
+        family: str,
+        item: dict[str, str] | None = None,
+    ) -> None:
+        """`/{node}/insights` for the metrics the API has not refused in this family this run."""
+        dropped = self.client.dropped_metrics.setdefault(family, set())
+        asked = [m for m in metrics if m not in dropped]
+        while asked:
+            try:
+                self.get(f"{node}/insights", {**params, "metric": ",".join(asked)}, item)
+                return
+            except InvalidMetricError as exc:
+                self.keep(exc.envelope)
+                refused = set(exc.metrics) & set(asked)
+                if not refused and len(asked) > 1:
+                    for metric in asked:
+                        self.insights(node, [metric], params, family, item)
+                    return
+                if not refused:
+                    raise
+                dropped |= refused
+                asked = [m for m in asked if m not in refused]
+
+
+def _pacific(day: date) -> int:
+    """Epoch seconds of the day's start in Pacific time, where Facebook's days begin."""
+    return int(datetime.combine(day, time(0), PACIFIC).timestamp())
+
+
+def _spans(window: Window, days: int) -> Iterator[tuple[date, date]]:
+    """The window cut into inclusive spans of at most `days` days."""
+    start = window.start
+    while start <= window.end:
+        end = min(window.end, start + timedelta(days=days - 1))
+        yield start, end
+        start = end + timedelta(days=1)
+
+
+def _bounds(window: Window) -> tuple[datetime, datetime]:
+    """UTC instants surely around the window's local days, whatever the account's timezone."""
+    lower = datetime.combine(window.start - timedelta(days=1), time(0), UTC)
+    return lower, datetime.combine(window.end + timedelta(days=2), time(0), UTC)
+
+
+def _published(record: dict[str, Any], key: str) -> datetime | None:
+    try:
+        return datetime.strptime(str(record.get(key)), "%Y-%m-%dT%H:%M:%S%z")
+    except ValueError:
+        return None
+
+
+def _daily(call: _Call, metrics: Sequence[str], days: int, family: str) -> None:
+    """Daily series of the window, in spans the API accepts."""
+    for start, end in _spans(call.window, days):
+        params = {"period": "day", "since": _pacific(start), "until": _pacific(end + timedelta(1))}
+        call.insights(call.account_id, metrics, params, family)
+
+
+def _online(call: _Call, metrics: Sequence[str], period: str, family: str) -> None:
+    """The online-hours metric for the week ending on the window's last day."""
+    end = call.window.end + timedelta(days=1)
+    params = {
+        "period": period,
+        "since": _pacific(end - timedelta(ONLINE_DAYS)),
+        "until": _pacific(end),
+    }
+    call.insights(call.account_id, metrics, params, family)
+
+
+def _page_insights(call: _Call) -> None:
+    _daily(call, tuple(PAGE_DAILY), INSIGHTS_DAYS, "page:day")
+
+
+def _page_audience(call: _Call) -> None:
+    _online(call, PAGE_ONLINE, "day", "page:online")
+    call.insights(call.account_id, tuple(PAGE_AUDIENCE), {"period": "lifetime"}, "page:lifetime")
+
+
+def _page_posts(call: _Call) -> None:
+    """Posts published in the (widened) window, each with its lifetime insights."""
+    lower, upper = _bounds(call.window)
+    params = {
+        "fields": POST_FIELDS,
+        "since": int(lower.timestamp()),
+        "until": int(upper.timestamp()),
+        "limit": PAGE_LIMIT,
+    }
+    for records in call.pages(f"{call.account_id}/published_posts", params):
+        for record in records:
+            published = _published(record, "created_time")
+            if published is not None and lower <= published < upper:
+                item = {"post_id": str(record["id"])}
+                call.insights(
+                    item["post_id"], tuple(POST_INSIGHTS), {"period": "lifetime"}, "post", item
+                )
+
+
+def _ig_user_insights(call: _Call) -> None:
+    _daily(call, IG_SERIES, IG_SERIES_DAYS, "ig:series")
+    day = call.window.start
+    while day <= call.window.end:
+        params = {
+            "metric_type": "total_value",
+            "period": "day",
+            "since": _pacific(day),
+            "until": _pacific(day + timedelta(days=1)),
+        }
+        call.insights(call.account_id, IG_DAY_TOTALS, params, "ig:day_total")
+        day += timedelta(days=1)
+
+
+def _ig_audience(call: _Call) -> None:
+    call.get(call.account_id, {"fields": "followers_count"})
+    _online(call, IG_ONLINE, "lifetime", "ig:online")
+    for breakdown in IG_DEMOGRAPHICS:
+        params = {
+            "period": "lifetime",
+            "metric_type": "total_value",
+            "timeframe": "this_month",
+            "breakdown": breakdown,
+        }
+        call.insights(call.account_id, ("follower_demographics",), params, "ig:demographics")
+
+
+def _ig_media(call: _Call) -> None:
+    """Media and current stories, newest first, until a page reaches older media than the window."""
+    lower, upper = _bounds(call.window)
+    for edge in ("media", "stories"):
+        params = {"fields": MEDIA_FIELDS, "limit": PAGE_LIMIT}
+        for records in call.pages(f"{call.account_id}/{edge}", params):
+            times = [(record, _published(record, "timestamp")) for record in records]
+            for record, published in times:
+                if published is not None and lower <= published < upper:
+                    _media_insights(call, record)
+            if any(published is not None and published < lower for _, published in times):
+                break
+
+
+def _media_insights(call: _Call, record: dict[str, Any]) -> None:
+    product = str(record.get("media_product_type") or "")
+    family = product if product in MEDIA_METRICS else "FEED"
+    item = {
+        "media_id": str(record["id"]),
+        "media_product_type": product,
+        "media_type": str(record.get("media_type") or ""),
+    }
+    call.insights(item["media_id"], MEDIA_METRICS[family], {}, f"media:{family}", item)
+
+
+_PULLS: dict[str, Callable[[_Call], None]] = {
+    "page_insights": _page_insights,
+    "page_audience": _page_audience,
+    "page_posts": _page_posts,
+    "ig_user_insights": _ig_user_insights,
+    "ig_audience": _ig_audience,
+    "ig_media": _ig_media,
+}
