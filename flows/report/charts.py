@@ -163,12 +163,15 @@ def _heat(fraction: float) -> str:
 
 
 def heatmap(
-    label: str, days: Sequence[str], cells: dict[tuple[int, int], tuple[float, str]]
+    label: str, days: Sequence[str], cells: dict[tuple[int, int], tuple[float | None, str]]
 ) -> str:
-    """Weekday (rows, 1-7) by hour (columns, 0-23); cells map (day, hour) to (value, tooltip)."""
+    """Weekday (rows, 1-7) by hour (columns, 0-23); cells map (day, hour) to (value, tooltip).
+
+    A cell without a value (or not in `cells`) is drawn light grey, not as the lowest value.
+    """
     left, top, cell_w, cell_h = 44, 22, 24, 22
     width, height = left + 24 * cell_w + 8, top + 7 * cell_h + 6
-    biggest = max((value for value, _ in cells.values()), default=0.0) or 1.0
+    biggest = max((v for v, _ in cells.values() if v is not None), default=0.0) or 1.0
     parts = [svg_open(width, height, label, "chart heatmap")]
     for hour in range(0, 24, 3):
         parts.append(text(left + hour * cell_w + cell_w / 2, 14, f"{hour:02d}", "middle"))
@@ -177,11 +180,8 @@ def heatmap(
         parts.append(text(left - 6, y + 15, days[day - 1], "end"))
         for hour in range(24):
             x = left + hour * cell_w
-            if (day, hour) in cells:
-                value, tip = cells[(day, hour)]
-                fill = _heat(max(value, 0.0) / biggest)
-            else:
-                fill, tip = "#f3f3f3", f"{days[day - 1]} {hour:02d}:00"
+            value, tip = cells.get((day, hour), (None, days[day - 1]))
+            fill = "#f3f3f3" if value is None else _heat(max(value, 0.0) / biggest)
             parts.append(rect(x + 1, y + 1, cell_w - 2, cell_h - 2, fill, tip, "cell"))
     parts.append("</svg>")
     return "".join(parts)

@@ -78,23 +78,20 @@ def heatmaps(view: View, rows: Sequence[Row]) -> tuple[list[str], list[str]]:
         hours = [r for r in group if r["online_followers"] is not None]
         if not hours:
             continue
+        observed = {(r["day_of_week"], r["hour"]): r for r in hours}
         cells = {
-            (r["day_of_week"], r["hour"]): (float(r["online_followers"]), _cell_tip(view, r))
-            for r in hours
+            (day, hour): _cell(view, observed.get((day, hour)), day, hour)
+            for day in range(1, 8)
+            for hour in range(24)
         }
         peak = _peak(hours)
         peak_count = view.value("insights", "online_followers", peak["online_followers"])
-        when = f"{labels.day(peak['day_of_week'])} {peak['hour']:02d}:00"
+        when = labels.clock(peak["day_of_week"], peak["hour"])
         name = view.account(platform, account_id)
         caption = f"{labels.text('access_time')} · {name}"
         svg = charts.heatmap(caption, [labels.day(d) for d in range(1, 8)], cells)
-        ramp = charts.heat_legend(_fewer(view), _more(view))
-        note = labels.text(
-            "peak",
-            day=labels.day(peak["day_of_week"]),
-            hour=f"{peak['hour']:02d}",
-            value=peak_count,
-        )
+        ramp = charts.heat_legend(labels.text("fewer"), labels.text("more"))
+        note = labels.text("peak", when=when, value=peak_count)
         figures.append(
             parts.figure(caption, svg + ramp, note=f"{note}. {labels.text('heatmap_note')}")
         )
@@ -108,20 +105,14 @@ def heatmaps(view: View, rows: Sequence[Row]) -> tuple[list[str], list[str]]:
     return figures, cards
 
 
-def _fewer(view: View) -> str:
-    return "fewer" if view.lang == "en" else "sedikit"
-
-
-def _more(view: View) -> str:
-    return "more" if view.lang == "en" else "banyak"
-
-
-def _cell_tip(view: View, row: Row) -> str:
-    return (
-        f"{view.labels.day(row['day_of_week'])} {row['hour']:02d}:00 — "
-        f"{view.value('insights', 'online_followers', row['online_followers'])} "
-        f"({view.value('insights', 'share_of_week', row['share_of_week'])})"
-    )
+def _cell(view: View, row: Row | None, day: int, hour: int) -> tuple[float | None, str]:
+    """A heatmap cell's value and tooltip ('Sat 20:00 — 5,518.5 (1.4%)'; n/a where unobserved)."""
+    when = view.labels.clock(day, hour)
+    if row is None:
+        return None, f"{when} — {fmt.missing(view.lang)}"
+    online = view.value("insights", "online_followers", row["online_followers"])
+    share = view.value("insights", "share_of_week", row["share_of_week"])
+    return float(row["online_followers"]), f"{when} — {online} ({share})"
 
 
 def content(

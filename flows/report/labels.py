@@ -193,7 +193,9 @@ TEXT = {
         "Average followers online by weekday and hour (account's timezone); darker is more.",
         "Rata-rata pengikut aktif per hari dan jam (zona waktu akun); makin gelap makin banyak.",
     ),
-    "peak": ("Peak: {day} {hour}:00, {value} online", "Puncak: {day} {hour}.00, {value} aktif"),
+    "fewer": ("fewer", "sedikit"),
+    "more": ("more", "banyak"),
+    "peak": ("Peak: {when}, {value} online", "Puncak: {when}, {value} aktif"),
     "content": ("Content-type preference, {month}", "Preferensi jenis konten, {month}"),
     "content_type": ("Content type", "Jenis konten"),
     "unspecified": ("unspecified", "tidak disebut"),
@@ -310,6 +312,11 @@ class Labels:
     def day(self, iso_weekday: int) -> str:
         """Short weekday name; 1 = Monday."""
         return DAYS[self.lang][iso_weekday - 1]
+
+    def clock(self, iso_weekday: int, hour: int) -> str:
+        """Weekday and hour as people write them: 'Sat 20:00', Indonesian 'Sab 20.00'."""
+        mark = ":" if self.lang == "en" else "."
+        return f"{self.day(iso_weekday)} {hour:02d}{mark}00"
 
     def status(self, status: str) -> str:
         """A scorecard status."""
