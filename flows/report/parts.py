@@ -49,7 +49,7 @@ def card(
 
 def _long(shown: str) -> str:
     """A smaller type for values that would wrap in a card (IDR 16,743,969)."""
-    return " small" if len(shown) > 11 else ""
+    return " small" if len(shown) > 10 else ""
 
 
 def _currency(row: Row | None) -> str | None:
