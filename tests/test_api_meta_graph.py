@@ -379,6 +379,8 @@ def test_a_body_that_is_not_json_is_quarantined_and_an_unknown_stream_refused() 
     assert counts(result) == (1, 0, 1, 0)
     with pytest.raises(InputError, match="unknown stream 'page_reels'"):
         normalize("page_reels", [], PAGE)
+    with pytest.raises(InputError, match="'ig_media' maps instagram accounts, not facebook:1048"):
+        normalize("ig_media", [], PAGE)
 
 
 # --- mapping: recorded real responses -----------------------------------------------------------

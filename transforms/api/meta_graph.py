@@ -227,12 +227,18 @@ def normalize(stream: str, envelopes: Sequence[Envelope], account: Account) -> N
     """
     if stream not in _STREAMS:
         raise InputError(f"{KIND}: unknown stream '{stream}' (known: {', '.join(_STREAMS)})")
+    platform, mapping = _STREAMS[stream]
+    if account.platform != platform:
+        raise InputError(
+            f"{KIND}: stream '{stream}' maps {platform} accounts, not "
+            f"{account.platform}:{account.account_id}"
+        )
     batch = _Batch(account)
     ok = [env for env in envelopes if env.ok]
     for index, env in enumerate(envelopes):
         if not env.ok:
             _error(batch, env, envelopes[index + 1 :])
-    return batch.result(stream, _STREAMS[stream](batch, ok))
+    return batch.result(stream, mapping(batch, ok))
 
 
 # --- errors -----------------------------------------------------------------------------------
@@ -930,11 +936,12 @@ def _action(total: Any, action: str) -> tuple[float | None, str | None]:
     return None, None
 
 
-_STREAMS: dict[str, Callable[[_Batch, list[Envelope]], dict[str, pl.DataFrame]]] = {
-    "page_insights": _page_insights,
-    "page_audience": _page_audience,
-    "page_posts": _posts,
-    "ig_user_insights": _ig_user_insights,
-    "ig_audience": _ig_audience,
-    "ig_media": _posts,
+_Mapping = Callable[[_Batch, list[Envelope]], dict[str, pl.DataFrame]]
+_STREAMS: dict[str, tuple[str, _Mapping]] = {
+    "page_insights": ("facebook", _page_insights),
+    "page_audience": ("facebook", _page_audience),
+    "page_posts": ("facebook", _posts),
+    "ig_user_insights": ("instagram", _ig_user_insights),
+    "ig_audience": ("instagram", _ig_audience),
+    "ig_media": ("instagram", _posts),
 }
