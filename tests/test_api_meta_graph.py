@@ -663,6 +663,15 @@ def test_ig_user_insights_drop_the_named_metric_and_ask_day_totals_day_by_day(
     )
 
 
+def test_ig_days_without_data_give_no_rows(meta: FakeApi) -> None:
+    window = Window(date(2026, 11, 22), date(2026, 11, 24))
+    _, result = pulled(client(meta), meta, "ig_user_insights", window)
+    assert result.tables["account_daily"].drop("platform", "account_id").rows() == [
+        (date(2026, 11, 22), 12, 2120, 4240, 318, 150, 12)
+    ]
+    assert len(sent(meta, "/insights")) == 5  # series twice (impressions refused), 3 days
+
+
 def test_ig_daily_series_are_asked_in_spans_of_at_most_30_days(meta: FakeApi) -> None:
     api = client(meta)
     api.dropped_metrics["ig:series"] = {"impressions"}

@@ -20,7 +20,9 @@ Meta's limits and refusals as of 2026: metrics in `invalid_metrics` (default: th
 by then) are refused, with Meta's wording per endpoint (Page and post insights name none;
 Instagram names the metric); Page insights refuse more than 90 days and Instagram user insights
 more than 30 between since and until; media in `posted_before_business` answer code 100 subcode
-2108006 and those in `not_enough_viewers` code 10. Edges serve `page_size` items per page with
+2108006 and those in `not_enough_viewers` code 10. Instagram user insights leave out a metric
+with no data in the asked range ("an empty data set instead of 0"); Page insights without
+since/until give the last two days. Edges serve `page_size` items per page with
 `paging.next` links carrying the received `access_token`, as Meta does. When `token` is set, any
 other token gets code 190.
 """
@@ -484,6 +486,8 @@ def _ig_insights(world: MetaWorld, request: Request, metrics: list[str]) -> Repl
         if since is None or until is None:
             return _error(400, "(#100) this fake needs since and until", 100)
         days = world.days(since, until)
+        if not days:
+            continue  # Meta: "an empty data set instead of 0" where there is no data
         if metric == "online_followers":
             values = [{"value": world.online(d, 200, 5), "end_time": _end_time(d)} for d in days]
             data.append(_entry(node, metric, "lifetime", values=values))
