@@ -18,7 +18,7 @@ from flows.api.rawlog import RawLog
 from flows.settings import ApiSource
 from tests.conftest import REALDATA, needs_realdata
 from tests.fakeapi.meta_graph import MetaWorld, install
-from tests.fakeapi.server import FakeApi
+from tests.fakeapi.server import FakeApi, Reply
 from transforms.api.envelope import Envelope, Window
 from transforms.api.meta_graph import day_label, normalize
 from transforms.context import Account, Normalized
@@ -844,3 +844,24 @@ def test_a_replay_from_the_raw_zone_gives_the_same_frames(
         assert_frame_equal(again.tables[name], frame)
     assert_frame_equal(again.quarantine, live.quarantine)
     assert (again.notes, counts(again)) == (live.notes, counts(live))
+
+
+def test_a_listed_media_without_an_id_is_quarantined_and_the_pull_goes_on(meta: FakeApi) -> None:
+    page = {
+        "data": [
+            {"id": "17900000000000001", "media_type": "IMAGE", "media_product_type": "FEED",
+             "timestamp": "2026-11-21T04:00:00+0000", "like_count": 120},
+            {"media_type": "IMAGE", "timestamp": "2026-11-20T04:00:00+0000"},
+        ]
+    }  # fmt: skip
+    meta.script("GET", f"/v24.0/{WORLD.ig_user_id}/media", [Reply.json(page)])
+    _, result = pulled(client(meta), meta, "ig_media")
+    assert [r.path for r in meta.requests if r.path.endswith("/insights")] == [
+        "/v24.0/17900000000000001/insights",
+        "/v24.0/17900000000000102/insights",
+        "/v24.0/17900000000000101/insights",
+    ]
+    assert reasons(result)[-1] == (3, "a post without an id or a readable timestamp")
+    assert result.tables["post"]["post_id"].to_list() == [
+        "17900000000000001", "17900000000000102", "17900000000000101",
+    ]  # fmt: skip

@@ -124,10 +124,8 @@ class _Call:
         if envelope is not None:
             self.envelopes.append(envelope)
 
-    def get(
-        self, path: str, params: dict[str, Any], item: dict[str, str] | None = None
-    ) -> Envelope | None:
-        """One GET; an item error is kept and gives None."""
+    def get(self, path: str, params: dict[str, Any], item: dict[str, str] | None = None) -> None:
+        """One GET, its answer kept; an item error is kept too and the pull goes on."""
         try:
             envelope = self.client.get(
                 path,
@@ -139,9 +137,8 @@ class _Call:
             )
         except ItemError as exc:
             self.keep(exc.envelope)
-            return None
+            return
         self.keep(envelope)
-        return envelope
 
     def pages(self, path: str, params: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
         """The `data` list of each page of a paged edge (each page kept)."""
@@ -210,6 +207,17 @@ def _published(record: dict[str, Any], key: str) -> datetime | None:
         return None
 
 
+def _wanted(record: dict[str, Any], key: str, lower: datetime, upper: datetime) -> bool:
+    """Whether a listed post or media has an id and was published within [lower, upper).
+
+    Records without either are left to the mapping, which quarantines them.
+    """
+    published = _published(record, key)
+    return (
+        isinstance(record.get("id"), str) and published is not None and lower <= published < upper
+    )
+
+
 def _daily(call: _Call, metrics: Sequence[str], days: int, family: str) -> None:
     """Daily series of the window, in spans the API accepts."""
     for start, end in _spans(call.window, days):
@@ -248,9 +256,8 @@ def _page_posts(call: _Call) -> None:
     }
     for records in call.pages(f"{call.account_id}/published_posts", params):
         for record in records:
-            published = _published(record, "created_time")
-            if published is not None and lower <= published < upper:
-                item = {"post_id": str(record["id"])}
+            if _wanted(record, "created_time", lower, upper):
+                item = {"post_id": record["id"]}
                 call.insights(
                     item["post_id"], tuple(POST_INSIGHTS), {"period": "lifetime"}, "post", item
                 )
@@ -289,11 +296,11 @@ def _ig_media(call: _Call) -> None:
     for edge in ("media", "stories"):
         params = {"fields": MEDIA_FIELDS, "limit": PAGE_LIMIT}
         for records in call.pages(f"{call.account_id}/{edge}", params):
-            times = [(record, _published(record, "timestamp")) for record in records]
-            for record, published in times:
-                if published is not None and lower <= published < upper:
+            for record in records:
+                if _wanted(record, "timestamp", lower, upper):
                     _media_insights(call, record)
-            if any(published is not None and published < lower for _, published in times):
+            times = [_published(record, "timestamp") for record in records]
+            if any(published is not None and published < lower for published in times):
                 break
 
 
@@ -301,7 +308,7 @@ def _media_insights(call: _Call, record: dict[str, Any]) -> None:
     product = str(record.get("media_product_type") or "")
     family = product if product in MEDIA_METRICS else "FEED"
     item = {
-        "media_id": str(record["id"]),
+        "media_id": record["id"],
         "media_product_type": product,
         "media_type": str(record.get("media_type") or ""),
     }
