@@ -865,3 +865,17 @@ def test_a_listed_media_without_an_id_is_quarantined_and_the_pull_goes_on(meta: 
     assert result.tables["post"]["post_id"].to_list() == [
         "17900000000000001", "17900000000000102", "17900000000000101",
     ]  # fmt: skip
+
+
+def test_a_longer_window_pages_further_and_keeps_what_each_media_gives(meta: FakeApi) -> None:
+    window = Window(date(2026, 10, 28), date(2026, 11, 22))
+    _, result = pulled(client(meta), meta, "ig_media", window)
+    assert [q.get("after") for q in sent(meta, "/media")] == [None, "2", "4", "6"]
+    metrics = result.tables["post_metrics"].select("post_id", "reach", "views", "reactions")
+    assert metrics.filter(
+        pl.col("post_id").is_in(["17900000000000005", "17900000000000006"])
+    ).rows() == [
+        ("17900000000000005", 700, None, 50),
+        ("17900000000000006", 600, None, 40),
+    ]
+    assert result.notes == ("skipped 1: a post published outside the pull's window",)

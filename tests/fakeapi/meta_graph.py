@@ -21,7 +21,8 @@ by then) are refused, with Meta's wording per endpoint (Page and post insights n
 Instagram names the metric); Page insights refuse more than 90 days and Instagram user insights
 more than 30 between since and until; media in `posted_before_business` answer code 100 subcode
 2108006 and those in `not_enough_viewers` code 10. Instagram user insights leave out a metric
-with no data in the asked range ("an empty data set instead of 0"); Page insights without
+with no data in the asked range ("an empty data set instead of 0"), and media and post insights
+list only the metrics the world gives that item; Page insights without
 since/until give the last two days. Edges serve `page_size` items per page with
 `paging.next` links carrying the received `access_token`, as Meta does. When `token` is set, any
 other token gets code 190.
@@ -426,8 +427,9 @@ def _insights(world: MetaWorld, request: Request, fake: FakeApi) -> Reply:
             return _page_insights(world, request, metrics)
         post = next(p for p in world.posts if p.post_id == node)
         values = [
-            _entry(node, m, "lifetime", values=[{"value": post.insights.get(m, 0)}])
+            _entry(node, m, "lifetime", values=[{"value": post.insights[m]}])
             for m in metrics
+            if m in post.insights
         ]
         return Reply.json({"data": values})
     if node == world.ig_user_id:
@@ -525,7 +527,11 @@ def _media_insights(world: MetaWorld, node: str, metrics: list[str], refused: li
         )
         return _error(400, message, 100)
     insights = media[node].insights
-    data = [_entry(node, m, "lifetime", values=[{"value": insights.get(m, 0)}]) for m in metrics]
+    data = [
+        _entry(node, m, "lifetime", values=[{"value": insights[m]}])
+        for m in metrics
+        if m in insights
+    ]
     return Reply.json({"data": data})
 
 
