@@ -53,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_metrics(commands, [common])
     _add_formats(commands, [common, configured])
     _add_export(commands, [common])
+    _add_report(commands, [common])
     return parser
 
 
@@ -182,6 +183,30 @@ def _add_export(commands: Commands, parents: Parents) -> None:
     export.add_argument("--until", type=_iso_date, help="only rows dated on or before this date")
 
 
+def _add_report(commands: Commands, parents: Parents) -> None:
+    report = _command(
+        commands,
+        "report",
+        "write the objective report: one self-contained HTML file that opens offline",
+        parents,
+        [
+            "kunci report                                     (report.html next to the database)",
+            "kunci report --period week --lang id --out laporan.html",
+        ],
+    )
+    report.add_argument("--out", help="HTML file (default: report.html next to the database)")
+    report.add_argument(
+        "--period",
+        choices=["day", "week", "month"],
+        default="month",
+        help="grain of the headline figures and trends, each compared with the one before "
+        "(default month)",
+    )
+    report.add_argument(
+        "--lang", choices=["en", "id"], default="en", help="labels in English or Indonesian (en)"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `kunci` script."""
     args = _parser().parse_args(argv)
@@ -295,11 +320,15 @@ def _build(args: argparse.Namespace, db: Path) -> int:
     return EXIT_OK
 
 
+def _require_db(db: Path) -> None:
+    if not db.is_file():
+        raise InputError(f"{db}: no database yet; run `kunci run nightly` first")
+
+
 def _read_only(db: Path) -> Any:
     from flows import store
 
-    if not db.is_file():
-        raise InputError(f"{db}: no database yet; run `kunci run nightly` first")
+    _require_db(db)
     return store.connect(db, read_only=True)
 
 
@@ -446,6 +475,19 @@ def _export(args: argparse.Namespace, db: Path) -> int:
     return EXIT_OK
 
 
+def _report(args: argparse.Namespace, db: Path) -> int:
+    from flows.report import write_report  # the report's modules load only when asked for
+
+    _require_db(db)
+    out = Path(args.out) if args.out else None
+    path = write_report(db, out, period=args.period, lang=args.lang)
+    if args.json:
+        _print_json({"db": str(db), "path": str(path), "period": args.period, "lang": args.lang})
+    else:
+        print(f"report written to {path}")
+    return EXIT_OK
+
+
 HANDLERS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
     "run": _run_flow,
     "ingest": _run_flow,
@@ -454,6 +496,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
     "metrics": _metrics,
     "formats": _formats,
     "export": _export,
+    "report": _report,
 }
 
 if __name__ == "__main__":
