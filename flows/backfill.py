@@ -1,0 +1,223 @@
+"""Backfills: re-pull, or replay from the raw zone, a date range of the API sources, chunk by chunk.
+
+Each chunk is one working copy, published when it succeeds, so an interrupted backfill keeps what it
+finished: rerun it with the same parameters and it skips the published chunks
+(`ops.backfill_chunk`) and resumes at the first unfinished one. Within a chunk, sources pull in
+parallel within each API's concurrency limit (`flows.api.runner`); loads stay serial, because a
+DuckDB file has one writer.
+"""
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from flows import pipeline, store
+from flows.api import runner
+from flows.ingest import LoadOutcome
+from flows.settings import Settings, load_settings
+from transforms.api.envelope import Window
+from transforms.errors import InputError
+
+DEFAULT_CHUNK_DAYS = 30
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    """What one chunk did; `done_before` when an earlier run of the same backfill published it."""
+
+    start: date
+    end: date
+    outcomes: list[LoadOutcome] = field(default_factory=list)
+    done_before: bool = False
+    rebuilt: bool = False
+
+    @property
+    def failed(self) -> list[LoadOutcome]:
+        """Pulls of the chunk that failed."""
+        return [o for o in self.outcomes if o.status == "failed"]
+
+
+@dataclass
+class BackfillSummary:
+    """A backfill's chunks, for the command line and `--json`."""
+
+    db: str
+    parameters: dict[str, object]
+    chunks: list[ChunkResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[LoadOutcome]:
+        """Every failed pull of the backfill."""
+        return [o for chunk in self.chunks for o in chunk.failed]
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain dict for JSON output."""
+        return {
+            "db": self.db,
+            "parameters": self.parameters,
+            "chunks": [
+                {
+                    "start": c.start.isoformat(),
+                    "end": c.end.isoformat(),
+                    "done_before": c.done_before,
+                    "rebuilt": c.rebuilt,
+                    "inputs": [asdict(o) for o in c.outcomes],
+                }
+                for c in self.chunks
+            ],
+            "failed": len(self.failed),
+        }
+
+
+def chunks(start: date, end: date, days: int = DEFAULT_CHUNK_DAYS) -> list[Window]:
+    """Consecutive windows of at most `days` days covering start..end."""
+    if end < start:
+        raise InputError(f"backfill end {end} is before its start {start}")
+    spans = []
+    while start <= end:
+        stop = min(start + timedelta(days=days - 1), end)
+        spans.append(Window(start, stop))
+        start = stop + timedelta(days=1)
+    return spans
+
+
+def backfill_key(parameters: dict[str, object]) -> str:
+    """Identity of a backfill: the same parameters resume the same backfill."""
+    text = json.dumps(parameters, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def published_chunks(db: Path, key: str) -> set[date]:
+    """Start dates of the chunks of this backfill already published (read-only look)."""
+    if not db.exists():
+        return set()
+    con = store.connect(db, read_only=True)
+    try:
+        present = con.execute(
+            "select count(*) from duckdb_tables() "
+            "where schema_name = 'ops' and table_name = 'backfill_chunk'"
+        ).fetchone()
+        if not present or not present[0]:
+            return set()
+        rows = con.execute(
+            "select chunk_start from ops.backfill_chunk where backfill_key = ? and failed = 0",
+            [key],
+        ).fetchall()
+    finally:
+        con.close()
+    return {row[0] for row in rows}
+
+
+def _record_chunk(
+    con: duckdb.DuckDBPyConnection,
+    key: str,
+    parameters: dict[str, object],
+    chunk: Window,
+    outcomes: list[LoadOutcome],
+) -> None:
+    failed = sum(o.status == "failed" for o in outcomes)
+    con.execute(
+        "insert or replace into ops.backfill_chunk (backfill_key, chunk_start, chunk_end, "
+        "parameters, loads, failed, finished_at) values (?, ?, ?, ?, ?, ?, ?)",
+        [
+            key,
+            chunk.start,
+            chunk.end,
+            json.dumps(parameters, sort_keys=True, default=str),
+            len(outcomes) - failed,
+            failed,
+            datetime.now(UTC),
+        ],
+    )
+
+
+@task(cache_policy=NO_CACHE, task_run_name="backfill {chunk}")
+def chunk_task(
+    db: Path,
+    settings: Settings,
+    chunk: Window,
+    parameters: dict[str, object],
+    sources: list[str] | None,
+    accounts: list[str] | None,
+    replay: bool,
+) -> ChunkResult:
+    """Pull (or replay) one chunk for every selected source, rebuild, and publish it."""
+    logger = get_run_logger()
+    pull = runner.replay_sources if replay else runner.pull_sources
+
+    def report(outcome: LoadOutcome) -> None:
+        logger.info("%s: %s %s", outcome.path, outcome.status, outcome.error or "")
+
+    def work(con: duckdb.DuckDBPyConnection) -> tuple[list[LoadOutcome], bool]:
+        pipeline.initialise(con, settings)
+        outcomes = pull(
+            con,
+            settings,
+            pipeline.raw_root(db),
+            requested=chunk,
+            sources=sources,
+            accounts=accounts,
+            progress=report,
+        )
+        _tables, rebuilt = pipeline.refresh(con, settings)
+        _record_chunk(con, backfill_key(parameters), parameters, chunk, outcomes)
+        return outcomes, rebuilt
+
+    with pipeline.working_database(db) as working:
+        outcomes, rebuilt = pipeline.with_working(working, work)
+    return ChunkResult(chunk.start, chunk.end, outcomes, rebuilt=rebuilt)
+
+
+@flow(name="kunci-backfill", log_prints=False)
+def backfill_flow(
+    db: str,
+    start: date,
+    end: date,
+    source: list[str] | None = None,
+    account: list[str] | None = None,
+    replay: bool = False,
+    config: str | None = None,
+    chunk_days: int = DEFAULT_CHUNK_DAYS,
+) -> BackfillSummary:
+    """Re-pull or replay start..end chunk by chunk; resumable, one publish per chunk."""
+    settings = load_settings(config)
+    unknown = sorted(set(source or ()) - {s.name for s in settings.api_sources})
+    if unknown:
+        known = ", ".join(s.name for s in settings.api_sources) or "none configured"
+        raise InputError(f"unknown API source {', '.join(unknown)} (known: {known})")
+    parameters: dict[str, object] = {
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "source": sorted(source or []),
+        "account": sorted(account or []),
+        "replay": replay,
+        "chunk_days": chunk_days,
+    }
+    key = backfill_key(parameters)
+    path = Path(db)
+    summary = BackfillSummary(db=db, parameters=parameters)
+    done = published_chunks(path, key)
+    plan = chunks(start, end, chunk_days)
+    logger = get_run_logger()
+    for number, chunk in enumerate(plan, start=1):
+        if chunk.start in done:
+            logger.info("[%d/%d] %s already published by an earlier run", number, len(plan), chunk)
+            summary.chunks.append(ChunkResult(chunk.start, chunk.end, done_before=True))
+            continue
+        result = chunk_task(path, settings, chunk, parameters, source, account, replay)
+        logger.info(
+            "[%d/%d] %s: %d pulls, %d failed",
+            number,
+            len(plan),
+            chunk,
+            len(result.outcomes),
+            len(result.failed),
+        )
+        summary.chunks.append(result)
+    return summary
