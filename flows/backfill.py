@@ -2,9 +2,10 @@
 
 Each chunk is one working copy, published when it succeeds, so an interrupted backfill keeps what it
 finished: rerun it with the same parameters and it skips the published chunks
-(`ops.backfill_chunk`) and resumes at the first unfinished one. Within a chunk, sources pull in
-parallel within each API's concurrency limit (`flows.api.runner`); loads stay serial, because a
-DuckDB file has one writer.
+(`ops.backfill_chunk`) and resumes at the first unfinished one. Once every chunk is published, the
+same backfill run again starts over (re-pulled days replace, never duplicate, what is there).
+Within a chunk, sources pull in parallel within each API's concurrency limit (`flows.api.runner`);
+loads stay serial, because a DuckDB file has one writer.
 """
 
 import hashlib
@@ -202,8 +203,10 @@ def backfill_flow(
     key = backfill_key(parameters)
     path = Path(db)
     summary = BackfillSummary(db=db, parameters=parameters)
-    done = published_chunks(path, key)
     plan = chunks(start, end, chunk_days)
+    done = published_chunks(path, key)
+    if done >= {chunk.start for chunk in plan}:
+        done = set()  # the last run of this backfill finished: run it again from the start
     logger = get_run_logger()
     for number, chunk in enumerate(plan, start=1):
         if chunk.start in done:
