@@ -22,6 +22,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 import duckdb
+from polars.exceptions import PanicException
 
 from flows import store
 from flows.api.client import ApiClient
@@ -244,12 +245,7 @@ def load(con: duckdb.DuckDBPyConnection, pulled: Pulled) -> LoadOutcome:
     plan = pulled.plan
     entry = store.LedgerEntry(source=plan.ledger_source, started_at=pulled.started_at)
     if pulled.error is not None:
-        load_id = store.record_failure(
-            con, entry, pulled.error, format_name=plan.format_name, origin="api"
-        )
-        return LoadOutcome(
-            plan.ledger_source, "failed", plan.format_name, error=pulled.error, load_id=load_id
-        )
+        return _failed(con, entry, plan, pulled.error)
     sha = digest(plan, pulled.envelopes)
     previous = store.loaded_load_id(con, sha)
     if previous is not None:
@@ -261,11 +257,11 @@ def load(con: duckdb.DuckDBPyConnection, pulled: Pulled) -> LoadOutcome:
             plan.stream.name, pulled.envelopes, plan.account
         )
     except (InputError, ValueError) as exc:
-        error = f"{plan.format_name}: responses could not be mapped: {exc}"
-        load_id = store.record_failure(con, entry, error, plan.format_name, origin="api")
-        return LoadOutcome(
-            plan.ledger_source, "failed", plan.format_name, error=error, load_id=load_id
-        )
+        return _failed(con, entry, plan, f"responses could not be mapped: {exc}")
+    except (Exception, PanicException) as exc:
+        # A defect in a mapping (or the polars engine) on these responses: fail this pull alone,
+        # in one line, and keep loading the others; the raw zone keeps the responses for replay.
+        return _failed(con, entry, plan, f"internal error mapping responses ({exc!r})")
     load_id = store.record_load(con, entry, result, origin="api")
     _advance(con, plan, load_id)
     return LoadOutcome(
@@ -279,6 +275,14 @@ def load(con: duckdb.DuckDBPyConnection, pulled: Pulled) -> LoadOutcome:
         rows_skipped=result.rows_skipped,
         load_id=load_id,
     )
+
+
+def _failed(
+    con: duckdb.DuckDBPyConnection, entry: store.LedgerEntry, plan: Plan, error: str
+) -> LoadOutcome:
+    """Record a pull that gave nothing to load; its state does not advance."""
+    load_id = store.record_failure(con, entry, error, plan.format_name, origin="api")
+    return LoadOutcome(plan.ledger_source, "failed", plan.format_name, error=error, load_id=load_id)
 
 
 def _advance(con: duckdb.DuckDBPyConnection, plan: Plan, load_id: int) -> None:

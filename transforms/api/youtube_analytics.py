@@ -288,6 +288,8 @@ def _daily(
         first_row,
         lambda e: [pl.lit(e.item.get("video_id")).alias("post_id")],
     )
+    if "post_id" not in frame.columns:  # no video published in the window: nothing was asked
+        frame = frame.with_columns(pl.lit(None, pl.String()).alias("post_id"))
     frame = _dated(frame).join(
         posts.select(pl.col("video_id").alias("post_id"), "published_date"),
         on="post_id",
