@@ -1,1 +1,1 @@
-"""API connectors over `requests`: one client with retries, throttling and recording; one module per API."""
+"""API connectors over `requests`: one client (retries, throttling, recording), a module per API."""

@@ -18,7 +18,7 @@ class ApiError(Exception):
 
 
 class TokenError(ApiError):
-    """The token is expired, revoked or invalid (Meta code 190, HTTP 401): the whole source fails."""
+    """The token is expired, revoked or invalid (Meta code 190, HTTP 401): its source fails."""
 
 
 class ItemError(ApiError):

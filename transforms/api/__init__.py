@@ -1,1 +1,1 @@
-"""Pure mappings of recorded API responses (envelopes) to the canonical tables, one module per API."""
+"""Pure mappings of recorded API responses (envelopes) to canonical tables, a module per API."""

@@ -1,7 +1,7 @@
 """One API response as the raw zone keeps it: the request (without credentials) and the body.
 
-Connectors produce envelopes and the mappings in `transforms.api` read only envelopes, so a live pull
-and a replay from the raw zone go through the same code and give the same canonical rows.
+Connectors produce envelopes and the mappings in `transforms.api` read only envelopes, so a live
+pull and a replay from the raw zone go through the same code and give the same canonical rows.
 """
 
 import json
