@@ -138,6 +138,15 @@ def _record_chunk(
     )
 
 
+def check(settings: Settings, start: date, end: date, sources: list[str] | None) -> None:
+    """Refuse a backfill that cannot run, in one line (the command line checks before starting)."""
+    chunks(start, end)
+    unknown = sorted(set(sources or ()) - {s.name for s in settings.api_sources})
+    if unknown:
+        known = ", ".join(s.name for s in settings.api_sources) or "none configured"
+        raise InputError(f"unknown API source {', '.join(unknown)} (known: {known})")
+
+
 @task(cache_policy=NO_CACHE, task_run_name="backfill {chunk}")
 def chunk_task(
     db: Path,
@@ -188,10 +197,7 @@ def backfill_flow(
 ) -> BackfillSummary:
     """Re-pull or replay start..end chunk by chunk; resumable, one publish per chunk."""
     settings = load_settings(config)
-    unknown = sorted(set(source or ()) - {s.name for s in settings.api_sources})
-    if unknown:
-        known = ", ".join(s.name for s in settings.api_sources) or "none configured"
-        raise InputError(f"unknown API source {', '.join(unknown)} (known: {known})")
+    check(settings, start, end, source)
     parameters: dict[str, object] = {
         "start": start.isoformat(),
         "end": end.isoformat(),

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from flows.settings import configure_prefect, resolve_db
+from flows.settings import configure_prefect, load_settings, resolve_db
 from transforms.errors import InputError
 
 EXIT_OK, EXIT_INPUT_FAILED, EXIT_ERROR = 0, 1, 2
@@ -86,10 +86,29 @@ def _add_run(commands: Commands, parents: Parents) -> None:
             "kunci run nightly",
             "kunci run nightly --config /srv/kunci/kunci.toml --db /srv/kunci/data/kunci.duckdb",
             "kunci run nightly --json > last-run.json",
+            "kunci run backfill --start 2026-01-01 --end 2026-06-30",
+            "kunci run backfill --start 2026-01-01 --end 2026-06-30 --source meta --replay",
         ],
     )
     run.add_argument(
-        "job", choices=["nightly"], help="nightly: ingest what is new, rebuild, publish"
+        "job",
+        choices=["nightly", "backfill"],
+        help="nightly: ingest what is new, pull the APIs, rebuild, publish; "
+        "backfill: re-pull (or --replay) a date range of the API sources, chunk by chunk",
+    )
+    run.add_argument("--start", type=date.fromisoformat, help="backfill: first date (ISO)")
+    run.add_argument("--end", type=date.fromisoformat, help="backfill: last date (ISO)")
+    run.add_argument(
+        "--source", action="append", help="backfill: only this API source (repeatable)"
+    )
+    run.add_argument(
+        "--account", action="append", help="backfill: only this account id (repeatable)"
+    )
+    run.add_argument(
+        "--replay", action="store_true", help="backfill: rebuild from the raw zone, no network"
+    )
+    run.add_argument(
+        "--chunk-days", type=int, default=30, help="backfill: days per published chunk (30)"
     )
 
 
@@ -255,6 +274,8 @@ def _run_flow(args: argparse.Namespace, db: Path) -> int:
     configure_prefect()
     from flows.nightly import ingest_flow, nightly_flow
 
+    if args.command == "run" and args.job == "backfill":
+        return _backfill(args, db)
     if args.command == "run":
         summary = nightly_flow(db=str(db), config=args.config)
     else:
@@ -269,6 +290,37 @@ def _run_flow(args: argparse.Namespace, db: Path) -> int:
         _print_json(summary.as_dict())
     else:
         _print_summary(summary.as_dict())
+    return EXIT_INPUT_FAILED if summary.failed else EXIT_OK
+
+
+def _backfill(args: argparse.Namespace, db: Path) -> int:
+    """Run a backfill; one line per chunk, one per failed pull."""
+    if args.start is None or args.end is None:
+        raise InputError("run backfill needs --start DATE and --end DATE")
+    if args.chunk_days < 1:
+        raise InputError("--chunk-days must be at least 1")
+    from flows.backfill import backfill_flow, check
+
+    check(load_settings(args.config), args.start, args.end, args.source)
+    summary = backfill_flow(
+        db=str(db),
+        start=args.start,
+        end=args.end,
+        source=args.source,
+        account=args.account,
+        replay=args.replay,
+        config=args.config,
+        chunk_days=args.chunk_days,
+    )
+    if args.json:
+        _print_json(summary.as_dict())
+    else:
+        for chunk in summary.chunks:
+            state = "published earlier" if chunk.done_before else f"{len(chunk.outcomes)} pulls"
+            print(f"{chunk.start}..{chunk.end}: {state}, {len(chunk.failed)} failed")
+            for outcome in chunk.failed:
+                print(f"  FAILED {outcome.path}: {outcome.error}")
+        print(f"published {summary.db}")
     return EXIT_INPUT_FAILED if summary.failed else EXIT_OK
 
 

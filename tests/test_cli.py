@@ -334,3 +334,30 @@ def test_the_guides_python_runs_on_the_demo(demo_db: Path) -> None:
     notebook: dict[str, Any] = {}
     exec(jupyter_block.replace("data/kunci.duckdb", str(demo_db)), notebook)
     assert notebook["kunci"]("select count(*) as n from metrics.scorecard").item() == 10
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["run", "backfill", "--end", "2026-10-07"], "needs --start DATE and --end DATE"),
+        (
+            ["run", "backfill", "--start", "2026-10-07", "--end", "2026-10-01"],
+            "backfill end 2026-10-01 is before its start 2026-10-07",
+        ),
+        (
+            ["run", "backfill", "--start", "2026-10-01", "--end", "2026-10-07", "--source", "x"],
+            "unknown API source x (known: none configured)",
+        ),
+    ],
+)
+def test_backfill_refuses_bad_parameters_in_one_line(
+    argv: list[str],
+    message: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main([*argv, "--db", str(tmp_path / "k.duckdb")]) == cli.EXIT_ERROR
+    err = capsys.readouterr().err
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "k.duckdb").exists()
