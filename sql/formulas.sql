@@ -3,8 +3,11 @@
 -- the base measures of a period (and scope) and call the macro, so a formula is written once and
 -- daily, weekly, monthly, period and scorecard values cannot drift apart (METRICS.md).
 -- A ratio whose denominator is NULL or 0 is NULL (nullif); a sum of two measures is NULL only
--- when both are NULL. Each `-- macro <name>: <text>` line documents the macro that follows it and
--- becomes its COMMENT ON MACRO.
+-- when both are NULL. A ratio's numerator and denominator are summed over the same rows: views pass
+-- paired sums (`engagements_with_reach` beside `post_reach_with_engagements`, ...), so a post,
+-- account, web row or ad row that lacks one of the two measures adds to neither (DECISIONLOG).
+-- Each `-- macro <name>: <text>` line documents the macro that follows it and becomes its
+-- COMMENT ON MACRO.
 
 -- macro conversations: comments + mentions (jumlah perbincangan); NULL only when both are NULL.
 create or replace macro model.conversations(comments, mentions) as
@@ -74,6 +77,11 @@ create or replace macro model.bounce_rate(sessions, engaged_sessions, bounces) a
         when engaged_sessions is not null then 1 - engaged_sessions / nullif(sessions, 0)
         when bounces is not null then bounces / nullif(sessions, 0)
     end;
+
+-- macro bounce_sessions: the sessions bounce_rate divides: those of web rows with engaged sessions (GA4) where the period has any, else those of rows with bounces (Universal Analytics), so sessions without the measure never dilute the rate.
+create or replace macro model.bounce_sessions(sessions_with_engaged, sessions_with_bounces,
+    engaged_sessions) as
+    case when engaged_sessions is not null then sessions_with_engaged else sessions_with_bounces end;
 
 -- macro link_ctr: link_clicks / post_impressions (traffic click-through rate of organic posts).
 create or replace macro model.link_ctr(link_clicks, post_impressions) as

@@ -10,7 +10,7 @@
 -- column video_views: Video views of the period's posts.
 -- column followers_total: Followers at the end of the period.
 -- column net_follower_growth: Net follower growth in the period.
--- column audience_growth_rate: net_follower_growth / followers at the start of the period.
+-- column audience_growth_rate: net_follower_growth / followers at the start of the period, over the accounts that have both.
 -- column mentions: Mentions of the brand on the platform (0 when only other tracked brands were mentioned).
 -- column tracked_mentions: Mentions of every tracked brand (own and competitors) on the platform: the share_of_voice denominator.
 -- column potential_reach: Sum of author followers over the brand's mentions.

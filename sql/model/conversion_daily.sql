@@ -13,12 +13,12 @@
 -- column clicks: Link clicks where the platform distinguishes them, else all clicks.
 -- column conversions: Conversions.
 -- column conversion_value: Value of the conversions, in currency.
--- column cpc: spend / clicks.
--- column cpm: spend / impressions * 1000.
--- column ctr: clicks / impressions.
--- column conversion_rate: conversions / clicks.
--- column cost_per_conversion: spend / conversions.
--- column roas: conversion_value / spend.
+-- column cpc: spend / clicks, over the ad rows that report both.
+-- column cpm: spend / impressions * 1000, over the ad rows that report both.
+-- column ctr: clicks / impressions, over the ad rows that report both.
+-- column conversion_rate: conversions / clicks, over the ad rows that report both.
+-- column cost_per_conversion: spend / conversions, over the ad rows that report both.
+-- column roas: conversion_value / spend, over the ad rows that report both.
 -- column bounce_rate: Bounce rate of web sessions from the social platforms the ads platform serves (context).
 -- column conversations: Own comments + own-brand mentions on those platforms (context).
 -- column social_conversations: Own-brand mentions on those platforms (context).

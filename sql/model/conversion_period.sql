@@ -14,12 +14,12 @@
 -- column clicks: Link clicks where the platform distinguishes them, else all clicks.
 -- column conversions: Conversions over the range.
 -- column conversion_value: Value of the conversions, in currency.
--- column cpc: spend / clicks.
--- column cpm: spend / impressions * 1000.
--- column ctr: clicks / impressions.
--- column conversion_rate: conversions / clicks.
--- column cost_per_conversion: spend / conversions.
--- column roas: conversion_value / spend.
+-- column cpc: spend / clicks, over the ad rows that report both.
+-- column cpm: spend / impressions * 1000, over the ad rows that report both.
+-- column ctr: clicks / impressions, over the ad rows that report both.
+-- column conversion_rate: conversions / clicks, over the ad rows that report both.
+-- column cost_per_conversion: spend / conversions, over the ad rows that report both.
+-- column roas: conversion_value / spend, over the ad rows that report both.
 -- column bounce_rate: Bounce rate over the range of web sessions from the social platforms the ads platform serves (context).
 -- column conversations: Own comments + own-brand mentions on those platforms over the range (context).
 -- column social_conversations: Own-brand mentions on those platforms over the range (context).
@@ -37,6 +37,10 @@ context as (
         sum(d.sessions)::bigint as sessions,
         sum(d.engaged_sessions)::bigint as engaged_sessions,
         sum(d.bounces)::bigint as bounces,
+        sum(d.sessions_with_engaged)::bigint as sessions_with_engaged,
+        sum(d.engaged_sessions_with_sessions)::bigint as engaged_sessions_with_sessions,
+        sum(d.sessions_with_bounces)::bigint as sessions_with_bounces,
+        sum(d.bounces_with_sessions)::bigint as bounces_with_sessions,
         sum(d.mentions)::bigint as mentions,
         sum(d.conversations)::bigint as conversations
     from ranges as r
@@ -61,13 +65,21 @@ final as (
         p.clicks,
         p.conversions,
         p.conversion_value,
-        model.cpc(p.spend, p.clicks) as cpc,
-        model.cpm(p.spend, p.impressions) as cpm,
-        model.ad_ctr(p.clicks, p.impressions) as ctr,
-        model.conversion_rate(p.conversions, p.clicks) as conversion_rate,
-        model.cost_per_conversion(p.spend, p.conversions) as cost_per_conversion,
-        model.roas(p.conversion_value, p.spend) as roas,
-        model.bounce_rate(x.sessions, x.engaged_sessions, x.bounces) as bounce_rate,
+        model.cpc(p.spend_with_clicks, p.clicks_with_spend) as cpc,
+        model.cpm(p.spend_with_impressions, p.impressions_with_spend) as cpm,
+        model.ad_ctr(p.clicks_with_impressions, p.impressions_with_clicks) as ctr,
+        model.conversion_rate(p.conversions_with_clicks, p.clicks_with_conversions)
+            as conversion_rate,
+        model.cost_per_conversion(p.spend_with_conversions, p.conversions_with_spend)
+            as cost_per_conversion,
+        model.roas(p.conversion_value_with_spend, p.spend_with_conversion_value) as roas,
+        model.bounce_rate(
+            model.bounce_sessions(
+                x.sessions_with_engaged, x.sessions_with_bounces, x.engaged_sessions_with_sessions
+            ),
+            x.engaged_sessions_with_sessions,
+            x.bounces_with_sessions
+        ) as bounce_rate,
         x.conversations,
         x.mentions as social_conversations
     from model.int_ad_period as p

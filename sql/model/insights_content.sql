@@ -9,7 +9,7 @@
 -- column posts: Posts of the type published in the month.
 -- column engagements: reactions + comments + shares + saves of those posts (latest snapshots).
 -- column post_reach: Reach summed over those posts (not unique people).
--- column engagement_rate: engagements / post_reach.
+-- column engagement_rate: engagements / post_reach, over the posts that report both.
 -- column share_of_engagements: engagements / the engagements of all the account's posts published in the month.
 create or replace view model.insights_content as
 with by_type as (
@@ -20,7 +20,10 @@ with by_type as (
         p.content_type,
         count(*) as posts,
         sum(p.engagements)::bigint as engagements,
-        sum(p.reach)::bigint as post_reach
+        sum(p.reach)::bigint as post_reach,
+        sum(p.engagements) filter (where p.reach is not null)::bigint as engagements_with_reach,
+        sum(p.reach) filter (where p.engagements is not null)::bigint
+            as post_reach_with_engagements
     from model.int_post_latest as p
     inner join model.int_calendar as c on p.published_date = c.date and c.grain = 'month'
     where p.account_id is not null
@@ -37,7 +40,8 @@ final as (
         t.posts,
         t.engagements,
         t.post_reach,
-        model.engagement_rate(t.engagements, t.post_reach) as engagement_rate,
+        model.engagement_rate(t.engagements_with_reach, t.post_reach_with_engagements)
+            as engagement_rate,
         model.share_of_total(
             t.engagements, sum(t.engagements) over (partition by t.platform, t.account_id, t.month)
         ) as share_of_engagements

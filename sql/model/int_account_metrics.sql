@@ -14,7 +14,7 @@
 -- column video_views: Video views of the period's posts.
 -- column followers_total: Followers at the end of the period.
 -- column net_follower_growth: Net follower growth in the period.
--- column audience_growth_rate: net_follower_growth / followers at the start of the period.
+-- column audience_growth_rate: net_follower_growth / followers at the start of the period, over the accounts that have both.
 -- column mentions: Mentions of the brand (own brands above account level).
 -- column tracked_mentions: Mentions of every tracked brand (own and competitors) on the platform(s).
 -- column potential_reach: Sum of author followers over the brand's mentions.
@@ -22,41 +22,73 @@
 -- column engagements: reactions + comments + shares + saves of the period's posts.
 -- column post_reach: Summed reach of the period's posts.
 -- column post_impressions: Summed impressions of the period's posts.
--- column engagement_rate: engagements / post_reach.
--- column engagement_rate_impressions: engagements / post_impressions.
--- column engagement_rate_followers: engagements / posts / followers_total.
+-- column engagement_rate: engagements / post_reach, over the posts that report both.
+-- column engagement_rate_impressions: engagements / post_impressions, over the posts that report both.
+-- column engagement_rate_followers: engagements / posts / followers_total, over the posts with engagements of accounts with followers_total.
 -- column reactions: Reactions of the period's posts.
 -- column comments: Comments of the period's posts.
 -- column shares: Shares of the period's posts.
 -- column saves: Saves of the period's posts.
--- column amplification_rate: shares / posts / followers_total.
--- column applause_rate: reactions / posts / followers_total.
--- column conversation_rate: comments / posts / followers_total.
+-- column amplification_rate: shares / posts / followers_total, over the posts that report shares of accounts with followers_total.
+-- column applause_rate: reactions / posts / followers_total, over the posts that report reactions of accounts with followers_total.
+-- column conversation_rate: comments / posts / followers_total, over the posts that report comments of accounts with followers_total.
 -- column clicks: Clicks on the period's posts.
--- column clicks_per_post: clicks / posts.
+-- column clicks_per_post: clicks / posts, over the posts that report clicks.
 -- column sessions: Web sessions from the platform(s).
--- column bounce_rate: GA4: 1 - engaged_sessions / sessions; where only bounces are known: bounces / sessions.
+-- column bounce_rate: GA4: 1 - engaged_sessions / sessions; where only bounces are known: bounces / sessions; each over the web rows that report the measure.
 -- column conversations: comments + mentions.
--- column comment_score: comments / posts (average comments per post).
+-- column comment_score: comments / posts, over the posts that report comments (average comments per post).
 create or replace view model.int_account_metrics as
-with measures as (
+with account_measures as (
+    -- Within one account the follower totals belong to every post of the period, so an account's
+    -- own sums are its follower-paired sums.
     select
         'account' as level,
         platform || ':' || account_id as scope,
         grain, period_start, period_end, platform, account_id, is_own, posts, impressions, reach,
         video_views, followers_total, followers_start, net_follower_growth, mentions,
         tracked_mentions, potential_reach, engagements, post_reach, post_impressions, reactions,
-        comments, shares, saves, clicks, sessions, engaged_sessions, bounces, conversations
+        comments, shares, saves, clicks, sessions, conversations, engagements_with_reach,
+        post_reach_with_engagements, engagements_with_impressions,
+        post_impressions_with_engagements, posts_with_comments, posts_with_clicks,
+        sessions_with_engaged, engaged_sessions_with_sessions, sessions_with_bounces,
+        bounces_with_sessions,
+        net_follower_growth as net_follower_growth_with_followers,
+        followers_start as followers_start_with_growth,
+        engagements as engagements_with_followers,
+        posts_with_engagements as posts_with_engagements_with_followers,
+        followers_total as followers_with_engagements,
+        reactions as reactions_with_followers,
+        posts_with_reactions as posts_with_reactions_with_followers,
+        followers_total as followers_with_reactions,
+        comments as comments_with_followers,
+        posts_with_comments as posts_with_comments_with_followers,
+        followers_total as followers_with_comments,
+        shares as shares_with_followers,
+        posts_with_shares as posts_with_shares_with_followers,
+        followers_total as followers_with_shares
     from model.int_account_periods
-    union all
+),
+
+measures as (
+    select * from account_measures
+    union all by name
     select
         level,
         scope,
         grain, period_start, period_end, platform, null as account_id, true as is_own, posts,
         impressions, null as reach, video_views, followers_total, followers_start,
         net_follower_growth, mentions, tracked_mentions, potential_reach, engagements, post_reach,
-        post_impressions, reactions, comments, shares, saves, clicks, sessions, engaged_sessions,
-        bounces, conversations
+        post_impressions, reactions, comments, shares, saves, clicks, sessions, conversations,
+        engagements_with_reach, post_reach_with_engagements, engagements_with_impressions,
+        post_impressions_with_engagements, posts_with_comments, posts_with_clicks,
+        sessions_with_engaged, engaged_sessions_with_sessions, sessions_with_bounces,
+        bounces_with_sessions, net_follower_growth_with_followers, followers_start_with_growth,
+        engagements_with_followers, posts_with_engagements_with_followers,
+        followers_with_engagements, reactions_with_followers, posts_with_reactions_with_followers,
+        followers_with_reactions, comments_with_followers, posts_with_comments_with_followers,
+        followers_with_comments, shares_with_followers, posts_with_shares_with_followers,
+        followers_with_shares
     from model.int_platform_periods
     where grain in ('month', 'quarter', 'year')
 ),
@@ -77,7 +109,8 @@ final as (
         video_views,
         followers_total,
         net_follower_growth,
-        model.audience_growth_rate(net_follower_growth, followers_start) as audience_growth_rate,
+        model.audience_growth_rate(net_follower_growth_with_followers, followers_start_with_growth)
+            as audience_growth_rate,
         mentions,
         tracked_mentions,
         potential_reach,
@@ -85,24 +118,41 @@ final as (
         engagements,
         post_reach,
         post_impressions,
-        model.engagement_rate(engagements, post_reach) as engagement_rate,
-        model.engagement_rate_impressions(engagements, post_impressions)
-            as engagement_rate_impressions,
-        model.engagement_rate_followers(engagements, posts, followers_total)
-            as engagement_rate_followers,
+        model.engagement_rate(engagements_with_reach, post_reach_with_engagements)
+            as engagement_rate,
+        model.engagement_rate_impressions(
+            engagements_with_impressions, post_impressions_with_engagements
+        ) as engagement_rate_impressions,
+        model.engagement_rate_followers(
+            engagements_with_followers,
+            posts_with_engagements_with_followers,
+            followers_with_engagements
+        ) as engagement_rate_followers,
         reactions,
         comments,
         shares,
         saves,
-        model.amplification_rate(shares, posts, followers_total) as amplification_rate,
-        model.applause_rate(reactions, posts, followers_total) as applause_rate,
-        model.conversation_rate(comments, posts, followers_total) as conversation_rate,
+        model.amplification_rate(
+            shares_with_followers, posts_with_shares_with_followers, followers_with_shares
+        ) as amplification_rate,
+        model.applause_rate(
+            reactions_with_followers, posts_with_reactions_with_followers, followers_with_reactions
+        ) as applause_rate,
+        model.conversation_rate(
+            comments_with_followers, posts_with_comments_with_followers, followers_with_comments
+        ) as conversation_rate,
         clicks,
-        model.clicks_per_post(clicks, posts) as clicks_per_post,
+        model.clicks_per_post(clicks, posts_with_clicks) as clicks_per_post,
         sessions,
-        model.bounce_rate(sessions, engaged_sessions, bounces) as bounce_rate,
+        model.bounce_rate(
+            model.bounce_sessions(
+                sessions_with_engaged, sessions_with_bounces, engaged_sessions_with_sessions
+            ),
+            engaged_sessions_with_sessions,
+            bounces_with_sessions
+        ) as bounce_rate,
         conversations,
-        model.comment_score(comments, posts) as comment_score
+        model.comment_score(comments, posts_with_comments) as comment_score
     from measures
 )
 

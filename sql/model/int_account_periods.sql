@@ -20,6 +20,17 @@
 -- column link_clicks: Summed link clicks of the period's posts.
 -- column video_views: Summed video views of the period's posts.
 -- column engagements: Summed engagements of the period's posts.
+-- column engagements_with_reach: Summed engagements of the period's posts that have a reach (engagement_rate numerator).
+-- column post_reach_with_engagements: Summed reach of the period's posts that have engagements (engagement_rate denominator).
+-- column engagements_with_impressions: Summed engagements of the period's posts that have impressions.
+-- column post_impressions_with_engagements: Summed impressions of the period's posts that have engagements.
+-- column link_clicks_with_impressions: Summed link clicks of the period's posts that have impressions.
+-- column post_impressions_with_link_clicks: Summed impressions of the period's posts that have link clicks.
+-- column posts_with_engagements: The period's posts that have engagements.
+-- column posts_with_reactions: The period's posts that have reactions.
+-- column posts_with_comments: The period's posts that have comments.
+-- column posts_with_shares: The period's posts that have shares.
+-- column posts_with_clicks: The period's posts that have clicks.
 -- column followers_total: Followers at the end of the last date in the period that has a value (a stock: never summed).
 -- column followers_start: Followers at the start of the period: followers_total of the day before, else followers_total - net_follower_growth of the first date with a total.
 -- column net_follower_growth: Summed net follower growth.
@@ -32,6 +43,10 @@
 -- column sessions: Summed web sessions from the platform (own accounts only).
 -- column engaged_sessions: Summed engaged web sessions from the platform.
 -- column bounces: Summed bounced web sessions from the platform.
+-- column sessions_with_engaged: Summed sessions of the web rows that have engaged sessions (GA4).
+-- column engaged_sessions_with_sessions: Summed engaged sessions of the web rows that have sessions.
+-- column sessions_with_bounces: Summed sessions of the web rows that have bounces (Universal Analytics).
+-- column bounces_with_sessions: Summed bounces of the web rows that have sessions.
 create or replace view model.int_account_periods as
 with expanded as (
     select
@@ -55,6 +70,17 @@ with expanded as (
         d.link_clicks,
         d.video_views,
         d.engagements,
+        d.engagements_with_reach,
+        d.post_reach_with_engagements,
+        d.engagements_with_impressions,
+        d.post_impressions_with_engagements,
+        d.link_clicks_with_impressions,
+        d.post_impressions_with_link_clicks,
+        d.posts_with_engagements,
+        d.posts_with_reactions,
+        d.posts_with_comments,
+        d.posts_with_shares,
+        d.posts_with_clicks,
         d.followers_total,
         d.net_follower_growth,
         d.profile_visits,
@@ -65,7 +91,11 @@ with expanded as (
         d.conversations,
         d.sessions,
         d.engaged_sessions,
-        d.bounces
+        d.bounces,
+        d.sessions_with_engaged,
+        d.engaged_sessions_with_sessions,
+        d.sessions_with_bounces,
+        d.bounces_with_sessions
     from model.int_base_daily as d
     inner join model.int_calendar as c on d.date = c.date
 ),
@@ -92,6 +122,17 @@ aggregated as (
         sum(link_clicks)::bigint as link_clicks,
         sum(video_views)::bigint as video_views,
         sum(engagements)::bigint as engagements,
+        sum(engagements_with_reach)::bigint as engagements_with_reach,
+        sum(post_reach_with_engagements)::bigint as post_reach_with_engagements,
+        sum(engagements_with_impressions)::bigint as engagements_with_impressions,
+        sum(post_impressions_with_engagements)::bigint as post_impressions_with_engagements,
+        sum(link_clicks_with_impressions)::bigint as link_clicks_with_impressions,
+        sum(post_impressions_with_link_clicks)::bigint as post_impressions_with_link_clicks,
+        sum(posts_with_engagements)::bigint as posts_with_engagements,
+        sum(posts_with_reactions)::bigint as posts_with_reactions,
+        sum(posts_with_comments)::bigint as posts_with_comments,
+        sum(posts_with_shares)::bigint as posts_with_shares,
+        sum(posts_with_clicks)::bigint as posts_with_clicks,
         arg_max(followers_total, date) filter (where followers_total is not null)
             as followers_total,
         arg_min(followers_total - net_follower_growth, date)
@@ -105,7 +146,11 @@ aggregated as (
         sum(conversations)::bigint as conversations,
         sum(sessions)::bigint as sessions,
         sum(engaged_sessions)::bigint as engaged_sessions,
-        sum(bounces)::bigint as bounces
+        sum(bounces)::bigint as bounces,
+        sum(sessions_with_engaged)::bigint as sessions_with_engaged,
+        sum(engaged_sessions_with_sessions)::bigint as engaged_sessions_with_sessions,
+        sum(sessions_with_bounces)::bigint as sessions_with_bounces,
+        sum(bounces_with_sessions)::bigint as bounces_with_sessions
     from expanded
     group by grain, period_start, period_end, platform, account_id
 ),
@@ -124,7 +169,11 @@ final as (
 select
     grain, period_start, period_end, platform, account_id, is_own, days_with_data, posts,
     impressions, reach, post_impressions, post_reach, reactions, comments, shares, saves, clicks,
-    link_clicks, video_views, engagements, followers_total, followers_start, net_follower_growth,
-    profile_visits, website_clicks, mentions, tracked_mentions, potential_reach, conversations,
-    sessions, engaged_sessions, bounces
+    link_clicks, video_views, engagements, engagements_with_reach, post_reach_with_engagements,
+    engagements_with_impressions, post_impressions_with_engagements, link_clicks_with_impressions,
+    post_impressions_with_link_clicks, posts_with_engagements, posts_with_reactions,
+    posts_with_comments, posts_with_shares, posts_with_clicks, followers_total, followers_start,
+    net_follower_growth, profile_visits, website_clicks, mentions, tracked_mentions,
+    potential_reach, conversations, sessions, engaged_sessions, bounces, sessions_with_engaged,
+    engaged_sessions_with_sessions, sessions_with_bounces, bounces_with_sessions
 from final

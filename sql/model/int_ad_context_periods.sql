@@ -7,6 +7,10 @@
 -- column sessions: Web sessions from the mapped social platforms.
 -- column engaged_sessions: Engaged web sessions (GA4).
 -- column bounces: Bounced web sessions (Universal Analytics).
+-- column sessions_with_engaged: Sessions of the web rows that have engaged sessions (GA4).
+-- column engaged_sessions_with_sessions: Engaged sessions of the web rows that have sessions.
+-- column sessions_with_bounces: Sessions of the web rows that have bounces (Universal Analytics).
+-- column bounces_with_sessions: Bounces of the web rows that have sessions.
 -- column mentions: Own-brand mentions on the mapped social platforms (social conversations).
 -- column conversations: Own comments + own-brand mentions on the mapped social platforms.
 create or replace view model.int_ad_context_periods as
@@ -19,6 +23,10 @@ with by_ad_platform as (
         sum(p.sessions)::bigint as sessions,
         sum(p.engaged_sessions)::bigint as engaged_sessions,
         sum(p.bounces)::bigint as bounces,
+        sum(p.sessions_with_engaged)::bigint as sessions_with_engaged,
+        sum(p.engaged_sessions_with_sessions)::bigint as engaged_sessions_with_sessions,
+        sum(p.sessions_with_bounces)::bigint as sessions_with_bounces,
+        sum(p.bounces_with_sessions)::bigint as bounces_with_sessions,
         sum(p.mentions)::bigint as mentions,
         sum(p.conversations)::bigint as conversations
     from model.int_platform_periods as p
@@ -36,6 +44,10 @@ all_platforms as (
         sessions,
         engaged_sessions,
         bounces,
+        sessions_with_engaged,
+        engaged_sessions_with_sessions,
+        sessions_with_bounces,
+        bounces_with_sessions,
         mentions,
         conversations
     from model.int_platform_periods
@@ -44,17 +56,20 @@ all_platforms as (
 
 final as (
     select
-        level, grain, period_start, platform, sessions, engaged_sessions, bounces, mentions,
-        conversations
+        level, grain, period_start, platform, sessions, engaged_sessions, bounces,
+        sessions_with_engaged, engaged_sessions_with_sessions, sessions_with_bounces,
+        bounces_with_sessions, mentions, conversations
     from by_ad_platform
     union all
     select
-        level, grain, period_start, platform, sessions, engaged_sessions, bounces, mentions,
-        conversations
+        level, grain, period_start, platform, sessions, engaged_sessions, bounces,
+        sessions_with_engaged, engaged_sessions_with_sessions, sessions_with_bounces,
+        bounces_with_sessions, mentions, conversations
     from all_platforms
 )
 
 select
-    level, grain, period_start, platform, sessions, engaged_sessions, bounces, mentions,
-    conversations
+    level, grain, period_start, platform, sessions, engaged_sessions, bounces,
+    sessions_with_engaged, engaged_sessions_with_sessions, sessions_with_bounces,
+    bounces_with_sessions, mentions, conversations
 from final

@@ -14,6 +14,20 @@
 -- column conversions: Conversions.
 -- column conversion_value: Value of the conversions, in currency.
 -- column leads: Leads.
+-- column spend_with_clicks: Spend of the rows with clicks (cpc numerator).
+-- column clicks_with_spend: Clicks of the rows with spend (cpc denominator).
+-- column spend_with_impressions: Spend of the rows with impressions (cpm numerator).
+-- column impressions_with_spend: Impressions of the rows with spend (cpm denominator).
+-- column clicks_with_impressions: Clicks of the rows with impressions (ctr numerator).
+-- column impressions_with_clicks: Impressions of the rows with clicks (ctr denominator).
+-- column conversions_with_clicks: Conversions of the rows with clicks (conversion_rate numerator).
+-- column clicks_with_conversions: Clicks of the rows with conversions (conversion_rate denominator).
+-- column spend_with_conversions: Spend of the rows with conversions (cost_per_conversion numerator).
+-- column conversions_with_spend: Conversions of the rows with spend (cost_per_conversion denominator).
+-- column conversion_value_with_spend: Conversion value of the rows with spend (roas numerator).
+-- column spend_with_conversion_value: Spend of the rows with a conversion value (roas denominator).
+-- column spend_with_leads: Spend of the rows with leads (cost_per_lead numerator).
+-- column leads_with_spend: Leads of the rows with spend (cost_per_lead denominator).
 create or replace view model.int_ad_period as
 with rows_used as (
     select r.*
@@ -31,6 +45,14 @@ with rows_used as (
         )
 ),
 
+measured as (
+    select
+        platform, ad_account_id, campaign_id, currency, date_start, date_end, campaign_name,
+        spend, impressions, reach, coalesce(link_clicks, clicks) as clicks, conversions,
+        conversion_value, leads
+    from rows_used
+),
+
 final as (
     select
         platform,
@@ -43,15 +65,33 @@ final as (
         sum(spend) as spend,
         sum(impressions)::bigint as impressions,
         case when count(*) = 1 then max(reach) end as reach,
-        sum(coalesce(link_clicks, clicks))::bigint as clicks,
+        sum(clicks)::bigint as clicks,
         sum(conversions) as conversions,
         sum(conversion_value) as conversion_value,
-        sum(leads) as leads
-    from rows_used
+        sum(leads) as leads,
+        sum(spend) filter (where clicks is not null) as spend_with_clicks,
+        sum(clicks) filter (where spend is not null)::bigint as clicks_with_spend,
+        sum(spend) filter (where impressions is not null) as spend_with_impressions,
+        sum(impressions) filter (where spend is not null)::bigint as impressions_with_spend,
+        sum(clicks) filter (where impressions is not null)::bigint as clicks_with_impressions,
+        sum(impressions) filter (where clicks is not null)::bigint as impressions_with_clicks,
+        sum(conversions) filter (where clicks is not null) as conversions_with_clicks,
+        sum(clicks) filter (where conversions is not null)::bigint as clicks_with_conversions,
+        sum(spend) filter (where conversions is not null) as spend_with_conversions,
+        sum(conversions) filter (where spend is not null) as conversions_with_spend,
+        sum(conversion_value) filter (where spend is not null) as conversion_value_with_spend,
+        sum(spend) filter (where conversion_value is not null) as spend_with_conversion_value,
+        sum(spend) filter (where leads is not null) as spend_with_leads,
+        sum(leads) filter (where spend is not null) as leads_with_spend
+    from measured
     group by platform, ad_account_id, campaign_id, currency, date_start, date_end
 )
 
 select
     platform, ad_account_id, campaign_id, currency, date_start, date_end, campaign_name, spend,
-    impressions, reach, clicks, conversions, conversion_value, leads
+    impressions, reach, clicks, conversions, conversion_value, leads, spend_with_clicks,
+    clicks_with_spend, spend_with_impressions, impressions_with_spend, clicks_with_impressions,
+    impressions_with_clicks, conversions_with_clicks, clicks_with_conversions,
+    spend_with_conversions, conversions_with_spend, conversion_value_with_spend,
+    spend_with_conversion_value, spend_with_leads, leads_with_spend
 from final

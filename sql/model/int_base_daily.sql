@@ -17,6 +17,17 @@
 -- column link_clicks: Sum of link clicks over the day's posts.
 -- column video_views: Sum of video views over the day's posts.
 -- column engagements: reactions + comments + shares + saves of the day's posts (NULL only when all four are NULL).
+-- column engagements_with_reach: Engagements of the day's posts that have a reach (engagement_rate numerator).
+-- column post_reach_with_engagements: Reach of the day's posts that have engagements (engagement_rate denominator).
+-- column engagements_with_impressions: Engagements of the day's posts that have impressions.
+-- column post_impressions_with_engagements: Impressions of the day's posts that have engagements.
+-- column link_clicks_with_impressions: Link clicks of the day's posts that have impressions (ctr numerator).
+-- column post_impressions_with_link_clicks: Impressions of the day's posts that have link clicks (ctr denominator).
+-- column posts_with_engagements: The day's posts that have engagements.
+-- column posts_with_reactions: The day's posts that have reactions.
+-- column posts_with_comments: The day's posts that have comments.
+-- column posts_with_shares: The day's posts that have shares.
+-- column posts_with_clicks: The day's posts that have clicks.
 -- column followers_total: Followers at the end of the date.
 -- column net_follower_growth: followers_gained - followers_lost; where not given, the change of followers_total from the previous date.
 -- column profile_visits: Account-level profile visits that date.
@@ -28,6 +39,10 @@
 -- column sessions: Web sessions from the platform that date (all properties); NULL for competitor accounts.
 -- column engaged_sessions: Engaged web sessions from the platform that date (GA4).
 -- column bounces: Bounced web sessions from the platform that date (Universal Analytics).
+-- column sessions_with_engaged: Sessions of the web rows that have engaged sessions (GA4 bounce_rate denominator).
+-- column engaged_sessions_with_sessions: Engaged sessions of the web rows that have sessions.
+-- column sessions_with_bounces: Sessions of the web rows that have bounces (Universal Analytics bounce_rate denominator).
+-- column bounces_with_sessions: Bounces of the web rows that have sessions.
 create or replace view model.int_base_daily as
 with post_days as (
     select
@@ -44,7 +59,22 @@ with post_days as (
         sum(clicks)::bigint as clicks,
         sum(link_clicks)::bigint as link_clicks,
         sum(video_views)::bigint as video_views,
-        sum(engagements)::bigint as engagements
+        sum(engagements)::bigint as engagements,
+        sum(engagements) filter (where reach is not null)::bigint as engagements_with_reach,
+        sum(reach) filter (where engagements is not null)::bigint as post_reach_with_engagements,
+        sum(engagements) filter (where impressions is not null)::bigint
+            as engagements_with_impressions,
+        sum(impressions) filter (where engagements is not null)::bigint
+            as post_impressions_with_engagements,
+        sum(link_clicks) filter (where impressions is not null)::bigint
+            as link_clicks_with_impressions,
+        sum(impressions) filter (where link_clicks is not null)::bigint
+            as post_impressions_with_link_clicks,
+        count(engagements) as posts_with_engagements,
+        count(reactions) as posts_with_reactions,
+        count(comments) as posts_with_comments,
+        count(shares) as posts_with_shares,
+        count(clicks) as posts_with_clicks
     from model.int_post_latest
     where published_date is not null and account_id is not null
     group by platform, account_id, published_date
@@ -115,7 +145,12 @@ traffic_days as (
         date,
         sum(sessions)::bigint as sessions,
         sum(engaged_sessions)::bigint as engaged_sessions,
-        sum(bounces)::bigint as bounces
+        sum(bounces)::bigint as bounces,
+        sum(sessions) filter (where engaged_sessions is not null)::bigint as sessions_with_engaged,
+        sum(engaged_sessions) filter (where sessions is not null)::bigint
+            as engaged_sessions_with_sessions,
+        sum(sessions) filter (where bounces is not null)::bigint as sessions_with_bounces,
+        sum(bounces) filter (where sessions is not null)::bigint as bounces_with_sessions
     from core.web_traffic_daily
     where platform is not null
     group by platform, date
@@ -148,6 +183,17 @@ final as (
         p.link_clicks,
         p.video_views,
         p.engagements,
+        p.engagements_with_reach,
+        p.post_reach_with_engagements,
+        p.engagements_with_impressions,
+        p.post_impressions_with_engagements,
+        p.link_clicks_with_impressions,
+        p.post_impressions_with_link_clicks,
+        coalesce(p.posts_with_engagements, 0) as posts_with_engagements,
+        coalesce(p.posts_with_reactions, 0) as posts_with_reactions,
+        coalesce(p.posts_with_comments, 0) as posts_with_comments,
+        coalesce(p.posts_with_shares, 0) as posts_with_shares,
+        coalesce(p.posts_with_clicks, 0) as posts_with_clicks,
         d.followers_total,
         d.net_follower_growth,
         d.profile_visits,
@@ -158,7 +204,11 @@ final as (
         model.conversations(p.comments, m.mentions) as conversations,
         t.sessions,
         t.engaged_sessions,
-        t.bounces
+        t.bounces,
+        t.sessions_with_engaged,
+        t.engaged_sessions_with_sessions,
+        t.sessions_with_bounces,
+        t.bounces_with_sessions
     from spine as s
     left join core.account as a on s.platform = a.platform and s.account_id = a.account_id
     left join post_days as p
@@ -174,6 +224,11 @@ final as (
 select
     date, platform, account_id, is_own, posts, impressions, reach, post_impressions, post_reach,
     reactions, comments, shares, saves, clicks, link_clicks, video_views, engagements,
-    followers_total, net_follower_growth, profile_visits, website_clicks, mentions,
-    tracked_mentions, potential_reach, conversations, sessions, engaged_sessions, bounces
+    engagements_with_reach, post_reach_with_engagements, engagements_with_impressions,
+    post_impressions_with_engagements, link_clicks_with_impressions,
+    post_impressions_with_link_clicks, posts_with_engagements, posts_with_reactions,
+    posts_with_comments, posts_with_shares, posts_with_clicks, followers_total,
+    net_follower_growth, profile_visits, website_clicks, mentions, tracked_mentions,
+    potential_reach, conversations, sessions, engaged_sessions, bounces, sessions_with_engaged,
+    engaged_sessions_with_sessions, sessions_with_bounces, bounces_with_sessions
 from final

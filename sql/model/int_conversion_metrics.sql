@@ -16,12 +16,12 @@
 -- column clicks: Link clicks where the platform distinguishes them, else all clicks.
 -- column conversions: Conversions.
 -- column conversion_value: Value of the conversions, in currency.
--- column cpc: spend / clicks.
--- column cpm: spend / impressions * 1000.
--- column ctr: clicks / impressions.
--- column conversion_rate: conversions / clicks.
--- column cost_per_conversion: spend / conversions.
--- column roas: conversion_value / spend.
+-- column cpc: spend / clicks, over the ad rows that report both.
+-- column cpm: spend / impressions * 1000, over the ad rows that report both.
+-- column ctr: clicks / impressions, over the ad rows that report both.
+-- column conversion_rate: conversions / clicks, over the ad rows that report both.
+-- column cost_per_conversion: spend / conversions, over the ad rows that report both.
+-- column roas: conversion_value / spend, over the ad rows that report both.
 -- column bounce_rate: Bounce rate of web sessions from the social platforms the ads platform serves (context).
 -- column conversations: Own comments + own-brand mentions on those platforms (context).
 -- column social_conversations: Own-brand mentions on those platforms (context).
@@ -44,13 +44,21 @@ with final as (
         clicks,
         conversions,
         conversion_value,
-        model.cpc(spend, clicks) as cpc,
-        model.cpm(spend, impressions) as cpm,
-        model.ad_ctr(clicks, impressions) as ctr,
-        model.conversion_rate(conversions, clicks) as conversion_rate,
-        model.cost_per_conversion(spend, conversions) as cost_per_conversion,
-        model.roas(conversion_value, spend) as roas,
-        model.bounce_rate(sessions, engaged_sessions, bounces) as bounce_rate,
+        model.cpc(spend_with_clicks, clicks_with_spend) as cpc,
+        model.cpm(spend_with_impressions, impressions_with_spend) as cpm,
+        model.ad_ctr(clicks_with_impressions, impressions_with_clicks) as ctr,
+        model.conversion_rate(conversions_with_clicks, clicks_with_conversions)
+            as conversion_rate,
+        model.cost_per_conversion(spend_with_conversions, conversions_with_spend)
+            as cost_per_conversion,
+        model.roas(conversion_value_with_spend, spend_with_conversion_value) as roas,
+        model.bounce_rate(
+            model.bounce_sessions(
+                sessions_with_engaged, sessions_with_bounces, engaged_sessions_with_sessions
+            ),
+            engaged_sessions_with_sessions,
+            bounces_with_sessions
+        ) as bounce_rate,
         conversations,
         mentions as social_conversations
     from model.int_conversion_periods

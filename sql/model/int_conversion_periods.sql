@@ -17,9 +17,25 @@
 -- column conversions: Conversions.
 -- column conversion_value: Value of the conversions, in currency.
 -- column leads: Ad leads.
+-- column spend_with_clicks: Spend of the ad rows with clicks (cpc numerator). NULL where the scope spends in several currencies.
+-- column clicks_with_spend: Clicks of the ad rows with spend (cpc denominator).
+-- column spend_with_impressions: Spend of the ad rows with impressions (cpm numerator). NULL where the scope spends in several currencies.
+-- column impressions_with_spend: Impressions of the ad rows with spend (cpm denominator).
+-- column clicks_with_impressions: Clicks of the ad rows with impressions (ctr numerator).
+-- column impressions_with_clicks: Impressions of the ad rows with clicks (ctr denominator).
+-- column conversions_with_clicks: Conversions of the ad rows with clicks (conversion_rate numerator).
+-- column clicks_with_conversions: Clicks of the ad rows with conversions (conversion_rate denominator).
+-- column spend_with_conversions: Spend of the ad rows with conversions (cost_per_conversion numerator). NULL where the scope spends in several currencies.
+-- column conversions_with_spend: Conversions of the ad rows with spend (cost_per_conversion denominator).
+-- column conversion_value_with_spend: Conversion value of the ad rows with spend (roas numerator). NULL where the scope spends in several currencies.
+-- column spend_with_conversion_value: Spend of the ad rows with a conversion value (roas denominator). NULL where the scope spends in several currencies.
 -- column sessions: Web sessions from the social platforms the ads platform serves (context).
 -- column engaged_sessions: Engaged web sessions of those platforms (context).
 -- column bounces: Bounced web sessions of those platforms (context).
+-- column sessions_with_engaged: Sessions of those platforms' web rows that have engaged sessions (GA4).
+-- column engaged_sessions_with_sessions: Engaged sessions of those platforms' web rows that have sessions.
+-- column sessions_with_bounces: Sessions of those platforms' web rows that have bounces (Universal Analytics).
+-- column bounces_with_sessions: Bounces of those platforms' web rows that have sessions.
 -- column mentions: Own-brand mentions on those platforms (context).
 -- column conversations: Own comments + own-brand mentions on those platforms (context).
 create or replace view model.int_conversion_periods as
@@ -40,7 +56,19 @@ with expanded as (
         a.clicks,
         a.conversions,
         a.conversion_value,
-        a.leads
+        a.leads,
+        a.spend_with_clicks,
+        a.clicks_with_spend,
+        a.spend_with_impressions,
+        a.impressions_with_spend,
+        a.clicks_with_impressions,
+        a.impressions_with_clicks,
+        a.conversions_with_clicks,
+        a.clicks_with_conversions,
+        a.spend_with_conversions,
+        a.conversions_with_spend,
+        a.conversion_value_with_spend,
+        a.spend_with_conversion_value
     from model.int_ad_daily as a
     inner join model.int_calendar as c on a.date = c.date
 ),
@@ -62,7 +90,19 @@ campaigns as (
         sum(clicks)::bigint as clicks,
         sum(conversions) as conversions,
         sum(conversion_value) as conversion_value,
-        sum(leads) as leads
+        sum(leads) as leads,
+        sum(spend_with_clicks) as spend_with_clicks,
+        sum(clicks_with_spend)::bigint as clicks_with_spend,
+        sum(spend_with_impressions) as spend_with_impressions,
+        sum(impressions_with_spend)::bigint as impressions_with_spend,
+        sum(clicks_with_impressions)::bigint as clicks_with_impressions,
+        sum(impressions_with_clicks)::bigint as impressions_with_clicks,
+        sum(conversions_with_clicks) as conversions_with_clicks,
+        sum(clicks_with_conversions)::bigint as clicks_with_conversions,
+        sum(spend_with_conversions) as spend_with_conversions,
+        sum(conversions_with_spend) as conversions_with_spend,
+        sum(conversion_value_with_spend) as conversion_value_with_spend,
+        sum(spend_with_conversion_value) as spend_with_conversion_value
     from expanded
     group by grain, period_start, period_end, platform, ad_account_id, campaign_id, currency
 ),
@@ -106,7 +146,34 @@ rollups as (
         sum(clicks)::bigint as clicks,
         sum(conversions) as conversions,
         model.money_sum(conversion_value, currency) as conversion_value,
-        sum(leads) as leads
+        sum(leads) as leads,
+        case
+            when model.money_sum(spend, currency) is not null
+                then sum(spend_with_clicks)
+        end as spend_with_clicks,
+        sum(clicks_with_spend)::bigint as clicks_with_spend,
+        case
+            when model.money_sum(spend, currency) is not null
+                then sum(spend_with_impressions)
+        end as spend_with_impressions,
+        sum(impressions_with_spend)::bigint as impressions_with_spend,
+        sum(clicks_with_impressions)::bigint as clicks_with_impressions,
+        sum(impressions_with_clicks)::bigint as impressions_with_clicks,
+        sum(conversions_with_clicks) as conversions_with_clicks,
+        sum(clicks_with_conversions)::bigint as clicks_with_conversions,
+        case
+            when model.money_sum(spend, currency) is not null
+                then sum(spend_with_conversions)
+        end as spend_with_conversions,
+        sum(conversions_with_spend) as conversions_with_spend,
+        case
+            when model.money_sum(conversion_value, currency) is not null
+                then sum(conversion_value_with_spend)
+        end as conversion_value_with_spend,
+        case
+            when model.money_sum(spend, currency) is not null
+                then sum(spend_with_conversion_value)
+        end as spend_with_conversion_value
     from expanded
     where grain in ('month', 'quarter', 'year')
     group by grouping sets (
@@ -120,7 +187,11 @@ measures as (
     select
         c.level, c.grain, c.period_start, c.period_end, c.platform, c.ad_account_id,
         c.campaign_id, c.campaign_name, c.currency, c.spend, c.impressions,
-        coalesce(c.reach, r.reach) as reach, c.clicks, c.conversions, c.conversion_value, c.leads
+        coalesce(c.reach, r.reach) as reach, c.clicks, c.conversions, c.conversion_value, c.leads,
+        c.spend_with_clicks, c.clicks_with_spend, c.spend_with_impressions,
+        c.impressions_with_spend, c.clicks_with_impressions, c.impressions_with_clicks,
+        c.conversions_with_clicks, c.clicks_with_conversions, c.spend_with_conversions,
+        c.conversions_with_spend, c.conversion_value_with_spend, c.spend_with_conversion_value
     from campaigns as c
     left join period_reach as r
         on c.grain = r.grain
@@ -133,7 +204,10 @@ measures as (
     select
         level, grain, period_start, period_end, platform, ad_account_id, campaign_id,
         campaign_name, currency, spend, impressions, reach, clicks, conversions,
-        conversion_value, leads
+        conversion_value, leads, spend_with_clicks, clicks_with_spend, spend_with_impressions,
+        impressions_with_spend, clicks_with_impressions, impressions_with_clicks,
+        conversions_with_clicks, clicks_with_conversions, spend_with_conversions,
+        conversions_with_spend, conversion_value_with_spend, spend_with_conversion_value
     from rollups
 ),
 
@@ -160,9 +234,25 @@ final as (
         m.conversions,
         m.conversion_value,
         m.leads,
+        m.spend_with_clicks,
+        m.clicks_with_spend,
+        m.spend_with_impressions,
+        m.impressions_with_spend,
+        m.clicks_with_impressions,
+        m.impressions_with_clicks,
+        m.conversions_with_clicks,
+        m.clicks_with_conversions,
+        m.spend_with_conversions,
+        m.conversions_with_spend,
+        m.conversion_value_with_spend,
+        m.spend_with_conversion_value,
         x.sessions,
         x.engaged_sessions,
         x.bounces,
+        x.sessions_with_engaged,
+        x.engaged_sessions_with_sessions,
+        x.sessions_with_bounces,
+        x.bounces_with_sessions,
         x.mentions,
         x.conversations
     from measures as m
@@ -176,5 +266,10 @@ final as (
 select
     level, scope, grain, period_start, period_end, platform, ad_account_id, campaign_id,
     campaign_name, currency, spend, impressions, reach, clicks, conversions, conversion_value,
-    leads, sessions, engaged_sessions, bounces, mentions, conversations
+    leads, spend_with_clicks, clicks_with_spend, spend_with_impressions, impressions_with_spend,
+    clicks_with_impressions, impressions_with_clicks, conversions_with_clicks,
+    clicks_with_conversions, spend_with_conversions, conversions_with_spend,
+    conversion_value_with_spend, spend_with_conversion_value, sessions, engaged_sessions, bounces,
+    sessions_with_engaged, engaged_sessions_with_sessions, sessions_with_bounces,
+    bounces_with_sessions, mentions, conversations
 from final

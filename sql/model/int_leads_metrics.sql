@@ -13,8 +13,8 @@
 -- column ad_leads: Ad leads.
 -- column web_leads: Web lead key events from the campaign's sessions.
 -- column leads: ad_leads + web_leads.
--- column cost_per_lead: spend / ad_leads (ad leads and spend only).
--- column lead_rate: leads / clicks.
+-- column cost_per_lead: spend / ad_leads, over the ad rows that report both (ad leads and spend only).
+-- column lead_rate: leads / clicks, over the campaigns that have both in the period.
 -- column sessions: Web sessions with the campaign.
 -- column conversions: Ad conversions.
 -- column conversations: Own comments + own-brand mentions on the platform (context).
@@ -34,8 +34,8 @@ with final as (
         ad_leads,
         web_leads,
         model.total_leads(ad_leads, web_leads) as leads,
-        model.cost_per_lead(spend, ad_leads) as cost_per_lead,
-        model.lead_rate(model.total_leads(ad_leads, web_leads), clicks) as lead_rate,
+        model.cost_per_lead(spend_with_ad_leads, ad_leads_with_spend) as cost_per_lead,
+        model.lead_rate(leads_with_clicks, clicks_with_leads) as lead_rate,
         sessions,
         conversions,
         conversations

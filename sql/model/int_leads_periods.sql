@@ -14,6 +14,10 @@
 -- column web_leads: Web lead key events of sessions from the mapped platforms with this utm campaign.
 -- column sessions: Web sessions from the mapped platforms with this utm campaign.
 -- column conversions: Ad conversions.
+-- column spend_with_ad_leads: Spend of the ad rows with leads (cost_per_lead numerator); NULL where the scope spends in several currencies.
+-- column ad_leads_with_spend: Ad leads of the ad rows with spend (cost_per_lead denominator).
+-- column leads_with_clicks: Leads (ad + web) of the campaigns with ad clicks in the period (lead_rate numerator).
+-- column clicks_with_leads: Ad clicks of the campaigns with leads (ad or web) in the period (lead_rate denominator).
 -- column conversations: Own comments + own-brand mentions on the mapped platforms (context; the same for every campaign of the platform).
 create or replace view model.int_leads_periods as
 with source_rows as (
@@ -27,7 +31,9 @@ with source_rows as (
         leads as ad_leads,
         null::double as web_leads,
         null::bigint as sessions,
-        conversions
+        conversions,
+        spend_with_leads as spend_with_ad_leads,
+        leads_with_spend as ad_leads_with_spend
     from model.int_ad_daily
     union all
     select
@@ -40,7 +46,9 @@ with source_rows as (
         null as ad_leads,
         w.leads as web_leads,
         w.sessions,
-        null as conversions
+        null as conversions,
+        null as spend_with_ad_leads,
+        null as ad_leads_with_spend
     from core.web_traffic_daily as w
     inner join model.int_ad_platform_map as m on w.platform = m.platform
 ),
@@ -58,7 +66,9 @@ expanded as (
         s.ad_leads,
         s.web_leads,
         s.sessions,
-        s.conversions
+        s.conversions,
+        s.spend_with_ad_leads,
+        s.ad_leads_with_spend
     from source_rows as s
     inner join model.int_calendar as c on s.date = c.date
 ),
@@ -81,12 +91,50 @@ aggregated as (
         sum(ad_leads) as ad_leads,
         sum(web_leads) as web_leads,
         sum(sessions)::bigint as sessions,
-        sum(conversions) as conversions
+        sum(conversions) as conversions,
+        case
+            when model.money_sum(spend, currency) is not null then sum(spend_with_ad_leads)
+        end as spend_with_ad_leads,
+        sum(ad_leads_with_spend) as ad_leads_with_spend
     from expanded
     group by grouping sets (
         (grain, period_start, period_end, platform, campaign),
         (grain, period_start, period_end, platform),
         (grain, period_start, period_end)
+    )
+),
+
+campaign_leads as (
+    select
+        grain,
+        period_start,
+        platform,
+        campaign,
+        model.total_leads(ad_leads, web_leads) as leads,
+        clicks
+    from aggregated
+    where level = 'campaign'
+),
+
+-- Web leads belong to a campaign, not to an ad row: lead_rate pairs leads and clicks per campaign.
+lead_pairs as (
+    select
+        case
+            when grouping(campaign) = 0 then 'campaign'
+            when grouping(platform) = 0 then 'platform'
+            else 'all'
+        end as level,
+        grain,
+        period_start,
+        platform,
+        campaign,
+        sum(leads) filter (where clicks is not null) as leads_with_clicks,
+        sum(clicks) filter (where leads is not null)::bigint as clicks_with_leads
+    from campaign_leads
+    group by grouping sets (
+        (grain, period_start, platform, campaign),
+        (grain, period_start, platform),
+        (grain, period_start)
     )
 ),
 
@@ -106,8 +154,18 @@ final as (
         a.web_leads,
         a.sessions,
         a.conversions,
+        a.spend_with_ad_leads,
+        a.ad_leads_with_spend,
+        l.leads_with_clicks,
+        l.clicks_with_leads,
         x.conversations
     from aggregated as a
+    left join lead_pairs as l
+        on a.level = l.level
+        and a.grain = l.grain
+        and a.period_start = l.period_start
+        and a.platform is not distinct from l.platform
+        and a.campaign is not distinct from l.campaign
     left join model.int_ad_context_periods as x
         on a.grain = x.grain
         and a.period_start = x.period_start
@@ -118,5 +176,6 @@ final as (
 
 select
     level, scope, grain, period_start, period_end, platform, campaign, currency, spend, clicks,
-    ad_leads, web_leads, sessions, conversions, conversations
+    ad_leads, web_leads, sessions, conversions, spend_with_ad_leads, ad_leads_with_spend,
+    leads_with_clicks, clicks_with_leads, conversations
 from final

@@ -14,6 +14,17 @@
 -- column link_clicks: Link clicks of own posts published that date.
 -- column video_views: Video views of own posts published that date.
 -- column engagements: Engagements of own posts published that date.
+-- column engagements_with_reach: Engagements of own posts with a reach (engagement_rate numerator).
+-- column post_reach_with_engagements: Reach of own posts with engagements (engagement_rate denominator).
+-- column engagements_with_impressions: Engagements of own posts with impressions.
+-- column post_impressions_with_engagements: Impressions of own posts with engagements.
+-- column link_clicks_with_impressions: Link clicks of own posts with impressions (ctr numerator).
+-- column post_impressions_with_link_clicks: Impressions of own posts with link clicks (ctr denominator).
+-- column posts_with_engagements: Own posts with engagements.
+-- column posts_with_reactions: Own posts with reactions.
+-- column posts_with_comments: Own posts with comments.
+-- column posts_with_shares: Own posts with shares.
+-- column posts_with_clicks: Own posts with clicks.
 -- column net_follower_growth: Own accounts' net follower growth that date.
 -- column profile_visits: Own accounts' profile visits that date.
 -- column website_clicks: Own accounts' website clicks that date.
@@ -28,6 +39,10 @@
 -- column pageviews: Web page views.
 -- column web_leads: Lead key events of sessions from the platform.
 -- column web_conversions: Key events (conversions) of sessions from the platform.
+-- column sessions_with_engaged: Sessions of the web rows with engaged sessions (GA4 bounce_rate denominator).
+-- column engaged_sessions_with_sessions: Engaged sessions of the web rows with sessions.
+-- column sessions_with_bounces: Sessions of the web rows with bounces (Universal Analytics bounce_rate denominator).
+-- column bounces_with_sessions: Bounces of the web rows with sessions.
 create or replace view model.int_platform_daily as
 with own_days as (
     select
@@ -45,6 +60,17 @@ with own_days as (
         sum(link_clicks)::bigint as link_clicks,
         sum(video_views)::bigint as video_views,
         sum(engagements)::bigint as engagements,
+        sum(engagements_with_reach)::bigint as engagements_with_reach,
+        sum(post_reach_with_engagements)::bigint as post_reach_with_engagements,
+        sum(engagements_with_impressions)::bigint as engagements_with_impressions,
+        sum(post_impressions_with_engagements)::bigint as post_impressions_with_engagements,
+        sum(link_clicks_with_impressions)::bigint as link_clicks_with_impressions,
+        sum(post_impressions_with_link_clicks)::bigint as post_impressions_with_link_clicks,
+        sum(posts_with_engagements)::bigint as posts_with_engagements,
+        sum(posts_with_reactions)::bigint as posts_with_reactions,
+        sum(posts_with_comments)::bigint as posts_with_comments,
+        sum(posts_with_shares)::bigint as posts_with_shares,
+        sum(posts_with_clicks)::bigint as posts_with_clicks,
         sum(net_follower_growth)::bigint as net_follower_growth,
         sum(profile_visits)::bigint as profile_visits,
         sum(website_clicks)::bigint as website_clicks
@@ -82,7 +108,12 @@ web_days as (
         sum(users)::bigint as users,
         sum(pageviews)::bigint as pageviews,
         sum(leads) as web_leads,
-        sum(conversions) as web_conversions
+        sum(conversions) as web_conversions,
+        sum(sessions) filter (where engaged_sessions is not null)::bigint as sessions_with_engaged,
+        sum(engaged_sessions) filter (where sessions is not null)::bigint
+            as engaged_sessions_with_sessions,
+        sum(sessions) filter (where bounces is not null)::bigint as sessions_with_bounces,
+        sum(bounces) filter (where sessions is not null)::bigint as bounces_with_sessions
     from core.web_traffic_daily
     where platform is not null
     group by date, platform
@@ -112,6 +143,17 @@ final as (
         o.link_clicks,
         o.video_views,
         o.engagements,
+        o.engagements_with_reach,
+        o.post_reach_with_engagements,
+        o.engagements_with_impressions,
+        o.post_impressions_with_engagements,
+        o.link_clicks_with_impressions,
+        o.post_impressions_with_link_clicks,
+        o.posts_with_engagements,
+        o.posts_with_reactions,
+        o.posts_with_comments,
+        o.posts_with_shares,
+        o.posts_with_clicks,
         o.net_follower_growth,
         o.profile_visits,
         o.website_clicks,
@@ -125,7 +167,11 @@ final as (
         w.users,
         w.pageviews,
         w.web_leads,
-        w.web_conversions
+        w.web_conversions,
+        w.sessions_with_engaged,
+        w.engaged_sessions_with_sessions,
+        w.sessions_with_bounces,
+        w.bounces_with_sessions
     from spine as s
     left join own_days as o on s.date = o.date and s.platform = o.platform
     left join mention_days as m on s.date = m.date and s.platform = m.platform
@@ -134,7 +180,12 @@ final as (
 
 select
     date, platform, posts, impressions, post_impressions, post_reach, reactions, comments, shares,
-    saves, clicks, link_clicks, video_views, engagements, net_follower_growth, profile_visits,
-    website_clicks, mentions, tracked_mentions, potential_reach, conversations, sessions,
-    engaged_sessions, bounces, users, pageviews, web_leads, web_conversions
+    saves, clicks, link_clicks, video_views, engagements, engagements_with_reach,
+    post_reach_with_engagements, engagements_with_impressions, post_impressions_with_engagements,
+    link_clicks_with_impressions, post_impressions_with_link_clicks, posts_with_engagements,
+    posts_with_reactions, posts_with_comments, posts_with_shares, posts_with_clicks,
+    net_follower_growth, profile_visits, website_clicks, mentions, tracked_mentions,
+    potential_reach, conversations, sessions, engaged_sessions, bounces, users, pageviews,
+    web_leads, web_conversions, sessions_with_engaged, engaged_sessions_with_sessions,
+    sessions_with_bounces, bounces_with_sessions
 from final

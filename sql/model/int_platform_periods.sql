@@ -18,9 +18,34 @@
 -- column link_clicks: Summed link clicks of own posts.
 -- column video_views: Summed video views of own posts.
 -- column engagements: Summed engagements of own posts.
+-- column engagements_with_reach: Summed engagements of own posts that have a reach (engagement_rate numerator).
+-- column post_reach_with_engagements: Summed reach of own posts that have engagements (engagement_rate denominator).
+-- column engagements_with_impressions: Summed engagements of own posts that have impressions.
+-- column post_impressions_with_engagements: Summed impressions of own posts that have engagements.
+-- column link_clicks_with_impressions: Summed link clicks of own posts that have impressions (ctr numerator).
+-- column post_impressions_with_link_clicks: Summed impressions of own posts that have link clicks (ctr denominator).
+-- column posts_with_engagements: Own posts that have engagements.
+-- column posts_with_reactions: Own posts that have reactions.
+-- column posts_with_comments: Own posts that have comments (comment_score denominator).
+-- column posts_with_shares: Own posts that have shares.
+-- column posts_with_clicks: Own posts that have clicks (clicks_per_post denominator).
 -- column followers_total: Sum over own accounts of each account's followers at the end of the period.
 -- column followers_start: Sum over own accounts of each account's followers at the start of the period.
 -- column net_follower_growth: Own accounts' summed net follower growth.
+-- column net_follower_growth_with_followers: Summed net follower growth of own accounts with followers at the start of the period (audience_growth_rate numerator).
+-- column followers_start_with_growth: Summed followers at the start of the period of own accounts with a net follower growth (audience_growth_rate denominator).
+-- column engagements_with_followers: Summed engagements of own accounts with followers_total.
+-- column posts_with_engagements_with_followers: Posts with engagements of own accounts with followers_total.
+-- column followers_with_engagements: Summed followers_total of own accounts with posts that have engagements.
+-- column reactions_with_followers: Summed reactions of own accounts with followers_total.
+-- column posts_with_reactions_with_followers: Posts with reactions of own accounts with followers_total.
+-- column followers_with_reactions: Summed followers_total of own accounts with posts that have reactions.
+-- column comments_with_followers: Summed comments of own accounts with followers_total.
+-- column posts_with_comments_with_followers: Posts with comments of own accounts with followers_total.
+-- column followers_with_comments: Summed followers_total of own accounts with posts that have comments.
+-- column shares_with_followers: Summed shares of own accounts with followers_total.
+-- column posts_with_shares_with_followers: Posts with shares of own accounts with followers_total.
+-- column followers_with_shares: Summed followers_total of own accounts with posts that have shares.
 -- column profile_visits: Own accounts' summed profile visits.
 -- column website_clicks: Own accounts' summed website clicks.
 -- column mentions: Own-brand mentions (each mention once).
@@ -30,6 +55,10 @@
 -- column sessions: Summed web sessions from the platform(s).
 -- column engaged_sessions: Summed engaged web sessions.
 -- column bounces: Summed bounced web sessions.
+-- column sessions_with_engaged: Summed sessions of the web rows that have engaged sessions (GA4).
+-- column engaged_sessions_with_sessions: Summed engaged sessions of the web rows that have sessions.
+-- column sessions_with_bounces: Summed sessions of the web rows that have bounces (Universal Analytics).
+-- column bounces_with_sessions: Summed bounces of the web rows that have sessions.
 -- column users: Web users for a day and one platform (summed over sources); NULL for longer periods and for all platforms (unique counts are never summed across days).
 -- column pageviews: Summed web page views.
 -- column web_leads: Summed web lead key events.
@@ -54,6 +83,17 @@ with expanded as (
         d.link_clicks,
         d.video_views,
         d.engagements,
+        d.engagements_with_reach,
+        d.post_reach_with_engagements,
+        d.engagements_with_impressions,
+        d.post_impressions_with_engagements,
+        d.link_clicks_with_impressions,
+        d.post_impressions_with_link_clicks,
+        d.posts_with_engagements,
+        d.posts_with_reactions,
+        d.posts_with_comments,
+        d.posts_with_shares,
+        d.posts_with_clicks,
         d.net_follower_growth,
         d.profile_visits,
         d.website_clicks,
@@ -64,6 +104,10 @@ with expanded as (
         d.sessions,
         d.engaged_sessions,
         d.bounces,
+        d.sessions_with_engaged,
+        d.engaged_sessions_with_sessions,
+        d.sessions_with_bounces,
+        d.bounces_with_sessions,
         d.users,
         d.pageviews,
         d.web_leads,
@@ -91,6 +135,17 @@ aggregated as (
         sum(link_clicks)::bigint as link_clicks,
         sum(video_views)::bigint as video_views,
         sum(engagements)::bigint as engagements,
+        sum(engagements_with_reach)::bigint as engagements_with_reach,
+        sum(post_reach_with_engagements)::bigint as post_reach_with_engagements,
+        sum(engagements_with_impressions)::bigint as engagements_with_impressions,
+        sum(post_impressions_with_engagements)::bigint as post_impressions_with_engagements,
+        sum(link_clicks_with_impressions)::bigint as link_clicks_with_impressions,
+        sum(post_impressions_with_link_clicks)::bigint as post_impressions_with_link_clicks,
+        sum(posts_with_engagements)::bigint as posts_with_engagements,
+        sum(posts_with_reactions)::bigint as posts_with_reactions,
+        sum(posts_with_comments)::bigint as posts_with_comments,
+        sum(posts_with_shares)::bigint as posts_with_shares,
+        sum(posts_with_clicks)::bigint as posts_with_clicks,
         sum(net_follower_growth)::bigint as net_follower_growth,
         sum(profile_visits)::bigint as profile_visits,
         sum(website_clicks)::bigint as website_clicks,
@@ -101,6 +156,10 @@ aggregated as (
         sum(sessions)::bigint as sessions,
         sum(engaged_sessions)::bigint as engaged_sessions,
         sum(bounces)::bigint as bounces,
+        sum(sessions_with_engaged)::bigint as sessions_with_engaged,
+        sum(engaged_sessions_with_sessions)::bigint as engaged_sessions_with_sessions,
+        sum(sessions_with_bounces)::bigint as sessions_with_bounces,
+        sum(bounces_with_sessions)::bigint as bounces_with_sessions,
         case when grain = 'day' and grouping(platform) = 0 then sum(users)::bigint end as users,
         sum(pageviews)::bigint as pageviews,
         sum(web_leads) as web_leads,
@@ -119,7 +178,32 @@ stocks as (
         period_start,
         platform,
         sum(followers_total)::bigint as followers_total,
-        sum(followers_start)::bigint as followers_start
+        sum(followers_start)::bigint as followers_start,
+        sum(net_follower_growth) filter (where followers_start is not null)::bigint
+            as net_follower_growth_with_followers,
+        sum(followers_start) filter (where net_follower_growth is not null)::bigint
+            as followers_start_with_growth,
+        sum(engagements) filter (where followers_total is not null)::bigint
+            as engagements_with_followers,
+        sum(posts_with_engagements) filter (where followers_total is not null)::bigint
+            as posts_with_engagements_with_followers,
+        sum(followers_total) filter (where posts_with_engagements > 0)::bigint
+            as followers_with_engagements,
+        sum(reactions) filter (where followers_total is not null)::bigint
+            as reactions_with_followers,
+        sum(posts_with_reactions) filter (where followers_total is not null)::bigint
+            as posts_with_reactions_with_followers,
+        sum(followers_total) filter (where posts_with_reactions > 0)::bigint
+            as followers_with_reactions,
+        sum(comments) filter (where followers_total is not null)::bigint as comments_with_followers,
+        sum(posts_with_comments) filter (where followers_total is not null)::bigint
+            as posts_with_comments_with_followers,
+        sum(followers_total) filter (where posts_with_comments > 0)::bigint
+            as followers_with_comments,
+        sum(shares) filter (where followers_total is not null)::bigint as shares_with_followers,
+        sum(posts_with_shares) filter (where followers_total is not null)::bigint
+            as posts_with_shares_with_followers,
+        sum(followers_total) filter (where posts_with_shares > 0)::bigint as followers_with_shares
     from model.int_account_periods
     where is_own
     group by grouping sets ((grain, period_start, platform), (grain, period_start))
@@ -145,9 +229,34 @@ final as (
         a.link_clicks,
         a.video_views,
         a.engagements,
+        a.engagements_with_reach,
+        a.post_reach_with_engagements,
+        a.engagements_with_impressions,
+        a.post_impressions_with_engagements,
+        a.link_clicks_with_impressions,
+        a.post_impressions_with_link_clicks,
+        a.posts_with_engagements,
+        a.posts_with_reactions,
+        a.posts_with_comments,
+        a.posts_with_shares,
+        a.posts_with_clicks,
         s.followers_total,
         s.followers_start,
         a.net_follower_growth,
+        s.net_follower_growth_with_followers,
+        s.followers_start_with_growth,
+        s.engagements_with_followers,
+        s.posts_with_engagements_with_followers,
+        s.followers_with_engagements,
+        s.reactions_with_followers,
+        s.posts_with_reactions_with_followers,
+        s.followers_with_reactions,
+        s.comments_with_followers,
+        s.posts_with_comments_with_followers,
+        s.followers_with_comments,
+        s.shares_with_followers,
+        s.posts_with_shares_with_followers,
+        s.followers_with_shares,
         a.profile_visits,
         a.website_clicks,
         a.mentions,
@@ -157,6 +266,10 @@ final as (
         a.sessions,
         a.engaged_sessions,
         a.bounces,
+        a.sessions_with_engaged,
+        a.engaged_sessions_with_sessions,
+        a.sessions_with_bounces,
+        a.bounces_with_sessions,
         a.users,
         a.pageviews,
         a.web_leads,
@@ -171,9 +284,18 @@ final as (
 )
 
 select
-    level, scope, grain, period_start, period_end, platform, posts, impressions,
-    post_impressions, post_reach, reactions, comments, shares, saves, clicks, link_clicks,
-    video_views, engagements, followers_total, followers_start, net_follower_growth,
-    profile_visits, website_clicks, mentions, tracked_mentions, potential_reach, conversations,
-    sessions, engaged_sessions, bounces, users, pageviews, web_leads, web_conversions
+    level, scope, grain, period_start, period_end, platform, posts, impressions, post_impressions,
+    post_reach, reactions, comments, shares, saves, clicks, link_clicks, video_views, engagements,
+    engagements_with_reach, post_reach_with_engagements, engagements_with_impressions,
+    post_impressions_with_engagements, link_clicks_with_impressions,
+    post_impressions_with_link_clicks, posts_with_engagements, posts_with_reactions,
+    posts_with_comments, posts_with_shares, posts_with_clicks, followers_total, followers_start,
+    net_follower_growth, net_follower_growth_with_followers, followers_start_with_growth,
+    engagements_with_followers, posts_with_engagements_with_followers, followers_with_engagements,
+    reactions_with_followers, posts_with_reactions_with_followers, followers_with_reactions,
+    comments_with_followers, posts_with_comments_with_followers, followers_with_comments,
+    shares_with_followers, posts_with_shares_with_followers, followers_with_shares, profile_visits,
+    website_clicks, mentions, tracked_mentions, potential_reach, conversations, sessions,
+    engaged_sessions, bounces, sessions_with_engaged, engaged_sessions_with_sessions,
+    sessions_with_bounces, bounces_with_sessions, users, pageviews, web_leads, web_conversions
 from final

@@ -8,13 +8,13 @@
 -- column platform: Platform code; NULL for all platforms.
 -- column link_clicks: Link clicks on own posts published in the period.
 -- column post_impressions: Impressions of own posts published in the period.
--- column ctr: link_clicks / post_impressions.
+-- column ctr: link_clicks / post_impressions, over the posts that report both.
 -- column profile_visits: Own accounts' profile visits.
 -- column website_clicks: Own accounts' clicks on the profile website link.
 -- column sessions: Web sessions whose source maps to the platform.
 -- column engaged_sessions: Engaged web sessions (GA4).
 -- column bounces: Bounced web sessions (Universal Analytics).
--- column bounce_rate: GA4: 1 - engaged_sessions / sessions; where only bounces are known: bounces / sessions.
+-- column bounce_rate: GA4: 1 - engaged_sessions / sessions; where only bounces are known: bounces / sessions; each over the web rows that report the measure.
 -- column users: Web users for a day (summed over the platform's sources); NULL for longer periods.
 -- column pageviews: Web page views.
 create or replace view model.int_traffic_metrics as
@@ -28,13 +28,19 @@ with final as (
         platform,
         link_clicks,
         post_impressions,
-        model.link_ctr(link_clicks, post_impressions) as ctr,
+        model.link_ctr(link_clicks_with_impressions, post_impressions_with_link_clicks) as ctr,
         profile_visits,
         website_clicks,
         sessions,
         engaged_sessions,
         bounces,
-        model.bounce_rate(sessions, engaged_sessions, bounces) as bounce_rate,
+        model.bounce_rate(
+            model.bounce_sessions(
+                sessions_with_engaged, sessions_with_bounces, engaged_sessions_with_sessions
+            ),
+            engaged_sessions_with_sessions,
+            bounces_with_sessions
+        ) as bounce_rate,
         users,
         pageviews
     from model.int_platform_periods

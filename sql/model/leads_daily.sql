@@ -10,8 +10,8 @@
 -- column ad_leads: Ad leads.
 -- column web_leads: Web lead key events from the campaign's sessions.
 -- column leads: ad_leads + web_leads.
--- column cost_per_lead: spend / ad_leads (ad leads and spend only).
--- column lead_rate: leads / clicks.
+-- column cost_per_lead: spend / ad_leads, over the ad rows that report both (ad leads and spend only).
+-- column lead_rate: leads / clicks, over the campaigns that have both in the period.
 -- column sessions: Web sessions with the campaign.
 -- column conversions: Ad conversions.
 -- column conversations: Own comments + own-brand mentions on the platform (context).

@@ -6,13 +6,13 @@
 -- column date_end: Last date of the range (inclusive).
 -- column link_clicks: Link clicks on own posts published in the range.
 -- column post_impressions: Impressions of own posts published in the range.
--- column ctr: link_clicks / post_impressions.
+-- column ctr: link_clicks / post_impressions, over the posts that report both.
 -- column profile_visits: Own accounts' profile visits in the range.
 -- column website_clicks: Own accounts' website clicks in the range.
 -- column sessions: Web sessions over the range whose source maps to the platform (all properties).
 -- column engaged_sessions: Engaged web sessions over the range (GA4).
 -- column bounces: Bounced web sessions over the range (Universal Analytics).
--- column bounce_rate: GA4: 1 - engaged_sessions / sessions; where only bounces are known: bounces / sessions.
+-- column bounce_rate: GA4: 1 - engaged_sessions / sessions; where only bounces are known: bounces / sessions; each over the web rows that report the measure.
 -- column users: Web users over the range as the exports state them, summed over the platform's sources and properties (a person arriving from two sources counts twice).
 -- column pageviews: Web page views over the range.
 create or replace view model.traffic_period as
@@ -25,7 +25,12 @@ with web as (
         sum(engaged_sessions)::bigint as engaged_sessions,
         sum(bounces)::bigint as bounces,
         sum(users)::bigint as users,
-        sum(pageviews)::bigint as pageviews
+        sum(pageviews)::bigint as pageviews,
+        sum(sessions) filter (where engaged_sessions is not null)::bigint as sessions_with_engaged,
+        sum(engaged_sessions) filter (where sessions is not null)::bigint
+            as engaged_sessions_with_sessions,
+        sum(sessions) filter (where bounces is not null)::bigint as sessions_with_bounces,
+        sum(bounces) filter (where sessions is not null)::bigint as bounces_with_sessions
     from core.web_traffic_period
     where platform is not null
     group by platform, date_start, date_end
@@ -38,6 +43,8 @@ own as (
         w.date_end,
         sum(d.link_clicks)::bigint as link_clicks,
         sum(d.post_impressions)::bigint as post_impressions,
+        sum(d.link_clicks_with_impressions)::bigint as link_clicks_with_impressions,
+        sum(d.post_impressions_with_link_clicks)::bigint as post_impressions_with_link_clicks,
         sum(d.profile_visits)::bigint as profile_visits,
         sum(d.website_clicks)::bigint as website_clicks
     from web as w
@@ -53,13 +60,20 @@ final as (
         w.date_end,
         o.link_clicks,
         o.post_impressions,
-        model.link_ctr(o.link_clicks, o.post_impressions) as ctr,
+        model.link_ctr(o.link_clicks_with_impressions, o.post_impressions_with_link_clicks)
+            as ctr,
         o.profile_visits,
         o.website_clicks,
         w.sessions,
         w.engaged_sessions,
         w.bounces,
-        model.bounce_rate(w.sessions, w.engaged_sessions, w.bounces) as bounce_rate,
+        model.bounce_rate(
+            model.bounce_sessions(
+                w.sessions_with_engaged, w.sessions_with_bounces, w.engaged_sessions_with_sessions
+            ),
+            w.engaged_sessions_with_sessions,
+            w.bounces_with_sessions
+        ) as bounce_rate,
         w.users,
         w.pageviews
     from web as w
