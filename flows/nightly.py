@@ -147,11 +147,11 @@ def _new_summary(db: Path) -> RunSummary:
     return summary
 
 
-def _reason(state: State[Any], timeout: int) -> str:
+def _reason(state: State[Any], timeout: float | None) -> str:
     """One line for a task that ended without a result."""
     error = state.result(raise_on_failure=False)
     if isinstance(error, TimeoutError):
-        return f"timed out after {timeout} s"
+        return f"timed out after {timeout:g} s"
     return f"internal error ({type(error).__name__}: {error})"
 
 
@@ -164,7 +164,7 @@ def _ingest_one(
     if state.is_completed():
         outcome: LoadOutcome = state.result()
         return outcome
-    error = f"{_reason(state, INGEST_TIMEOUT_SECONDS)}; nothing of it was loaded"
+    error = f"{_reason(state, ingest_task.timeout_seconds)}; nothing of it was loaded"
     return record_crash_task(work, item, started, error)
 
 
@@ -194,7 +194,7 @@ def _after_publishing(summary: RunSummary) -> None:
     if report.is_completed():
         summary.report = report.result()
     else:
-        reason = _reason(report, REPORT_TIMEOUT_SECONDS)
+        reason = _reason(report, report_task.timeout_seconds)
         summary.problems.append(f"the report was not written: {reason}")
     artifact = artifact_task(summary, return_state=True)
     if not artifact.is_completed():

@@ -240,12 +240,12 @@ def describe(run: dict[str, Any]) -> str:
 
 
 def markdown(summary: RunSummary) -> str:
-    """The run summary as the Prefect markdown artifact shows it."""
+    """The run summary as the Prefect markdown artifact shows it (made after publishing)."""
     rows = summary.rows()
     lines = [
         f"# {summary.flow}: {summary.status}",
         "",
-        f"Published `{summary.db}`" if summary.published else f"Nothing published ({summary.db})",
+        f"Published `{summary.db}`",
         "",
         f"Run `{summary.run_id}`; report: {f'`{summary.report}`' if summary.report else 'none'}",
         "",
