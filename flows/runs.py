@@ -219,12 +219,18 @@ def last_build_id(con: duckdb.DuckDBPyConnection) -> int | None:
 
 
 def recent_runs(con: duckdb.DuckDBPyConnection, limit: int = 10) -> list[dict[str, Any]]:
-    """The newest runs first, as plain dicts (none in a file written before `ops.run` existed)."""
+    """The newest runs first, as plain dicts (none in a file written before `ops.run` existed).
+
+    `parameters` is decoded from its JSON, so `--json` output nests it as an object.
+    """
     if not _exists(con, "ops", "run"):
         return []
     cursor = con.execute("select * from ops.run order by started_at desc limit ?", [limit])
     names = [d[0] for d in cursor.description or ()]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    records = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    for record in records:
+        record["parameters"] = json.loads(record["parameters"])
+    return records
 
 
 def describe(run: dict[str, Any]) -> str:

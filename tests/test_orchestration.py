@@ -172,7 +172,7 @@ def test_run_records_in_the_working_file(tmp_path: Path) -> None:
     expected = {
         "run_id": summary.run_id,
         "flow": "kunci-nightly",
-        "parameters": json.dumps({"config": None, "db": str(db)}),
+        "parameters": {"config": None, "db": str(db)},
         "status": "failed",
         "inputs": 3,
         "inputs_loaded": 1,
