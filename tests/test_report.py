@@ -155,6 +155,52 @@ def test_headline_rates_equal_the_models_all_scope(
     assert card(section(page, "conversion"), "roas")[0] == f"{roas:.2f}\u00d7"
 
 
+def percent(rate: float) -> str:
+    decimals = 1 if rate >= 0.01 else 2 if rate >= 0.001 else 3
+    return f"{rate * 100:.{decimals}f}%"
+
+
+# Rates whose numerator and denominator come from different rows when public columns are summed
+# (posts without reach, link clicks or shares; GA4 and Universal Analytics web rows; ad rows without
+# conversions; campaigns without leads): a card shows the model's value only if it reads its scope.
+PAIRED = (
+    ("community", "int_account_metrics", "engagement_rate"),
+    ("community", "int_account_metrics", "amplification_rate"),
+    ("traffic", "int_traffic_metrics", "ctr"),
+    ("traffic", "int_traffic_metrics", "bounce_rate"),
+    ("conversion", "int_conversion_metrics", "conversion_rate"),
+    ("leads", "int_leads_metrics", "lead_rate"),
+)
+
+
+# Summing the tables' columns would show 10.7%, 0.05%, 1.79x (month); 12.9%, 0.11%, 2.01x (week);
+# 7.8%, 0.02%, 1.75x (day).
+@pytest.mark.parametrize(
+    ("grain", "start", "shown"),
+    [
+        ("month", SEPTEMBER, ("7.5%", "0.65%", "4.09\u00d7")),
+        ("week", date(2026, 9, 21), ("8.1%", "0.92%", "4.86\u00d7")),
+        ("day", date(2026, 9, 30), ("7.6%", "0.32%", "3.73\u00d7")),
+    ],
+)
+def test_headline_rates_of_every_grain_are_the_models_all_scope(
+    con: duckdb.DuckDBPyConnection, grain: str, start: date, shown: tuple[str, str, str]
+) -> None:
+    html = render_report(con, period=grain, lang="en", generated_at=AT)
+    for objective, view, metric in PAIRED:
+        rate = one(
+            con,
+            f"select {metric} from model.{view} where level = 'all' and grain = '{grain}' "
+            f"and period_start = '{start}'",
+        )
+        assert card(section(html, objective), metric)[0] == percent(rate), (grain, metric)
+    assert (
+        card(section(html, "community"), "engagement_rate")[0],
+        card(section(html, "traffic"), "ctr")[0],
+        card(section(html, "conversion"), "roas")[0],
+    ) == shown
+
+
 def test_a_missing_value_is_na_never_zero(page: str, con: duckdb.DuckDBPyConnection) -> None:
     ad_leads = one(
         con,

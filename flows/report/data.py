@@ -1,10 +1,11 @@
-"""Read-only queries of the published metric tables, shaped for the report.
+"""Read-only queries of the published metric tables and model scopes, shaped for the report.
 
-Every figure comes from a metric table. Where the report shows a total over several accounts,
-platforms or campaigns, the query sums the table's base measures and applies the same `model.*`
-formula macros the metric layer uses (money only within one currency, through `model.money_sum`),
-so a headline total equals what the model computes for its `all` scope and no formula is written a
-second time. Rows are ordered on their whole key, so the same tables always give the same report.
+Detail rows come from the metric tables. A total over several accounts, platforms or campaigns is
+the model's own platform or all scope (`model.int_*_metrics`, every grain): its rates divide sums
+over the same posts, accounts and ad rows, which sums of a metric table's public columns cannot
+reproduce wherever some rows lack one of the two measures (docs/DECISIONLOG.md, paired sums). So a
+headline rate is the model's value and no formula is written a second time. Rows are ordered on
+their whole key, so the same tables always give the same report.
 """
 
 from collections.abc import Sequence
@@ -20,103 +21,41 @@ OBJECTIVES = ("awareness", "traffic", "community", "conversion", "insights", "le
 # Objectives with daily/weekly/monthly tables: the headline window is taken from their daily tables.
 PERIODIC = ("awareness", "traffic", "community", "conversion", "leads")
 
-_GROUP = "case when grouping(platform) = 0 then 'platform' else 'total' end as level"
-_GROUP_CURRENCY = (
-    "case when grouping(currency) = 0 then 'platform_currency' "
-    "when grouping(platform) = 0 then 'platform' else 'total' end as level"
-)
-_CURRENCY = (
-    "case when grouping(currency) = 0 then currency else model.money_currency(currency, spend) end "
-    "as currency"
-)
-
-# Per objective: totals ('total') and per-platform series ('platform'; for money per platform and
-# currency, 'platform_currency') of every period. {table} and {period} are filled per grain.
-TREND_SQL = {
-    "awareness": """
-        with platforms as (
-            select {period} as period_start, platform,
-                sum(impressions) as impressions, sum(video_views) as video_views,
-                sum(followers_total) as followers_total,
-                sum(net_follower_growth) as net_follower_growth, sum(mentions) as mentions,
-                max(tracked_mentions) as tracked_mentions
-            from {table} where is_own group by {period}, platform
-        )
-        select """
-    + _GROUP
-    + """, period_start, platform,
-            sum(impressions) as impressions, sum(video_views) as video_views,
-            sum(followers_total) as followers_total,
-            sum(net_follower_growth) as net_follower_growth, sum(mentions) as mentions,
-            model.share_of_voice(sum(mentions), sum(tracked_mentions)) as share_of_voice
-        from platforms
-        group by grouping sets ((period_start, platform), (period_start))
-    """,
-    "traffic": """
-        select """
-    + _GROUP
-    + """, {period} as period_start, platform,
-            sum(link_clicks) as link_clicks,
-            model.link_ctr(sum(link_clicks), sum(post_impressions)) as ctr,
-            sum(sessions) as sessions,
-            model.bounce_rate(sum(sessions), sum(engaged_sessions), sum(bounces)) as bounce_rate,
-            sum(website_clicks) as website_clicks, sum(profile_visits) as profile_visits
-        from {table}
-        group by grouping sets (({period}, platform), ({period}))
-    """,
-    "community": """
-        select """
-    + _GROUP
-    + """, {period} as period_start, platform,
-            sum(engagements) as engagements,
-            model.engagement_rate(sum(engagements), sum(post_reach)) as engagement_rate,
-            model.amplification_rate(sum(shares), sum(posts), sum(followers_total))
-                as amplification_rate,
-            sum(conversations) as conversations,
-            model.comment_score(sum(comments), sum(posts)) as comment_score,
-            sum(posts) as posts
-        from {table} where is_own
-        group by grouping sets (({period}, platform), ({period}))
-    """,
-    "conversion": """
-        select """
-    + _GROUP_CURRENCY
-    + ", "
-    + _CURRENCY
-    + """, {period} as period_start, platform,
-            model.money_sum(spend, currency) as spend, sum(impressions) as impressions,
-            sum(clicks) as clicks, sum(conversions) as conversions,
-            model.cpc(model.money_sum(spend, currency), sum(clicks)) as cpc,
-            model.cpm(model.money_sum(spend, currency), sum(impressions)) as cpm,
-            model.ad_ctr(sum(clicks), sum(impressions)) as ctr,
-            model.conversion_rate(sum(conversions), sum(clicks)) as conversion_rate,
-            model.cost_per_conversion(model.money_sum(spend, currency), sum(conversions))
-                as cost_per_conversion,
-            model.roas(model.money_sum(conversion_value, currency),
-                model.money_sum(spend, currency)) as roas
-        from {table}
-        group by grouping sets (
-            ({period}, platform, currency), ({period}, platform), ({period})
-        )
-    """,
-    "leads": """
-        select """
-    + _GROUP_CURRENCY
-    + ", "
-    + _CURRENCY
-    + """, {period} as period_start, platform,
-            sum(leads) as leads, sum(ad_leads) as ad_leads, sum(web_leads) as web_leads,
-            model.money_sum(spend, currency) as spend, sum(clicks) as clicks,
-            model.cost_per_lead(model.money_sum(spend, currency), sum(ad_leads))
-                as cost_per_lead,
-            model.lead_rate(sum(leads), sum(clicks)) as lead_rate,
-            sum(sessions) as sessions
-        from {table}
-        group by grouping sets (
-            ({period}, platform, currency), ({period}, platform), ({period})
-        )
-    """,
+# Per objective: the model view holding its platform and all-platform scopes, and the columns the
+# headline cards and trend charts show.
+TREND_VIEW = {
+    "awareness": "int_account_metrics",
+    "traffic": "int_traffic_metrics",
+    "community": "int_account_metrics",
+    "conversion": "int_conversion_metrics",
+    "leads": "int_leads_metrics",
 }
+TREND_COLUMNS = {
+    "awareness": "impressions, video_views, followers_total, net_follower_growth, mentions, "
+    "share_of_voice",
+    "traffic": "link_clicks, ctr, sessions, bounce_rate, website_clicks, profile_visits",
+    "community": "engagements, engagement_rate, amplification_rate, conversations, comment_score, "
+    "posts",
+    "conversion": "currency, spend, impressions, clicks, conversions, cpc, cpm, ctr, "
+    "conversion_rate, cost_per_conversion, roas",
+    "leads": "currency, leads, ad_leads, web_leads, spend, clicks, cost_per_lead, lead_rate, "
+    "sessions",
+}
+# Totals ('total': the all scope) and per-platform series ('platform') of every period of a grain.
+TREND_SQL = """
+    select case level when 'all' then 'total' else level end as level, period_start, platform,
+        {columns}
+    from model.{view}
+    where level in ('platform', 'all') and grain = ?
+"""
+# Spend per ads platform and currency ('platform_currency'), for the spend chart drawn once per
+# currency: a plain sum within one currency, no rate.
+CURRENCY_SQL = """
+    select 'platform_currency' as level, {period} as period_start, platform, currency,
+        sum(spend) as spend
+    from {table}
+    group by {period}, platform, currency
+"""
 
 # Per objective: the metric table's own rows of one period, as the breakdown table shows them.
 BREAKDOWN_SQL = {
@@ -187,8 +126,11 @@ def trend(
     name = table_name(objective, grain)
     if name not in tables:
         return []
-    sql = TREND_SQL[objective].format(table=f"metrics.{name}", period=PERIOD_COLUMN[grain])
-    return fetch(con, sql + " order by all")
+    sql = TREND_SQL.format(view=TREND_VIEW[objective], columns=TREND_COLUMNS[objective])
+    if objective == "conversion":
+        money = CURRENCY_SQL.format(table=f"metrics.{name}", period=PERIOD_COLUMN[grain])
+        sql = f"{sql} union all by name {money}"
+    return fetch(con, sql + " order by all", [grain])
 
 
 def breakdown(

@@ -1,7 +1,7 @@
 -- model: int_account_metrics
--- grain: Each row is one scope in one period of one grain: an account (every grain), or own accounts of one platform or of all platforms (month, quarter, year: the scorecard's scopes), with every awareness and community metric computed once from the period's base measures by the macros in sql/formulas.sql.
+-- grain: Each row is one scope in one period of one grain (day, week, month, quarter, year): an account, or own accounts of one platform or of all platforms (the report's totals and the scorecard's scopes), with every awareness and community metric computed once from the period's base measures by the macros in sql/formulas.sql.
 -- column level: account, platform or all.
--- column scope: platform:account_id for an account, the platform code, or 'all' (scorecard scopes).
+-- column scope: platform:account_id for an account, the platform code, or 'all'.
 -- column grain: day, week, month, quarter or year.
 -- column period_start: First date of the period.
 -- column period_end: Last date of the period.
@@ -90,7 +90,6 @@ measures as (
         followers_with_comments, shares_with_followers, posts_with_shares_with_followers,
         followers_with_shares
     from model.int_platform_periods
-    where grain in ('month', 'quarter', 'year')
 ),
 
 final as (

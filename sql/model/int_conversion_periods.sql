@@ -1,7 +1,7 @@
 -- model: int_conversion_periods
--- grain: Each row is one ads scope in one period of one grain: a campaign in one currency (every grain), or, for month, quarter and year (the scorecard's scopes), an ad account, an ads platform or all platforms. Money is summed only within one currency: a scope spending in several has NULL money columns.
+-- grain: Each row is one ads scope in one period of one grain (day, week, month, quarter, year): a campaign in one currency, an ad account, an ads platform or all platforms (the report's totals and the scorecard's scopes). Money is summed only within one currency: a scope spending in several has NULL money columns.
 -- column level: campaign, ad_account, platform or all.
--- column scope: NULL for campaigns; platform:ad_account_id, the ads platform code, or 'all' (scorecard scopes).
+-- column scope: NULL for campaigns; platform:ad_account_id, the ads platform code, or 'all'.
 -- column grain: day, week, month, quarter or year.
 -- column period_start: First date of the period.
 -- column period_end: Last date of the period.
@@ -175,7 +175,6 @@ rollups as (
                 then sum(spend_with_conversion_value)
         end as spend_with_conversion_value
     from expanded
-    where grain in ('month', 'quarter', 'year')
     group by grouping sets (
         (grain, period_start, period_end, platform, ad_account_id),
         (grain, period_start, period_end, platform),

@@ -1,5 +1,5 @@
 -- model: int_leads_periods
--- grain: Each row is one leads scope in one period of one grain: a campaign on an ads platform (every grain), or, for month, quarter and year (the scorecard's scopes), an ads platform or all platforms. Campaigns join ads (campaign name) and web sessions (utm campaign) of the social platforms the ads platform serves; money is summed only within one currency.
+-- grain: Each row is one leads scope in one period of one grain (day, week, month, quarter, year): a campaign on an ads platform, an ads platform or all platforms (the report's totals and the scorecard's scopes). Campaigns join ads (campaign name) and web sessions (utm campaign) of the social platforms the ads platform serves; money is summed only within one currency.
 -- column level: campaign, platform or all.
 -- column scope: NULL for campaigns; the ads platform code, or 'all'.
 -- column grain: day, week, month, quarter or year.
@@ -171,7 +171,6 @@ final as (
         and a.period_start = x.period_start
         and x.level = case when a.level = 'all' then 'all' else 'platform' end
         and a.platform is not distinct from x.platform
-    where a.level = 'campaign' or a.grain in ('month', 'quarter', 'year')
 )
 
 select

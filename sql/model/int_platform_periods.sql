@@ -1,5 +1,5 @@
 -- model: int_platform_periods
--- grain: Each row is one scope (a social platform, or all platforms) in one period of one grain, with own accounts' summed base measures, platform-wide mentions and web traffic; all-platform rows exist for month, quarter and year (the scorecard's periods).
+-- grain: Each row is one scope (a social platform, or all platforms) in one period of one grain, with own accounts' summed base measures, platform-wide mentions and web traffic; every grain has all-platform rows (the report's totals of days and weeks, the scorecard's months, quarters and years).
 -- column level: platform or all.
 -- column scope: The platform code, or 'all'.
 -- column grain: day, week, month, quarter or year.
@@ -280,7 +280,6 @@ final as (
         and a.grain = s.grain
         and a.period_start = s.period_start
         and a.platform is not distinct from s.platform
-    where a.level = 'platform' or a.grain in ('month', 'quarter', 'year')
 )
 
 select
