@@ -54,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_formats(commands, [common, configured])
     _add_export(commands, [common])
     _add_report(commands, [common])
+    _add_serve(commands, [common, configured])
     return parser
 
 
@@ -149,6 +150,24 @@ def _add_status(commands: Commands, parents: Parents) -> None:
         ["kunci status", "kunci status --limit 100", "kunci status --json"],
     )
     status.add_argument("--limit", type=int, default=20, help="loads to show (default 20)")
+
+
+def _add_serve(commands: Commands, parents: Parents) -> None:
+    serve = _command(
+        commands,
+        "serve",
+        "serve the prefect.yaml deployments (nightly on its cron schedule, backfill on demand) "
+        "against a running Prefect server (PREFECT_API_URL)",
+        parents,
+        [
+            "prefect server start --host 127.0.0.1 &   # then:",
+            "PREFECT_API_URL=http://127.0.0.1:4200/api kunci serve --config kunci.toml",
+            "kunci serve nightly --config kunci.toml --db /srv/kunci/data/kunci.duckdb",
+        ],
+    )
+    serve.add_argument(
+        "deployments", nargs="*", help="deployment names from prefect.yaml (default: all)"
+    )
 
 
 def _add_metrics(commands: Commands, parents: Parents) -> None:
@@ -272,25 +291,31 @@ def _parse_period(text: str | None) -> tuple[date, date] | None:
 
 def _run_flow(args: argparse.Namespace, db: Path) -> int:
     configure_prefect()
-    from flows.nightly import ingest_flow, nightly_flow
+    from flows.nightly import RunFailed, ingest_flow, nightly_flow
 
     if args.command == "run" and args.job == "backfill":
         return _backfill(args, db)
-    if args.command == "run":
-        summary = nightly_flow(db=str(db), config=args.config)
-    else:
-        summary = ingest_flow(
-            db=str(db),
-            paths=args.paths,
-            account=args.account,
-            period=_parse_period(args.period),
-            config=args.config,
-        )
+    try:
+        if args.command == "run":
+            summary = nightly_flow(db=str(db), config=args.config)
+        else:
+            summary = ingest_flow(
+                db=str(db),
+                paths=args.paths,
+                account=args.account,
+                period=_parse_period(args.period),
+                config=args.config,
+            )
+    except RunFailed as failed:  # what loaded was published, then the run ended Failed
+        summary = failed.summary
     if args.json:
         _print_json(summary.as_dict())
     else:
         _print_summary(summary.as_dict())
-    return EXIT_INPUT_FAILED if summary.failed else EXIT_OK
+    if summary.status == "failed":
+        print(summary.message(), file=sys.stderr)
+        return EXIT_INPUT_FAILED
+    return EXIT_OK
 
 
 def _backfill(args: argparse.Namespace, db: Path) -> int:
@@ -385,6 +410,8 @@ def _read_only(db: Path) -> Any:
 
 
 def _status(args: argparse.Namespace, db: Path) -> int:
+    from flows import runs
+
     con = _read_only(db)
     try:
         loads = con.sql(
@@ -392,6 +419,7 @@ def _status(args: argparse.Namespace, db: Path) -> int:
             "rows_skipped, source, error, finished_at from ops.load order by load_id desc limit ?",
             params=[args.limit],
         ).pl()
+        recent = runs.recent_runs(con, 5)
         totals = con.execute(
             "select count(*) filter (where status = 'loaded') as loaded, "
             "count(*) filter (where status = 'failed') as failed, "
@@ -408,13 +436,15 @@ def _status(args: argparse.Namespace, db: Path) -> int:
                 "loads_failed": failed,
                 "rows_quarantined": quarantined,
                 "recent_loads": loads.to_dicts(),
+                "runs": recent,
             }
         )
         return EXIT_OK
     from flows import console
 
     headline = f"{db}: {loaded} loads, {failed} failed, {quarantined} rows in quarantine"
-    console.show(headline, *([_loads_table(loads.to_dicts())] if not loads.is_empty() else []))
+    parts = [headline, *(["recent runs:", *map(runs.describe, recent)] if recent else [])]
+    console.show(*parts, *([_loads_table(loads.to_dicts())] if not loads.is_empty() else []))
     return EXIT_OK
 
 
@@ -437,7 +467,7 @@ def _loads_table(loads: list[dict[str, Any]]) -> Any:
             load["load_id"],
             load["status"],
             load["format"],
-            Path(load["source"]).name,
+            load["source"] if load["source"].startswith("api://") else Path(load["source"]).name,
             *(load[column] for column in LOAD_COUNTS.values()),
             f"{load['finished_at']:%Y-%m-%d %H:%M}" if load["finished_at"] else None,
             *([load["error"]] if errors else []),
@@ -540,6 +570,14 @@ def _report(args: argparse.Namespace, db: Path) -> int:
     return EXIT_OK
 
 
+def _serve(args: argparse.Namespace, db: Path) -> int:
+    configure_prefect()
+    from flows.serve import serve
+
+    serve(db, args.config, args.deployments)
+    return EXIT_OK
+
+
 HANDLERS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
     "run": _run_flow,
     "ingest": _run_flow,
@@ -549,6 +587,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
     "formats": _formats,
     "export": _export,
     "report": _report,
+    "serve": _serve,
 }
 
 if __name__ == "__main__":

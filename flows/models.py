@@ -106,6 +106,10 @@ def build_metrics(con: duckdb.DuckDBPyConnection, targets: Sequence[Target] = ()
     and the build is recorded in `ops.build`. Returns the row count of every materialized table.
     """
     counts: dict[str, int] = {}
+    # Parallel sums of doubles add in a varying order, so the same `core` could give metric
+    # tables differing in the last bits; one thread makes every build of the same data identical.
+    threads = con.execute("select current_setting('threads')").fetchone()
+    con.execute("set threads = 1")
     con.begin()
     try:
         con.execute(
@@ -146,6 +150,8 @@ def build_metrics(con: duckdb.DuckDBPyConnection, targets: Sequence[Target] = ()
     except BaseException:
         con.rollback()
         raise
+    finally:
+        con.execute(f"set threads = {int(threads[0]) if threads else 1}")
     return counts
 
 

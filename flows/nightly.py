@@ -27,6 +27,7 @@ from prefect.runtime import flow_run
 from prefect.states import Failed
 
 from flows import ingest, pipeline, runs, store
+from flows.api import runner
 from flows.ingest import InputFile, LoadOutcome
 from flows.runs import RunFailed, RunSummary
 from flows.settings import Settings, load_settings
@@ -36,6 +37,7 @@ __all__ = ["RunFailed", "RunSummary", "ingest_flow", "nightly_flow"]
 INGEST_TIMEOUT_SECONDS = 15 * 60
 BUILD_TIMEOUT_SECONDS = 60 * 60
 REPORT_TIMEOUT_SECONDS = 10 * 60
+API_TIMEOUT_SECONDS = 4 * 60 * 60  # a throttled first pull of a large account takes hours
 IO_RETRY_DELAYS_SECONDS: list[float] = [5, 30]
 ARTIFACT_KEY = "kunci-nightly-summary"
 
@@ -51,6 +53,22 @@ def io_error(task: Task[..., Any], task_run: TaskRun, state: State[Any]) -> bool
 def initialise_task(work: Path, settings: Settings) -> int:
     """Apply the schema and declare configured accounts in the working file."""
     return pipeline.with_working(work, lambda con: pipeline.initialise(con, settings))
+
+
+@task(cache_policy=NO_CACHE, timeout_seconds=API_TIMEOUT_SECONDS)
+def api_task(work: Path, raw_root: Path, settings: Settings) -> list[LoadOutcome]:
+    """Pull every configured API source into the working file (lookback included)."""
+    logger = get_run_logger()
+
+    def report(outcome: LoadOutcome) -> None:
+        if outcome.status == "failed":
+            logger.warning("%s: %s", outcome.path, outcome.error)
+        else:
+            logger.info("%s: %s (%s rows read)", outcome.path, outcome.status, outcome.rows_read)
+
+    return pipeline.with_working(
+        work, lambda con: runner.pull_sources(con, settings, raw_root, progress=report)
+    )
 
 
 @task(cache_policy=NO_CACHE)
@@ -168,8 +186,27 @@ def _ingest_one(
     return record_crash_task(work, item, started, error)
 
 
+def _pull_api(work: Path, db: Path, settings: Settings) -> list[LoadOutcome]:
+    """Pull every API source; a crash of the step fails the configured sources, not the run."""
+    if not settings.api_sources:
+        return []
+    state = api_task(work, pipeline.raw_root(db), settings, return_state=True)
+    if state.is_completed():
+        outcomes: list[LoadOutcome] = state.result()
+        return outcomes
+    reason = _reason(state, api_task.timeout_seconds)
+    return [
+        LoadOutcome(f"api://{source.name}", "failed", error=f"{reason}; nothing new was pulled")
+        for source in settings.api_sources
+    ]
+
+
 def _load_and_build(
-    db: Path, items: list[InputFile], settings: Settings, period: tuple[date, date] | None
+    db: Path,
+    items: list[InputFile],
+    settings: Settings,
+    period: tuple[date, date] | None,
+    pull_api: bool = False,
 ) -> RunSummary:
     """The life cycle every publishing flow shares: load, build, record the run, publish."""
     summary = _new_summary(db)
@@ -177,8 +214,8 @@ def _load_and_build(
         initialise_task(work, settings)
         summary.baseline = begin_task(work, summary)
         summary.inputs = [_ingest_one(work, item, settings, period) for item in items]
-        # API SOURCES SEAM: the API step pulls here, after the exports and before the build, into
-        # the same working file; its `list[LoadOutcome]` joins `summary.inputs`.
+        if pull_api:
+            summary.inputs += _pull_api(work, db, settings)
         summary.tables, summary.rebuilt = build_task(work, settings)
         summary.build_id, summary.headlines = finish_task(work, summary)
     summary.published = True
@@ -203,13 +240,13 @@ def _after_publishing(summary: RunSummary) -> None:
 
 @flow(name="kunci-nightly", log_prints=False)
 def nightly_flow(db: str, config: str | None = None) -> RunSummary:
-    """Ingest what is new in every configured source, rebuild metrics, publish, report.
+    """Ingest new exports, pull every API source (lookback included), rebuild, publish, report.
 
     Ends Failed when an input, the report or the artifact failed, after publishing what loaded:
     calling it then raises `RunFailed`, whose `summary` is the run's summary.
     """
     settings = load_settings(config)
-    summary = _load_and_build(Path(db), ingest.inbox(settings), settings, None)
+    summary = _load_and_build(Path(db), ingest.inbox(settings), settings, None, pull_api=True)
     _after_publishing(summary)
     if summary.status == "failed":
         message = summary.message()

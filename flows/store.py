@@ -27,23 +27,25 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection, ddl_dir: Path = SQL_DIR / "core") -> int:
-    """Apply the DDL files newer than the database's schema version; return the version.
+    """Apply the DDL files the database has not had yet; return the highest version.
 
     Files are `NNN_name.sql`, applied in order, each in its own transaction with its version row,
-    so applying twice (or to an up-to-date file) changes nothing.
+    so applying twice (or to an up-to-date file) changes nothing. A file is applied when its own
+    version is missing, not only when it is newer, so one that landed late is never skipped.
     """
     files = sorted(p for p in ddl_dir.iterdir() if _DDL_NAME.match(p.name))
-    current = 0
+    applied: set[int] = set()
     has_table = con.execute(
         "select count(*) from duckdb_tables() where schema_name = 'ops' "
         "and table_name = 'schema_version'"
     ).fetchone()
     if has_table and has_table[0]:
-        row = con.execute("select coalesce(max(version), 0) from ops.schema_version").fetchone()
-        current = int(row[0]) if row else 0
+        applied = {
+            int(v) for (v,) in con.execute("select version from ops.schema_version").fetchall()
+        }
     for path in files:
         version = int(path.name[:3])
-        if version <= current:
+        if version in applied:
             continue
         con.begin()
         con.execute(path.read_text(encoding="utf-8"))
@@ -51,7 +53,8 @@ def apply_schema(con: duckdb.DuckDBPyConnection, ddl_dir: Path = SQL_DIR / "core
             "insert into ops.schema_version (version, file) values (?, ?)", [version, path.name]
         )
         con.commit()
-        current = version
+        applied.add(version)
+    current = max(applied, default=0)
     return current
 
 

@@ -168,3 +168,17 @@ def test_an_engine_panic_fails_that_input_alone(
     # The next input loads as usual (the same bytes too: a failed load is not "already loaded").
     again = ingest_file(con, InputFile(path), SETTINGS, tmp_path / "raw")
     assert (again.status, again.rows_loaded) == ("loaded", 1)
+
+
+def test_a_ddl_file_that_lands_late_is_still_applied(tmp_path: Path) -> None:
+    ddl = tmp_path / "ddl"
+    ddl.mkdir()
+    (ddl / "001_ops.sql").write_text((REPO / "sql" / "core" / "001_ops.sql").read_text())
+    (ddl / "003_late.sql").write_text("create table ops.third (x integer);")
+    con = store.connect(tmp_path / "k.duckdb")
+    assert store.apply_schema(con, ddl) == 3
+    (ddl / "002_second.sql").write_text("create table ops.second (x integer);")
+    assert store.apply_schema(con, ddl) == 3
+    versions = con.execute("select version from ops.schema_version order by version").fetchall()
+    assert versions == [(1,), (2,), (3,)]
+    assert _count(con, "ops.second") == 0
