@@ -1,0 +1,207 @@
+"""`kunci run nightly --config FILE` with all three API kinds against a fake API on 127.0.0.1.
+
+The nightly runs as a real process (Prefect in ephemeral mode) against the fake Graph, YouTube and
+GA4 APIs served from this test process; then the raw zone is replayed into a fresh database
+without network and must give the same canonical rows; then every file under the data directory,
+Prefect's home and the run's output is scanned for the tokens.
+"""
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows import pipeline, store
+from flows.api import runner
+from flows.settings import load_settings
+from tests.fakeapi import FakeApi, Reply
+from tests.fakeapi.workspace import TOKENS, install_all, write_config
+
+pytestmark = pytest.mark.flow
+
+CORE_TABLES = (
+    "post",
+    "post_metrics",
+    "post_daily",
+    "account_daily",
+    "audience",
+    "audience_activity",
+    "web_traffic_daily",
+)
+IG_MEDIA = "/v24.0/17841400000000001/media"
+
+
+@pytest.fixture
+def api() -> Iterator[FakeApi]:
+    """The three fake APIs on one loopback server, each accepting only its own token."""
+    with FakeApi() as fake:
+        install_all(fake)
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path, str]]:
+    """One uninterrupted nightly run: its workspace, published database and output."""
+    tmp_path = tmp_path_factory.mktemp("clean")
+    with FakeApi() as fake:
+        install_all(fake)
+        config = write_config(tmp_path, fake.base_url)
+        db = tmp_path / "data" / "kunci.duckdb"
+        run = _nightly(tmp_path, config, db, TOKENS)
+        out, err = run.communicate(timeout=300)
+    assert run.returncode == 0, err[-3000:]
+    yield config, db, out + err
+
+
+def _env(tmp_path: Path, tokens: dict[str, str]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in TOKENS}
+    env.update(tokens)
+    env["PREFECT_HOME"] = str(tmp_path / "prefect")
+    env["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+    env.pop("KUNCI_DB", None)
+    return env
+
+
+def _nightly(
+    tmp_path: Path, config: Path, db: Path, tokens: dict[str, str]
+) -> subprocess.Popen[str]:
+    command = [
+        str(Path(sys.executable).parent / "kunci"),
+        "run",
+        "nightly",
+        "--config",
+        str(config),
+        "--db",
+        str(db),
+    ]
+    return subprocess.Popen(
+        command,
+        cwd=tmp_path,
+        env=_env(tmp_path, tokens),
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def _rows(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every core table's content without provenance, sorted: what two loads must agree on."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        content = {}
+        for table in CORE_TABLES:
+            columns = [
+                name
+                for (name,) in con.execute(
+                    "select column_name from duckdb_columns() where schema_name = 'core' "
+                    "and table_name = ? and column_name <> 'load_id' order by column_index",
+                    [table],
+                ).fetchall()
+            ]
+            content[table] = sorted(
+                con.execute(f"select {', '.join(columns)} from core.{table}").fetchall(), key=str
+            )
+        return content
+    finally:
+        con.close()
+
+
+def _scalar(db: Path, sql: str) -> object:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        row = con.execute(sql).fetchone()
+        assert row is not None
+        return row[0]
+    finally:
+        con.close()
+
+
+def _assert_no_token(roots: list[Path], texts: list[str]) -> None:
+    for token in TOKENS.values():
+        for text in texts:
+            assert token not in text
+        for root in roots:
+            for path in root.rglob("*"):
+                if path.is_file():
+                    assert token.encode() not in path.read_bytes(), path
+
+
+def test_nightly_loads_every_api_kind_replays_the_same_rows_and_keeps_tokens_secret(
+    clean: tuple[Path, Path, str], tmp_path: Path
+) -> None:
+    config, db, output = clean
+    rows = _rows(db)
+    platforms = {table: {str(r[0]) for r in content} for table, content in rows.items()}
+    assert platforms["post"] == {"facebook", "instagram", "youtube"}
+    assert {"facebook", "instagram", "youtube"} <= platforms["account_daily"]
+    assert {"instagram", "youtube"} <= platforms["audience"]
+    assert _scalar(db, "select sum(sessions) from core.web_traffic_daily") == 11550
+    assert _scalar(db, "select count(*) from core.web_traffic_daily") == 35
+    youtube_views = "select sum(video_views) from core.account_daily where platform = 'youtube'"
+    assert _scalar(db, youtube_views) == 11925
+    assert (
+        _scalar(db, "select count(*) from ops.load where origin = 'api' and status = 'failed'") == 0
+    )
+    assert _scalar(db, "select count(*) from ops.quarantine") == 2  # two media without insights
+    assert _scalar(db, "select count(*) from ops.api_state") == 10  # stream x account pairs
+
+    replayed = tmp_path / "replayed" / "kunci.duckdb"
+    settings = load_settings(str(config))
+    con = store.connect(replayed)
+    try:
+        pipeline.initialise(con, settings)
+        outcomes = runner.replay_sources(con, settings, db.parent / "raw")
+    finally:
+        con.close()
+    assert outcomes and all(o.status == "loaded" for o in outcomes)
+    assert _rows(replayed) == rows
+
+    _assert_no_token([db.parent, db.parent.parent / "prefect"], [output])
+
+
+def test_an_expired_token_fails_its_source_alone(tmp_path: Path, api: FakeApi) -> None:
+    config = write_config(tmp_path, api.base_url)
+    db = tmp_path / "data" / "kunci.duckdb"
+    tokens = {**TOKENS, "META_TOKEN": "EXPIRED-" + secrets.token_hex(8)}
+    run = _nightly(tmp_path, config, db, tokens)
+    out, err = run.communicate(timeout=300)
+    assert run.returncode == 1, err[-3000:]
+    failed = _scalar(
+        db, "select count(*) from ops.load where status = 'failed' and source like 'api://meta/%'"
+    )
+    assert isinstance(failed, int) and failed >= 1
+    assert "api://meta/" in out + err
+    assert _scalar(db, "select count(*) from core.post where platform = 'instagram'") == 0
+    assert _scalar(db, "select sum(sessions) from core.web_traffic_daily") == 11550
+    assert _scalar(db, "select count(*) from core.post where platform = 'youtube'") == 3
+    assert "Traceback" not in out + err
+    _assert_no_token([db.parent, tmp_path / "prefect"], [out, err])
+
+
+def test_a_run_killed_mid_paging_leaves_nothing_and_the_rerun_equals_a_clean_run(
+    tmp_path: Path, api: FakeApi, clean: tuple[Path, Path, str]
+) -> None:
+    config = write_config(tmp_path, api.base_url)
+    db = tmp_path / "data" / "kunci.duckdb"
+    api.script("GET", IG_MEDIA, [Reply.delay(120)])
+    run = _nightly(tmp_path, config, db, TOKENS)
+    deadline = time.monotonic() + 240
+    while not any(r.path == IG_MEDIA for r in api.requests):
+        assert run.poll() is None, run.communicate()[1][-3000:]
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    run.send_signal(signal.SIGKILL)
+    run.wait(timeout=30)
+    assert not db.exists()  # nothing was published, not even part of the run
+
+    rerun = _nightly(tmp_path, config, db, TOKENS)
+    _out, err = rerun.communicate(timeout=300)
+    assert rerun.returncode == 0, err[-3000:]
+    assert _rows(db) == _rows(clean[1])
