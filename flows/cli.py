@@ -157,11 +157,11 @@ def _add_serve(commands: Commands, parents: Parents) -> None:
         commands,
         "serve",
         "serve the prefect.yaml deployments (nightly on its cron schedule, backfill on demand) "
-        "against a running Prefect server (PREFECT_API_URL)",
+        "against a running Prefect server: start one with `prefect server start --host "
+        "127.0.0.1` and export PREFECT_API_URL=http://127.0.0.1:4200/api",
         parents,
         [
-            "prefect server start --host 127.0.0.1 &   # then:",
-            "PREFECT_API_URL=http://127.0.0.1:4200/api kunci serve --config kunci.toml",
+            "kunci serve --config kunci.toml",
             "kunci serve nightly --config kunci.toml --db /srv/kunci/data/kunci.duckdb",
         ],
     )

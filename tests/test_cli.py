@@ -104,7 +104,14 @@ def test_status_json_is_unchanged(failed_db: Path, capsys: pytest.CaptureFixture
     assert cli.main(["status", "--db", str(failed_db), "--limit", "1", "--json"]) == 0
 
     status = json.loads(capsys.readouterr().out)
-    assert set(status) == {"db", "loads_loaded", "loads_failed", "rows_quarantined", "recent_loads"}
+    assert set(status) == {
+        "db",
+        "loads_loaded",
+        "loads_failed",
+        "rows_quarantined",
+        "recent_loads",
+        "runs",
+    }
     assert (status["loads_loaded"], status["loads_failed"], status["rows_quarantined"]) == (
         39,
         1,
@@ -157,7 +164,7 @@ def test_a_terminal_gets_colour_unless_no_color(
 
 # --- help ------------------------------------------------------------------------------------
 
-COMMANDS = ("run", "ingest", "build", "status", "metrics", "formats", "export", "report")
+COMMANDS = ("run", "ingest", "build", "status", "metrics", "formats", "export", "report", "serve")
 
 
 @pytest.mark.parametrize("command", COMMANDS)
