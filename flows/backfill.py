@@ -18,7 +18,7 @@ import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows import pipeline, store
+from flows import console, pipeline, store
 from flows.api import runner
 from flows.ingest import LoadOutcome
 from flows.settings import Settings, load_settings
@@ -214,19 +214,21 @@ def backfill_flow(
     if done >= {chunk.start for chunk in plan}:
         done = set()  # the last run of this backfill finished: run it again from the start
     logger = get_run_logger()
-    for number, chunk in enumerate(plan, start=1):
-        if chunk.start in done:
-            logger.info("[%d/%d] %s already published by an earlier run", number, len(plan), chunk)
-            summary.chunks.append(ChunkResult(chunk.start, chunk.end, done_before=True))
-            continue
-        result = chunk_task(path, settings, chunk, parameters, source, account, replay)
-        logger.info(
-            "[%d/%d] %s: %d pulls, %d failed",
-            number,
-            len(plan),
-            chunk,
-            len(result.outcomes),
-            len(result.failed),
-        )
-        summary.chunks.append(result)
+    with console.progress("backfill", total=len(plan)) as advance:
+        for number, chunk in enumerate(plan, start=1):
+            if chunk.start in done:
+                logger.info("[%d/%d] %s published by an earlier run", number, len(plan), chunk)
+                summary.chunks.append(ChunkResult(chunk.start, chunk.end, done_before=True))
+            else:
+                result = chunk_task(path, settings, chunk, parameters, source, account, replay)
+                logger.info(
+                    "[%d/%d] %s: %d pulls, %d failed",
+                    number,
+                    len(plan),
+                    chunk,
+                    len(result.outcomes),
+                    len(result.failed),
+                )
+                summary.chunks.append(result)
+            advance(str(chunk))
     return summary

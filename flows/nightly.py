@@ -26,7 +26,7 @@ from prefect.client.schemas.objects import State, TaskRun
 from prefect.runtime import flow_run
 from prefect.states import Failed
 
-from flows import ingest, pipeline, runs, store
+from flows import console, ingest, pipeline, runs, store
 from flows.api import runner
 from flows.ingest import InputFile, LoadOutcome
 from flows.runs import RunFailed, RunSummary
@@ -213,7 +213,10 @@ def _load_and_build(
     with pipeline.working_database(db) as work:
         initialise_task(work, settings)
         summary.baseline = begin_task(work, summary)
-        summary.inputs = [_ingest_one(work, item, settings, period) for item in items]
+        with console.progress("ingest", total=len(items)) as advance:
+            for item in items:
+                summary.inputs.append(_ingest_one(work, item, settings, period))
+                advance(item.path.name)
         if pull_api:
             summary.inputs += _pull_api(work, db, settings)
         summary.tables, summary.rebuilt = build_task(work, settings)
