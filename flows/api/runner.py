@@ -325,18 +325,61 @@ def pull_sources(
     completed pulls as they arrive; a source whose token is missing or expired fails alone.
     """
     selected = [s for s in settings.api_sources if not sources or s.name in sources]
+    fetched = _fetched(con, settings, raw_root, selected, requested, accounts)
+    return _load_each(con, fetched, progress)
+
+
+def replay_sources(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    raw_root: Path,
+    *,
+    requested: Window | None = None,
+    sources: Sequence[str] | None = None,
+    accounts: Sequence[str] | None = None,
+    progress: Callable[[LoadOutcome], None] | None = None,
+) -> list[LoadOutcome]:
+    """Load the completed pulls kept in the raw zone, oldest first, without any network.
+
+    The same envelopes go through the same mapping as in the live run, so the canonical rows are
+    the same; pulls already loaded into this database are skipped by their digest.
+    """
+    selected = [s for s in settings.api_sources if not sources or s.name in sources]
+    return _load_each(con, _replayed(settings, raw_root, selected, requested, accounts), progress)
+
+
+def _load_each(
+    con: duckdb.DuckDBPyConnection,
+    pulls: Iterable[Pulled],
+    progress: Callable[[LoadOutcome], None] | None,
+) -> list[LoadOutcome]:
+    outcomes = []
+    for pulled in pulls:
+        outcome = load(con, pulled)
+        outcomes.append(outcome)
+        if progress is not None:
+            progress(outcome)
+    return outcomes
+
+
+def _fetched(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    raw_root: Path,
+    selected: Sequence[ApiSource],
+    requested: Window | None,
+    accounts: Sequence[str] | None,
+) -> Iterator[Pulled]:
+    """Completed (or failed) pulls as the source threads deliver them."""
     results: queue.Queue[Pulled | _Done] = queue.Queue()
     limits = {kind: threading.Semaphore(n) for kind, n in KIND_CONCURRENCY.items()}
-    outcomes: list[LoadOutcome] = []
     jobs = []
     for source in selected:
         plans = plan_source(con, settings, source, requested, accounts)
         try:
-            token = source.token()
+            jobs.append((source, plans, source.token()))
         except InputError as exc:
-            outcomes.extend(load(con, Pulled(p, error=str(exc))) for p in plans)
-            continue
-        jobs.append((source, plans, token))
+            yield from (Pulled(plan, error=str(exc)) for plan in plans)
 
     def work(source: ApiSource, plans: list[Plan], token: str) -> None:
         try:
@@ -355,46 +398,27 @@ def pull_sources(
             item = results.get()
             if isinstance(item, _Done):
                 pending -= 1
-                continue
-            outcome = load(con, item)
-            outcomes.append(outcome)
-            if progress is not None:
-                progress(outcome)
+            else:
+                yield item
         for future in futures:
             future.result()
-    return outcomes
 
 
-def replay_sources(
-    con: duckdb.DuckDBPyConnection,
+def _replayed(
     settings: Settings,
     raw_root: Path,
-    *,
-    requested: Window | None = None,
-    sources: Sequence[str] | None = None,
-    accounts: Sequence[str] | None = None,
-    progress: Callable[[LoadOutcome], None] | None = None,
-) -> list[LoadOutcome]:
-    """Load the completed pulls kept in the raw zone, oldest first, without any network.
-
-    The same envelopes go through the same mapping as in the live run, so the canonical rows are
-    the same; pulls already loaded into this database are skipped by their digest.
-    """
-    outcomes = []
-    for source in settings.api_sources:
-        if sources and source.name not in sources:
-            continue
+    selected: Sequence[ApiSource],
+    requested: Window | None,
+    accounts: Sequence[str] | None,
+) -> Iterator[Pulled]:
+    """The raw zone's completed pulls of the selected sources, oldest first."""
+    start, end = (requested.start, requested.end) if requested else (None, None)
+    for source in selected:
         streams = {stream.name: stream for stream in connector(source.kind).STREAMS}
-        start, end = (requested.start, requested.end) if requested else (None, None)
         for kept in RawLog(raw_root, source.name).pulls(start=start, end=end):
             stream = streams.get(kept.stream)
             if stream is None or (accounts and kept.account_id not in accounts):
                 continue
             account = _account(settings, stream.ids_key, kept.account_id)
             plan = Plan(source, stream, kept.account_id, account, kept.window)
-            pulled = Pulled(plan, kept.envelopes, kept.manifest)
-            outcome = load(con, pulled)
-            outcomes.append(outcome)
-            if progress is not None:
-                progress(outcome)
-    return outcomes
+            yield Pulled(plan, kept.envelopes, kept.manifest)
