@@ -378,6 +378,8 @@ def _print_summary(summary: dict[str, Any]) -> None:
     )
     print(f"metric tables{'' if summary['rebuilt'] else ' (unchanged, not rebuilt)'}: {tables}")
     print(f"published {summary['db']}")
+    if summary.get("report"):
+        print(f"report {summary['report']}")
 
 
 def _build(args: argparse.Namespace, db: Path) -> int:
