@@ -4,6 +4,7 @@ import csv
 import hashlib
 import io
 import json
+import math
 import os
 import shutil
 import signal
@@ -79,6 +80,19 @@ def _contents(db: Path) -> dict[str, list[tuple[Any, ...]]]:
         return contents
     finally:
         con.close()
+
+
+def _same_row(got: tuple[Any, ...], expected: tuple[Any, ...]) -> bool:
+    """Equal values; doubles to the last bits of rounding.
+
+    DuckDB's parallel aggregation adds doubles in a varying order, so two builds of the same data
+    can differ in the last bit of a sum (1715661.86 and 1715661.8599999999): builds are not
+    bit-for-bit reproducible while the build runs on several threads.
+    """
+    return len(got) == len(expected) and all(
+        a == b or (isinstance(a, float) and isinstance(b, float) and math.isclose(a, b))
+        for a, b in zip(got, expected, strict=True)
+    )
 
 
 def _digest(db: Path) -> str:
@@ -184,7 +198,9 @@ def test_sigkill_while_loading_keeps_the_published_file_and_the_next_run_matches
     recovered, reference = _contents(db), _contents(clean)
     assert list(recovered) == list(reference)
     for table, rows in reference.items():
-        assert recovered[table] == rows, table  # builds are single-threaded: bit for bit equal
+        assert len(recovered[table]) == len(rows), table
+        for got, expected in zip(recovered[table], rows, strict=True):
+            assert _same_row(got, expected), (table, got, expected)
     runs = _query(db, "select run_id, status, inputs, inputs_loaded, published from ops.run")
     assert runs == [(after_crash.run_id, "completed", len(items), len(items) - len(already), True)]
 
