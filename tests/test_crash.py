@@ -85,9 +85,10 @@ def _contents(db: Path) -> dict[str, list[tuple[Any, ...]]]:
 def _same_row(got: tuple[Any, ...], expected: tuple[Any, ...]) -> bool:
     """Equal values; doubles to the last bits of rounding.
 
-    DuckDB's parallel aggregation adds doubles in a varying order, so two builds of the same data
-    can differ in the last bit of a sum (1715661.86 and 1715661.8599999999): builds are not
-    bit-for-bit reproducible while the build runs on several threads.
+    A sum of doubles depends on the order of the rows it adds, and a database that loaded its
+    inputs over two runs stores them in another order than one that loaded them in one run, so
+    sums can differ in the last bit (1715661.86 and 1715661.8599999999). The same inputs loaded
+    the same way give identical tables (builds are single-threaded).
     """
     return len(got) == len(expected) and all(
         a == b or (isinstance(a, float) and isinstance(b, float) and math.isclose(a, b))
