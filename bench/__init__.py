@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that measure Kunci against DuckDB on generated workloads (not tests)."""
