@@ -56,7 +56,7 @@ from transforms.context import Account
 SEED = 20261126
 FIRST = date(2025, 10, 1)
 LAST = date(2026, 9, 30)
-ACCOUNTS_AT_SCALE_1 = 20
+ACCOUNTS_AT_SCALE_1 = 10
 CHARTS = ("Instagram followers", "Instagram reach", "Instagram profile visits", "Instagram follows")
 _X_TEXTS = (
     "{place} pagi ini {e} #Klien{n}",
@@ -87,7 +87,7 @@ class Workload:
 
     @classmethod
     def at_scale(cls, scale: float, first: date = FIRST, last: date = LAST) -> "Workload":
-        """Scale 1 is 20 accounts per platform over a year (about 10 MB); size grows with it."""
+        """Scale 1 is 10 accounts per platform over a year (about 4 MB); size grows with it."""
         return cls(accounts=max(1, round(ACCOUNTS_AT_SCALE_1 * scale)), first=first, last=last)
 
     @property
@@ -122,8 +122,12 @@ def ig_account(index: int) -> Account:
     )
 
 
-def kunci_toml(workload: Workload) -> str:
-    """The workspace configuration: every account, one export source per account folder."""
+def kunci_toml(workload: Workload, exporting: int | None = None) -> str:
+    """The workspace configuration: every account; export sources for the first `exporting`.
+
+    Only the accounts whose exports arrive (default: all) get sources, since a configured folder
+    that does not exist is a failed input.
+    """
     lines = [
         "[workspace]",
         f'name = "Benchmark agency ({workload.accounts} accounts per platform)"',
@@ -141,8 +145,10 @@ def kunci_toml(workload: Workload) -> str:
                 f'name = "{account.account_name}"',
                 "",
             ]
-    lines += ["[[sources]]", 'kind = "exports"', 'path = "inbox/instagram/content"', ""]
-    for index in range(workload.accounts):
+    exporters = workload.accounts if exporting is None else exporting
+    if exporters:
+        lines += ["[[sources]]", 'kind = "exports"', 'path = "inbox/instagram/content"', ""]
+    for index in range(exporters):
         x, ig = x_account(index), ig_account(index)
         for folder, account in ((_x_folder(x), x), (_chart_folder(ig), ig)):
             lines += [
@@ -358,16 +364,18 @@ def write_workspace(
     first: date | None = None,
     last: date | None = None,
     period: str = "month",
+    exporting: int | None = None,
 ) -> list[WrittenFile]:
     """Write `kunci.toml` and the exports of `first`..`last` (default: the workload's range).
 
     `period` is `month` (monthly content exports, quarterly charts: a history) or `day` (one file
-    of each kind per account and day: what a nightly run finds). Returns what was written.
+    of each kind per account and day: what a nightly run finds). Only the first `exporting`
+    accounts (default: all) get files. Returns what was written.
     """
     root.mkdir(parents=True, exist_ok=True)
-    (root / "kunci.toml").write_text(kunci_toml(workload), encoding="utf-8")
+    (root / "kunci.toml").write_text(kunci_toml(workload, exporting), encoding="utf-8")
     written = []
-    for index in range(workload.accounts):
+    for index in range(workload.accounts if exporting is None else exporting):
         for entry, data in account_files(
             workload, index, first or workload.first, last or workload.last, period
         ):
