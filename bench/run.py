@@ -109,9 +109,7 @@ def overhead(work: Path, args: argparse.Namespace) -> Result:
     env = prefect_env(work)
     run = [kunci(), "run", "nightly", "--config", str(space / "kunci.toml")]
     run += ["--db", str(space / "kunci.duckdb")]
-    imports = [
-        wall([sys.executable, "-c", "import flows.nightly"], env) for _ in range(args.repeat)
-    ]
+    imports = wall([sys.executable, "-c", "import flows.nightly"], env)
     first = wall(run, env)
     warm = [wall(run, env) for _ in range(args.repeat)]
     return {
@@ -130,9 +128,13 @@ def ingest(work: Path, args: argparse.Namespace) -> Result:
     start = time.perf_counter()
     written = write_workspace(space, Workload.at_scale(args.scale))
     generated = round(time.perf_counter() - start, 3)
-    params = {"root": str(space), "repeat": args.repeat}
-    duck = child("ingest_duckdb", params)
-    mine = child("ingest_kunci", {**params, "db": str(work / "ingest-db" / "kunci.duckdb")})
+    duck = child("ingest_duckdb", {"root": str(space), "repeat": args.repeat})
+    params = {
+        "root": str(space),
+        "repeat": args.repeat_long,
+        "db": str(work / "db" / "kunci.duckdb"),
+    }
+    mine = child("ingest_kunci", params)
     megabytes = sum(f.size for f in written) / 1e6
     rows = sum(f.rows for f in written)
     if mine["rows"] != rows:
@@ -141,7 +143,7 @@ def ingest(work: Path, args: argparse.Namespace) -> Result:
         report["median_seconds"] = median(report["seconds"])
         report["megabytes_per_second"] = round(megabytes / report["median_seconds"], 2)
         report["rows_per_second"] = round(rows / report["median_seconds"])
-    return {
+    found = {
         "files": len(written),
         "megabytes": round(megabytes, 1),
         "rows": rows,
@@ -150,6 +152,10 @@ def ingest(work: Path, args: argparse.Namespace) -> Result:
         "kunci": mine,
         "ratio": round(mine["median_seconds"] / duck["median_seconds"], 2),
     }
+    if args.prototypes:
+        one = child("ingest_kunci", {**params, "one_connection": True})
+        found["prototype_one_connection"] = {**one, "median_seconds": median(one["seconds"])}
+    return found
 
 
 def _nightly_space(work: Path, args: argparse.Namespace) -> Path:
@@ -198,7 +204,8 @@ def rebuild(work: Path, args: argparse.Namespace) -> Result:
     history = _history(work, args, 1096, "3y")
     copy = work / "rebuild.duckdb"
     shutil.copyfile(history["db"], copy)
-    result = child("rebuild", {"db": str(copy), "repeat": args.repeat})
+    params = {"db": str(copy), "repeat": args.repeat, "prototypes": args.prototypes}
+    result = child("rebuild", params)
     copy.unlink()
     build = median(result["build_seconds"])
     baseline = median(result["scan_aggregate_by_post_seconds"])
@@ -212,7 +219,7 @@ def nightly(work: Path, args: argparse.Namespace) -> Result:
     for name, days in (("3y", 1096), ("1m", 30)):
         history = _history(work, args, days, name)
         run = child(
-            "nightly", {"root": str(space), "pristine": history["db"], "repeat": args.repeat}
+            "nightly", {"root": str(space), "pristine": history["db"], "repeat": args.repeat_long}
         )
         found[name] = {"history": history, **run, "median_seconds": median(run["seconds"])}
     shutil.copyfile(found["1m"]["history"]["db"], space / "kunci.duckdb")
@@ -246,8 +253,12 @@ def backfill(work: Path, args: argparse.Namespace) -> Result:
     (space / "kunci.toml").write_text(toml, encoding="utf-8")
     result = child("backfill", {"root": str(space)})
     megabytes = sum(path.stat().st_size for path in written) / 1e6
+    found = {"generate_seconds": generated, "megabytes": round(megabytes, 1), **result}
+    if args.prototypes:
+        params = {"db": str(space / "kunci.duckdb"), "limit": "1GB", "temp": str(space / "spill")}
+        found["prototype_build_memory_limit"] = child("build_memory_limit", params)
     shutil.rmtree(space)
-    return {"generate_seconds": generated, "megabytes": round(megabytes, 1), **result}
+    return found
 
 
 MEASUREMENTS = {
@@ -280,7 +291,13 @@ def main() -> None:
     """Run the selected measurements in order and write the results and the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="multiplies every size")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of short measurements")
+    parser.add_argument(
+        "--repeat-long", type=int, default=1, help="runs of Kunci's ingest and nightly runs"
+    )
+    parser.add_argument(
+        "--prototypes", action="store_true", help="also measure the fixes prototyped in bench/"
+    )
     parser.add_argument("--only", default=",".join(STEPS), help="comma-separated measurements")
     parser.add_argument("--work", type=Path, default=Path("/tmp/kunci-bench"))
     parser.add_argument("--out", type=Path, default=RESULTS)
@@ -297,6 +314,8 @@ def main() -> None:
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "scale": args.scale,
         "repeat": args.repeat,
+        "repeat_long": args.repeat_long,
+        "prototypes": args.prototypes,
         "machine": machine(),
     }
     begun = time.perf_counter()

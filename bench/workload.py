@@ -90,11 +90,6 @@ class Workload:
         """Scale 1 is 10 accounts per platform over a year (about 4 MB); size grows with it."""
         return cls(accounts=max(1, round(ACCOUNTS_AT_SCALE_1 * scale)), first=first, last=last)
 
-    @property
-    def days(self) -> list[date]:
-        """Every day of the workload, inclusive."""
-        return [self.first + timedelta(d) for d in range((self.last - self.first).days + 1)]
-
 
 @dataclass(frozen=True)
 class WrittenFile:
@@ -260,7 +255,7 @@ def ig_daily(workload: Workload, index: int, day: date) -> dict[str, int]:
     age = (day - date(2020, 1, 1)).days  # followers grow steadily, whatever range is written
     reach = whole(3500 * noise(rng, 0.3))
     return {
-        "Instagram followers": 10_000 + 37 * (index % 50) + 9 * age + rng.randrange(5),
+        "Instagram followers": 10_000 + 37 * index + 9 * age + rng.randrange(5),
         "Instagram reach": reach,
         "Instagram profile visits": whole(reach * rng.uniform(0.02, 0.05)),
         "Instagram follows": whole(20 * noise(rng, 0.3)),
@@ -344,10 +339,15 @@ def account_files(
         yield _entry(
             f"inbox/instagram/content/{ig.account_id}/{name}", "instagram_content", rows, data
         )
-    chart_spans = list(_quarters(first, last)) if period == "month" else [(d, d) for d in days]
-    daily = {day: ig_daily(workload, index, day) for day in days}
+    # Charts cover calendar quarters, or for a day the week ending on it (Meta's "last 7 days"):
+    # a one-day chart names no account, so two accounts' charts could be the same bytes.
+    week = timedelta(6)
+    chart_spans = (
+        list(_quarters(first, last)) if period == "month" else [(d - week, d) for d in days]
+    )
     for start, end in chart_spans:
-        span = [d for d in days if start <= d <= end]
+        span = [start + timedelta(d) for d in range((end - start).days + 1)]
+        daily = {d: ig_daily(workload, index, d) for d in span}
         for title in CHARTS:
             data = instagram_insight_csv(title, [(d, daily[d][title]) for d in span])
             name = f"{title.replace(' ', '_')}_{meta_range(start, end)}.csv"
