@@ -88,6 +88,7 @@ def _nightly(
         text=True,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group, as a scheduler's job would be
     )
 
 
@@ -197,7 +198,7 @@ def test_a_run_killed_mid_paging_leaves_nothing_and_the_rerun_equals_a_clean_run
         assert run.poll() is None, run.communicate()[1][-3000:]
         assert time.monotonic() < deadline
         time.sleep(0.2)
-    run.send_signal(signal.SIGKILL)
+    os.killpg(run.pid, signal.SIGKILL)  # the run and its Prefect server, as a killed job dies
     run.wait(timeout=30)
     assert not db.exists()  # nothing was published, not even part of the run
 
