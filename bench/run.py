@@ -218,9 +218,8 @@ def nightly(work: Path, args: argparse.Namespace) -> Result:
     found: Result = {}
     for name, days in (("3y", 1096), ("1m", 30)):
         history = _history(work, args, days, name)
-        run = child(
-            "nightly", {"root": str(space), "pristine": history["db"], "repeat": args.repeat_long}
-        )
+        params = {"root": str(space), "pristine": history["db"], "repeat": args.repeat_long}
+        run = child("nightly", {**params, "prototypes": args.prototypes and name == "1m"})
         found[name] = {"history": history, **run, "median_seconds": median(run["seconds"])}
     shutil.copyfile(found["1m"]["history"]["db"], space / "kunci.duckdb")
     command = [kunci(), "run", "nightly", "--config", str(space / "kunci.toml")]
@@ -251,9 +250,16 @@ def backfill(work: Path, args: argparse.Namespace) -> Result:
     toml = kunci_toml(Workload(accounts=accounts), exporting=0)
     toml += '\n[[sources]]\nkind = "exports"\npath = "inbox/x"\n'
     (space / "kunci.toml").write_text(toml, encoding="utf-8")
+    duck = child("ingest_duckdb", {"root": str(space), "repeat": 1})
     result = child("backfill", {"root": str(space)})
     megabytes = sum(path.stat().st_size for path in written) / 1e6
-    found = {"generate_seconds": generated, "megabytes": round(megabytes, 1), **result}
+    found = {
+        "generate_seconds": generated,
+        "megabytes": round(megabytes, 1),
+        **result,
+        "duckdb_read_csv_seconds": duck["seconds"][0],
+        "ingest_ratio": round(result["ingest_seconds"] / duck["seconds"][0], 2),
+    }
     if args.prototypes:
         params = {"db": str(space / "kunci.duckdb"), "limit": "1GB", "temp": str(space / "spill")}
         found["prototype_build_memory_limit"] = child("build_memory_limit", params)

@@ -456,13 +456,50 @@ def nightly(params: Result) -> Result:
         _check_loaded(outcomes)
         runs.append(stages.rounded())
     steps = {label: median([run.get(label, 0.0) for run in runs]) for label in NIGHTLY_STEPS}
-    return {
+    result: Result = {
         "seconds": [run["total"] for run in runs],
         "steps_seconds": steps,
         "inputs": len(outcomes),
         "rows": sum(o.rows_read for o in outcomes),
         "megabytes": round(pristine.stat().st_size / 1e6, 1),
         "rss_mb": rss_mb(),
+    }
+    if params.get("prototypes"):
+        result.update(_accounts_prototype(db, settings))
+    return result
+
+
+def _accounts_prototype(db: Path, settings: Any) -> Result:
+    """`store.upsert_accounts` (one statement per account) against one statement for all."""
+    import polars as pl
+
+    from flows import store
+    from transforms.schemas import ACCOUNT
+
+    columns = list(ACCOUNT.columns)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns[2:])
+    con = store.connect(db)
+    try:
+        before = con.execute("select * from core.account order by all").fetchall()
+        start = time.perf_counter()
+        store.upsert_accounts(con, settings.accounts)
+        declared = _seconds(start)
+        start = time.perf_counter()
+        rows = [{c: getattr(a, c) for c in columns} for a in settings.accounts]
+        con.register("configured_accounts", pl.DataFrame(rows, schema=ACCOUNT.columns))
+        con.execute(
+            f"insert into core.account ({', '.join(columns)}) select {', '.join(columns)} "
+            f"from configured_accounts on conflict (platform, account_id) do update set {updates}"
+        )
+        batched = _seconds(start)
+        same = con.execute("select * from core.account order by all").fetchall() == before
+    finally:
+        con.close()
+    return {
+        "prototype_accounts": len(settings.accounts),
+        "prototype_upsert_accounts_declared_seconds": declared,
+        "prototype_upsert_accounts_one_statement_seconds": batched,
+        "prototype_upsert_accounts_same_rows": same,
     }
 
 
