@@ -7,7 +7,7 @@ the document, so the analysis written around the tables stays as it is.
 from pathlib import Path
 from typing import Any
 
-from bench.workers import median
+from bench.timing import median
 
 BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
 Result = dict[str, Any]

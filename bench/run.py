@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.report import render_results, targets
-from bench.workers import median
+from bench.timing import median
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "latest.json"

@@ -1,0 +1,246 @@
+"""Measurement 2: the metric build over generated history, against one scan-aggregate.
+
+With `prototypes`, also the fixes prototyped here: the build on all threads, a one-pass
+`int_post_latest`, the report reading tables instead of the model views, and (for the backfill's
+database) the build under a DuckDB memory limit.
+"""
+
+import os
+import re
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any, cast
+
+import duckdb
+
+from bench.timing import (
+    Result,
+    Stages,
+    discard_database,
+    elapsed,
+    rss_mb,
+)
+
+
+def history_setup(params: Result) -> Result:
+    """A database with the workspace's accounts, generated history and a first build."""
+    from bench.history import History, fill
+    from flows import models, pipeline, store
+    from flows.settings import load_settings
+
+    db = Path(params["db"])
+    discard_database(db)
+    settings = load_settings(params["config"])
+    history = History(
+        params["accounts"],
+        date.fromisoformat(params["first"]),
+        date.fromisoformat(params["last"]),
+        params["posts"],
+        params["snapshots"],
+    )
+    start = time.perf_counter()
+    con = store.connect(db)
+    try:
+        pipeline.initialise(con, settings)
+        tables = fill(con, history)
+        filled = elapsed(start)
+        start = time.perf_counter()
+        models.build_metrics(con, settings.targets)
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return {
+        "tables": tables,
+        "fill_seconds": filled,
+        "first_build_seconds": elapsed(start),
+        "megabytes": round(db.stat().st_size / 1e6, 1),
+    }
+
+
+class TimedConnection:
+    """A DuckDB connection that times each statement by the model or table it names.
+
+    With `threads` set, it ignores the build's `set threads = 1`: the prototype of a parallel build.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, threads: int | None = None) -> None:
+        """Wrap `con`."""
+        self.con, self.threads, self.stages = con, threads, Stages()
+
+    def execute(self, query: str, *args: Any) -> duckdb.DuckDBPyConnection:
+        """Run and time one statement."""
+        if self.threads is not None and query.startswith("set threads = 1"):
+            query = f"set threads = {self.threads}"
+        found = re.search(r"\b(model|metrics)\.(\w+)", query)
+        start = time.perf_counter()
+        result = self.con.execute(query, *args)
+        self.stages.add(found.group(0) if found else "other", time.perf_counter() - start)
+        return result
+
+    def __getattr__(self, name: str) -> Any:
+        """Everything else is the connection's."""
+        return getattr(self.con, name)
+
+
+def rebuild(params: Result) -> Result:
+    """`build_metrics` over the history against one scan-aggregate of `core.post_metrics`."""
+    from flows import models
+
+    con = duckdb.connect(params["db"])
+    repeat, threads = params["repeat"], os.cpu_count() or 1
+    builds, timed = [], TimedConnection(con)
+    for _ in range(repeat):
+        timed = TimedConnection(con)
+        start = time.perf_counter()
+        models.build_metrics(cast(duckdb.DuckDBPyConnection, timed))
+        builds.append(elapsed(start))
+    slowest = sorted(timed.stages.rounded().items(), key=lambda kv: -kv[1])[:8]
+    result: Result = {
+        "build_seconds": builds,
+        "build_stages_seconds": dict(slowest),
+        "snapshots": int((con.execute(_COUNT).fetchone() or (0,))[0]),
+        "threads": threads,
+    }
+    for label, query, setting, runs in (
+        ("scan_aggregate_by_post", SCAN_AGGREGATE_BY_POST, threads, repeat),
+        ("scan_aggregate_by_post_1_thread", SCAN_AGGREGATE_BY_POST, 1, 1),
+        ("scan_aggregate_by_platform", SCAN_AGGREGATE_BY_PLATFORM, threads, 1),
+    ):
+        con.execute(f"set threads = {setting}")
+        result[f"{label}_seconds"] = [_time(con, query) for _ in range(runs)]
+    con.execute(f"set threads = {threads}")
+    if params.get("prototypes"):
+        parallel = TimedConnection(con, threads)
+        start = time.perf_counter()
+        models.build_metrics(cast(duckdb.DuckDBPyConnection, parallel))
+        result["prototype_build_all_threads_seconds"] = elapsed(start)
+        result.update(_post_latest_prototype(con))
+        result.update(_report_prototype(con, Path(params["db"])))
+    result["rss_mb"] = rss_mb()
+    con.close()
+    return result
+
+
+# What the report reads (`flows.report.data.TREND_VIEW`): views over the whole model chain, so
+# each of its queries recomputes the metrics from `core`. The build computes them as tables
+# anyway; the prototype keeps them as tables and times the report.
+REPORT_VIEWS = (
+    "int_account_metrics",
+    "int_traffic_metrics",
+    "int_conversion_metrics",
+    "int_leads_metrics",
+)
+
+
+def _report_prototype(con: duckdb.DuckDBPyConnection, db: Path) -> Result:
+    """Time the report with the model views it reads materialized as tables."""
+    from flows.report import write_report
+
+    start = time.perf_counter()
+    for view in REPORT_VIEWS:
+        con.execute(
+            f"create table model.{view}_kept as from model.{view}; drop view model.{view}; "
+            f"alter table model.{view}_kept rename to {view}"
+        )
+    con.execute("checkpoint")
+    materialized = elapsed(start)
+    con.close()
+    start = time.perf_counter()
+    write_report(db, db.with_name("report-prototype.html"))
+    return {
+        "prototype_report_views_as_tables_materialize_seconds": materialized,
+        "prototype_report_views_as_tables_seconds": elapsed(start),
+    }
+
+
+def build_memory_limit(params: Result) -> Result:
+    """Prototype: the metric build with DuckDB's memory limit set, so it spills to disk."""
+    from flows import models
+
+    con = duckdb.connect(params["db"])
+    con.execute(f"set memory_limit = '{params['limit']}'")
+    con.execute(f"set temp_directory = '{params['temp']}'")
+    start = time.perf_counter()
+    models.build_metrics(con)
+    seconds = elapsed(start)
+    con.close()
+    return {"seconds": seconds, "limit": params["limit"], "rss_mb": rss_mb()}
+
+
+_COUNT = "select count(*) from core.post_metrics"
+# The least work any metric build must do: one pass over every snapshot, grouped by post, keeping
+# the latest date and each measure (a scan and a hash aggregate, materialized like a build's).
+SCAN_AGGREGATE_BY_POST = """
+create or replace temp table bench_latest as
+select platform, post_id, max(as_of_date) as as_of_date, max(impressions), max(reach), max(views),
+    max(reactions), max(comments), max(shares), max(saves), max(clicks), max(link_clicks),
+    max(video_views), max(profile_visits), max(follows)
+from core.post_metrics
+group by platform, post_id
+"""
+SCAN_AGGREGATE_BY_PLATFORM = """
+create or replace temp table bench_totals as
+select platform, count(*), max(as_of_date), sum(impressions), sum(reach), sum(views),
+    sum(reactions), sum(comments), sum(shares), sum(saves), sum(clicks), sum(link_clicks),
+    sum(video_views), sum(profile_visits), sum(follows)
+from core.post_metrics
+group by platform
+"""
+
+
+def _time(con: duckdb.DuckDBPyConnection, query: str) -> float:
+    start = time.perf_counter()
+    con.execute(query)
+    return elapsed(start)
+
+
+# `int_post_latest` finds each post's latest date, then joins the snapshots back to it (a second
+# pass over every snapshot and a join of the two). The latest snapshot's row is one `arg_max` of
+# a struct (a struct is never NULL, so a NULL measure stays NULL rather than falling back to an
+# older snapshot): one pass. The prototype swaps those two CTEs and checks the rows are the same.
+_LATEST_JOINED = re.compile(r"with latest as \(.*?\),\s*snapshots as \(.*?\n\),", re.S)
+_LATEST_ONE_PASS = """with latest as (
+    select
+        platform,
+        post_id,
+        max(as_of_date) as as_of_date,
+        arg_max({
+            'impressions': coalesce(impressions, views), 'reach': reach, 'reactions': reactions,
+            'comments': comments, 'shares': shares, 'saves': saves, 'clicks': clicks,
+            'link_clicks': link_clicks, 'video_views': video_views
+        }, as_of_date) as m
+    from core.post_metrics
+    group by platform, post_id
+),
+
+snapshots as (
+    select platform, post_id, as_of_date, m.impressions, m.reach, m.reactions, m.comments,
+        m.shares, m.saves, m.clicks, m.link_clicks, m.video_views
+    from latest
+),"""
+
+
+def _post_latest_prototype(con: duckdb.DuckDBPyConnection) -> Result:
+    """Time `model.int_post_latest` as declared and in one pass; the rows must be equal."""
+    from flows.models import MODEL_DIR
+
+    declared = (MODEL_DIR / "int_post_latest.sql").read_text(encoding="utf-8")
+    body = declared[declared.index("create or replace view model.int_post_latest as") :]
+    body = body.removeprefix("create or replace view model.int_post_latest as")
+    one_pass, found = _LATEST_JOINED.subn(_LATEST_ONE_PASS, body, count=1)
+    if not found:
+        return {"prototype_post_latest": "int_post_latest.sql changed: prototype not applicable"}
+    times = {
+        name: _time(con, f"create or replace temp table pl_{name} as {query}")
+        for name, query in (("declared", body), ("one_pass", one_pass))
+    }
+    differ = con.execute(
+        "select count(*) from ((from pl_declared except all from pl_one_pass) "
+        "union all (from pl_one_pass except all from pl_declared))"
+    ).fetchone()
+    return {
+        "prototype_post_latest_declared_seconds": times["declared"],
+        "prototype_post_latest_one_pass_seconds": times["one_pass"],
+        "prototype_post_latest_rows_differing": int(differ[0]) if differ else -1,
+    }

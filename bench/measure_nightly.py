@@ -1,0 +1,156 @@
+"""Measurement 3: a nightly run's steps in-process on a copy of generated history.
+
+The steps are those of `flows.nightly._load_and_build` and `_after_publishing`, each timed; the
+Prefect run itself is timed by `bench.run`. With `prototypes`, also declaring the configured
+accounts in one statement.
+"""
+
+import shutil
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeVar
+
+from bench.timing import (
+    Result,
+    Stages,
+    check_loaded,
+    discard_database,
+    elapsed,
+    load_input,
+    median,
+    rss_mb,
+)
+
+T = TypeVar("T")
+
+
+NIGHTLY_STEPS = (
+    "copy the published file",
+    "initialise",
+    "begin (ops.run, baseline)",
+    "ingest (every input: connect, load, checkpoint)",
+    "· of which normalize (transforms)",
+    "· of which store (ledger, upserts)",
+    "· · of which keys owned by the API",
+    "build (refresh)",
+    "finish (ops.run)",
+    "publish (rename)",
+    "report",
+    "total",
+)
+
+
+def nightly(params: Result) -> Result:
+    """A nightly run's steps in-process on a copy of `pristine`, `repeat` times."""
+    from flows import ingest, store
+    from flows.settings import load_settings
+
+    root, pristine = Path(params["root"]), Path(params["pristine"])
+    db = root / "kunci.duckdb"
+    settings = load_settings(str(root / "kunci.toml"))
+    runs = []
+    for _ in range(params["repeat"]):
+        discard_database(db)
+        shutil.copyfile(pristine, db)
+        stages = Stages()
+        with (
+            stages.wrapping(ingest, "normalize_export", NIGHTLY_STEPS[4]),
+            stages.wrapping(store, "record_load", NIGHTLY_STEPS[5]),
+            stages.wrapping(store, "_keys_owned_by", NIGHTLY_STEPS[6]),
+        ):
+            outcomes = _nightly_steps(db, settings, stages)
+        check_loaded(outcomes)
+        runs.append(stages.rounded())
+    steps = {label: median([run.get(label, 0.0) for run in runs]) for label in NIGHTLY_STEPS}
+    result: Result = {
+        "seconds": [run["total"] for run in runs],
+        "steps_seconds": steps,
+        "inputs": len(outcomes),
+        "rows": sum(o.rows_read for o in outcomes),
+        "megabytes": round(pristine.stat().st_size / 1e6, 1),
+        "rss_mb": rss_mb(),
+    }
+    if params.get("prototypes"):
+        result.update(_accounts_prototype(db, settings))
+    return result
+
+
+def _accounts_prototype(db: Path, settings: Any) -> Result:
+    """`store.upsert_accounts` (one statement per account) against one statement for all."""
+    import polars as pl
+
+    from flows import store
+    from transforms.schemas import ACCOUNT
+
+    columns = list(ACCOUNT.columns)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns[2:])
+    con = store.connect(db)
+    try:
+        before = con.execute("select * from core.account order by all").fetchall()
+        start = time.perf_counter()
+        store.upsert_accounts(con, settings.accounts)
+        declared = elapsed(start)
+        start = time.perf_counter()
+        rows = [{c: getattr(a, c) for c in columns} for a in settings.accounts]
+        con.register("configured_accounts", pl.DataFrame(rows, schema=ACCOUNT.columns))
+        con.execute(
+            f"insert into core.account ({', '.join(columns)}) select {', '.join(columns)} "
+            f"from configured_accounts on conflict (platform, account_id) do update set {updates}"
+        )
+        batched = elapsed(start)
+        same = con.execute("select * from core.account order by all").fetchall() == before
+    finally:
+        con.close()
+    return {
+        "prototype_accounts": len(settings.accounts),
+        "prototype_upsert_accounts_declared_seconds": declared,
+        "prototype_upsert_accounts_one_statement_seconds": batched,
+        "prototype_upsert_accounts_same_rows": same,
+    }
+
+
+def _nightly_steps(db: Path, settings: Any, stages: Stages) -> list[Any]:
+    """What `flows.nightly._load_and_build` and `_after_publishing` do, step by step, timed."""
+    from flows import ingest, pipeline, publish, runs
+    from flows.report import write_report
+
+    def step(label: str, action: Callable[[], T]) -> T:
+        start = time.perf_counter()
+        value = action()
+        stages.add(label, time.perf_counter() - start)
+        stages.add(NIGHTLY_STEPS[-1], time.perf_counter() - start)
+        return value
+
+    summary = runs.RunSummary(db=str(db))
+    with publish.writer_lock(db):
+        work = step(NIGHTLY_STEPS[0], lambda: publish.prepare_working_copy(db))
+        step(
+            NIGHTLY_STEPS[1],
+            lambda: pipeline.with_working(work, lambda con: pipeline.initialise(con, settings)),
+        )
+        summary.baseline = step(
+            NIGHTLY_STEPS[2],
+            lambda: pipeline.with_working(work, lambda con: runs.begin(con, summary)),
+        )
+        for item in ingest.inbox(settings):
+            summary.inputs.append(
+                step(
+                    NIGHTLY_STEPS[3],
+                    partial(load_input, work, item, settings),
+                )
+            )
+        summary.tables, summary.rebuilt = step(
+            NIGHTLY_STEPS[7],
+            lambda: pipeline.with_working(work, lambda con: pipeline.refresh(con, settings)),
+        )
+        step(
+            NIGHTLY_STEPS[8],
+            lambda: pipeline.with_working(work, lambda con: runs.finish(con, summary)),
+        )
+        step(NIGHTLY_STEPS[9], lambda: publish.publish(work, db))
+    step(NIGHTLY_STEPS[10], lambda: write_report(db))
+    if not summary.rebuilt:
+        raise SystemExit("the nightly run did not rebuild: its inputs were not new")
+    return summary.inputs

@@ -1,0 +1,86 @@
+"""What every measurement shares: timers, peak memory, stage timings and loading one input."""
+
+import resource
+import shutil
+import statistics
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+Result = dict[str, Any]
+
+
+def elapsed(start: float) -> float:
+    """Seconds since `start` (a `perf_counter` reading), rounded to milliseconds."""
+    return round(time.perf_counter() - start, 3)
+
+
+def rss_mb() -> int:
+    """Peak resident memory of this process so far, in MB (Linux reports kB)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def median(values: list[float]) -> float:
+    """Median, rounded to milliseconds."""
+    return round(statistics.median(values), 3)
+
+
+class Stages:
+    """Seconds spent in named functions: wraps module attributes while a block runs."""
+
+    def __init__(self) -> None:
+        """Start with nothing timed."""
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def wrapping(self, module: object, name: str, label: str) -> Iterator[None]:
+        """Time every call of `module.name` under `label` while the block runs."""
+        original = getattr(module, name)
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.add(label, time.perf_counter() - start)
+
+        setattr(module, name, timed)
+        try:
+            yield
+        finally:
+            setattr(module, name, original)
+
+    def add(self, label: str, seconds: float) -> None:
+        """Count `seconds` under `label`."""
+        self.seconds[label] = self.seconds.get(label, 0.0) + seconds
+
+    def rounded(self) -> dict[str, float]:
+        """The stages, in milliseconds precision."""
+        return {label: round(s, 3) for label, s in self.seconds.items()}
+
+
+def discard_database(db: Path) -> None:
+    """Remove a database file, its WAL, raw zone and report: the next run starts clean."""
+    for path in (db, db.with_name(db.name + ".wal"), db.parent / "raw", db.parent / "report.html"):
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def load_input(work: Path, item: Any, settings: Any) -> Any:
+    """One input into the working file, as `flows.nightly.ingest_task` loads it."""
+    from flows import ingest, pipeline
+
+    raw = pipeline.raw_root(work)
+    return pipeline.with_working(work, lambda con: ingest.ingest_file(con, item, settings, raw))
+
+
+def check_loaded(outcomes: list[Any]) -> None:
+    """Every input loaded and its rows add up, or the measurement is void."""
+    for outcome in outcomes:
+        counted = outcome.rows_loaded + outcome.rows_quarantined + outcome.rows_skipped
+        if outcome.status != "loaded" or counted != outcome.rows_read:
+            raise SystemExit(f"{outcome.path}: {outcome.status} {outcome.error or ''}")
