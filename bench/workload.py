@@ -10,7 +10,7 @@ number grouping):
 - Meta Business Suite Instagram content exports (`instagram_content_csv`): one per account and
   month, as of the month's end, English for even accounts and Indonesian for odd ones;
 - Instagram insight charts (`instagram_insight_csv`): followers, reach, profile visits and follows,
-  one file per account, metric and calendar quarter.
+  one file per account, metric and calendar quarter (for a nightly day: the week ending on it).
 
 The demo writers name the demo's own account in every row (X links, Instagram's account columns);
 each file gets its account's identity instead, and the number of replacements is checked against
