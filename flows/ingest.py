@@ -92,17 +92,18 @@ def ingest_file(
     """Load one file into the database behind `con`; never raises for bad input."""
     started = datetime.now(UTC)
     source = str(item.path)
-    entry = store.LedgerEntry(source=source, started_at=started)
+    bound = f"{item.account.platform}:{item.account.account_id}" if item.account else None
+    entry = store.LedgerEntry(source=source, started_at=started, bound_account=bound)
     try:
         data = _read_bytes(item.path)
     except InputError as exc:
         return _failed(con, entry, str(exc))
     digest = raw_zone.sha256_of(data)
-    previous = store.loaded_load_id(con, digest)
+    previous = store.loaded_load_id(con, digest, bound)
     if previous is not None:
         return LoadOutcome(source, "skipped", load_id=previous)
     relative = raw_zone.land(raw_root, data, digest, item.path.suffix)
-    entry = store.LedgerEntry(source, started, digest, str(relative))
+    entry = store.LedgerEntry(source, started, digest, str(relative), bound)
     ctx = IngestContext(
         source_name=item.path.name,
         as_of=settings.as_of or today_in(settings.timezone),

@@ -58,26 +58,43 @@ def apply_schema(con: duckdb.DuckDBPyConnection, ddl_dir: Path = SQL_DIR / "core
     return current
 
 
-def loaded_load_id(con: duckdb.DuckDBPyConnection, digest: str) -> int | None:
-    """The load that already loaded these exact bytes, if any (then the input is skipped)."""
+def loaded_load_id(
+    con: duckdb.DuckDBPyConnection, digest: str, bound_account: str | None = None
+) -> int | None:
+    """The load that already loaded these bytes for the same account binding, if any.
+
+    Then the input is skipped. The binding counts because an export that does not name its
+    account (a one-day chart) can be byte-identical for two accounts.
+    """
     row = con.execute(
-        "select min(load_id) from ops.load where sha256 = ? and status = 'loaded'", [digest]
+        "select min(load_id) from ops.load where sha256 = ? and status = 'loaded' "
+        "and bound_account is not distinct from ?",
+        [digest, bound_account],
     ).fetchone()
     return int(row[0]) if row and row[0] is not None else None
 
 
 def upsert_accounts(con: duckdb.DuckDBPyConnection, accounts: tuple[Account, ...]) -> None:
-    """Declare configured accounts; the configuration wins over what exports say about them."""
-    columns = list(TABLES["account"].columns)
-    for account in accounts:
-        values = [getattr(account, name) for name in columns]
-        updates = ", ".join(f"{c} = excluded.{c}" for c in columns[2:])
+    """Declare configured accounts in one statement; the configuration wins over exports."""
+    if not accounts:
+        return
+    spec = TABLES["account"]
+    columns = list(spec.columns)
+    frame = pl.DataFrame(
+        [[getattr(a, name) for name in columns] for a in accounts],
+        schema=spec.columns,
+        orient="row",
+    ).unique(subset=list(spec.key), keep="last", maintain_order=True)  # a repeated entry: last wins
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns[2:])
+    con.register("configured_accounts", frame)
+    try:
         con.execute(
             f"insert into core.account ({', '.join(columns)}) "
-            f"values ({', '.join('?' * len(columns))}) "
-            f"on conflict (platform, account_id) do update set {updates}",
-            values,
+            f"select {', '.join(columns)} from configured_accounts "
+            f"on conflict (platform, account_id) do update set {updates}"
         )
+    finally:
+        con.unregister("configured_accounts")
 
 
 @dataclass(frozen=True)
@@ -88,6 +105,7 @@ class LedgerEntry:
     started_at: datetime
     sha256: str | None = None
     raw_path: str | None = None
+    bound_account: str | None = None
 
 
 def record_load(
@@ -180,7 +198,8 @@ def _insert_ledger(
     row = con.execute(
         "insert into ops.load (source, sha256, raw_path, format, platform, rows_read, "
         "rows_loaded, rows_quarantined, rows_skipped, status, error, notes, started_at, "
-        "finished_at, origin) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "finished_at, origin, bound_account) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "returning load_id",
         [
             entry.source,
@@ -198,6 +217,7 @@ def _insert_ledger(
             entry.started_at,
             datetime.now(UTC),
             origin,
+            entry.bound_account,
         ],
     ).fetchone()
     if row is None:

@@ -182,3 +182,18 @@ def test_a_ddl_file_that_lands_late_is_still_applied(tmp_path: Path) -> None:
     versions = con.execute("select version from ops.schema_version order by version").fetchall()
     assert versions == [(1,), (2,), (3,)]
     assert _count(con, "ops.second") == 0
+
+
+def test_the_same_bytes_bound_to_two_accounts_load_for_each(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    path = _write(tmp_path, "account_analytics_content_2026-08-31_2026-09-02.csv", CONTENT)
+    other = Account("x", "pesonanegeri", handle="pesonanegeri")
+    first = ingest_file(con, InputFile(path, X), SETTINGS, tmp_path / "raw")
+    second = ingest_file(con, InputFile(path, other), SETTINGS, tmp_path / "raw")
+    again = ingest_file(con, InputFile(path, other), SETTINGS, tmp_path / "raw")
+
+    assert (first.status, second.status) == ("loaded", "loaded")
+    assert (again.status, again.load_id) == ("skipped", second.load_id)
+    bound = con.execute("select bound_account from ops.load order by load_id").fetchall()
+    assert bound == [("x:wisatanusantara",), ("x:pesonanegeri",)]
