@@ -373,6 +373,34 @@ def test_a_media_metric_refused_for_a_product_type_is_a_note_not_a_row() -> None
     )
 
 
+def test_a_metric_refused_by_position_is_noted_by_the_name_asked_there() -> None:
+    # Meta names the position and lists the valid metrics, among them the others asked
+    message = (
+        "(#100) metric[1] must be one of the following values: impressions, reach, "
+        "follower_count, email_contacts, phone_call_clicks, website_clicks, profile_views"
+    )
+    window = Window(date(2026, 11, 20), date(2026, 11, 21))
+    node = "17841400000000099/insights"
+    envelopes = [
+        envelope(
+            json.dumps({"error": {"message": message, "type": "OAuthException", "code": 100}}),
+            node,
+            params={"metric": "reach,audience_city,follower_count", "period": "day"},
+            window=window,
+            status=400,
+        ),
+        envelope(
+            fixture("ig_user_insights_series.json"),
+            node,
+            params={"metric": "reach,follower_count", "period": "day"},
+            window=window,
+        ),
+    ]
+    result = normalize("ig_user_insights", envelopes, IG)
+    assert result.notes == (f"dropped invalid metrics: audience_city ({message})",)
+    assert counts(result) == (4, 4, 0, 0)
+
+
 def test_a_body_that_is_not_json_is_quarantined_and_an_unknown_stream_refused() -> None:
     result = normalize("page_insights", [envelope("<html>oops</html>", "1/insights")], PAGE)
     assert reasons(result) == [(1, "/v24.0/1/insights: the response is not a JSON object")]

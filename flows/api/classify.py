@@ -3,16 +3,15 @@
 `ApiClient` calls one of these with the HTTP status and the parsed body (None when it is not JSON)
 of every answer; None means "nothing wrong". Meta and Google word their errors differently, so each
 kind has its classifier. The messages quote the API (one line) and are scrubbed by the client.
-Metric names are taken from the API's own wording (see `meta_error`, `google_error`); when Meta
-names a metric only by its position (`metric[2] must be one of ...`), `named_metrics` turns the
-position into the name using the request's `metric` parameter.
+Refused metrics are read from the API's own wording by `transforms.api.refusals`, which the
+mappings read them with too; when Meta names a metric only by its position (`metric[2] must be
+one of ...`), the client turns the position into the name with `refusals.named_metrics`.
 """
 
-import re
-from collections.abc import Mapping
 from typing import Any
 
 from flows.api.errors import ApiError, InvalidMetricError, ItemError, TokenError
+from transforms.api.refusals import google_refused, meta_refused, one_line
 
 
 class RetryLater(ApiError):
@@ -38,37 +37,10 @@ META_TRANSIENT_CODES = frozenset({1, 2})
 META_POSTED_BEFORE_BUSINESS = 2108006
 META_PERMISSION_CODE = 10
 
-# Where Meta names the metric it refuses, e.g. "the impressions metric is no longer supported",
-# "does not support the views metric for this media product type", "The metric shares is not
-# supported", "must be a valid insights metric: page_fans".
-_META_METRIC_NAMED = (
-    re.compile(r"\bthe (\w+) metric is no longer supported", re.IGNORECASE),
-    re.compile(r"\bdoes not support the (\w+) metric\b", re.IGNORECASE),
-    re.compile(r"\bthe metric (\w+) is (?:not|no longer) supported", re.IGNORECASE),
-    re.compile(r"\bmust be a valid insights metric: *(\w+)", re.IGNORECASE),
-)
-# Where Meta refuses a metric without naming it: by position, or not at all.
-_META_METRIC_POSITION = re.compile(r"\bmetric\[(\d+)\] must be one of the following values")
-_META_METRIC_UNNAMED = re.compile(
-    r"must be a valid insights metric|metric .*is no longer supported", re.IGNORECASE
-)
-_POSITION_REF = re.compile(r"metric\[(\d+)\]")
-
 GOOGLE_TOKEN_ERRORS = frozenset({"invalid_grant", "invalid_token", "unauthorized_client"})
 GOOGLE_RATE_REASONS = frozenset(
     {"quotaExceeded", "rateLimitExceeded", "userRateLimitExceeded", "dailyLimitExceeded"}
 )
-# GA4: "Field pageViews is not a valid metric. ..."; YouTube Analytics: "Unknown identifier
-# (impressions) given in field parameters.metrics."
-_GOOGLE_METRIC_NAMED = (
-    re.compile(r"\bField (\S+?) is not a valid metric"),
-    re.compile(r"\bUnknown identifier \(([^)]+)\) given in field parameters\.metrics"),
-)
-
-
-def one_line(text: str) -> str:
-    """The text with its line breaks and runs of spaces folded, for one-line messages."""
-    return " ".join(text.split())
 
 
 def meta_error(status: int, data: Any) -> ApiError | None:
@@ -100,7 +72,7 @@ def meta_error(status: int, data: Any) -> ApiError | None:
     if code == META_PERMISSION_CODE:
         return ApiError(f"permission missing: {detail}")
     if code == 100:
-        metrics = _meta_metrics(message)
+        metrics = meta_refused(message)
         if metrics is not None:
             return InvalidMetricError(f"invalid metrics: {detail}", metrics)
     return ApiError(detail)
@@ -114,36 +86,6 @@ def _meta_detail(error: dict[str, Any], message: str) -> str:
         codes += f", subcode {error.get('error_subcode')}"
     text = f"{title}: {message}" if title else message
     return f"{text} ({codes})"
-
-
-def _meta_metrics(message: str) -> tuple[str, ...] | None:
-    """The metric names (or `metric[N]` positions) a code-100 message refuses; None if none."""
-    for pattern in _META_METRIC_NAMED:
-        found = pattern.findall(message)
-        if found:
-            return tuple(dict.fromkeys(found))
-    positions = _META_METRIC_POSITION.findall(message)
-    if positions:
-        return tuple(f"metric[{n}]" for n in dict.fromkeys(positions))
-    return () if _META_METRIC_UNNAMED.search(message) else None
-
-
-def named_metrics(metrics: tuple[str, ...], params: Mapping[str, Any]) -> tuple[str, ...]:
-    """Replace `metric[N]` positions by the names asked for in the comma-separated `metric` param.
-
-    When the API named nothing and only one metric was asked for, that one is the culprit.
-    """
-    asked = [m.strip() for m in str(params.get("metric", "")).split(",") if m.strip()]
-    if not metrics:
-        return tuple(asked) if len(asked) == 1 else ()
-    names = []
-    for metric in metrics:
-        ref = _POSITION_REF.fullmatch(metric)
-        if ref and int(ref.group(1)) < len(asked):
-            names.append(asked[int(ref.group(1))])
-        else:
-            names.append(metric)
-    return tuple(dict.fromkeys(names))
 
 
 def google_error(status: int, data: Any) -> ApiError | None:
@@ -171,7 +113,7 @@ def google_error(status: int, data: Any) -> ApiError | None:
     if state == "RESOURCE_EXHAUSTED" or reasons & GOOGLE_RATE_REASONS:
         return RetryLater(f"quota or rate limit: {detail}", throttle=False)
     if status == 400:
-        metrics = [name for p in _GOOGLE_METRIC_NAMED for name in p.findall(message)]
+        metrics = google_refused(message)
         if metrics:
-            return InvalidMetricError(f"invalid metrics: {detail}", tuple(dict.fromkeys(metrics)))
+            return InvalidMetricError(f"invalid metrics: {detail}", metrics)
     return ApiError(detail)

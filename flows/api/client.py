@@ -30,11 +30,12 @@ from urllib.parse import parse_qsl, quote, quote_plus, urlsplit, urlunsplit
 
 import requests
 
-from flows.api.classify import RetryLater, named_metrics
+from flows.api.classify import RetryLater
 from flows.api.errors import ApiError, InvalidMetricError
 from flows.api.rawlog import RawLog
 from flows.settings import ApiSource
 from transforms.api.envelope import Envelope, Window
+from transforms.api.refusals import named_metrics
 
 LOG = logging.getLogger("kunci.api")
 REDACTED = "<redacted>"

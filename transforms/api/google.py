@@ -8,7 +8,6 @@ so a cell that does not have its column's type quarantines its row instead of tu
 """
 
 import json
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -18,14 +17,11 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from transforms.api.envelope import Envelope
+from transforms.api.refusals import google_refused, one_line
 from transforms.context import Normalized
 from transforms.errors import InputError
 from transforms.typed import REASON
 
-_INVALID_METRIC = (
-    re.compile(r"Unknown identifier \(([^)]+)\) given in field parameters\.metrics"),  # YouTube
-    re.compile(r"Field (\S+) is not a valid metric"),  # GA4
-)
 _KINDS: dict[pl.DataType, str] = {pl.Int64(): "whole number", pl.Float64(): "number"}
 # `sheet` is '' as for a CSV: an API pull has no sheets (the store's quarantine key has one)
 QUARANTINE = {
@@ -60,14 +56,9 @@ def documented_shape(product: str, envelope: Envelope) -> Iterator[None]:
         ) from None
 
 
-def invalid_metrics(message: str) -> tuple[str, ...]:
-    """The metric names a Google error message refuses (empty when it refuses none)."""
-    return tuple(name for pattern in _INVALID_METRIC for name in pattern.findall(message))
-
-
 def _reason(product: str, error: dict[str, Any]) -> str:
     status = error.get("status") or ""
-    message = " ".join(str(error.get("message", "")).split())
+    message = one_line(str(error.get("message", "")))
     return f"{product} error {error.get('code', '')} {status}: {message}".replace("  ", " ")
 
 
@@ -85,7 +76,7 @@ def error_outcomes(
         if envelope.ok:
             continue
         error = error_of(envelope)
-        dropped = invalid_metrics(str(error.get("message", "")))
+        dropped = google_refused(str(error.get("message", "")))
         if dropped:
             notes.append(f"dropped invalid metrics: {', '.join(dropped)}")
             continue

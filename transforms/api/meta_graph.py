@@ -64,6 +64,7 @@ import polars as pl
 
 from transforms.accounts import account_frame
 from transforms.api.envelope import Envelope, Window
+from transforms.api.refusals import meta_refused, named_metrics, one_line
 from transforms.context import Account, Normalized
 from transforms.errors import InputError
 from transforms.schemas import (
@@ -141,12 +142,6 @@ _GENDER_AGE = re.compile(r"^([FMU])\.(\d+(?:-\d+|\+))$")
 _FACEBOOK_TYPES = {"photo": "photo", "album": "carousel", "video": "video", "link": "link"}
 _INSTAGRAM_TYPES = {"IMAGE": "photo", "VIDEO": "video", "CAROUSEL_ALBUM": "carousel"}
 _ITEM_IDS = ("media_id", "post_id")
-# Code-100 messages refusing metrics (as `flows.api.classify.meta_error` reads them).
-_INVALID_METRIC = re.compile(
-    r"valid insights metric|metric\[\d+\] must be one of|metric .*is (?:not|no longer) supported"
-    r"|does not support the \w+ metric",
-    re.IGNORECASE,
-)
 
 
 @dataclass
@@ -247,14 +242,15 @@ def normalize(stream: str, envelopes: Sequence[Envelope], account: Account) -> N
 def _error(batch: _Batch, env: Envelope, later: Sequence[Envelope]) -> None:
     """An invalid-metric answer becomes a note; any other error a quarantine row for its item."""
     error = _error_body(env)
-    message = _one_line(str(error.get("message", ""))) or f"HTTP {env.status}"
-    if error.get("code") == 100 and _INVALID_METRIC.search(message):
-        new = [m for m in _dropped_metrics(env, message, later) if m not in batch.dropped]
+    message = one_line(str(error.get("message", ""))) or f"HTTP {env.status}"
+    refused = meta_refused(message) if error.get("code") == 100 else None
+    if refused is not None:
+        new = [m for m in _dropped_metrics(env, refused, later) if m not in batch.dropped]
         batch.dropped.update(new)
         if new:
             batch.note(f"dropped invalid metrics: {', '.join(new)} ({message})")
         return
-    title = _one_line(str(error.get("error_user_title") or message))
+    title = one_line(str(error.get("error_user_title") or message))
     codes = f"code {error.get('code', env.status)}"
     if "error_subcode" in error:
         codes += f", subcode {error['error_subcode']}"
@@ -273,19 +269,22 @@ def _error_body(env: Envelope) -> dict[str, Any]:
     try:
         body = env.data()
     except ValueError:
-        return {"message": _one_line(env.body[:200])}
+        return {"message": one_line(env.body[:200])}
     error = body.get("error") if isinstance(body, dict) else None
     return error if isinstance(error, dict) else {}
 
 
-def _dropped_metrics(env: Envelope, message: str, later: Sequence[Envelope]) -> list[str]:
+def _dropped_metrics(
+    env: Envelope, refused: tuple[str, ...], later: Sequence[Envelope]
+) -> list[str]:
     """The metrics refused: those the message names, else those never answered later.
 
-    Later answers for the same object are the connector asking again without the refused
-    metrics, or one metric at a time when the API named none.
+    Names are read as the connector read them (`refused`, positions turned into the names
+    asked). Later answers for the same object are the connector asking again without the
+    refused metrics, or one metric at a time when the API named none.
     """
     asked = _metrics(env)
-    named = [m for m in asked if re.search(rf"\b{re.escape(m)}\b", message)]
+    named = [m for m in asked if m in named_metrics(refused, _params(env))]
     if named:
         return named
     answered = {
@@ -299,10 +298,6 @@ def _dropped_metrics(env: Envelope, message: str, later: Sequence[Envelope]) -> 
 
 def _metrics(env: Envelope) -> list[str]:
     return [m for m in _params(env).get("metric", "").split(",") if m]
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 # --- reading envelopes ------------------------------------------------------------------------
