@@ -18,8 +18,8 @@ from polars.testing import assert_frame_equal
 from flows.api import youtube_analytics as connector
 from flows.api.client import ApiClient
 from flows.api.errors import ApiError, ItemError, TokenError
-from flows.api.google import ask_for_metrics
 from flows.api.rawlog import RawLog
+from flows.api.refusals import ask_for_metrics
 from flows.settings import ApiSource
 from tests.fakeapi import FakeApi, Reply, Request
 from tests.fakeapi.google import FIXTURES, GoogleWorld, install

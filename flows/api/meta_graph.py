@@ -24,9 +24,10 @@ answers of skipped items and refused metrics included. Streams:
 
 The connector does not know the account's timezone, so publish times are compared with the
 window widened by a day on each side (every UTC offset fits); the mapping keeps exactly the posts
-of the window's local dates. A refused metric is dropped and the request repeated without it;
-`client.dropped_metrics` remembers it per request family for the rest of the run. When Meta
-refuses without naming the metric, the family's metrics are asked one at a time.
+of the window's local dates. A refused metric is dropped and the request repeated without it
+(`flows.api.refusals`, as for Google's APIs); `client.dropped_metrics` remembers it per request
+family for the rest of the run. When Meta refuses without naming the metric, the family's
+metrics are asked one at a time.
 """
 
 from collections.abc import Callable, Iterator, Sequence
@@ -38,6 +39,7 @@ from flows.api.classify import meta_error
 from flows.api.client import ApiClient
 from flows.api.errors import InvalidMetricError, ItemError
 from flows.api.rawlog import RawLog
+from flows.api.refusals import ask_for_metrics
 from flows.api.streams import Stream
 from flows.settings import ApiSource
 from transforms.api.envelope import Envelope, Window
@@ -124,21 +126,23 @@ class _Call:
         if envelope is not None:
             self.envelopes.append(envelope)
 
-    def get(self, path: str, params: dict[str, Any], item: dict[str, str] | None = None) -> None:
+    def send(self, path: str, params: dict[str, Any], item: dict[str, str] | None) -> Envelope:
+        """One GET for this pull's stream, account and window."""
+        return self.client.get(
+            path,
+            params,
+            stream=self.stream,
+            account_id=self.account_id,
+            window=self.window,
+            item=item,
+        )
+
+    def get(self, path: str, params: dict[str, Any]) -> None:
         """One GET, its answer kept; an item error is kept too and the pull goes on."""
         try:
-            envelope = self.client.get(
-                path,
-                params,
-                stream=self.stream,
-                account_id=self.account_id,
-                window=self.window,
-                item=item,
-            )
+            self.keep(self.send(path, params, None))
         except ItemError as exc:
             self.keep(exc.envelope)
-            return
-        self.keep(envelope)
 
     def pages(self, path: str, params: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
         """The `data` list of each page of a paged edge (each page kept)."""
@@ -160,24 +164,22 @@ class _Call:
         family: str,
         item: dict[str, str] | None = None,
     ) -> None:
-        """`/{node}/insights` for the metrics the API has not refused in this family this run."""
-        dropped = self.client.dropped_metrics.setdefault(family, set())
-        asked = [m for m in metrics if m not in dropped]
-        while asked:
-            try:
-                self.get(f"{node}/insights", {**params, "metric": ",".join(asked)}, item)
-                return
-            except InvalidMetricError as exc:
-                self.keep(exc.envelope)
-                refused = set(exc.metrics) & set(asked)
-                if not refused and len(asked) > 1:
-                    for metric in asked:
-                        self.insights(node, [metric], params, family, item)
-                    return
-                if not refused:
-                    raise
-                dropped |= refused
-                asked = [m for m in asked if m not in refused]
+        """`/{node}/insights` for the metrics the API has not refused in this family this run.
+
+        When Meta refuses several metrics without naming one, each is asked alone.
+        """
+
+        def send(asked: list[str]) -> Envelope:
+            return self.send(f"{node}/insights", {**params, "metric": ",".join(asked)}, item)
+
+        try:
+            self.keep(ask_for_metrics(self.client, family, metrics, send, self.envelopes))
+        except InvalidMetricError:
+            asked = [m for m in metrics if m not in self.client.dropped_metrics[family]]
+            if len(asked) < 2:
+                raise
+            for metric in asked:
+                self.insights(node, [metric], params, family, item)
 
 
 def _pacific(day: date) -> int:

@@ -29,8 +29,8 @@ from typing import Any
 from flows.api.classify import google_error
 from flows.api.client import ApiClient
 from flows.api.errors import ApiError
-from flows.api.google import ask_for_metrics
 from flows.api.rawlog import RawLog
+from flows.api.refusals import ask_for_metrics
 from flows.api.streams import Stream
 from flows.settings import ApiSource
 from transforms.api.envelope import Envelope, Window

@@ -1,10 +1,10 @@
-"""What the Google connectors (YouTube Analytics, GA4) share: asking for metrics an API may refuse.
+"""Asking for metrics an API may refuse: drop the refused ones, remember them, ask again.
 
-Google refuses a whole report when one of its metrics is unknown or retired (`Unknown identifier
-(x) given in field parameters.metrics`, `Field x is not a valid metric`). The refusal is kept (the
-mapping turns it into a note), the metrics are remembered on the client for the rest of the run
-(per request kind: a metric one report refuses may be fine in another), and the report is asked
-again without them, so a retired metric costs one column, not the stream.
+Meta and Google refuse a whole request when one of its metrics is unknown or retired (see
+`transforms.api.refusals` for their wording). The refusal is kept (the mapping turns it into a
+note), the metrics are remembered on the client for the rest of the run (per scope of the
+connector's choosing: a metric one request kind refuses may be fine in another), and the request
+is asked again without them, so a retired metric costs one column, not the stream.
 """
 
 from collections.abc import Callable, Sequence
@@ -23,8 +23,9 @@ def ask_for_metrics(
 ) -> Envelope | None:
     """`send(metrics)` without the metrics refused so far; None if none is left or no data.
 
-    Refusals and item errors are appended to `kept` (the envelopes the mapping needs). An
-    invalid-metric error naming no metric that was asked is raised: asking again would loop.
+    Refusals and item errors are appended to `kept` (the envelopes the mapping needs). A refusal
+    naming no metric that was asked is kept and raised: asking the same again would loop (Meta's
+    connector then asks one metric at a time).
     """
     dropped = client.dropped_metrics.setdefault(scope, set())
     while True:
@@ -34,10 +35,12 @@ def ask_for_metrics(
         try:
             return send(asked)
         except InvalidMetricError as error:
-            refused = set(error.metrics) & set(asked)
-            if not refused or error.envelope is None:
+            if error.envelope is None:
                 raise
             kept.append(error.envelope)
+            refused = set(error.metrics) & set(asked)
+            if not refused:
+                raise
             dropped |= refused
         except ItemError as error:
             if error.envelope is None:
