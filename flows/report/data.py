@@ -21,8 +21,7 @@ OBJECTIVES = ("awareness", "traffic", "community", "conversion", "insights", "le
 # Objectives with daily/weekly/monthly tables: the headline window is taken from their daily tables.
 PERIODIC = ("awareness", "traffic", "community", "conversion", "leads")
 
-# Per objective: the model view holding its platform and all-platform scopes, and the columns the
-# headline cards and trend charts show.
+# Per objective: the model view holding its platform and all-platform scopes.
 TREND_VIEW = {
     "awareness": "int_account_metrics",
     "traffic": "int_traffic_metrics",
@@ -30,17 +29,8 @@ TREND_VIEW = {
     "conversion": "int_conversion_metrics",
     "leads": "int_leads_metrics",
 }
-TREND_COLUMNS = {
-    "awareness": "impressions, video_views, followers_total, net_follower_growth, mentions, "
-    "share_of_voice",
-    "traffic": "link_clicks, ctr, sessions, bounce_rate, website_clicks, profile_visits",
-    "community": "engagements, engagement_rate, amplification_rate, conversations, comment_score, "
-    "posts",
-    "conversion": "currency, spend, impressions, clicks, conversions, cpc, cpm, ctr, "
-    "conversion_rate, cost_per_conversion, roas",
-    "leads": "currency, leads, ad_leads, web_leads, spend, clicks, cost_per_lead, lead_rate, "
-    "sessions",
-}
+# Objectives whose trend rows carry the currency their money is in.
+IN_CURRENCY = frozenset({"conversion", "leads"})
 # Totals ('total': the all scope) and per-platform series ('platform') of every period of a grain.
 TREND_SQL = """
     select case level when 'all' then 'total' else level end as level, period_start, platform,
@@ -57,32 +47,28 @@ CURRENCY_SQL = """
     group by {period}, platform, currency
 """
 
-# Per objective: the metric table's own rows of one period, as the breakdown table shows them.
+# Per objective: the metric table's own rows of one period, keyed and ordered as the breakdown
+# table shows them; `{metrics}` are the columns the section lists.
 BREAKDOWN_SQL = {
     "awareness": """
-        select platform, account_id, is_own, impressions, video_views, followers_total,
-            net_follower_growth, audience_growth_rate, mentions, share_of_voice
+        select platform, account_id, is_own, {metrics}
         from {table} where {period} = ? order by is_own desc, platform, account_id
     """,
     "traffic": """
-        select platform, link_clicks, post_impressions, ctr, profile_visits, website_clicks,
-            sessions, bounce_rate
+        select platform, {metrics}
         from {table} where {period} = ? order by platform
     """,
     "community": """
-        select platform, account_id, posts, engagements, engagement_rate, amplification_rate,
-            audience_growth_rate, conversations, comment_score, clicks_per_post
+        select platform, account_id, {metrics}
         from {table} where {period} = ? and is_own order by platform, account_id
     """,
     "conversion": """
-        select platform, ad_account_id, campaign_id, currency, campaign_name, spend, clicks,
-            conversions, cpc, ctr, conversion_rate, cost_per_conversion, roas
+        select platform, ad_account_id, campaign_id, currency, campaign_name, {metrics}
         from {table} where {period} = ?
         order by spend desc nulls last, platform, ad_account_id, campaign_id, currency
     """,
     "leads": """
-        select platform, campaign, currency, spend, clicks, ad_leads, web_leads, leads,
-            cost_per_lead, lead_rate, sessions
+        select platform, campaign, currency, {metrics}
         from {table} where {period} = ?
         order by leads desc nulls last, spend desc nulls last, platform, campaign
     """,
@@ -120,13 +106,18 @@ def data_range(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> tuple[
 
 
 def trend(
-    con: duckdb.DuckDBPyConnection, tables: frozenset[str], objective: str, grain: str
+    con: duckdb.DuckDBPyConnection,
+    tables: frozenset[str],
+    objective: str,
+    grain: str,
+    metrics: Sequence[str],
 ) -> list[Row]:
-    """Totals and per-platform values of every period of the objective (see TREND_SQL)."""
+    """Totals and per-platform `metrics` of every period of the objective (see TREND_SQL)."""
     name = table_name(objective, grain)
     if name not in tables:
         return []
-    sql = TREND_SQL.format(view=TREND_VIEW[objective], columns=TREND_COLUMNS[objective])
+    columns = ["currency", *metrics] if objective in IN_CURRENCY else list(metrics)
+    sql = TREND_SQL.format(view=TREND_VIEW[objective], columns=", ".join(columns))
     if objective == "conversion":
         money = CURRENCY_SQL.format(table=f"metrics.{name}", period=PERIOD_COLUMN[grain])
         sql = f"{sql} union all by name {money}"
@@ -134,13 +125,20 @@ def trend(
 
 
 def breakdown(
-    con: duckdb.DuckDBPyConnection, tables: frozenset[str], objective: str, grain: str, start: date
+    con: duckdb.DuckDBPyConnection,
+    tables: frozenset[str],
+    objective: str,
+    grain: str,
+    start: date,
+    metrics: Sequence[str],
 ) -> list[Row]:
-    """The metric table's rows of the period starting on `start`."""
+    """The metric table's `metrics` of the period starting on `start`, row by row."""
     name = table_name(objective, grain)
     if name not in tables:
         return []
-    sql = BREAKDOWN_SQL[objective].format(table=f"metrics.{name}", period=PERIOD_COLUMN[grain])
+    sql = BREAKDOWN_SQL[objective].format(
+        table=f"metrics.{name}", period=PERIOD_COLUMN[grain], metrics=", ".join(metrics)
+    )
     return fetch(con, sql, [start])
 
 

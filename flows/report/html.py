@@ -178,8 +178,8 @@ def _objective_data(
         return sections.ObjectiveData(objective, [], [], [])
     return sections.ObjectiveData(
         objective,
-        data.trend(con, tables, objective, w.grain),
-        data.breakdown(con, tables, objective, w.grain, w.current),
+        data.trend(con, tables, objective, w.grain, sections.trend_metrics(objective)),
+        data.breakdown(con, tables, objective, w.grain, w.current, sections.DETAIL[objective]),
         data.period_exports(con, tables, objective)
         if objective in ("traffic", "conversion")
         else [],

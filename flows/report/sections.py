@@ -132,6 +132,12 @@ CHARTS = {
 }
 
 
+def trend_metrics(objective: str) -> list[str]:
+    """The metrics the objective's trend rows must hold: its headline cards' and its charts'."""
+    headline = HEADLINES[objective]
+    return headline + [c.metric for c in CHARTS[objective] if c.metric not in headline]
+
+
 @dataclass(frozen=True)
 class ObjectiveData:
     """What the tables hold for one objective: trend rows, detail rows, aggregated exports."""
