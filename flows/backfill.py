@@ -100,11 +100,7 @@ def published_chunks(db: Path, key: str) -> set[date]:
         return set()
     con = store.connect(db, read_only=True)
     try:
-        present = con.execute(
-            "select count(*) from duckdb_tables() "
-            "where schema_name = 'ops' and table_name = 'backfill_chunk'"
-        ).fetchone()
-        if not present or not present[0]:
+        if not store.table_exists(con, "ops", "backfill_chunk"):
             return set()
         rows = con.execute(
             "select chunk_start from ops.backfill_chunk where backfill_key = ? and failed = 0",

@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 
 from flows.ingest import LoadOutcome
+from flows.store import table_exists
 
 ROW_COUNTS = ("rows_read", "rows_loaded", "rows_quarantined", "rows_skipped")
 Scorecard = dict[tuple[str, str, str, str], tuple[float | None, str]]
@@ -141,7 +142,7 @@ def baseline(con: duckdb.DuckDBPyConnection) -> Baseline:
 
 def scorecard(con: duckdb.DuckDBPyConnection) -> Scorecard:
     """Each target's actual and status (empty before the first build)."""
-    if not _exists(con, "metrics", "scorecard"):
+    if not table_exists(con, "metrics", "scorecard"):
         return {}
     rows = con.execute(
         "select objective, metric, scope, period, actual, status from metrics.scorecard"
@@ -223,7 +224,7 @@ def recent_runs(con: duckdb.DuckDBPyConnection, limit: int = 10) -> list[dict[st
 
     `parameters` is decoded from its JSON, so `--json` output nests it as an object.
     """
-    if not _exists(con, "ops", "run"):
+    if not table_exists(con, "ops", "run"):
         return []
     cursor = con.execute("select * from ops.run order by started_at desc limit ?", [limit])
     names = [d[0] for d in cursor.description or ()]
@@ -309,11 +310,3 @@ def _number(value: float | None) -> str:
     if value is None:
         return "no data"
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
-
-
-def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    row = con.execute(
-        "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
-        [schema, table],
-    ).fetchone()
-    return bool(row and row[0])

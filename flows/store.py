@@ -35,11 +35,7 @@ def apply_schema(con: duckdb.DuckDBPyConnection, ddl_dir: Path = SQL_DIR / "core
     """
     files = sorted(p for p in ddl_dir.iterdir() if _DDL_NAME.match(p.name))
     applied: set[int] = set()
-    has_table = con.execute(
-        "select count(*) from duckdb_tables() where schema_name = 'ops' "
-        "and table_name = 'schema_version'"
-    ).fetchone()
-    if has_table and has_table[0]:
+    if table_exists(con, "ops", "schema_version"):
         applied = {
             int(v) for (v,) in con.execute("select version from ops.schema_version").fetchall()
         }
@@ -54,8 +50,16 @@ def apply_schema(con: duckdb.DuckDBPyConnection, ddl_dir: Path = SQL_DIR / "core
         )
         con.commit()
         applied.add(version)
-    current = max(applied, default=0)
-    return current
+    return max(applied, default=0)
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    """Whether `schema.table` exists: a file written by an older version may lack it."""
+    row = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+        [schema, table],
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def loaded_load_id(
