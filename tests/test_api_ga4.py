@@ -24,7 +24,7 @@ from tests.fakeapi import FakeApi
 from tests.fakeapi.google import FIXTURES, SOURCES, GoogleWorld, install
 from transforms.api.envelope import Envelope, Window
 from transforms.api.ga4 import normalize
-from transforms.context import Account, Normalized
+from transforms.context import Account
 from transforms.errors import InputError
 
 TOKEN = "TEST-" + secrets.token_hex(8)
@@ -51,12 +51,6 @@ def envelope(body: str | dict[str, Any], status: int = 200, page: int = 0) -> En
         fetched_at=datetime(2026, 10, 8, 1, 0, tzinfo=UTC),
         page=page,
     )
-
-
-def counted(result: Normalized) -> Normalized:
-    loaded = result.rows_read - result.rows_quarantined - result.rows_skipped
-    assert loaded == result.rows_loaded >= 0
-    return result
 
 
 def rows(frame: pl.DataFrame, *columns: str) -> list[tuple[Any, ...]]:
@@ -94,7 +88,7 @@ def test_report_pages_become_daily_traffic_of_the_property() -> None:
         envelope("ga4_traffic_p1.json"),
         envelope("ga4_traffic_p2.json", page=1),
     ]
-    result = counted(normalize("traffic", pulled, ACCOUNT))
+    result = normalize("traffic", pulled, ACCOUNT)
     traffic = result.tables["web_traffic_daily"]
     assert set(traffic["property_id"]) == {PROPERTY}
     columns = (*KEY, "platform", "sessions", "engaged_sessions", "conversions", "leads")
@@ -152,13 +146,13 @@ def test_a_key_repeated_across_pages_keeps_the_last_and_bad_rows_are_quarantined
             "samplingMetadatas": [{"samplesReadCount": "5000", "samplingSpaceSize": "90000"}]
         },
     )
-    result = counted(normalize("traffic", [envelope(first), envelope(second, page=1)], ACCOUNT))
+    result = normalize("traffic", [envelope(first), envelope(second, page=1)], ACCOUNT)
     assert rows(result.tables["web_traffic_daily"], "source", "sessions") == [("google", 12)]
     assert rows(result.quarantine, "row_number", "reason") == [
         (3, "no readable 'date' (YYYYMMDD)"),
         (4, "'sessions': \"4.5\" is not a whole number"),
     ]
-    assert (result.rows_read, result.rows_skipped) == (4, 1)
+    assert (result.rows_read, result.rows_quarantined, result.rows_skipped) == (4, 2, 1)
     assert result.notes == (
         "GA4 sampled the report: 5000 of 90000 events read",
         "1 rows repeating a key across pages skipped",
@@ -171,9 +165,9 @@ def test_an_empty_report_loads_nothing() -> None:
         "metricHeaders": [],
         "kind": "analyticsData#runReport",
     }
-    result = counted(normalize("traffic", [envelope(empty)], ACCOUNT))
+    result = normalize("traffic", [envelope(empty)], ACCOUNT)
     assert result.tables["web_traffic_daily"].height == 0
-    assert result.rows_read == 0
+    assert (result.rows_read, result.rows_quarantined, result.rows_skipped) == (0, 0, 0)
 
 
 # --- pulls against the fake API --------------------------------------------------------------
@@ -226,13 +220,13 @@ def test_the_pull_pages_by_offset_until_row_count(fake: FakeApi) -> None:
         "sessions", "engagedSessions", "keyEvents", "totalRevenue", "totalUsers",
         "screenPageViews", "keyEvents:generate_lead",
     ]  # fmt: skip
-    result = counted(normalize("traffic", pulled, ACCOUNT))
+    result = normalize("traffic", pulled, ACCOUNT)
     traffic = result.tables["web_traffic_daily"].sort(*KEY)
     columns = (*KEY, "sessions", "engaged_sessions", "conversions", "leads")
     days = [date(2026, 10, d) for d in range(1, 8)]
     expected = sorted(world_row(day, j) for day in days for j in range(len(SOURCES)))
     assert rows(traffic, *columns) == expected
-    assert result.rows_read == 35
+    assert (result.rows_read, result.rows_quarantined, result.rows_skipped) == (35, 0, 0)
 
 
 def test_the_server_page_cap_is_followed_by_the_rows_received(fake: FakeApi) -> None:
@@ -272,9 +266,10 @@ def test_a_refused_metric_is_dropped_and_the_report_asked_again() -> None:
     ]  # fmt: skip
     assert [b["offset"] for b in sent] == [0, 0, 10, 20, 30]
     assert [e.status for e in pulled] == [400, 200, 200, 200, 200]
-    result = counted(normalize("traffic", pulled, ACCOUNT))
+    result = normalize("traffic", pulled, ACCOUNT)
     assert result.notes[0] == "dropped invalid metrics: totalRevenue"
     assert result.tables["web_traffic_daily"]["revenue"].null_count() == 35
+    assert (result.rows_read, result.rows_quarantined, result.rows_skipped) == (35, 0, 0)
 
 
 def test_a_rejected_token_fails_the_pull(fake: FakeApi) -> None:

@@ -25,7 +25,7 @@ from tests.fakeapi import FakeApi, Reply, Request
 from tests.fakeapi.google import FIXTURES, GoogleWorld, install
 from transforms.api.envelope import Envelope, Window
 from transforms.api.youtube_analytics import normalize
-from transforms.context import Account, Normalized
+from transforms.context import Account
 from transforms.errors import InputError
 
 TOKEN = "TEST-" + secrets.token_hex(8)
@@ -64,12 +64,6 @@ def envelope(
     )
 
 
-def counted(result: Normalized) -> Normalized:
-    loaded = result.rows_read - result.rows_quarantined - result.rows_skipped
-    assert loaded == result.rows_loaded >= 0
-    return result
-
-
 def rows(frame: pl.DataFrame, *columns: str) -> list[tuple[Any, ...]]:
     return frame.select(columns).rows()
 
@@ -78,12 +72,10 @@ def rows(frame: pl.DataFrame, *columns: str) -> list[tuple[Any, ...]]:
 
 
 def test_channel_days_become_account_daily_with_views_as_video_views() -> None:
-    result = counted(
-        normalize(
-            "channel_daily",
-            [envelope("yt_channel_daily.json", "channel_daily", "channel_daily")],
-            ACCOUNT,
-        )
+    result = normalize(
+        "channel_daily",
+        [envelope("yt_channel_daily.json", "channel_daily", "channel_daily")],
+        ACCOUNT,
     )
     daily = result.tables["account_daily"]
     assert "views" not in daily.columns
@@ -97,11 +89,8 @@ def test_channel_days_become_account_daily_with_views_as_video_views() -> None:
     assert result.tables["account"].rows() == [
         ("youtube", CHANNEL, None, "wisatanusantara", "Asia/Jakarta", None, True, None)
     ]
-    assert (result.format, result.rows_read, result.rows_skipped) == (
-        "youtube_analytics:channel_daily",
-        3,
-        0,
-    )
+    assert result.format == "youtube_analytics:channel_daily"
+    assert (result.rows_read, result.rows_quarantined, result.rows_skipped) == (3, 0, 0)
 
 
 def test_a_refused_metric_is_a_note_and_engagements_add_what_is_left() -> None:
@@ -109,10 +98,10 @@ def test_a_refused_metric_is_a_note_and_engagements_add_what_is_left() -> None:
         envelope("yt_error_unknown_metric.json", "channel_daily", "channel_daily", status=400),
         envelope("yt_channel_daily_without_shares.json", "channel_daily", "channel_daily"),
     ]
-    result = counted(normalize("channel_daily", pulled, ACCOUNT))
+    result = normalize("channel_daily", pulled, ACCOUNT)
     assert rows(result.tables["account_daily"], "date", "engagements") == [(date(2026, 10, 1), 66)]
     assert result.notes == ("dropped invalid metrics: shares",)
-    assert (result.rows_read, result.rows_quarantined) == (1, 0)
+    assert (result.rows_read, result.rows_quarantined, result.rows_skipped) == (1, 0, 0)
 
 
 def test_engagements_are_null_only_when_likes_comments_and_shares_all_are() -> None:
@@ -138,8 +127,8 @@ def test_unreadable_days_and_numbers_are_quarantined_with_the_value() -> None:
     table = json.loads((FIXTURES / "yt_channel_daily.json").read_text())
     table["rows"][0][0] = "01/10/2026"
     table["rows"][1][1] = "many"
-    result = counted(
-        normalize("channel_daily", [envelope(table, "channel_daily", "channel_daily")], ACCOUNT)
+    result = normalize(
+        "channel_daily", [envelope(table, "channel_daily", "channel_daily")], ACCOUNT
     )
     assert rows(result.quarantine, "row_number", "reason") == [
         (1, "no readable 'day'"),
@@ -147,6 +136,7 @@ def test_unreadable_days_and_numbers_are_quarantined_with_the_value() -> None:
     ]
     assert json.loads(result.quarantine["raw"][1])["views"] == "many"
     assert rows(result.tables["account_daily"], "date") == [(date(2026, 10, 3),)]
+    assert (result.rows_read, result.rows_quarantined, result.rows_skipped) == (3, 2, 0)
 
 
 def test_an_item_error_envelope_is_quarantined_with_the_api_message() -> None:
@@ -155,12 +145,12 @@ def test_an_item_error_envelope_is_quarantined_with_the_api_message() -> None:
         envelope("yt_channel_daily.json", "channel_daily", "channel_daily"),
         envelope(error, "channel_daily", "channel_daily", status=403, video_id="kB7xQ2mN4pA"),
     ]
-    result = counted(normalize("channel_daily", pulled, ACCOUNT))
+    result = normalize("channel_daily", pulled, ACCOUNT)
     assert rows(result.quarantine, "row_number", "reason") == [
         (4, "YouTube API error 403 PERMISSION_DENIED: Forbidden")
     ]
     assert json.loads(result.quarantine["raw"][0])["item"]["video_id"] == "kB7xQ2mN4pA"
-    assert result.rows_read == 4
+    assert (result.rows_read, result.rows_quarantined, result.rows_skipped) == (4, 1, 0)
 
 
 def video_envelopes(fetched: datetime = FETCHED) -> list[Envelope]:
@@ -180,7 +170,7 @@ def video_envelopes(fetched: datetime = FETCHED) -> list[Envelope]:
 
 
 def test_uploads_in_the_window_become_posts_with_lifetime_snapshots_and_daily_rows() -> None:
-    result = counted(normalize("videos", video_envelopes(), ACCOUNT))
+    result = normalize("videos", video_envelopes(), ACCOUNT)
     posts = result.tables["post"]
     assert rows(posts, "post_id", "published_at", "published_date", "content_type") == [
         ("-q3HfJ9sEo1", datetime(2026, 10, 6, 1, 15, tzinfo=UTC), date(2026, 10, 6), "video"),
@@ -230,7 +220,7 @@ def test_audience_shares_take_studio_labels_and_countries_keep_iso_codes() -> No
         ),
         envelope("yt_audience_country.json", "audience", "country", params=period, window=today),
     ]
-    result = counted(normalize("audience", pulled, ACCOUNT))
+    result = normalize("audience", pulled, ACCOUNT)
     audience = result.tables["audience"]
     assert set(audience["as_of_date"]) == {date(2026, 10, 8)}
     assert set(audience["measure"]) == {"views"}
@@ -360,7 +350,7 @@ def test_videos_pull_pages_uploads_and_asks_each_video(
     assert [e.item["request"] for e in pulled] == [
         "channel", "uploads", "uploads", "lifetime", "daily", "daily", "daily",
     ]  # fmt: skip
-    result = counted(normalize("videos", pulled, ACCOUNT))
+    result = normalize("videos", pulled, ACCOUNT)
     videos = {v.video_id: v for v in world.videos}
     snapshots = result.tables["post_metrics"]
     for post_id, views, likes, follows in rows(
@@ -382,7 +372,9 @@ def test_videos_pull_pages_uploads_and_asks_each_video(
         (date(2026, 10, 6), 200),
         (date(2026, 10, 7), 150),
     ]
-    assert result.rows_skipped == 1 + 3  # the upload of 20 September, 3 pre-publication zeros
+    # 4 listed uploads + 3 lifetime rows + 12 daily rows and 3 pre-publication zeros; skipped:
+    # the upload of 20 September and the 3 zeros
+    assert (result.rows_read, result.rows_quarantined, result.rows_skipped) == (22, 0, 1 + 3)
 
 
 def test_audience_pull_covers_audience_days_up_to_the_run_date(
