@@ -16,7 +16,7 @@ from flows.api.errors import TokenError
 from flows.api.meta_graph import STREAMS, client_for, pull
 from flows.api.rawlog import RawLog
 from flows.settings import ApiSource
-from tests.conftest import REALDATA, needs_realdata
+from tests.conftest import REALDATA, needs_realdata, reasons
 from tests.fakeapi.meta_graph import MetaWorld, install
 from tests.fakeapi.server import FakeApi, Reply
 from transforms.api.envelope import Envelope, Window
@@ -69,10 +69,6 @@ def real(name: str) -> str:
 
 def counts(result: Normalized) -> tuple[int, int, int, int]:
     return result.rows_read, result.rows_loaded, result.rows_quarantined, result.rows_skipped
-
-
-def reasons(result: Normalized) -> list[tuple[int, str]]:
-    return result.quarantine.select("row_number", "reason").rows()
 
 
 def at(year: int, month: int, day: int, hour: int, minute: int, second: int) -> datetime:
