@@ -43,22 +43,32 @@ class Bar:
     label: str
     value: float | None
     note: str
-    colour: str = ACCENT
 
 
-def _frame(x_labels: Sequence[str], low: float, high: float, axis: Formatter) -> tuple[str, Scale]:
-    """Grid, y labels and x labels of a trend chart; returns them and the y scale."""
-    ticks = nice_ticks(low, high)
+def _frame(
+    label: str,
+    css: str,
+    x_labels: Sequence[str],
+    series: Sequence[Series],
+    axis: Formatter,
+    stacked: bool,
+) -> tuple[list[str], Scale]:
+    """Start tag, grid, y labels and x labels of a trend chart spanning the series; its y scale."""
+    ticks = nice_ticks(*_extent(series, stacked))
     scale = Scale((ticks[0], ticks[-1]), (HEIGHT - BOTTOM, TOP))
-    parts = [y_axis(ticks, scale, LEFT, WIDTH - RIGHT, axis)]
+    parts = [svg_open(WIDTH, HEIGHT, label, css), y_axis(ticks, scale, LEFT, WIDTH - RIGHT, axis)]
     for index in thin_labels(len(x_labels)):
         parts.append(text(_x_centre(index, len(x_labels)), HEIGHT - 12, x_labels[index], "middle"))
-    return "".join(parts), scale
+    return parts, scale
+
+
+def _slot(count: int) -> float:
+    """Width of one period on the x axis."""
+    return (WIDTH - LEFT - RIGHT) / max(count, 1)
 
 
 def _x_centre(index: int, count: int) -> float:
-    slot = (WIDTH - LEFT - RIGHT) / max(count, 1)
-    return LEFT + slot * (index + 0.5)
+    return LEFT + _slot(count) * (index + 0.5)
 
 
 def _extent(series: Sequence[Series], stacked: bool) -> tuple[float, float]:
@@ -78,13 +88,9 @@ def line_chart(
     value: Formatter,
 ) -> str:
     """Lines over periods, one per series; a NULL breaks the line."""
-    low, high = _extent(series, stacked=False)
-    frame, scale = _frame(x_labels, low, high, axis)
-    parts = [svg_open(WIDTH, HEIGHT, label, "chart line-chart"), frame]
-    for one in series:
-        parts.append(_line(one, x_labels, scale, value))
-    parts.append("</svg>")
-    return "".join(parts)
+    parts, scale = _frame(label, "chart line-chart", x_labels, series, axis, stacked=False)
+    parts += [_line(one, x_labels, scale, value) for one in series]
+    return "".join(parts) + "</svg>"
 
 
 def _line(series: Series, x_labels: Sequence[str], scale: Scale, value: Formatter) -> str:
@@ -118,11 +124,8 @@ def stacked_bars(
     value: Formatter,
 ) -> str:
     """Bars over periods, each series a layer; the tooltip names the layer and its value."""
-    low, high = _extent(series, stacked=True)
-    frame, scale = _frame(x_labels, low, high, axis)
-    parts = [svg_open(WIDTH, HEIGHT, label, "chart bar-chart"), frame]
-    slot = (WIDTH - LEFT - RIGHT) / max(len(x_labels), 1)
-    width = max(slot * 0.72, 1.0)
+    parts, scale = _frame(label, "chart bar-chart", x_labels, series, axis, stacked=True)
+    width = max(_slot(len(x_labels)) * 0.72, 1.0)
     for index, x_label in enumerate(x_labels):
         base = 0.0
         x = _x_centre(index, len(x_labels)) - width / 2
@@ -138,9 +141,9 @@ def stacked_bars(
     return "".join(parts)
 
 
-def hbars(label: str, bars: Sequence[Bar], label_width: int = 104) -> str:
+def hbars(label: str, bars: Sequence[Bar]) -> str:
     """Horizontal bars, longest value full width; a bar without a value shows only its note."""
-    row, gap, note_width = 20, 6, 118
+    row, gap, label_width, note_width = 20, 6, 104, 118
     height = len(bars) * (row + gap) + gap
     biggest = max((b.value for b in bars if b.value is not None), default=0.0) or 1.0
     span = WIDTH - label_width - note_width - 12
@@ -151,7 +154,7 @@ def hbars(label: str, bars: Sequence[Bar], label_width: int = 104) -> str:
         length = 0.0 if bar.value is None else max(bar.value, 0.0) / biggest * span
         if bar.value is not None:
             tip = f"{bar.label}: {bar.note}"
-            parts.append(rect(label_width, y, max(length, 1.5), row, bar.colour, tip))
+            parts.append(rect(label_width, y, max(length, 1.5), row, ACCENT, tip))
         parts.append(text(label_width + length + 6, y + 15, bar.note, "start", "value"))
     parts.append("</svg>")
     return "".join(parts)
