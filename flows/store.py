@@ -137,11 +137,12 @@ def record_load(
             notes="; ".join(result.notes) or None,
             origin=origin,
         )
+        rival = _rival(con, origin)
         choices = [
             choice
             for table, frame in result.tables.items()
             if frame.height
-            for choice in [_upsert(con, table, frame, load_id, origin)]
+            for choice in [_upsert(con, table, frame, load_id, origin, rival)]
             if choice
         ]
         if choices:
@@ -229,8 +230,24 @@ def _insert_ledger(
     return int(row[0])
 
 
+def _rival(con: duckdb.DuckDBPyConnection, origin: str) -> str | None:
+    """The other origin when some load of it exists, else None: no stored row can be its.
+
+    One query per input spares a join with each core table it writes (every export of a
+    workspace without API sources).
+    """
+    other = "api" if origin == "export" else "export"
+    found = con.execute("select 1 from ops.load where origin = ? limit 1", [other]).fetchall()
+    return other if found else None
+
+
 def _upsert(
-    con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, load_id: int, origin: str
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    frame: pl.DataFrame,
+    load_id: int,
+    origin: str,
+    rival: str | None,
 ) -> str | None:
     """Insert or update by natural key, touching only the columns this input provides.
 
@@ -238,7 +255,7 @@ def _upsert(
     Facts from an export take the new value, because a later export of the same key is a
     correction, except that an export never overwrites what an API load wrote: there it only fills
     NULLs. An API load's values win wherever it has one. Returns the ledger note about that
-    choice, if it touched any row.
+    choice, if it touched any row. `rival` is the other origin, None when no load of it exists.
     """
     spec = TABLES[table]
     columns = [c for c in frame.columns if c in spec.columns]
@@ -246,7 +263,7 @@ def _upsert(
     if table == "account":
         _merge(con, table, staged, columns, "keep")
         return None
-    owned = _keys_owned_by(con, table, staged, "api" if origin == "export" else "export")
+    owned = _keys_owned_by(con, table, staged, rival)
     if origin == "api":
         _merge(con, table, staged, columns, "prefer_new")
         return (
@@ -261,10 +278,12 @@ def _upsert(
 
 
 def _keys_owned_by(
-    con: duckdb.DuckDBPyConnection, table: str, staged: pl.DataFrame, origin: str
+    con: duckdb.DuckDBPyConnection, table: str, staged: pl.DataFrame, origin: str | None
 ) -> pl.DataFrame:
     """Keys of `staged` whose stored row was last written by a load of the given origin."""
     key = list(TABLES[table].key)
+    if origin is None:  # no load of that origin exists
+        return staged.select(key).clear()
     con.register("staged_keys", staged.select(key))
     try:
         owned: pl.DataFrame = con.sql(
