@@ -23,9 +23,8 @@ from transforms.errors import InputError
 from transforms.typed import REASON
 
 _KINDS: dict[pl.DataType, str] = {pl.Int64(): "whole number", pl.Float64(): "number"}
-# `sheet` is '' as for a CSV: an API pull has no sheets (the store's quarantine key has one)
+# An API pull has no sheets: the store gives its quarantine rows sheet '' as it does a CSV's
 QUARANTINE = {
-    "sheet": pl.String(),
     "row_number": pl.Int64(),
     "reason": pl.String(),
     "raw": pl.String(),
@@ -70,7 +69,7 @@ def error_outcomes(
     Quarantine rows are numbered from `first_row` on; `raw` holds the item's context (which
     video, which request) and the error as JSON.
     """
-    rows: list[tuple[str, int, str, str]] = []
+    rows: list[tuple[int, str, str]] = []
     notes: list[str] = []
     for envelope in envelopes:
         if envelope.ok:
@@ -81,7 +80,7 @@ def error_outcomes(
             notes.append(f"dropped invalid metrics: {', '.join(dropped)}")
             continue
         raw = json.dumps({"item": envelope.item, "error": error}, sort_keys=True)
-        rows.append(("", first_row + len(rows), _reason(product, error), raw))
+        rows.append((first_row + len(rows), _reason(product, error), raw))
     return pl.DataFrame(rows, schema=QUARANTINE, orient="row"), tuple(notes)
 
 
@@ -165,9 +164,7 @@ def result(
     """The normalized result, refusing counts that do not add up (a record must never vanish)."""
     held = pl.concat(
         [
-            q.with_columns(pl.lit("").alias("sheet")).select(
-                pl.col(name).cast(dtype) for name, dtype in QUARANTINE.items()
-            )
+            q.select(pl.col(name).cast(dtype) for name, dtype in QUARANTINE.items())
             for q in quarantine
         ]
     )
