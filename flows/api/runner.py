@@ -193,7 +193,6 @@ def fetch(plans: Sequence[Plan], client: ApiClient, rawlog: RawLog) -> Iterator[
     """
     gaps: dict[tuple[str, str], str] = {}
     token_error: str | None = None
-    module = connector(plans[0].source.kind) if plans else None
     for plan in plans:
         started = datetime.now(UTC)
         series = (plan.stream.name, plan.account_id)
@@ -201,9 +200,9 @@ def fetch(plans: Sequence[Plan], client: ApiClient, rawlog: RawLog) -> Iterator[
             reason = token_error or f"skipped after an earlier window failed: {gaps[series]}"
             yield Pulled(plan, error=reason, started_at=started)
             continue
+        pull = connector(plan.source.kind).pull
         try:
-            assert module is not None
-            envelopes = module.pull(client, plan.source, plan.stream, plan.account_id, plan.window)
+            envelopes = pull(client, plan.source, plan.stream, plan.account_id, plan.window)
         except TokenError as exc:
             token_error = f"source '{plan.source.name}' stopped: {exc}"
             yield Pulled(plan, error=token_error, started_at=started)
