@@ -23,6 +23,7 @@ Metrics named in `invalid_metrics` are refused the way each API words it. A requ
 bearer token, or with another than `token` when it is set, gets Google's 401.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -195,25 +196,25 @@ def _ga4_values(i: int, j: int) -> dict[str, int | float]:
 
 def install(fake: FakeApi, world: GoogleWorld) -> None:
     """Serve `world` on `fake`: Analytics reports, Data API uploads, GA4 runReport."""
-    fake.route("GET", "/v2/reports", _guarded(world, lambda r: _report(world, r)))
-    fake.route("GET", "/youtube/v3/channels", _guarded(world, lambda r: _channels(world, r)))
-    fake.route("GET", "/youtube/v3/playlistItems", _guarded(world, lambda r: _uploads(world, r)))
-    fake.route(
-        "POST",
-        "/v1beta/properties/{property}:runReport",
-        _guarded(world, lambda r: _run_report(world, r)),
-    )
+    for method, path, handler in (
+        ("GET", "/v2/reports", _report),
+        ("GET", "/youtube/v3/channels", _channels),
+        ("GET", "/youtube/v3/playlistItems", _uploads),
+        ("POST", "/v1beta/properties/{property}:runReport", _run_report),
+    ):
+        fake.route(method, path, _guarded(world, handler))
 
 
-def _guarded(world: GoogleWorld, handler: Any) -> Any:
+def _guarded(
+    world: GoogleWorld, handler: Callable[[GoogleWorld, Request], Reply]
+) -> Callable[[Request], Reply]:
     """Answer Google's 401 unless the request carries the world's bearer token."""
 
     def serve(request: Request) -> Reply:
         header = request.headers.get("authorization", "")
         if not header.startswith("Bearer ") or (world.token and header != f"Bearer {world.token}"):
             return Reply.raw((FIXTURES / "google_error_401.json").read_bytes(), 401)
-        reply: Reply = handler(request)
-        return reply
+        return handler(world, request)
 
     return serve
 
