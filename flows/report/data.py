@@ -14,6 +14,7 @@ from typing import Any
 
 import duckdb
 
+from flows import store
 from flows.report.periods import PERIOD_COLUMN, TABLE_SUFFIX
 
 Row = dict[str, Any]
@@ -155,11 +156,7 @@ def catalog(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> list[Row]
 
 def accounts(con: duckdb.DuckDBPyConnection) -> list[Row]:
     """Declared accounts with their names (empty in a database without the core schema)."""
-    exists = fetch(
-        con,
-        "select 1 from duckdb_tables() where schema_name = 'core' and table_name = 'account'",
-    )
-    if not exists:
+    if not store.table_exists(con, "core", "account"):
         return []
     return fetch(
         con,
