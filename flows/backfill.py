@@ -157,9 +157,6 @@ def chunk_task(
     logger = get_run_logger()
     pull = runner.replay_sources if replay else runner.pull_sources
 
-    def report(outcome: LoadOutcome) -> None:
-        logger.info("%s: %s %s", outcome.path, outcome.status, outcome.error or "")
-
     def work(con: duckdb.DuckDBPyConnection) -> tuple[list[LoadOutcome], bool]:
         pipeline.initialise(con, settings)
         outcomes = pull(
@@ -169,7 +166,7 @@ def chunk_task(
             requested=chunk,
             sources=sources,
             accounts=accounts,
-            progress=report,
+            progress=lambda outcome: outcome.log(logger),
         )
         _tables, rebuilt = pipeline.refresh(con, settings)
         _record_chunk(con, backfill_key(parameters), parameters, chunk, outcomes)

@@ -5,6 +5,7 @@ Every outcome, including an input that could not be read, is recorded and return
 `LoadOutcome`, so the caller reports one line per input and never sees a traceback for bad input.
 """
 
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
@@ -16,7 +17,7 @@ from polars.exceptions import PanicException
 
 from flows import raw_zone, store
 from flows.settings import Settings
-from transforms.context import Account, IngestContext
+from transforms.context import Account, IngestContext, Normalized
 from transforms.errors import InputError
 from transforms.formats import FORMATS
 from transforms.read import normalize_export
@@ -39,9 +40,41 @@ class LoadOutcome:
     error: str | None = None
     load_id: int | None = None
 
+    @classmethod
+    def loaded(
+        cls, source: str, format_name: str | None, result: Normalized, load_id: int
+    ) -> "LoadOutcome":
+        """A loaded input (a file or an API pull) with the row accounting of its result."""
+        return cls(
+            source,
+            "loaded",
+            format=format_name,
+            platform=result.platform,
+            rows_read=result.rows_read,
+            rows_loaded=result.rows_loaded,
+            rows_quarantined=result.rows_quarantined,
+            rows_skipped=result.rows_skipped,
+            load_id=load_id,
+        )
+
     def as_dict(self) -> dict[str, object]:
         """Plain dict for JSON output."""
         return asdict(self)
+
+    def log(self, logger: logging.Logger | logging.LoggerAdapter[logging.Logger]) -> None:
+        """One line in the run's log: a warning naming the error, else the row accounting."""
+        if self.status == "failed":
+            logger.warning("%s: %s", self.path, self.error)
+            return
+        logger.info(
+            "%s: %s (%s rows read, %s loaded, %s quarantined, %s skipped)",
+            self.path,
+            self.status,
+            self.rows_read,
+            self.rows_loaded,
+            self.rows_quarantined,
+            self.rows_skipped,
+        )
 
 
 @dataclass(frozen=True)
@@ -122,17 +155,7 @@ def ingest_file(
         error = f"internal error in the polars engine while parsing ({exc}); please report it"
         return _failed(con, entry, error)
     load_id = store.record_load(con, entry, result)
-    return LoadOutcome(
-        source,
-        "loaded",
-        format=result.format,
-        platform=result.platform,
-        rows_read=result.rows_read,
-        rows_loaded=result.rows_loaded,
-        rows_quarantined=result.rows_quarantined,
-        rows_skipped=result.rows_skipped,
-        load_id=load_id,
-    )
+    return LoadOutcome.loaded(source, result.format, result, load_id)
 
 
 def _failed(con: duckdb.DuckDBPyConnection, entry: store.LedgerEntry, error: str) -> LoadOutcome:

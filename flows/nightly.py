@@ -59,15 +59,11 @@ def initialise_task(work: Path, settings: Settings) -> int:
 def api_task(work: Path, raw_root: Path, settings: Settings) -> list[LoadOutcome]:
     """Pull every configured API source into the working file (lookback included)."""
     logger = get_run_logger()
-
-    def report(outcome: LoadOutcome) -> None:
-        if outcome.status == "failed":
-            logger.warning("%s: %s", outcome.path, outcome.error)
-        else:
-            logger.info("%s: %s (%s rows read)", outcome.path, outcome.status, outcome.rows_read)
-
     return pipeline.with_working(
-        work, lambda con: runner.pull_sources(con, settings, raw_root, progress=report)
+        work,
+        lambda con: runner.pull_sources(
+            con, settings, raw_root, progress=lambda outcome: outcome.log(logger)
+        ),
     )
 
 
@@ -93,19 +89,7 @@ def ingest_task(
     outcome = pipeline.with_working(
         work, lambda con: ingest.ingest_file(con, item, settings, raw, period)
     )
-    logger = get_run_logger()
-    if outcome.status == "failed":
-        logger.warning("%s: %s", outcome.path, outcome.error)
-    else:
-        logger.info(
-            "%s: %s (%s rows read, %s loaded, %s quarantined, %s skipped)",
-            outcome.path,
-            outcome.status,
-            outcome.rows_read,
-            outcome.rows_loaded,
-            outcome.rows_quarantined,
-            outcome.rows_skipped,
-        )
+    outcome.log(get_run_logger())
     return outcome
 
 
@@ -114,8 +98,9 @@ def record_crash_task(work: Path, item: InputFile, started: datetime, error: str
     """Record an input whose task crashed or timed out as a failed load, like a bad input."""
     entry = store.LedgerEntry(source=str(item.path), started_at=started)
     load_id = pipeline.with_working(work, lambda con: store.record_failure(con, entry, error))
-    get_run_logger().warning("%s: %s", item.path, error)
-    return LoadOutcome(str(item.path), "failed", error=error, load_id=load_id)
+    outcome = LoadOutcome(str(item.path), "failed", error=error, load_id=load_id)
+    outcome.log(get_run_logger())
+    return outcome
 
 
 @task(
