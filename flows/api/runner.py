@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
-from zoneinfo import ZoneInfo
 
 import duckdb
 from polars.exceptions import PanicException
@@ -231,7 +230,7 @@ def digest(plan: Plan, envelopes: Iterable[Envelope]) -> str:
             e.page,
             e.status,
             e.body,
-            str(e.fetched_at.astimezone(ZoneInfo(plan.account.timezone)).date()),
+            str(e.fetched_on(plan.account.timezone)),
         ]
         for e in envelopes
     ]

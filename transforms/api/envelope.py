@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 
 @dataclass(frozen=True)
@@ -54,3 +55,7 @@ class Envelope:
     def ok(self) -> bool:
         """Whether the API answered with data (2xx)."""
         return 200 <= self.status < 300
+
+    def fetched_on(self, timezone: str) -> date:
+        """The date the response was fetched in a timezone (an account's: snapshot dates)."""
+        return self.fetched_at.astimezone(ZoneInfo(timezone)).date()

@@ -10,9 +10,7 @@ so a cell that does not have its column's type quarantines its row instead of tu
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import polars as pl
 
@@ -143,11 +141,6 @@ def sum_or_null(*columns: pl.Expr) -> pl.Expr:
         .then(pl.sum_horizontal(columns))
         .otherwise(None)
     )
-
-
-def local_day(envelope: Envelope, timezone: str) -> date:
-    """The date the response was fetched, in the account's timezone (snapshot dates)."""
-    return envelope.fetched_at.astimezone(ZoneInfo(timezone)).date()
 
 
 def result(

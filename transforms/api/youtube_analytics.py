@@ -45,7 +45,6 @@ from transforms.api.envelope import Envelope
 from transforms.api.google import (
     documented_shape,
     error_outcomes,
-    local_day,
     result,
     sum_or_null,
     typed_frame,
@@ -202,7 +201,7 @@ def _requested(envelopes: Sequence[Envelope]) -> set[str]:
 
 def snapshot_date(envelope: Envelope, timezone: str) -> date:
     """As-of date of lifetime totals: the window's end, or the fetch date if that is earlier."""
-    fetched = local_day(envelope, timezone)
+    fetched = envelope.fetched_on(timezone)
     return min(envelope.window.end, fetched) if envelope.window else fetched
 
 
