@@ -77,9 +77,7 @@ class BackfillSummary:
 
 
 def chunks(start: date, end: date, days: int = DEFAULT_CHUNK_DAYS) -> list[Window]:
-    """Consecutive windows of at most `days` days covering start..end."""
-    if end < start:
-        raise InputError(f"backfill end {end} is before its start {start}")
+    """Consecutive windows of at most `days` days covering start..end (none if end < start)."""
     spans = []
     while start <= end:
         stop = min(start + timedelta(days=days - 1), end)
@@ -136,7 +134,8 @@ def _record_chunk(
 
 def check(settings: Settings, start: date, end: date, sources: list[str] | None) -> None:
     """Refuse a backfill that cannot run, in one line (the command line checks before starting)."""
-    chunks(start, end)
+    if end < start:
+        raise InputError(f"backfill end {end} is before its start {start}")
     unknown = sorted(set(sources or ()) - {s.name for s in settings.api_sources})
     if unknown:
         known = ", ".join(s.name for s in settings.api_sources) or "none configured"
