@@ -262,17 +262,7 @@ def load(con: duckdb.DuckDBPyConnection, pulled: Pulled) -> LoadOutcome:
         return _failed(con, entry, plan, f"internal error mapping responses ({exc!r})")
     load_id = store.record_load(con, entry, result, origin="api")
     _advance(con, plan, load_id)
-    return LoadOutcome(
-        plan.ledger_source,
-        "loaded",
-        format=plan.format_name,
-        platform=result.platform,
-        rows_read=result.rows_read,
-        rows_loaded=result.rows_loaded,
-        rows_quarantined=result.rows_quarantined,
-        rows_skipped=result.rows_skipped,
-        load_id=load_id,
-    )
+    return LoadOutcome.loaded(plan.ledger_source, plan.format_name, result, load_id)
 
 
 def _failed(
