@@ -173,16 +173,17 @@ def trend_charts(view: View, window: Window, data: ObjectiveData) -> str:
     note = ""
     if period_end(periods[-1], window.grain) > window.through:
         note = view.labels.text("partial_note", date=fmt.day(window.through, view.lang))
+    ticks = [fmt.tick(p, window.grain, view.lang) for p in periods]
     figures = [
         figure
         for chart in CHARTS[data.objective]
-        for figure in _chart_figures(view, data, chart, periods, note)
+        for figure in _chart_figures(view, data, chart, periods, ticks, note)
     ]
     return f'<div class="charts">{"".join(figures)}</div>'
 
 
 def _chart_figures(
-    view: View, data: ObjectiveData, chart: Chart, periods: list[date], note: str
+    view: View, data: ObjectiveData, chart: Chart, periods: list[date], ticks: list[str], note: str
 ) -> list[str]:
     level = "platform_currency" if chart.by_currency else "platform"
     rows = [r for r in data.trend if r["level"] == level and r.get(chart.metric) is not None]
@@ -192,7 +193,7 @@ def _chart_figures(
         mine = [r for r in rows if not chart.by_currency or r.get("currency") == currency]
         series = _series(view, mine, chart.metric, periods)
         if series:
-            figures.append(_figure(view, data.objective, chart, currency, periods, series, note))
+            figures.append(_figure(view, data.objective, chart, currency, ticks, series, note))
     return figures
 
 
@@ -213,14 +214,13 @@ def _figure(
     objective: str,
     chart: Chart,
     currency: str | None,
-    periods: list[date],
+    ticks: list[str],
     series: list[charts.Series],
     note: str,
 ) -> str:
     caption = view.labels.text("by_platform", metric=view.labels.metric(chart.metric, objective))
     if chart.by_currency and currency:
         caption += f" ({currency})"
-    ticks = [fmt.tick(p, view.window.grain if view.window else "month", view.lang) for p in periods]
     value = view.formatter(objective, chart.metric, currency)
     draw = charts.line_chart if chart.kind == "line" else charts.stacked_bars
     svg = draw(caption, ticks, series, view.axis(objective, chart.metric), value)
