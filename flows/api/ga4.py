@@ -16,18 +16,13 @@ from flows.api.rawlog import RawLog
 from flows.api.refusals import ask_for_metrics
 from flows.api.streams import Stream
 from flows.settings import ApiSource
+from transforms.api import ga4 as mapping
 from transforms.api.envelope import Envelope, Window
 
 STREAMS = (Stream("traffic", "properties"),)
-DIMENSIONS = ("date", "sessionSource", "sessionMedium", "sessionCampaignName")
-METRICS = (
-    "sessions",
-    "engagedSessions",
-    "keyEvents",
-    "totalRevenue",
-    "totalUsers",
-    "screenPageViews",
-)
+# the report asks for what the mapping (transforms.api.ga4) reads
+DIMENSIONS = tuple(mapping.DIMENSIONS)
+METRICS = tuple(mapping.MEASURES)
 DEFAULT_LEAD_EVENTS = ("generate_lead",)
 DEFAULT_PAGE_SIZE = 10000
 
@@ -62,7 +57,7 @@ def pull(
     if stream.name != "traffic":
         raise ValueError(f"GA4 has no stream '{stream.name}'")
     leads = source.options.get("lead_events", DEFAULT_LEAD_EVENTS)
-    metrics = (*METRICS, *(f"keyEvents:{event}" for event in leads))
+    metrics = (*METRICS, *(f"{mapping.LEAD_PREFIX}{event}" for event in leads))
     limit = int(source.options.get("page_size", DEFAULT_PAGE_SIZE))
     kept: list[Envelope] = []
     offset = page = 0

@@ -34,6 +34,7 @@ from flows.api.refusals import ask_for_metrics
 from flows.api.streams import Stream
 from flows.settings import ApiSource
 from transforms.api.envelope import Envelope, Window
+from transforms.api.youtube_analytics import VIDEO_METRICS
 
 STREAMS = (
     Stream("channel_daily", "channels"),
@@ -43,16 +44,7 @@ STREAMS = (
 REPORTS = "/v2/reports"
 DATA_BASE_URL = "https://www.googleapis.com"
 YOUTUBE_FIRST_DAY = date(2005, 2, 14)  # no report data can predate YouTube
-CHANNEL_METRICS = (
-    "views",
-    "estimatedMinutesWatched",
-    "likes",
-    "comments",
-    "shares",
-    "subscribersGained",
-    "subscribersLost",
-)
-VIDEO_METRICS = ("views", "estimatedMinutesWatched", "likes", "comments", "shares")
+CHANNEL_METRICS = (*VIDEO_METRICS, "subscribersGained", "subscribersLost")
 LIFETIME_METRICS = (*VIDEO_METRICS, "subscribersGained")
 VIDEOS_PER_REQUEST = 50
 UPLOADS_PER_PAGE = 50  # the Data API's maximum

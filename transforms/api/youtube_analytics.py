@@ -65,7 +65,9 @@ _COUNT = pl.Int64()
 # YouTube gives percentages with a few decimals; rounding the fractions to 9 digits keeps them
 # all and drops the float noise of dividing and summing (0.22999999999999998 for 23 %)
 _SHARE_DIGITS = 9
-_VIDEO_METRICS = ("views", "estimatedMinutesWatched", "likes", "comments", "shares")
+# the metrics of the daily and lifetime reports, which the connector asks for as read here (the
+# channel's and the lifetime reports add subscribers)
+VIDEO_METRICS = ("views", "estimatedMinutesWatched", "likes", "comments", "shares")
 
 
 def _answers(envelopes: Sequence[Envelope], request: str) -> list[Envelope]:
@@ -132,7 +134,7 @@ def normalize(stream: str, envelopes: Sequence[Envelope], account: Account) -> N
 
 
 def _channel_daily(envelopes: Sequence[Envelope], account: Account) -> Normalized:
-    columns = {"day": pl.String(), **dict.fromkeys(_VIDEO_METRICS, _COUNT)}
+    columns = {"day": pl.String(), **dict.fromkeys(VIDEO_METRICS, _COUNT)}
     columns |= {"subscribersGained": _COUNT, "subscribersLost": _COUNT}
     frame = _dated(_stack([e for e in envelopes if e.ok], columns, 1))
     kept, quarantine = split_quarantine(frame)
@@ -221,7 +223,7 @@ def _videos(envelopes: Sequence[Envelope], account: Account) -> Normalized:
     listed, repeated = drop_duplicate_keys(listed, ["video_id"])
     listed = require(listed, pl.col("published_at").is_not_null(), "no readable videoPublishedAt")
     posts, post_errors = split_quarantine(listed)
-    metrics = {"video": pl.String(), **dict.fromkeys(_VIDEO_METRICS, _COUNT)}
+    metrics = {"video": pl.String(), **dict.fromkeys(VIDEO_METRICS, _COUNT)}
     lifetime = _stack(
         _answers(envelopes, "lifetime"),
         metrics | {"subscribersGained": _COUNT},
@@ -283,7 +285,7 @@ def _daily(
     """
     frame = _stack(
         envelopes,
-        {"day": pl.String(), **dict.fromkeys(_VIDEO_METRICS, _COUNT)},
+        {"day": pl.String(), **dict.fromkeys(VIDEO_METRICS, _COUNT)},
         first_row,
         lambda e: [pl.lit(e.item.get("video_id")).alias("post_id")],
     )
@@ -295,7 +297,7 @@ def _daily(
         how="left",
     )
     kept, quarantine = split_quarantine(frame)
-    empty = pl.all_horizontal(pl.col(name).fill_null(0) == 0 for name in _VIDEO_METRICS)
+    empty = pl.all_horizontal(pl.col(name).fill_null(0) == 0 for name in VIDEO_METRICS)
     kept, before = skip_rows(kept, (pl.col("date") < pl.col("published_date")) & empty)
     return kept, quarantine, before
 
