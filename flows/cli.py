@@ -13,10 +13,13 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flows.settings import configure_prefect, load_settings, resolve_db
 from transforms.errors import InputError
+
+if TYPE_CHECKING:
+    from flows.runs import RunSummary
 
 EXIT_OK, EXIT_INPUT_FAILED, EXIT_ERROR = 0, 1, 2
 
@@ -291,10 +294,10 @@ def _parse_period(text: str | None) -> tuple[date, date] | None:
 
 def _run_flow(args: argparse.Namespace, db: Path) -> int:
     configure_prefect()
-    from flows.nightly import RunFailed, ingest_flow, nightly_flow
-
     if args.command == "run" and args.job == "backfill":
         return _backfill(args, db)
+    from flows.nightly import RunFailed, ingest_flow, nightly_flow
+
     try:
         if args.command == "run":
             summary = nightly_flow(db=str(db), config=args.config)
@@ -311,7 +314,7 @@ def _run_flow(args: argparse.Namespace, db: Path) -> int:
     if args.json:
         _print_json(summary.as_dict())
     else:
-        _print_summary(summary.as_dict())
+        _print_summary(summary)
     if summary.status == "failed":
         print(summary.message(), file=sys.stderr)
         return EXIT_INPUT_FAILED
@@ -353,38 +356,27 @@ def _print_json(value: object) -> None:
     print(json.dumps(value, indent=2, default=str))
 
 
-def _print_summary(summary: dict[str, Any]) -> None:
-    inputs = summary["inputs"]
-    by_status = {
-        s: [i for i in inputs if i["status"] == s] for s in ("loaded", "skipped", "failed")
-    }
+def _print_summary(summary: "RunSummary") -> None:
     print(
-        f"{len(inputs)} inputs: {len(by_status['loaded'])} loaded, "
-        f"{len(by_status['skipped'])} skipped (already loaded), {len(by_status['failed'])} failed"
+        f"{len(summary.inputs)} inputs: {summary.count('loaded')} loaded, "
+        f"{summary.count('skipped')} skipped (already loaded), {len(summary.failed)} failed"
     )
-    for item in by_status["failed"]:
-        print(f"  FAILED {item['path']}: {item['error']}")
-    loaded = by_status["loaded"]
-    totals = {
-        k: sum(i[k] for i in loaded)
-        for k in ("rows_read", "rows_loaded", "rows_quarantined", "rows_skipped")
-    }
+    for outcome in summary.failed:
+        print(f"  FAILED {outcome.path}: {outcome.error}")
+    rows = summary.rows()  # only loaded inputs have rows
     print(
-        f"rows: {totals['rows_read']} read = {totals['rows_loaded']} loaded + "
-        f"{totals['rows_quarantined']} quarantined + {totals['rows_skipped']} skipped"
+        f"rows: {rows['rows_read']} read = {rows['rows_loaded']} loaded + "
+        f"{rows['rows_quarantined']} quarantined + {rows['rows_skipped']} skipped"
     )
-    tables = ", ".join(
-        f"{name.removeprefix('metrics.')} {n}" for name, n in summary["tables"].items()
-    )
-    print(f"metric tables{'' if summary['rebuilt'] else ' (unchanged, not rebuilt)'}: {tables}")
-    print(f"published {summary['db']}")
-    if summary.get("report"):
-        print(f"report {summary['report']}")
+    tables = ", ".join(f"{name.removeprefix('metrics.')} {n}" for name, n in summary.tables.items())
+    print(f"metric tables{'' if summary.rebuilt else ' (unchanged, not rebuilt)'}: {tables}")
+    print(f"published {summary.db}")
+    if summary.report:
+        print(f"report {summary.report}")
 
 
 def _build(args: argparse.Namespace, db: Path) -> int:
     from flows import pipeline
-    from flows.settings import load_settings
 
     settings = load_settings(args.config)
     with pipeline.working_database(db) as work, pipeline.open_working(work) as con:
@@ -508,7 +500,6 @@ def _metrics(args: argparse.Namespace, db: Path) -> int:
 
 
 def _formats(args: argparse.Namespace, db: Path) -> int:
-    from flows.settings import load_settings
     from transforms.formats import FORMATS
 
     declared = load_settings(args.config).formats

@@ -13,6 +13,8 @@ import duckdb
 import pytest
 
 from flows import cli, console, store
+from flows.ingest import LoadOutcome
+from flows.runs import RunSummary
 from tests.conftest import REPO
 from tests.test_export import build_demo_db
 
@@ -160,6 +162,39 @@ def test_a_terminal_gets_colour_unless_no_color(
         shown[no_color] = terminal.getvalue()
     assert "\x1b[1m" in shown[""] and "\x1b[31m" in shown[""]  # bold header, red failed row
     assert "\x1b" not in shown["1"] and "file is empty" in shown["1"]
+
+
+# --- run summary -----------------------------------------------------------------------------
+
+
+def test_a_run_prints_its_summary_and_fails_with_the_failed_input(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    summary = RunSummary(
+        db="data/kunci.duckdb",
+        inputs=[
+            LoadOutcome("a.csv", "loaded", rows_read=10, rows_loaded=7, rows_quarantined=2,
+                        rows_skipped=1),
+            LoadOutcome("b.csv", "skipped", load_id=1),
+            LoadOutcome("c.csv", "failed", error="file is empty"),
+        ],
+        tables={"metrics.awareness_daily": 5, "metrics.catalog": 93},
+        report="data/report.html",
+    )  # fmt: skip
+    monkeypatch.setattr("flows.nightly.nightly_flow", lambda db, config: summary)
+
+    assert cli.main(["run", "nightly", "--db", "data/kunci.duckdb"]) == cli.EXIT_INPUT_FAILED
+
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [
+        "3 inputs: 1 loaded, 1 skipped (already loaded), 1 failed",
+        "  FAILED c.csv: file is empty",
+        "rows: 10 read = 7 loaded + 2 quarantined + 1 skipped",
+        "metric tables (unchanged, not rebuilt): awareness_daily 5, catalog 93",
+        "published data/kunci.duckdb",
+        "report data/report.html",
+    ]
+    assert captured.err == summary.message() + "\n"
 
 
 # --- help ------------------------------------------------------------------------------------
