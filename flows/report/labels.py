@@ -63,7 +63,6 @@ METRIC_NAMES = {
     "share_of_engagements": ("Share of engagements", "Porsi keikutsertaan"),
     "content_posts": ("Posts", "Postingan"),
     "content_engagements": ("Engagements", "Keikutsertaan"),
-    "audience_share": ("Share", "Porsi"),
     "funnel_spend": ("Spend", "Biaya iklan"),
     "funnel_impressions": ("Impressions", "Impresi"),
     "funnel_reach": ("Reach", "Jangkauan"),
@@ -201,8 +200,6 @@ TEXT = {
     "unspecified": ("unspecified", "tidak disebut"),
     "best_content": ("Best content type", "Jenis konten terbaik"),
     "peak_time": ("Peak access time", "Waktu akses puncak"),
-    "top_age": ("Largest age group", "Kelompok usia terbesar"),
-    "top_country": ("Top country", "Negara teratas"),
     "funnel": ("Campaign funnel", "Corong kampanye"),
     "funnel_note": (
         "Reach to conversions over each campaign's whole life; step rates from the funnel table.",
@@ -223,7 +220,6 @@ TEXT = {
         "Angka berasal dari tabel metrik di skema metrics; definisi: docs/metrics.md.",
     ),
     "change_title": ("Change against {period}", "Perubahan dibanding {period}"),
-    "several_currencies": ("several currencies", "beberapa mata uang"),
 }
 
 NO_DATA_HINTS = {
