@@ -1,9 +1,12 @@
 """Shared fixtures: an isolated working directory and one Prefect test harness per session.
 
-Also what the export-format tests share: the real-data folder (tests needing it are skipped when
-it is absent), normalizing with the row accounting checked, quarantine reasons, `.xlsx` bytes.
+Also the demo database, built once per session, and what the export-format tests share: the
+real-data folder (tests needing it are skipped when it is absent), normalizing with the row
+accounting checked, quarantine reasons, `.xlsx` bytes.
 """
 
+import atexit
+import functools
 import io
 import os
 import shutil
@@ -65,6 +68,34 @@ def xlsx(sheets: dict[str, list[list[Any]]]) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+@functools.cache
+def demo_database() -> Path:
+    """The demo workspace ingested, built and published once per session, without Prefect.
+
+    Tests only read it (or copy it before writing), so every module shares the one build.
+    """
+    from flows import ingest, pipeline
+    from flows.settings import load_settings
+
+    root = Path(tempfile.mkdtemp(prefix="kunci-demo-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    db = root / "kunci.duckdb"
+    settings = load_settings(str(DEMO_CONFIG))
+    with pipeline.working_database(db) as work, pipeline.open_working(work) as con:
+        pipeline.initialise(con, settings)
+        for item in ingest.inbox(settings):
+            outcome = ingest.ingest_file(con, item, settings, pipeline.raw_root(db))
+            assert outcome.status == "loaded", outcome
+        pipeline.build(con, settings)
+    return db
+
+
+@pytest.fixture(scope="session")
+def demo_db() -> Path:
+    """The session's demo database (`demo_database`)."""
+    return demo_database()
 
 
 @pytest.fixture(scope="session")

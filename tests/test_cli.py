@@ -16,15 +16,9 @@ from flows import cli, console, store
 from flows.ingest import LoadOutcome
 from flows.runs import RunSummary
 from tests.conftest import REPO
-from tests.test_export import build_demo_db
 
 GUIDE = REPO / "docs" / "analysts.md"
 OBJECTIVES = ("Awareness", "Traffic", "Community", "Conversion", "Insights", "Leads")
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_demo_db(tmp_path_factory.mktemp("demo") / "kunci.duckdb")
 
 
 @pytest.fixture

@@ -13,26 +13,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from flows import cli, export, ingest, pipeline, store
-from flows.settings import load_settings
-from tests.conftest import DEMO_CONFIG
-
-
-def build_demo_db(db: Path) -> Path:
-    """The demo workspace ingested and built the way the nightly run does, without Prefect."""
-    settings = load_settings(str(DEMO_CONFIG))
-    with pipeline.working_database(db) as work, pipeline.open_working(work) as con:
-        pipeline.initialise(con, settings)
-        for item in ingest.inbox(settings):
-            outcome = ingest.ingest_file(con, item, settings, pipeline.raw_root(db))
-            assert outcome.status == "loaded", outcome
-        pipeline.build(con, settings)
-    return db
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_demo_db(tmp_path_factory.mktemp("demo") / "kunci.duckdb")
+from flows import cli, export, store
 
 
 @pytest.fixture

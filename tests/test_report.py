@@ -1,18 +1,15 @@
 """The objective report: each section, figures equal to the tables, EN/ID, offline, escaped, stable.
 
-The demo workspace is loaded and built once per session without Prefect (`demo_database`, shared
-with the browser test); expected figures are read from the metric tables with independent SQL and
-formatted here, so a test fails when the page shows anything but the tables' values.
+The demo workspace is loaded and built once per session (conftest's `demo_database`); expected
+figures are read from the metric tables with independent SQL and formatted here, so a test fails
+when the page shows anything but the tables' values.
 """
 
-import atexit
-import functools
 import os
 import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -20,36 +17,16 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import ingest, models, pipeline, store
+from flows import models, store
 from flows.report import fmt, render_report, write_report
 from flows.report.periods import window
-from flows.settings import load_settings
-from tests.conftest import DEMO_CONFIG, REPO
+from tests.conftest import REPO, demo_database
 from transforms.errors import InputError
 
 OBJECTIVES = ("awareness", "traffic", "community", "conversion", "insights", "leads")
 AT = datetime(2026, 10, 8, 1, 30, tzinfo=UTC)
 SEPTEMBER, AUGUST = date(2026, 9, 1), date(2026, 8, 1)
 GENERATED = re.compile(r'^<p class="generated">.*</p>$', re.MULTILINE)
-
-
-@functools.cache
-def demo_database() -> Path:
-    """The demo workspace ingested and built once per session, as `kunci run nightly` would."""
-    root = Path(tempfile.mkdtemp(prefix="kunci-report-"))
-    atexit.register(shutil.rmtree, root, ignore_errors=True)
-    settings = load_settings(str(DEMO_CONFIG))
-    db = root / "kunci.duckdb"
-    con = store.connect(db)
-    try:
-        pipeline.initialise(con, settings)
-        for item in ingest.inbox(settings):
-            outcome = ingest.ingest_file(con, item, settings, pipeline.raw_root(db))
-            assert outcome.status == "loaded", outcome
-        pipeline.build(con, settings)
-    finally:
-        con.close()
-    return db
 
 
 @pytest.fixture(scope="module")
@@ -262,6 +239,15 @@ def test_insights_show_demographics_heatmap_and_content(
     )
     assert f"{female * 100:.1f}% · 24,288" in insights
     assert "Content-type preference, September 2026" in insights
+    best = con.execute(
+        "select content_type, engagement_rate from metrics.insights_content where is_own "
+        "and platform = 'instagram' and month = '2026-09-01' order by engagement_rate desc limit 1"
+    ).fetchone()
+    assert best is not None and best[0] == "photo"
+    assert (
+        'Best content type · Instagram · Wisata Nusantara</div><div class="card-value small">'
+        f"Photo · {best[1] * 100:.1f}%</div>"
+    ) in insights
 
 
 def test_leads_show_the_campaign_funnel(page: str) -> None:
