@@ -58,17 +58,7 @@ expanded as (
         c.grain,
         c.period_start,
         c.period_end,
-        s.platform,
-        s.campaign,
-        s.currency,
-        s.spend,
-        s.clicks,
-        s.ad_leads,
-        s.web_leads,
-        s.sessions,
-        s.conversions,
-        s.spend_with_ad_leads,
-        s.ad_leads_with_spend
+        s.*
     from source_rows as s
     inner join model.int_calendar as c on s.date = c.date
 ),
