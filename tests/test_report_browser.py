@@ -16,7 +16,8 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
 from flows.report import write_report
-from tests.test_report import OBJECTIVES, demo_database
+from tests.conftest import demo_database
+from tests.test_report import OBJECTIVES
 
 CHROMIUM = shutil.which("chromium")
 CHROMEDRIVER = shutil.which("chromedriver")
