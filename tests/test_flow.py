@@ -1,6 +1,7 @@
 """The Prefect flows under the test harness, and the CLI end to end on real files."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -205,11 +206,15 @@ sys.stdin.read()
 
 
 def test_read_only_analyst_does_not_block_the_run(workdir: Path) -> None:
+    from prefect.settings import PREFECT_API_URL
+
     kunci = (
         [str(REPO / ".venv/bin/kunci")]
         if (REPO / ".venv/bin/kunci").exists()
         else [sys.executable, "-m", "flows.cli"]
     )
+    # the session's Prefect server: no ephemeral server to start for each command
+    env = {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value())}
     overview = REPO / "data/demo/inbox/x/overview"
     first = subprocess.run(
         [
@@ -225,6 +230,7 @@ def test_read_only_analyst_does_not_block_the_run(workdir: Path) -> None:
         text=True,
         timeout=300,
         check=False,
+        env=env,
     )
     assert first.returncode == 0, first.stderr[-2000:]
     db = workdir / "data" / "kunci.duckdb"
@@ -244,6 +250,7 @@ def test_read_only_analyst_does_not_block_the_run(workdir: Path) -> None:
             text=True,
             timeout=300,
             check=False,
+            env=env,
         )
         assert analyst.poll() is None, "the analyst session must still be open"
     finally:
