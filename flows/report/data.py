@@ -75,6 +75,20 @@ BREAKDOWN_SQL = {
     """,
 }
 
+# Aggregated exports, each row over its own stated range: traffic_period and conversion_period.
+PERIOD_SQL = {
+    "traffic": """
+        select platform, date_start, date_end, sessions, bounce_rate, link_clicks, ctr
+        from metrics.traffic_period order by date_start, date_end, platform
+    """,
+    "conversion": """
+        select platform, campaign_name, currency, date_start, date_end, spend, clicks,
+            conversions, cpc, roas
+        from metrics.conversion_period
+        order by date_start, date_end, platform, ad_account_id, campaign_id, currency
+    """,
+}
+
 
 def fetch(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()) -> list[Row]:
     """Rows of a query as dicts keyed by column name."""
@@ -180,21 +194,10 @@ def scorecard(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> list[Ro
 def period_exports(
     con: duckdb.DuckDBPyConnection, tables: frozenset[str], objective: str
 ) -> list[Row]:
-    """Rows of aggregated exports (never split into days): traffic_period, conversion_period."""
-    if f"{objective}_period" not in tables:
+    """Rows of the objective's aggregated exports (never split into days), if it has any."""
+    if objective not in PERIOD_SQL or f"{objective}_period" not in tables:
         return []
-    if objective == "traffic":
-        sql = (
-            "select platform, date_start, date_end, sessions, bounce_rate, link_clicks, ctr "
-            "from metrics.traffic_period order by date_start, date_end, platform"
-        )
-    else:
-        sql = (
-            "select platform, campaign_name, currency, date_start, date_end, spend, clicks, "
-            "conversions, cpc, roas from metrics.conversion_period "
-            "order by date_start, date_end, platform, ad_account_id, campaign_id, currency"
-        )
-    return fetch(con, sql)
+    return fetch(con, PERIOD_SQL[objective])
 
 
 def audience(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> list[Row]:

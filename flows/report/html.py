@@ -180,9 +180,7 @@ def _objective_data(
         objective,
         data.trend(con, tables, objective, w.grain, sections.trend_metrics(objective)),
         data.breakdown(con, tables, objective, w.grain, w.current, sections.DETAIL[objective]),
-        data.period_exports(con, tables, objective)
-        if objective in ("traffic", "conversion")
-        else [],
+        data.period_exports(con, tables, objective),
     )
 
 
