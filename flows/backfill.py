@@ -132,10 +132,14 @@ def _record_chunk(
     )
 
 
-def check(settings: Settings, start: date, end: date, sources: list[str] | None) -> None:
+def check(
+    settings: Settings, start: date, end: date, sources: list[str] | None, chunk_days: int
+) -> None:
     """Refuse a backfill that cannot run, in one line (the command line checks before starting)."""
     if end < start:
         raise InputError(f"backfill end {end} is before its start {start}")
+    if chunk_days < 1:
+        raise InputError(f"--chunk-days (chunk_days) must be at least 1, not {chunk_days}")
     unknown = sorted(set(sources or ()) - {s.name for s in settings.api_sources})
     if unknown:
         known = ", ".join(s.name for s in settings.api_sources) or "none configured"
@@ -189,7 +193,7 @@ def backfill_flow(
 ) -> BackfillSummary:
     """Re-pull or replay start..end chunk by chunk; resumable, one publish per chunk."""
     settings = load_settings(config)
-    check(settings, start, end, source)
+    check(settings, start, end, source, chunk_days)
     parameters: dict[str, object] = {
         "start": start.isoformat(),
         "end": end.isoformat(),

@@ -325,11 +325,9 @@ def _backfill(args: argparse.Namespace, db: Path) -> int:
     """Run a backfill; one line per chunk, one per failed pull."""
     if args.start is None or args.end is None:
         raise InputError("run backfill needs --start DATE and --end DATE")
-    if args.chunk_days < 1:
-        raise InputError("--chunk-days must be at least 1")
     from flows.backfill import backfill_flow, check
 
-    check(load_settings(args.config), args.start, args.end, args.source)
+    check(load_settings(args.config), args.start, args.end, args.source, args.chunk_days)
     summary = backfill_flow(
         db=str(db),
         start=args.start,

@@ -384,6 +384,10 @@ def test_the_guides_python_runs_on_the_demo(demo_db: Path) -> None:
             ["run", "backfill", "--start", "2026-10-01", "--end", "2026-10-07", "--source", "x"],
             "unknown API source x (known: none configured)",
         ),
+        (
+            ["run", "backfill", "--start", "2026-10-01", "--end", "2026-10-07", "--chunk-days=0"],
+            "--chunk-days (chunk_days) must be at least 1, not 0",
+        ),
     ],
 )
 def test_backfill_refuses_bad_parameters_in_one_line(
