@@ -21,11 +21,9 @@ from prefect.cache_policies import NO_CACHE
 from flows import console, pipeline, store
 from flows.api import runner
 from flows.ingest import LoadOutcome
-from flows.settings import Settings, load_settings
+from flows.settings import DEFAULT_CHUNK_DAYS, Settings, load_settings
 from transforms.api.envelope import Window
 from transforms.errors import InputError
-
-DEFAULT_CHUNK_DAYS = 30
 
 
 @dataclass(frozen=True)

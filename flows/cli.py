@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flows.settings import configure_prefect, load_settings, resolve_db
+from flows.settings import DEFAULT_CHUNK_DAYS, configure_prefect, load_settings, resolve_db
 from transforms.errors import InputError
 
 if TYPE_CHECKING:
@@ -112,7 +112,10 @@ def _add_run(commands: Commands, parents: Parents) -> None:
         "--replay", action="store_true", help="backfill: rebuild from the raw zone, no network"
     )
     run.add_argument(
-        "--chunk-days", type=int, default=30, help="backfill: days per published chunk (30)"
+        "--chunk-days",
+        type=int,
+        default=DEFAULT_CHUNK_DAYS,
+        help=f"backfill: days per published chunk ({DEFAULT_CHUNK_DAYS})",
     )
 
 

@@ -43,6 +43,7 @@ API_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
 DEFAULT_LOOKBACK_DAYS = 7
 DEFAULT_WINDOW_DAYS = 90
 DEFAULT_HISTORY_DAYS = 30
+DEFAULT_CHUNK_DAYS = 30  # days a backfill publishes at a time (`kunci run backfill --chunk-days`)
 
 
 @dataclass(frozen=True)
