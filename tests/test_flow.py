@@ -180,7 +180,11 @@ def test_missing_path_and_mixed_folder(workdir: Path, capsys: pytest.CaptureFixt
 
 def test_period_flag_is_validated(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["ingest", "x.csv", "--period", "2026-09-30:2026-09-01"]) == 2
-    assert "--period" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        "kunci ingest: --period '2026-09-30:2026-09-01' is not START:END "
+        "(e.g. 2026-07-01:2026-07-31)\n"
+    )
+    assert not (workdir / "data").exists()  # refused before anything was written
 
 
 def test_status_and_metrics_read_the_published_file(
