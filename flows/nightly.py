@@ -56,13 +56,14 @@ def initialise_task(work: Path, settings: Settings) -> int:
 
 
 @task(cache_policy=NO_CACHE, timeout_seconds=API_TIMEOUT_SECONDS)
-def api_task(work: Path, raw_root: Path, settings: Settings) -> list[LoadOutcome]:
+def api_task(work: Path, settings: Settings) -> list[LoadOutcome]:
     """Pull every configured API source into the working file (lookback included)."""
     logger = get_run_logger()
+    raw = pipeline.raw_root(work)
     return pipeline.with_working(
         work,
         lambda con: runner.pull_sources(
-            con, settings, raw_root, progress=lambda outcome: outcome.log(logger)
+            con, settings, raw, progress=lambda outcome: outcome.log(logger)
         ),
     )
 
@@ -171,11 +172,11 @@ def _ingest_one(
     return record_crash_task(work, item, started, error)
 
 
-def _pull_api(work: Path, db: Path, settings: Settings) -> list[LoadOutcome]:
+def _pull_api(work: Path, settings: Settings) -> list[LoadOutcome]:
     """Pull every API source; a crash of the step fails the configured sources, not the run."""
     if not settings.api_sources:
         return []
-    state = api_task(work, pipeline.raw_root(db), settings, return_state=True)
+    state = api_task(work, settings, return_state=True)
     if state.is_completed():
         outcomes: list[LoadOutcome] = state.result()
         return outcomes
@@ -203,7 +204,7 @@ def _load_and_build(
                 summary.inputs.append(_ingest_one(work, item, settings, period))
                 advance(item.path.name)
         if pull_api:
-            summary.inputs += _pull_api(work, db, settings)
+            summary.inputs += _pull_api(work, settings)
         summary.tables, summary.rebuilt = build_task(work, settings)
         summary.build_id, summary.headlines = finish_task(work, summary)
     summary.published = True

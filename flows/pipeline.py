@@ -19,7 +19,10 @@ T = TypeVar("T")
 
 
 def raw_root(published: Path) -> Path:
-    """The raw zone lives next to the published database (`data/raw` for `data/kunci.duckdb`)."""
+    """The raw zone lives next to the published database (`data/raw` for `data/kunci.duckdb`).
+
+    Its working copy lies beside it too, so `raw_root` of either names the same folder.
+    """
     return published.parent / "raw"
 
 
