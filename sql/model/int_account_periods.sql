@@ -6,7 +6,6 @@
 -- column platform: Platform code.
 -- column account_id: Account id.
 -- column is_own: False for competitor accounts.
--- column days_with_data: Dates in the period with any data for the account.
 -- column posts: Posts published in the period.
 -- column impressions: Summed impressions (account-level where given, else post impressions).
 -- column reach: Account-level reach: the daily value for a day; NULL for longer periods (daily reach is never summed).
@@ -17,15 +16,12 @@
 -- column shares: Summed shares of the period's posts.
 -- column saves: Summed saves of the period's posts.
 -- column clicks: Summed clicks of the period's posts.
--- column link_clicks: Summed link clicks of the period's posts.
 -- column video_views: Summed video views of the period's posts.
 -- column engagements: Summed engagements of the period's posts.
 -- column engagements_with_reach: Summed engagements of the period's posts that have a reach (engagement_rate numerator).
 -- column post_reach_with_engagements: Summed reach of the period's posts that have engagements (engagement_rate denominator).
 -- column engagements_with_impressions: Summed engagements of the period's posts that have impressions.
 -- column post_impressions_with_engagements: Summed impressions of the period's posts that have engagements.
--- column link_clicks_with_impressions: Summed link clicks of the period's posts that have impressions.
--- column post_impressions_with_link_clicks: Summed impressions of the period's posts that have link clicks.
 -- column posts_with_engagements: The period's posts that have engagements.
 -- column posts_with_reactions: The period's posts that have reactions.
 -- column posts_with_comments: The period's posts that have comments.
@@ -34,15 +30,11 @@
 -- column followers_total: Followers at the end of the last date in the period that has a value (a stock: never summed).
 -- column followers_start: Followers at the start of the period: followers_total of the day before, else followers_total - net_follower_growth of the first date with a total.
 -- column net_follower_growth: Summed net follower growth.
--- column profile_visits: Summed profile visits.
--- column website_clicks: Summed website clicks.
 -- column mentions: Summed mentions of the account's brand.
 -- column tracked_mentions: Summed mentions of every tracked brand on the platform.
 -- column potential_reach: Summed author followers of the brand's mentions.
 -- column conversations: Summed conversations (comments + mentions).
 -- column sessions: Summed web sessions from the platform (own accounts only).
--- column engaged_sessions: Summed engaged web sessions from the platform.
--- column bounces: Summed bounced web sessions from the platform.
 -- column sessions_with_engaged: Summed sessions of the web rows that have engaged sessions (GA4).
 -- column engaged_sessions_with_sessions: Summed engaged sessions of the web rows that have sessions.
 -- column sessions_with_bounces: Summed sessions of the web rows that have bounces (Universal Analytics).
@@ -66,7 +58,6 @@ aggregated as (
         platform,
         account_id,
         bool_and(is_own) as is_own,
-        count(*) as days_with_data,
         sum(posts)::bigint as posts,
         sum(impressions)::bigint as impressions,
         case when grain = 'day' then max(reach) end as reach,
@@ -77,15 +68,12 @@ aggregated as (
         sum(shares)::bigint as shares,
         sum(saves)::bigint as saves,
         sum(clicks)::bigint as clicks,
-        sum(link_clicks)::bigint as link_clicks,
         sum(video_views)::bigint as video_views,
         sum(engagements)::bigint as engagements,
         sum(engagements_with_reach)::bigint as engagements_with_reach,
         sum(post_reach_with_engagements)::bigint as post_reach_with_engagements,
         sum(engagements_with_impressions)::bigint as engagements_with_impressions,
         sum(post_impressions_with_engagements)::bigint as post_impressions_with_engagements,
-        sum(link_clicks_with_impressions)::bigint as link_clicks_with_impressions,
-        sum(post_impressions_with_link_clicks)::bigint as post_impressions_with_link_clicks,
         sum(posts_with_engagements)::bigint as posts_with_engagements,
         sum(posts_with_reactions)::bigint as posts_with_reactions,
         sum(posts_with_comments)::bigint as posts_with_comments,
@@ -96,15 +84,11 @@ aggregated as (
         arg_min(followers_total - net_follower_growth, date)
             filter (where followers_total is not null) as followers_first_start,
         sum(net_follower_growth)::bigint as net_follower_growth,
-        sum(profile_visits)::bigint as profile_visits,
-        sum(website_clicks)::bigint as website_clicks,
         sum(mentions)::bigint as mentions,
         sum(tracked_mentions)::bigint as tracked_mentions,
         sum(potential_reach)::bigint as potential_reach,
         sum(conversations)::bigint as conversations,
         sum(sessions)::bigint as sessions,
-        sum(engaged_sessions)::bigint as engaged_sessions,
-        sum(bounces)::bigint as bounces,
         sum(sessions_with_engaged)::bigint as sessions_with_engaged,
         sum(engaged_sessions_with_sessions)::bigint as engaged_sessions_with_sessions,
         sum(sessions_with_bounces)::bigint as sessions_with_bounces,
@@ -125,13 +109,12 @@ final as (
 )
 
 select
-    grain, period_start, period_end, platform, account_id, is_own, days_with_data, posts,
-    impressions, reach, post_impressions, post_reach, reactions, comments, shares, saves, clicks,
-    link_clicks, video_views, engagements, engagements_with_reach, post_reach_with_engagements,
-    engagements_with_impressions, post_impressions_with_engagements, link_clicks_with_impressions,
-    post_impressions_with_link_clicks, posts_with_engagements, posts_with_reactions,
+    grain, period_start, period_end, platform, account_id, is_own, posts, impressions, reach,
+    post_impressions, post_reach, reactions, comments, shares, saves, clicks, video_views,
+    engagements, engagements_with_reach, post_reach_with_engagements, engagements_with_impressions,
+    post_impressions_with_engagements, posts_with_engagements, posts_with_reactions,
     posts_with_comments, posts_with_shares, posts_with_clicks, followers_total, followers_start,
-    net_follower_growth, profile_visits, website_clicks, mentions, tracked_mentions,
-    potential_reach, conversations, sessions, engaged_sessions, bounces, sessions_with_engaged,
-    engaged_sessions_with_sessions, sessions_with_bounces, bounces_with_sessions
+    net_follower_growth, mentions, tracked_mentions, potential_reach, conversations, sessions,
+    sessions_with_engaged, engaged_sessions_with_sessions, sessions_with_bounces,
+    bounces_with_sessions
 from final

@@ -4,9 +4,6 @@
 -- column grain: day, week, month, quarter or year.
 -- column period_start: First date of the period.
 -- column platform: Ads platform code; NULL for all platforms.
--- column sessions: Web sessions from the mapped social platforms.
--- column engaged_sessions: Engaged web sessions (GA4).
--- column bounces: Bounced web sessions (Universal Analytics).
 -- column sessions_with_engaged: Sessions of the web rows that have engaged sessions (GA4).
 -- column engaged_sessions_with_sessions: Engaged sessions of the web rows that have sessions.
 -- column sessions_with_bounces: Sessions of the web rows that have bounces (Universal Analytics).
@@ -20,9 +17,6 @@ with by_ad_platform as (
         p.grain,
         p.period_start,
         m.ad_platform as platform,
-        sum(p.sessions)::bigint as sessions,
-        sum(p.engaged_sessions)::bigint as engaged_sessions,
-        sum(p.bounces)::bigint as bounces,
         sum(p.sessions_with_engaged)::bigint as sessions_with_engaged,
         sum(p.engaged_sessions_with_sessions)::bigint as engaged_sessions_with_sessions,
         sum(p.sessions_with_bounces)::bigint as sessions_with_bounces,
@@ -41,9 +35,6 @@ all_platforms as (
         grain,
         period_start,
         null as platform,
-        sessions,
-        engaged_sessions,
-        bounces,
         sessions_with_engaged,
         engaged_sessions_with_sessions,
         sessions_with_bounces,
@@ -56,20 +47,19 @@ all_platforms as (
 
 final as (
     select
-        level, grain, period_start, platform, sessions, engaged_sessions, bounces,
-        sessions_with_engaged, engaged_sessions_with_sessions, sessions_with_bounces,
-        bounces_with_sessions, mentions, conversations
+        level, grain, period_start, platform, sessions_with_engaged,
+        engaged_sessions_with_sessions, sessions_with_bounces, bounces_with_sessions, mentions,
+        conversations
     from by_ad_platform
     union all
     select
-        level, grain, period_start, platform, sessions, engaged_sessions, bounces,
-        sessions_with_engaged, engaged_sessions_with_sessions, sessions_with_bounces,
-        bounces_with_sessions, mentions, conversations
+        level, grain, period_start, platform, sessions_with_engaged,
+        engaged_sessions_with_sessions, sessions_with_bounces, bounces_with_sessions, mentions,
+        conversations
     from all_platforms
 )
 
 select
-    level, grain, period_start, platform, sessions, engaged_sessions, bounces,
-    sessions_with_engaged, engaged_sessions_with_sessions, sessions_with_bounces,
-    bounces_with_sessions, mentions, conversations
+    level, grain, period_start, platform, sessions_with_engaged, engaged_sessions_with_sessions,
+    sessions_with_bounces, bounces_with_sessions, mentions, conversations
 from final

@@ -26,8 +26,6 @@
 -- column conversions_with_spend: Conversions of the rows with spend (cost_per_conversion denominator).
 -- column conversion_value_with_spend: Conversion value of the rows with spend (roas numerator).
 -- column spend_with_conversion_value: Spend of the rows with a conversion value (roas denominator).
--- column spend_with_leads: Spend of the rows with leads (cost_per_lead numerator).
--- column leads_with_spend: Leads of the rows with spend (cost_per_lead denominator).
 create or replace view model.int_ad_period as
 with rows_used as (
     select r.*
@@ -80,9 +78,7 @@ final as (
         sum(spend) filter (where conversions is not null) as spend_with_conversions,
         sum(conversions) filter (where spend is not null) as conversions_with_spend,
         sum(conversion_value) filter (where spend is not null) as conversion_value_with_spend,
-        sum(spend) filter (where conversion_value is not null) as spend_with_conversion_value,
-        sum(spend) filter (where leads is not null) as spend_with_leads,
-        sum(leads) filter (where spend is not null) as leads_with_spend
+        sum(spend) filter (where conversion_value is not null) as spend_with_conversion_value
     from measured
     group by platform, ad_account_id, campaign_id, currency, date_start, date_end
 )
@@ -93,5 +89,5 @@ select
     clicks_with_spend, spend_with_impressions, impressions_with_spend, clicks_with_impressions,
     impressions_with_clicks, conversions_with_clicks, clicks_with_conversions,
     spend_with_conversions, conversions_with_spend, conversion_value_with_spend,
-    spend_with_conversion_value, spend_with_leads, leads_with_spend
+    spend_with_conversion_value
 from final

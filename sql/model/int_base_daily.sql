@@ -37,8 +37,6 @@
 -- column potential_reach: Sum of author_followers over the date's mentions of the account's brand.
 -- column conversations: comments + mentions.
 -- column sessions: Web sessions from the platform that date (all properties); NULL for competitor accounts.
--- column engaged_sessions: Engaged web sessions from the platform that date (GA4).
--- column bounces: Bounced web sessions from the platform that date (Universal Analytics).
 -- column sessions_with_engaged: Sessions of the web rows that have engaged sessions (GA4 bounce_rate denominator).
 -- column engaged_sessions_with_sessions: Engaged sessions of the web rows that have sessions.
 -- column sessions_with_bounces: Sessions of the web rows that have bounces (Universal Analytics bounce_rate denominator).
@@ -144,8 +142,6 @@ traffic_days as (
         platform,
         date,
         sum(sessions)::bigint as sessions,
-        sum(engaged_sessions)::bigint as engaged_sessions,
-        sum(bounces)::bigint as bounces,
         sum(sessions) filter (where engaged_sessions is not null)::bigint as sessions_with_engaged,
         sum(engaged_sessions) filter (where sessions is not null)::bigint
             as engaged_sessions_with_sessions,
@@ -203,8 +199,6 @@ final as (
         m.potential_reach,
         model.conversations(p.comments, m.mentions) as conversations,
         t.sessions,
-        t.engaged_sessions,
-        t.bounces,
         t.sessions_with_engaged,
         t.engaged_sessions_with_sessions,
         t.sessions_with_bounces,
@@ -227,8 +221,8 @@ select
     engagements_with_reach, post_reach_with_engagements, engagements_with_impressions,
     post_impressions_with_engagements, link_clicks_with_impressions,
     post_impressions_with_link_clicks, posts_with_engagements, posts_with_reactions,
-    posts_with_comments, posts_with_shares, posts_with_clicks, followers_total,
-    net_follower_growth, profile_visits, website_clicks, mentions, tracked_mentions,
-    potential_reach, conversations, sessions, engaged_sessions, bounces, sessions_with_engaged,
-    engaged_sessions_with_sessions, sessions_with_bounces, bounces_with_sessions
+    posts_with_comments, posts_with_shares, posts_with_clicks, followers_total, net_follower_growth,
+    profile_visits, website_clicks, mentions, tracked_mentions, potential_reach, conversations,
+    sessions, sessions_with_engaged, engaged_sessions_with_sessions, sessions_with_bounces,
+    bounces_with_sessions
 from final

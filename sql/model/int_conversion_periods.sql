@@ -16,7 +16,6 @@
 -- column clicks: Link clicks where the platform distinguishes them, else all clicks.
 -- column conversions: Conversions.
 -- column conversion_value: Value of the conversions, in currency.
--- column leads: Ad leads.
 -- column spend_with_clicks: Spend of the ad rows with clicks (cpc numerator). NULL where the scope spends in several currencies.
 -- column clicks_with_spend: Clicks of the ad rows with spend (cpc denominator).
 -- column spend_with_impressions: Spend of the ad rows with impressions (cpm numerator). NULL where the scope spends in several currencies.
@@ -29,9 +28,6 @@
 -- column conversions_with_spend: Conversions of the ad rows with spend (cost_per_conversion denominator).
 -- column conversion_value_with_spend: Conversion value of the ad rows with spend (roas numerator). NULL where the scope spends in several currencies.
 -- column spend_with_conversion_value: Spend of the ad rows with a conversion value (roas denominator). NULL where the scope spends in several currencies.
--- column sessions: Web sessions from the social platforms the ads platform serves (context).
--- column engaged_sessions: Engaged web sessions of those platforms (context).
--- column bounces: Bounced web sessions of those platforms (context).
 -- column sessions_with_engaged: Sessions of those platforms' web rows that have engaged sessions (GA4).
 -- column engaged_sessions_with_sessions: Engaged sessions of those platforms' web rows that have sessions.
 -- column sessions_with_bounces: Sessions of those platforms' web rows that have bounces (Universal Analytics).
@@ -66,7 +62,6 @@ campaigns as (
         sum(clicks)::bigint as clicks,
         sum(conversions) as conversions,
         sum(conversion_value) as conversion_value,
-        sum(leads) as leads,
         sum(spend_with_clicks) as spend_with_clicks,
         sum(clicks_with_spend)::bigint as clicks_with_spend,
         sum(spend_with_impressions) as spend_with_impressions,
@@ -122,7 +117,6 @@ rollups as (
         sum(clicks)::bigint as clicks,
         sum(conversions) as conversions,
         model.money_sum(conversion_value, currency) as conversion_value,
-        sum(leads) as leads,
         case
             when model.money_sum(spend, currency) is not null
                 then sum(spend_with_clicks)
@@ -162,7 +156,7 @@ measures as (
     select
         c.level, c.grain, c.period_start, c.period_end, c.platform, c.ad_account_id,
         c.campaign_id, c.campaign_name, c.currency, c.spend, c.impressions,
-        coalesce(c.reach, r.reach) as reach, c.clicks, c.conversions, c.conversion_value, c.leads,
+        coalesce(c.reach, r.reach) as reach, c.clicks, c.conversions, c.conversion_value,
         c.spend_with_clicks, c.clicks_with_spend, c.spend_with_impressions,
         c.impressions_with_spend, c.clicks_with_impressions, c.impressions_with_clicks,
         c.conversions_with_clicks, c.clicks_with_conversions, c.spend_with_conversions,
@@ -179,7 +173,7 @@ measures as (
     select
         level, grain, period_start, period_end, platform, ad_account_id, campaign_id,
         campaign_name, currency, spend, impressions, reach, clicks, conversions,
-        conversion_value, leads, spend_with_clicks, clicks_with_spend, spend_with_impressions,
+        conversion_value, spend_with_clicks, clicks_with_spend, spend_with_impressions,
         impressions_with_spend, clicks_with_impressions, impressions_with_clicks,
         conversions_with_clicks, clicks_with_conversions, spend_with_conversions,
         conversions_with_spend, conversion_value_with_spend, spend_with_conversion_value
@@ -208,7 +202,6 @@ final as (
         m.clicks,
         m.conversions,
         m.conversion_value,
-        m.leads,
         m.spend_with_clicks,
         m.clicks_with_spend,
         m.spend_with_impressions,
@@ -221,9 +214,6 @@ final as (
         m.conversions_with_spend,
         m.conversion_value_with_spend,
         m.spend_with_conversion_value,
-        x.sessions,
-        x.engaged_sessions,
-        x.bounces,
         x.sessions_with_engaged,
         x.engaged_sessions_with_sessions,
         x.sessions_with_bounces,
@@ -241,10 +231,10 @@ final as (
 select
     level, scope, grain, period_start, period_end, platform, ad_account_id, campaign_id,
     campaign_name, currency, spend, impressions, reach, clicks, conversions, conversion_value,
-    leads, spend_with_clicks, clicks_with_spend, spend_with_impressions, impressions_with_spend,
+    spend_with_clicks, clicks_with_spend, spend_with_impressions, impressions_with_spend,
     clicks_with_impressions, impressions_with_clicks, conversions_with_clicks,
     clicks_with_conversions, spend_with_conversions, conversions_with_spend,
-    conversion_value_with_spend, spend_with_conversion_value, sessions, engaged_sessions, bounces,
-    sessions_with_engaged, engaged_sessions_with_sessions, sessions_with_bounces,
-    bounces_with_sessions, mentions, conversations
+    conversion_value_with_spend, spend_with_conversion_value, sessions_with_engaged,
+    engaged_sessions_with_sessions, sessions_with_bounces, bounces_with_sessions, mentions,
+    conversations
 from final

@@ -20,10 +20,7 @@
 -- column post_impressions_with_engagements: Impressions of own posts with engagements.
 -- column link_clicks_with_impressions: Link clicks of own posts with impressions (ctr numerator).
 -- column post_impressions_with_link_clicks: Impressions of own posts with link clicks (ctr denominator).
--- column posts_with_engagements: Own posts with engagements.
--- column posts_with_reactions: Own posts with reactions.
 -- column posts_with_comments: Own posts with comments.
--- column posts_with_shares: Own posts with shares.
 -- column posts_with_clicks: Own posts with clicks.
 -- column net_follower_growth: Own accounts' net follower growth that date.
 -- column profile_visits: Own accounts' profile visits that date.
@@ -37,8 +34,6 @@
 -- column bounces: Bounced web sessions (Universal Analytics).
 -- column users: Web users summed over the platform's sources and properties that date.
 -- column pageviews: Web page views.
--- column web_leads: Lead key events of sessions from the platform.
--- column web_conversions: Key events (conversions) of sessions from the platform.
 -- column sessions_with_engaged: Sessions of the web rows with engaged sessions (GA4 bounce_rate denominator).
 -- column engaged_sessions_with_sessions: Engaged sessions of the web rows with sessions.
 -- column sessions_with_bounces: Sessions of the web rows with bounces (Universal Analytics bounce_rate denominator).
@@ -66,10 +61,7 @@ with own_days as (
         sum(post_impressions_with_engagements)::bigint as post_impressions_with_engagements,
         sum(link_clicks_with_impressions)::bigint as link_clicks_with_impressions,
         sum(post_impressions_with_link_clicks)::bigint as post_impressions_with_link_clicks,
-        sum(posts_with_engagements)::bigint as posts_with_engagements,
-        sum(posts_with_reactions)::bigint as posts_with_reactions,
         sum(posts_with_comments)::bigint as posts_with_comments,
-        sum(posts_with_shares)::bigint as posts_with_shares,
         sum(posts_with_clicks)::bigint as posts_with_clicks,
         sum(net_follower_growth)::bigint as net_follower_growth,
         sum(profile_visits)::bigint as profile_visits,
@@ -107,8 +99,6 @@ web_days as (
         sum(bounces)::bigint as bounces,
         sum(users)::bigint as users,
         sum(pageviews)::bigint as pageviews,
-        sum(leads) as web_leads,
-        sum(conversions) as web_conversions,
         sum(sessions) filter (where engaged_sessions is not null)::bigint as sessions_with_engaged,
         sum(engaged_sessions) filter (where sessions is not null)::bigint
             as engaged_sessions_with_sessions,
@@ -149,10 +139,7 @@ final as (
         o.post_impressions_with_engagements,
         o.link_clicks_with_impressions,
         o.post_impressions_with_link_clicks,
-        o.posts_with_engagements,
-        o.posts_with_reactions,
         o.posts_with_comments,
-        o.posts_with_shares,
         o.posts_with_clicks,
         o.net_follower_growth,
         o.profile_visits,
@@ -166,8 +153,6 @@ final as (
         w.bounces,
         w.users,
         w.pageviews,
-        w.web_leads,
-        w.web_conversions,
         w.sessions_with_engaged,
         w.engaged_sessions_with_sessions,
         w.sessions_with_bounces,
@@ -182,10 +167,9 @@ select
     date, platform, posts, impressions, post_impressions, post_reach, reactions, comments, shares,
     saves, clicks, link_clicks, video_views, engagements, engagements_with_reach,
     post_reach_with_engagements, engagements_with_impressions, post_impressions_with_engagements,
-    link_clicks_with_impressions, post_impressions_with_link_clicks, posts_with_engagements,
-    posts_with_reactions, posts_with_comments, posts_with_shares, posts_with_clicks,
-    net_follower_growth, profile_visits, website_clicks, mentions, tracked_mentions,
-    potential_reach, conversations, sessions, engaged_sessions, bounces, users, pageviews,
-    web_leads, web_conversions, sessions_with_engaged, engaged_sessions_with_sessions,
-    sessions_with_bounces, bounces_with_sessions
+    link_clicks_with_impressions, post_impressions_with_link_clicks, posts_with_comments,
+    posts_with_clicks, net_follower_growth, profile_visits, website_clicks, mentions,
+    tracked_mentions, potential_reach, conversations, sessions, engaged_sessions, bounces, users,
+    pageviews, sessions_with_engaged, engaged_sessions_with_sessions, sessions_with_bounces,
+    bounces_with_sessions
 from final

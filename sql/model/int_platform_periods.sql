@@ -24,10 +24,7 @@
 -- column post_impressions_with_engagements: Summed impressions of own posts that have engagements.
 -- column link_clicks_with_impressions: Summed link clicks of own posts that have impressions (ctr numerator).
 -- column post_impressions_with_link_clicks: Summed impressions of own posts that have link clicks (ctr denominator).
--- column posts_with_engagements: Own posts that have engagements.
--- column posts_with_reactions: Own posts that have reactions.
 -- column posts_with_comments: Own posts that have comments (comment_score denominator).
--- column posts_with_shares: Own posts that have shares.
 -- column posts_with_clicks: Own posts that have clicks (clicks_per_post denominator).
 -- column followers_total: Sum over own accounts of each account's followers at the end of the period.
 -- column followers_start: Sum over own accounts of each account's followers at the start of the period.
@@ -61,8 +58,6 @@
 -- column bounces_with_sessions: Summed bounces of the web rows that have sessions.
 -- column users: Web users for a day and one platform (summed over sources); NULL for longer periods and for all platforms (unique counts are never summed across days).
 -- column pageviews: Summed web page views.
--- column web_leads: Summed web lead key events.
--- column web_conversions: Summed web key events.
 create or replace view model.int_platform_periods as
 with expanded as (
     select
@@ -99,10 +94,7 @@ aggregated as (
         sum(post_impressions_with_engagements)::bigint as post_impressions_with_engagements,
         sum(link_clicks_with_impressions)::bigint as link_clicks_with_impressions,
         sum(post_impressions_with_link_clicks)::bigint as post_impressions_with_link_clicks,
-        sum(posts_with_engagements)::bigint as posts_with_engagements,
-        sum(posts_with_reactions)::bigint as posts_with_reactions,
         sum(posts_with_comments)::bigint as posts_with_comments,
-        sum(posts_with_shares)::bigint as posts_with_shares,
         sum(posts_with_clicks)::bigint as posts_with_clicks,
         sum(net_follower_growth)::bigint as net_follower_growth,
         sum(profile_visits)::bigint as profile_visits,
@@ -119,9 +111,7 @@ aggregated as (
         sum(sessions_with_bounces)::bigint as sessions_with_bounces,
         sum(bounces_with_sessions)::bigint as bounces_with_sessions,
         case when grain = 'day' and grouping(platform) = 0 then sum(users)::bigint end as users,
-        sum(pageviews)::bigint as pageviews,
-        sum(web_leads) as web_leads,
-        sum(web_conversions) as web_conversions
+        sum(pageviews)::bigint as pageviews
     from expanded
     group by grouping sets (
         (grain, period_start, period_end, platform),
@@ -193,10 +183,7 @@ final as (
         a.post_impressions_with_engagements,
         a.link_clicks_with_impressions,
         a.post_impressions_with_link_clicks,
-        a.posts_with_engagements,
-        a.posts_with_reactions,
         a.posts_with_comments,
-        a.posts_with_shares,
         a.posts_with_clicks,
         s.followers_total,
         s.followers_start,
@@ -229,9 +216,7 @@ final as (
         a.sessions_with_bounces,
         a.bounces_with_sessions,
         a.users,
-        a.pageviews,
-        a.web_leads,
-        a.web_conversions
+        a.pageviews
     from aggregated as a
     left join stocks as s
         on a.level = s.level
@@ -245,14 +230,13 @@ select
     post_reach, reactions, comments, shares, saves, clicks, link_clicks, video_views, engagements,
     engagements_with_reach, post_reach_with_engagements, engagements_with_impressions,
     post_impressions_with_engagements, link_clicks_with_impressions,
-    post_impressions_with_link_clicks, posts_with_engagements, posts_with_reactions,
-    posts_with_comments, posts_with_shares, posts_with_clicks, followers_total, followers_start,
-    net_follower_growth, net_follower_growth_with_followers, followers_start_with_growth,
-    engagements_with_followers, posts_with_engagements_with_followers, followers_with_engagements,
-    reactions_with_followers, posts_with_reactions_with_followers, followers_with_reactions,
-    comments_with_followers, posts_with_comments_with_followers, followers_with_comments,
-    shares_with_followers, posts_with_shares_with_followers, followers_with_shares, profile_visits,
-    website_clicks, mentions, tracked_mentions, potential_reach, conversations, sessions,
-    engaged_sessions, bounces, sessions_with_engaged, engaged_sessions_with_sessions,
-    sessions_with_bounces, bounces_with_sessions, users, pageviews, web_leads, web_conversions
+    post_impressions_with_link_clicks, posts_with_comments, posts_with_clicks, followers_total,
+    followers_start, net_follower_growth, net_follower_growth_with_followers,
+    followers_start_with_growth, engagements_with_followers, posts_with_engagements_with_followers,
+    followers_with_engagements, reactions_with_followers, posts_with_reactions_with_followers,
+    followers_with_reactions, comments_with_followers, posts_with_comments_with_followers,
+    followers_with_comments, shares_with_followers, posts_with_shares_with_followers,
+    followers_with_shares, profile_visits, website_clicks, mentions, tracked_mentions,
+    potential_reach, conversations, sessions, engaged_sessions, bounces, sessions_with_engaged,
+    engaged_sessions_with_sessions, sessions_with_bounces, bounces_with_sessions, users, pageviews
 from final
