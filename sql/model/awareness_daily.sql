@@ -17,21 +17,7 @@
 -- column share_of_voice: mentions / tracked_mentions.
 create or replace view model.awareness_daily as
 with final as (
-    select
-        period_start as date,
-        platform,
-        account_id,
-        is_own,
-        impressions,
-        reach,
-        video_views,
-        followers_total,
-        net_follower_growth,
-        audience_growth_rate,
-        mentions,
-        tracked_mentions,
-        potential_reach,
-        share_of_voice
+    select period_start as date, *
     from model.int_account_metrics
     where level = 'account' and grain = 'day'
 )

@@ -5,21 +5,7 @@
 -- columns of awareness_daily except date
 create or replace view model.awareness_weekly as
 with final as (
-    select
-        period_start as week_start,
-        platform,
-        account_id,
-        is_own,
-        impressions,
-        reach,
-        video_views,
-        followers_total,
-        net_follower_growth,
-        audience_growth_rate,
-        mentions,
-        tracked_mentions,
-        potential_reach,
-        share_of_voice
+    select period_start as week_start, *
     from model.int_account_metrics
     where level = 'account' and grain = 'week'
 )

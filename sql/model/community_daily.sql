@@ -31,35 +31,7 @@
 -- column comment_score: comments / posts, over the posts that report comments (average comments per post).
 create or replace view model.community_daily as
 with final as (
-    select
-        period_start as date,
-        platform,
-        account_id,
-        is_own,
-        posts,
-        followers_total,
-        net_follower_growth,
-        audience_growth_rate,
-        engagements,
-        post_reach,
-        post_impressions,
-        engagement_rate,
-        engagement_rate_impressions,
-        engagement_rate_followers,
-        reactions,
-        comments,
-        shares,
-        saves,
-        amplification_rate,
-        applause_rate,
-        conversation_rate,
-        clicks,
-        clicks_per_post,
-        sessions,
-        bounce_rate,
-        mentions,
-        conversations,
-        comment_score
+    select period_start as date, *
     from model.int_account_metrics
     where level = 'account' and grain = 'day'
 )

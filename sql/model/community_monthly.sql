@@ -5,35 +5,7 @@
 -- columns of community_daily except date
 create or replace view model.community_monthly as
 with final as (
-    select
-        period_start as month_start,
-        platform,
-        account_id,
-        is_own,
-        posts,
-        followers_total,
-        net_follower_growth,
-        audience_growth_rate,
-        engagements,
-        post_reach,
-        post_impressions,
-        engagement_rate,
-        engagement_rate_impressions,
-        engagement_rate_followers,
-        reactions,
-        comments,
-        shares,
-        saves,
-        amplification_rate,
-        applause_rate,
-        conversation_rate,
-        clicks,
-        clicks_per_post,
-        sessions,
-        bounce_rate,
-        mentions,
-        conversations,
-        comment_score
+    select period_start as month_start, *
     from model.int_account_metrics
     where level = 'account' and grain = 'month'
 )

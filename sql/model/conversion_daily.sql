@@ -24,28 +24,7 @@
 -- column social_conversations: Own-brand mentions on those platforms (context).
 create or replace view model.conversion_daily as
 with final as (
-    select
-        period_start as date,
-        platform,
-        ad_account_id,
-        campaign_id,
-        currency,
-        campaign_name,
-        spend,
-        impressions,
-        reach,
-        clicks,
-        conversions,
-        conversion_value,
-        cpc,
-        cpm,
-        ctr,
-        conversion_rate,
-        cost_per_conversion,
-        roas,
-        bounce_rate,
-        conversations,
-        social_conversations
+    select period_start as date, *
     from model.int_conversion_metrics
     where level = 'campaign' and grain = 'day'
 )

@@ -5,28 +5,7 @@
 -- columns of conversion_daily except date
 create or replace view model.conversion_monthly as
 with final as (
-    select
-        period_start as month_start,
-        platform,
-        ad_account_id,
-        campaign_id,
-        currency,
-        campaign_name,
-        spend,
-        impressions,
-        reach,
-        clicks,
-        conversions,
-        conversion_value,
-        cpc,
-        cpm,
-        ctr,
-        conversion_rate,
-        cost_per_conversion,
-        roas,
-        bounce_rate,
-        conversations,
-        social_conversations
+    select period_start as month_start, *
     from model.int_conversion_metrics
     where level = 'campaign' and grain = 'month'
 )

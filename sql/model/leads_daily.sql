@@ -17,21 +17,7 @@
 -- column conversations: Own comments + own-brand mentions on the platform (context).
 create or replace view model.leads_daily as
 with final as (
-    select
-        period_start as date,
-        platform,
-        campaign,
-        currency,
-        spend,
-        clicks,
-        ad_leads,
-        web_leads,
-        leads,
-        cost_per_lead,
-        lead_rate,
-        sessions,
-        conversions,
-        conversations
+    select period_start as date, *
     from model.int_leads_metrics
     where level = 'campaign' and grain = 'day'
 )

@@ -5,21 +5,7 @@
 -- columns of leads_daily except date
 create or replace view model.leads_weekly as
 with final as (
-    select
-        period_start as week_start,
-        platform,
-        campaign,
-        currency,
-        spend,
-        clicks,
-        ad_leads,
-        web_leads,
-        leads,
-        cost_per_lead,
-        lead_rate,
-        sessions,
-        conversions,
-        conversations
+    select period_start as week_start, *
     from model.int_leads_metrics
     where level = 'campaign' and grain = 'week'
 )

@@ -16,20 +16,7 @@
 -- column pageviews: Web page views.
 create or replace view model.traffic_daily as
 with final as (
-    select
-        period_start as date,
-        platform,
-        link_clicks,
-        post_impressions,
-        ctr,
-        profile_visits,
-        website_clicks,
-        sessions,
-        engaged_sessions,
-        bounces,
-        bounce_rate,
-        users,
-        pageviews
+    select period_start as date, *
     from model.int_traffic_metrics
     where level = 'platform' and grain = 'day'
 )

@@ -5,20 +5,7 @@
 -- columns of traffic_daily except date
 create or replace view model.traffic_weekly as
 with final as (
-    select
-        period_start as week_start,
-        platform,
-        link_clicks,
-        post_impressions,
-        ctr,
-        profile_visits,
-        website_clicks,
-        sessions,
-        engaged_sessions,
-        bounces,
-        bounce_rate,
-        users,
-        pageviews
+    select period_start as week_start, *
     from model.int_traffic_metrics
     where level = 'platform' and grain = 'week'
 )
