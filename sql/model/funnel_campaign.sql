@@ -68,15 +68,9 @@ ads as (
         sum(leads) as ad_leads,
         sum(conversions) as conversions
     from (
-        select
-            platform, campaign, date_start, date_end, currency, spend, impressions, reach, clicks,
-            leads, conversions
-        from daily_ads
-        union all
-        select
-            platform, campaign, date_start, date_end, currency, spend, impressions, reach, clicks,
-            leads, conversions
-        from period_ads
+        select * from daily_ads
+        union all by name
+        select * from period_ads
     ) as ad_rows
     group by platform, campaign
 ),

@@ -45,14 +45,7 @@ with account_measures as (
     select
         'account' as level,
         platform || ':' || account_id as scope,
-        grain, period_start, period_end, platform, account_id, is_own, posts, impressions, reach,
-        video_views, followers_total, followers_start, net_follower_growth, mentions,
-        tracked_mentions, potential_reach, engagements, post_reach, post_impressions, reactions,
-        comments, shares, saves, clicks, sessions, conversations, engagements_with_reach,
-        post_reach_with_engagements, engagements_with_impressions,
-        post_impressions_with_engagements, posts_with_comments, posts_with_clicks,
-        sessions_with_engaged, engaged_sessions_with_sessions, sessions_with_bounces,
-        bounces_with_sessions,
+        *,
         net_follower_growth as net_follower_growth_with_followers,
         followers_start as followers_start_with_growth,
         engagements as engagements_with_followers,
@@ -73,22 +66,9 @@ with account_measures as (
 measures as (
     select * from account_measures
     union all by name
-    select
-        level,
-        scope,
-        grain, period_start, period_end, platform, null as account_id, true as is_own, posts,
-        impressions, null as reach, video_views, followers_total, followers_start,
-        net_follower_growth, mentions, tracked_mentions, potential_reach, engagements, post_reach,
-        post_impressions, reactions, comments, shares, saves, clicks, sessions, conversations,
-        engagements_with_reach, post_reach_with_engagements, engagements_with_impressions,
-        post_impressions_with_engagements, posts_with_comments, posts_with_clicks,
-        sessions_with_engaged, engaged_sessions_with_sessions, sessions_with_bounces,
-        bounces_with_sessions, net_follower_growth_with_followers, followers_start_with_growth,
-        engagements_with_followers, posts_with_engagements_with_followers,
-        followers_with_engagements, reactions_with_followers, posts_with_reactions_with_followers,
-        followers_with_reactions, comments_with_followers, posts_with_comments_with_followers,
-        followers_with_comments, shares_with_followers, posts_with_shares_with_followers,
-        followers_with_shares
+    -- Platform and all scopes (own accounts only) have no account_id and no reach (never summed):
+    -- the union by name leaves both NULL.
+    select *, true as is_own
     from model.int_platform_periods
 ),
 

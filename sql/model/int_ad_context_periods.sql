@@ -46,17 +46,9 @@ all_platforms as (
 ),
 
 final as (
-    select
-        level, grain, period_start, platform, sessions_with_engaged,
-        engaged_sessions_with_sessions, sessions_with_bounces, bounces_with_sessions, mentions,
-        conversations
-    from by_ad_platform
-    union all
-    select
-        level, grain, period_start, platform, sessions_with_engaged,
-        engaged_sessions_with_sessions, sessions_with_bounces, bounces_with_sessions, mentions,
-        conversations
-    from all_platforms
+    select * from by_ad_platform
+    union all by name
+    select * from all_platforms
 )
 
 select

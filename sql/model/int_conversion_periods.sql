@@ -153,14 +153,7 @@ rollups as (
 ),
 
 measures as (
-    select
-        c.level, c.grain, c.period_start, c.period_end, c.platform, c.ad_account_id,
-        c.campaign_id, c.campaign_name, c.currency, c.spend, c.impressions,
-        coalesce(c.reach, r.reach) as reach, c.clicks, c.conversions, c.conversion_value,
-        c.spend_with_clicks, c.clicks_with_spend, c.spend_with_impressions,
-        c.impressions_with_spend, c.clicks_with_impressions, c.impressions_with_clicks,
-        c.conversions_with_clicks, c.clicks_with_conversions, c.spend_with_conversions,
-        c.conversions_with_spend, c.conversion_value_with_spend, c.spend_with_conversion_value
+    select c.* replace (coalesce(c.reach, r.reach) as reach)
     from campaigns as c
     left join period_reach as r
         on c.grain = r.grain
@@ -169,51 +162,18 @@ measures as (
         and c.ad_account_id = r.ad_account_id
         and c.campaign_id = r.campaign_id
         and c.currency is not distinct from r.currency
-    union all
-    select
-        level, grain, period_start, period_end, platform, ad_account_id, campaign_id,
-        campaign_name, currency, spend, impressions, reach, clicks, conversions,
-        conversion_value, spend_with_clicks, clicks_with_spend, spend_with_impressions,
-        impressions_with_spend, clicks_with_impressions, impressions_with_clicks,
-        conversions_with_clicks, clicks_with_conversions, spend_with_conversions,
-        conversions_with_spend, conversion_value_with_spend, spend_with_conversion_value
-    from rollups
+    union all by name
+    select * from rollups
 ),
 
 final as (
     select
-        m.level,
+        m.*,
         case m.level
             when 'ad_account' then m.platform || ':' || m.ad_account_id
             when 'platform' then m.platform
             when 'all' then 'all'
         end as scope,
-        m.grain,
-        m.period_start,
-        m.period_end,
-        m.platform,
-        m.ad_account_id,
-        m.campaign_id,
-        m.campaign_name,
-        m.currency,
-        m.spend,
-        m.impressions,
-        m.reach,
-        m.clicks,
-        m.conversions,
-        m.conversion_value,
-        m.spend_with_clicks,
-        m.clicks_with_spend,
-        m.spend_with_impressions,
-        m.impressions_with_spend,
-        m.clicks_with_impressions,
-        m.impressions_with_clicks,
-        m.conversions_with_clicks,
-        m.clicks_with_conversions,
-        m.spend_with_conversions,
-        m.conversions_with_spend,
-        m.conversion_value_with_spend,
-        m.spend_with_conversion_value,
         x.sessions_with_engaged,
         x.engaged_sessions_with_sessions,
         x.sessions_with_bounces,

@@ -130,22 +130,8 @@ lead_pairs as (
 
 final as (
     select
-        a.level,
+        a.*,
         case a.level when 'platform' then a.platform when 'all' then 'all' end as scope,
-        a.grain,
-        a.period_start,
-        a.period_end,
-        a.platform,
-        a.campaign,
-        a.currency,
-        a.spend,
-        a.clicks,
-        a.ad_leads,
-        a.web_leads,
-        a.sessions,
-        a.conversions,
-        a.spend_with_ad_leads,
-        a.ad_leads_with_spend,
         l.leads_with_clicks,
         l.clicks_with_leads,
         x.conversations

@@ -66,15 +66,9 @@ daily_totals as (
 ),
 
 measures as (
-    select
-        platform, post_id, as_of_date, impressions, reach, reactions, comments, shares, saves,
-        clicks, link_clicks, video_views
-    from snapshots
-    union all
-    select
-        platform, post_id, as_of_date, impressions, reach, reactions, comments, shares, saves,
-        clicks, link_clicks, video_views
-    from daily_totals
+    select * from snapshots
+    union all by name
+    select * from daily_totals
 ),
 
 final as (
