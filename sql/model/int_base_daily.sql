@@ -137,21 +137,6 @@ mention_days as (
     where a.brand is not null
 ),
 
-traffic_days as (
-    select
-        platform,
-        date,
-        sum(sessions)::bigint as sessions,
-        sum(sessions) filter (where engaged_sessions is not null)::bigint as sessions_with_engaged,
-        sum(engaged_sessions) filter (where sessions is not null)::bigint
-            as engaged_sessions_with_sessions,
-        sum(sessions) filter (where bounces is not null)::bigint as sessions_with_bounces,
-        sum(bounces) filter (where sessions is not null)::bigint as bounces_with_sessions
-    from core.web_traffic_daily
-    where platform is not null
-    group by platform, date
-),
-
 spine as (
     select platform, account_id, date from post_days
     union
@@ -211,7 +196,7 @@ final as (
         on s.platform = d.platform and s.account_id = d.account_id and s.date = d.date
     left join mention_days as m
         on s.platform = m.platform and s.account_id = m.account_id and s.date = m.date
-    left join traffic_days as t
+    left join model.int_web_daily as t
         on s.platform = t.platform and s.date = t.date and coalesce(a.is_own, true)
 )
 

@@ -90,31 +90,12 @@ mention_days as (
     group by m.date, m.platform
 ),
 
-web_days as (
-    select
-        date,
-        platform,
-        sum(sessions)::bigint as sessions,
-        sum(engaged_sessions)::bigint as engaged_sessions,
-        sum(bounces)::bigint as bounces,
-        sum(users)::bigint as users,
-        sum(pageviews)::bigint as pageviews,
-        sum(sessions) filter (where engaged_sessions is not null)::bigint as sessions_with_engaged,
-        sum(engaged_sessions) filter (where sessions is not null)::bigint
-            as engaged_sessions_with_sessions,
-        sum(sessions) filter (where bounces is not null)::bigint as sessions_with_bounces,
-        sum(bounces) filter (where sessions is not null)::bigint as bounces_with_sessions
-    from core.web_traffic_daily
-    where platform is not null
-    group by date, platform
-),
-
 spine as (
     select date, platform from own_days
     union
     select date, platform from mention_days
     union
-    select date, platform from web_days
+    select date, platform from model.int_web_daily
 ),
 
 final as (
@@ -160,7 +141,7 @@ final as (
     from spine as s
     left join own_days as o on s.date = o.date and s.platform = o.platform
     left join mention_days as m on s.date = m.date and s.platform = m.platform
-    left join web_days as w on s.date = w.date and s.platform = w.platform
+    left join model.int_web_daily as w on s.date = w.date and s.platform = w.platform
 )
 
 select
