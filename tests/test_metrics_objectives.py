@@ -628,12 +628,14 @@ def test_scorecard_statuses(con: duckdb.DuckDBPyConnection) -> None:
 
 def test_a_scorecard_actual_equals_the_monthly_table(con: duckdb.DuckDBPyConnection) -> None:
     actual = con.execute(
-        "select actual from metrics.scorecard where metric = 'audience_growth_rate'"
-    ).fetchone()
+        "select period_start, actual from metrics.scorecard where metric = 'audience_growth_rate'"
+    ).fetchall()
     monthly = con.execute(
-        "select audience_growth_rate from metrics.community_monthly where account_id = 'ig1'"
-    ).fetchone()
+        "select month_start, audience_growth_rate from metrics.community_monthly "
+        "where account_id = 'ig1'"
+    ).fetchall()
     assert actual == monthly
+    assert [value is not None for _, value in actual] == [True]  # one month, with a value
 
 
 def test_every_daily_metric_can_be_targeted(con: duckdb.DuckDBPyConnection) -> None:
