@@ -14,7 +14,7 @@ import pytest
 
 from flows import models, store
 from flows.targets import Target, parse_targets, period_bounds
-from tests.test_models import GRAINS, unique_grain
+from tests.test_models import GRAINS, one, unique_grain
 from transforms.context import Account
 from transforms.errors import InputError
 
@@ -140,12 +140,6 @@ def seeded(path: Path) -> duckdb.DuckDBPyConnection:
 @pytest.fixture(scope="module")
 def con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
     return seeded(tmp_path_factory.mktemp("objectives") / "k.duckdb")
-
-
-def one(con: duckdb.DuckDBPyConnection, query: str) -> dict[str, object]:
-    frame = con.sql(query).pl()
-    assert frame.height == 1, frame
-    return frame.row(0, named=True)
 
 
 # --- awareness -------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import pytest
 
 from flows import models, store
 from tests.test_metrics_objectives import target
+from tests.test_models import one
 from transforms.context import Account
 
 ACCOUNTS = (
@@ -73,17 +74,10 @@ def con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
     return connection
 
 
-def row(con: duckdb.DuckDBPyConnection, query: str) -> dict[str, object]:
-    frame = con.sql(query).pl()
-    assert frame.height == 1, frame
-    named: dict[str, object] = frame.row(0, named=True)
-    return named
-
-
 def scope(
     con: duckdb.DuckDBPyConnection, view: str, columns: str, where: str, start: date = SEPTEMBER
 ) -> dict[str, object]:
-    return row(
+    return one(
         con,
         f"select {columns} from model.{view} "
         f"where grain = 'month' and period_start = '{start}' and {where}",
@@ -126,7 +120,7 @@ def test_all_scope_ctr_uses_only_posts_with_link_clicks(con: duckdb.DuckDBPyConn
 
 def test_platform_and_account_rates_pair_rows_of_one_day(con: duckdb.DuckDBPyConnection) -> None:
     """i1 and i2 share account and date; x1p and x1q too."""
-    day = row(
+    day = one(
         con,
         "select posts, engagements, post_reach, engagement_rate from metrics.community_daily "
         "where account_id = 'ig1' and date = '2026-09-02'",
@@ -137,11 +131,11 @@ def test_platform_and_account_rates_pair_rows_of_one_day(con: duckdb.DuckDBPyCon
         "post_reach": 500,
         "engagement_rate": pytest.approx(50 / 500),
     }
-    x_traffic = row(
+    x_traffic = one(
         con, "select ctr from metrics.traffic_daily where platform = 'x' and date = '2026-09-03'"
     )
     assert x_traffic == {"ctr": pytest.approx(20 / 2000)}
-    x_month = row(
+    x_month = one(
         con,
         "select engagement_rate, comment_score, clicks_per_post from metrics.community_monthly "
         "where account_id = 'x1'",
@@ -151,7 +145,7 @@ def test_platform_and_account_rates_pair_rows_of_one_day(con: duckdb.DuckDBPyCon
         "comment_score": pytest.approx(6 / 1),
         "clicks_per_post": pytest.approx(110 / 2),
     }
-    content = row(
+    content = one(
         con,
         "select engagement_rate from metrics.insights_content "
         "where account_id = 'ig1' and content_type = 'photo'",
@@ -160,7 +154,7 @@ def test_platform_and_account_rates_pair_rows_of_one_day(con: duckdb.DuckDBPyCon
 
 
 def test_scorecard_actual_is_the_paired_rate(con: duckdb.DuckDBPyConnection) -> None:
-    assert row(con, "select actual, status from metrics.scorecard") == {
+    assert one(con, "select actual, status from metrics.scorecard") == {
         "actual": pytest.approx(0.1),
         "status": "met",
     }
@@ -179,7 +173,7 @@ def test_bounce_rate_divides_each_definition_by_its_own_sessions(
         ("instagram", 140, pytest.approx(1 - 60 / 100)),
         ("x", 50, pytest.approx(30 / 50)),
     ]
-    community = row(
+    community = one(
         con,
         "select bounce_rate from metrics.community_daily "
         "where account_id = 'ig1' and date = '2026-09-02'",

@@ -50,14 +50,16 @@ def con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
     return connection
 
 
-def _row(con: duckdb.DuckDBPyConnection, query: str) -> dict[str, object]:
+def one(con: duckdb.DuckDBPyConnection, query: str) -> dict[str, object]:
+    """The only row of a query, by column name (fails unless there is exactly one)."""
     frame = con.sql(query).pl()
     assert frame.height == 1, frame
-    return frame.row(0, named=True)
+    named: dict[str, object] = frame.row(0, named=True)
+    return named
 
 
 def test_daily_rates_use_the_latest_snapshot(con: duckdb.DuckDBPyConnection) -> None:
-    row = _row(
+    row = one(
         con,
         "select * from metrics.community_daily where account_id = 'ig1' and date = '2026-09-07'",
     )
@@ -75,7 +77,7 @@ def test_daily_rates_use_the_latest_snapshot(con: duckdb.DuckDBPyConnection) -> 
 
 
 def test_growth_falls_back_to_the_change_in_totals(con: duckdb.DuckDBPyConnection) -> None:
-    row = _row(
+    row = one(
         con,
         "select net_follower_growth, audience_growth_rate from metrics.community_daily "
         "where account_id = 'ig1' and date = '2026-09-08'",
@@ -84,7 +86,7 @@ def test_growth_falls_back_to_the_change_in_totals(con: duckdb.DuckDBPyConnectio
 
 
 def test_zero_and_missing_denominators_give_null(con: duckdb.DuckDBPyConnection) -> None:
-    row = _row(
+    row = one(
         con,
         "select posts, post_reach, engagement_rate, followers_total, amplification_rate "
         "from metrics.community_daily where account_id = 'ig1' and date = '2026-09-09'",
@@ -99,7 +101,7 @@ def test_zero_and_missing_denominators_give_null(con: duckdb.DuckDBPyConnection)
 
 
 def test_week_rate_is_recomputed_not_averaged(con: duckdb.DuckDBPyConnection) -> None:
-    week = _row(
+    week = one(
         con,
         "select * from metrics.community_weekly where account_id = 'ig1' "
         "and week_start = '2026-09-07'",
@@ -107,7 +109,7 @@ def test_week_rate_is_recomputed_not_averaged(con: duckdb.DuckDBPyConnection) ->
     assert week["engagement_rate"] == pytest.approx(24 / 500)  # mean of daily rates is 0.0825
     assert week["followers_total"] == 1030  # a stock: the last value, not a sum
     assert week["audience_growth_rate"] == pytest.approx(30 / 1000)
-    month = _row(
+    month = one(
         con,
         "select posts, engagement_rate from metrics.community_monthly "
         "where account_id = 'ig1' and month_start = '2026-09-01'",
@@ -116,7 +118,7 @@ def test_week_rate_is_recomputed_not_averaged(con: duckdb.DuckDBPyConnection) ->
 
 
 def test_competitor_rows_carry_mentions_but_no_own_traffic(con: duckdb.DuckDBPyConnection) -> None:
-    row = _row(
+    row = one(
         con,
         "select is_own, mentions, sessions, bounce_rate from metrics.community_daily "
         "where account_id = 'ig2'",
