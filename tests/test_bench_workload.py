@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bench.workload import Workload, write_workspace
 from flows import ingest, pipeline, store
+from flows.demo.x import x_content_date
 from flows.settings import load_settings
 
 # Two accounts per platform across a month and a quarter boundary: 2 x (2 months x 2 content
@@ -62,9 +63,10 @@ def test_same_workload_same_bytes_and_every_row_loads(tmp_path: Path) -> None:
     con.close()
 
 
-def _posts(path: Path) -> set[tuple[str, str]]:
+def _posts(path: Path) -> set[tuple[str, str, str]]:
+    """Id, publish date and text of the posts of an X content export."""
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
-    return {(row[0], row[2]) for row in rows[1:]}
+    return {(row[0], row[1], row[2]) for row in rows[1:]}
 
 
 def test_a_day_written_alone_holds_the_posts_of_that_day_in_a_longer_range(tmp_path: Path) -> None:
@@ -84,4 +86,4 @@ def test_a_day_written_alone_holds_the_posts_of_that_day_in_a_longer_range(tmp_p
         tmp_path / "range" / folder / "account_analytics_content_2026-09-20_2026-09-30.csv"
     )
     assert len(of_day) >= 1
-    assert of_day <= september
+    assert of_day == {post for post in september if post[1] == x_content_date(day)}
