@@ -11,7 +11,7 @@ loads stay serial, because a DuckDB file has one writer.
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -72,16 +72,6 @@ class BackfillSummary:
             ],
             "failed": len(self.failed),
         }
-
-
-def chunks(start: date, end: date, days: int = DEFAULT_CHUNK_DAYS) -> list[Window]:
-    """Consecutive windows of at most `days` days covering start..end (none if end < start)."""
-    spans = []
-    while start <= end:
-        stop = min(start + timedelta(days=days - 1), end)
-        spans.append(Window(start, stop))
-        start = stop + timedelta(days=1)
-    return spans
 
 
 def backfill_key(parameters: dict[str, object]) -> str:
@@ -156,14 +146,14 @@ def chunk_task(
 ) -> ChunkResult:
     """Pull (or replay) one chunk for every selected source, rebuild, and publish it."""
     logger = get_run_logger()
-    pull = runner.replay_sources if replay else runner.pull_sources
 
     def work(con: duckdb.DuckDBPyConnection) -> tuple[list[LoadOutcome], bool]:
         pipeline.initialise(con, settings)
-        outcomes = pull(
+        outcomes = runner.load_sources(
             con,
             settings,
             pipeline.raw_root(db),
+            replay=replay,
             requested=chunk,
             sources=sources,
             accounts=accounts,
@@ -203,7 +193,7 @@ def backfill_flow(
     key = backfill_key(parameters)
     path = Path(db)
     summary = BackfillSummary(db=db, parameters=parameters)
-    plan = chunks(start, end, chunk_days)
+    plan = Window(start, end).split(chunk_days)
     done = published_chunks(path, key)
     if done >= {chunk.start for chunk in plan}:
         done = set()  # the last run of this backfill finished: run it again from the start

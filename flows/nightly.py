@@ -62,7 +62,7 @@ def api_task(work: Path, settings: Settings) -> list[LoadOutcome]:
     raw = pipeline.raw_root(work)
     return pipeline.with_working(
         work,
-        lambda con: runner.pull_sources(
+        lambda con: runner.load_sources(
             con, settings, raw, progress=lambda outcome: outcome.log(logger)
         ),
     )

@@ -158,7 +158,7 @@ def test_nightly_loads_every_api_kind_replays_the_same_rows_and_keeps_tokens_sec
     con = store.connect(replayed)
     try:
         pipeline.initialise(con, settings)
-        outcomes = runner.replay_sources(con, settings, db.parent / "raw")
+        outcomes = runner.load_sources(con, settings, db.parent / "raw", replay=True)
     finally:
         con.close()
     assert outcomes and all(o.status == "loaded" for o in outcomes)

@@ -150,12 +150,7 @@ def windows(
         end = today
     else:
         start, end = min(last, today) - timedelta(days=source.lookback_days), today
-    spans = []
-    while start <= end:
-        stop = min(start + timedelta(days=source.window_days - 1), end)
-        spans.append(Window(start, stop))
-        start = stop + timedelta(days=1)
-    return spans
+    return Window(start, end).split(source.window_days)
 
 
 def plan_source(
@@ -297,43 +292,32 @@ class _Done:
     source: str
 
 
-def pull_sources(
+def load_sources(
     con: duckdb.DuckDBPyConnection,
     settings: Settings,
     raw_root: Path,
     *,
+    replay: bool = False,
     requested: Window | None = None,
     sources: Sequence[str] | None = None,
     accounts: Sequence[str] | None = None,
     progress: Callable[[LoadOutcome], None] | None = None,
 ) -> list[LoadOutcome]:
-    """Pull every selected API source and load what it gives; never raises for API faults.
+    """Pull (or replay from the raw zone) every selected API source and load it; never raises.
 
-    Each source is fetched in its own thread (within `KIND_CONCURRENCY`) while this thread loads
-    completed pulls as they arrive; a source whose token is missing or expired fails alone.
+    Live: each source is fetched in its own thread (within `KIND_CONCURRENCY`) while this thread
+    loads completed pulls as they arrive; a source whose token is missing or expired fails alone.
+    Replay: the raw zone's completed pulls, oldest first, without network; they go through the
+    same mappings, so the canonical rows are the same, and pulls already loaded are skipped by
+    their digest.
     """
     selected = [s for s in settings.api_sources if not sources or s.name in sources]
-    fetched = _fetched(con, settings, raw_root, selected, requested, accounts)
-    return _load_each(con, fetched, progress)
-
-
-def replay_sources(
-    con: duckdb.DuckDBPyConnection,
-    settings: Settings,
-    raw_root: Path,
-    *,
-    requested: Window | None = None,
-    sources: Sequence[str] | None = None,
-    accounts: Sequence[str] | None = None,
-    progress: Callable[[LoadOutcome], None] | None = None,
-) -> list[LoadOutcome]:
-    """Load the completed pulls kept in the raw zone, oldest first, without any network.
-
-    The same envelopes go through the same mapping as in the live run, so the canonical rows are
-    the same; pulls already loaded into this database are skipped by their digest.
-    """
-    selected = [s for s in settings.api_sources if not sources or s.name in sources]
-    return _load_each(con, _replayed(settings, raw_root, selected, requested, accounts), progress)
+    pulls = (
+        _replayed(settings, raw_root, selected, requested, accounts)
+        if replay
+        else _fetched(con, settings, raw_root, selected, requested, accounts)
+    )
+    return _load_each(con, pulls, progress)
 
 
 def _load_each(

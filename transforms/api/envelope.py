@@ -6,7 +6,7 @@ pull and a replay from the raw zone go through the same code and give the same c
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,6 +20,15 @@ class Window:
 
     def __str__(self) -> str:
         return f"{self.start.isoformat()}..{self.end.isoformat()}"
+
+    def split(self, days: int) -> list["Window"]:
+        """Consecutive windows of at most `days` days covering this one (none if it is empty)."""
+        spans, start = [], self.start
+        while start <= self.end:
+            stop = min(start + timedelta(days=days - 1), self.end)
+            spans.append(Window(start, stop))
+            start = stop + timedelta(days=1)
+        return spans
 
 
 @dataclass(frozen=True)
