@@ -106,8 +106,9 @@ def build_metrics(con: duckdb.DuckDBPyConnection, targets: Sequence[Target] = ()
     and the build is recorded in `ops.build`. Returns the row count of every materialized table.
     """
     counts: dict[str, int] = {}
-    # Parallel sums of doubles add in a varying order, so the same `core` could give metric
-    # tables differing in the last bits; one thread makes every build of the same data identical.
+    # Parallel sums of doubles add in a varying order, so one `core` file could give metric
+    # tables differing in the last bits; one thread makes rebuilds of the same file identical.
+    # (`core` rows stored in another order, by another sequence of loads, can still differ there.)
     threads = con.execute("select current_setting('threads')").fetchone()
     con.execute("set threads = 1")
     con.begin()

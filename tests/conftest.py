@@ -44,11 +44,15 @@ needs_realdata = pytest.mark.skipif(
 def normalize_counted(
     data: bytes, ctx: IngestContext, formats: Sequence[FormatSpec] = FORMATS
 ) -> Normalized:
-    """`normalize_export`, asserting that every row read was loaded, quarantined or skipped."""
+    """`normalize_export`, asserting that the row accounting can hide no row.
+
+    `rows_loaded` is derived (read - quarantined - skipped), so the check is that it cannot be
+    negative and that rows counted as loaded did reach a canonical table.
+    """
     result = normalize_export(data, ctx, formats)
-    assert result.rows_read == (
-        result.rows_loaded + result.rows_quarantined + result.rows_skipped
-    ), "a row vanished"
+    assert result.rows_loaded >= 0, "more rows quarantined or skipped than read"
+    reached = any(frame.height for frame in result.tables.values())
+    assert reached or result.rows_loaded == 0, "rows counted as loaded reached no table"
     return result
 
 
@@ -60,7 +64,7 @@ def reasons(result: Normalized) -> list[tuple[int, str]]:
 def xlsx(sheets: dict[str, list[list[Any]]]) -> bytes:
     """An `.xlsx` workbook with these sheets, each a list of rows, as the bytes of a file."""
     book = openpyxl.Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])  # the default empty sheet
     for title, rows in sheets.items():
         sheet = book.create_sheet(title)
         for row in rows:
