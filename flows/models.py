@@ -3,25 +3,31 @@
 The formula macros of `sql/formulas.sql` are created first (one macro per metric formula, so a
 formula is written once), then the views in the order `sql/model/ORDER` declares, documented, and
 the metric tables analysts query are materialized from them, with the catalog and the targets.
-During the build each intermediate (`int_*`, not materialized) is created as a table, so it is
-computed once rather than once per metric table reading it, then replaced by its declared view.
+Each intermediate (`int_*`, not materialized) is kept as a table of its view's rows: the metric
+tables and the report read it without recomputing it from `core`, and an incremental build
+(`flows/increment.py`) updates it in place.
 
 Each `sql/model/<name>.sql` defines one view and documents it in its header (`-- grain:`,
 `-- column <name>: <text>`, optionally `-- materialize: metrics.<table>`). The header is the single
 source of the docs: it becomes `COMMENT ON` for the view, its columns and the materialized table.
 A period table documents its columns once: `-- columns of <model> except <column>` (in
 `community_weekly`: `-- columns of community_daily except date`) takes that model's column docs,
-in their order, at that place in the header.
+in their order, at that place in the header. `-- refresh: <column>` (or `<column> by <grain>`)
+says which of its rows an incremental build recomputes from a date; a `<name>.refresh.sql` file
+next to it replaces that with a script of its own.
 
 Every build is recorded in `ops.build` with what it was built from (the last load and a
-fingerprint of the SQL, catalog, targets and accounts), so a run with nothing new can skip it.
+fingerprint of the SQL, catalog, targets and accounts), so a run with nothing new can skip it, and
+a run with new loads only recomputes what they changed.
 """
 
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -35,17 +41,39 @@ CATALOG = SQL_DIR / "seeds" / "metric_catalog.csv"
 _COLUMN = re.compile(r"^-- column (\w+): (.+)$")
 _COLUMNS_OF = re.compile(r"^-- columns of (\w+) except (\w+)$")
 _MACRO = re.compile(r"^-- macro (\w+): (.+)$")
+_REFRESH = re.compile(r"^-- refresh: (\w+)(?: by (week|month|grain))?$")
+
+
+@dataclass(frozen=True)
+class Refresh:
+    """Which rows an incremental build recomputes: `column` from a date or its period's start.
+
+    The period is a week or month, or `grain`: the row's own grain column (day ... year).
+    """
+
+    column: str
+    period: str | None
+
+    def condition(self, start: date) -> str:
+        """SQL selecting the rows at or after `start` (a Python date, so safe to inline)."""
+        bound = f"date '{start.isoformat()}'"
+        if self.period:
+            unit = "grain" if self.period == "grain" else f"'{self.period}'"
+            bound = f"date_trunc({unit}, {bound})::date"
+        return f"{self.column} >= {bound}"
 
 
 @dataclass(frozen=True)
 class Model:
-    """One view file with its documentation."""
+    """One view file with its documentation and how an incremental build updates it."""
 
     name: str
     sql: str
     grain: str
     columns: dict[str, str]
     materialize: str | None
+    refresh: Refresh | None = None
+    script: str | None = None
 
 
 def parse_model(path: Path) -> Model:
@@ -53,10 +81,13 @@ def parse_model(path: Path) -> Model:
     sql = path.read_text(encoding="utf-8")
     grain = ""
     materialize = None
+    refresh = None
     columns: dict[str, str] = {}
     for line in sql.splitlines():
         if line.startswith("-- grain: "):
             grain = line.removeprefix("-- grain: ").strip()
+        elif match := _REFRESH.match(line):
+            refresh = Refresh(match.group(1), match.group(2))
         elif line.startswith("-- materialize: "):
             materialize = line.removeprefix("-- materialize: ").strip()
         elif match := _COLUMN.match(line):
@@ -69,11 +100,18 @@ def parse_model(path: Path) -> Model:
         raise ValueError(f"{path.name}: no '-- grain:' line")
     if sql.count(_view_statement(path.stem)) != 1:
         raise ValueError(f"{path.name}: no single '{_view_statement(path.stem)}'")
-    return Model(path.stem, sql, grain, columns, materialize)
+    script_path = path.with_name(f"{path.stem}.refresh.sql")
+    script = script_path.read_text(encoding="utf-8") if script_path.exists() else None
+    return Model(path.stem, sql, grain, columns, materialize, refresh, script)
 
 
 def _view_statement(name: str) -> str:
     return f"create or replace view model.{name} as"
+
+
+def model_query(model: Model) -> str:
+    """The model's select statement (its view's body)."""
+    return model.sql.split(_view_statement(model.name), 1)[1].strip().rstrip(";")
 
 
 def declared_models(model_dir: Path = MODEL_DIR) -> list[Model]:
@@ -100,19 +138,12 @@ def _quote(text: str) -> str:
 
 
 def build_metrics(con: duckdb.DuckDBPyConnection, targets: Sequence[Target] = ()) -> dict[str, int]:
-    """(Re)create formulas and views, materialize the metric tables, catalog and targets.
+    """(Re)create formulas, views and tables from all of `core`: the catalog and targets too.
 
     One transaction: the `model` schema is recreated (so views no longer declared disappear),
     and the build is recorded in `ops.build`. Returns the row count of every materialized table.
     """
-    counts: dict[str, int] = {}
-    # Parallel sums of doubles add in a varying order, so one `core` file could give metric
-    # tables differing in the last bits; one thread makes rebuilds of the same file identical.
-    # (`core` rows stored in another order, by another sequence of loads, can still differ there.)
-    threads = con.execute("select current_setting('threads')").fetchone()
-    con.execute("set threads = 1")
-    con.begin()
-    try:
+    with _recorded_build(con, targets) as declared:
         con.execute(
             "drop schema if exists model cascade; create schema model; "
             "create schema if not exists metrics"
@@ -121,31 +152,54 @@ def build_metrics(con: duckdb.DuckDBPyConnection, targets: Sequence[Target] = ()
         for name, text in declared_macros().items():
             con.execute(f"comment on macro model.{name} is {_quote(text)}")
         _load_targets(con, targets)
-        declared = declared_models()
         for model in declared:
-            # An intermediate is a table while the build runs, so the several metric tables that
-            # read it do not each recompute it; it becomes its declared view once they are built.
-            _create(con, model, "view" if model.materialize else "table")
-            if model.materialize:
-                columns = ", ".join(model.columns)
-                con.execute(
-                    f"create or replace table {model.materialize} as "
-                    f"select {columns} from model.{model.name}"
-                )
-                _comment(con, "table", model.materialize, model)
-                row = con.execute(f"select count(*) from {model.materialize}").fetchone()
-                counts[model.materialize] = int(row[0]) if row else 0
-        intermediates = [model for model in declared if not model.materialize]
-        con.execute("; ".join(f"drop table model.{model.name}" for model in intermediates))
-        for model in intermediates:
-            _create(con, model, "view")
+            _create(con, model)
         _load_catalog(con)
-        counts["metrics.catalog"] = int(
-            (con.execute("select count(*) from metrics.catalog").fetchone() or (0,))[0]
-        )
+    return _row_counts(con, declared)
+
+
+def refresh_metrics(
+    con: duckdb.DuckDBPyConnection, targets: Sequence[Target] = ()
+) -> tuple[dict[str, int], str]:
+    """Bring the metric tables up to date, doing no more than the loads since the last build ask.
+
+    Returns the row counts and what was done: `kept` (nothing loaded or changed since the last
+    build), `updated` (only what the new loads changed, `flows/increment.py`) or `rebuilt` (the
+    first build, or the SQL, catalog, targets, accounts or schema changed: everything).
+    """
+    last = con.execute(
+        "select max_load_id, fingerprint, tables from ops.build order by build_id desc limit 1"
+    ).fetchone()
+    if last is None or last[1] != fingerprint(con, targets):
+        return build_metrics(con, targets), "rebuilt"
+    if last[0] == last_load_id(con):
+        return {str(name): int(rows) for name, rows in json.loads(last[2]).items()}, "kept"
+    from flows import increment  # increment imports this module's Model
+
+    with _recorded_build(con, targets) as declared:
+        increment.update(con, declared, after_load=int(last[0] or 0))
+    return _row_counts(con, declared), "updated"
+
+
+@contextmanager
+def _recorded_build(
+    con: duckdb.DuckDBPyConnection, targets: Sequence[Target]
+) -> Iterator[list[Model]]:
+    """Run a build in one transaction on one thread and record it in `ops.build`.
+
+    Parallel sums of doubles add in a varying order, so one `core` file could give metric tables
+    differing in the last bits; one thread makes rebuilds of the same file identical. (`core` rows
+    stored in another order, by another sequence of loads, can still differ there.)
+    """
+    threads = con.execute("select current_setting('threads')").fetchone()
+    con.execute("set threads = 1")
+    con.begin()
+    try:
+        declared = declared_models()
+        yield declared
         con.execute(
             "insert into ops.build (max_load_id, fingerprint, tables) values (?, ?, ?)",
-            [last_load_id(con), fingerprint(con, targets), json.dumps(counts)],
+            [last_load_id(con), fingerprint(con, targets), json.dumps(_row_counts(con, declared))],
         )
         con.commit()
     except BaseException:
@@ -153,7 +207,13 @@ def build_metrics(con: duckdb.DuckDBPyConnection, targets: Sequence[Target] = ()
         raise
     finally:
         con.execute(f"set threads = {int(threads[0]) if threads else 1}")
-    return counts
+
+
+def _row_counts(con: duckdb.DuckDBPyConnection, declared: Sequence[Model]) -> dict[str, int]:
+    """Rows of every materialized table and of the catalog."""
+    tables = [model.materialize for model in declared if model.materialize] + ["metrics.catalog"]
+    counts = " union all ".join(f"select '{table}', count(*) from {table}" for table in tables)
+    return {str(table): int(rows) for table, rows in con.execute(counts).fetchall()}
 
 
 def last_load_id(con: duckdb.DuckDBPyConnection) -> int | None:
@@ -179,18 +239,6 @@ def fingerprint(con: duckdb.DuckDBPyConnection, targets: Sequence[Target] = ()) 
     ):
         digest.update(repr(con.execute(query).fetchall()).encode())
     return digest.hexdigest()
-
-
-def current_build(
-    con: duckdb.DuckDBPyConnection, targets: Sequence[Target] = ()
-) -> dict[str, int] | None:
-    """The last build's row counts when nothing changed since it, else None (rebuild needed)."""
-    row = con.execute(
-        "select max_load_id, fingerprint, tables from ops.build order by build_id desc limit 1"
-    ).fetchone()
-    if row is None or row[0] != last_load_id(con) or row[1] != fingerprint(con, targets):
-        return None
-    return {str(name): int(rows) for name, rows in json.loads(row[2]).items()}
 
 
 def _load_targets(con: duckdb.DuckDBPyConnection, targets: Sequence[Target]) -> None:
@@ -238,19 +286,25 @@ def _load_targets(con: duckdb.DuckDBPyConnection, targets: Sequence[Target]) -> 
         con.execute(f"comment on column metrics.target.{column} is {_quote(text)}")
 
 
-def _create(con: duckdb.DuckDBPyConnection, model: Model, kind: str) -> None:
-    """Create the model as its declared (and documented) view, or as a table of the same name."""
-    statement = model.sql
-    if kind == "table":
-        statement = statement.replace(
-            _view_statement(model.name), f"create table model.{model.name} as", 1
-        )
+def _create(con: duckdb.DuckDBPyConnection, model: Model) -> None:
+    """Create the model: its documented view and metric table, or a documented intermediate."""
+    if model.materialize:
+        statement = model.sql
+    else:
+        statement = f"create table model.{model.name} as {model_query(model)}"
     try:
         con.execute(statement)
     except duckdb.Error as exc:
         raise RuntimeError(f"sql/model/{model.name}.sql: {exc}") from exc
-    if kind == "view":
+    if model.materialize:
         _comment(con, "view", f"model.{model.name}", model)
+        con.execute(
+            f"create or replace table {model.materialize} as "
+            f"select {', '.join(model.columns)} from model.{model.name}"
+        )
+        _comment(con, "table", model.materialize, model)
+    else:
+        _comment(con, "table", f"model.{model.name}", model)
 
 
 def _comment(con: duckdb.DuckDBPyConnection, kind: str, name: str, model: Model) -> None:

@@ -69,11 +69,10 @@ def build(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, int]:
 
 
 def refresh(con: duckdb.DuckDBPyConnection, settings: Settings) -> tuple[dict[str, int], bool]:
-    """Rebuild unless nothing was loaded and nothing it depends on changed since the last build.
+    """Bring the metric tables up to date: kept when nothing changed, else updated or rebuilt.
 
-    Returns the row counts per table and whether it rebuilt (`ops.build` keeps the last counts).
+    Returns the row counts per table and whether anything was recomputed (`ops.build` keeps the
+    last counts).
     """
-    unchanged = models.current_build(con, settings.targets)
-    if unchanged is not None:
-        return unchanged, False
-    return build(con, settings), True
+    tables, done = models.refresh_metrics(con, settings.targets)
+    return tables, done != "kept"

@@ -709,22 +709,24 @@ def test_duplicate_and_missing_targets() -> None:
 # --- build ledger: skip when nothing changed --------------------------------------------------
 
 
-def test_build_is_current_until_a_load_or_a_target_changes(tmp_path: Path) -> None:
+def test_build_is_kept_until_a_load_or_a_target_changes(tmp_path: Path) -> None:
     connection = seeded(tmp_path / "k.duckdb")
-    counts = models.current_build(connection, TARGETS)
-    assert counts is not None and counts["metrics.scorecard"] == len(TARGETS)
-    assert models.current_build(connection, TARGETS[:1]) is None
+
+    def refresh(targets: tuple[Target, ...] = TARGETS) -> str:
+        return models.refresh_metrics(connection, targets)[1]
+
+    counts, done = models.refresh_metrics(connection, TARGETS)
+    assert done == "kept" and counts["metrics.scorecard"] == len(TARGETS)
+    assert [refresh(TARGETS[:1]), refresh(), refresh()] == ["rebuilt", "rebuilt", "kept"]
     connection.execute(
         "insert into ops.load (source, status, started_at, finished_at) "
         "values ('bad.csv', 'failed', now(), now())"
     )
-    assert models.current_build(connection, TARGETS) is not None  # a failed load adds nothing
+    assert refresh() == "kept"  # a failed load adds nothing
     connection.execute(
         "insert into ops.load (source, status, started_at, finished_at) "
         "values ('new.csv', 'loaded', now(), now())"
     )
-    assert models.current_build(connection, TARGETS) is None
-    models.build_metrics(connection, TARGETS)
-    assert models.current_build(connection, TARGETS) is not None
+    assert [refresh(), refresh()] == ["updated", "kept"]
     connection.execute("update core.account set brand = 'Other' where account_id = 'x1'")
-    assert models.current_build(connection, TARGETS) is None
+    assert refresh() == "rebuilt"

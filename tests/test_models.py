@@ -282,8 +282,10 @@ def test_catalog_agrees_with_the_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_every_model_file_is_declared() -> None:
-    files = {p.stem for p in models.MODEL_DIR.glob("*.sql")}
+    files = {p.name.split(".")[0] for p in models.MODEL_DIR.glob("*.sql")}
     assert files == {m.name for m in models.declared_models()}
+    scripts = {m.name for m in models.declared_models() if m.script}
+    assert scripts == {p.name.split(".")[0] for p in models.MODEL_DIR.glob("*.refresh.sql")}
 
 
 def test_rebuild_is_repeatable(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 -- model: awareness_daily
 -- grain: Each row is one account on one platform on one local date; rates are computed from the period's summed base measures by the macros in sql/formulas.sql, never averaged from daily rates (METRICS.md, awareness).
+-- refresh: date
 -- materialize: metrics.awareness_daily
 -- column date: Local calendar date.
 -- column platform: Platform code.

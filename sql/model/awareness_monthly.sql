@@ -1,5 +1,6 @@
 -- model: awareness_monthly
 -- grain: Each row is one account on one platform in one calendar month; rates are computed from the period's summed base measures by the macros in sql/formulas.sql, never averaged from daily rates (METRICS.md, awareness).
+-- refresh: month_start by month
 -- materialize: metrics.awareness_monthly
 -- column month_start: First day of the calendar month (local dates).
 -- columns of awareness_daily except date

@@ -1,5 +1,6 @@
 -- model: awareness_weekly
 -- grain: Each row is one account on one platform in one ISO week (Monday start); rates are computed from the period's summed base measures by the macros in sql/formulas.sql, never averaged from daily rates (METRICS.md, awareness).
+-- refresh: week_start by week
 -- materialize: metrics.awareness_weekly
 -- column week_start: Monday that starts the ISO week (local dates).
 -- columns of awareness_daily except date

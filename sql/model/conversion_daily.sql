@@ -1,5 +1,6 @@
 -- model: conversion_daily
 -- grain: Each row is one ads campaign in one currency on one local date; rates are computed from the period's summed base measures by the macros in sql/formulas.sql, never averaged from daily rates (METRICS.md, conversion). Money is never summed across currencies (currency is part of the key).
+-- refresh: date
 -- materialize: metrics.conversion_daily
 -- column date: Local calendar date.
 -- column platform: Ads platform code: meta, google, tiktok, linkedin, x.

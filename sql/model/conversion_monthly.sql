@@ -1,5 +1,6 @@
 -- model: conversion_monthly
 -- grain: Each row is one ads campaign in one currency in one calendar month; rates are computed from the period's summed base measures by the macros in sql/formulas.sql, never averaged from daily rates (METRICS.md, conversion). Money is never summed across currencies (currency is part of the key).
+-- refresh: month_start by month
 -- materialize: metrics.conversion_monthly
 -- column month_start: First day of the calendar month (local dates).
 -- columns of conversion_daily except date

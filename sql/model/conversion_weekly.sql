@@ -1,5 +1,6 @@
 -- model: conversion_weekly
 -- grain: Each row is one ads campaign in one currency in one ISO week (Monday start); rates are computed from the period's summed base measures by the macros in sql/formulas.sql, never averaged from daily rates (METRICS.md, conversion). Money is never summed across currencies (currency is part of the key).
+-- refresh: week_start by week
 -- materialize: metrics.conversion_weekly
 -- column week_start: Monday that starts the ISO week (local dates).
 -- columns of conversion_daily except date

@@ -1,5 +1,6 @@
 -- model: int_account_periods
 -- grain: Each row is one account on one platform in one period of one grain (day, ISO week from Monday, calendar month, quarter, year), with the period's summed base measures and its stocks (last value).
+-- refresh: period_end
 -- column grain: day, week, month, quarter or year.
 -- column period_start: First date of the period (the date itself for day).
 -- column period_end: Last date of the period.

@@ -1,5 +1,6 @@
 -- model: int_ad_context_periods
 -- grain: Each row is one ads platform (or all platforms) in one period of one grain (day, week, month, quarter, year), with the social context ads metrics show beside them: web sessions and conversations of the social platforms the ads platform serves (meta = facebook + instagram, google = youtube; DECISIONLOG).
+-- refresh: period_start by grain
 -- column level: platform or all.
 -- column grain: day, week, month, quarter or year.
 -- column period_start: First date of the period.

@@ -1,5 +1,6 @@
 -- model: int_ad_daily
 -- grain: Each row is one ads campaign (platform, ad account, campaign, currency) on one date. Where a campaign-level row (ad_id '') exists it is used alone, otherwise the campaign's ad rows are summed, so loading a campaign report and an ad report of the same days never counts twice.
+-- refresh: date
 -- column platform: Ads platform code: meta, google, tiktok, linkedin, x.
 -- column ad_account_id: Ad account id ('' when unknown).
 -- column campaign_id: Campaign id (or name where the export gives no id).

@@ -1,5 +1,6 @@
 -- model: int_base_daily
 -- grain: Each row is one account on one platform on one local date with any data (posts, account measures, or mentions on its platform when it has a brand): the shared base measures of METRICS.md, computed once.
+-- refresh: date
 -- column date: Local calendar date in the account's timezone.
 -- column platform: Platform code.
 -- column account_id: Account id.
@@ -79,23 +80,27 @@ with post_days as (
 ),
 
 account_days as (
+    -- The previous day by a join rather than a window, so a build of recent dates (flows/increment)
+    -- reads only those dates and the day before them.
     select
-        platform,
-        account_id,
-        date,
-        impressions,
-        reach,
-        followers_total,
-        profile_visits,
-        website_clicks,
+        d.platform,
+        d.account_id,
+        d.date,
+        d.impressions,
+        d.reach,
+        d.followers_total,
+        d.profile_visits,
+        d.website_clicks,
         case
-            when followers_gained is not null or followers_lost is not null
-                then coalesce(followers_gained, 0) - coalesce(followers_lost, 0)
-            when lag(date) over w = date - 1
-                then followers_total - lag(followers_total) over w
+            when d.followers_gained is not null or d.followers_lost is not null
+                then coalesce(d.followers_gained, 0) - coalesce(d.followers_lost, 0)
+            else d.followers_total - prev.followers_total
         end as net_follower_growth
-    from core.account_daily
-    window w as (partition by platform, account_id order by date)
+    from core.account_daily as d
+    left join core.account_daily as prev
+        on d.platform = prev.platform
+        and d.account_id = prev.account_id
+        and prev.date = d.date - 1
 ),
 
 platform_mentions as (

@@ -1,5 +1,6 @@
 -- model: int_conversion_periods
 -- grain: Each row is one ads scope in one period of one grain (day, week, month, quarter, year): a campaign in one currency, an ad account, an ads platform or all platforms (the report's totals and the scorecard's scopes). Money is summed only within one currency: a scope spending in several has NULL money columns.
+-- refresh: period_end
 -- column level: campaign, ad_account, platform or all.
 -- column scope: NULL for campaigns; platform:ad_account_id, the ads platform code, or 'all'.
 -- column grain: day, week, month, quarter or year.

@@ -1,5 +1,6 @@
 -- model: int_leads_periods
 -- grain: Each row is one leads scope in one period of one grain (day, week, month, quarter, year): a campaign on an ads platform, an ads platform or all platforms (the report's totals and the scorecard's scopes). Campaigns join ads (campaign name) and web sessions (utm campaign) of the social platforms the ads platform serves; money is summed only within one currency.
+-- refresh: period_end
 -- column level: campaign, platform or all.
 -- column scope: NULL for campaigns; the ads platform code, or 'all'.
 -- column grain: day, week, month, quarter or year.

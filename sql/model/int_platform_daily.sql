@@ -1,5 +1,6 @@
 -- model: int_platform_daily
 -- grain: Each row is one social platform on one local date with own-account data, web traffic from the platform, or mentions on it: own accounts' base measures summed (competitors never count), plus platform-wide mentions and web traffic.
+-- refresh: date
 -- column date: Local calendar date.
 -- column platform: Social platform code.
 -- column posts: Posts published that date by own accounts.

@@ -1,5 +1,6 @@
 -- model: int_platform_periods
 -- grain: Each row is one scope (a social platform, or all platforms) in one period of one grain, with own accounts' summed base measures, platform-wide mentions and web traffic; every grain has all-platform rows (the report's totals of days and weeks, the scorecard's months, quarters and years).
+-- refresh: period_end
 -- column level: platform or all.
 -- column scope: The platform code, or 'all'.
 -- column grain: day, week, month, quarter or year.

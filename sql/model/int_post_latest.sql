@@ -7,6 +7,7 @@
 -- column content_type: Canonical content type, NULL where the export does not say.
 -- column campaign: Campaign label of the post, where the export gives one.
 -- column as_of_date: Date of the snapshot used (the latest one), or the last date of daily activity.
+-- column measured_by: snapshot (the latest lifetime snapshot) or daily (the sum of core.post_daily, for a post with no snapshot).
 -- column impressions: Impressions; for Meta posts exported after the 2025 switch, views (see DECISIONLOG).
 -- column reach: Lifetime reach of the post (NULL for posts known only from daily activity).
 -- column reactions: Reactions (likes).
@@ -32,6 +33,7 @@ snapshots as (
         m.platform,
         m.post_id,
         m.as_of_date,
+        'snapshot' as measured_by,
         coalesce(m.impressions, m.views) as impressions,
         m.reach,
         m.reactions,
@@ -51,6 +53,7 @@ daily_totals as (
         d.platform,
         d.post_id,
         max(d.date) as as_of_date,
+        'daily' as measured_by,
         coalesce(sum(d.impressions), sum(d.views))::bigint as impressions,
         null::bigint as reach,
         sum(d.reactions)::bigint as reactions,
@@ -80,6 +83,7 @@ final as (
         p.content_type,
         p.campaign,
         m.as_of_date,
+        m.measured_by,
         m.impressions,
         m.reach,
         m.reactions,
@@ -96,7 +100,7 @@ final as (
 )
 
 select
-    platform, post_id, account_id, published_date, content_type, campaign, as_of_date,
+    platform, post_id, account_id, published_date, content_type, campaign, as_of_date, measured_by,
     impressions, reach, reactions, comments, shares, saves, clicks, link_clicks, video_views,
     engagements
 from final

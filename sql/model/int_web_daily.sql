@@ -1,5 +1,6 @@
 -- model: int_web_daily
 -- grain: Each row is one social platform on one local date with web sessions whose source maps to it, summed over sources, campaigns and properties: the web base measures and their paired sums, computed once for the account rows (int_base_daily) and the platform rows (int_platform_daily).
+-- refresh: date
 -- column date: Local calendar date.
 -- column platform: Social platform code the sessions' source maps to.
 -- column sessions: Web sessions from the platform (all properties).

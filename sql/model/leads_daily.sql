@@ -1,5 +1,6 @@
 -- model: leads_daily
 -- grain: Each row is one campaign on one ads platform on one local date; rates are computed from the period's summed base measures by the macros in sql/formulas.sql, never averaged from daily rates (METRICS.md, leads). Spend is summed only within one currency.
+-- refresh: date
 -- materialize: metrics.leads_daily
 -- column date: Local calendar date.
 -- column platform: Ads platform code: meta, google, tiktok, linkedin, x.

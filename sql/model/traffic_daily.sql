@@ -1,5 +1,6 @@
 -- model: traffic_daily
 -- grain: Each row is one social platform (own accounts; web sessions from its sources) on one local date; rates are computed from the period's summed base measures by the macros in sql/formulas.sql, never averaged from daily rates (METRICS.md, traffic).
+-- refresh: date
 -- materialize: metrics.traffic_daily
 -- column date: Local calendar date.
 -- column platform: Social platform code (web sessions mapped from their source, METRICS.md traffic).

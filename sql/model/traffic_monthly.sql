@@ -1,5 +1,6 @@
 -- model: traffic_monthly
 -- grain: Each row is one social platform (own accounts; web sessions from its sources) in one calendar month; rates are computed from the period's summed base measures by the macros in sql/formulas.sql, never averaged from daily rates (METRICS.md, traffic).
+-- refresh: month_start by month
 -- materialize: metrics.traffic_monthly
 -- column month_start: First day of the calendar month (local dates).
 -- columns of traffic_daily except date

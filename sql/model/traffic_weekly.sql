@@ -1,5 +1,6 @@
 -- model: traffic_weekly
 -- grain: Each row is one social platform (own accounts; web sessions from its sources) in one ISO week (Monday start); rates are computed from the period's summed base measures by the macros in sql/formulas.sql, never averaged from daily rates (METRICS.md, traffic).
+-- refresh: week_start by week
 -- materialize: metrics.traffic_weekly
 -- column week_start: Monday that starts the ISO week (local dates).
 -- columns of traffic_daily except date
