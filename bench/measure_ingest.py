@@ -6,7 +6,6 @@ them, without Prefect.
 
 import time
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
@@ -17,14 +16,17 @@ from bench.timing import (
     discard_database,
     elapsed,
     load_input,
+    load_run,
     rss_mb,
 )
 
 
 def ingest_kunci(params: Result) -> Result:
-    """Exports → `core` as a run loads them: one connection, load and checkpoint per input.
+    """Exports → `core` as a run loads them: one working copy and connection, a load per input.
 
-    With `one_connection`, the prototype: every input through one connection, one checkpoint.
+    `flows.nightly._load_and_build` without Prefect: the working copy is opened once (with the
+    configured memory limit), each input is one `ingest_file` in its own transaction, and the file
+    is checkpointed and published at the end.
     """
     from flows import ingest, store
     from flows.settings import load_settings
@@ -32,7 +34,6 @@ def ingest_kunci(params: Result) -> Result:
     root, db = Path(params["root"]), Path(params["db"])
     settings = load_settings(str(root / "kunci.toml"))
     items = ingest.inbox(settings)
-    load = _load_one_connection if params.get("one_connection") else _load_per_input
     seconds, stages, outcomes = [], Stages(), []
     for _ in range(params["repeat"]):
         discard_database(db)
@@ -43,7 +44,7 @@ def ingest_kunci(params: Result) -> Result:
             stages.wrapping(ingest, "normalize_export", INGEST_STAGES[0]),
             stages.wrapping(store, "record_load", INGEST_STAGES[1]),
         ):
-            outcomes = load(db, items, settings)
+            outcomes = load_run(db, items, settings)
         seconds.append(elapsed(start))
         check_loaded(outcomes)
     return {
@@ -59,7 +60,7 @@ INGEST_STAGES = (
     "normalize (transforms)",
     "store (ledger, upserts, quarantine)",
     "rest of ingest_file (read, sha256, raw zone, ledger lookup)",
-    "connect and checkpoint per input, initialise",
+    "open, initialise, checkpoint and publish the working copy",
 )
 
 
@@ -70,24 +71,6 @@ def _ingest_stages(stages: Stages, total: float) -> dict[str, float]:
     found[INGEST_STAGES[2]] = round(inside - found[INGEST_STAGES[0]] - found[INGEST_STAGES[1]], 3)
     found[INGEST_STAGES[3]] = round(total - inside, 3)
     return found
-
-
-def _load_per_input(db: Path, items: list[Any], settings: Any) -> list[Any]:
-    from flows import pipeline
-
-    pipeline.with_working(db, lambda con: pipeline.initialise(con, settings))
-    return [load_input(db, item, settings) for item in items]
-
-
-def _load_one_connection(db: Path, items: list[Any], settings: Any) -> list[Any]:
-    from flows import ingest, pipeline
-
-    def load_all(con: duckdb.DuckDBPyConnection) -> list[Any]:
-        pipeline.initialise(con, settings)
-        raw = pipeline.raw_root(db)
-        return [ingest.ingest_file(con, item, settings, raw) for item in items]
-
-    return pipeline.with_working(db, load_all)
 
 
 def ingest_duckdb(params: Result) -> Result:
@@ -109,7 +92,11 @@ def ingest_duckdb(params: Result) -> Result:
 
 
 def backfill(params: Result) -> Result:
-    """Load millions of rows of exports into one working copy, then build: peak memory."""
+    """Load millions of rows of exports into one working copy, then build: peak memory.
+
+    As a run does it, with the workspace's settings: DuckDB capped at `memory_limit` (the
+    default unless the workspace sets one), spilling beside the working file.
+    """
     from flows import ingest, pipeline, store
     from flows.settings import load_settings
 
@@ -120,7 +107,7 @@ def backfill(params: Result) -> Result:
     items = ingest.inbox(settings)
     marks: Result = {"rss_ready_mb": rss_mb()}
     start = time.perf_counter()
-    with pipeline.working_database(db) as work:
+    with pipeline.working_database(db, settings.memory_limit) as work:
         pipeline.with_working(work, lambda con: pipeline.initialise(con, settings))
         outcomes = [load_input(work, item, settings) for item in items]
         marks["ingest_seconds"] = elapsed(start)
@@ -128,6 +115,7 @@ def backfill(params: Result) -> Result:
         start = time.perf_counter()
         pipeline.with_working(work, lambda con: pipeline.refresh(con, settings))
         marks["build_seconds"] = elapsed(start)
+    marks["memory_limit"] = settings.memory_limit
     check_loaded(outcomes)
     con = store.connect(db, read_only=True)
     stored = con.execute("select count(*) from core.post_metrics").fetchone()

@@ -71,11 +71,23 @@ def discard_database(db: Path) -> None:
 
 
 def load_input(work: Path, item: Any, settings: Any) -> Any:
-    """One input into the working file, as `flows.nightly.ingest_task` loads it."""
+    """One input into the working file, as `flows.nightly.ingest_task` loads it.
+
+    Inside `pipeline.working_database` it goes through the run's one connection, as in a run.
+    """
     from flows import ingest, pipeline
 
     raw = pipeline.raw_root(work)
     return pipeline.with_working(work, lambda con: ingest.ingest_file(con, item, settings, raw))
+
+
+def load_run(db: Path, items: list[Any], settings: Any) -> list[Any]:
+    """Every input into a fresh working copy of `db`, then publish: a run's ingest, no build."""
+    from flows import pipeline
+
+    with pipeline.working_database(db, settings.memory_limit) as work:
+        pipeline.with_working(work, lambda con: pipeline.initialise(con, settings))
+        return [load_input(work, item, settings) for item in items]
 
 
 def check_loaded(outcomes: list[Any]) -> None:

@@ -196,7 +196,7 @@ def _load_and_build(
 ) -> RunSummary:
     """The life cycle every publishing flow shares: load, build, record the run, publish."""
     summary = _new_summary(db)
-    with pipeline.working_database(db) as work:
+    with pipeline.working_database(db, settings.memory_limit) as work:
         initialise_task(work, settings)
         summary.baseline = begin_task(work, summary)
         with console.progress("ingest", total=len(items)) as advance:

@@ -1,8 +1,9 @@
 """Run-level steps shared by the flows and the command line: working copy, build, publish.
 
 Every writing command follows the same life cycle: take the writer lock, copy the published file to
-a working file, write there, checkpoint, close, and atomically replace the published file. Anything
-that raises in between leaves the published file as it was.
+a working file, open it once (memory capped, spilling beside it), write there, checkpoint, close,
+and atomically replace the published file. Anything that raises in between leaves the published
+file as it was.
 """
 
 from collections.abc import Callable, Iterator
@@ -13,7 +14,7 @@ from typing import TypeVar
 import duckdb
 
 from flows import models, publish, store
-from flows.settings import Settings
+from flows.settings import DEFAULT_MEMORY_LIMIT, Settings
 
 T = TypeVar("T")
 
@@ -27,27 +28,64 @@ def raw_root(published: Path) -> Path:
 
 
 @contextmanager
-def working_database(published: Path) -> Iterator[Path]:
-    """Yield a prepared working file under the writer lock; publish it if the block succeeds."""
+def working_database(published: Path, memory_limit: str = DEFAULT_MEMORY_LIMIT) -> Iterator[Path]:
+    """Yield a prepared working file under the writer lock; publish it if the block succeeds.
+
+    One connection to the working file is held for the whole block: every `open_working` of it
+    (each task of a run) uses that connection, and the file is checkpointed once, before it is
+    published. Opening the file and checkpointing it around every input cost more than loading
+    a small export. Each input still writes in its own transaction (`store.record_load`), so a
+    bad or interrupted input leaves nothing behind; a failed run discards the whole file anyway.
+    """
     with publish.writer_lock(published):
         work = publish.prepare_working_copy(published)
         try:
-            yield work
+            with _holding(work, memory_limit):
+                yield work
         except BaseException:
             publish.discard(work)
             raise
         publish.publish(work, published)
 
 
+_HELD: dict[Path, duckdb.DuckDBPyConnection] = {}
+
+
 @contextmanager
-def open_working(work: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Connect to the working file and checkpoint it on success, so it can be published."""
-    con = store.connect(work)
+def _holding(work: Path, memory_limit: str) -> Iterator[None]:
+    """Hold a connection to `work` while the block runs; checkpoint and close it on success."""
+    con = store.connect_writer(work, memory_limit, publish.spill_path(work))
+    _HELD[work.resolve()] = con
     try:
-        yield con
+        yield
         con.execute("checkpoint")
     finally:
+        del _HELD[work.resolve()]
         con.close()
+
+
+@contextmanager
+def open_working(work: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to the working file: the run's held one, else one checkpointed on success.
+
+    On the held connection, a block that raises leaves no open transaction and no unread result
+    behind (an interrupted input's writes are rolled back), so the next task starts clean.
+    """
+    held = _HELD.get(work.resolve())
+    if held is None:
+        con = store.connect_writer(work, DEFAULT_MEMORY_LIMIT, publish.spill_path(work))
+        try:
+            yield con
+            con.execute("checkpoint")
+        finally:
+            con.close()
+        return
+    try:
+        yield held
+        held.complete()
+    except BaseException:
+        store.abandon(held)
+        raise
 
 
 def with_working(work: Path, action: Callable[[duckdb.DuckDBPyConnection], T]) -> T:

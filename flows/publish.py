@@ -21,6 +21,15 @@ def working_path(published: Path) -> Path:
     return published.with_name(f"{published.name}.building")
 
 
+def spill_path(work: Path) -> Path:
+    """Where DuckDB spills what exceeds its memory limit: a folder beside the working file.
+
+    On the data disk rather than the system's temporary folder, and named after the working file
+    (DuckDB's own default name), so publishing or discarding the working file removes it.
+    """
+    return work.with_name(f"{work.name}.tmp")
+
+
 @contextmanager
 def writer_lock(published: Path) -> Iterator[None]:
     """Hold an exclusive lock for the whole run; a second writer fails fast with a clear reason."""
@@ -49,14 +58,19 @@ def prepare_working_copy(published: Path) -> Path:
 
 
 def publish(work: Path, published: Path) -> None:
-    """Replace the published file with the finished, checkpointed working file."""
+    """Replace the published file with the finished, checkpointed working file.
+
+    The spill folder goes first: it belongs to the run, never to what analysts open.
+    """
     wal = work.with_name(f"{work.name}.wal")
     if wal.exists():
         raise RuntimeError(f"{work}: refusing to publish with a pending write-ahead log")
+    shutil.rmtree(spill_path(work), ignore_errors=True)
     work.replace(published)
 
 
 def discard(work: Path) -> None:
-    """Remove a working file (and its WAL) left by a failed or killed run."""
+    """Remove a working file, its WAL and its spill folder left by a failed or killed run."""
     for leftover in (work, work.with_name(f"{work.name}.wal")):
         leftover.unlink(missing_ok=True)
+    shutil.rmtree(spill_path(work), ignore_errors=True)

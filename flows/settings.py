@@ -6,6 +6,7 @@ that file. Credentials are never stored here, only the names of environment vari
 """
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -44,6 +45,8 @@ DEFAULT_LOOKBACK_DAYS = 7
 DEFAULT_WINDOW_DAYS = 90
 DEFAULT_HISTORY_DAYS = 30
 DEFAULT_CHUNK_DAYS = 30  # days a backfill publishes at a time (`kunci run backfill --chunk-days`)
+DEFAULT_MEMORY_LIMIT = "1GB"  # DuckDB's memory for a writing run; beyond it, it spills to disk
+_MEMORY = re.compile(r"^\s*\d+(\.\d+)?\s*([KMGT]i?B|B)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,7 @@ class Settings:
     """The resolved workspace: accounts, sources, timezone, snapshot date, declared formats.
 
     `formats` are the export formats declared in `[[formats]]`; detection tries them beside the
-    built-in ones.
+    built-in ones. `memory_limit` caps DuckDB's memory in writing runs (`[database]`).
     """
 
     name: str
@@ -95,6 +98,7 @@ class Settings:
     formats: tuple[FormatSpec, ...] = ()
     targets: tuple[Target, ...] = ()
     api_sources: tuple[ApiSource, ...] = ()
+    memory_limit: str = DEFAULT_MEMORY_LIMIT
 
     def account(self, reference: str) -> Account:
         """Resolve `platform:account_id` (or `platform:handle`) to a configured or new account."""
@@ -159,7 +163,24 @@ def load_settings(config: str | None = None) -> Settings:
             path, raw.get("targets", []), SQL_DIR / "seeds" / "metric_catalog.csv"
         ),
         api_sources=api_sources,
+        memory_limit=_memory_limit(path, raw.get("database", {})),
     )
+
+
+def _memory_limit(path: Path, database: Any) -> str:
+    """`[database] memory_limit`: a size DuckDB understands, checked here to fail in one line.
+
+    A percentage of the machine's memory is refused on purpose: DuckDB's default (80%) is what
+    let a backfill's build reach 3.3 GB, and a size says what the run may take on any machine.
+    """
+    if not isinstance(database, dict):
+        raise InputError(f"{path}: database must be a [database] table")
+    value = database.get("memory_limit", DEFAULT_MEMORY_LIMIT)
+    if not isinstance(value, str) or not _MEMORY.match(value):
+        raise InputError(
+            f'{path}: database.memory_limit must be a size such as "1GB" or "512MB", got {value!r}'
+        )
+    return value.strip()
 
 
 def _account(path: Path, index: int, entry: dict[str, Any], timezone: str) -> Account:

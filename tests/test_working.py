@@ -1,0 +1,159 @@
+"""A writing run's working copy: one capped connection for the run, spills beside it, cleaned up.
+
+Inputs share the run's connection, so these tests check that each still fails alone: a bad input,
+an input interrupted inside its transaction, and one that left a result unread.
+"""
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows import ingest, pipeline, publish, store
+from flows.ingest import InputFile
+from flows.settings import load_settings
+from tests.test_store import CONTENT, SETTINGS
+from transforms.errors import InputError
+
+NAME = "account_analytics_content_2026-08-31_2026-09-02.csv"
+
+
+def _export(folder: Path, name: str = NAME, text: str = CONTENT) -> InputFile:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return InputFile(path)
+
+
+def _load(work: Path, item: InputFile) -> ingest.LoadOutcome:
+    raw = pipeline.raw_root(work)
+    return pipeline.with_working(work, lambda con: ingest.ingest_file(con, item, SETTINGS, raw))
+
+
+def _rows(db: Path, sql: str) -> list[tuple[object, ...]]:
+    con = store.connect(db, read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def _setting(con: duckdb.DuckDBPyConnection, name: str) -> object:
+    row = con.execute("select current_setting(?)", [name]).fetchone()
+    assert row is not None
+    return row[0]
+
+
+def test_writing_runs_cap_memory_and_spill_beside_the_working_file(tmp_path: Path) -> None:
+    db = tmp_path / "data" / "kunci.duckdb"
+    with pipeline.working_database(db, "256MB") as work:
+        first = pipeline.with_working(work, lambda con: con)
+        assert _setting(first, "memory_limit") == "244.1 MiB"  # DuckDB shows MB as MiB
+        assert _setting(first, "temp_directory") == str(tmp_path / "data/kunci.duckdb.building.tmp")
+        assert pipeline.with_working(work, lambda con: con) is first  # one connection per run
+    assert sorted(p.name for p in db.parent.iterdir()) == ["kunci.duckdb", "kunci.duckdb.lock"]
+
+
+def test_a_connection_outside_a_run_gets_the_default_limit(tmp_path: Path) -> None:
+    work = tmp_path / "k.duckdb"
+    limit = pipeline.with_working(work, lambda con: _setting(con, "memory_limit"))
+    assert limit == "953.6 MiB"  # 1GB
+
+
+def test_the_spill_folder_never_outlives_the_run(tmp_path: Path) -> None:
+    db = tmp_path / "kunci.duckdb"
+    with pipeline.working_database(db) as work:
+        spill = publish.spill_path(work)
+        spill.mkdir()  # as DuckDB makes it when a build exceeds the limit
+        (spill / "duckdb_temp_storage-0.tmp").write_bytes(b"spilled")
+    assert not spill.exists() and db.is_file()
+
+    with pytest.raises(KeyError), pipeline.working_database(db) as work:
+        publish.spill_path(work).mkdir()
+        raise KeyError("a defect")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kunci.duckdb", "kunci.duckdb.lock"]
+
+    publish.spill_path(publish.working_path(db)).mkdir()  # left by a killed run
+    assert publish.prepare_working_copy(db) == publish.working_path(db)
+    assert not publish.spill_path(publish.working_path(db)).exists()
+
+
+def _interrupted(con: duckdb.DuckDBPyConnection) -> None:
+    """A task stopped inside its own transaction, a result half read: nothing of it may stay."""
+    con.begin()
+    con.execute("update core.post set text = 'interrupted'")
+    con.execute("select * from range(5)").fetchone()
+    raise KeyError("impressions")
+
+
+def test_inputs_of_one_run_fail_alone_on_its_one_connection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "data" / "kunci.duckdb"
+    good = _export(tmp_path / "a")
+    bad = _export(tmp_path / "b", "bad.csv", "")
+    crashing = _export(tmp_path / "c", text=CONTENT.replace("0000000002", "0000000003"))
+    later = _export(tmp_path / "d", text=CONTENT.replace("Halo", "Halo lagi"))
+    real_upsert = store._upsert
+
+    def upsert_then_fail(con: duckdb.DuckDBPyConnection, table: str, *args: object) -> None:
+        real_upsert(con, table, *args)  # type: ignore[arg-type]
+        if table == "post":
+            raise TimeoutError("interrupted in its transaction")
+
+    with pipeline.working_database(db) as work:
+        pipeline.with_working(work, lambda con: pipeline.initialise(con, SETTINGS))
+        assert _load(work, good).status == "loaded"
+        assert (_load(work, bad).status, _load(work, bad).error) == ("failed", "file is empty")
+        monkeypatch.setattr(store, "_upsert", upsert_then_fail)
+        with pytest.raises(TimeoutError):
+            _load(work, crashing)
+        monkeypatch.undo()
+        with pytest.raises(KeyError):
+            pipeline.with_working(work, _interrupted)
+        assert _load(work, later).status == "loaded"
+
+    ledger = _rows(db, "select source, status from ops.load order by load_id")
+    assert [(Path(s).parent.name, st) for s, st in ledger] == [
+        ("a", "loaded"),
+        ("b", "failed"),
+        ("b", "failed"),
+        ("d", "loaded"),
+    ]
+    assert _rows(db, "select post_id, text from core.post") == [  # no post ...03: rolled back
+        ("1900000000000000002", "Halo lagi")
+    ]
+
+
+def test_a_second_run_over_the_same_inputs_changes_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "kunci.duckdb"
+    items = [_export(tmp_path / "a"), _export(tmp_path / "b", "same.csv")]
+    tables = ("core.post", "core.post_metrics", "core.account", "ops.quarantine")
+
+    def run() -> list[tuple[str, int | None]]:
+        with pipeline.working_database(db) as work:
+            pipeline.with_working(work, lambda con: pipeline.initialise(con, SETTINGS))
+            return [(o.status, o.load_id) for o in (_load(work, item) for item in items)]
+
+    assert run() == [("loaded", 1), ("skipped", 1)]
+    before = {t: _rows(db, f"select * from {t} order by all") for t in tables}
+    assert run() == [("skipped", 1), ("skipped", 1)]
+    assert {t: _rows(db, f"select * from {t} order by all") for t in tables} == before
+    assert _rows(db, "select count(*) from ops.load") == [(1,)]
+
+
+def test_memory_limit_is_read_from_the_database_table(tmp_path: Path) -> None:
+    config = tmp_path / "kunci.toml"
+    config.write_text("[workspace]\nname = 'w'\n", encoding="utf-8")
+    assert load_settings(str(config)).memory_limit == "1GB"
+    config.write_text("[database]\nmemory_limit = ' 1.5GiB '\n", encoding="utf-8")
+    assert load_settings(str(config)).memory_limit == "1.5GiB"
+    for value in ("'80%'", "1024", "'lots'"):
+        config.write_text(f"[database]\nmemory_limit = {value}\n", encoding="utf-8")
+        with pytest.raises(InputError) as raised:
+            load_settings(str(config))
+        shown = value.strip("'") if value.startswith("'") else int(value)
+        assert str(raised.value) == (
+            f'{config}: database.memory_limit must be a size such as "1GB" or "512MB", '
+            f"got {shown!r}"
+        )
