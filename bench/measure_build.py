@@ -116,42 +116,9 @@ def rebuild(params: Result) -> Result:
         models.build_metrics(cast(duckdb.DuckDBPyConnection, parallel))
         result["prototype_build_all_threads_seconds"] = elapsed(start)
         result.update(_post_latest_prototype(con))
-        result.update(_report_prototype(con, Path(params["db"])))
     result["rss_mb"] = rss_mb()
     con.close()
     return result
-
-
-# What the report reads (`flows.report.data.TREND_VIEW`): views over the whole model chain, so
-# each of its queries recomputes the metrics from `core`. The build computes them as tables
-# anyway; the prototype keeps them as tables and times the report.
-REPORT_VIEWS = (
-    "int_account_metrics",
-    "int_traffic_metrics",
-    "int_conversion_metrics",
-    "int_leads_metrics",
-)
-
-
-def _report_prototype(con: duckdb.DuckDBPyConnection, db: Path) -> Result:
-    """Time the report with the model views it reads materialized as tables."""
-    from flows.report import write_report
-
-    start = time.perf_counter()
-    for view in REPORT_VIEWS:
-        con.execute(
-            f"create table model.{view}_kept as from model.{view}; drop view model.{view}; "
-            f"alter table model.{view}_kept rename to {view}"
-        )
-    con.execute("checkpoint")
-    materialized = elapsed(start)
-    con.close()
-    start = time.perf_counter()
-    write_report(db, db.with_name("report-prototype.html"))
-    return {
-        "prototype_report_views_as_tables_materialize_seconds": materialized,
-        "prototype_report_views_as_tables_seconds": elapsed(start),
-    }
 
 
 def build_memory_limit(params: Result) -> Result:

@@ -177,13 +177,6 @@ def _rebuild(r: Result) -> list[str]:
             f" Prototype: the same build on {r['threads']} threads "
             f"{_s(r['prototype_build_all_threads_seconds'])}."
         )
-    if "prototype_report_views_as_tables_seconds" in r:
-        lines[0] += (
-            f" Prototype: the report with the four `model.int_*_metrics` views it reads kept as "
-            f"tables {_s(r['prototype_report_views_as_tables_seconds'])} (materializing them: "
-            f"{_s(r['prototype_report_views_as_tables_materialize_seconds'])}, work the build "
-            f"already does)."
-        )
     if declared and one_pass:
         lines[0] += (
             f" Prototype: `int_post_latest` as declared {_s(declared)}, in one pass "
