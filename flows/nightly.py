@@ -1,8 +1,10 @@
 """Prefect flows: the nightly run and ad-hoc ingestion, thin wiring over `ingest` and `pipeline`.
 
 Tasks only read, call one function and write; nothing here looks at columns. Inputs are ingested
-one after another because DuckDB has one writer per file. One input never stops the others: a bad
-input becomes a failed ledger row, and so does an input whose task crashed or timed out. The run
+one after another because DuckDB has one writer per file, all through the run's one connection to
+its working file (`pipeline.working_database`), each in its own transaction. One input never stops
+the others: a bad input becomes a failed ledger row, and so does an input whose task crashed or
+timed out (its transaction rolled back). The run
 publishes what loaded, then the nightly run writes the report and its summary artifact, and ends
 Failed (a Prefect `Failed` state carrying `RunFailed`) when anything failed, with one paragraph
 naming what failed and what was still published.

@@ -114,7 +114,7 @@ def test_inputs_of_one_run_fail_alone_on_its_one_connection(
         assert _load(work, later).status == "loaded"
 
     ledger = _rows(db, "select source, status from ops.load order by load_id")
-    assert [(Path(s).parent.name, st) for s, st in ledger] == [
+    assert [(Path(str(s)).parent.name, st) for s, st in ledger] == [
         ("a", "loaded"),
         ("b", "failed"),
         ("b", "failed"),
