@@ -115,7 +115,6 @@ def rebuild(params: Result) -> Result:
         start = time.perf_counter()
         models.build_metrics(cast(duckdb.DuckDBPyConnection, parallel))
         result["prototype_build_all_threads_seconds"] = elapsed(start)
-        result.update(_post_latest_prototype(con))
     result["rss_mb"] = rss_mb()
     con.close()
     return result
@@ -160,54 +159,3 @@ def _time(con: duckdb.DuckDBPyConnection, query: str) -> float:
     start = time.perf_counter()
     con.execute(query)
     return elapsed(start)
-
-
-# `int_post_latest` finds each post's latest date, then joins the snapshots back to it (a second
-# pass over every snapshot and a join of the two). The latest snapshot's row is one `arg_max` of
-# a struct (a struct is never NULL, so a NULL measure stays NULL rather than falling back to an
-# older snapshot): one pass. The prototype swaps those two CTEs and checks the rows are the same.
-_LATEST_JOINED = re.compile(r"with latest as \(.*?\),\s*snapshots as \(.*?\n\),", re.S)
-_LATEST_ONE_PASS = """with latest as (
-    select
-        platform,
-        post_id,
-        max(as_of_date) as as_of_date,
-        arg_max({
-            'impressions': coalesce(impressions, views), 'reach': reach, 'reactions': reactions,
-            'comments': comments, 'shares': shares, 'saves': saves, 'clicks': clicks,
-            'link_clicks': link_clicks, 'video_views': video_views
-        }, as_of_date) as m
-    from core.post_metrics
-    group by platform, post_id
-),
-
-snapshots as (
-    select platform, post_id, as_of_date, m.impressions, m.reach, m.reactions, m.comments,
-        m.shares, m.saves, m.clicks, m.link_clicks, m.video_views
-    from latest
-),"""
-
-
-def _post_latest_prototype(con: duckdb.DuckDBPyConnection) -> Result:
-    """Time `model.int_post_latest` as declared and in one pass; the rows must be equal."""
-    from flows.models import MODEL_DIR
-
-    declared = (MODEL_DIR / "int_post_latest.sql").read_text(encoding="utf-8")
-    body = declared[declared.index("create or replace view model.int_post_latest as") :]
-    body = body.removeprefix("create or replace view model.int_post_latest as")
-    one_pass, found = _LATEST_JOINED.subn(_LATEST_ONE_PASS, body, count=1)
-    if not found:
-        return {"prototype_post_latest": "int_post_latest.sql changed: prototype not applicable"}
-    times = {
-        name: _time(con, f"create or replace temp table pl_{name} as {query}")
-        for name, query in (("declared", body), ("one_pass", one_pass))
-    }
-    differ = con.execute(
-        "select count(*) from ((from pl_declared except all from pl_one_pass) "
-        "union all (from pl_one_pass except all from pl_declared))"
-    ).fetchone()
-    return {
-        "prototype_post_latest_declared_seconds": times["declared"],
-        "prototype_post_latest_one_pass_seconds": times["one_pass"],
-        "prototype_post_latest_rows_differing": int(differ[0]) if differ else -1,
-    }

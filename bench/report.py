@@ -161,8 +161,6 @@ def _ingest(r: Result) -> list[str]:
 
 def _rebuild(r: Result) -> list[str]:
     h = r["history"]["tables"]
-    declared = r.get("prototype_post_latest_declared_seconds")
-    one_pass = r.get("prototype_post_latest_one_pass_seconds")
     lines = [
         f"**2. Metric rebuild.** `core`: {h['post']:,} posts, {h['post_metrics']:,} snapshots, "
         f"{h['account_daily']:,} account-days ({r['history']['megabytes']} MB). Build (one "
@@ -176,12 +174,6 @@ def _rebuild(r: Result) -> list[str]:
         lines[0] += (
             f" Prototype: the same build on {r['threads']} threads "
             f"{_s(r['prototype_build_all_threads_seconds'])}."
-        )
-    if declared and one_pass:
-        lines[0] += (
-            f" Prototype: `int_post_latest` as declared {_s(declared)}, in one pass "
-            f"(`arg_max` of a struct) {_s(one_pass)}, rows differing: "
-            f"{r['prototype_post_latest_rows_differing']}."
         )
     return [
         *lines,
