@@ -120,20 +120,6 @@ def rebuild(params: Result) -> Result:
     return result
 
 
-def build_memory_limit(params: Result) -> Result:
-    """Prototype: the metric build with DuckDB's memory limit set, so it spills to disk."""
-    from flows import models
-
-    con = duckdb.connect(params["db"])
-    con.execute(f"set memory_limit = '{params['limit']}'")
-    con.execute(f"set temp_directory = '{params['temp']}'")
-    start = time.perf_counter()
-    models.build_metrics(con)
-    seconds = elapsed(start)
-    con.close()
-    return {"seconds": seconds, "limit": params["limit"], "rss_mb": rss_mb()}
-
-
 _COUNT = "select count(*) from core.post_metrics"
 # The least work any metric build must do: one pass over every snapshot, grouped by post, keeping
 # the latest date and each measure (a scan and a hash aggregate, materialized like a build's).

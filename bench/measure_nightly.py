@@ -8,6 +8,7 @@ accounts in one statement.
 import shutil
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,16 +28,16 @@ T = TypeVar("T")
 
 
 NIGHTLY_STEPS = (
-    "copy the published file",
+    "copy and open the published file",
     "initialise",
     "begin (ops.run, baseline)",
-    "ingest (every input: connect, load, checkpoint)",
+    "ingest (every input, each in its own transaction)",
     "· of which normalize (transforms)",
     "· of which store (ledger, upserts)",
     "· · of which keys owned by the API",
     "build (refresh)",
     "finish (ops.run)",
-    "publish (rename)",
+    "publish (checkpoint, close, rename)",
     "report",
     "total",
 )
@@ -113,7 +114,7 @@ def _accounts_prototype(db: Path, settings: Any) -> Result:
 
 def _nightly_steps(db: Path, settings: Any, stages: Stages) -> list[Any]:
     """What `flows.nightly._load_and_build` and `_after_publishing` do, step by step, timed."""
-    from flows import ingest, pipeline, publish, runs
+    from flows import ingest, pipeline, runs
     from flows.report import write_report
 
     def step(label: str, action: Callable[[], T]) -> T:
@@ -124,8 +125,11 @@ def _nightly_steps(db: Path, settings: Any, stages: Stages) -> list[Any]:
         return value
 
     summary = runs.RunSummary(db=str(db))
-    with publish.writer_lock(db):
-        work = step(NIGHTLY_STEPS[0], lambda: publish.prepare_working_copy(db))
+    with ExitStack() as run:
+        work = step(
+            NIGHTLY_STEPS[0],
+            lambda: run.enter_context(pipeline.working_database(db, settings.memory_limit)),
+        )
         step(
             NIGHTLY_STEPS[1],
             lambda: pipeline.with_working(work, lambda con: pipeline.initialise(con, settings)),
@@ -149,7 +153,7 @@ def _nightly_steps(db: Path, settings: Any, stages: Stages) -> list[Any]:
             NIGHTLY_STEPS[8],
             lambda: pipeline.with_working(work, lambda con: runs.finish(con, summary)),
         )
-        step(NIGHTLY_STEPS[9], lambda: publish.publish(work, db))
+        step(NIGHTLY_STEPS[9], run.close)
     step(NIGHTLY_STEPS[10], lambda: write_report(db))
     if not summary.rebuilt:
         raise SystemExit("the nightly run did not rebuild: its inputs were not new")

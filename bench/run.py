@@ -152,9 +152,6 @@ def ingest(work: Path, args: argparse.Namespace) -> Result:
         "kunci": mine,
         "ratio": round(mine["median_seconds"] / duck["median_seconds"], 2),
     }
-    if args.prototypes:
-        one = child("ingest_kunci", {**params, "one_connection": True})
-        found["prototype_one_connection"] = {**one, "median_seconds": median(one["seconds"])}
     return found
 
 
@@ -260,9 +257,6 @@ def backfill(work: Path, args: argparse.Namespace) -> Result:
         "duckdb_read_csv_seconds": duck["seconds"][0],
         "ingest_ratio": round(result["ingest_seconds"] / duck["seconds"][0], 2),
     }
-    if args.prototypes:
-        params = {"db": str(space / "kunci.duckdb"), "limit": "1GB", "temp": str(space / "spill")}
-        found["prototype_build_memory_limit"] = child("build_memory_limit", params)
     shutil.rmtree(space)
     return found
 

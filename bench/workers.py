@@ -10,7 +10,7 @@ import json
 import sys
 from collections.abc import Callable
 
-from bench.measure_build import build_memory_limit, history_setup, rebuild
+from bench.measure_build import history_setup, rebuild
 from bench.measure_ingest import backfill, ingest_duckdb, ingest_kunci
 from bench.measure_nightly import nightly
 from bench.timing import Result
@@ -22,7 +22,6 @@ WORKERS: dict[str, Callable[[Result], Result]] = {
     "rebuild": rebuild,
     "nightly": nightly,
     "backfill": backfill,
-    "build_memory_limit": build_memory_limit,
 }
 
 

@@ -380,7 +380,10 @@ def _build(args: argparse.Namespace, db: Path) -> int:
     from flows import pipeline
 
     settings = load_settings(args.config)
-    with pipeline.working_database(db) as work, pipeline.open_working(work) as con:
+    with (
+        pipeline.working_database(db, settings.memory_limit) as work,
+        pipeline.open_working(work) as con,
+    ):
         pipeline.initialise(con, settings)
         tables = pipeline.build(con, settings)
     if args.json:
