@@ -32,6 +32,7 @@ from pathlib import Path
 
 import duckdb
 
+from flows import store
 from flows.settings import SQL_DIR
 from flows.targets import Target
 
@@ -174,11 +175,22 @@ def refresh_metrics(
         return build_metrics(con, targets), "rebuilt"
     if last[0] == last_load_id(con):
         return {str(name): int(rows) for name, rows in json.loads(last[2]).items()}, "kept"
+    if _filled_api_rows(con, int(last[0] or 0)):
+        return build_metrics(con, targets), "rebuilt"
     from flows import increment  # increment imports this module's Model
 
     with _recorded_build(con, targets) as declared:
         increment.update(con, declared, after_load=int(last[0] or 0))
     return _row_counts(con, declared), "updated"
+
+
+def _filled_api_rows(con: duckdb.DuckDBPyConnection, after_load: int) -> bool:
+    """Whether an export since `after_load` met API rows (changes their load_id cannot show)."""
+    row = con.execute(
+        "select count(*) from ops.load where load_id > ? and contains(notes, ?)",
+        [after_load, store.KEPT_FROM_API],
+    ).fetchone()
+    return bool(row and row[0])
 
 
 @contextmanager

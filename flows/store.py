@@ -20,6 +20,12 @@ from transforms.schemas import TABLES
 _DDL_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
+# The ledger note of an export that met rows an API load wrote: it may have filled their NULLs
+# while the rows keep the API's load_id (their owner), so `flows.models` cannot see the change
+# by load_id and rebuilds instead.
+KEPT_FROM_API = "kept from the API (export filled only NULLs)"
+
+
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open a database file (creating its folder when writing)."""
     if not read_only:
@@ -308,7 +314,7 @@ def _upsert(
     _merge(con, table, protected, columns, "keep")
     if not protected.height:
         return None
-    return f"API wins: {protected.height} {table} rows kept from the API (export filled only NULLs)"
+    return f"API wins: {protected.height} {table} rows {KEPT_FROM_API}"
 
 
 def _keys_owned_by(

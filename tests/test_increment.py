@@ -9,7 +9,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from flows import increment, ingest, models, pipeline
+from flows import increment, ingest, models, pipeline, store
 from flows.settings import load_settings
 from tests.conftest import DEMO_CONFIG
 
@@ -160,3 +160,15 @@ def test_nothing_dated_changed_recomputes_only_whole_models(
     assert _update(con, last) is None
     assert con.execute("select * from metrics.awareness_daily order by all").fetchall() == daily
     assert_equals_full_build(con, tmp_path)
+
+
+def test_an_export_meeting_api_rows_rebuilds(demo_copy: duckdb.DuckDBPyConnection) -> None:
+    # Such an export may fill NULLs of rows that keep the API's load_id: nothing shows the change.
+    load = _new_load(demo_copy)
+    demo_copy.execute(
+        "update ops.load set notes = ? where load_id = ?",
+        [f"API wins: 3 post_metrics rows {store.KEPT_FROM_API}", load],
+    )
+    assert models.refresh_metrics(demo_copy, DEMO_SETTINGS.targets)[1] == "rebuilt"
+    _new_load(demo_copy)
+    assert models.refresh_metrics(demo_copy, DEMO_SETTINGS.targets)[1] == "updated"
