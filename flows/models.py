@@ -144,7 +144,8 @@ def build_metrics(con: duckdb.DuckDBPyConnection, targets: Sequence[Target] = ()
     One transaction: the `model` schema is recreated (so views no longer declared disappear),
     and the build is recorded in `ops.build`. Returns the row count of every materialized table.
     """
-    with _recorded_build(con, targets) as declared:
+    declared = declared_models()
+    with _one_thread_transaction(con):
         con.execute(
             "drop schema if exists model cascade; create schema model; "
             "create schema if not exists metrics"
@@ -156,7 +157,7 @@ def build_metrics(con: duckdb.DuckDBPyConnection, targets: Sequence[Target] = ()
         for model in declared:
             _create(con, model)
         _load_catalog(con)
-    return _row_counts(con, declared)
+        return _record_build(con, targets, declared)
 
 
 def refresh_metrics(
@@ -179,9 +180,10 @@ def refresh_metrics(
         return build_metrics(con, targets), "rebuilt"
     from flows import increment  # increment imports this module's Model
 
-    with _recorded_build(con, targets) as declared:
+    declared = declared_models()
+    with _one_thread_transaction(con):
         increment.update(con, declared, after_load=int(last[0] or 0))
-    return _row_counts(con, declared), "updated"
+        return _record_build(con, targets, declared), "updated"
 
 
 def _filled_api_rows(con: duckdb.DuckDBPyConnection, after_load: int) -> bool:
@@ -194,10 +196,8 @@ def _filled_api_rows(con: duckdb.DuckDBPyConnection, after_load: int) -> bool:
 
 
 @contextmanager
-def _recorded_build(
-    con: duckdb.DuckDBPyConnection, targets: Sequence[Target]
-) -> Iterator[list[Model]]:
-    """Run a build in one transaction on one thread and record it in `ops.build`.
+def _one_thread_transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Run a build in one transaction, on one thread.
 
     Parallel sums of doubles add in a varying order, so one `core` file could give metric tables
     differing in the last bits; one thread makes rebuilds of the same file identical. (`core` rows
@@ -207,18 +207,25 @@ def _recorded_build(
     con.execute("set threads = 1")
     con.begin()
     try:
-        declared = declared_models()
-        yield declared
-        con.execute(
-            "insert into ops.build (max_load_id, fingerprint, tables) values (?, ?, ?)",
-            [last_load_id(con), fingerprint(con, targets), json.dumps(_row_counts(con, declared))],
-        )
+        yield
         con.commit()
     except BaseException:
         con.rollback()
         raise
     finally:
         con.execute(f"set threads = {int(threads[0]) if threads else 1}")
+
+
+def _record_build(
+    con: duckdb.DuckDBPyConnection, targets: Sequence[Target], declared: Sequence[Model]
+) -> dict[str, int]:
+    """Record the build in `ops.build` with what it was built from; return its row counts."""
+    counts = _row_counts(con, declared)
+    con.execute(
+        "insert into ops.build (max_load_id, fingerprint, tables) values (?, ?, ?)",
+        [last_load_id(con), fingerprint(con, targets), json.dumps(counts)],
+    )
+    return counts
 
 
 def _row_counts(con: duckdb.DuckDBPyConnection, declared: Sequence[Model]) -> dict[str, int]:
