@@ -57,7 +57,7 @@ def update(
         "insert into changed_post_dates select published_date from model.int_post_latest "
         "semi join refresh_posts using (platform, post_id)"
     )
-    start = first_affected_date(con)
+    start = _first_affected_date(con)
     for model in declared:
         if model.script is None and (model.refresh is None or start is not None):
             _recompute(con, model, start)
@@ -78,7 +78,7 @@ def _collect_refreshed_posts(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def first_affected_date(con: duckdb.DuckDBPyConnection) -> date | None:
+def _first_affected_date(con: duckdb.DuckDBPyConnection) -> date | None:
     """The earliest date whose metric rows the changed rows can alter (None: no dated change)."""
     dated = " union all ".join(
         f"select {column} as date from core.{table} where load_id > getvariable('{AFTER_LOAD}')"

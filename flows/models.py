@@ -157,7 +157,7 @@ def build_metrics(con: duckdb.DuckDBPyConnection, targets: Sequence[Target] = ()
         for model in declared:
             _create(con, model)
         _load_catalog(con)
-        return _record_build(con, targets, declared)
+        return _record_build(con, fingerprint(con, targets), declared)
 
 
 def refresh_metrics(
@@ -172,7 +172,8 @@ def refresh_metrics(
     last = con.execute(
         "select max_load_id, fingerprint, tables from ops.build order by build_id desc limit 1"
     ).fetchone()
-    if last is None or last[1] != fingerprint(con, targets):
+    current = fingerprint(con, targets)
+    if last is None or last[1] != current:
         return build_metrics(con, targets), "rebuilt"
     if last[0] == last_load_id(con):
         return {str(name): int(rows) for name, rows in json.loads(last[2]).items()}, "kept"
@@ -183,7 +184,7 @@ def refresh_metrics(
     declared = declared_models()
     with _one_thread_transaction(con):
         increment.update(con, declared, after_load=int(last[0] or 0))
-        return _record_build(con, targets, declared), "updated"
+        return _record_build(con, current, declared), "updated"
 
 
 def _filled_api_rows(con: duckdb.DuckDBPyConnection, after_load: int) -> bool:
@@ -217,13 +218,13 @@ def _one_thread_transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 
 def _record_build(
-    con: duckdb.DuckDBPyConnection, targets: Sequence[Target], declared: Sequence[Model]
+    con: duckdb.DuckDBPyConnection, digest: str, declared: Sequence[Model]
 ) -> dict[str, int]:
     """Record the build in `ops.build` with what it was built from; return its row counts."""
     counts = _row_counts(con, declared)
     con.execute(
         "insert into ops.build (max_load_id, fingerprint, tables) values (?, ?, ?)",
-        [last_load_id(con), fingerprint(con, targets), json.dumps(counts)],
+        [last_load_id(con), digest, json.dumps(counts)],
     )
     return counts
 

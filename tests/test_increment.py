@@ -79,9 +79,12 @@ def _new_load(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0])
 
 
-def _update(con: duckdb.DuckDBPyConnection, after_load: int) -> date | None:
+def _update(con: duckdb.DuckDBPyConnection) -> date | None:
+    """Update from the loads after the last build's; return the first affected date."""
+    row = con.execute("select max_load_id from ops.build order by build_id desc limit 1").fetchone()
+    assert row is not None
     con.begin()
-    start = increment.update(con, models.declared_models(), after_load)
+    start = increment.update(con, models.declared_models(), int(row[0]))
     con.commit()
     return start
 
@@ -90,8 +93,6 @@ def test_late_rows_of_old_dates_update_from_their_first_date(
     demo_copy: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
     con = demo_copy
-    last = models.last_load_id(con)
-    assert last is not None
     load = _new_load(con)
     con.execute(
         f"""
@@ -129,7 +130,7 @@ def test_late_rows_of_old_dates_update_from_their_first_date(
         "where platform in ('instagram', 'facebook', 'tiktok')"
     ).fetchone()
     assert first_post is not None
-    assert _update(con, last) == min(first_post[0], date(2026, 8, 14))
+    assert _update(con) == min(first_post[0], date(2026, 8, 14))
     assert_equals_full_build(con, tmp_path)
 
 
@@ -137,15 +138,13 @@ def test_data_past_the_calendar_end_fills_the_gap(
     demo_copy: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
     con = demo_copy
-    last = models.last_load_id(con)
-    assert last is not None
     load = _new_load(con)
     con.execute(
         "insert into core.mention (platform, mention_id, date, brand, author_followers, load_id) "
         f"values ('x', 'late-mention', date '2026-10-14', 'Wisata Nusantara', 120, {load})"
     )
     # The calendar ended on 30 September: its new days start on 1 October, not 14 October.
-    assert _update(con, last) == date(2026, 10, 1)
+    assert _update(con) == date(2026, 10, 1)
     assert_equals_full_build(con, tmp_path)
 
 
@@ -153,11 +152,9 @@ def test_nothing_dated_changed_recomputes_only_whole_models(
     demo_copy: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
     con = demo_copy
-    last = models.last_load_id(con)
-    assert last is not None
     _new_load(con)
     daily = con.execute("select * from metrics.awareness_daily order by all").fetchall()
-    assert _update(con, last) is None
+    assert _update(con) is None
     assert con.execute("select * from metrics.awareness_daily order by all").fetchall() == daily
     assert_equals_full_build(con, tmp_path)
 

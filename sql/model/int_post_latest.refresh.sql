@@ -27,19 +27,8 @@ with candidates as (
     where load_id > getvariable('kunci_after_load')
     union all by name
     select
-        platform,
-        post_id,
-        as_of_date,
         0 as written_since,
-        impressions,
-        reach,
-        reactions,
-        comments,
-        shares,
-        saves,
-        clicks,
-        link_clicks,
-        video_views
+        * exclude (account_id, published_date, content_type, campaign, measured_by, engagements)
     from model.int_post_latest
     semi join refresh_posts using (platform, post_id)
     where measured_by = 'snapshot'
