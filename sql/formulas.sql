@@ -71,17 +71,13 @@ create or replace macro model.clicks_per_post(clicks, posts) as
 create or replace macro model.comment_score(comments, posts) as
     comments / nullif(posts, 0);
 
--- macro bounce_rate: GA4 1 - engaged_sessions / sessions; where only bounces are known (Universal Analytics) bounces / sessions.
-create or replace macro model.bounce_rate(sessions, engaged_sessions, bounces) as
+-- macro bounce_rate: GA4 1 - engaged_sessions / the sessions of web rows with engaged sessions; where only bounces are known (Universal Analytics) bounces / the sessions of rows with bounces; each pair over the same rows, so sessions without the measure never dilute the rate.
+create or replace macro model.bounce_rate(sessions_with_engaged, engaged_sessions,
+    sessions_with_bounces, bounces) as
     case
-        when engaged_sessions is not null then 1 - engaged_sessions / nullif(sessions, 0)
-        when bounces is not null then bounces / nullif(sessions, 0)
+        when engaged_sessions is not null then 1 - engaged_sessions / nullif(sessions_with_engaged, 0)
+        when bounces is not null then bounces / nullif(sessions_with_bounces, 0)
     end;
-
--- macro bounce_sessions: the sessions bounce_rate divides: those of web rows with engaged sessions (GA4) where the period has any, else those of rows with bounces (Universal Analytics), so sessions without the measure never dilute the rate.
-create or replace macro model.bounce_sessions(sessions_with_engaged, sessions_with_bounces,
-    engaged_sessions) as
-    case when engaged_sessions is not null then sessions_with_engaged else sessions_with_bounces end;
 
 -- macro link_ctr: link_clicks / post_impressions (traffic click-through rate of organic posts).
 create or replace macro model.link_ctr(link_clicks, post_impressions) as

@@ -71,10 +71,9 @@ final as (
             as cost_per_conversion,
         model.roas(p.conversion_value_with_spend, p.spend_with_conversion_value) as roas,
         model.bounce_rate(
-            model.bounce_sessions(
-                x.sessions_with_engaged, x.sessions_with_bounces, x.engaged_sessions_with_sessions
-            ),
+            x.sessions_with_engaged,
             x.engaged_sessions_with_sessions,
+            x.sessions_with_bounces,
             x.bounces_with_sessions
         ) as bounce_rate,
         x.conversations,

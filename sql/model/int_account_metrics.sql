@@ -125,10 +125,9 @@ final as (
         model.clicks_per_post(clicks, posts_with_clicks) as clicks_per_post,
         sessions,
         model.bounce_rate(
-            model.bounce_sessions(
-                sessions_with_engaged, sessions_with_bounces, engaged_sessions_with_sessions
-            ),
+            sessions_with_engaged,
             engaged_sessions_with_sessions,
+            sessions_with_bounces,
             bounces_with_sessions
         ) as bounce_rate,
         conversations,

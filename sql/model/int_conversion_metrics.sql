@@ -54,10 +54,9 @@ with final as (
             as cost_per_conversion,
         model.roas(conversion_value_with_spend, spend_with_conversion_value) as roas,
         model.bounce_rate(
-            model.bounce_sessions(
-                sessions_with_engaged, sessions_with_bounces, engaged_sessions_with_sessions
-            ),
+            sessions_with_engaged,
             engaged_sessions_with_sessions,
+            sessions_with_bounces,
             bounces_with_sessions
         ) as bounce_rate,
         conversations,

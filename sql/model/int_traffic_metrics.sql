@@ -36,10 +36,9 @@ with final as (
         engaged_sessions,
         bounces,
         model.bounce_rate(
-            model.bounce_sessions(
-                sessions_with_engaged, sessions_with_bounces, engaged_sessions_with_sessions
-            ),
+            sessions_with_engaged,
             engaged_sessions_with_sessions,
+            sessions_with_bounces,
             bounces_with_sessions
         ) as bounce_rate,
         users,

@@ -68,10 +68,9 @@ final as (
         w.engaged_sessions,
         w.bounces,
         model.bounce_rate(
-            model.bounce_sessions(
-                w.sessions_with_engaged, w.sessions_with_bounces, w.engaged_sessions_with_sessions
-            ),
+            w.sessions_with_engaged,
             w.engaged_sessions_with_sessions,
+            w.sessions_with_bounces,
             w.bounces_with_sessions
         ) as bounce_rate,
         w.users,
