@@ -30,7 +30,7 @@ class LoadOutcome:
     """One input's result, as `kunci ingest --json` prints it."""
 
     path: str
-    status: str  # loaded, skipped (already loaded), failed
+    status: str  # loaded, quarantined (loaded, but every row went to quarantine), skipped, failed
     format: str | None = None
     platform: str | None = None
     rows_read: int = 0
@@ -44,10 +44,16 @@ class LoadOutcome:
     def loaded(
         cls, source: str, format_name: str | None, result: Normalized, load_id: int
     ) -> "LoadOutcome":
-        """A loaded input (a file or an API pull) with the row accounting of its result."""
+        """A loaded input (a file or an API pull) with the row accounting of its result.
+
+        An input whose rows all went to quarantine is recorded like any load, but its status says
+        so, with the most frequent reason: exit 0 and "loaded" would hide that nothing arrived.
+        """
+        emptied = result.rows_loaded == 0 and result.rows_quarantined > 0
         return cls(
             source,
-            "loaded",
+            "quarantined" if emptied else "loaded",
+            error=_every_row_quarantined(result) if emptied else None,
             format=format_name,
             platform=result.platform,
             rows_read=result.rows_read,
@@ -66,7 +72,8 @@ class LoadOutcome:
         if self.status == "failed":
             logger.warning("%s: %s", self.path, self.error)
             return
-        logger.info(
+        log = logger.warning if self.status == "quarantined" else logger.info
+        log(
             "%s: %s (%s rows read, %s loaded, %s quarantined, %s skipped)",
             self.path,
             self.status,
@@ -75,6 +82,13 @@ class LoadOutcome:
             self.rows_quarantined,
             self.rows_skipped,
         )
+
+
+def _every_row_quarantined(result: Normalized) -> str:
+    reasons = result.quarantine.get_column("reason").value_counts(sort=True)
+    reason, count = reasons.row(0)
+    others = f" ({count} of {result.rows_quarantined} rows)" if reasons.height > 1 else ""
+    return f"every row quarantined: {reason}{others}"
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ class RunSummary:
         return [o for o in self.inputs if o.status == "failed"]
 
     def count(self, status: str) -> int:
-        """Inputs with this outcome (loaded, skipped, failed)."""
+        """Inputs with this outcome (loaded, quarantined, skipped, failed)."""
         return sum(1 for o in self.inputs if o.status == status)
 
     def rows(self) -> dict[str, int]:
@@ -199,7 +199,7 @@ def write(con: duckdb.DuckDBPyConnection, summary: RunSummary, status: str) -> N
             json.dumps(summary.parameters, sort_keys=True, default=str),
             status,
             len(summary.inputs),
-            summary.count("loaded"),
+            summary.count("loaded") + summary.count("quarantined"),
             summary.count("skipped"),
             summary.count("failed"),
             *(rows[name] for name in ROW_COUNTS),

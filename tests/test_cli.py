@@ -401,3 +401,28 @@ def test_backfill_refuses_bad_parameters_in_one_line(
     assert message in err
     assert len(err.strip().splitlines()) == 1
     assert not (tmp_path / "k.duckdb").exists()
+
+
+def test_an_input_with_every_row_quarantined_is_not_shown_as_loaded(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    emptied = LoadOutcome(
+        "overview.csv", "quarantined", format="tiktok_overview", rows_read=3, rows_quarantined=3,
+        error="every row quarantined: column 'Date': not a date",
+    )  # fmt: skip
+    summary = RunSummary(db="data/kunci.duckdb", inputs=[emptied], tables={"metrics.x": 1})
+    monkeypatch.setattr("flows.nightly.ingest_flow", lambda **_kwargs: summary)
+
+    assert cli.main(["ingest", "overview.csv", "--db", "data/kunci.duckdb"]) == cli.EXIT_OK
+    assert capsys.readouterr().out.splitlines()[:2] == [
+        "1 inputs: 0 loaded, 1 with every row quarantined, 0 skipped (already loaded), 0 failed",
+        "  NOTHING LOADED overview.csv: every row quarantined: column 'Date': not a date",
+    ]
+
+    assert cli.main(["ingest", "overview.csv", "--json", "--db", "data/kunci.duckdb"]) == 0
+    printed = json.loads(capsys.readouterr().out)["inputs"][0]
+    assert (printed["status"], printed["rows_loaded"], printed["error"]) == (
+        "quarantined",
+        0,
+        "every row quarantined: column 'Date': not a date",
+    )

@@ -350,6 +350,7 @@ def test_page_level_daily_export() -> None:
         "daily rows keep Facebook's day (a Pacific-time day)",
         "1 day(s) after 2016-03-09 skipped: every daily metric is 0 (not yet computed when the "
         "file was exported)",
+        "columns not used by Kunci: 'Weekly Page Engaged Users', 'Daily Logged-in Page Views (2)'",
     )
     assert_frame_equal(
         result.tables["account_daily"],

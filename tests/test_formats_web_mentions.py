@@ -84,6 +84,8 @@ def test_ua_custom_report_sums_equal_the_files_columns() -> None:
         "date range from --period",
         "17243 rows summed into 304 rows of the table's grain; users left NULL (not additive "
         "across the export's other dimensions)",
+        "columns not used by Kunci: 'Page', 'Page Title', 'Country', 'Device Category', "
+        "'Avg. Time on Page', 'Unique Page Views'",
     )
 
 
@@ -171,7 +173,11 @@ def test_ua_report_with_range_line_totals_row_and_revenue() -> None:
             }
         ),
     )
-    assert result.notes == ("date range from the export's preamble", "1 total rows skipped")
+    assert result.notes == (
+        "date range from the export's preamble",
+        "1 total rows skipped",
+        "columns not used by Kunci: 'New Users', 'Pages / Session'",
+    )
 
 
 def test_ua_daily_rows_by_date_and_campaign() -> None:
@@ -311,9 +317,10 @@ def test_ga4_extra_dimension_rows_are_summed_and_users_dropped() -> None:
     assert result.tables["web_traffic_period"].select(
         "source", "sessions", "engaged_sessions", "users"
     ).rows() == [("t.co", 15, 5, None), ("google", 7, None, None)]
-    assert result.notes[-1] == (
+    assert result.notes[-2:] == (
         "3 rows summed into 2 rows of the table's grain; users left NULL (not additive across "
-        "the export's other dimensions)"
+        "the export's other dimensions)",
+        "columns not used by Kunci: 'Country'",
     )
 
 

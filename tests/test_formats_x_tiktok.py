@@ -101,10 +101,11 @@ def test_ropensci_tweet_exports_sum_to_their_columns(name: str, as_of: date) -> 
     ]
     times = [datetime.strptime(row["time"], "%Y-%m-%d %H:%M %z") for row in rows]
     assert posts["published_at"].to_list() == times
-    assert result.notes == (
+    assert result.notes[0] == (
         f"snapshot date {as_of}: the file name's period ends {name.split('_')[5]} (exclusive), "
-        "so the counts are as of its last day, never after the ingest date",
+        "so the counts are as of its last day, never after the ingest date"
     )
+    assert result.notes[1].startswith("columns not used by Kunci: 'engagements', 'engagement rate'")
 
 
 @needs_realdata
@@ -165,6 +166,7 @@ def test_excel_mangled_tweet_export_is_quarantined_row_by_row() -> None:
     assert result.tables["account"].height == 0
     assert result.notes == (
         "snapshot date is the ingest date (the file name states no date range)",
+        "columns not used by Kunci: 'engagements', 'engagement rate'",
     )
 
 
@@ -318,9 +320,9 @@ def test_tweet_snapshot_date_is_capped_by_the_ingest_date() -> None:
     result = _normalize(text, "tweet_activity_metrics_rOpenSci_20260701_20260901_en.csv")
 
     assert result.tables["post_metrics"]["as_of_date"].to_list() == [AS_OF]
-    assert result.notes == (
+    assert result.notes[0] == (
         f"snapshot date {AS_OF}: the file name's period ends 20260901 (exclusive), so the "
-        "counts are as of its last day, never after the ingest date",
+        "counts are as of its last day, never after the ingest date"
     )
 
 

@@ -86,6 +86,7 @@ def test_table_data_by_video_maps_posts_and_one_snapshot() -> None:
     assert_frame_equal(result.tables["post_metrics"], expected)
     assert result.notes == (
         "snapshot date is the ingest date (the file name states no date range)",
+        "columns not used by Kunci: 'Subscribers', 'Impressions click-through rate (%)'",
     )
 
 

@@ -410,7 +410,10 @@ def test_mbs_content_english() -> None:
 
     assert (result.format, result.platform) == ("meta_business_suite_content", "instagram")
     assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (2, 2, 0)
-    assert result.notes == ("snapshot date taken from the file name's end date",)
+    assert result.notes == (
+        "snapshot date taken from the file name's end date",
+        "columns not used by Kunci: 'Duration (sec)', 'Data comment'",
+    )
     assert_frame_equal(
         result.tables["post"],
         pl.DataFrame(

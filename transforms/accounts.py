@@ -39,12 +39,37 @@ def find_account(
 
 
 def hinted_account(ctx: IngestContext, platform: str) -> Account:
-    """The account the user named for an export that does not say whose it is."""
-    if ctx.account is None or ctx.account.platform != platform:
-        raise InputError(
-            f"this {platform} export does not name its account: pass --account {platform}:<id>"
-        )
-    return find_account(ctx, platform, account_id=ctx.account.account_id)
+    """The account the user named for an export that does not say whose it is.
+
+    Without `--account` (or a source binding it), the workspace's only own account of that platform
+    is the one: asking for it would only make the user type what the workspace already says.
+    `sole_account_note` tells the load so. With none or several, the user must name it.
+    """
+    if ctx.account is not None and ctx.account.platform == platform:
+        return find_account(ctx, platform, account_id=ctx.account.account_id)
+    own = [a for a in ctx.accounts if a.platform == platform and a.is_own]
+    if len(own) == 1:
+        return own[0]
+    ids = ", ".join(account.account_id for account in own)
+    known = f" (the workspace has {len(own)}: {ids})" if own else ""
+    raise InputError(
+        f"this {platform} export does not name its account{known}: pass --account {platform}:<id>"
+    )
+
+
+def sole_account_note(ctx: IngestContext, platform: str, used: pl.DataFrame) -> str | None:
+    """The note for a load that took the workspace's only account of its platform, if it did."""
+    if ctx.account is not None and ctx.account.platform == platform:
+        return None
+    own = [a for a in ctx.accounts if a.platform == platform and a.is_own]
+    if len(own) != 1 or "account_id" not in used.columns:
+        return None
+    if own[0].account_id not in used.get_column("account_id").to_list():
+        return None
+    return (
+        f"account {platform}:{own[0].account_id} is the workspace's only {platform} account: "
+        "used for the rows that do not name theirs (no --account given)"
+    )
 
 
 def accounts_by_handle(

@@ -47,7 +47,7 @@ class ParsedInput:
     original record as JSON, for quarantine) and one String column per matched field. `headers`
     maps each field back to the export's own column name, for messages. `preamble` holds the
     records above the header (titles, date ranges, `#` comments). `sheet` is the worksheet name
-    ('' for CSV).
+    ('' for CSV). `unused` names the header's columns that the format does not read.
     """
 
     frame: pl.DataFrame
@@ -57,6 +57,7 @@ class ParsedInput:
     rows_read: int
     rows_blank: int
     sheet: str = ""
+    unused: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,9 @@ class FormatSpec:
     `sheets` restricts a workbook format to worksheets whose names start with one of these
     (Excel cuts sheet names to 31 characters); empty means any sheet or a CSV file.
     `description_rows` is how many rows under the header describe the columns instead of holding
-    data (legacy Facebook Insights writes one).
+    data (legacy Facebook Insights writes one). `reads_column` names the columns a format reads
+    by their own name from each row's `_raw` record (breakdowns keyed by a city or an hour, which
+    no alias can list), so they are not reported as unused.
     """
 
     name: str
@@ -35,6 +37,7 @@ class FormatSpec:
     normalize: Callable[[ParsedInput, IngestContext], Normalized]
     sheets: tuple[str, ...] = ()
     description_rows: int = 0
+    reads_column: Callable[[str], bool] | None = None
 
     def accepts_sheet(self, sheet: str) -> bool:
         """Whether this format can live in a worksheet (or CSV file, name '') of that name."""

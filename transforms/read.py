@@ -5,6 +5,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from transforms.accounts import sole_account_note
 from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.detect import Detection, FormatSpec, detect
 from transforms.errors import InputError
@@ -42,7 +43,8 @@ def normalize_export(
         parsed = to_parsed_input(
             sheet.records_in(detection.locale), detection, sheet.name, sheet.rest
         )
-        results.append(_with_sheet(detection.spec.normalize(parsed, ctx), sheet.name))
+        result = detection.spec.normalize(parsed, ctx)
+        results.append(_with_sheet(result, sheet.name, _accounting_notes(parsed, result, ctx)))
     if not results:
         if not unused:
             raise InputError("file is empty")
@@ -75,6 +77,13 @@ def to_parsed_input(
         *[pl.col(str(at)).fill_null("").alias(name) for name, at in detection.positions.items()],
     )
     headers = {name: header[position] for name, position in detection.positions.items()}
+    matched = set(detection.positions.values())
+    reads = detection.spec.reads_column or (lambda _name: False)
+    unused = tuple(
+        name
+        for position, name in enumerate(header)
+        if name and position not in matched and not reads(name)
+    )
     return ParsedInput(
         frame=frame,
         headers=headers,
@@ -83,6 +92,7 @@ def to_parsed_input(
         rows_read=rows.height + blank,
         rows_blank=blank,
         sheet=sheet,
+        unused=unused,
     )
 
 
@@ -113,7 +123,26 @@ def _filled_rows(sheet: Sheet) -> int:
     return rows
 
 
-def _with_sheet(result: Normalized, sheet: str) -> Normalized:
+def _accounting_notes(parsed: ParsedInput, result: Normalized, ctx: IngestContext) -> list[str]:
+    """What the load must say beyond the format's own notes: unused columns, an implied account.
+
+    Every column of a recognised export is either read or named here, so no measure disappears
+    without a word (a new platform column shows up in `ops.load.notes` the first time it is met).
+    """
+    where = f"sheet '{parsed.sheet}': " if parsed.sheet else ""
+    notes = []
+    if parsed.unused:
+        listed = ", ".join(f"'{name}'" for name in parsed.unused)
+        notes.append(f"{where}columns not used by Kunci: {listed}")
+    accounts = result.tables.get("account")
+    if accounts is not None:
+        note = sole_account_note(ctx, result.platform, accounts)
+        if note is not None:
+            notes.append(note)
+    return notes
+
+
+def _with_sheet(result: Normalized, sheet: str, notes: list[str]) -> Normalized:
     quarantine = result.quarantine.with_columns(pl.lit(sheet, pl.String).alias("sheet"))
     return Normalized(
         format=result.format,
@@ -122,7 +151,7 @@ def _with_sheet(result: Normalized, sheet: str) -> Normalized:
         quarantine=quarantine,
         rows_read=result.rows_read,
         rows_skipped=result.rows_skipped,
-        notes=result.notes,
+        notes=tuple(dict.fromkeys([*result.notes, *notes])),
     )
 
 

@@ -576,6 +576,7 @@ PAGE = FormatSpec(
     required=("date", "followers_total", "reach", "impressions"),
     normalize=normalize_page,
     description_rows=1,
+    reads_column=lambda column: _csv_breakdown(column) is not None,
 )
 
 
