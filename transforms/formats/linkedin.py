@@ -8,7 +8,12 @@ file) loads every sheet it holds. None names the page, so the account comes from
 - `Visitor metrics` (daily page views and unique visitors per page) -> `core.account_daily`.
 - `Update metrics (aggregated)` (daily organic/sponsored/total update figures) ->
   `core.account_daily`; `Update Engagement` (one row per update) -> `core.post` and one
-  `core.post_metrics` snapshot. Both have a description line above the header.
+  `core.post_metrics` snapshot. Both have a description line above the header. The content
+  export LinkedIn writes since 2023 names the same sheets `Metrics` and `All posts`, says
+  `Reposts` where it said `Shares`, `Post title`/`Post link`/`Post type` where it said `Update …`,
+  `Views (excluding off-site video views)` for video views, and adds `Content type` (evidence:
+  public parsers of real page exports, e.g. the column lists of the women-in-AI LinkedIn pipeline
+  and a TypeScript page-export parser; see the DECISIONLOG).
 - `New followers` (daily new followers) -> `core.account_daily`.
 - `Location` (a metro area), `Country`, `Job function`, `Seniority`, `Industry`, `Company size`
   with `Total views` (visitors workbook) or `Total followers` (followers workbook) ->
@@ -24,10 +29,13 @@ Mapping (DECISIONLOG, LinkedIn Page analytics):
   understate the day's reach). engagements = clicks + reactions + comments + shares (totals): the
   sum LinkedIn divides by impressions for its `Engagement rate`. Update clicks are clicks on the
   content, not on the page's website button, so `website_clicks` stays NULL.
-- Per update: post_id = the `urn:li:activity:<id>` in `Update link` (else the link itself);
+- Per update: post_id = the `urn:li:<kind>:<id>` in `Update link` (else the link itself);
   text = `Update title`; is_paid = `Update type` is Sponsored; campaign = `Campaign name`;
-  impressions, video_views, clicks, reactions = Likes, comments, shares, follows. Rates (CTR,
-  engagement rate) are not stored: they derive from the stored counts.
+  impressions, video_views, clicks, reactions = Likes, comments, shares (Reposts), follows;
+  content_type from `Content type` (Image photo, Video video, Text text, Article link,
+  Document and Multi-image carousel, anything else other). Rates (CTR, engagement rate) are not
+  stored: they derive from the stored counts. `Off-site views` (views of the video embedded
+  elsewhere) have no canonical column and are named as not used.
 - followers_gained = `Total followers` of `New followers` (sponsored + organic + auto-invited);
   LinkedIn's export has no unfollows nor a follower total, so those stay NULL.
 
@@ -64,6 +72,18 @@ from transforms.typed import (
 
 _DAY = date_field("%m/%d/%Y", "%Y-%m-%d", EXCEL_SERIAL)
 _ACTIVITY = r"(urn:li:[A-Za-z]+:\d+)"
+_CONTENT_TYPES = {
+    "image": "photo",
+    "photo": "photo",
+    "video": "video",
+    "text": "text",
+    "article": "link",
+    "link": "link",
+    "document": "carousel",
+    "multi-image": "carousel",
+    "multiple images": "carousel",
+    "carousel": "carousel",
+}
 
 # Folded header of a demographic sheet's first column -> canonical audience dimension.
 _DIMENSIONS = {
@@ -92,7 +112,7 @@ _UPDATE_METRIC_COLUMNS = {
     "clicks": ("Clicks (total)",),
     "reactions": ("Reactions (total)",),
     "comments_total": ("Comments (total)",),
-    "shares_total": ("Shares (total)",),
+    "shares_total": ("Shares (total)", "Reposts (total)"),
 }
 _UPDATE_COUNTS = tuple(name for name in _UPDATE_METRIC_COLUMNS if name != "date")
 
@@ -185,6 +205,7 @@ def normalize_updates(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
         link.alias("permalink"),
         _optional_text(kept, "update_type").str.to_lowercase().eq("sponsored").alias("is_paid"),
         _optional_text(kept, "campaign_name").alias("campaign"),
+        *([_content_type(kept).alias("content_type")] if "content_type" in kept.columns else []),
     )
     snapshots = posts.with_columns(
         pl.lit(as_of).alias("as_of_date"), pl.col("likes").alias("reactions")
@@ -202,6 +223,14 @@ def normalize_updates(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
         },
         skipped=duplicates,
         notes=(note,),
+    )
+
+
+def _content_type(frame: pl.DataFrame) -> pl.Expr:
+    """LinkedIn's `Content type` as a canonical content type (NULL where a cell is empty)."""
+    text = _optional_text(frame, "content_type").str.to_lowercase()
+    return pl.when(text.is_not_null()).then(
+        text.replace_strict(_CONTENT_TYPES, default="other", return_dtype=pl.String)
     )
 
 
@@ -269,20 +298,21 @@ UPDATE_METRICS = FormatSpec(
 UPDATES = FormatSpec(
     name="linkedin_updates",
     platform="linkedin",
-    title="LinkedIn Page updates export (Update Engagement, one row per update)",
+    title="LinkedIn Page content export (Update Engagement or All posts, one row per post)",
     columns={
         "en": {
-            "title": ("Update title",),
-            "link": ("Update link",),
-            "update_type": ("Update type",),
+            "title": ("Update title", "Post title"),
+            "link": ("Update link", "Post link"),
+            "update_type": ("Update type", "Post type"),
             "campaign_name": ("Campaign name",),
             "created": ("Created date",),
+            "content_type": ("Content type",),
             "impressions": ("Impressions",),
-            "video_views": ("Video views",),
+            "video_views": ("Video views", "Views (excluding off-site video views)"),
             "clicks": ("Clicks",),
-            "likes": ("Likes",),
+            "likes": ("Likes", "Reactions"),
             "comments": ("Comments",),
-            "shares": ("Shares",),
+            "shares": ("Shares", "Reposts"),
             "follows": ("Follows",),
         }
     },
