@@ -1,12 +1,15 @@
 """What every load says beyond its rows: unused columns, an implied account, an emptied input."""
 
+import csv
+import io
 from datetime import date
+from pathlib import Path
 
 import polars as pl
 import pytest
 
 from flows.ingest import LoadOutcome
-from tests.conftest import normalize_counted
+from tests.conftest import REALDATA, normalize_counted
 from transforms.context import Account, IngestContext, Normalized
 from transforms.errors import InputError
 
@@ -80,3 +83,36 @@ def test_an_input_with_one_loaded_row_is_loaded() -> None:
     outcome = LoadOutcome.loaded("a.csv", "f", _result(["bad date"], 1), 7)
 
     assert (outcome.status, outcome.error) == ("loaded", None)
+
+
+VIC_POSTS = "facebook/fb_insights_post_level_VIC_2015-08-19_2016-02-15.csv"
+
+
+def _vic_posts_without_description_row() -> tuple[bytes, str]:
+    records = list(csv.reader(io.StringIO((REALDATA / VIC_POSTS).read_text("utf-8-sig"))))
+    del records[1]  # the row of metric descriptions, as people delete it in a spreadsheet
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(records)
+    return out.getvalue().encode(), records[1][0]
+
+
+@pytest.mark.skipif(not REALDATA.is_dir(), reason=f"real-data exports not found at {REALDATA}")
+def test_a_deleted_description_row_loses_no_post() -> None:
+    data, first_post = _vic_posts_without_description_row()
+    ctx = IngestContext(Path(VIC_POSTS).name, AS_OF, account=Account("facebook", "518995791497187"))
+
+    result = normalize_counted(data, ctx)
+
+    assert (result.rows_read, result.rows_loaded, result.rows_skipped) == (170, 170, 0)
+    assert first_post in result.tables["post"]["post_id"].to_list()
+    assert not [note for note in result.notes if "describing the columns" in note]
+
+
+@pytest.mark.skipif(not REALDATA.is_dir(), reason=f"real-data exports not found at {REALDATA}")
+def test_a_description_row_is_read_and_counted_as_skipped() -> None:
+    ctx = IngestContext(Path(VIC_POSTS).name, AS_OF, account=Account("facebook", "518995791497187"))
+
+    result = normalize_counted((REALDATA / VIC_POSTS).read_bytes(), ctx)
+
+    assert (result.rows_read, result.rows_loaded, result.rows_skipped) == (171, 170, 1)
+    assert "1 row(s) describing the columns skipped" in result.notes

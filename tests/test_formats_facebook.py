@@ -114,7 +114,7 @@ def test_post_level_export() -> None:
     result = _normalize("\ufeff" + text, _POST_NAME, accounts=(_STOCKHOLM,))
 
     assert (result.format, result.platform) == ("facebook_insights_posts", "facebook")
-    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (3, 3, 0)
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (4, 3, 0)
     assert (
         result.notes[1] == "'Posted' read as Pacific time (PST/PDT), as Facebook Insights writes it"
     )
@@ -184,7 +184,7 @@ def test_post_level_row_accounting_and_quarantine_reasons() -> None:
         result.rows_loaded,
         result.rows_quarantined,
         result.rows_skipped,
-    ) == (6, 1, 3, 2)
+    ) == (7, 1, 3, 3)
     assert result.quarantine.select("row_number", "reason").rows() == [
         (
             4,
@@ -278,7 +278,7 @@ def test_post_level_xls_merges_breakdown_sheets_into_key_metrics() -> None:
     result = _normalize(book, "Facebook Insights Data Export (Post Level) - LOK - 2017-07-27.xls")
 
     assert result.format == "facebook_insights_posts+facebook_insights_post_breakdown"
-    assert (result.rows_read, result.rows_loaded, result.rows_skipped) == (5, 3, 2)
+    assert (result.rows_read, result.rows_loaded, result.rows_skipped) == (6, 3, 3)
     assert result.notes[-1] == (
         "sheet 'Lifetime Talking About This(...' is not a known export (2 rows skipped)"
     )
@@ -342,14 +342,15 @@ def test_page_level_daily_export() -> None:
 
     assert (result.format, result.rows_read, result.rows_loaded, result.rows_skipped) == (
         "facebook_insights_page",
-        4,
+        5,
         3,
-        1,
+        2,
     )
     assert result.notes == (
         "daily rows keep Facebook's day (a Pacific-time day)",
         "1 day(s) after 2016-03-09 skipped: every daily metric is 0 (not yet computed when the "
         "file was exported)",
+        "1 row(s) describing the columns skipped",
         "columns not used by Kunci: 'Weekly Page Engaged Users', 'Daily Logged-in Page Views (2)'",
     )
     assert_frame_equal(
@@ -421,7 +422,7 @@ def test_page_level_fans_online_hours_move_from_pacific_to_the_account_timezone(
 def test_page_level_bad_breakdown_cell_quarantines_its_day() -> None:
     result = _normalize(_PAGE_CSV.format(country="abc"), account=_JAKARTA)
 
-    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (4, 2, 1)
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (5, 2, 1)
     assert result.quarantine.select("row_number", "reason").rows() == [
         (3, "column 'Lifetime Likes by Country - ID': 'abc' is not a whole number")
     ]
@@ -471,7 +472,7 @@ def test_page_level_xls_key_metrics_and_breakdown_sheets() -> None:
     )
 
     assert result.format == "facebook_insights_page+facebook_insights_page_breakdown"
-    assert (result.rows_read, result.rows_loaded, result.rows_skipped) == (6, 3, 3)
+    assert (result.rows_read, result.rows_loaded, result.rows_skipped) == (7, 3, 4)
     assert result.tables["account_daily"].drop("platform", "account_id").rows() == [
         (date(2017, 6, 9), 41883, 195, 7, 158285, 135833)
     ]
@@ -690,9 +691,9 @@ def test_real_vic_post_level_sums_equal_the_file() -> None:
 
     assert (result.format, result.rows_read, result.rows_loaded, result.rows_skipped) == (
         "facebook_insights_posts",
+        171,
         170,
-        170,
-        0,
+        1,
     )
     metrics = result.tables["post_metrics"]
     assert metrics["as_of_date"].unique().to_list() == [date(2016, 2, 14)]
@@ -752,7 +753,7 @@ def test_real_vic_video_posts_sums_equal_the_file() -> None:
 
     assert (result.format, result.rows_read, result.rows_loaded) == (
         "facebook_insights_posts",
-        21,
+        22,
         21,
     )
     metrics = result.tables["post_metrics"]
@@ -794,9 +795,9 @@ def test_real_vic_page_level_equals_the_file() -> None:
 
     assert (result.format, result.rows_read, result.rows_loaded, result.rows_skipped) == (
         "facebook_insights_page",
+        181,
         180,
-        180,
-        0,
+        1,
     )
     daily = result.tables["account_daily"]
     dates = [datetime.strptime(d, "%m/%d/%Y").date() for d in _column(header, rows, "Date")]
@@ -860,8 +861,9 @@ def test_real_lok_post_level_xls_sums_equal_the_file() -> None:
     result = _real(_LOK_POSTS)
 
     assert result.format == "facebook_insights_posts+facebook_insights_post_breakdown"
-    # 7 posts in each of three sheets; four unknown sheets of 8 records each are skipped.
-    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (53, 21, 0)
+    # 7 posts in each of three sheets; four unknown sheets of 8 records each and the
+    # description row of Key Metrics are skipped.
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (54, 21, 0)
     metrics = result.tables["post_metrics"]
     assert metrics.height == 7
     assert metrics["as_of_date"].unique().to_list() == [date(2017, 7, 27)]
@@ -894,7 +896,7 @@ def test_real_lok_page_level_xls_equals_the_file() -> None:
     result = _real(_LOK_PAGE, ho_chi_minh)
 
     assert result.format == "facebook_insights_page+facebook_insights_page_breakdown"
-    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (1095, 182, 0)
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (1096, 182, 0)
     assert "1 day(s) after 2017-07-05 skipped: every daily metric is 0 (not yet computed when " in (
         " ".join(result.notes)
     )

@@ -48,6 +48,8 @@ class ParsedInput:
     maps each field back to the export's own column name, for messages. `preamble` holds the
     records above the header (titles, date ranges, `#` comments). `sheet` is the worksheet name
     ('' for CSV). `unused` names the header's columns that the format does not read.
+    `rows_described` counts the rows under the header that describe the columns (legacy Facebook
+    Insights); they are read and skipped, so they are part of `rows_read` and `rows_blank`.
     """
 
     frame: pl.DataFrame
@@ -58,6 +60,7 @@ class ParsedInput:
     rows_blank: int
     sheet: str = ""
     unused: tuple[str, ...] = ()
+    rows_described: int = 0
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,15 @@ from transforms.detect import Detection, FormatSpec, detect
 from transforms.errors import InputError
 from transforms.formats import FORMATS
 from transforms.schemas import TABLES
-from transforms.tabular import ROW, blank_rows, cells_frame, dedupe_header, is_blank, table_rows
+from transforms.tabular import (
+    FIELDS,
+    ROW,
+    blank_rows,
+    cells_frame,
+    dedupe_header,
+    is_blank,
+    table_rows,
+)
 from transforms.workbook import Sheet, read_book
 
 _JSON_SPECIAL = r'[\x00-\x1f"\\]'
@@ -65,10 +73,10 @@ def to_parsed_input(
     """
     header_index = detection.header_index
     header = dedupe_header(records[header_index])
-    first_data = header_index + 1 + detection.spec.description_rows
     cells = pl.concat([cells_frame(records), *([] if rest is None else [rest])], how="diagonal")
-    cells = cells.with_row_index(ROW, offset=1).slice(first_data)
-    rows, blank = table_rows(cells, len(header))
+    cells = cells.with_row_index(ROW, offset=1).slice(header_index + 1)
+    described = _description_rows(cells, detection.spec.description_rows)
+    rows, blank = table_rows(cells.slice(described), len(header))
     if rows.is_empty():
         raise InputError("no data rows under the header")
     frame = rows.select(
@@ -89,11 +97,29 @@ def to_parsed_input(
         headers=headers,
         locale=detection.locale,
         preamble=tuple(tuple(record) for record in records[:header_index]),
-        rows_read=rows.height + blank,
-        rows_blank=blank,
+        rows_read=rows.height + blank + described,
+        rows_blank=blank + described,
+        rows_described=described,
         sheet=sheet,
         unused=unused,
     )
+
+
+def _description_rows(cells: pl.DataFrame, expected: int) -> int:
+    """How many of the first rows under the header describe the columns instead of holding data.
+
+    A format says how many such rows its exports write (legacy Facebook Insights: one, with an
+    empty key column and a sentence per metric). A row counts as one only when it looks like it:
+    the first column empty, another filled. People delete that row in a spreadsheet, and the data
+    row that moves up must then be read, not dropped in its place.
+    """
+    described = 0
+    for row in cells.head(expected).iter_rows(named=True):
+        values = [row.get(str(i)) or "" for i in range(row[FIELDS] or 0)]
+        if not values or values[0].strip() or not any(v.strip() for v in values[1:]):
+            break
+        described += 1
+    return described
 
 
 def _json_records(rows: pl.DataFrame, header: list[str]) -> pl.Expr:
@@ -131,6 +157,8 @@ def _accounting_notes(parsed: ParsedInput, result: Normalized, ctx: IngestContex
     """
     where = f"sheet '{parsed.sheet}': " if parsed.sheet else ""
     notes = []
+    if parsed.rows_described:
+        notes.append(f"{where}{parsed.rows_described} row(s) describing the columns skipped")
     if parsed.unused:
         listed = ", ".join(f"'{name}'" for name in parsed.unused)
         notes.append(f"{where}columns not used by Kunci: {listed}")
