@@ -258,21 +258,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return HANDLERS[args.command](args, db)
     except InputError as exc:
-        print(f"kunci {args.command}: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        return _error(args, str(exc))
     except KeyboardInterrupt:
-        print(f"kunci {args.command}: interrupted; {db} is unchanged", file=sys.stderr)
-        return EXIT_ERROR
+        return _error(args, f"interrupted; {db} is unchanged")
     except Exception as exc:
         # Not a bad input (those never raise): a defect or an environment failure. Prefect's log
         # above holds the traceback; the published database is untouched by construction.
-        print(
-            f"kunci {args.command}: failed ({type(exc).__name__}: {exc}); {db} is unchanged",
-            file=sys.stderr,
-        )
         if os.environ.get("KUNCI_DEBUG"):
             raise
-        return EXIT_ERROR
+        return _error(args, f"failed ({type(exc).__name__}: {exc}); {db} is unchanged")
+
+
+def _error(args: argparse.Namespace, message: str) -> int:
+    """A command that could not run: one line on stderr and, with `--json`, an object on stdout.
+
+    A script reading `--json` must learn why there is no summary without parsing stderr.
+    """
+    print(f"kunci {args.command}: {message}", file=sys.stderr)
+    if getattr(args, "json", False):
+        _print_json({"command": args.command, "status": "error", "error": message})
+    return EXIT_ERROR
 
 
 def _iso_date(text: str) -> date:
@@ -296,6 +301,7 @@ def _parse_period(text: str | None) -> tuple[date, date] | None:
 
 
 def _run_flow(args: argparse.Namespace, db: Path) -> int:
+    _check_before_running(args, db)
     configure_prefect()
     if args.command == "run" and args.job == "backfill":
         return _backfill(args, db)
@@ -322,6 +328,21 @@ def _run_flow(args: argparse.Namespace, db: Path) -> int:
         print(summary.message(), file=sys.stderr)
         return EXIT_INPUT_FAILED
     return EXIT_OK
+
+
+def _check_before_running(args: argparse.Namespace, db: Path) -> None:
+    """Refuse in one line what would make the flow fail at its start.
+
+    A bad config, account or period, or a database another run is writing: inside a flow run,
+    Prefect would log each as a traceback before the one-line reason.
+    """
+    from flows import publish
+
+    settings = load_settings(args.config)
+    if getattr(args, "account", None):
+        settings.account(args.account)
+    _parse_period(getattr(args, "period", None))
+    publish.check_unlocked(db)
 
 
 def _backfill(args: argparse.Namespace, db: Path) -> int:

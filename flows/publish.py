@@ -48,6 +48,12 @@ def writer_lock(published: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def check_unlocked(published: Path) -> None:
+    """Fail in one line now when another run holds the writer lock (the run takes it later)."""
+    with writer_lock(published):
+        pass
+
+
 def prepare_working_copy(published: Path) -> Path:
     """Start a run: a fresh working file holding the published content (or nothing, at first)."""
     work = working_path(published)

@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from flows import cli, console, store
+from flows import cli, console, publish, store
 from flows.ingest import LoadOutcome
 from flows.runs import RunSummary
 from tests.conftest import REPO
@@ -426,3 +426,54 @@ def test_an_input_with_every_row_quarantined_is_not_shown_as_loaded(
         0,
         "every row quarantined: column 'Date': not a date",
     )
+
+
+# --- errors before a run starts ----------------------------------------------------------------
+
+
+def _refused(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[str, dict[str, Any]]:
+    assert cli.main(argv) == cli.EXIT_ERROR
+    captured = capsys.readouterr()
+    assert len(captured.err.splitlines()) == 1, captured.err
+    assert "Traceback" not in captured.err + captured.out
+    return captured.err.strip(), json.loads(captured.out)
+
+
+def test_a_second_writer_is_refused_in_one_line_with_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "kunci.duckdb"
+    export = tmp_path / "a.csv"
+    export.write_text("Date,Views\n2026-09-01,5\n")
+
+    with publish.writer_lock(db):
+        err, printed = _refused(capsys, ["ingest", str(export), "--db", str(db), "--json"])
+
+    reason = f"{db}: another kunci run is writing this database; try again later"
+    assert err == f"kunci ingest: {reason}"
+    assert printed == {"command": "ingest", "status": "error", "error": reason}
+    assert not db.exists()
+
+
+def test_a_bad_account_reference_is_refused_before_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["ingest", "a.csv", "--account", "bogus", "--db", str(tmp_path / "k.duckdb"), "--json"]
+
+    err, printed = _refused(capsys, argv)
+
+    assert err == "kunci ingest: account reference 'bogus' is not platform:id"
+    assert printed["error"] == "account reference 'bogus' is not platform:id"
+
+
+def test_a_bad_memory_limit_is_refused_before_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "kunci.toml"
+    config.write_text('[database]\nmemory_limit = "lots"\n')
+    argv = ["run", "nightly", "--config", str(config), "--db", str(tmp_path / "k.duckdb"), "--json"]
+
+    err, printed = _refused(capsys, argv)
+
+    assert "database.memory_limit must be a size" in err
+    assert printed["status"] == "error"
