@@ -380,15 +380,20 @@ def _print_json(value: object) -> None:
 
 def _print_summary(summary: "RunSummary") -> None:
     emptied = [o for o in summary.inputs if o.status == "quarantined"]
+    ignored = [o for o in summary.inputs if o.status == "ignored"]
     print(
         f"{len(summary.inputs)} inputs: {summary.count('loaded')} loaded, "
         + (f"{len(emptied)} with every row quarantined, " if emptied else "")
-        + f"{summary.count('skipped')} skipped (already loaded), {len(summary.failed)} failed"
+        + f"{summary.count('skipped')} skipped (already loaded), "
+        + (f"{len(ignored)} ignored, " if ignored else "")
+        + f"{len(summary.failed)} failed"
     )
     for outcome in summary.failed:
         print(f"  FAILED {outcome.path}: {outcome.error}")
     for outcome in emptied:
         print(f"  NOTHING LOADED {outcome.path}: {outcome.error}")
+    for outcome in ignored:
+        print(f"  IGNORED {outcome.path}: {outcome.error}")
     rows = summary.rows()  # only loaded inputs have rows
     print(
         f"rows: {rows['rows_read']} read = {rows['rows_loaded']} loaded + "

@@ -30,7 +30,9 @@ class LoadOutcome:
     """One input's result, as `kunci ingest --json` prints it."""
 
     path: str
-    status: str  # loaded, quarantined (loaded, but every row went to quarantine), skipped, failed
+    # loaded, quarantined (loaded, but every row went to quarantine), skipped (already loaded),
+    # ignored (found in a folder but not read, e.g. a link out of it), failed
+    status: str
     format: str | None = None
     platform: str | None = None
     rows_read: int = 0
@@ -69,7 +71,7 @@ class LoadOutcome:
 
     def log(self, logger: logging.Logger | logging.LoggerAdapter[logging.Logger]) -> None:
         """One line in the run's log: a warning naming the error, else the row accounting."""
-        if self.status == "failed":
+        if self.status in ("failed", "ignored"):
             logger.warning("%s: %s", self.path, self.error)
             return
         log = logger.warning if self.status == "quarantined" else logger.info
@@ -93,26 +95,43 @@ def _every_row_quarantined(result: Normalized) -> str:
 
 @dataclass(frozen=True)
 class InputFile:
-    """A file to ingest and the account its source binds it to (if any)."""
+    """A file to ingest and the account its source binds it to (if any).
+
+    `ignored` says why a file found in a folder is not read (a link leading out of the folder).
+    """
 
     path: Path
     account: Account | None = None
+    ignored: str | None = None
 
 
 def expand(paths: Iterable[Path], account: Account | None = None) -> Iterator[InputFile]:
-    """Files under the given paths, sorted; a missing path is yielded so it fails visibly."""
+    """Files under the given paths, sorted; a missing path is yielded so it fails visibly.
+
+    A path the user names is read even when it is a link. Inside a folder, a link (or a file
+    under a linked folder) is read only when its target lies inside that folder: an inbox must
+    not copy `/etc/passwd` into the raw zone because someone left a link to it there.
+    """
     for path in paths:
         if path.is_dir():
+            root = path.resolve()
             files = sorted(
                 p
                 for p in path.rglob("*")
                 if p.is_file() and not p.name.startswith(IGNORED_PREFIXES)
             )
-            yield from (InputFile(child, account) for child in files)
+            yield from (_inside(child, root, account) for child in files)
             if not files:
                 yield InputFile(path, account)
         else:
             yield InputFile(path, account)
+
+
+def _inside(child: Path, root: Path, account: Account | None) -> InputFile:
+    target = child.resolve()
+    if target.is_relative_to(root):
+        return InputFile(child, account)
+    return InputFile(child, account, ignored=f"a link to {target}, outside the folder: not read")
 
 
 def inbox(settings: Settings) -> list[InputFile]:
@@ -139,6 +158,8 @@ def ingest_file(
     """Load one file into the database behind `con`; never raises for bad input."""
     started = datetime.now(UTC)
     source = str(item.path)
+    if item.ignored:
+        return LoadOutcome(source, "ignored", error=item.ignored)
     bound = f"{item.account.platform}:{item.account.account_id}" if item.account else None
     entry = store.LedgerEntry(source=source, started_at=started, bound_account=bound)
     try:

@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from flows.ingest import LoadOutcome
+from flows.ingest import LoadOutcome, expand
 from tests.conftest import REALDATA, normalize_counted
 from transforms.context import Account, IngestContext, Normalized
 from transforms.errors import InputError
@@ -116,3 +116,30 @@ def test_a_description_row_is_read_and_counted_as_skipped() -> None:
 
     assert (result.rows_read, result.rows_loaded, result.rows_skipped) == (171, 170, 1)
     assert "1 row(s) describing the columns skipped" in result.notes
+
+
+def test_a_link_out_of_the_inbox_folder_is_ignored(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    (inbox / "sub").mkdir(parents=True)
+    outside = tmp_path / "secret.csv"
+    outside.write_text("token,abc\n")
+    (inbox / "real.csv").write_text("Date,Views\n")
+    (inbox / "passwd.csv").symlink_to(outside)
+    (inbox / "alias.csv").symlink_to(inbox / "real.csv")
+    (inbox / "sub" / "linked").symlink_to(tmp_path, target_is_directory=True)
+
+    found = {item.path.relative_to(inbox).as_posix(): item.ignored for item in expand([inbox])}
+
+    assert found["real.csv"] is None
+    assert found["alias.csv"] is None  # a link that stays inside the folder is read
+    assert found["passwd.csv"] == f"a link to {outside}, outside the folder: not read"
+    assert not [name for name in found if name.startswith("sub/")]  # linked folders not walked
+
+
+def test_a_link_the_user_names_is_read(tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere.csv"
+    target.write_text("Date,Views\n")
+    link = tmp_path / "named.csv"
+    link.symlink_to(target)
+
+    assert [item.ignored for item in expand([link])] == [None]
