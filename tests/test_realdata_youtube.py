@@ -21,6 +21,7 @@ from flows.ingest import InputFile, ingest_file
 from flows.settings import Settings
 from tests.conftest import REALDATA, normalize_counted
 from transforms.context import Account, IngestContext, Normalized
+from transforms.errors import InputError
 
 if not REALDATA.is_dir():
     pytest.skip(
@@ -359,7 +360,11 @@ def test_table_data_by_date_maps_every_daily_column() -> None:
 @pytest.mark.parametrize(
     ("text", "metric", "table"),
     [
-        ("Date,New viewers\n2026-04-07,0\n2026-04-08,\n", "New viewers", "core.account_daily"),
+        (
+            "Date,Average percentage viewed (%)\n2026-04-07,0\n2026-04-08,\n",
+            "Average percentage viewed (%)",
+            "core.account_daily",
+        ),
         ("Date,Subscribers\n2014-11-21,0\n2014-11-22,-1\n", "Subscribers", "core.account_daily"),
         (
             "Date,Stayed to watch (%)\n2011-04-04,0\n2012-04-16,\n",
@@ -385,6 +390,14 @@ def test_a_file_of_one_unstored_metric_skips_its_rows_and_names_it(
     assert result.notes == (
         f"2 rows skipped: the export's metrics ('{metric}') have no column in {table}",
     )
+
+
+@pytest.mark.parametrize(
+    "text", ["Date,New viewers\n2026-04-07,0\n", "Date,Impressions,Likes\n2026-04-07,5,1\n"]
+)
+def test_a_file_of_metrics_other_platforms_share_is_not_guessed_to_be_youtube(text: str) -> None:
+    with pytest.raises(InputError, match=r"^unknown format: "):
+        _normalize(text, "Totals.csv")
 
 
 def test_table_data_by_video_without_stored_metrics_loads_videos_only() -> None:

@@ -145,10 +145,22 @@ _SHARES: dict[str, tuple[str, ...]] = {
     "watch_share": ("Watch time (hours) (%)",),
 }
 """Audience tables give each bucket's share of the total in percent points (`62.5`)."""
+_GENERIC = ("impressions", "likes", "shares", "new_viewers", "returning_viewers")
 _ANY = "any_metric"
-"""A field matching the first metric of a file: a Totals file may hold any one metric."""
+"""A field matching a file's first metric that only Studio writes: a Totals file may hold any one.
+
+`Impressions`, `Likes`, `Shares`, `New viewers` and `Returning viewers` do not count: beside
+`Date` they are other platforms' daily exports too (an X export missing a column must still be
+refused as X; TikTok Studio's Viewers sheet has `New Viewers` and `Returning Viewers`). A Studio
+Totals file of one of these alone is refused as an unknown format rather than guessed.
+"""
 _ANY_METRIC = {
-    _ANY: tuple(alias for names in (*_METRICS.values(), *_SHARES.values()) for alias in names)
+    _ANY: tuple(
+        alias
+        for name, aliases in (*_METRICS.items(), *_SHARES.items())
+        if name not in _GENERIC
+        for alias in aliases
+    )
 }
 
 _VIDEO: dict[str, tuple[str, ...]] = {
