@@ -86,7 +86,8 @@ def test_table_data_by_video_maps_posts_and_one_snapshot() -> None:
     assert_frame_equal(result.tables["post_metrics"], expected)
     assert result.notes == (
         "snapshot date is the ingest date (the file name states no date range)",
-        "columns not used by Kunci: 'Subscribers', 'Impressions click-through rate (%)'",
+        "not used (Kunci has no column for them): 'Subscribers', "
+        "'Impressions click-through rate (%)', 'Duration'",
     )
 
 
@@ -150,7 +151,10 @@ def test_chart_data_fills_post_daily_and_skips_days_before_publish() -> None:
         4,
         2,
     )
-    assert result.notes == ("1 rows dated before their video was published skipped",)
+    assert result.notes == (
+        "1 rows dated before their video was published skipped",
+        "not used (Kunci has no column for them): 'Duration'",
+    )
     assert result.tables["post_daily"].rows() == [
         ("youtube", "2imBUt8eZaI", date(2025, 9, 28), 1380),
         ("youtube", "2imBUt8eZaI", date(2025, 9, 29), 1260),
@@ -287,6 +291,10 @@ def test_viewer_age_gives_shares_only() -> None:
         schema_overrides={"value": pl.Float64},
     )
     assert_frame_equal(result.tables["audience"], expected)
+    assert result.notes[-1] == (
+        "not used (Kunci has no column for them): 'Average view duration', "
+        "'Average percentage viewed (%)', 'Watch time (hours) (%)'"
+    )
 
 
 def test_viewer_gender_and_geography_skip_total() -> None:

@@ -22,7 +22,8 @@ with candidates as (
         saves,
         clicks,
         link_clicks,
-        video_views
+        video_views,
+        engaged_views
     from core.post_metrics
     where load_id > getvariable('kunci_after_load')
     union all by name
@@ -56,7 +57,8 @@ daily_totals as (
         null::bigint as saves,
         sum(d.clicks)::bigint as clicks,
         null::bigint as link_clicks,
-        sum(d.video_views)::bigint as video_views
+        sum(d.video_views)::bigint as video_views,
+        sum(d.engaged_views)::bigint as engaged_views
     from core.post_daily as d
     semi join refresh_posts as r on d.platform = r.platform and d.post_id = r.post_id
     anti join snapshots as s on d.platform = s.platform and d.post_id = s.post_id
@@ -87,6 +89,7 @@ select
     m.clicks,
     m.link_clicks,
     m.video_views,
+    m.engaged_views,
     model.engagements(m.reactions, m.comments, m.shares, m.saves) as engagements
 from core.post as p
 semi join refresh_posts as r on p.platform = r.platform and p.post_id = r.post_id

@@ -17,6 +17,7 @@
 -- column clicks: All clicks on the post.
 -- column link_clicks: Link clicks.
 -- column video_views: Video views.
+-- column engaged_views: YouTube Engaged views (the old definition of a view); NULL for other platforms and where the export has none.
 -- column engagements: reactions + comments + shares + saves (NULL only when all four are NULL).
 create or replace view model.int_post_latest as
 with latest as (
@@ -42,7 +43,8 @@ snapshots as (
         m.saves,
         m.clicks,
         m.link_clicks,
-        m.video_views
+        m.video_views,
+        m.engaged_views
     from core.post_metrics as m
     inner join latest as l
         on m.platform = l.platform and m.post_id = l.post_id and m.as_of_date = l.as_of_date
@@ -62,7 +64,8 @@ daily_totals as (
         null::bigint as saves,
         sum(d.clicks)::bigint as clicks,
         null::bigint as link_clicks,
-        sum(d.video_views)::bigint as video_views
+        sum(d.video_views)::bigint as video_views,
+        sum(d.engaged_views)::bigint as engaged_views
     from core.post_daily as d
     anti join latest as l on d.platform = l.platform and d.post_id = l.post_id
     group by d.platform, d.post_id
@@ -93,6 +96,7 @@ final as (
         m.clicks,
         m.link_clicks,
         m.video_views,
+        m.engaged_views,
         model.engagements(m.reactions, m.comments, m.shares, m.saves) as engagements
     from core.post as p
     inner join measures as m on p.platform = m.platform and p.post_id = m.post_id
@@ -102,5 +106,5 @@ final as (
 select
     platform, post_id, account_id, published_date, content_type, campaign, as_of_date, measured_by,
     impressions, reach, reactions, comments, shares, saves, clicks, link_clicks, video_views,
-    engagements
+    engaged_views, engagements
 from final
