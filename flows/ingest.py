@@ -175,6 +175,7 @@ def ingest_file(
     ctx = IngestContext(
         source_name=item.path.name,
         as_of=settings.as_of or today_in(settings.timezone),
+        ingested_on=today_in(settings.timezone),
         default_timezone=settings.timezone,
         account=item.account,
         accounts=settings.accounts,

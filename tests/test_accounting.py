@@ -143,3 +143,77 @@ def test_a_link_the_user_names_is_read(tmp_path: Path) -> None:
     link.symlink_to(target)
 
     assert [item.ignored for item in expand([link])] == [None]
+
+
+# --- values no platform writes ---------------------------------------------------------------
+
+X_OVERVIEW = (
+    "Date,Impressions,Likes,Engagements,Bookmarks,Shares,New follows,Unfollows,Replies,Reposts,"
+    "Profile visits,Create Post,Video views,Media views\n"
+)
+
+
+def _x_overview(rows: str, ingested_on: date | None = AS_OF) -> Normalized:
+    ctx = IngestContext(
+        "account_overview_analytics.csv", AS_OF, account=Account("x", "me"), ingested_on=ingested_on
+    )
+    return normalize_counted((X_OVERVIEW + rows).encode(), ctx)
+
+
+def test_dates_before_the_platform_or_after_the_ingest_date_are_quarantined() -> None:
+    result = _x_overview(
+        '"Mon, Jan 1, 1"' + ",5" * 13 + "\n"
+        '"Tue, Mar 1, 2005"' + ",5" * 13 + "\n"
+        '"Fri, Dec 31, 9999"' + ",5" * 13 + "\n"
+        '"Thu, Oct 1, 2026"' + ",5" * 13 + "\n"
+        '"Wed, Sep 30, 2026"' + ",5" * 13 + "\n"
+    )
+
+    assert result.quarantine.select("row_number", "reason").rows() == [
+        (2, "column 'Date': 0001-01-01 is before 2006"),
+        (3, "column 'Date': 2005-03-01 is before 2006"),  # X began on 21 March 2006
+        (4, "column 'Date': 9999-12-31 is after the ingest date"),
+    ]
+    # the day after the ingest date is kept: it is today somewhere east of the account
+    assert result.tables["account_daily"]["date"].to_list() == [
+        date(2026, 10, 1),
+        date(2026, 9, 30),
+    ]
+
+
+def test_without_an_ingest_date_only_the_platform_start_bounds_dates() -> None:
+    result = _x_overview('"Fri, Dec 31, 2027"' + ",5" * 13 + "\n", ingested_on=None)
+
+    assert result.rows_quarantined == 0
+
+
+def test_negative_and_huge_counts_are_quarantined() -> None:
+    result = _x_overview(
+        '"Wed, Sep 30, 2026",-3' + ",5" * 12 + "\n"
+        '"Tue, Sep 29, 2026",20000000000000' + ",5" * 12 + "\n"
+        '"Mon, Sep 28, 2026",0' + ",5" * 12 + "\n"
+    )
+
+    assert result.quarantine.select("row_number", "reason").rows() == [
+        (2, "column 'Impressions': -3 is negative"),
+        (3, "column 'Impressions': 20000000000000 is implausibly large"),
+    ]
+    assert result.tables["account_daily"]["impressions"].to_list() == [0]
+
+
+def test_tiktok_daily_deltas_may_be_negative() -> None:
+    text = (
+        "Date,Video Views,Profile Views,Likes,Comments,Shares\n"
+        "2026-09-29,10,1,4,-1,0\n"
+        "2026-09-30,-2,1,4,1,0\n"
+    )
+    ctx = IngestContext("Overview.csv", AS_OF, account=Account("tiktok", "me"), ingested_on=AS_OF)
+
+    result = normalize_counted(text.encode(), ctx)
+
+    assert result.tables["account_daily"].select("date", "engagements").rows() == [
+        (date(2026, 9, 29), 3)
+    ]
+    assert result.quarantine.select("row_number", "reason").rows() == [
+        (3, "column 'Video Views': -2 is negative")
+    ]

@@ -124,8 +124,14 @@ def test_bulk_reader_gives_the_csv_modules_records_or_error(text: str, head: int
 def _reference(records: list[list[str]], detection: Detection) -> ParsedInput:
     """The rows of the table, record by record (what `to_parsed_input` did before polars)."""
     header = dedupe_header(records[detection.header_index])
-    first = detection.header_index + 1 + detection.spec.description_rows
-    rows, numbers, blank = [], [], 0
+    first = detection.header_index + 1
+    described = 0  # rows describing the columns: key column empty, something beside it
+    for record in records[first : first + detection.spec.description_rows]:
+        if not record or record[0].strip() or is_blank(record[1:]):
+            break
+        described += 1
+    first += described
+    rows, numbers, blank = [], [], described
     for number, record in enumerate(records[first:], start=first + 1):
         if record and record[0].lstrip().startswith("#") and is_blank(record[1:]):
             continue
@@ -149,6 +155,7 @@ def _reference(records: list[list[str]], detection: Detection) -> ParsedInput:
         preamble=tuple(tuple(record) for record in records[: detection.header_index]),
         rows_read=len(rows) + blank,
         rows_blank=blank,
+        rows_described=described,
     )
 
 

@@ -1,7 +1,7 @@
 """What a transform needs to know beyond the file itself, and what it returns."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 
@@ -28,7 +28,9 @@ class IngestContext:
 
     `account` is the account the user named for this input (`--account`, or the source entry in
     `kunci.toml`); `accounts` are all configured accounts, used to resolve ids and handles found in
-    files; `as_of` is the snapshot date for lifetime metrics when the export does not state one.
+    files; `as_of` is the snapshot date for lifetime metrics when the export does not state one
+    (the workspace's `as_of`, else the ingest date); `ingested_on` is the real date of the ingest,
+    the last date an export can hold (None: unknown, no such check).
     """
 
     source_name: str
@@ -37,6 +39,14 @@ class IngestContext:
     account: Account | None = None
     accounts: tuple[Account, ...] = ()
     period: tuple[date, date] | None = None
+    ingested_on: date | None = None
+
+    @property
+    def latest_plausible(self) -> date | None:
+        """The last date a value of an export can have: its ingest date (one day of time zones)."""
+        if self.ingested_on is None:
+            return None
+        return max(self.as_of, self.ingested_on) + timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,7 @@ class ParsedInput:
     ('' for CSV). `unused` names the header's columns that the format does not read.
     `rows_described` counts the rows under the header that describe the columns (legacy Facebook
     Insights); they are read and skipped, so they are part of `rows_read` and `rows_blank`.
+    `platform` and `latest_date` bound the dates a value can plausibly have (see `typed`).
     """
 
     frame: pl.DataFrame
@@ -61,6 +72,8 @@ class ParsedInput:
     sheet: str = ""
     unused: tuple[str, ...] = ()
     rows_described: int = 0
+    platform: str = ""
+    latest_date: date | None = None
 
 
 @dataclass(frozen=True)

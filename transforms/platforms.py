@@ -1,6 +1,24 @@
 """Shared vocabularies: which platform a traffic source is, which content type a post is."""
 
+from datetime import date
+
 import polars as pl
+
+# The first day each platform (or product) could have written a date: a value before it is a
+# damaged cell, not data. TikTok's is musical.ly's launch: its videos kept their dates when the
+# accounts moved to TikTok in 2018. Mentions come from any site, so they take the oldest.
+FIRST_DATES = {
+    "linkedin": date(2003, 5, 5),
+    "facebook": date(2004, 2, 4),
+    "youtube": date(2005, 2, 14),
+    "web": date(2005, 11, 14),  # Google Analytics (Universal Analytics, then GA4)
+    "x": date(2006, 3, 21),
+    "meta": date(2007, 11, 6),  # Facebook Ads
+    "instagram": date(2010, 10, 6),
+    "tiktok": date(2014, 4, 1),
+    "google": date(2000, 10, 23),  # AdWords
+}
+OLDEST_DATE = min(FIRST_DATES.values())
 
 # METRICS.md, traffic: source/medium values that name each platform.
 _SOURCE_PLATFORMS = {

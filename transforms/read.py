@@ -2,6 +2,7 @@
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 
 import polars as pl
 
@@ -51,6 +52,7 @@ def normalize_export(
         parsed = to_parsed_input(
             sheet.records_in(detection.locale), detection, sheet.name, sheet.rest
         )
+        parsed = replace(parsed, platform=detection.spec.platform, latest_date=ctx.latest_plausible)
         result = detection.spec.normalize(parsed, ctx)
         results.append(_with_sheet(result, sheet.name, _accounting_notes(parsed, result, ctx)))
     if not results:

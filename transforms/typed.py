@@ -8,6 +8,7 @@ import polars as pl
 from transforms.context import Normalized, ParsedInput
 from transforms.dates import parse_date, parse_datetime
 from transforms.numbers import Locale, invalid_number, parse_count, parse_decimal, parse_percent
+from transforms.platforms import FIRST_DATES, OLDEST_DATE
 
 REASON = "_reason"
 _PARSED = "_parsed_"
@@ -22,8 +23,15 @@ class FieldType:
 
 
 COUNT = FieldType("whole number", parse_count)
+SIGNED_COUNT = FieldType("whole number", parse_count)
+"""A count a platform writes below zero (a day's net change, TikTok's daily comment deltas)."""
 DECIMAL = FieldType("number", parse_decimal)
 PERCENT = FieldType("percentage", parse_percent)
+
+MAX_COUNT = 10**13
+"""Larger than any count a platform reports (ten thousand impressions per person alive)."""
+MAX_AMOUNT = 1e15
+"""Larger than any amount an export states (a quadrillion rupiah is 60 billion dollars)."""
 
 
 def date_field(*formats: str) -> FieldType:
@@ -82,7 +90,49 @@ def parse_fields(parsed: ParsedInput, types: Mapping[str, FieldType]) -> pl.Data
         joined = pl.concat_str(reasons, separator="; ", ignore_nulls=True).replace("", None)
         reason.scatter(suspect.arg_true(), checked.select(joined).to_series())
     renamed = [pl.col(column).alias(name) for name, column in scratch.items()]
-    return frame.with_columns(*renamed, reason).drop(scratch.values())
+    frame = frame.with_columns(*renamed, reason).drop(scratch.values())
+    return _flag_implausible(frame, parsed, present)
+
+
+def _flag_implausible(
+    frame: pl.DataFrame, parsed: ParsedInput, present: Mapping[str, FieldType]
+) -> pl.DataFrame:
+    """Quarantine values no platform can write: they come from a damaged or edited file.
+
+    Dates before the platform existed or after the ingest date, negative counts where the
+    platform never writes one (`SIGNED_COUNT` says where it does), counts and amounts beyond any
+    real account. Loading them would put a year-1 day or a 1e20 reach into every total.
+    """
+    first = FIRST_DATES.get(parsed.platform, OLDEST_DATE)
+    checks: list[tuple[pl.Expr, pl.Expr]] = []
+    for name, kind in present.items():
+        value, header = pl.col(name), parsed.headers.get(name, name)
+        dtype = frame.schema[name]
+        if dtype == pl.Date or isinstance(dtype, pl.Datetime):
+            day = value.dt.date() if isinstance(dtype, pl.Datetime) else value
+            checks.append(
+                (day < first, pl.format(f"column '{header}': {{}} is before {first.year}", day))
+            )
+            if parsed.latest_date is not None:
+                checks.append(
+                    (
+                        day > parsed.latest_date,
+                        pl.format(f"column '{header}': {{}} is after the ingest date", day),
+                    )
+                )
+        elif kind is COUNT:
+            checks.append((value < 0, pl.format(f"column '{header}': {{}} is negative", value)))
+        if kind in (COUNT, SIGNED_COUNT, DECIMAL) and dtype.is_numeric():
+            limit = MAX_COUNT if dtype.is_integer() else MAX_AMOUNT
+            checks.append(
+                (
+                    value.abs() >= limit,
+                    pl.format(f"column '{header}': {{}} is implausibly large", value),
+                )
+            )
+    for bad, reason in checks:
+        frame = flag(frame, bad, reason)
+    return frame
 
 
 def require(frame: pl.DataFrame, holds: pl.Expr, reason: str) -> pl.DataFrame:

@@ -55,6 +55,7 @@ from transforms.typed import (
     COUNT,
     PERCENT,
     REASON,
+    SIGNED_COUNT,
     FieldType,
     assemble,
     conform,
@@ -193,7 +194,11 @@ def _undefined_as_empty(parsed: ParsedInput) -> ParsedInput:
 def _parse(parsed: ParsedInput, types: dict[str, FieldType]) -> pl.DataFrame:
     """Parse `types`; optional columns the file lacks become NULL (not provided, never 0)."""
     frame = parse_fields(parsed, types)
-    missing = [name for name, kind in types.items() if kind is COUNT and name not in frame.columns]
+    missing = [
+        name
+        for name, kind in types.items()
+        if kind in (COUNT, SIGNED_COUNT) and name not in frame.columns
+    ]
     return frame.with_columns(pl.lit(None, pl.Int64).alias(name) for name in missing)
 
 
@@ -234,7 +239,9 @@ def normalize_overview(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
         "tiktok_overview",
         parsed,
         ctx,
-        dict.fromkeys(("video_views", "profile_views", "likes", "comments", "shares"), COUNT),
+        # a day's likes, comments and shares are net changes: deleted ones make them negative
+        dict.fromkeys(("video_views", "profile_views"), COUNT)
+        | dict.fromkeys(("likes", "comments", "shares"), SIGNED_COUNT),
         [
             pl.col("profile_views").alias("profile_visits"),
             total("likes", "comments", "shares").alias("engagements"),
