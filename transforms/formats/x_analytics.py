@@ -1,13 +1,26 @@
 """X (Twitter) analytics exports: the post-level content export and the daily account overview.
 
 The 2024+ exports (`account_analytics_content_*.csv`, `account_overview_analytics*.csv`) write dates
-without a time or timezone (`Mon Feb 17 2025`, `Tue, Feb 18, 2025`); they are local dates of the
-account. The content export names its account only inside each post's link; the overview does not
-name it at all, so it needs `--account` (or the source's account in `kunci.toml`).
+without a time or timezone; they are local dates of the account. The content export names its
+account only inside each post's link; the overview does not name it at all, so it needs `--account`
+(or the source's account in `kunci.toml`).
 
-Canonical mapping (DECISIONLOG): reactions = Likes, comments = Replies, shares = Reposts + Share,
-saves = Bookmarks, link_clicks = Url clicks, clicks = Url + Hashtag + Permalink clicks + Detail
-expands, follows = New follows.
+Two layouts of the content export are read (headers are matched case-insensitively):
+- 2024-25: `Link`, `Share`, `Detail expands`, `Url clicks`; Date `Mon Feb 17 2025`.
+- 2026: `Post Link`, `Shares`, `Detail Expands`, `URL Clicks`; Date `"Sat, Aug 1, 2026"` (the
+  overview's date form), 19-digit post ids.
+The overview has kept one layout from 2024 to 2026 (Date `"Tue, Feb 18, 2025"`).
+
+Canonical mapping (DECISIONLOG):
+- content -> post_metrics: impressions = Impressions, reactions = Likes, comments = Replies,
+  shares = Reposts + Share(s), saves = Bookmarks, link_clicks = Url clicks, clicks = Url + Hashtag
+  + Permalink clicks + Detail expands, profile_visits = Profile visits, follows = New follows.
+  `Engagements` is not used (Kunci's engagements are reactions + comments + shares + saves).
+- overview -> account_daily: impressions, engagements, profile_visits, video_views = Video views,
+  followers_gained = New follows, followers_lost = Unfollows, posts_published = Create Post. Likes,
+  Bookmarks, Shares, Replies, Reposts and Media views have no daily account column: not used.
+A measure column the file lacks is NULL (a damaged or trimmed export), never 0; only the columns
+in `required` refuse the file.
 """
 
 import polars as pl
@@ -45,6 +58,7 @@ _CONTENT_COUNTS = (
     "hashtag_clicks",
     "permalink_clicks",
 )
+_CONTENT_UNUSED = ("engagements",)
 _HANDLE = r"^https?://(?:www\.)?(?:x|twitter)\.com/([^/]+)/status/"
 
 
@@ -53,8 +67,14 @@ def normalize_content(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     as_of, note = snapshot_date(ctx.source_name, ctx.as_of)
     frame = parse_fields(
         parsed,
-        {**dict.fromkeys(_CONTENT_COUNTS, COUNT), "date": date_field("%a %b %d %Y", "%Y-%m-%d")},
+        {
+            **dict.fromkeys(_CONTENT_COUNTS, COUNT),
+            "date": date_field("%a %b %d %Y", "%a, %b %d, %Y", "%b %d, %Y", "%Y-%m-%d"),
+        },
     )
+    frame = with_absent(frame, _CONTENT_COUNTS)
+    if "post_text" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, pl.String).alias("post_text"))
     frame = frame.with_columns(pl.col("link").str.extract(_HANDLE, 1).alias("handle"))
     frame = require(frame, pl.col("post_id").str.contains(r"^\d+$"), "post id is not a number")
     frame = require(frame, pl.col("date").is_not_null(), "no date")
@@ -90,8 +110,23 @@ def normalize_content(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
             "post_metrics": conform(snapshots, POST_METRICS.columns),
         },
         skipped=duplicates,
-        notes=(note,),
+        notes=(note, *not_used(parsed, _CONTENT_UNUSED)),
     )
+
+
+def with_absent(frame: pl.DataFrame, counts: tuple[str, ...]) -> pl.DataFrame:
+    """Add the count columns the file lacks as NULL: a trimmed export did not provide them."""
+    missing = [name for name in counts if name not in frame.columns]
+    return frame.with_columns(pl.lit(None, pl.Int64).alias(name) for name in missing)
+
+
+def not_used(parsed: ParsedInput, names: tuple[str, ...]) -> tuple[str, ...]:
+    """A note naming the matched columns that have no canonical column (nothing lost silently)."""
+    present = [parsed.headers[name] for name in names if name in parsed.headers]
+    if not present:
+        return ()
+    listed = ", ".join(f"'{name}'" for name in present)
+    return (f"columns not used (no canonical column): {listed}",)
 
 
 CONTENT = FormatSpec(
@@ -103,7 +138,7 @@ CONTENT = FormatSpec(
             "post_id": ("Post id",),
             "date": ("Date",),
             "post_text": ("Post text",),
-            "link": ("Link",),
+            "link": ("Link", "Post Link"),
             "impressions": ("Impressions",),
             "likes": ("Likes",),
             "engagements": ("Engagements",),
@@ -138,6 +173,7 @@ _OVERVIEW_COUNTS = (
     "video_views",
     "media_views",
 )
+_OVERVIEW_UNUSED = ("likes", "bookmarks", "shares", "replies", "reposts", "media_views")
 
 
 def normalize_overview(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
@@ -150,6 +186,7 @@ def normalize_overview(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
             "date": date_field("%a, %b %d, %Y", "%b %d, %Y", "%Y-%m-%d"),
         },
     )
+    frame = with_absent(frame, _OVERVIEW_COUNTS)
     frame = require(frame, pl.col("date").is_not_null(), "no date")
     return finish_daily(
         "x_account_overview",
@@ -161,6 +198,7 @@ def normalize_overview(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
             pl.col("unfollows").alias("followers_lost"),
             pl.col("create_post").alias("posts_published"),
         ],
+        notes=not_used(parsed, _OVERVIEW_UNUSED),
     )
 
 
