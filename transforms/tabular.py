@@ -345,3 +345,36 @@ def _field_counts(frame: pl.DataFrame, data: bytes, skip: int, delimiter: str) -
     separators = tails.str.len_bytes() - tails.str.strip_chars_end(delimiter).str.len_bytes()
     counts.scatter(open_ended.arg_true(), counts.filter(open_ended) + separators.cast(pl.Int64))
     return counts
+
+
+_TEXT_FORMULA = re.compile(r'^="((?:[^"]|"")*)"$', re.DOTALL)
+_TEXT_FORMULA_EXPR = r'^="((?:[^"]|"")*)"$'
+
+
+def unwrap_text_formulas(
+    records: list[list[str]], rest: pl.DataFrame | None
+) -> tuple[list[list[str]], pl.DataFrame | None]:
+    """Cells written as Excel text formulas (`="1865607983072722"`) as their text.
+
+    TikTok Ads Manager writes every cell of its "Excel" download that way, so that Excel keeps long
+    ids as text. Only a cell that is wholly one such formula is unwrapped (`""` inside stands for
+    `"`); a formula mixed with other text is data and stays as written.
+    """
+
+    def unwrap(cell: str) -> str:
+        match = _TEXT_FORMULA.match(cell)
+        return match.group(1).replace('""', '"') if match else cell
+
+    records = [[unwrap(cell) for cell in record] for record in records]
+    if rest is not None:
+        rest = rest.with_columns(
+            pl.when(pl.col(name).str.contains(_TEXT_FORMULA_EXPR))
+            .then(
+                pl.col(name)
+                .str.replace(_TEXT_FORMULA_EXPR, "${1}")
+                .str.replace_all('""', '"', literal=True)
+            )
+            .otherwise(pl.col(name))
+            for name in _cell_columns(rest)
+        )
+    return records, rest

@@ -52,5 +52,6 @@ FORMATS: tuple[FormatSpec, ...] = (
     linkedin.FOLLOWER_DEMOGRAPHICS,
     meta_ads.ADS_MANAGER,
     google_ads.REPORT,
+    google_ads.OVERVIEW,
     tiktok_ads.REPORT,
 )
