@@ -47,7 +47,8 @@ class ParsedInput:
     original record as JSON, for quarantine) and one String column per matched field. `headers`
     maps each field back to the export's own column name, for messages. `preamble` holds the
     records above the header (titles, date ranges, `#` comments). `sheet` is the worksheet name
-    ('' for CSV).
+    ('' for CSV). `rows_set_aside` counts rows of further tables stacked below this one (read,
+    not loaded: skipped), which `notes` name.
     """
 
     frame: pl.DataFrame
@@ -57,6 +58,8 @@ class ParsedInput:
     rows_read: int
     rows_blank: int
     sheet: str = ""
+    rows_set_aside: int = 0
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,16 @@ from transforms.detect import Detection, FormatSpec, detect
 from transforms.errors import InputError
 from transforms.formats import FORMATS
 from transforms.schemas import TABLES
-from transforms.tabular import ROW, blank_rows, cells_frame, dedupe_header, is_blank, table_rows
+from transforms.tabular import (
+    ROW,
+    blank_rows,
+    cells_frame,
+    dedupe_header,
+    is_blank,
+    move_total_labels,
+    stacked_tables,
+    table_rows,
+)
 from transforms.workbook import Sheet, read_book
 
 _JSON_SPECIAL = r'[\x00-\x1f"\\]'
@@ -66,6 +75,7 @@ def to_parsed_input(
     first_data = header_index + 1 + detection.spec.description_rows
     cells = pl.concat([cells_frame(records), *([] if rest is None else [rest])], how="diagonal")
     cells = cells.with_row_index(ROW, offset=1).slice(first_data)
+    cells, further_rows, further = stacked_tables(move_total_labels(cells, len(header)))
     rows, blank = table_rows(cells, len(header))
     if rows.is_empty():
         raise InputError("no data rows under the header")
@@ -80,9 +90,21 @@ def to_parsed_input(
         headers=headers,
         locale=detection.locale,
         preamble=tuple(tuple(record) for record in records[:header_index]),
-        rows_read=rows.height + blank,
+        rows_read=rows.height + blank + further_rows,
         rows_blank=blank,
         sheet=sheet,
+        rows_set_aside=further_rows,
+        notes=_further_tables_note(further_rows, further),
+    )
+
+
+def _further_tables_note(rows: int, headers: list[str]) -> tuple[str, ...]:
+    """Name the tables stacked below the first (see `stacked_tables`), whose rows are not read."""
+    if not headers:
+        return ()
+    return (
+        f"{len(headers)} more tables follow the first, their {rows} rows not read (one table per "
+        "card, as a GA4 Reports snapshot stacks them): " + "; ".join(f"'{h}'" for h in headers),
     )
 
 

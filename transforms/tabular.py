@@ -378,3 +378,66 @@ def unwrap_text_formulas(
             for name in _cell_columns(rest)
         )
     return records, rest
+
+
+_TOTAL_LABELS = ("grand total", "totals", "total")
+
+
+def move_total_labels(cells: pl.DataFrame, width: int) -> pl.DataFrame:
+    """Put a totals label written one cell past the header's end into the row's first cell.
+
+    A GA4 exploration writes its `Grand total` line as `,,,48,5,…,3,Grand total`: the label in an
+    extra column after the last metric, the dimension cells empty. Moved to the (empty) first
+    cell, the row fits the table and is a totals row as the formats know it.
+    """
+    label = str(width)
+    if label not in cells.columns or width == 0:
+        return cells
+    text = pl.col(label).str.strip_chars().str.to_lowercase()
+    first = pl.col("0").fill_null("").str.strip_chars()
+    moved = (pl.col(FIELDS) == width + 1) & text.is_in(_TOTAL_LABELS) & (first == "")
+    moved = moved.fill_null(False)
+    return cells.with_columns(
+        pl.when(moved).then(pl.col(label).str.strip_chars()).otherwise(pl.col("0")).alias("0"),
+        pl.when(moved).then(None).otherwise(pl.col(label)).alias(label),
+        pl.when(moved).then(width).otherwise(pl.col(FIELDS)).alias(FIELDS),
+    )
+
+
+def stacked_tables(cells: pl.DataFrame) -> tuple[pl.DataFrame, int, list[str]]:
+    """Cut the cells after the first table of a file that stacks several, `#` lines between.
+
+    GA4's Reports snapshot download is one table per card, each after a blank line and its own
+    `# Start date` / `# End date` comments. The first table ends at the blank line before the next
+    comment. Returns the first table's cells, the number of data rows of the tables below it
+    (their header rows not counted) and those tables' header rows, for the notes.
+    """
+    comments = _comment_rows(cells)
+    if not comments.any():
+        return cells, 0, []
+    blank = blank_rows(cells).to_list()
+    comment = comments.to_list()
+    cut = None
+    for index, is_blank_row in enumerate(blank):
+        if not is_blank_row:
+            continue
+        following = next(
+            (i for i in range(index + 1, len(blank)) if not blank[i] or comment[i]), None
+        )
+        if following is not None and comment[following]:
+            cut = index
+            break
+    if cut is None:
+        return cells, 0, []
+    rows, headers, after_comment = 0, [], False
+    for index in range(cut, len(blank)):
+        if comment[index]:
+            after_comment = True
+        elif not blank[index]:
+            if after_comment:
+                record = cells.row(index, named=True)
+                headers.append(",".join(record.get(str(i)) or "" for i in range(record[FIELDS])))
+            else:
+                rows += 1
+            after_comment = False
+    return cells.head(cut), rows, headers
