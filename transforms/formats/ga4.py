@@ -452,9 +452,9 @@ REPORT = FormatSpec(
         "en": {
             # GA4's own dimension names only: `Date` or `Country` alone would claim other exports.
             "dimension": (
-                *_FIRST_USER_DIMENSIONS,
                 "Page path and screen class",
                 "Page title and screen class",
+                *_FIRST_USER_DIMENSIONS,
                 "Page path + query string and screen class",
                 "Page title and screen name",
                 "Page path + query string",
