@@ -544,3 +544,46 @@ def test_ga4_closest_hint_stays_within_google_analytics() -> None:
     data = (_GA4_PREAMBLE + "Country,Engaged sessions,Engagement rate\nID,3,0.5\n").encode()
     with pytest.raises(InputError, match=r"^unknown format: closest is ga4_(traffic|report) "):
         _normalize(data)
+
+
+def _landing(body: str) -> Normalized:
+    preamble = _GA4_PREAMBLE.replace("Traffic acquisition: Session primary", "Landing page: x")
+    return _normalize((preamble + body).encode(), account=Account("web", "properties/1"))
+
+
+def test_ga4_landing_page_without_source_is_skipped_and_with_source_summed() -> None:
+    alone = _landing(
+        "Landing page + query string,Sessions,Engaged sessions,Key events\n"
+        "/,10,5,1\n/a,3,1,0\n,13,6,1\n"
+    )
+    assert (alone.format, alone.rows_read, alone.rows_skipped, alone.tables) == (
+        "ga4_report",
+        3,
+        3,
+        {},
+    )
+    assert "by 'Landing page + query string' states no session source" in alone.notes[0]
+
+    by_source = _landing(
+        "Landing page + query string,Session source / medium,Sessions,Engaged sessions\n"
+        "/,instagram.com / referral,10,5\n/a,instagram.com / referral,3,1\n"
+        "/a,google / organic,2,1\n"
+    )
+    assert (by_source.format, by_source.rows_loaded) == ("ga4_traffic", 3)
+    assert by_source.tables["web_traffic_period"].select(
+        "source", "medium", "platform", "sessions"
+    ).rows() == [("instagram.com", "referral", "instagram", 13), ("google", "organic", None, 2)]
+
+
+def test_ga4_session_source_platform_takes_the_medium_place() -> None:
+    result = _normalize(
+        (
+            _GA4_PREAMBLE + "Session source platform,Sessions,Engaged sessions\n"
+            "Google Ads,10,5\nManual,3,1\n"
+        ).encode(),
+        account=Account("web", "properties/1"),
+    )
+    assert result.tables["web_traffic_period"].select("source", "medium", "sessions").rows() == [
+        ("(not set)", "Google Ads", 10),
+        ("(not set)", "Manual", 3),
+    ]

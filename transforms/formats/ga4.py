@@ -86,6 +86,24 @@ MEASURES = (
     "pageviews",
 )
 _TOTAL_LABELS = ("", "grand total", "totals", "total")
+# GA4's own names of dimensions that are no session source (`Date` or `Country` alone would
+# claim other platforms' exports).
+_OTHER_DIMENSIONS = (
+    "Page path and screen class",
+    "Page title and screen class",
+    "Page path + query string and screen class",
+    "Page title and screen name",
+    "Page path + query string",
+    "Landing page + query string",
+    "Landing page",
+    "Event name",
+    "App-instance ID",
+    "Effective user ID",
+    "Stream name",
+    "Country ID",
+    "Item name",
+    "Nth day",
+)
 _FIRST_USER_DIMENSIONS = (
     "First user primary channel group (Default Channel Group)",
     "First user default channel group",
@@ -381,6 +399,7 @@ TRAFFIC = FormatSpec(
             ),
             "source_platform": ("Session source platform",),
             "first_user": _FIRST_USER_DIMENSIONS,
+            "dimension": _OTHER_DIMENSIONS,
             "sessions": ("Sessions",),
             "engaged_sessions": ("Engaged sessions",),
             "conversions": ("Key events", "Conversions"),
@@ -450,24 +469,7 @@ REPORT = FormatSpec(
     "user acquisition, explorations, Reports snapshot: rows skipped)",
     columns={
         "en": {
-            # GA4's own dimension names only: `Date` or `Country` alone would claim other exports.
-            "dimension": (
-                "Page path and screen class",
-                "Page title and screen class",
-                *_FIRST_USER_DIMENSIONS,
-                "Page path + query string and screen class",
-                "Page title and screen name",
-                "Page path + query string",
-                "Landing page + query string",
-                "Landing page",
-                "Event name",
-                "App-instance ID",
-                "Effective user ID",
-                "Stream name",
-                "Country ID",
-                "Item name",
-                "Nth day",
-            ),
+            "dimension": (*_OTHER_DIMENSIONS[:2], *_FIRST_USER_DIMENSIONS, *_OTHER_DIMENSIONS[2:]),
             "metric": _REPORT_METRICS,
             "ga4_metric": _GA4_ONLY_METRICS,
         },
