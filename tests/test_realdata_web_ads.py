@@ -587,3 +587,23 @@ def test_ga4_session_source_platform_takes_the_medium_place() -> None:
         ("(not set)", "Google Ads", 10),
         ("(not set)", "Manual", 3),
     ]
+
+
+def test_ga4_french_preamble_states_the_range() -> None:
+    data = (
+        "# ----------------------------------------\n"
+        "# Acquisition de trafic : Groupe de canaux par défaut de la session\n"
+        "# Compte : Maison Lumen\n"
+        "# Date de début : 20260701\n"
+        "# Date de fin : 20260728\n"
+        "# ----------------------------------------\n"
+        "\n"
+        "Session source / medium,Sessions,Engaged sessions\n"
+        "l.instagram.com / referral,12,7\n"
+    ).encode()
+
+    result = _normalize(data, account=Account("web", "properties/1"))
+
+    assert result.tables["web_traffic_period"].select(
+        "date_start", "date_end", "platform", "sessions"
+    ).rows() == [(date(2026, 7, 1), date(2026, 7, 28), "instagram", 12)]

@@ -137,7 +137,8 @@ class _Candidate:
 
 
 _FAMILIES = {"web": "Google Analytics", "google": "Google Ads"}
-_GA4_PREAMBLE = re.compile(r"(?i)^#\s*(property|account|start date|end date)\s*:")
+# GA4's `#` preamble in any language: its dashed rule, or the English labels.
+_GA4_PREAMBLE = re.compile(r"(?i)^#\s*(-{10,}$|(property|account|start date|end date)\s*:)")
 _DATE_RANGE_LINE = re.compile(r"^\D*\d.*\d{4}\s*[-–]\s*\D*\d.*\d{4}\D*$|^(?i:all time)$")
 
 

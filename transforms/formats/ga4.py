@@ -137,7 +137,9 @@ def _range_line(parsed: ParsedInput) -> tuple[str, str] | None:
 
 def preamble_period(parsed: ParsedInput) -> tuple[date, date] | None:
     """The preamble's range: GA4 `Start date`/`End date` lines, or UA's `# 20190101-20190131`."""
-    start, end = preamble_value(parsed, "Start date"), preamble_value(parsed, "End date")
+    # English, and French as GA4 writes it (`# Date de début : 20260701`, seen in public tests).
+    start = preamble_value(parsed, "Start date") or preamble_value(parsed, "Date de début")
+    end = preamble_value(parsed, "End date") or preamble_value(parsed, "Date de fin")
     if start is None or end is None:
         start, end = _range_line(parsed) or (None, None)
     if start is None or end is None:
@@ -155,7 +157,7 @@ def property_id(parsed: ParsedInput, ctx: IngestContext, product: str) -> str:
     """The web property: the source's `web:` account, else the preamble's `# Property:` line."""
     if ctx.account is not None and ctx.account.platform == "web":
         return ctx.account.account_id
-    name = preamble_value(parsed, "Property")
+    name = preamble_value(parsed, "Property") or preamble_value(parsed, "Propriété")
     if name is None:
         raise InputError(f"{product} export names no property: pass --account web:<property id>")
     return name
