@@ -213,8 +213,9 @@ def test_real_google_ad_report_differs_from_its_account_total() -> None:
     assert (period["impressions"].sum(), round(period["spend"].sum(), 2)) == (305, 117.06)
     assert (
         "the 'Total: Account' row differs from the sum of the data rows (Cost 133.89 vs 117.06, "
-        "Impr. 1042 vs 305, Conversions 1.0 vs 0.0): the report leaves rows out (e.g. removed "
-        "ads) or rows were edited"
+        "Impr. 1042 vs 305, Conversions 1.0 vs 0.0): the account holds what this report does "
+        "not list (removed items, or campaigns without this report's rows, such as Performance "
+        "Max)"
     ) in result.notes
     # Responsive search ads have no id or name: ad group / first headline identifies them.
     assert _rows(period.head(2), "campaign_id", "ad_id", "ad_set_name", "ad_name") == [
@@ -664,7 +665,13 @@ def test_tiktok_aggregate_without_any_range_is_quarantined() -> None:
     result = _normalize(
         TIKTOK_AGGREGATE, account=Account(platform="tiktok", account_id="7001", currency="USD")
     )
-    assert reasons(result) == [(2, "export without a date range (no By Day column): pass --period")]
+    assert reasons(result) == [
+        (
+            2,
+            "the export states no reporting period (no By Day column, no dates in the file name): "
+            "pass --period",
+        )
+    ]
 
 
 def test_tiktok_xlsx_export() -> None:

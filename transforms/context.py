@@ -61,6 +61,8 @@ class ParsedInput:
     `rows_described` counts the rows under the header that describe the columns (legacy Facebook
     Insights); they are read and skipped, so they are part of `rows_read` and `rows_blank`.
     `platform` and `latest_date` bound the dates a value can plausibly have (see `typed`).
+    `rows_set_aside` counts rows of further tables stacked below this one (read, not loaded:
+    skipped), which `notes` name.
     """
 
     frame: pl.DataFrame
@@ -74,6 +76,8 @@ class ParsedInput:
     rows_described: int = 0
     platform: str = ""
     latest_date: date | None = None
+    rows_set_aside: int = 0
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,11 @@
 
 Each format declares the columns it needs under every header language it is exported in; the header
 row is searched among the first records, so title lines, `#` comments and `sep=,` need no special
-case. When nothing matches, the closest format and its missing columns make the error actionable.
+case. When nothing matches, the closest format of the file's own platform family and its missing
+columns make the error actionable; a format of another platform is never named.
 """
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -88,12 +90,20 @@ def detect(
 
     Among full matches the one recognising the most columns wins (the X content export and the X
     overview share many names; only one has `Post id`). In a workbook only the formats that
-    accept the sheet's name are tried.
+    accept the sheet's name are tried, and in a file whose preamble names its platform (GA4's `#`
+    lines, a Google Ads title and range) only that platform's: a GA4 report by operating system is
+    never a YouTube Studio table of the same columns. When none matches, the error names the
+    closest format of the file's own platform (see `_closest`), or none.
     """
-    formats = [spec for spec in formats if spec.accepts_sheet(sheet)]
+    family = _preamble_family(records)
+    formats = [
+        spec
+        for spec in formats
+        if spec.accepts_sheet(sheet) and (family is None or spec.platform == family)
+    ]
     best: Detection | None = None
     best_score = -1
-    closest: tuple[float, FormatSpec, Locale, set[str]] | None = None
+    candidates: list[_Candidate] = []
     for index, record in enumerate(records[:HEADER_SEARCH_DEPTH]):
         if not record or record[0].lstrip().startswith("#"):
             continue
@@ -105,17 +115,68 @@ def detect(
                 if not missing and len(positions) > best_score:
                     best = Detection(spec, locale, index, positions)
                     best_score = len(positions)
-                share = 1 - len(missing) / len(spec.required)
-                if closest is None or share > closest[0]:
-                    closest = (share, spec, locale, missing)
+                if positions:
+                    share = 1 - len(missing) / len(spec.required)
+                    cells = len(set(positions.values()))
+                    candidates.append(_Candidate(share, cells, spec, locale, missing))
     if best is not None:
         return best
-    if closest is None or closest[0] == 0:
-        raise InputError("unknown format: no known export's columns found in the first rows")
-    _, spec, locale, missing = closest
+    closest = _closest(candidates, family)
+    if closest is None:
+        what = f"no known {_FAMILIES[family]} export's" if family else "no known export's"
+        raise InputError(f"unknown format: {what} columns found in the first rows")
+    spec, locale, missing = closest.spec, closest.locale, closest.missing
     names = ", ".join(
         f"'{spec.columns[locale][name][0]}'" for name in spec.required if name in missing
     )
     raise InputError(
         f"unknown format: closest is {spec.name} ({spec.title}), missing columns {names}"
     )
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """How well one header record matched one format: required share, header cells matched."""
+
+    share: float
+    cells: int
+    spec: FormatSpec
+    locale: Locale
+    missing: set[str]
+
+
+_FAMILIES = {"web": "Google Analytics", "google": "Google Ads"}
+# GA4's `#` preamble in any language: its dashed rule, or the English labels.
+_GA4_PREAMBLE = re.compile(r"(?i)^#\s*(-{10,}$|(property|account|start date|end date)\s*:)")
+_DATE_RANGE_LINE = re.compile(r"^\D*\d.*\d{4}\s*[-–]\s*\D*\d.*\d{4}\D*$|^(?i:all time)$")
+
+
+def _preamble_family(records: Sequence[Sequence[str]]) -> str | None:
+    """The platform the lines above the header name: GA4's `#` lines, Google Ads' title + range."""
+    lines = [",".join(record).strip().strip(",") for record in records[:HEADER_SEARCH_DEPTH]]
+    if any(_GA4_PREAMBLE.match(line) for line in lines):
+        return "web"
+    titled = len(lines) > 2 and len([cell for cell in records[0] if cell.strip()]) == 1
+    if titled and not lines[0].startswith("#") and _DATE_RANGE_LINE.match(lines[1]):
+        return "google"
+    return None
+
+
+def _closest(candidates: list[_Candidate], family: str | None) -> _Candidate | None:
+    """The format to name when none matched: of the file's platform family, or none at all.
+
+    The family is what the preamble names, else the platform whose formats recognise the most
+    header cells (ties keep every tied platform). A format qualifies with at least half of its
+    required columns, so a GA4 report is never told it is nearly a YouTube export.
+    """
+    if family is None:
+        scores: dict[str, int] = {}
+        for candidate in candidates:
+            platform = candidate.spec.platform
+            scores[platform] = max(scores.get(platform, 0), candidate.cells)
+        top = max(scores.values(), default=0)
+        families = {platform for platform, score in scores.items() if score == top}
+    else:
+        families = {family}
+    eligible = [c for c in candidates if c.spec.platform in families and c.share >= 0.5]
+    return max(eligible, key=lambda c: (c.share, c.cells), default=None)

@@ -19,6 +19,8 @@ from transforms.tabular import (
     cells_frame,
     dedupe_header,
     is_blank,
+    move_total_labels,
+    stacked_tables,
     table_rows,
 )
 from transforms.workbook import Sheet, read_book
@@ -78,7 +80,10 @@ def to_parsed_input(
     cells = pl.concat([cells_frame(records), *([] if rest is None else [rest])], how="diagonal")
     cells = cells.with_row_index(ROW, offset=1).slice(header_index + 1)
     described = _description_rows(cells, detection.spec.description_rows)
-    rows, blank = table_rows(cells.slice(described), len(header))
+    cells, further_rows, further = stacked_tables(
+        move_total_labels(cells.slice(described), len(header))
+    )
+    rows, blank = table_rows(cells, len(header))
     if rows.is_empty():
         raise InputError("no data rows under the header")
     frame = rows.select(
@@ -99,11 +104,23 @@ def to_parsed_input(
         headers=headers,
         locale=detection.locale,
         preamble=tuple(tuple(record) for record in records[:header_index]),
-        rows_read=rows.height + blank + described,
+        rows_read=rows.height + blank + described + further_rows,
         rows_blank=blank + described,
         rows_described=described,
         sheet=sheet,
         unused=unused,
+        rows_set_aside=further_rows,
+        notes=_further_tables_note(further_rows, further),
+    )
+
+
+def _further_tables_note(rows: int, headers: list[str]) -> tuple[str, ...]:
+    """Name the tables stacked below the first (see `stacked_tables`), whose rows are not read."""
+    if not headers:
+        return ()
+    return (
+        f"{len(headers)} more tables follow the first, their {rows} rows not read (one table per "
+        "card, as a GA4 Reports snapshot stacks them): " + "; ".join(f"'{h}'" for h in headers),
     )
 
 

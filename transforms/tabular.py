@@ -347,3 +347,112 @@ def _field_counts(frame: pl.DataFrame, data: bytes, skip: int, delimiter: str) -
     separators = tails.str.len_bytes() - tails.str.strip_chars_end(delimiter).str.len_bytes()
     counts.scatter(open_ended.arg_true(), counts.filter(open_ended) + separators.cast(pl.Int64))
     return counts
+
+
+_TEXT_FORMULA = re.compile(r'^="((?:[^"]|"")*)"$', re.DOTALL)
+_TEXT_FORMULA_EXPR = r'^="((?:[^"]|"")*)"$'
+
+
+def unwrap_text_formulas(
+    records: list[list[str]], rest: pl.DataFrame | None
+) -> tuple[list[list[str]], pl.DataFrame | None]:
+    """Cells written as Excel text formulas (`="1865607983072722"`) as their text.
+
+    TikTok Ads Manager writes every cell of its "Excel" download that way, so that Excel keeps long
+    ids as text. Only a cell that is wholly one such formula is unwrapped (`""` inside stands for
+    `"`); a formula mixed with other text is data and stays as written.
+    """
+
+    def unwrap(cell: str) -> str:
+        match = _TEXT_FORMULA.match(cell)
+        return match.group(1).replace('""', '"') if match else cell
+
+    records = [[unwrap(cell) for cell in record] for record in records]
+    if rest is not None:
+        rest = rest.with_columns(
+            pl.when(pl.col(name).str.contains(_TEXT_FORMULA_EXPR))
+            .then(
+                pl.col(name)
+                .str.replace(_TEXT_FORMULA_EXPR, "${1}")
+                .str.replace_all('""', '"', literal=True)
+            )
+            .otherwise(pl.col(name))
+            for name in _cell_columns(rest)
+        )
+    return records, rest
+
+
+_TOTAL_LABELS = ("grand total", "totals", "total")
+
+
+def move_total_labels(cells: pl.DataFrame, width: int) -> pl.DataFrame:
+    """Put a totals label written one cell past the header's end into the row's first cell.
+
+    A GA4 exploration writes its `Grand total` line as `,,,48,5,…,3,Grand total`: the label in an
+    extra column after the last metric, the dimension cells empty. Moved to the (empty) first
+    cell, the row fits the table and is a totals row as the formats know it.
+    """
+    label = str(width)
+    if label not in cells.columns or width == 0:
+        return cells
+    text = pl.col(label).str.strip_chars().str.to_lowercase()
+    first = pl.col("0").fill_null("").str.strip_chars()
+    moved = (pl.col(FIELDS) == width + 1) & text.is_in(_TOTAL_LABELS) & (first == "")
+    moved = moved.fill_null(False)
+    return cells.with_columns(
+        pl.when(moved).then(pl.col(label).str.strip_chars()).otherwise(pl.col("0")).alias("0"),
+        pl.when(moved).then(None).otherwise(pl.col(label)).alias(label),
+        pl.when(moved).then(width).otherwise(pl.col(FIELDS)).alias(FIELDS),
+    )
+
+
+_TABLE_PREAMBLE = re.compile(r"^\s*#\s*(-{10,}|[^:]+:\s*\S)")
+"""A `#` line that opens a stacked table: a dashed rule or a `label: value` (GA4's dates)."""
+
+
+def stacked_tables(cells: pl.DataFrame) -> tuple[pl.DataFrame, int, list[str]]:
+    """Cut the cells after the first table of a file that stacks several, `#` lines between.
+
+    GA4's Reports snapshot download is one table per card, each after a blank line and its own
+    `# Start date` / `# End date` comments. The first table ends at the blank line before the next
+    such block: comments that state something (`# label: value`, a dashed rule), not a remark
+    someone typed between rows. Returns the first table's cells, the number of data rows of the
+    tables below it (their header rows not counted) and those tables' header rows, for the notes.
+    """
+    comments = _comment_rows(cells)
+    if not comments.any():
+        return cells, 0, []
+    blank = blank_rows(cells).to_list()
+    comment = comments.to_list()
+    first_cells = cells.get_column(_cell_columns(cells)[0]).fill_null("").to_list()
+    cut = None
+    for index, is_blank_row in enumerate(blank):
+        if not is_blank_row:
+            continue
+        following = next(
+            (i for i in range(index + 1, len(blank)) if not blank[i] or comment[i]), None
+        )
+        if following is None or not comment[following]:
+            continue
+        block = []
+        for i in range(following, len(blank)):
+            if not (comment[i] or blank[i]):
+                break
+            block.append(first_cells[i])
+        if any(_TABLE_PREAMBLE.match(line) for line in block):
+            cut = index
+            break
+    if cut is None:
+        return cells, 0, []
+    rows, headers, after_comment = 0, [], False
+    for index in range(cut, len(blank)):
+        if comment[index]:
+            after_comment = True
+        elif not blank[index]:
+            if after_comment:
+                record = cells.row(index, named=True)
+                headers.append(",".join(record.get(str(i)) or "" for i in range(record[FIELDS])))
+            else:
+                rows += 1
+            after_comment = False
+    return cells.head(cut), rows, headers

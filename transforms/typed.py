@@ -185,10 +185,11 @@ def assemble(
 ) -> Normalized:
     """Build the result, refusing counts that do not add up (a row must never vanish).
 
-    `kept` holds one row per input row that reached the tables (with `_row`); blank rows count as
-    skipped on top of `skipped` (totals, in-file duplicates).
+    `kept` holds one row per input row that reached the tables (with `_row`); blank rows and rows
+    of further stacked tables count as skipped on top of `skipped` (totals, in-file duplicates);
+    the input's own notes (`parsed.notes`) follow the format's.
     """
-    skipped_total = skipped + parsed.rows_blank
+    skipped_total = skipped + parsed.rows_blank + parsed.rows_set_aside
     if kept.height + quarantine.height + skipped_total != parsed.rows_read:
         raise AssertionError(
             f"{format_name}: {parsed.rows_read} rows read but {kept.height} loaded + "
@@ -201,7 +202,7 @@ def assemble(
         quarantine=quarantine,
         rows_read=parsed.rows_read,
         rows_skipped=skipped_total,
-        notes=notes,
+        notes=notes + parsed.notes,
     )
 
 

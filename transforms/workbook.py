@@ -32,7 +32,7 @@ import xlrd
 
 from transforms.decode import utf8_bytes
 from transforms.errors import InputError
-from transforms.tabular import read_delimited
+from transforms.tabular import read_delimited, unwrap_text_formulas
 
 _ZIP = b"PK\x03\x04"
 _BIFF = b"\xd0\xcf\x11\xe0"
@@ -93,6 +93,8 @@ def read_book(data: bytes) -> Book:
         return Book("spreadsheetml", _spreadsheet_ml_sheets(data))
     utf8, encoding = utf8_bytes(data)
     records, rest = read_delimited(utf8)
+    if b'="' in utf8:
+        records, rest = unwrap_text_formulas(records, rest)
     return Book(f"csv ({encoding})", [Sheet("", records, rest)])
 
 

@@ -36,7 +36,9 @@ FORMATS: tuple[FormatSpec, ...] = (
     tiktok.FOLLOWER_GENDER,
     tiktok.FOLLOWER_TERRITORIES,
     ga4.TRAFFIC,
+    ga4.REPORT,
     universal_analytics.TRAFFIC,
+    universal_analytics.REPORT,
     listening.MENTIONS,
     youtube_studio.TABLE_CONTENT,
     youtube_studio.CHART,
@@ -56,5 +58,6 @@ FORMATS: tuple[FormatSpec, ...] = (
     linkedin.FOLLOWER_DEMOGRAPHICS,
     meta_ads.ADS_MANAGER,
     google_ads.REPORT,
+    google_ads.OVERVIEW,
     tiktok_ads.REPORT,
 )

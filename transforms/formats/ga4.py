@@ -18,6 +18,25 @@ dimensions are empty): such rows are skipped and counted. An exploration with mo
 the table's grain (country, device) lists a source several times: those rows are summed per
 source / medium / campaign, and `users`, which cannot be added up, is then NULL for the whole load.
 The helpers for that are shared with the Universal Analytics exports.
+
+Other session-scoped dimensions (decided once, see the DECISIONLOG): the default Traffic
+acquisition view is by `Session primary channel group (Default Channel Group)` (before 2024
+`Session default channel group`), and a report may be by `Session source platform` (`Google Ads`,
+`Manual`). GA4 derives the channel group from source and medium, so such a row has no source:
+source is `(not set)` and the channel group (or source platform) takes the medium's place, as GA4
+names it (`Organic Social`, `Direct`; never a GA4 medium, which is lower case). A channel group
+names no social platform, so platform is NULL: these sessions count in the property's totals but
+in no platform's traffic metrics (noted; export by `Session source / medium` for those). Where the
+report has the source too, the channel group is one more dimension, summed away.
+
+Reports that carry no session source (`ga4_report`) are recognised and their rows skipped with the
+reason, never loaded: Pages and screens (views by page), Events (counts by event name), Landing
+page, first-user dimensions (User acquisition: `First user source / medium` attributes users to
+their first visit's source, not the session's, so its sessions are not sessions by source), Tech,
+Demographics, explorations by user or app instance, and the Reports snapshot (stacked cards of
+`Nth day` series, channel groups, countries, pages, events; the cards below the first are counted
+and named by `transforms.read`). Objectives need sessions per social platform, which none of them
+states.
 """
 
 import re
@@ -44,7 +63,18 @@ from transforms.typed import (
 )
 
 NOT_SET = "(not set)"
-DIMENSIONS = ("date", "nth_day", "source_medium", "source", "medium", "campaign")
+DIMENSIONS = (
+    "date",
+    "nth_day",
+    "source_medium",
+    "source",
+    "medium",
+    "campaign",
+    "channel_group",
+    "source_platform",
+    "first_user",
+    "dimension",
+)
 MEASURES = (
     "sessions",
     "engaged_sessions",
@@ -56,6 +86,34 @@ MEASURES = (
     "pageviews",
 )
 _TOTAL_LABELS = ("", "grand total", "totals", "total")
+# GA4's own names of dimensions that are no session source (`Date` or `Country` alone would
+# claim other platforms' exports).
+_OTHER_DIMENSIONS = (
+    "Page path and screen class",
+    "Page title and screen class",
+    "Page path + query string and screen class",
+    "Page title and screen name",
+    "Page path + query string",
+    "Landing page + query string",
+    "Landing page",
+    "Event name",
+    "App-instance ID",
+    "Effective user ID",
+    "Stream name",
+    "Country ID",
+    "Item name",
+    "Nth day",
+)
+_FIRST_USER_DIMENSIONS = (
+    "First user primary channel group (Default Channel Group)",
+    "First user default channel group",
+    "First user source / medium",
+    "First user source",
+    "First user medium",
+    "First user campaign",
+    "First user source platform",
+    "First user primary channel group",
+)
 _RANGE_LINE = re.compile(r"^#\s*(\d{8})\s*-\s*(\d{8})\s*$")  # Universal Analytics: `# 20190101-…`
 
 
@@ -79,7 +137,9 @@ def _range_line(parsed: ParsedInput) -> tuple[str, str] | None:
 
 def preamble_period(parsed: ParsedInput) -> tuple[date, date] | None:
     """The preamble's range: GA4 `Start date`/`End date` lines, or UA's `# 20190101-20190131`."""
-    start, end = preamble_value(parsed, "Start date"), preamble_value(parsed, "End date")
+    # English, and French as GA4 writes it (`# Date de début : 20260701`, seen in public tests).
+    start = preamble_value(parsed, "Start date") or preamble_value(parsed, "Date de début")
+    end = preamble_value(parsed, "End date") or preamble_value(parsed, "Date de fin")
     if start is None or end is None:
         start, end = _range_line(parsed) or (None, None)
     if start is None or end is None:
@@ -97,7 +157,7 @@ def property_id(parsed: ParsedInput, ctx: IngestContext, product: str) -> str:
     """The web property: the source's `web:` account, else the preamble's `# Property:` line."""
     if ctx.account is not None and ctx.account.platform == "web":
         return ctx.account.account_id
-    name = preamble_value(parsed, "Property")
+    name = preamble_value(parsed, "Property") or preamble_value(parsed, "Propriété")
     if name is None:
         raise InputError(f"{product} export names no property: pass --account web:<property id>")
     return name
@@ -225,10 +285,67 @@ def web_traffic(
     )
 
 
+_SESSION_GROUPS = ("channel_group", "source_platform")
+_FIRST_USER = "first user"
+
+
+def skip_report(parsed: ParsedInput, format_name: str, why: str) -> Normalized:
+    """A recognised report none of whose rows Kunci can load: all rows skipped, `why` noted."""
+    parsed, totals = without_totals(parsed)
+    empty = parsed.frame.clear()
+    quarantine = empty.select(
+        pl.col("_row").alias("row_number"),
+        pl.lit("", pl.String).alias("reason"),
+        pl.col("_raw").alias("raw"),
+    )
+    rows = parsed.frame.height
+    notes = (f"{why}: {rows} rows skipped",) + ((f"{totals} total rows skipped",) if totals else ())
+    return assemble(format_name, "web", parsed, empty, quarantine, {}, rows + totals, notes)
+
+
+def no_source_reason(parsed: ParsedInput, product: str) -> str:
+    """Why a report without a session source cannot be loaded, in the report's own terms."""
+    dimension = parsed.headers.get("dimension") or parsed.headers.get("nth_day") or "its rows"
+    title = next(
+        (
+            " ".join(record).lstrip("# ").strip()
+            for record in parsed.preamble[1:3]
+            if record and record[0].startswith("#") and "-" * 8 not in record[0]
+        ),
+        "",
+    )
+    named = f"{product} report '{title}'" if title else f"{product} report"
+    if dimension.lower().startswith(_FIRST_USER):
+        return (
+            f"{named} by '{dimension}': first-user dimensions attribute users to the source of "
+            "their first visit, not sessions to theirs; web traffic is by session source "
+            "(export Traffic acquisition by 'Session source / medium')"
+        )
+    return (
+        f"{named} by '{dimension}' states no session source / medium, which the traffic "
+        "objectives need (sessions per social platform)"
+    )
+
+
 def normalize_traffic(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
-    """Map GA4 traffic rows to daily or period web-traffic facts, with the platform derived."""
-    if not {"source_medium", "source"} & parsed.headers.keys():
-        raise InputError("GA4 export has no 'Session source / medium' or 'Session source' column")
+    """Map GA4 traffic rows to daily or period web-traffic facts, with the platform derived.
+
+    A report by channel group or source platform (no source) is loaded with the group in the
+    medium's place; a report with neither, or by first-user dimensions, is skipped.
+    """
+    if parsed.headers.get("first_user"):
+        return skip_report(parsed, "ga4_report", no_source_reason(_with_first_user(parsed), "GA4"))
+    notes: tuple[str, ...] = ()
+    if not {"source_medium", "source", "medium"} & parsed.headers.keys():
+        group = next((name for name in _SESSION_GROUPS if name in parsed.headers), None)
+        if group is None:
+            return skip_report(parsed, "ga4_report", no_source_reason(parsed, "GA4"))
+        parsed = replace(parsed, frame=parsed.frame.rename({group: "medium"}))
+        notes = (
+            f"rows by '{parsed.headers[group]}' have no session source: source is '{NOT_SET}', "
+            "the group is in the medium's place, and no social platform is derived (export by "
+            "'Session source / medium' for traffic per platform)",
+        )
     parsed, totals = without_totals(parsed)
     frame = parse_fields(
         parsed,
@@ -244,7 +361,24 @@ def normalize_traffic(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
             "pageviews": COUNT,
         },
     )
-    return web_traffic("ga4_traffic", parsed, ctx, frame, NOT_SET, totals)
+    result = web_traffic("ga4_traffic", parsed, ctx, frame, NOT_SET, totals)
+    return replace(result, notes=result.notes + notes)
+
+
+def _with_first_user(parsed: ParsedInput) -> ParsedInput:
+    headers = dict(parsed.headers)
+    headers.setdefault("dimension", headers["first_user"])
+    return replace(parsed, headers=headers)
+
+
+def normalize_report(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
+    """Recognise a GA4 report without a session source and skip its rows, saying why."""
+    if not parsed.preamble:
+        raise InputError(
+            f"a table by '{parsed.headers.get('dimension', '')}' without the GA4 '#' preamble "
+            "(report name, property, start and end date): not a known export"
+        )
+    return skip_report(parsed, "ga4_report", no_source_reason(parsed, "GA4"))
 
 
 TRAFFIC = FormatSpec(
@@ -258,7 +392,16 @@ TRAFFIC = FormatSpec(
             "source_medium": ("Session source / medium",),
             "source": ("Session source",),
             "medium": ("Session medium",),
-            "campaign": ("Session campaign",),
+            "campaign": ("Session campaign", "Session campaign name"),
+            "channel_group": (
+                "Session primary channel group (Default Channel Group)",
+                "Session default channel group",
+                "Session primary channel group",
+                "Session default channel grouping",
+            ),
+            "source_platform": ("Session source platform",),
+            "first_user": _FIRST_USER_DIMENSIONS,
+            "dimension": _OTHER_DIMENSIONS,
             "sessions": ("Sessions",),
             "engaged_sessions": ("Engaged sessions",),
             "conversions": ("Key events", "Conversions"),
@@ -274,6 +417,10 @@ TRAFFIC = FormatSpec(
             "source": ("Sumber sesi",),
             "medium": ("Media sesi",),
             "campaign": ("Kampanye sesi",),
+            "channel_group": (
+                "Grup channel utama sesi (Grup Channel Default)",
+                "Grup channel default sesi",
+            ),
             "sessions": ("Sesi",),
             "engaged_sessions": ("Sesi dengan interaksi",),
             "conversions": ("Peristiwa utama", "Konversi"),
@@ -285,4 +432,50 @@ TRAFFIC = FormatSpec(
     },
     required=("sessions", "engaged_sessions"),
     normalize=normalize_traffic,
+)
+
+_REPORT_METRICS = (
+    "Views",
+    "Active users",
+    "New users",
+    "Total users",
+    "Event count",
+    "Key events",
+    "Conversions",
+    "Sessions",
+    "Engaged sessions",
+    "Users",
+    "Total revenue",
+    "Purchase revenue",
+    "Items purchased",
+    "30 days",
+)
+# Metric names Universal Analytics never wrote, so a GA4 report outranks the UA format.
+_GA4_ONLY_METRICS = (
+    "Active users",
+    "Event count",
+    "Key events",
+    "Views per active user",
+    "Average engagement time per active user",
+    "Engagement rate",
+    "Total users",
+    "Views",
+    "30 days",
+    "Items purchased",
+)
+
+REPORT = FormatSpec(
+    name="ga4_report",
+    platform="web",
+    title="Google Analytics 4 report without a session source (pages, events, landing pages, "
+    "user acquisition, explorations, Reports snapshot: rows skipped)",
+    columns={
+        "en": {
+            "dimension": (*_OTHER_DIMENSIONS[:2], *_FIRST_USER_DIMENSIONS, *_OTHER_DIMENSIONS[2:]),
+            "metric": _REPORT_METRICS,
+            "ga4_metric": _GA4_ONLY_METRICS,
+        },
+    },
+    required=("dimension", "metric"),
+    normalize=normalize_report,
 )

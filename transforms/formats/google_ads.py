@@ -15,30 +15,84 @@ differently); conversion_value = Conv. value. `Interactions` are not clicks (the
 views and engagements), so a report without `Clicks` has NULL clicks. `Campaign type` is not an
 objective and is not stored. Campaign and ad group are named, not numbered, unless the report adds
 `Campaign ID` / `Ad group ID` / `Ad ID`; an ad without an id or name (responsive search ads) is
-named by its first headline, so ad_id = `Ad group / Headline 1`.
+named by its first headline, so ad_id = `Ad group / Headline 1`. A search keyword report has no
+ads: each keyword stands in the ad's place, ad_id = `Ad group / Keyword` (the keyword as written,
+whose `[exact]` / `"phrase"` marks keep its match types apart).
+
+Layouts (real downloads, see the DECISIONLOG): "CSV" is UTF-8 with commas, "CSV for Excel" is
+UTF-16 with tabs, both named `.csv`. The date line is in the interface's date style (`July 8, 2025
+- July 31, 2025`, UK `27 January 2026 - 23 February 2026`) or `All time`, which states no dates:
+such a report is quarantined asking for `--period`, saying it covers all time. `Total:` labels may
+sit in the first cell or, in keyword reports, in the third ('Total: AI Max expanded matches'). A
+column name may repeat (`Currency code` twice): the first is read. Amounts may carry the currency's
+mark (`US$1.92`, `£9,380.00`, `₹25,881`): the mark is dropped and names the row's currency when the
+report has no `Currency code` column (a bare `$` names none); a mark contradicting the currency
+column quarantines the row.
+
+The `Total: Account` check: the data rows must add up to the report's own total (its first `Total:`
+row: `Total: Campaigns`, `Total: All but removed ads`, `Total: Keywords in your account`); the
+account total is larger whenever the account holds what the report does not list (removed items,
+or campaign types without keywords or ad groups such as Performance Max), which is noted as such.
+
+An asset report (`Asset type`: sitelinks, callouts, images) is recognised and its rows skipped: an
+asset is credited with the clicks and cost of every ad it served with, so its rows overlap.
+
+Overview page card downloads (`Time series`, `Devices`, ...) carry account totals by day or device
+without campaigns: recognised (`google_ads_overview`), their rows skipped with that reason, since
+beside a campaign report the same spend would count twice.
 """
 
 import re
+from dataclasses import replace
 from datetime import date, datetime
 
 import polars as pl
 
 from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.detect import FormatSpec
+from transforms.errors import InputError
 from transforms.formats.ads import (
     MEASURES,
     finish,
-    first_cell,
     refuse_breakdowns,
     summary_rows,
     text,
     with_currencies,
 )
-from transforms.typed import date_field, parse_fields
+from transforms.typed import REASON, assemble, date_field, flag, parse_fields
 
 _RANGE = re.compile(r"^(.+?)\s+[-–]\s+(.+)$")
-_DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%Y-%m-%d")
+_DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%d")
+_ALL_TIME = "all time"
 _ACCOUNT_TOTAL = "Total: Account"
+# The first three cells of the original record, from its JSON: a `Total:` label may sit in any.
+_CELL = r'"(?:[^"\\]|\\.)*": "((?:[^"\\]|\\.)*)"'
+_LEADING_CELLS = rf"^\{{{_CELL}(?:, {_CELL})?(?:, {_CELL})?"
+_TOTAL_LABEL = r"^\s*Total:"
+# Currency marks Google Ads writes before amounts, by the currency they name (`$` names none).
+_MARKS = {
+    "US$": "USD",
+    "CA$": "CAD",
+    "A$": "AUD",
+    "NZ$": "NZD",
+    "S$": "SGD",
+    "HK$": "HKD",
+    "MX$": "MXN",
+    "R$": "BRL",
+    "£": "GBP",
+    "€": "EUR",
+    "₹": "INR",
+    "Rp": "IDR",
+    "RM": "MYR",
+    "₱": "PHP",
+    "฿": "THB",
+    "₫": "VND",
+    "¥": "JPY",
+    "₩": "KRW",
+    "$": "",
+}
+_MARK = "|".join(re.escape(mark) for mark in sorted(_MARKS, key=len, reverse=True))
+_MONEY = ("spend", "conversion_value")
 # Measures checked against the account total, with the rounding each data row may carry.
 _CHECKED = {"spend": 0.005, "impressions": 0.0, "clicks": 0.0, "conversions": 0.005}
 
@@ -50,6 +104,13 @@ def _parse_date(text: str) -> date | None:
         except ValueError:
             continue
     return None
+
+
+def _all_time(parsed: ParsedInput) -> bool:
+    """Whether the date line says `All time` (a report over the account's whole life)."""
+    return any(
+        ",".join(record).strip().strip(",").lower() == _ALL_TIME for record in parsed.preamble
+    )
 
 
 def _report_range(parsed: ParsedInput) -> tuple[date, date] | None:
@@ -78,46 +139,131 @@ def _period(
     return stated, ()
 
 
+def _summaries() -> pl.Expr:
+    """`Total: …` rows, whether the label is in the first cell or (keyword reports) the third."""
+    cells = pl.col("_raw").str.extract_groups(_LEADING_CELLS)
+    labelled = pl.any_horizontal(
+        cells.struct[i].str.contains(_TOTAL_LABEL).fill_null(False) for i in range(3)
+    )
+    return summary_rows().fill_null(False) | labelled
+
+
+def _label(summaries: pl.DataFrame) -> pl.Series:
+    cells = summaries["_raw"].str.extract_groups(_LEADING_CELLS)
+    labels = [cells.struct[i].str.strip_chars() for i in range(3)]
+    return pl.select(
+        pl.coalesce(pl.when(label.str.contains(_TOTAL_LABEL)).then(label) for label in labels)
+    ).to_series()
+
+
+def _differences(parsed: ParsedInput, data: pl.DataFrame, total: dict[str, object]) -> list[str]:
+    differences = []
+    for name, rounding in _CHECKED.items():
+        stated = total.get(name)
+        if name not in data.columns or not isinstance(stated, int | float):
+            continue
+        summed = data[name].sum()
+        if abs(stated - float(summed)) > rounding * (data.height + 1) + 1e-9:
+            differences.append(f"{parsed.headers[name]} {stated} vs {round(summed, 2)}")
+    return differences
+
+
 def _total_notes(
     parsed: ParsedInput, data: pl.DataFrame, summaries: pl.DataFrame
 ) -> tuple[str, ...]:
-    """Compare the `Total: Account` row with the sum of the data rows, measure by measure."""
-    account = summaries.filter(first_cell() == _ACCOUNT_TOTAL)
+    """Check the data rows against the report's own total, then against `Total: Account`."""
     currencies = data["currency"].n_unique() if "currency" in data.columns else 1
-    if account.height != 1 or currencies > 1:
+    if summaries.is_empty() or currencies > 1:
         return ()
-    differences = []
-    for name, rounding in _CHECKED.items():
-        if name not in data.columns or account[name][0] is None:
-            continue
-        stated, summed = account[name][0], data[name].sum()
-        if abs(stated - summed) > rounding * (data.height + 1) + 1e-9:
-            differences.append(f"{parsed.headers[name]} {stated} vs {round(summed, 2)}")
-    if not differences:
-        return ()
-    return (
-        f"the '{_ACCOUNT_TOTAL}' row differs from the sum of the data rows ("
-        + ", ".join(differences)
-        + "): the report leaves rows out (e.g. removed ads) or rows were edited",
+    labels = _label(summaries).to_list()
+    own_label, own = labels[0], summaries.row(0, named=True)
+    notes = []
+    if own_label != _ACCOUNT_TOTAL:
+        differences = _differences(parsed, data, own)
+        if differences:
+            notes.append(
+                f"the data rows do not add up to the report's '{own_label}' row ("
+                + ", ".join(differences)
+                + "): rows were edited or left out"
+            )
+    if _ACCOUNT_TOTAL in labels:
+        account = summaries.row(labels.index(_ACCOUNT_TOTAL), named=True)
+        differences = _differences(parsed, data, account)
+        if differences:
+            notes.append(
+                f"the '{_ACCOUNT_TOTAL}' row differs from the sum of the data rows ("
+                + ", ".join(differences)
+                + "): the account holds what this report does not list (removed items, or "
+                "campaigns without this report's rows, such as Performance Max)"
+            )
+    return tuple(notes)
+
+
+def _amounts(frame: pl.DataFrame, parsed: ParsedInput) -> pl.DataFrame:
+    """Drop currency marks from amounts (`US$1.92`); a mark names the row's currency."""
+    money = [name for name in _MONEY if name in frame.columns]
+    if not money:
+        return frame
+    pattern = rf"^\s*(-?)\s*({_MARK})\s*"
+    marks = [
+        pl.col(name).str.extract(pattern, 2).replace_strict(_MARKS, default=None) for name in money
+    ]
+    frame = frame.with_columns(
+        pl.coalesce(marks).alias("_mark"),
+        pl.lit(None, pl.String).alias(REASON),
+        *[pl.col(name).str.replace(pattern, "${1}") for name in money],
     )
+    if "currency" in frame.columns:
+        header = parsed.headers["currency"]
+        frame = flag(
+            frame,
+            (pl.col("_mark") != "")
+            & (pl.col("_mark") != pl.col("currency").str.strip_chars().str.to_uppercase()),
+            pl.format(
+                f"an amount's currency mark names {{}}, column '{header}' says '{{}}'",
+                "_mark",
+                "currency",
+            ),
+        )
+    else:
+        frame = frame.with_columns(pl.col("_mark").replace("", None).alias("currency"))
+    return frame.drop("_mark")
 
 
 def normalize_report(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     """Map report rows to daily (`Day`) or period ad facts, skipping the `Total:` rows."""
+    if "asset_type" in parsed.headers:
+        return _skip_all(
+            parsed,
+            "google_ads_asset_report",
+            f"Google Ads asset report: {parsed.frame.height} asset rows skipped; an asset is "
+            "credited with the clicks and cost of every ad it served with, so asset rows overlap "
+            "and are not ad spend (download the Ad or Campaign report)",
+        )
     refuse_breakdowns(parsed)
-    frame = parse_fields(parsed, {**MEASURES, "date": date_field("%Y-%m-%d", *_DATE_FORMATS)})
-    summary = frame.select(summary_rows().fill_null(False)).to_series()
+    frame = _amounts(parsed.frame, parsed)
+    reasons = frame[REASON] if REASON in frame.columns else None
+    frame = parse_fields(
+        replace(parsed, frame=frame.drop(REASON, strict=False)),
+        {**MEASURES, "date": date_field("%Y-%m-%d", *_DATE_FORMATS)},
+    )
+    if reasons is not None:
+        merged = pl.concat_str([reasons, frame[REASON]], separator="; ", ignore_nulls=True)
+        frame = frame.with_columns(merged.replace("", None).alias(REASON))
+    summary = frame.select(_summaries()).to_series()
     data, summaries = frame.filter(~summary), frame.filter(summary)
     notes = _total_notes(parsed, data, summaries)
-    if "headline" in data.columns:
-        names = [text(name) for name in ("ad_name", "headline") if name in data.columns]
+    label = next((name for name in ("headline", "keyword") if name in data.columns), None)
+    if label is not None:
+        names = [text(name) for name in ("ad_name", label) if name in data.columns]
         data = data.with_columns(pl.coalesce(names).alias("ad_name"))
     period, period_notes = (None, ()) if "date" in data.columns else _period(parsed, ctx)
-    missing = (
-        "no date"
-        if "date" in data.columns
-        else "the report states no date range above its header: pass --period"
-    )
+    if "date" in data.columns:
+        missing = "no date"
+    elif _all_time(parsed):
+        missing = "the report covers 'All time', which states no dates: pass --period"
+    else:
+        missing = "the report states no date range above its header: pass --period"
     return finish(
         parsed,
         ctx,
@@ -128,6 +274,37 @@ def normalize_report(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
         period=period,
         skipped=summaries.height,
         notes=notes + period_notes,
+    )
+
+
+def _skip_all(parsed: ParsedInput, format_name: str, note: str) -> Normalized:
+    """A recognised download none of whose rows is loaded: every row skipped, `note` says why."""
+    empty = parsed.frame.clear()
+    quarantine = empty.select(
+        pl.col("_row").alias("row_number"),
+        pl.lit("", pl.String).alias("reason"),
+        pl.col("_raw").alias("raw"),
+    )
+    skipped = parsed.frame.height
+    return assemble(
+        format_name, "google", parsed, empty, quarantine, {}, skipped=skipped, notes=(note,)
+    )
+
+
+def normalize_overview(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
+    """Recognise an Overview card download and skip its rows, saying why (module docstring)."""
+    title = next((",".join(r).strip(", ") for r in parsed.preamble if any(r)), None)
+    if title is None:
+        raise InputError(
+            "a table of Cost and Clicks without campaigns and without the Google Ads title and "
+            "date lines: not a known export"
+        )
+    return _skip_all(
+        parsed,
+        "google_ads_overview",
+        f"Google Ads overview card '{title}': {parsed.frame.height} rows of account totals "
+        "without campaigns skipped (beside a campaign report they would count twice); download "
+        "the Campaigns report (segmented by Day) instead",
     )
 
 
@@ -145,6 +322,8 @@ REPORT = FormatSpec(
             "ad_id": ("Ad ID",),
             "ad_name": ("Ad name",),
             "headline": ("Headline 1", "Headline", "Long headline"),
+            "keyword": ("Keyword", "Search keyword"),
+            "asset_type": ("Asset type",),
             "currency": ("Currency code", "Currency"),
             "date": ("Day",),
             "spend": with_currencies("Cost"),
@@ -174,4 +353,23 @@ REPORT = FormatSpec(
     },
     required=("campaign_name", "spend", "impressions"),
     normalize=normalize_report,
+)
+
+
+OVERVIEW = FormatSpec(
+    name="google_ads_overview",
+    platform="google",
+    title="Google Ads Overview card download (Time series, Devices: account totals, skipped)",
+    columns={
+        "en": {
+            "date": ("Day", "Date"),
+            "device": ("Device", "Devices"),
+            "spend": with_currencies("Cost"),
+            "impressions": ("Impr.", "Impressions"),
+            "clicks": ("Clicks",),
+            "conversions": ("Conversions",),
+        },
+    },
+    required=("spend", "clicks"),
+    normalize=normalize_overview,
 )

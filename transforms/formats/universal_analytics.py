@@ -20,6 +20,12 @@ Rows sharing a source (the report is split by page, country, device…) are summ
 grain, all of them counting as loaded; users are NULL then (see `ga4.to_grain`). A trailing totals
 row (all dimensions empty) is skipped and counted. `Avg. Time on Page`, `Unique Page Views` and
 other averages or unique counts have no canonical column and are not read.
+
+Reports without a source (`ua_report`: All Pages, Landing Pages, Events, the `Day Index` series
+of an Excel workbook's Dataset sheets) are recognised and their rows skipped, saying why: the
+traffic objectives need sessions by source. The Excel (XLSX) export is a `Summary` sheet (view,
+report, date range, links) and `Dataset1`, `Dataset2`, ...: the datasets are read, the summary
+is named in the notes as not a table of data.
 """
 
 from dataclasses import replace
@@ -29,7 +35,7 @@ import polars as pl
 from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.detect import FormatSpec
 from transforms.errors import InputError
-from transforms.formats.ga4 import web_traffic, without_totals
+from transforms.formats.ga4 import no_source_reason, skip_report, web_traffic, without_totals
 from transforms.typed import COUNT, DECIMAL, PERCENT, date_field, parse_fields
 
 # A currency mark before or after an amount: `$1,234.56`, `US$0.00`, `Rp1.234`, `12,00 €`, `EUR 5`.
@@ -100,4 +106,48 @@ TRAFFIC = FormatSpec(
     },
     required=("sessions", "bounce_rate"),
     normalize=normalize_traffic,
+)
+
+
+def normalize_report(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
+    """Recognise a UA report without a source (pages, events) and skip its rows, saying why."""
+    dataset = parsed.sheet.lower().startswith("dataset")
+    if not parsed.preamble and not dataset:
+        raise InputError(
+            f"a table by '{parsed.headers['dimension']}' without the Universal Analytics '#' "
+            "preamble or Dataset sheet: not a known export"
+        )
+    return skip_report(parsed, "ua_report", no_source_reason(parsed, "Universal Analytics"))
+
+
+REPORT = FormatSpec(
+    name="ua_report",
+    platform="web",
+    title="Universal Analytics report without a source (pages, events, Day Index: rows skipped)",
+    columns={
+        "en": {
+            "dimension": (
+                "Page",
+                "Page Title",
+                "Landing Page",
+                "Exit Page",
+                "Day Index",
+                "Event Category",
+                "Event Action",
+                "Event Label",
+                "Page path level 1",
+            ),
+            "metric": (
+                "Pageviews",
+                "Unique Pageviews",
+                "Entrances",
+                "Sessions",
+                "Users",
+                "Total Events",
+                "Unique Events",
+            ),
+        },
+    },
+    required=("dimension", "metric"),
+    normalize=normalize_report,
 )
