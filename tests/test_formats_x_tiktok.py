@@ -414,7 +414,11 @@ def test_tiktok_overview_real_file_sums_to_its_columns() -> None:
     assert {column: daily[column].sum() for column in sums} == sums
     assert "views" not in daily.columns and "impressions" not in daily.columns
     assert result.notes == (
-        "year 2025 of 'Date' dates written without one taken from the ingest date 2025-05-01",
+        "month names of 'Date' read as Indonesian (English and 7 other interface language(s) "
+        "read the same dates)",
+        "year 2025 of 'Date' dates written without one: the run of days ends 2025-04-18, the "
+        "latest such day on or before the as-of date 2025-05-01 (workspace as_of or ingest "
+        "date), and each earlier row is the day before the next",
     )
 
 
@@ -439,7 +443,10 @@ def test_tiktok_overview_across_new_year_gets_two_years() -> None:
         (date(2026, 1, 2), None, 4, 3),
     ]
     assert result.notes == (
-        "year 2025, 2026 of 'Date' dates written without one taken from the ingest date 2026-01-10",
+        "month names of 'Date' read as English",
+        "year 2025, 2026 of 'Date' dates written without one: the run of days ends 2026-01-02, "
+        "the latest such day on or before the as-of date 2026-01-10 (workspace as_of or ingest "
+        "date), and each earlier row is the day before the next",
     )
 
 
@@ -459,6 +466,8 @@ def test_tiktok_overview_year_from_file_name_and_period_check() -> None:
         (4, "date outside the period 2024-12-28 to 2025-01-03 in the file name")
     ]
     assert result.notes == (
+        "month names of 'Date' read as English (Dutch and 4 other interface language(s) read "
+        "the same dates)",
         "year 2024, 2025 of 'Date' dates written without one taken from the file name's end "
         "date 2025-01-03",
     )
@@ -467,46 +476,122 @@ def test_tiktok_overview_year_from_file_name_and_period_check() -> None:
 def test_tiktok_overview_indonesian_headers_months_and_iso_dates() -> None:
     text = (
         '"Tanggal","Tayangan video","Tayangan profil","Suka","Komentar","Dibagikan"\n'
-        '"12 Mei","1.591","7","10","1","0"\n'
-        '"17 Agu","5","0","0","0","0"\n'
-        '"1 Okt","6","0","0","0","0"\n'
-        '"25 Des","7","0","0","0","0"\n'
-        '"2025-04-12","8","1","0","0","0"\n'
+        '"29 Des","1.591","7","10","1","0"\n'
+        '"30 Des","5","0","0","0","0"\n'
+        '"31 Des","6","0","0","0","0"\n'
+        '"2026-01-01","7","0","0","0","0"\n'
+        '"2 Jan","8","1","0","0","0"\n'
         '"12 Mars","9","0","0","0","0"\n'
     )
     result = _normalize(text, account=TIKTOK, as_of=date(2026, 2, 1))
 
     assert result.tables["account_daily"].select("date", "video_views").rows() == [
-        (date(2025, 5, 12), 1591),
-        (date(2025, 8, 17), 5),
-        (date(2025, 10, 1), 6),
-        (date(2025, 12, 25), 7),
-        (date(2025, 4, 12), 8),
+        (date(2025, 12, 29), 1591),
+        (date(2025, 12, 30), 5),
+        (date(2025, 12, 31), 6),
+        (date(2026, 1, 1), 7),
+        (date(2026, 1, 2), 8),
     ]
     assert reasons(result) == [
         (7, "column 'Tanggal': '12 Mars' is not a date; no date in 'Tanggal'")
     ]
+    assert result.notes[0] == "month names of 'Tanggal' read as Indonesian"
 
 
-def test_tiktok_yearless_dates_leap_day_stated_year_and_spellings() -> None:
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("29 Feb", date(2024, 2, 29)),  # the last leap year is two years back
+        ("8 Juli 2025", date(2025, 7, 8)),  # a stated year wins
+        ("8 Juli", date(2025, 7, 8)),
+        ("12 Mei", date(2025, 5, 12)),
+        ("17 Agu", date(2025, 8, 17)),
+        ("1 Okt", date(2025, 10, 1)),
+        ("25 Des", date(2025, 12, 25)),
+        ("Nop 3", date(2025, 11, 3)),  # TikTok's Indonesian spellings
+        ("12 Sept", date(2025, 9, 12)),
+        ("1 Peb", date(2025, 2, 1)),
+        ("Agus. 9", date(2025, 8, 9)),
+        ("9 Agt", date(2025, 8, 9)),
+        ("April 12", date(2025, 4, 12)),
+        ("28 May", date(2025, 5, 28)),
+        ("8 de marzo", date(2025, 3, 8)),  # Spanish
+        ("8 de mar. de 2024", date(2024, 3, 8)),
+        ("8 de março", date(2025, 3, 8)),  # Portuguese
+        ("8 de mar.", date(2025, 3, 8)),
+        ("8 mars", date(2025, 3, 8)),  # French
+        ("1 janv.", date(2026, 1, 1)),
+        ("8. März", date(2025, 3, 8)),  # German
+        ("8 thg 3", date(2025, 3, 8)),  # Vietnamese
+        ("8 tháng 12", date(2025, 12, 8)),
+        ("28 апреля", date(2025, 4, 28)),  # Russian, genitive as TikTok writes it
+        ("3月8日", date(2025, 3, 8)),  # Japanese / Chinese
+        ("3월 8일", date(2025, 3, 8)),  # Korean
+        ("8 ม.ค.", date(2026, 1, 8)),  # Thai
+        ("8 Mart", date(2025, 3, 8)),  # Turkish
+    ],
+)
+def test_tiktok_overview_dates_in_interface_languages(cell: str, expected: date) -> None:
+    text = _OVERVIEW_HEADER + f'"{cell}","1","0","0","0","0"\n'
+    result = _normalize(text, account=TIKTOK, as_of=date(2026, 1, 10))
+
+    assert result.tables["account_daily"]["date"].to_list() == [expected]
+
+
+def test_tiktok_overview_spanish_interface_loads_every_row() -> None:
+    # The file: a Spanish interface writes "8 de marzo"; every row was quarantined.
+    days = ("8 de marzo", "9 de marzo", "10 de marzo", "11 de marzo")
+    text = _OVERVIEW_HEADER + "".join(
+        f'"{day}","{n}","1","1","0","0"\n' for n, day in enumerate(days)
+    )
+    result = _normalize(text, account=TIKTOK, as_of=date(2026, 3, 20))
+
+    assert (result.rows_loaded, result.rows_quarantined) == (4, 0)
+    assert result.tables["account_daily"]["date"].to_list() == [
+        date(2026, 3, day) for day in range(8, 12)
+    ]
+    assert result.notes[0] == "month names of 'Date' read as Spanish"
+
+
+def test_tiktok_overview_month_name_of_two_languages_is_not_guessed() -> None:
+    # `lip` is July in Polish and June in Croatian; `lis` November and October.
+    text = _OVERVIEW_HEADER + '"8 lip","1","0","0","0","0"\n"9 lip","2","0","0","0","0"\n'
+    result = _normalize(text, account=TIKTOK, as_of=date(2026, 1, 10))
+
+    assert result.rows_loaded == 0
+    assert reasons(result)[0] == (
+        2,
+        "'8 lip' is July 8 in Polish but June 8 in Croatian: the export's language cannot be "
+        "told from its dates; no date in 'Date'",
+    )
+
+
+def test_tiktok_yearless_run_with_leap_day_and_broken_rows() -> None:
     text = _OVERVIEW_HEADER + (
-        '"29 Feb","1","0","0","0","0"\n'  # the last leap year is two years back
-        '"8 Juli 2025","2","0","0","0","0"\n'  # a stated year wins
-        '"Nop 3","3","0","0","0","0"\n'
-        '"12 Sept","4","0","0","0","0"\n'
-        '"1 Peb","5","0","0","0","0"\n'
-        '"Agus. 9","6","0","0","0","0"\n'
+        '"Feb 27","1","0","0","0","0"\n'
+        '"Feb 28","2","0","0","0","0"\n'
+        '"Feb 29","3","0","0","0","0"\n'
+        '"Feb 28","4","0","0","0","0"\n'  # listed again, apart from its place
+        '"Mar 1","5","0","0","0","0"\n'
+        '"Jul 4","6","0","0","0","0"\n'  # out of the run
+        '"Mar 2","7","0","0","0","0"\n'
     )
     result = _normalize(text, account=TIKTOK, as_of=date(2026, 1, 10))
 
     assert result.tables["account_daily"].select("date", "video_views").rows() == [
-        (date(2024, 2, 29), 1),
-        (date(2025, 7, 8), 2),
-        (date(2025, 11, 3), 3),
-        (date(2025, 9, 12), 4),
-        (date(2025, 2, 1), 5),
-        (date(2025, 8, 9), 6),
+        (date(2024, 2, 27), 1),
+        (date(2024, 2, 28), 2),
+        (date(2024, 2, 29), 3),
+        (date(2024, 3, 1), 5),
+        (date(2024, 3, 2), 7),
     ]
+    assert [row for row, _ in reasons(result)] == [5, 7]
+    assert "'Feb 28' in 'Date' is listed again" in reasons(result)[0][1]
+    assert reasons(result)[1] == (
+        7,
+        "'Jul 4' in 'Date' is out of the run of consecutive days the other rows form, so the "
+        "year of this date written without one cannot be told; no date in 'Date'",
+    )
 
 
 def test_tiktok_overview_without_account_is_refused() -> None:
@@ -526,7 +611,7 @@ _LINK = "https://www.tiktok.com/@bosszy27/video/"
 def test_tiktok_content_maps_videos_and_snapshot_from_time() -> None:
     text = _CONTENT_HEADER + (
         f'"January 3","Hi","{_LINK}7672373276106181908","December 30","5,431","24","461","289568"\n'
-        f'"January 3","Yo","{_LINK}7672373276106181909","2 Januari","undefined","1","2","100"\n'
+        f'"January 3","Yo","{_LINK}7672373276106181909","2 January","undefined","1","2","100"\n'
     )
     result = _normalize(text, "Content.csv", account=TIKTOK, as_of=date(2026, 5, 1))
 
@@ -547,9 +632,12 @@ def test_tiktok_content_maps_videos_and_snapshot_from_time() -> None:
     assert "views" not in metrics.columns and "impressions" not in metrics.columns
     assert result.notes == (
         "snapshot date from column 'Time'",
-        "year 2026 of 'Time' dates written without one taken from the ingest date 2026-05-01",
+        "year 2026 of 'Time' dates written without one taken from the as-of date 2026-05-01 "
+        "(workspace as_of or ingest date)",
         "year 2025, 2026 of 'Post time' dates written without one taken from the snapshot date "
         "(the latest year not after it)",
+        "month names of 'Time' read as English",
+        "month names of 'Post time' read as English",
     )
 
 
