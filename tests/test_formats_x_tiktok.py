@@ -5,7 +5,7 @@ Real-file sums are computed here with `csv`, independently of the parsers (count
 """
 
 import csv
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -806,3 +806,90 @@ def test_tiktok_workbook_reads_every_sheet_into_one_load() -> None:
         ("country", "ID", 0.9),
     ]
     assert result.tables["account"]["account_id"].to_list() == ["bosszy27"]
+
+
+def test_tiktok_overview_of_365_yearless_days_ingested_five_months_later() -> None:
+    # A year of days exported on 2025-08-31 and ingested on 2026-01-31: every day exact, the run
+    # crossing New Year gets two years (the old rule put most of it a year late).
+    first = date(2024, 9, 1)
+    days = [first + timedelta(n) for n in range(365)]
+    assert days[-1] == date(2025, 8, 31)
+    text = _OVERVIEW_HEADER + "".join(
+        f'"{day.strftime("%B")} {day.day}","{n}","1","0","0","0"\n' for n, day in enumerate(days)
+    )
+    result = _normalize(text, account=TIKTOK, as_of=date(2026, 1, 31))
+
+    assert (result.rows_loaded, result.rows_quarantined) == (365, 0)
+    daily = result.tables["account_daily"]
+    assert daily["date"].to_list() == days
+    assert daily["video_views"].to_list() == list(range(365))
+    assert result.notes[1] == (
+        "year 2024, 2025 of 'Date' dates written without one: the run of days ends 2025-08-31, "
+        "the latest such day on or before the as-of date 2026-01-31 (workspace as_of or ingest "
+        "date), and each earlier row is the day before the next"
+    )
+
+
+def test_tiktok_yearless_run_newest_first_and_in_indonesian() -> None:
+    days = ("2 Januari", "1 Januari", "31 Desember", "30 Desember")
+    text = "Date,Followers,Difference in followers from previous day\n" + "".join(
+        f"{day},{10 - n},1\n" for n, day in enumerate(days)
+    )
+    result = _normalize(text, account=TIKTOK, as_of=date(2026, 6, 1))
+
+    assert result.tables["account_daily"].select("date", "followers_total").rows() == [
+        (date(2026, 1, 2), 10),
+        (date(2026, 1, 1), 9),
+        (date(2025, 12, 31), 8),
+        (date(2025, 12, 30), 7),
+    ]
+    assert result.notes[0] == (
+        "month names of 'Date' read as Indonesian (Javanese read the same dates)"
+    )
+
+
+def test_tiktok_follower_activity_by_hour_across_new_year() -> None:
+    text = "Date,Hour,Active followers\n" + "".join(
+        f"{day},{hour},{hour}\n" for day in ("Dec 31", "Jan 1") for hour in (0, 23)
+    )
+    result = _normalize(text, account=TIKTOK, as_of=date(2026, 3, 1))
+
+    assert result.tables["audience_activity"]["as_of_date"].to_list() == [
+        date(2025, 12, 31),
+        date(2025, 12, 31),
+        date(2026, 1, 1),
+        date(2026, 1, 1),
+    ]
+    assert result.rows_skipped == 0
+
+
+def test_tiktok_overview_repeated_day_is_skipped_with_a_note() -> None:
+    text = _OVERVIEW_HEADER + (
+        '"April 12","1","0","0","0","0"\n"April 13","2","0","0","0","0"\n'
+        '"April 13","3","0","0","0","0"\n'
+    )
+    result = _normalize(text, account=TIKTOK, as_of=date(2025, 5, 1))
+
+    assert (result.rows_loaded, result.rows_skipped) == (2, 1)
+    assert result.tables["account_daily"]["video_views"].to_list() == [1, 3]
+    assert result.notes[-1] == (
+        "1 row(s) repeat a date of 'Date' already listed: the last row of each date is kept, "
+        "the others are counted as skipped"
+    )
+
+
+def test_tiktok_business_overview_nan_and_slashed_dates() -> None:
+    text = (
+        "\ufeffDate,Video views,Reached audience,Profile views,Likes,Shares,Comments,"
+        "Phone number clicks ,Leads submission,Net growth,New followers,Lost followers\n"
+        "2025/12/31,715,NAN,25,26,4,7,0,0,10,10,0\n"
+        "2026/01/01,100,90,5,1,1,1,0,0,-1,1,2\n"
+    )
+    result = _normalize(text, account=TIKTOK)
+
+    assert result.tables["account_daily"].select(
+        "date", "video_views", "reach", "engagements", "followers_gained", "followers_lost"
+    ).rows() == [
+        (date(2025, 12, 31), 715, None, 37, 10, 0),
+        (date(2026, 1, 1), 100, 90, 3, 1, 2),
+    ]

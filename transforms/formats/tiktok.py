@@ -1,35 +1,56 @@
-"""TikTok Studio exports: Overview, Content and the Followers files, as CSV or as one workbook.
+"""TikTok Studio and TikTok Business Center exports: Overview, Content and the Followers files.
 
 TikTok Studio's "Download data" gives one CSV per table (`Overview.csv`, `Content.csv`,
 `FollowerHistory.csv`, `FollowerActivity.csv`, `FollowerGender.csv`,
-`FollowerTopTerritories.csv`, `Viewers.csv`) or the same tables as sheets of one XLSX; each is
-recognised by its header, whatever its container or sheet name. Headers are English, but dates
-follow the interface language and usually have no year (`April 12`, `12 April`, `8 Juli`);
-newer files and workbook date cells are ISO (`2025-04-12`). Values TikTok has not computed yet
-are written `undefined` and read as NULL.
+`FollowerTopTerritories.csv`, `Viewers.csv`) or the same tables as sheets of one XLSX (SheetJS
+workbooks store every number as text, read like CSV cells); each is recognised by its header,
+whatever its container or sheet name. The Business Center (business accounts) exports the same
+kinds with more columns and dates that state their year (`2025/10/31`, posts `2025/10/31 18:19:10`).
+Headers are English, but Studio dates follow the interface language and usually have no year
+(`April 12`, `28 May`, `8 Juli`, `8 de marzo`, `28 апреля`); newer files and workbook date cells are
+ISO. Values TikTok has not computed are written `undefined` (Studio) or `NAN` (Business Center),
+`--` where a measure is not available: all read as NULL, never 0.
 
-Year of a date written without one: the latest year that puts it on or before the end date in the
-file name (`dates_in_name`), else on or before the ingest date (`ctx.as_of`); so a range crossing
-New Year (Dec 28 … Jan 3) gets two years. With a start and an end date in the file name, a daily
-row outside that period is quarantined. The notes record the years used and where they came from.
-Month names are read in English and Indonesian by a local table: a `February 29` looks back up to
-four years (to the last leap year), a column may mix `8 Juli` with `8 Juli 2025` (a stated year
-wins), and TikTok's spellings `Peb`, `Nop`, `Agus`, `Sept` are known.
+Month names: read in the language the column's own cells are written in, from CLDR data for every
+interface language (`read_named_dates`; Indonesian headers make Indonesian the language); TikTok's
+Indonesian spellings `Peb`, `Nop`, `Agus`, `Agt`, `Sept` are known. A name that means different
+months in two languages that both read the whole column is not guessed (the row is quarantined).
+
+Year of a date written without one, in the daily tables (Overview, FollowerHistory,
+FollowerActivity): the table is a run of consecutive days, so its own order pins the years
+(`place_daily_run`). With a start and an end date in the file name, each date is the one in that
+period and a row outside it is quarantined. Otherwise the last day is the latest of its month and
+day on or before the file name's end date, else `ctx.as_of` (the workspace `as_of` or the ingest
+date), and each earlier row is the day before the next: a 365-day file ingested months later keeps
+its days, and a run across New Year gets two years. Rows out of the run and dates listed twice get
+a reason. In Content, `Time` takes the latest year not after the file name's end or as-of date, and
+`Post time` the latest not after the row's `Time`. The notes record the language, years and why.
 
 Canonical mapping (DECISIONLOG), account from `--account` unless a video link names it:
 - Overview → `core.account_daily`: video_views = Video Views, profile_visits = Profile Views,
-  engagements = Likes + Comments + Shares (NULL only when all three are). These are the account's
-  activity that day, not post metrics, so they never reach `core.post_metrics`.
+  engagements = Likes + Comments + Shares (NULL only when all three are). Business Center adds:
+  reach = Reached audience (the account's daily unique reach), followers_gained = New followers and
+  followers_lost = Lost followers (when `Lost followers` is there; Studio's own `New followers`
+  without it is the net change, can be negative, and is named in the notes as not used),
+  website_clicks = Website clicks. Not used, named in the notes: Phone number clicks (no canonical
+  column), Leads submission (leads come from ad and web reports), Net growth (= New − Lost).
+  These are the account's activity that day, not post metrics, so they never reach
+  `core.post_metrics`.
+- Business Center followers (Date, New followers, Total followers, Reached audience, Engaged
+  audience) → `core.account_daily`: followers_gained = New followers, followers_total = Total
+  followers (`--` = NULL), reach = Reached audience; Engaged audience (people, not interactions)
+  is named in the notes as not used.
 - Content → `core.post` (content_type video; post id from the link's `/video/<id>`, else a plain
   `Video ID`; a `Video ID` a spreadsheet turned into `7.00E+18` is ignored when the link has the
   id, and quarantines the row when it has not) and a `core.post_metrics` snapshot: reactions =
-  Total likes, comments = Total comments, shares = Total shares, video_views = Total views.
+  Total likes / Likes, comments = Total comments / Comments, shares = Total shares / Shares,
+  video_views = Total views / Video views (Business Center), saves = Add to Favorites.
   `Time` is the date the totals refer to and becomes `as_of_date`; without it, the file name's
-  end date or the ingest date. `Post time` gives `published_date` (a yearless one takes the
-  latest year not after `as_of_date`); `published_at` only when it has a time of day.
+  end date or the ingest date. `Post time` gives `published_date`; `published_at` only when it
+  has a time of day (read in the account's timezone).
 - FollowerHistory → `core.account_daily.followers_total` = Followers. The difference from the
   previous day is the net change, which the metric layer derives from consecutive totals;
-  `followers_gained`/`followers_lost` are gross flows TikTok does not export, so they stay NULL.
+  `followers_gained`/`followers_lost` are gross flows Studio does not export, so they stay NULL.
 - FollowerActivity → `core.audience_activity`: online_followers = Active followers for that
   date and hour (as TikTok shows it), as_of_date = the date, day_of_week its ISO weekday.
 - FollowerGender / FollowerTopTerritories → `core.audience` (measure followers, dimension gender /
@@ -296,10 +317,10 @@ _OVERVIEW_COUNTS = (
     "likes",
     "comments",
     "shares",
-    "reach",
+    "reached_audience",
     "new_followers",
     "lost_followers",
-    "website_clicks",
+    "website",
 )
 _OVERVIEW_UNUSED = {
     "phone_clicks": "Kunci has no column for clicks on a phone number",
@@ -323,8 +344,11 @@ def normalize_overview(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     measures = [
         pl.col("profile_views").alias("profile_visits"),
         total("likes", "comments", "shares").alias("engagements"),
-        pl.col("reach"),
-        pl.col("website_clicks"),
+        *[
+            pl.col(field).alias(canonical)
+            for field, canonical in (("reached_audience", "reach"), ("website", "website_clicks"))
+            if field in parsed.headers
+        ],
     ]
     if "lost_followers" in parsed.headers:
         measures += [
@@ -358,11 +382,11 @@ OVERVIEW = FormatSpec(
             "likes": ("Likes",),
             "comments": ("Comments",),
             "shares": ("Shares",),
-            "reach": ("Reached audience",),
+            "reached_audience": ("Reached audience",),
             "new_followers": ("New followers",),
             "lost_followers": ("Lost followers",),
             "net_growth": ("Net growth",),
-            "website_clicks": ("Website clicks",),
+            "website": ("Website clicks",),
             "phone_clicks": ("Phone number clicks",),
             "leads": ("Leads submission", "Leads submissions"),
         },
@@ -416,11 +440,11 @@ def normalize_business_followers(parsed: ParsedInput, ctx: IngestContext) -> Nor
         "tiktok_business_followers",
         parsed,
         ctx,
-        dict.fromkeys(("new_followers", "total_followers", "reach"), COUNT),
+        dict.fromkeys(("new_followers", "total_followers", "reached_audience"), COUNT),
         [
             pl.col("new_followers").alias("followers_gained"),
             pl.col("total_followers").alias("followers_total"),
-            pl.col("reach"),
+            pl.col("reached_audience").alias("reach"),
         ],
         notes=_unused(
             parsed,
@@ -441,7 +465,7 @@ BUSINESS_FOLLOWERS = FormatSpec(
             "date": ("Date",),
             "new_followers": ("New followers",),
             "total_followers": ("Total followers",),
-            "reach": ("Reached audience",),
+            "reached_audience": ("Reached audience",),
             "engaged_audience": ("Engaged audience",),
         }
     },
@@ -669,9 +693,9 @@ def normalize_content(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     rule = year_rule(ctx)
     fallback, snapshot_note = snapshot_date(ctx.source_name, ctx.as_of)
     parsed = _undefined_as_empty(parsed)
-    frame = _parse(
-        parsed, dict.fromkeys(("likes", "comments", "shares", "saves", "total_views"), COUNT)
-    )
+    counts: tuple[str, ...] = ("likes", "comments", "shares", "total_views")
+    counts += ("saves",) if "saves" in parsed.headers else ()  # never a column of NULLs it lacks
+    frame = _parse(parsed, dict.fromkeys(counts, COUNT))
     frame, date_notes = _content_dates(frame, parsed.headers, parsed.locale, rule, fallback)
     frame = _content_ids(frame, parsed.headers)
     frame = require(
