@@ -893,3 +893,19 @@ def test_tiktok_business_overview_nan_and_slashed_dates() -> None:
         (date(2025, 12, 31), 715, None, 37, 10, 0),
         (date(2026, 1, 1), 100, 90, 3, 1, 2),
     ]
+
+
+def test_tiktok_studio_overview_new_followers_is_net_change_and_not_used() -> None:
+    # Newer Studio Overviews add "New followers", the day's net change (it can be negative).
+    text = (
+        '"Date","Video Views","Profile Views","Likes","Comments","Shares","New followers"\n'
+        '"16 July","31185","277","39","64","1","112"\n"17 July","80","0","3","0","0","-4"\n'
+    )
+    result = _normalize(text, account=TIKTOK, as_of=date(2026, 7, 28))
+
+    daily = result.tables["account_daily"]
+    assert "followers_gained" not in daily.columns and "followers_lost" not in daily.columns
+    assert result.notes[-1] == (
+        "column 'New followers' not used: without 'Lost followers' it is the net change of the "
+        "day (it can be negative), which Kunci derives from follower totals"
+    )

@@ -60,7 +60,7 @@ Canonical mapping (DECISIONLOG), account from `--account` unless a video link na
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 
 import polars as pl
 
@@ -140,15 +140,19 @@ class _DateCells:
     notes: tuple[str, ...]
 
 
-def _stated(cell: str) -> MonthDay | None:
-    """A date that states its year (`2025-04-12`, `2025/10/31 18:19:10`)."""
-    for fmt in _STATED_FORMATS:
-        try:
-            found = datetime.strptime(cell, fmt)
-        except ValueError:
-            continue
-        return MonthDay(found.month, found.day, found.year)
-    return None
+def _stated(texts: set[str]) -> dict[str, MonthDay | None]:
+    """The dates that state their year (`2025-04-12`, `2025/10/31 18:19:10`), read at once."""
+    unique = pl.Series("text", sorted(texts), dtype=pl.String)
+    found = unique.to_frame().select(
+        pl.coalesce(
+            pl.col("text").str.strptime(pl.Datetime("us"), fmt, strict=False)
+            for fmt in _STATED_FORMATS
+        )
+    )
+    return {
+        text: MonthDay(moment.month, moment.day, moment.year) if moment is not None else None
+        for text, moment in zip(unique.to_list(), found.to_series().to_list(), strict=True)
+    }
 
 
 def _date_cells(frame: pl.DataFrame, column: str, header: str, locale: Locale) -> _DateCells:
@@ -159,7 +163,7 @@ def _date_cells(frame: pl.DataFrame, column: str, header: str, locale: Locale) -
     """
     cells: list[str | None] = frame.get_column(column).to_list()
     texts = {cell.strip() for cell in cells if cell and cell.strip()}
-    stated = {text: _stated(text) for text in texts}
+    stated = _stated(texts)
     preferred = () if locale == "en" else (locale,)
     named = read_named_dates([text for text, part in stated.items() if part is None], preferred)
     parts: list[MonthDay | None] = []
