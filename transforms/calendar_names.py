@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
-from babel import Locale
-from babel.dates import get_day_names, get_month_names
+# Babel is imported in the functions that use it: loading CLDR data costs time that a run which
+# never meets a month name should not pay.
+
 
 INTERFACE_LOCALES: tuple[str, ...] = (
     "id",
@@ -128,6 +129,8 @@ def width_names(locale: str, kind: Kind, width: Width) -> tuple[frozenset[str], 
     Format and stand-alone forms together (Russian `апреля` and `апрель`), plus the platforms'
     own spellings of that width.
     """
+    from babel.dates import get_day_names, get_month_names
+
     count = 12 if kind == "month" else 7
     found: list[set[str]] = [set() for _ in range(count)]
     for context in ("format", "stand-alone"):
@@ -160,12 +163,16 @@ def calendar_names(locale: str) -> CalendarNames:
 @cache
 def language_name(locale: str) -> str:
     """The locale's language in English, for notes and reasons (`Spanish`)."""
+    from babel import Locale
+
     return str(Locale.parse(locale).english_name)
 
 
 @cache
 def month_names(locale: str, width: Width = "wide") -> tuple[str, ...]:
     """The twelve month names as `locale` writes them in a date (`Januari`, `Jan`), for display."""
+    from babel.dates import get_month_names
+
     names = get_month_names(width, "format", locale)
     return tuple(str(names[month]) for month in range(1, 13))
 
@@ -173,5 +180,7 @@ def month_names(locale: str, width: Width = "wide") -> tuple[str, ...]:
 @cache
 def day_names(locale: str, width: Width = "wide") -> tuple[str, ...]:
     """The seven day names of `locale`, Monday first, as written in a date, for display."""
+    from babel.dates import get_day_names
+
     names = get_day_names(width, "format", locale)
     return tuple(str(names[weekday]) for weekday in range(7))

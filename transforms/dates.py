@@ -259,38 +259,54 @@ def _read_named(cell: str, locale: str) -> MonthDay | None:
     return None
 
 
+_SURE = ("id", "en")
+"""Languages whose month names mean one month in every interface language (a test checks it)."""
+_SAMPLE = 12
+
+
 def read_named_dates(cells: Sequence[str], preferred: Sequence[str] = ()) -> NamedDates:
     """Read dates written with a month name, deciding the language from the cells themselves.
 
     The language is the first of `preferred` (the language of the export's headers, when not
-    English) if it reads any cell; else the one whose names read the most cells (normally every
-    one), ties broken by Indonesian, English and the order of `INTERFACE_LOCALES`. A cell that
-    languages in that tie read as different dates (`8 lip` is July in Polish and June in
-    Croatian) is not guessed: it gets a reason instead.
+    English) if it reads any cell; else Indonesian or English when one of them reads every cell
+    (their names mean the same month in every interface language, so no other need be loaded);
+    else the language whose names read the most cells, ties broken in the order of
+    `INTERFACE_LOCALES`. A cell that languages in that tie read as different dates (`8 lip` is
+    July in Polish and June in Croatian) is not guessed: it gets a reason instead.
     """
     unique = sorted({cell.strip() for cell in cells if cell and cell.strip()})
+    readings: dict[str, dict[str, MonthDay]] = {}
+
+    def reading(locale: str) -> dict[str, MonthDay]:
+        if locale not in readings:
+            readings[locale] = {
+                cell: part for cell in unique if (part := _read_named(cell, locale)) is not None
+            }
+        return readings[locale]
+
     if not unique:
         return NamedDates(None, {}, {})
+    if preferred and reading(preferred[0]):  # the headers' language is the interface's
+        return NamedDates(preferred[0], reading(preferred[0]), {})
+    whole = [locale for locale in _SURE if len(reading(locale)) == len(unique)]
+    if whole:
+        alike = tuple(loc for loc in whole[1:] if reading(loc) == reading(whole[0]))
+        return NamedDates(whole[0], reading(whole[0]), {}, alike)
+    # other languages: a sample of cells picks the contenders, which then read every cell
+    step = max(1, len(unique) // _SAMPLE)
+    sample = unique[::step][:_SAMPLE]
     order = list(dict.fromkeys([*preferred, *INTERFACE_LOCALES]))
-    readings: dict[str, dict[str, MonthDay]] = {}
-    for locale in order:
-        reading = {cell: part for cell in unique if (part := _read_named(cell, locale))}
-        if reading:
-            readings[locale] = reading
-    if not readings:
+    scores = {loc: sum(_read_named(cell, loc) is not None for cell in sample) for loc in order}
+    if max(scores.values()) == 0:
         return NamedDates(None, {}, {})
-    if preferred and preferred[0] in readings:  # the headers' language is the interface's
-        return NamedDates(preferred[0], readings[preferred[0]], {})
-    best = max(len(reading) for reading in readings.values())
-    tied = [locale for locale in order if len(readings.get(locale, {})) == best]
+    contenders = [loc for loc in order if scores[loc] == max(scores.values())]
+    best = max(len(reading(locale)) for locale in contenders)
+    tied = [locale for locale in contenders if len(reading(locale)) == best]
     chosen = tied[0]
     read = dict(readings[chosen])
     ambiguous: dict[str, str] = {}
     for cell, part in readings[chosen].items():
-        other = next(
-            (loc for loc in tied[1:] if readings[loc].get(cell, part) != part),
-            None,
-        )
+        other = next((loc for loc in tied[1:] if readings[loc].get(cell, part) != part), None)
         if other is not None:
             theirs = readings[other][cell]
             ambiguous[cell] = (
