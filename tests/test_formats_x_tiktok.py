@@ -924,3 +924,23 @@ def test_indonesian_and_english_month_names_mean_one_month_in_every_interface_la
     ]
     assert clashes == []
     assert len(INTERFACE_LOCALES) >= 40
+
+
+def test_tiktok_overview_period_given_for_the_input_places_yearless_days() -> None:
+    text = _OVERVIEW_HEADER + '"Dec 31","1","0","0","0","0"\n"Jan 1","2","0","0","0","0"\n'
+    ctx = IngestContext(
+        source_name="Overview.csv",
+        as_of=date(2026, 11, 1),
+        account=TIKTOK,
+        period=(date(2024, 12, 31), date(2025, 1, 1)),
+    )
+    result = normalize_counted(text.encode(), ctx)
+
+    assert result.tables["account_daily"]["date"].to_list() == [
+        date(2024, 12, 31),
+        date(2025, 1, 1),
+    ]
+    assert result.notes[-1] == (
+        "year 2024, 2025 of 'Date' dates written without one taken from the period 2024-12-31 "
+        "to 2025-01-01 given for the input"
+    )

@@ -122,11 +122,18 @@ class YearRule:
 
 
 def year_rule(ctx: IngestContext) -> YearRule:
-    """The file name's dates when it has some, else the as-of date (workspace `as_of` or today)."""
+    """Where yearless dates take their year from: the file name, `--period`, or the as-of date.
+
+    The file name's dates when it has some, else the period given for the input, else the as-of
+    date (the workspace `as_of` or today).
+    """
     found = dates_in_name(ctx.source_name)
     if found:
         start = min(found) if len(found) > 1 else None
         return YearRule(max(found), start, f"the file name's end date {max(found)}")
+    if ctx.period is not None:  # `--period` / the source's period, for a file that names none
+        first, last = ctx.period
+        return YearRule(last, first, f"the period {first} to {last} given for the input")
     return YearRule(ctx.as_of, None, f"the as-of date {ctx.as_of} (workspace as_of or ingest date)")
 
 
