@@ -5,13 +5,14 @@ Real-file sums are computed here with `csv`, independently of the parsers (count
 """
 
 import csv
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
 import pytest
 
 from tests.conftest import REALDATA, needs_realdata, normalize_counted, reasons, xlsx
+from transforms.calendar_names import INTERFACE_LOCALES, calendar_names
 from transforms.context import Account, IngestContext, Normalized
 from transforms.errors import InputError
 
@@ -416,7 +417,10 @@ def test_tiktok_overview_real_file_sums_to_its_columns() -> None:
     assert {column: daily[column].sum() for column in sums} == sums
     assert "views" not in daily.columns and "impressions" not in daily.columns
     assert result.notes == (
-        "year 2025 of 'Date' dates written without one taken from the ingest date 2025-05-01",
+        "month names of 'Date' read as Indonesian (English read the same dates)",
+        "year 2025 of 'Date' dates written without one: the run of days ends 2025-04-18, the "
+        "latest such day on or before the as-of date 2025-05-01 (workspace as_of or ingest "
+        "date), and each earlier row is the day before the next",
     )
 
 
@@ -441,7 +445,10 @@ def test_tiktok_overview_across_new_year_gets_two_years() -> None:
         (date(2026, 1, 2), None, 4, 3),
     ]
     assert result.notes == (
-        "year 2025, 2026 of 'Date' dates written without one taken from the ingest date 2026-01-10",
+        "month names of 'Date' read as English",
+        "year 2025, 2026 of 'Date' dates written without one: the run of days ends 2026-01-02, "
+        "the latest such day on or before the as-of date 2026-01-10 (workspace as_of or ingest "
+        "date), and each earlier row is the day before the next",
     )
 
 
@@ -461,6 +468,7 @@ def test_tiktok_overview_year_from_file_name_and_period_check() -> None:
         (4, "date outside the period 2024-12-28 to 2025-01-03 in the file name")
     ]
     assert result.notes == (
+        "month names of 'Date' read as English",
         "year 2024, 2025 of 'Date' dates written without one taken from the file name's end "
         "date 2025-01-03",
     )
@@ -469,46 +477,122 @@ def test_tiktok_overview_year_from_file_name_and_period_check() -> None:
 def test_tiktok_overview_indonesian_headers_months_and_iso_dates() -> None:
     text = (
         '"Tanggal","Tayangan video","Tayangan profil","Suka","Komentar","Dibagikan"\n'
-        '"12 Mei","1.591","7","10","1","0"\n'
-        '"17 Agu","5","0","0","0","0"\n'
-        '"1 Okt","6","0","0","0","0"\n'
-        '"25 Des","7","0","0","0","0"\n'
-        '"2025-04-12","8","1","0","0","0"\n'
+        '"29 Des","1.591","7","10","1","0"\n'
+        '"30 Des","5","0","0","0","0"\n'
+        '"31 Des","6","0","0","0","0"\n'
+        '"2026-01-01","7","0","0","0","0"\n'
+        '"2 Jan","8","1","0","0","0"\n'
         '"12 Mars","9","0","0","0","0"\n'
     )
     result = _normalize(text, account=TIKTOK, as_of=date(2026, 2, 1))
 
     assert result.tables["account_daily"].select("date", "video_views").rows() == [
-        (date(2025, 5, 12), 1591),
-        (date(2025, 8, 17), 5),
-        (date(2025, 10, 1), 6),
-        (date(2025, 12, 25), 7),
-        (date(2025, 4, 12), 8),
+        (date(2025, 12, 29), 1591),
+        (date(2025, 12, 30), 5),
+        (date(2025, 12, 31), 6),
+        (date(2026, 1, 1), 7),
+        (date(2026, 1, 2), 8),
     ]
     assert reasons(result) == [
         (7, "column 'Tanggal': '12 Mars' is not a date; no date in 'Tanggal'")
     ]
+    assert result.notes[0] == "month names of 'Tanggal' read as Indonesian"
 
 
-def test_tiktok_yearless_dates_leap_day_stated_year_and_spellings() -> None:
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("29 Feb", date(2024, 2, 29)),  # the last leap year is two years back
+        ("8 Juli 2025", date(2025, 7, 8)),  # a stated year wins
+        ("8 Juli", date(2025, 7, 8)),
+        ("12 Mei", date(2025, 5, 12)),
+        ("17 Agu", date(2025, 8, 17)),
+        ("1 Okt", date(2025, 10, 1)),
+        ("25 Des", date(2025, 12, 25)),
+        ("Nop 3", date(2025, 11, 3)),  # TikTok's Indonesian spellings
+        ("12 Sept", date(2025, 9, 12)),
+        ("1 Peb", date(2025, 2, 1)),
+        ("Agus. 9", date(2025, 8, 9)),
+        ("9 Agt", date(2025, 8, 9)),
+        ("April 12", date(2025, 4, 12)),
+        ("28 May", date(2025, 5, 28)),
+        ("8 de marzo", date(2025, 3, 8)),  # Spanish
+        ("8 de mar. de 2024", date(2024, 3, 8)),
+        ("8 de março", date(2025, 3, 8)),  # Portuguese
+        ("8 de mar.", date(2025, 3, 8)),
+        ("8 mars", date(2025, 3, 8)),  # French
+        ("1 janv.", date(2026, 1, 1)),
+        ("8. März", date(2025, 3, 8)),  # German
+        ("8 thg 3", date(2025, 3, 8)),  # Vietnamese
+        ("8 tháng 12", date(2025, 12, 8)),
+        ("28 апреля", date(2025, 4, 28)),  # Russian, genitive as TikTok writes it
+        ("3月8日", date(2025, 3, 8)),  # Japanese / Chinese
+        ("3월 8일", date(2025, 3, 8)),  # Korean
+        ("8 ม.ค.", date(2026, 1, 8)),  # Thai
+        ("8 Mart", date(2025, 3, 8)),  # Turkish
+    ],
+)
+def test_tiktok_overview_dates_in_interface_languages(cell: str, expected: date) -> None:
+    text = _OVERVIEW_HEADER + f'"{cell}","1","0","0","0","0"\n'
+    result = _normalize(text, account=TIKTOK, as_of=date(2026, 1, 10))
+
+    assert result.tables["account_daily"]["date"].to_list() == [expected]
+
+
+def test_tiktok_overview_spanish_interface_loads_every_row() -> None:
+    # The issue's file: a Spanish interface writes "8 de marzo"; every row was quarantined.
+    days = ("8 de marzo", "9 de marzo", "10 de marzo", "11 de marzo")
+    text = _OVERVIEW_HEADER + "".join(
+        f'"{day}","{n}","1","1","0","0"\n' for n, day in enumerate(days)
+    )
+    result = _normalize(text, account=TIKTOK, as_of=date(2026, 3, 20))
+
+    assert (result.rows_loaded, result.rows_quarantined) == (4, 0)
+    assert result.tables["account_daily"]["date"].to_list() == [
+        date(2026, 3, day) for day in range(8, 12)
+    ]
+    assert result.notes[0] == "month names of 'Date' read as Spanish"
+
+
+def test_tiktok_overview_month_name_of_two_languages_is_not_guessed() -> None:
+    # `lip` is July in Polish and June in Croatian; `lis` November and October.
+    text = _OVERVIEW_HEADER + '"8 lip","1","0","0","0","0"\n"9 lip","2","0","0","0","0"\n'
+    result = _normalize(text, account=TIKTOK, as_of=date(2026, 1, 10))
+
+    assert result.rows_loaded == 0
+    assert reasons(result)[0] == (
+        2,
+        "'8 lip' is July 8 in Polish but June 8 in Croatian: the export's language cannot be "
+        "told from its dates; no date in 'Date'",
+    )
+
+
+def test_tiktok_yearless_run_with_leap_day_and_broken_rows() -> None:
     text = _OVERVIEW_HEADER + (
-        '"29 Feb","1","0","0","0","0"\n'  # the last leap year is two years back
-        '"8 Juli 2025","2","0","0","0","0"\n'  # a stated year wins
-        '"Nop 3","3","0","0","0","0"\n'
-        '"12 Sept","4","0","0","0","0"\n'
-        '"1 Peb","5","0","0","0","0"\n'
-        '"Agus. 9","6","0","0","0","0"\n'
+        '"Feb 27","1","0","0","0","0"\n'
+        '"Feb 28","2","0","0","0","0"\n'
+        '"Feb 29","3","0","0","0","0"\n'
+        '"Feb 28","4","0","0","0","0"\n'  # listed again, apart from its place
+        '"Mar 1","5","0","0","0","0"\n'
+        '"Jul 4","6","0","0","0","0"\n'  # out of the run
+        '"Mar 2","7","0","0","0","0"\n'
     )
     result = _normalize(text, account=TIKTOK, as_of=date(2026, 1, 10))
 
     assert result.tables["account_daily"].select("date", "video_views").rows() == [
-        (date(2024, 2, 29), 1),
-        (date(2025, 7, 8), 2),
-        (date(2025, 11, 3), 3),
-        (date(2025, 9, 12), 4),
-        (date(2025, 2, 1), 5),
-        (date(2025, 8, 9), 6),
+        (date(2024, 2, 27), 1),
+        (date(2024, 2, 28), 2),
+        (date(2024, 2, 29), 3),
+        (date(2024, 3, 1), 5),
+        (date(2024, 3, 2), 7),
     ]
+    assert [row for row, _ in reasons(result)] == [5, 7]
+    assert "'Feb 28' in 'Date' is listed again" in reasons(result)[0][1]
+    assert reasons(result)[1] == (
+        7,
+        "'Jul 4' in 'Date' is out of the run of consecutive days the other rows form, so the "
+        "year of this date written without one cannot be told; no date in 'Date'",
+    )
 
 
 def test_tiktok_overview_without_account_is_refused() -> None:
@@ -528,7 +612,7 @@ _LINK = "https://www.tiktok.com/@bosszy27/video/"
 def test_tiktok_content_maps_videos_and_snapshot_from_time() -> None:
     text = _CONTENT_HEADER + (
         f'"January 3","Hi","{_LINK}7672373276106181908","December 30","5,431","24","461","289568"\n'
-        f'"January 3","Yo","{_LINK}7672373276106181909","2 Januari","undefined","1","2","100"\n'
+        f'"January 3","Yo","{_LINK}7672373276106181909","2 January","undefined","1","2","100"\n'
     )
     result = _normalize(text, "Content.csv", account=TIKTOK, as_of=date(2026, 5, 1))
 
@@ -549,9 +633,12 @@ def test_tiktok_content_maps_videos_and_snapshot_from_time() -> None:
     assert "views" not in metrics.columns and "impressions" not in metrics.columns
     assert result.notes == (
         "snapshot date from column 'Time'",
-        "year 2026 of 'Time' dates written without one taken from the ingest date 2026-05-01",
+        "year 2026 of 'Time' dates written without one taken from the as-of date 2026-05-01 "
+        "(workspace as_of or ingest date)",
         "year 2025, 2026 of 'Post time' dates written without one taken from the snapshot date "
         "(the latest year not after it)",
+        "month names of 'Time' read as English",
+        "month names of 'Post time' read as English",
     )
 
 
@@ -720,3 +807,142 @@ def test_tiktok_workbook_reads_every_sheet_into_one_load() -> None:
         ("country", "ID", 0.9),
     ]
     assert result.tables["account"]["account_id"].to_list() == ["bosszy27"]
+
+
+def test_tiktok_overview_of_365_yearless_days_ingested_five_months_later() -> None:
+    # A year of days exported on 2025-08-31 and ingested on 2026-01-31: every day exact, the run
+    # crossing New Year gets two years (the old rule put most of it a year late).
+    first = date(2024, 9, 1)
+    days = [first + timedelta(n) for n in range(365)]
+    assert days[-1] == date(2025, 8, 31)
+    text = _OVERVIEW_HEADER + "".join(
+        f'"{day.strftime("%B")} {day.day}","{n}","1","0","0","0"\n' for n, day in enumerate(days)
+    )
+    result = _normalize(text, account=TIKTOK, as_of=date(2026, 1, 31))
+
+    assert (result.rows_loaded, result.rows_quarantined) == (365, 0)
+    daily = result.tables["account_daily"]
+    assert daily["date"].to_list() == days
+    assert daily["video_views"].to_list() == list(range(365))
+    assert result.notes[1] == (
+        "year 2024, 2025 of 'Date' dates written without one: the run of days ends 2025-08-31, "
+        "the latest such day on or before the as-of date 2026-01-31 (workspace as_of or ingest "
+        "date), and each earlier row is the day before the next"
+    )
+
+
+def test_tiktok_yearless_run_newest_first_and_in_indonesian() -> None:
+    days = ("2 Januari", "1 Januari", "31 Desember", "30 Desember")
+    text = "Date,Followers,Difference in followers from previous day\n" + "".join(
+        f"{day},{10 - n},1\n" for n, day in enumerate(days)
+    )
+    result = _normalize(text, account=TIKTOK, as_of=date(2026, 6, 1))
+
+    assert result.tables["account_daily"].select("date", "followers_total").rows() == [
+        (date(2026, 1, 2), 10),
+        (date(2026, 1, 1), 9),
+        (date(2025, 12, 31), 8),
+        (date(2025, 12, 30), 7),
+    ]
+    assert result.notes[0] == "month names of 'Date' read as Indonesian"
+
+
+def test_tiktok_follower_activity_by_hour_across_new_year() -> None:
+    text = "Date,Hour,Active followers\n" + "".join(
+        f"{day},{hour},{hour}\n" for day in ("Dec 31", "Jan 1") for hour in (0, 23)
+    )
+    result = _normalize(text, account=TIKTOK, as_of=date(2026, 3, 1))
+
+    assert result.tables["audience_activity"]["as_of_date"].to_list() == [
+        date(2025, 12, 31),
+        date(2025, 12, 31),
+        date(2026, 1, 1),
+        date(2026, 1, 1),
+    ]
+    assert result.rows_skipped == 0
+
+
+def test_tiktok_overview_repeated_day_is_skipped_with_a_note() -> None:
+    text = _OVERVIEW_HEADER + (
+        '"April 12","1","0","0","0","0"\n"April 13","2","0","0","0","0"\n'
+        '"April 13","3","0","0","0","0"\n'
+    )
+    result = _normalize(text, account=TIKTOK, as_of=date(2025, 5, 1))
+
+    assert (result.rows_loaded, result.rows_skipped) == (2, 1)
+    assert result.tables["account_daily"]["video_views"].to_list() == [1, 3]
+    assert result.notes[-1] == (
+        "1 row(s) repeat a date of 'Date' already listed: the last row of each date is kept, "
+        "the others are counted as skipped"
+    )
+
+
+def test_tiktok_business_overview_nan_and_slashed_dates() -> None:
+    text = (
+        "\ufeffDate,Video views,Reached audience,Profile views,Likes,Shares,Comments,"
+        "Phone number clicks ,Leads submission,Net growth,New followers,Lost followers\n"
+        "2025/12/31,715,NAN,25,26,4,7,0,0,10,10,0\n"
+        "2026/01/01,100,90,5,1,1,1,0,0,-1,1,2\n"
+    )
+    result = _normalize(text, account=TIKTOK)
+
+    assert result.tables["account_daily"].select(
+        "date", "video_views", "reach", "engagements", "followers_gained", "followers_lost"
+    ).rows() == [
+        (date(2025, 12, 31), 715, None, 37, 10, 0),
+        (date(2026, 1, 1), 100, 90, 3, 1, 2),
+    ]
+
+
+def test_tiktok_studio_overview_new_followers_is_net_change_and_not_used() -> None:
+    # Newer Studio Overviews add "New followers", the day's net change (it can be negative).
+    text = (
+        '"Date","Video Views","Profile Views","Likes","Comments","Shares","New followers"\n'
+        '"16 July","31185","277","39","64","1","112"\n"17 July","80","0","3","0","0","-4"\n'
+    )
+    result = _normalize(text, account=TIKTOK, as_of=date(2026, 7, 28))
+
+    daily = result.tables["account_daily"]
+    assert "followers_gained" not in daily.columns and "followers_lost" not in daily.columns
+    assert result.notes[-1] == (
+        "column 'New followers' not used: without 'Lost followers' it is the net change of the "
+        "day (it can be negative), which Kunci derives from follower totals"
+    )
+
+
+def test_indonesian_and_english_month_names_mean_one_month_in_every_interface_language() -> None:
+    # `read_named_dates` takes Indonesian or English without loading the other languages when
+    # one of them reads a whole column: that is safe only while this holds.
+    sure = {
+        name: month
+        for locale in ("id", "en")
+        for name, month in calendar_names(locale).months.items()
+    }
+    clashes = [
+        (name, locale)
+        for locale in INTERFACE_LOCALES
+        for name, month in calendar_names(locale).months.items()
+        if sure.get(name, month) != month
+    ]
+    assert clashes == []
+    assert len(INTERFACE_LOCALES) >= 40
+
+
+def test_tiktok_overview_period_given_for_the_input_places_yearless_days() -> None:
+    text = _OVERVIEW_HEADER + '"Dec 31","1","0","0","0","0"\n"Jan 1","2","0","0","0","0"\n'
+    ctx = IngestContext(
+        source_name="Overview.csv",
+        as_of=date(2026, 11, 1),
+        account=TIKTOK,
+        period=(date(2024, 12, 31), date(2025, 1, 1)),
+    )
+    result = normalize_counted(text.encode(), ctx)
+
+    assert result.tables["account_daily"]["date"].to_list() == [
+        date(2024, 12, 31),
+        date(2025, 1, 1),
+    ]
+    assert result.notes[-1] == (
+        "year 2024, 2025 of 'Date' dates written without one taken from the period 2024-12-31 "
+        "to 2025-01-01 given for the input"
+    )

@@ -17,6 +17,8 @@ from typing import Literal, Protocol
 import openpyxl
 from openpyxl.writer.excel import ExcelWriter
 
+from transforms.calendar_names import day_names, month_names
+
 DEFAULT_SEED = 2026
 START = date(2026, 7, 3)
 END = date(2026, 9, 30)
@@ -30,22 +32,10 @@ COMPETITOR = "Pesona Negeri"
 Language = Literal["en", "id"]
 Cell = str | int | float | date | datetime | None
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+# English day and month names as the platforms' English exports write them (CLDR data)
+WEEKDAYS = day_names("en", "abbreviated")
+MONTHS = month_names("en", "abbreviated")
+MONTH_NAMES = month_names("en", "wide")
 SHORTCODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 _X_EPOCH_MS = 1288834974657  # Twitter's snowflake epoch: post ids encode their creation time
 _JAKARTA_UTC_OFFSET = timedelta(hours=7)  # Asia/Jakarta has no daylight saving time

@@ -35,22 +35,10 @@ from flows.demo.common import (
     whole,
     xlsx_bytes,
 )
+from transforms.calendar_names import month_names
 
 TIKTOK_HANDLE = "wisatanusantara"
-_INDONESIAN_MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
+_INDONESIAN_MONTHS = month_names("id", "wide")  # `Juli`, as TikTok Studio writes it
 _TITLES = (
     "POV: pagi pertama di {place} {e} #WisataNusantara #fyp",
     "3 hal yang wajib kamu coba di {place}! #WisataNusantara #liburan",

@@ -8,6 +8,8 @@ numbers use the typographic minus, so a change reads the same in every cell.
 import math
 from datetime import date
 
+from transforms.calendar_names import month_names
+
 MINUS = "\u2212"
 SEPARATORS = {"en": (",", "."), "id": (".", ",")}
 MISSING = {"en": "n/a", "id": "t/a"}
@@ -16,40 +18,10 @@ COMPACT = {
     "en": ((1e9, "B"), (1e6, "M"), (1e3, "K")),
     "id": ((1e9, " M"), (1e6, " jt"), (1e3, " rb")),
 }
-MONTHS = {
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-    "id": (
-        "Januari",
-        "Februari",
-        "Maret",
-        "April",
-        "Mei",
-        "Juni",
-        "Juli",
-        "Agustus",
-        "September",
-        "Oktober",
-        "November",
-        "Desember",
-    ),
-}
-SHORT_MONTHS = {
-    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-    "id": ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"),
-}
+# Month names as each report language writes them in a date, from CLDR (one source for every
+# language Kunci reads or writes: transforms/calendar_names.py).
+MONTHS = {lang: month_names(lang, "wide") for lang in ("en", "id")}
+SHORT_MONTHS = {lang: month_names(lang, "abbreviated") for lang in ("en", "id")}
 WEEK_OF = {"en": "Week of {}", "id": "Pekan {}"}
 
 

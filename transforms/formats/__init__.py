@@ -32,6 +32,7 @@ FORMATS: tuple[FormatSpec, ...] = (
     tiktok.OVERVIEW,
     tiktok.CONTENT,
     tiktok.FOLLOWER_HISTORY,
+    tiktok.BUSINESS_FOLLOWERS,
     tiktok.FOLLOWER_ACTIVITY,
     tiktok.FOLLOWER_GENDER,
     tiktok.FOLLOWER_TERRITORIES,

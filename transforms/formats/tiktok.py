@@ -1,35 +1,56 @@
-"""TikTok Studio exports: Overview, Content and the Followers files, as CSV or as one workbook.
+"""TikTok Studio and TikTok Business Center exports: Overview, Content and the Followers files.
 
 TikTok Studio's "Download data" gives one CSV per table (`Overview.csv`, `Content.csv`,
 `FollowerHistory.csv`, `FollowerActivity.csv`, `FollowerGender.csv`,
-`FollowerTopTerritories.csv`, `Viewers.csv`) or the same tables as sheets of one XLSX; each is
-recognised by its header, whatever its container or sheet name. Headers are English, but dates
-follow the interface language and usually have no year (`April 12`, `12 April`, `8 Juli`);
-newer files and workbook date cells are ISO (`2025-04-12`). Values TikTok has not computed yet
-are written `undefined` and read as NULL.
+`FollowerTopTerritories.csv`, `Viewers.csv`) or the same tables as sheets of one XLSX (SheetJS
+workbooks store every number as text, read like CSV cells); each is recognised by its header,
+whatever its container or sheet name. The Business Center (business accounts) exports the same
+kinds with more columns and dates that state their year (`2025/10/31`, posts `2025/10/31 18:19:10`).
+Headers are English, but Studio dates follow the interface language and usually have no year
+(`April 12`, `28 May`, `8 Juli`, `8 de marzo`, `28 апреля`); newer files and workbook date cells are
+ISO. Values TikTok has not computed are written `undefined` (Studio) or `NAN` (Business Center),
+`--` where a measure is not available: all read as NULL, never 0.
 
-Year of a date written without one: the latest year that puts it on or before the end date in the
-file name (`dates_in_name`), else on or before the ingest date (`ctx.as_of`); so a range crossing
-New Year (Dec 28 … Jan 3) gets two years. With a start and an end date in the file name, a daily
-row outside that period is quarantined. The notes record the years used and where they came from.
-Month names are read in English and Indonesian by a local table: a `February 29` looks back up to
-four years (to the last leap year), a column may mix `8 Juli` with `8 Juli 2025` (a stated year
-wins), and TikTok's spellings `Peb`, `Nop`, `Agus`, `Sept` are known.
+Month names: read in the language the column's own cells are written in, from CLDR data for every
+interface language (`read_named_dates`; Indonesian headers make Indonesian the language); TikTok's
+Indonesian spellings `Peb`, `Nop`, `Agus`, `Agt`, `Sept` are known. A name that means different
+months in two languages that both read the whole column is not guessed (the row is quarantined).
+
+Year of a date written without one, in the daily tables (Overview, FollowerHistory,
+FollowerActivity): the table is a run of consecutive days, so its own order pins the years
+(`place_daily_run`). With a start and an end date in the file name, each date is the one in that
+period and a row outside it is quarantined. Otherwise the last day is the latest of its month and
+day on or before the file name's end date, else `ctx.as_of` (the workspace `as_of` or the ingest
+date), and each earlier row is the day before the next: a 365-day file ingested months later keeps
+its days, and a run across New Year gets two years. Rows out of the run and dates listed twice get
+a reason. In Content, `Time` takes the latest year not after the file name's end or as-of date, and
+`Post time` the latest not after the row's `Time`. The notes record the language, years and why.
 
 Canonical mapping (DECISIONLOG), account from `--account` unless a video link names it:
 - Overview → `core.account_daily`: video_views = Video Views, profile_visits = Profile Views,
-  engagements = Likes + Comments + Shares (NULL only when all three are). These are the account's
-  activity that day, not post metrics, so they never reach `core.post_metrics`.
+  engagements = Likes + Comments + Shares (NULL only when all three are). Business Center adds:
+  reach = Reached audience (the account's daily unique reach), followers_gained = New followers and
+  followers_lost = Lost followers (when `Lost followers` is there; Studio's own `New followers`
+  without it is the net change, can be negative, and is named in the notes as not used),
+  website_clicks = Website clicks. Not used, named in the notes: Phone number clicks (no canonical
+  column), Leads submission (leads come from ad and web reports), Net growth (= New − Lost).
+  These are the account's activity that day, not post metrics, so they never reach
+  `core.post_metrics`.
+- Business Center followers (Date, New followers, Total followers, Reached audience, Engaged
+  audience) → `core.account_daily`: followers_gained = New followers, followers_total = Total
+  followers (`--` = NULL), reach = Reached audience; Engaged audience (people, not interactions)
+  is named in the notes as not used.
 - Content → `core.post` (content_type video; post id from the link's `/video/<id>`, else a plain
   `Video ID`; a `Video ID` a spreadsheet turned into `7.00E+18` is ignored when the link has the
   id, and quarantines the row when it has not) and a `core.post_metrics` snapshot: reactions =
-  Total likes, comments = Total comments, shares = Total shares, video_views = Total views.
+  Total likes / Likes, comments = Total comments / Comments, shares = Total shares / Shares,
+  video_views = Total views / Video views (Business Center), saves = Add to Favorites.
   `Time` is the date the totals refer to and becomes `as_of_date`; without it, the file name's
-  end date or the ingest date. `Post time` gives `published_date` (a yearless one takes the
-  latest year not after `as_of_date`); `published_at` only when it has a time of day.
+  end date or the ingest date. `Post time` gives `published_date`; `published_at` only when it
+  has a time of day (read in the account's timezone).
 - FollowerHistory → `core.account_daily.followers_total` = Followers. The difference from the
   previous day is the net change, which the metric layer derives from consecutive totals;
-  `followers_gained`/`followers_lost` are gross flows TikTok does not export, so they stay NULL.
+  `followers_gained`/`followers_lost` are gross flows Studio does not export, so they stay NULL.
 - FollowerActivity → `core.audience_activity`: online_followers = Active followers for that
   date and hour (as TikTok shows it), as_of_date = the date, day_of_week its ISO weekday.
 - FollowerGender / FollowerTopTerritories → `core.audience` (measure followers, dimension gender /
@@ -45,7 +66,15 @@ import polars as pl
 
 from transforms.accounts import account_frame, accounts_by_handle, hinted_account
 from transforms.context import IngestContext, Normalized, ParsedInput
-from transforms.dates import dates_in_name, localize, snapshot_date
+from transforms.dates import (
+    MonthDay,
+    dates_in_name,
+    latest_on_or_before,
+    localize,
+    place_daily_run,
+    read_named_dates,
+    snapshot_date,
+)
 from transforms.detect import FormatSpec
 from transforms.formats.daily import finish_daily
 from transforms.measures import total
@@ -60,34 +89,28 @@ from transforms.typed import (
     assemble,
     conform,
     drop_duplicate_keys,
+    flag,
     parse_fields,
     require,
     split_quarantine,
 )
 
-_MONTHS = {
-    **dict.fromkeys(("january", "jan", "januari"), 1),
-    **dict.fromkeys(("february", "feb", "februari", "peb"), 2),
-    **dict.fromkeys(("march", "mar", "maret"), 3),
-    **dict.fromkeys(("april", "apr"), 4),
-    **dict.fromkeys(("may", "mei"), 5),
-    **dict.fromkeys(("june", "jun", "juni"), 6),
-    **dict.fromkeys(("july", "jul", "juli"), 7),
-    **dict.fromkeys(("august", "aug", "agustus", "agu", "agt", "agus"), 8),
-    **dict.fromkeys(("september", "sep", "sept"), 9),
-    **dict.fromkeys(("october", "oct", "oktober", "okt"), 10),
-    **dict.fromkeys(("november", "nov", "nop"), 11),
-    **dict.fromkeys(("december", "dec", "desember", "des"), 12),
-}
-_DAY_FIRST = r"^(?<day>\d{1,2}) (?<month>[a-z]+)(?: (?<year>\d{4}))?$"
-_MONTH_FIRST = r"^(?<month>[a-z]+) (?<day>\d{1,2})(?: (?<year>\d{4}))?$"
-_ISO_DATETIME = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S")
-_YEARS_BACK = 5  # Feb 29 needs up to four years back; older dates cannot be in a Studio export
+_STATED_FORMATS = (
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+)
+_ISO_DATETIME = tuple(fmt for fmt in _STATED_FORMATS if "%H" in fmt)
+_NOT_AVAILABLE = ("undefined", "nan")
 _VIDEO_LINK = r"^https?://(?:www\.|m\.)?tiktok\.com/@([^/?#]+)/video/(\d+)"
 _SCIENTIFIC = r"^\s*\d(\.\d+)?[eE]\+?\d+\s*$"
 
 
-# --- dates without a year -------------------------------------------------------------------
+# --- dates, with or without a year ------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -100,69 +123,112 @@ class YearRule:
 
 
 def year_rule(ctx: IngestContext) -> YearRule:
-    """The file name's dates when it has some, else the ingest date."""
+    """Where yearless dates take their year from: the file name, `--period`, or the as-of date.
+
+    The file name's dates when it has some, else the period given for the input, else the as-of
+    date (the workspace `as_of` or today).
+    """
     found = dates_in_name(ctx.source_name)
     if found:
         start = min(found) if len(found) > 1 else None
         return YearRule(max(found), start, f"the file name's end date {max(found)}")
-    return YearRule(ctx.as_of, None, f"the ingest date {ctx.as_of}")
+    if ctx.period is not None:  # `--period` / the source's period, for a file that names none
+        first, last = ctx.period
+        return YearRule(last, first, f"the period {first} to {last} given for the input")
+    return YearRule(ctx.as_of, None, f"the as-of date {ctx.as_of} (workspace as_of or ingest date)")
 
 
-def _make_date(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
-    """A date from parts; NULL where they name no date (February 30)."""
-    text = pl.format(
-        "{}-{}-{}",
-        year.cast(pl.String),
-        month.cast(pl.String).str.zfill(2),
-        day.cast(pl.String).str.zfill(2),
+@dataclass(frozen=True)
+class _DateCells:
+    """A date column read cell by cell: parts (or a reason) per row, and the language note."""
+
+    cells: list[str | None]
+    parts: list[MonthDay | None]
+    reasons: list[str | None]
+    notes: tuple[str, ...]
+
+
+def _stated(texts: set[str]) -> dict[str, MonthDay | None]:
+    """The dates that state their year (`2025-04-12`, `2025/10/31 18:19:10`), read at once."""
+    unique = pl.Series("text", sorted(texts), dtype=pl.String)
+    found = unique.to_frame().select(
+        pl.coalesce(
+            pl.col("text").str.strptime(pl.Datetime("us"), fmt, strict=False)
+            for fmt in _STATED_FORMATS
+        )
     )
-    return text.str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+    return {
+        text: MonthDay(moment.month, moment.day, moment.year) if moment is not None else None
+        for text, moment in zip(unique.to_list(), found.to_series().to_list(), strict=True)
+    }
 
 
-def _named_month_date(text: pl.Expr, reference: pl.Expr) -> pl.Expr:
-    """`April 12`, `12 Apr`, `8 Juli 2025`: a stated year wins, else the latest not after ref."""
-    folded = text.str.to_lowercase().str.replace_all(r"[.,]", " ").str.replace_all(r"\s+", " ")
-    folded = folded.str.strip_chars()
-    parts = [folded.str.extract_groups(pattern) for pattern in (_DAY_FIRST, _MONTH_FIRST)]
-    day = pl.coalesce(p.struct.field("day") for p in parts).cast(pl.Int32)
-    name = pl.coalesce(p.struct.field("month") for p in parts)
-    year = pl.coalesce(p.struct.field("year") for p in parts).cast(pl.Int32)
-    month = name.replace_strict(_MONTHS, default=None, return_dtype=pl.Int32)
-    candidates = [_make_date(reference.dt.year() - back, month, day) for back in range(_YEARS_BACK)]
-    latest = pl.coalesce(pl.when(c <= reference).then(c) for c in candidates)
-    return pl.when(year.is_not_null()).then(_make_date(year, month, day)).otherwise(latest)
+def _date_cells(frame: pl.DataFrame, column: str, header: str, locale: Locale) -> _DateCells:
+    """Read a date column: stated dates, or month names in the language its cells are written in.
+
+    The language is decided for this column from its own cells (`read_named_dates`); Indonesian
+    headers make Indonesian the first choice.
+    """
+    cells: list[str | None] = frame.get_column(column).to_list()
+    texts = {cell.strip() for cell in cells if cell and cell.strip()}
+    stated = _stated(texts)
+    preferred = () if locale == "en" else (locale,)
+    named = read_named_dates([text for text, part in stated.items() if part is None], preferred)
+    parts: list[MonthDay | None] = []
+    reasons: list[str | None] = []
+    for cell in cells:
+        text = cell.strip() if cell else ""
+        part = stated.get(text) or named.read.get(text)
+        parts.append(part)
+        if part is not None or not text:
+            reasons.append(None)
+        else:
+            reasons.append(named.ambiguous.get(text, f"column '{header}': '{text}' is not a date"))
+    return _DateCells(cells, parts, reasons, named.note(header))
 
 
-def _calendar_date(text: pl.Expr, reference: pl.Expr) -> pl.Expr:
-    """An ISO date (or date and time) or a date with a month name, as a Date."""
-    text = text.cast(pl.String).str.strip_chars()
-    iso = [text.str.strptime(pl.Date, "%Y-%m-%d", strict=False)] + [
-        text.str.strptime(pl.Datetime("us"), fmt, strict=False).dt.date() for fmt in _ISO_DATETIME
-    ]
-    return pl.coalesce([*iso, _named_month_date(text, reference)])
+def _merge_reasons(*lists: list[str | None]) -> list[str | None]:
+    return [next((r for r in row if r is not None), None) for row in zip(*lists, strict=True)]
 
 
-def _date_type(reference: pl.Expr) -> FieldType:
-    def build(column: str, _locale: Locale) -> pl.Expr:
-        return _calendar_date(pl.col(column), reference).alias(column)
+def _latest_dates(read: _DateCells, references: list[date]) -> tuple[list[date | None], list[int]]:
+    """Each cell's date: as stated, else the latest such day on or before its row's reference.
 
-    return FieldType("date", build)
+    Not a run: the posts of a Content export are no sequence of days. Also returns the years given
+    to dates written without one.
+    """
+    dates: list[date | None] = []
+    years: set[int] = set()
+    for part, reference in zip(read.parts, references, strict=True):
+        if part is None:
+            dates.append(None)
+        elif part.year is not None:
+            dates.append(date(part.year, part.month, part.day))
+        else:
+            found = latest_on_or_before(part.month, part.day, reference)
+            dates.append(found)
+            if found is not None:
+                years.add(found.year)
+    return dates, sorted(years)
 
 
-def _yearless(column: str) -> pl.Expr:
-    """`_yearless_<column>`: true where the raw cell holds a date written without a year."""
-    text = pl.col(column).str.strip_chars()
-    return ((text != "") & ~text.str.contains(r"\d{4}")).alias(f"_yearless_{column}")
-
-
-def _year_note(kept: pl.DataFrame, column: str, header: str, source: str) -> tuple[str, ...]:
-    """Which years were given to the column's dates written without one, and why."""
-    flag = pl.col(f"_yearless_{column}")
-    years = kept.filter(flag).get_column(column).dt.year().unique().sort()
-    if years.is_empty():
+def _years_note(header: str, years: list[int], source: str) -> tuple[str, ...]:
+    if not years:
         return ()
-    listed = ", ".join(str(year) for year in years.to_list())
+    listed = ", ".join(str(year) for year in years)
     return (f"year {listed} of '{header}' dates written without one taken from {source}",)
+
+
+def _with_dates(
+    frame: pl.DataFrame, column: str, dates: list[date | None], reasons: list[str | None]
+) -> pl.DataFrame:
+    """Replace the text column by its dates and add each row's date reason (if any)."""
+    frame = frame.with_columns(
+        pl.Series(column, dates, dtype=pl.Date), pl.Series("_date_reason", reasons, pl.String)
+    )
+    return flag(frame, pl.col("_date_reason").is_not_null(), pl.col("_date_reason")).drop(
+        "_date_reason"
+    )
 
 
 def _within_period(frame: pl.DataFrame, column: str, rule: YearRule) -> pl.DataFrame:
@@ -179,10 +245,14 @@ def _within_period(frame: pl.DataFrame, column: str, rule: YearRule) -> pl.DataF
 
 
 def _undefined_as_empty(parsed: ParsedInput) -> ParsedInput:
-    """TikTok writes `undefined` for a value it has not computed yet: no value, not an error."""
+    """Read the platform's words for a missing value as no value (NULL), not as an error.
+
+    TikTok Studio writes `undefined` for a value it has not computed yet, TikTok Business Center
+    `NAN` (and `--`, a placeholder everywhere) for one that is not available.
+    """
     fields = [name for name in parsed.frame.columns if not name.startswith("_")]
     frame = parsed.frame.with_columns(
-        pl.when(pl.col(name).str.strip_chars().str.to_lowercase() == "undefined")
+        pl.when(pl.col(name).str.strip_chars().str.to_lowercase().is_in(_NOT_AVAILABLE))
         .then(pl.lit(""))
         .otherwise(pl.col(name))
         .alias(name)
@@ -203,17 +273,35 @@ def _parse(parsed: ParsedInput, types: dict[str, FieldType]) -> pl.DataFrame:
 
 
 def _daily_dates(
-    parsed: ParsedInput, ctx: IngestContext, types: dict[str, FieldType]
-) -> tuple[pl.DataFrame, YearRule]:
-    """Parse a daily table: `date` with the year rule, plus `types`; quarantine reasons added."""
+    parsed: ParsedInput, ctx: IngestContext, types: dict[str, FieldType], repeats: bool = False
+) -> tuple[pl.DataFrame, tuple[str, ...]]:
+    """Parse a daily table: `date` placed by its run of days, plus `types`; reasons added.
+
+    With a start and an end date in the file name, a yearless date is the one in that period (a
+    period under a year holds each month and day once) and rows outside it are quarantined.
+    Otherwise the run of days is anchored on the file name's end date or the as-of date and
+    walked back (`place_daily_run`).
+    """
     rule = year_rule(ctx)
+    header = parsed.headers["date"]
     parsed = _undefined_as_empty(parsed)
-    frame = parsed.frame.with_columns(_yearless("date"))
-    frame = _parse(
-        replace(parsed, frame=frame), {"date": _date_type(pl.lit(rule.reference)), **types}
-    )
-    frame = require(frame, pl.col("date").is_not_null(), f"no date in '{parsed.headers['date']}'")
-    return _within_period(frame, "date", rule), rule
+    frame = _parse(parsed, types)
+    read = _date_cells(frame, "date", header, parsed.locale)
+    if rule.start is not None and (rule.reference - rule.start).days < 366:
+        dates, years = _latest_dates(read, [rule.reference] * frame.height)
+        placed_reasons, notes = read.reasons, _years_note(header, years, rule.source)
+    else:
+        run = place_daily_run(
+            read.parts, read.cells, rule.reference, rule.source, header, repeats=repeats
+        )
+        dates, placed_reasons, notes = (
+            run.dates,
+            _merge_reasons(read.reasons, run.reasons),
+            run.notes,
+        )
+    frame = _with_dates(frame, "date", dates, placed_reasons)
+    frame = require(frame, pl.col("date").is_not_null(), f"no date in '{header}'")
+    return _within_period(frame, "date", rule), (*read.notes, *notes)
 
 
 def _daily_result(
@@ -222,37 +310,89 @@ def _daily_result(
     ctx: IngestContext,
     types: dict[str, FieldType],
     measures: list[pl.Expr],
+    notes: tuple[str, ...] = (),
 ) -> Normalized:
     account = hinted_account(ctx, "tiktok")
-    frame, rule = _daily_dates(parsed, ctx, types)
-    loaded = frame.filter(pl.col(REASON).is_null())  # the years of the rows that load
-    notes = _year_note(loaded, "date", parsed.headers["date"], rule.source)
-    return finish_daily(name, parsed, frame, account, measures, notes=notes)
+    frame, date_notes = _daily_dates(parsed, ctx, types)
+    loaded = frame.filter(pl.col(REASON).is_null())
+    repeated = loaded.height - loaded.get_column("date").n_unique()
+    if repeated:
+        date_notes += (
+            f"{repeated} row(s) repeat a date of '{parsed.headers['date']}' already listed: the "
+            "last row of each date is kept, the others are counted as skipped",
+        )
+    return finish_daily(name, parsed, frame, account, measures, notes=(*date_notes, *notes))
 
 
 # --- Overview ---------------------------------------------------------------------------------
 
 
+_OVERVIEW_COUNTS = (
+    "video_views",
+    "profile_views",
+    "likes",
+    "comments",
+    "shares",
+    "reached_audience",
+    "new_followers",
+    "lost_followers",
+    "website",
+)
+_OVERVIEW_UNUSED = {
+    "phone_clicks": "Kunci has no column for clicks on a phone number",
+    "leads": "leads are read from ad and web reports, not from account activity",
+    "net_growth": "it is New followers minus Lost followers, which are loaded",
+}
+
+
+def _unused(parsed: ParsedInput, unused: dict[str, str]) -> tuple[str, ...]:
+    """Notes naming the columns the export has that Kunci reads but does not load, and why."""
+    return tuple(
+        f"column '{parsed.headers[name]}' not used: {why}"
+        for name, why in unused.items()
+        if name in parsed.headers
+    )
+
+
 def normalize_overview(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
-    """Map the daily Overview to `core.account_daily` of the named account."""
+    """Map the daily Overview (Studio or Business Center) to `core.account_daily`."""
+    unused = dict(_OVERVIEW_UNUSED)
+    measures = [
+        pl.col("profile_views").alias("profile_visits"),
+        total("likes", "comments", "shares").alias("engagements"),
+        *[
+            pl.col(field).alias(canonical)
+            for field, canonical in (("reached_audience", "reach"), ("website", "website_clicks"))
+            if field in parsed.headers
+        ],
+    ]
+    # a day's likes, comments and shares are net changes: deleted ones make them negative
+    signed = {"likes", "comments", "shares"}
+    if "lost_followers" in parsed.headers:
+        measures += [
+            pl.col("new_followers").alias("followers_gained"),
+            pl.col("lost_followers").alias("followers_lost"),
+        ]
+    else:  # Studio's own `New followers` is the day's net change (it can be negative)
+        signed.add("new_followers")
+        unused["new_followers"] = (
+            "without 'Lost followers' it is the net change of the day (it can be negative), "
+            "which Kunci derives from follower totals"
+        )
     return _daily_result(
         "tiktok_overview",
         parsed,
         ctx,
-        # a day's likes, comments and shares are net changes: deleted ones make them negative
-        dict.fromkeys(("video_views", "profile_views"), COUNT)
-        | dict.fromkeys(("likes", "comments", "shares"), SIGNED_COUNT),
-        [
-            pl.col("profile_views").alias("profile_visits"),
-            total("likes", "comments", "shares").alias("engagements"),
-        ],
+        {name: SIGNED_COUNT if name in signed else COUNT for name in _OVERVIEW_COUNTS},
+        measures,
+        notes=_unused(parsed, unused),
     )
 
 
 OVERVIEW = FormatSpec(
     name="tiktok_overview",
     platform="tiktok",
-    title="TikTok Studio Overview export (daily)",
+    title="TikTok Studio or Business Center Overview export (daily)",
     columns={
         "en": {
             "date": ("Date",),
@@ -261,6 +401,13 @@ OVERVIEW = FormatSpec(
             "likes": ("Likes",),
             "comments": ("Comments",),
             "shares": ("Shares",),
+            "reached_audience": ("Reached audience",),
+            "new_followers": ("New followers",),
+            "lost_followers": ("Lost followers",),
+            "net_growth": ("Net growth",),
+            "website": ("Website clicks",),
+            "phone_clicks": ("Phone number clicks",),
+            "leads": ("Leads submission", "Leads submissions"),
         },
         "id": {
             "date": ("Tanggal",),
@@ -306,6 +453,46 @@ FOLLOWER_HISTORY = FormatSpec(
 )
 
 
+def normalize_business_followers(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
+    """Map Business Center's daily followers table to `core.account_daily`."""
+    return _daily_result(
+        "tiktok_business_followers",
+        parsed,
+        ctx,
+        dict.fromkeys(("new_followers", "total_followers", "reached_audience"), COUNT),
+        [
+            pl.col("new_followers").alias("followers_gained"),
+            pl.col("total_followers").alias("followers_total"),
+            pl.col("reached_audience").alias("reach"),
+        ],
+        notes=_unused(
+            parsed,
+            {
+                "engaged_audience": "a count of people who interacted, for which Kunci has no "
+                "column (engagements count interactions, not people)"
+            },
+        ),
+    )
+
+
+BUSINESS_FOLLOWERS = FormatSpec(
+    name="tiktok_business_followers",
+    platform="tiktok",
+    title="TikTok Business Center followers export (daily)",
+    columns={
+        "en": {
+            "date": ("Date",),
+            "new_followers": ("New followers",),
+            "total_followers": ("Total followers",),
+            "reached_audience": ("Reached audience",),
+            "engaged_audience": ("Engaged audience",),
+        }
+    },
+    required=("date", "new_followers", "total_followers"),
+    normalize=normalize_business_followers,
+)
+
+
 # --- FollowerActivity -------------------------------------------------------------------------
 
 
@@ -318,8 +505,8 @@ def _hour(column: str, _locale: Locale) -> pl.Expr:
 def normalize_follower_activity(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     """Map active followers per date and hour to `core.audience_activity`."""
     account = hinted_account(ctx, "tiktok")
-    frame, rule = _daily_dates(
-        parsed, ctx, {"hour": FieldType("whole hour (0-23)", _hour), "active": COUNT}
+    frame, date_notes = _daily_dates(
+        parsed, ctx, {"hour": FieldType("whole hour (0-23)", _hour), "active": COUNT}, repeats=True
     )
     frame = require(frame, pl.col("hour").is_not_null(), f"no hour in '{parsed.headers['hour']}'")
     kept, quarantine = split_quarantine(frame)
@@ -342,7 +529,7 @@ def normalize_follower_activity(parsed: ParsedInput, ctx: IngestContext) -> Norm
             "audience_activity": conform(activity, AUDIENCE_ACTIVITY.columns),
         },
         skipped=duplicates,
-        notes=_year_note(kept, "date", parsed.headers["date"], rule.source),
+        notes=date_notes,
     )
 
 
@@ -467,38 +654,57 @@ def _content_ids(frame: pl.DataFrame, headers: dict[str, str]) -> pl.DataFrame:
     )
 
 
+def _year_note(kept: pl.DataFrame, column: str, header: str, source: str) -> tuple[str, ...]:
+    """Which years the loaded rows' dates written without one were given, and why."""
+    years = kept.filter(pl.col(f"_yearless_{column}")).get_column(column).dt.year().unique()
+    return _years_note(header, sorted(years.to_list()), source)
+
+
 def _content_notes(
     kept: pl.DataFrame, headers: dict[str, str], rule: YearRule, snapshot_note: str
 ) -> tuple[str, ...]:
     """Where the snapshot date and the years of yearless dates came from."""
-    if "time" not in headers:
-        return (snapshot_note,)
-    snapshot = f"snapshot date from column '{headers['time']}'"
     post_source = "the snapshot date (the latest year not after it)"
+    post_note = _year_note(kept, "post_time", headers["post_time"], post_source)
+    if "time" not in headers:
+        return (snapshot_note, *post_note)
     return (
-        snapshot,
+        f"snapshot date from column '{headers['time']}'",
         *_year_note(kept, "time", headers["time"], rule.source),
-        *_year_note(kept, "post_time", headers["post_time"], post_source),
+        *post_note,
     )
 
 
-def _content_dates(frame: pl.DataFrame, rule: YearRule, fallback: date) -> pl.DataFrame:
-    """Add `_as_of` (the row's `Time`, else `fallback`) and `_post_at` (a post time of day).
+def _content_dates(
+    frame: pl.DataFrame, headers: dict[str, str], locale: Locale, rule: YearRule, fallback: date
+) -> tuple[pl.DataFrame, tuple[str, ...]]:
+    """Replace `time` (the date the totals refer to) and `post_time` by dates; add `_as_of`.
 
     `Time` is resolved first because the year of a yearless `Post time` is the latest that puts
-    the post on or before the date its totals refer to.
+    the post on or before the date its totals refer to. `_post_at` is the post's local time of
+    day where the cell gives one.
     """
-    has_time = "time" in frame.columns
-    as_of = _calendar_date(pl.col("time"), pl.lit(rule.reference)) if has_time else pl.lit(None)
+    notes: tuple[str, ...] = ()
+    as_of: list[date] = [fallback] * frame.height
+    if "time" in frame.columns:
+        times = _date_cells(frame, "time", headers["time"], locale)
+        dates, _ = _latest_dates(times, [rule.reference] * frame.height)
+        as_of = [found or fallback for found in dates]
+        frame = _with_dates(frame, "time", dates, times.reasons).with_columns(
+            pl.Series("_yearless_time", [p is not None and p.year is None for p in times.parts])
+        )
+        notes += times.notes
+    posts = _date_cells(frame, "post_time", headers["post_time"], locale)
+    dates, _ = _latest_dates(posts, as_of)
     post_time = pl.col("post_time").str.strip_chars()
-    return frame.with_columns(
-        _yearless("post_time"),
-        _yearless("time") if has_time else pl.lit(False).alias("_yearless_time"),
-        as_of.cast(pl.Date).fill_null(fallback).alias("_as_of"),
+    frame = frame.with_columns(
         pl.coalesce(
             post_time.str.strptime(pl.Datetime("us"), fmt, strict=False) for fmt in _ISO_DATETIME
         ).alias("_post_at"),
+        pl.Series("_as_of", as_of, dtype=pl.Date),
+        pl.Series("_yearless_post_time", [p is not None and p.year is None for p in posts.parts]),
     )
+    return _with_dates(frame, "post_time", dates, posts.reasons), (*notes, *posts.notes)
 
 
 def normalize_content(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
@@ -506,14 +712,10 @@ def normalize_content(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     rule = year_rule(ctx)
     fallback, snapshot_note = snapshot_date(ctx.source_name, ctx.as_of)
     parsed = _undefined_as_empty(parsed)
-    frame = _parse(
-        replace(parsed, frame=_content_dates(parsed.frame, rule, fallback)),
-        {
-            **dict.fromkeys(("likes", "comments", "shares", "total_views"), COUNT),
-            "time": _date_type(pl.lit(rule.reference)),
-            "post_time": _date_type(pl.col("_as_of")),
-        },
-    )
+    counts: tuple[str, ...] = ("likes", "comments", "shares", "total_views")
+    counts += ("saves",) if "saves" in parsed.headers else ()  # never a column of NULLs it lacks
+    frame = _parse(parsed, dict.fromkeys(counts, COUNT))
+    frame, date_notes = _content_dates(frame, parsed.headers, parsed.locale, rule, fallback)
     frame = _content_ids(frame, parsed.headers)
     frame = require(
         frame, pl.col("post_time").is_not_null(), f"no date in '{parsed.headers['post_time']}'"
@@ -536,7 +738,7 @@ def normalize_content(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
         pl.col("likes").alias("reactions"),
         pl.col("total_views").alias("video_views"),
     )
-    notes = _content_notes(kept, parsed.headers, rule, snapshot_note)
+    notes = (*_content_notes(kept, parsed.headers, rule, snapshot_note), *date_notes)
     return assemble(
         "tiktok_content",
         "tiktok",
@@ -556,7 +758,7 @@ def normalize_content(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
 CONTENT = FormatSpec(
     name="tiktok_content",
     platform="tiktok",
-    title="TikTok Studio Content export (video level)",
+    title="TikTok Studio or Business Center Content export (video level)",
     columns={
         "en": {
             "time": ("Time",),
@@ -564,10 +766,11 @@ CONTENT = FormatSpec(
             "link": ("Video link",),
             "video_id": ("Video ID",),
             "post_time": ("Post time",),
-            "likes": ("Total likes",),
-            "comments": ("Total comments",),
-            "shares": ("Total shares",),
-            "total_views": ("Total views",),
+            "likes": ("Total likes", "Likes"),
+            "comments": ("Total comments", "Comments"),
+            "shares": ("Total shares", "Shares"),
+            "saves": ("Add to Favorites", "Total favorites", "Favorites"),
+            "total_views": ("Total views", "Video views"),
         }
     },
     required=("link", "post_time", "total_views"),
