@@ -8,6 +8,7 @@ one test follows Engaged views through the store into the core tables.
 """
 
 import csv
+import io
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -393,7 +394,7 @@ def test_a_file_of_one_unstored_metric_skips_its_rows_and_names_it(
 
 
 @pytest.mark.parametrize(
-    "text", ["Date,New viewers\n2026-04-07,0\n", "Date,Impressions,Likes\n2026-04-07,5,1\n"]
+    "text", ["Date,Impressions,Likes\n2026-04-07,5,1\n", "Date,New viewers,Likes\n2026-04-07,5,1\n"]
 )
 def test_a_file_of_metrics_other_platforms_share_is_not_guessed_to_be_youtube(text: str) -> None:
     with pytest.raises(InputError, match=r"^unknown format: "):
@@ -507,3 +508,93 @@ def test_an_older_database_gains_engaged_views(tmp_path: Path) -> None:
 
     assert ("engaged_views",) in con.execute(columns).fetchall()
     con.close()
+
+
+# --- The same layouts in the Indonesian interface (headers E12 of INDONESIAN_UI.md) -----------
+
+_INDONESIAN = {
+    "Content": "Konten",
+    "Video title": "Judul video",
+    "Video publish time": "Waktu publikasi video",
+    "Duration": "Durasi",
+    "Views": "Penayangan",
+    "Watch time (hours)": "Waktu tonton (jam)",
+    "Subscribers": "Subscriber",
+    "Impressions": "Tayangan",
+    "Impressions click-through rate (%)": "Rasio klik-tayang dari tayangan (%)",
+}
+_ID_MONTHS = {"May": "Mei", "Aug": "Agu", "Oct": "Okt", "Dec": "Des"}
+
+
+def _grouped(cell: str) -> str:
+    """`1234567.25` as an Indonesian spreadsheet writes it: `1.234.567,25`."""
+    if cell == "":
+        return cell
+    whole, _, fraction = cell.partition(".")
+    sign, digits = ("-", whole[1:]) if whole.startswith("-") else ("", whole)
+    groups = f"{int(digits):,}".replace(",", ".")
+    return sign + groups + ("," + fraction if fraction else "")
+
+
+def _indonesian_table(name: str, localise_numbers: bool) -> str:
+    """The real file with Studio's Indonesian headers, numbers and dates optionally localised."""
+    with (REALDATA / "youtube" / name).open(encoding="utf-8", newline="") as handle:
+        records = list(csv.reader(handle))
+    header = [_INDONESIAN[cell] for cell in records[0]]
+    numeric = {index for index, cell in enumerate(records[0]) if cell not in _INDONESIAN_TEXT}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for record in records[1:]:
+        if localise_numbers:
+            record = [_grouped(c) if i in numeric else c for i, c in enumerate(record)]
+            month, _, rest = record[2].partition(" ")
+            day, _, year = rest.partition(", ")
+            if day:
+                record[2] = f"{day} {_ID_MONTHS.get(month, month)} {year}"
+        writer.writerow(record)
+    return out.getvalue()
+
+
+_INDONESIAN_TEXT = ("Content", "Video title", "Video publish time")
+
+
+@pytest.mark.parametrize("localise_numbers", [False, True])
+def test_indonesian_table_data_totals_match_the_file(localise_numbers: bool) -> None:
+    rows = _rows(PRIYANKA_TABLE)
+    text = _indonesian_table(PRIYANKA_TABLE, localise_numbers)
+    # the rewrite took place: grouped thousands and Indonesian month names, or neither
+    total_views = _total_row(PRIYANKA_TABLE)["Views"]
+    assert int(total_views) >= 1000
+    assert (f",{_grouped(total_views)}," in text) is localise_numbers
+    assert (" Agu 2025" in text) is localise_numbers
+
+    result = _normalize(text, "Data tabel.csv")
+
+    assert _accounting(result) == (
+        "youtube_studio_table_content",
+        len(rows) + 1,
+        len(rows),
+        0,
+        1,
+    )
+    metrics = result.tables["post_metrics"]
+    assert _frame_counts(metrics, "video_views") == _counts(rows, "Views")
+    # `Tayangan` is Studio's impressions, never its views
+    assert _frame_counts(metrics, "impressions") == _counts(rows, "Impressions")
+    assert metrics.get_column("watch_time_seconds").sum() == pytest.approx(_hours_in_seconds(rows))
+    published = {
+        row["Content"].strip(): datetime.strptime(row["Video publish time"], "%b %d, %Y").date()
+        for row in rows
+        if row["Video publish time"]
+    }
+    assert dict(result.tables["post"].select("post_id", "published_date").rows()) == published
+    indonesian = [note for note in result.notes if "Indonesian separators" in note]
+    assert bool(indonesian) is localise_numbers
+
+
+@pytest.mark.parametrize("name", sorted(path.name for path in (REALDATA / "youtube").glob("*.csv")))
+def test_real_studio_files_keep_studios_plain_numbers(name: str) -> None:
+    result = _real(name)
+
+    assert not [note for note in result.notes if note.startswith("numbers read")]

@@ -28,7 +28,9 @@ class FormatSpec:
     `description_rows` is how many rows under the header describe the columns instead of holding
     data (legacy Facebook Insights writes one). `reads_column` names the columns a format reads
     by their own name from each row's `_raw` record (breakdowns keyed by a city or an hour, which
-    no alias can list), so they are not reported as unused.
+    no alias can list), so they are not reported as unused. `max_columns` caps how many named
+    columns the header row may have: a layout known by its exact shape (a date and one metric)
+    must not take a wider export of another platform that happens to contain those columns.
     """
 
     name: str
@@ -40,6 +42,7 @@ class FormatSpec:
     sheets: tuple[str, ...] = ()
     description_rows: int = 0
     reads_column: Callable[[str], bool] | None = None
+    max_columns: int | None = None
 
     def accepts_sheet(self, sheet: str) -> bool:
         """Whether this format can live in a worksheet (or CSV file, name '') of that name."""
@@ -47,6 +50,12 @@ class FormatSpec:
             return True
         folded = normalize_header(sheet)
         return any(folded.startswith(normalize_header(name)[:31]) for name in self.sheets)
+
+    def accepts_width(self, record: Sequence[str]) -> bool:
+        """Whether a header row has no more named (non-blank) columns than `max_columns`."""
+        if self.max_columns is None:
+            return True
+        return sum(1 for cell in record if cell.strip()) <= self.max_columns
 
 
 @dataclass(frozen=True)
@@ -109,6 +118,8 @@ def detect(
             continue
         folded = _positions(record)
         for spec in formats:
+            if not spec.accepts_width(record):
+                continue
             for locale, aliases in spec.columns.items():
                 positions = _match(folded, aliases)
                 missing = set(spec.required) - positions.keys()

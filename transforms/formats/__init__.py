@@ -44,6 +44,7 @@ FORMATS: tuple[FormatSpec, ...] = (
     youtube_studio.TABLE_CONTENT,
     youtube_studio.CHART,
     youtube_studio.DAILY,
+    youtube_studio.TOTALS,
     youtube_studio.AUDIENCE_AGE,
     youtube_studio.AUDIENCE_GENDER,
     youtube_studio.AUDIENCE_COUNTRY,

@@ -44,8 +44,26 @@ Mapping (DECISIONLOG, YouTube Studio):
   videos (`core.post`) but writes no snapshot, which would hide an earlier one's values.
 - Posts are `video`, published on the date Studio prints (`Aug 28, 2025`): `published_at` is NULL,
   the export gives no time.
-- Headers are matched in English only: Studio localises them, but how its Indonesian export writes
-  decimals is unconfirmed, and a guessed locale could misread `243.645` a thousandfold.
+- Totals of one metric that other platforms' daily exports also have (`Impressions`, `Likes`,
+  `Shares`, `New viewers`, `Returning viewers`) are recognised by their exact shape (`TOTALS`:
+  the date and that one column, `max_columns=2`); a wider file with those columns (TikTok's
+  Viewers sheet, an X export missing a column) is not Studio's.
+
+Interface languages. Studio localises headers, the file names (`Data tabel.csv`, `Dados da
+tabela.csv` / `Dados do gráfico.csv` / `Total.csv`, `Tabellendaten.csv` / `Diagrammdaten.csv` /
+`Gesamtwerte.csv`) and the aggregate row's label (`Gesamt`), but not numbers or dates: genuine
+Portuguese (Brazil) and German exports (GianMartins/Youtube, raphaeloe/Youtube) write
+`1502418.2753`, ISO dates and `Mar 25, 2023`, as the English ones do. Their labels are listed
+with the English ones. Indonesian labels (`INDONESIAN_UI.md` E12, E13) are this format's only:
+`Penayangan` is views and `Tayangan` impressions (`Tayangan` means views in Meta's exports);
+`Tanggal` for the date and the `Data diagram.csv` / `Total.csv` names are unconfirmed. No
+Indonesian export was seen, so its numbers' convention is settled per file from the cells
+(`_settle_numbers`): `1.234` or `12.345.678` in a whole-number column (views, impressions) are
+grouped thousands, `12,5` in a decimal column (watch hours, rates) a decimal comma; `1938.0`,
+`1,234`, `12.5` are English; `243.645` in a decimal column reads both ways and decides nothing.
+A file without evidence, or with both, is read as Studio writes numbers in every language seen,
+and the notes say so. Publish dates are read with the headers' month names (`12 Mei 2024`,
+`Mei 12, 2024`, `Aug 28, 2025`) through `transforms.dates`.
 
 Quirks: the first data row of Table data is an aggregate `Total` row (skipped and counted); video
 ids starting with `-` are prefixed with a space (Studio's guard against CSV formula injection), and
@@ -67,7 +85,7 @@ from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.dates import parse_date, snapshot_date
 from transforms.detect import FormatSpec
 from transforms.formats.daily import finish_daily
-from transforms.numbers import parse_count, parse_percent_points
+from transforms.numbers import Locale, parse_count, parse_decimal, parse_percent_points
 from transforms.schemas import AUDIENCE, POST, POST_DAILY, POST_METRICS
 from transforms.typed import (
     COUNT,
@@ -76,7 +94,6 @@ from transforms.typed import (
     FieldType,
     assemble,
     conform,
-    date_field,
     drop_duplicate_keys,
     flag,
     parse_fields,
@@ -87,27 +104,17 @@ from transforms.typed import (
 
 _VIDEO_ID = r"^[A-Za-z0-9_-]{11}$"
 _WATCH_URL = "https://www.youtube.com/watch?v="
-_PUBLISHED = date_field("%b %d, %Y", "%Y-%m-%d")
+# `Aug 28, 2025` in every interface language seen; the rest for an export that localises it
+# (`12 Mei 2024`, `Mei 12, 2024`), month names read in the headers' language.
+_PUBLISHED_FORMATS = ("%b %d, %Y", "%B %d, %Y", "%Y-%m-%d", "%d %b %Y", "%d %B %Y")
 _TEXT_DATES = ("%Y-%m-%d", "%b %d, %Y")
 _DAY_FIRST = ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y")
 _MONTH_FIRST = ("%m-%d-%Y", "%m/%d/%Y")
 _NUMERIC_DATE = r"^\d{1,2}[-/.]\d{1,2}[-/.]\d{4}$"
 _PERCENT_POINTS = FieldType("percentage", parse_percent_points)  # `Views (%)`: 62.5 = 62.5 %
 _SECONDS_PER_HOUR = 3600
-
-# Metrics Kunci stores somewhere (which table takes which is decided per shape below).
-_STORED: dict[str, tuple[str, ...]] = {
-    "studio_views": ("Views",),
-    "engaged_views": ("Engaged views",),
-    "watch_hours": ("Watch time (hours)",),
-    "impressions": ("Impressions",),
-    "subscribers_gained": ("Subscribers gained",),
-    "subscribers_lost": ("Subscribers lost",),
-    "likes": ("Likes",),
-    "comments_added": ("Comments added",),
-    "shares": ("Shares",),
-}
-_TYPES = {**dict.fromkeys(_STORED, COUNT), "watch_hours": DECIMAL}
+_TOTAL_LABELS = ("total", "gesamt")
+"""The aggregate row's label: `Total` (English, Portuguese), `Gesamt` (German)."""
 
 # Revenue columns name the channel's payment currency.
 _CURRENCIES = (
@@ -115,16 +122,51 @@ _CURRENCIES = (
     *("SGD", "THB", "VND", "KRW", "TRY", "PKR", "BDT", "NGN", "ZAR", "CHF", "SEK", "PLN"),
 )
 
+# Header labels per interface language. The `en` table also holds the Portuguese (Brazil) and
+# German labels: Studio writes numbers and dates the same way in those interfaces as in English
+# (evidence in the module docstring), and a locale key is what numbers and dates are read with.
+# Metrics Kunci stores somewhere (which table takes which is decided per shape below).
+_STORED: dict[str, tuple[str, ...]] = {
+    "studio_views": ("Views", "Visualizações", "Aufrufe"),
+    "engaged_views": ("Engaged views", "Visualizações intencionais"),
+    "watch_hours": ("Watch time (hours)", "Tempo de exibição (horas)", "Wiedergabezeit (Stunden)"),
+    "impressions": ("Impressions", "Impressões", "Impressões de miniaturas", "Impressionen"),
+    "subscribers_gained": ("Subscribers gained",),
+    "subscribers_lost": ("Subscribers lost",),
+    "likes": ("Likes",),
+    "comments_added": ("Comments added",),
+    "shares": ("Shares",),
+}
+_STORED_ID: dict[str, tuple[str, ...]] = {
+    "studio_views": ("Penayangan",),
+    "watch_hours": ("Waktu tonton (jam)",),
+    "impressions": ("Tayangan",),  # impressions in Studio: views are `Penayangan`
+    "subscribers_gained": ("Subscriber yang diperoleh",),
+    "subscribers_lost": ("Subscriber yang hilang",),
+    "likes": ("Suka",),
+    "comments_added": ("Komentar ditambahkan",),
+    "shares": ("Pembagian",),
+}
+_TYPES = {**dict.fromkeys(_STORED, COUNT), "watch_hours": DECIMAL}
+
 # Metrics Studio offers that no canonical column holds: recognised (so that a file of one of them
 # is read and its rows accounted for) and named in the notes as not used.
 _UNUSED: dict[str, tuple[str, ...]] = {
-    "subscribers": ("Subscribers",),
-    "impressions_ctr": ("Impressions click-through rate (%)",),
-    "average_view_duration": ("Average view duration",),
-    "average_percentage_viewed": ("Average percentage viewed (%)",),
-    "stayed_to_watch": ("Stayed to watch (%)",),
+    "subscribers": ("Subscribers", "Inscritos", "Abonnenten"),
+    "impressions_ctr": (
+        "Impressions click-through rate (%)",
+        "Taxa de cliques de impressões (%)",
+        "Taxa de cliques na miniatura (%)",
+        "Klickrate der Impressionen (%)",
+    ),
+    "average_view_duration": ("Average view duration", "Duração média da visualização"),
+    "average_percentage_viewed": (
+        "Average percentage viewed (%)",
+        "Porcentagem visualizada média (%)",
+    ),
+    "stayed_to_watch": ("Stayed to watch (%)", "Continuaram assistindo (%)"),
     "unique_viewers": ("Unique viewers",),
-    "unique_reach": ("Unique reach",),
+    "unique_reach": ("Unique reach", "Alcance único"),
     "average_views_per_viewer": ("Average views per viewer",),
     "new_viewers": ("New viewers",),
     "returning_viewers": ("Returning viewers",),
@@ -132,14 +174,39 @@ _UNUSED: dict[str, tuple[str, ...]] = {
     "regular_viewers": ("Regular viewers",),
     "dislikes": ("Dislikes",),
     "likes_vs_dislikes": ("Likes (vs. dislikes) (%)",),
-    "estimated_revenue": tuple(f"Estimated revenue ({code})" for code in _CURRENCIES),
+    "estimated_revenue": tuple(
+        f"{label} ({code})"
+        for label in ("Estimated revenue", "Receita estimada")
+        for code in _CURRENCIES
+    ),
     "premium_views": ("YouTube Premium views",),
     "premium_watch_hours": ("YouTube Premium watch time (hours)",),
     "post_subscribers": ("Post subscribers",),
     "end_screen_clicks": ("End screen element clicks",),
     "hype_points": ("Hype points",),
 }
+# Studio's percentage metrics are written with ` (%)` in the file, without it in the metric picker
+# (E13): both are listed.
+_UNUSED_ID: dict[str, tuple[str, ...]] = {
+    "subscribers": ("Subscriber",),
+    "impressions_ctr": ("Rasio klik-tayang dari tayangan (%)", "Rasio klik-tayang dari tayangan"),
+    "average_view_duration": ("Rata-rata durasi tonton",),
+    "average_percentage_viewed": (
+        "Persentase penayangan rata-rata (%)",
+        "Persentase penayangan rata-rata",
+    ),
+    "unique_viewers": ("Penonton unik",),
+    "average_views_per_viewer": ("Penayangan rata-rata per penonton",),
+    "new_viewers": ("Penonton baru",),
+    "returning_viewers": ("Penonton yang kembali",),
+    "dislikes": ("Tidak suka",),
+    "likes_vs_dislikes": ("Suka (vs. tidak suka) (%)", "Suka (vs. tidak suka)"),
+    "premium_views": ("Penayangan YouTube Premium",),
+    "end_screen_clicks": ("Klik pada elemen layar akhir",),
+    "hype_points": ("Poin hype",),
+}
 _METRICS = {**_STORED, **_UNUSED}
+_METRICS_ID = {**_STORED_ID, **_UNUSED_ID}
 _SHARES: dict[str, tuple[str, ...]] = {
     "views_share": ("Views (%)",),
     "watch_share": ("Watch time (hours) (%)",),
@@ -151,24 +218,116 @@ _ANY = "any_metric"
 
 `Impressions`, `Likes`, `Shares`, `New viewers` and `Returning viewers` do not count: beside
 `Date` they are other platforms' daily exports too (an X export missing a column must still be
-refused as X; TikTok Studio's Viewers sheet has `New Viewers` and `Returning Viewers`). A Studio
-Totals file of one of these alone is refused as an unknown format rather than guessed.
+refused as X; TikTok Studio's Viewers sheet has `New Viewers` and `Returning Viewers`). A Totals
+file of one of these alone is recognised by its exact shape instead (`TOTALS`).
 """
-_ANY_METRIC = {
-    _ANY: tuple(
-        alias
-        for name, aliases in (*_METRICS.items(), *_SHARES.items())
-        if name not in _GENERIC
-        for alias in aliases
-    )
-}
+
+
+def _any_metric(*tables: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    return {
+        _ANY: tuple(
+            alias
+            for table in tables
+            for name, aliases in table.items()
+            if name not in _GENERIC
+            for alias in aliases
+        )
+    }
+
+
+_ANY_METRIC = _any_metric(_METRICS, _SHARES)
+_ANY_METRIC_ID = _any_metric(_METRICS_ID)
+_ONE = "the_metric"
+"""Totals' one column: any metric, those other platforms share included (the shape decides)."""
 
 _VIDEO: dict[str, tuple[str, ...]] = {
-    "video_id": ("Content",),
-    "title": ("Video title",),
-    "published": ("Video publish time",),
+    "video_id": ("Content", "Conteúdo", "Video"),
+    "title": ("Video title", "Título do vídeo", "Videotitel"),
+    "published": (
+        "Video publish time",
+        "Horário de publicação do vídeo",
+        "Veröffentlichungszeitpunkt des Videos",
+    ),
 }
+_VIDEO_ID_LABELS: dict[str, tuple[str, ...]] = {
+    "video_id": ("Konten",),
+    "title": ("Judul video",),
+    "published": ("Waktu publikasi video",),
+}
+_DATE = {"date": ("Date", "Data", "Datum")}
+_DATE_ID = {"date": ("Tanggal",)}
+_DURATION = {"duration": ("Duration", "Duração", "Dauer")}
+_DURATION_ID = {"duration": ("Durasi",)}
 _NOT_METRICS = ("duration",)
+
+# Number evidence: columns that only ever hold whole numbers, and columns of decimals.
+_WHOLE = (
+    *(name for name in _STORED if name != "watch_hours"),
+    *("subscribers", "unique_viewers", "unique_reach", "new_viewers", "returning_viewers"),
+    *("casual_viewers", "regular_viewers", "dislikes", "premium_views", "end_screen_clicks"),
+)
+_FRACTIONAL = (
+    *("watch_hours", "impressions_ctr", "average_percentage_viewed", "stayed_to_watch"),
+    *("average_views_per_viewer", "likes_vs_dislikes", "estimated_revenue"),
+    *("premium_watch_hours", "views_share", "watch_share"),
+)
+_NUMBER_STYLE = {"en": "`1234.5`, `1,234`", "id": "`1.234` = 1234, `12,5` = 12.5"}
+
+
+def _settle_numbers(parsed: ParsedInput) -> tuple[ParsedInput, tuple[str, ...]]:
+    """Decide how the file writes numbers from its own cells, never from a single guessed cell.
+
+    Studio writes plain numbers (`1502418.2753`, no grouping) in every interface language seen
+    (English, Portuguese, German). A re-saved file, or an Indonesian interface if it localises
+    them, may write `1.234` for 1234 and `12,5` for 12.5. A cell that only one convention reads
+    is evidence: a whole-number column (views, impressions) never has a fraction, so `1.234` or
+    `12.345.678` there are grouped thousands and `1938.0` or `1,234` are English; a decimal
+    column's `12,5` is Indonesian and `12.5` or `1502418.2753` English. `243.645` in a decimal
+    column reads both ways and tells nothing. Without evidence, or with evidence both ways (a
+    mangled file), the file is read as Studio writes it and the notes say so; cells the chosen
+    convention cannot read are quarantined.
+    """
+    evidence = {"en": 0, "id": 0}
+    ambiguous = 0
+    frame = parsed.frame
+    checks = [(name, parse_count) for name in _WHOLE if name in frame.columns]
+    checks += [(name, parse_decimal) for name in _FRACTIONAL if name in frame.columns]
+    for name, parse in checks:
+        cells = frame.select(parse(name, "en").alias("en"), parse(name, "id").alias("id"))
+        english, indonesian = pl.col("en").is_not_null(), pl.col("id").is_not_null()
+        counts = cells.select(
+            (english & ~indonesian).sum().alias("en"),
+            (indonesian & ~english).sum().alias("id"),
+            (english & indonesian & (pl.col("en") != pl.col("id"))).sum().alias("both"),
+        ).row(0)
+        evidence["en"] += counts[0]
+        evidence["id"] += counts[1]
+        ambiguous += counts[2]
+    if evidence["id"] and not evidence["en"]:
+        note = (
+            f"numbers read with Indonesian separators ({_NUMBER_STYLE['id']}): "
+            f"{evidence['id']} cells of the file read only that way"
+        )
+        return replace(parsed, locale="id"), (note,)
+    notes: tuple[str, ...] = ()
+    if evidence["id"]:
+        notes = (
+            f"numbers read as Studio writes them ({_NUMBER_STYLE['en']}): the file mixes "
+            f"conventions ({evidence['en']} cells read only that way, {evidence['id']} only "
+            "with Indonesian separators, which are quarantined)",
+        )
+    elif ambiguous and not evidence["en"]:
+        notes = (
+            f"numbers read as Studio writes them in every interface language seen "
+            f"({_NUMBER_STYLE['en']}): no cell of the file tells its convention, and "
+            f"{ambiguous} would read differently with Indonesian separators",
+        )
+    return replace(parsed, locale="en"), notes
+
+
+def _date_type(language: Locale, *formats: str) -> FieldType:
+    """A date field read with month names of the headers' language, whatever the numbers' style."""
+    return FieldType("date", lambda column, _numbers: parse_date(column, formats, language))
 
 
 def _not_used(parsed: ParsedInput, used: Iterable[str]) -> tuple[str, ...]:
@@ -211,7 +370,7 @@ def _only_unused_reason(parsed: ParsedInput, table: str) -> str:
 
 def _split_totals(parsed: ParsedInput, key: str) -> tuple[ParsedInput, pl.DataFrame, int]:
     """Take Studio's aggregate `Total` row(s) out: they restate the other rows' sum."""
-    is_total = pl.col(key).str.strip_chars().str.to_lowercase() == "total"
+    is_total = pl.col(key).str.strip_chars().str.to_lowercase().is_in(_TOTAL_LABELS)
     totals = parsed.frame.filter(is_total.fill_null(False))
     rows, skipped = skip_rows(parsed.frame, is_total)
     return replace(parsed, frame=rows), totals, skipped
@@ -225,7 +384,7 @@ def _require_video_id(frame: pl.DataFrame, header: str) -> pl.DataFrame:
     return flag(frame, bad, reason)
 
 
-def _day_dates(frame: pl.DataFrame, column: str) -> FieldType:
+def _day_dates(frame: pl.DataFrame, column: str, language: Locale) -> FieldType:
     """Dates of a daily export, settling the day/month order of numeric dates for the file.
 
     Studio writes ISO dates; a spreadsheet re-save writes the saver's locale order. A file whose
@@ -242,20 +401,20 @@ def _day_dates(frame: pl.DataFrame, column: str) -> FieldType:
     month_only = probe.filter(pl.col("month").is_not_null() & pl.col("day").is_null()).height
     differ = probe.filter(pl.col("day") != pl.col("month")).height
     if month_only and not day_only:
-        return date_field(*_TEXT_DATES, *_MONTH_FIRST)
+        return _date_type(language, *_TEXT_DATES, *_MONTH_FIRST)
     if (day_only and not month_only) or not differ:
-        return date_field(*_TEXT_DATES, *_DAY_FIRST)
+        return _date_type(language, *_TEXT_DATES, *_DAY_FIRST)
     return FieldType(
         "date in one day/month order (the file's numeric dates never settle DD-MM vs MM-DD)",
-        lambda column, _locale: _same_both_ways(column),
+        lambda column, _numbers: _same_both_ways(column, language),
     )
 
 
-def _same_both_ways(column: str) -> pl.Expr:
+def _same_both_ways(column: str, language: Locale) -> pl.Expr:
     """Text dates, and the numeric dates that read the same in either order (`06-06-2025`)."""
     day, month = parse_date(column, _DAY_FIRST), parse_date(column, _MONTH_FIRST)
     same = pl.when(day == month).then(day)
-    return pl.coalesce(parse_date(column, _TEXT_DATES), same).alias(column)
+    return pl.coalesce(parse_date(column, _TEXT_DATES, language), same).alias(column)
 
 
 def _videos(parsed: ParsedInput, types: dict[str, FieldType]) -> pl.DataFrame:
@@ -313,12 +472,13 @@ def _measures(frame: pl.DataFrame) -> pl.DataFrame:
     return frame
 
 
-def _total_note(totals: pl.DataFrame, videos: pl.DataFrame, listed: int) -> tuple[str, ...]:
+def _total_note(totals: pl.DataFrame, videos: ParsedInput) -> tuple[str, ...]:
     """Say when the Total row exceeds the listed videos (deleted or unlisted videos count in it)."""
     if "studio_views" not in totals.columns or totals.is_empty():
         return ()
-    total = totals.select(parse_count("studio_views", "en")).item(0, 0)
-    summed = videos.select(parse_count("studio_views", "en")).get_column("studio_views").sum()
+    locale, listed = videos.locale, videos.frame.height
+    total = totals.select(parse_count("studio_views", locale)).item(0, 0)
+    summed = videos.frame.select(parse_count("studio_views", locale)).to_series().sum()
     if total is None or total == summed:
         return ()
     return (
@@ -332,15 +492,20 @@ def normalize_table(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     account = hinted_account(ctx, "youtube")
     as_of, note = snapshot_date(ctx.source_name, ctx.as_of)
     used = _present(parsed, _POST_USED)
+    language = parsed.locale
+    parsed, number_notes = _settle_numbers(parsed)
     rows, totals, total_rows = _split_totals(parsed, "video_id")
-    types = {**{name: _TYPES[name] for name in used}, "published": _PUBLISHED}
+    types = {
+        **{name: _TYPES[name] for name in used},
+        "published": _date_type(language, *_PUBLISHED_FORMATS),
+    }
     kept, quarantine = split_quarantine(_videos(rows, types))
     kept, duplicates = drop_duplicate_keys(kept, ["video_id"])
     tables = {
         "account": account_frame([account]),
         "post": conform(_post_frame(kept, account.account_id), POST.columns),
     }
-    notes = [note, *_total_note(totals, rows.frame, rows.frame.height)]
+    notes = [note, *number_notes, *_total_note(totals, rows)]
     if used:
         snapshots = _measures(_post_frame(kept, account.account_id))
         snapshots = snapshots.with_columns(pl.lit(as_of).alias("as_of_date"))
@@ -367,11 +532,13 @@ def normalize_chart(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
         reason = _only_unused_reason(parsed, "core.post_daily")
         return _skip_all("youtube_studio_chart", parsed, reason)
     account = hinted_account(ctx, "youtube")
+    language = parsed.locale
+    parsed, number_notes = _settle_numbers(parsed)
     rows, _totals, total_rows = _split_totals(parsed, "video_id")
     types = {
         **{name: _TYPES[name] for name in used},
-        "date": _day_dates(rows.frame, "date"),
-        "published": _PUBLISHED,
+        "date": _day_dates(rows.frame, "date", language),
+        "published": _date_type(language, *_PUBLISHED_FORMATS),
     }
     frame = require(_videos(rows, types), pl.col("date").is_not_null(), "no date")
     kept, quarantine = split_quarantine(frame)
@@ -394,6 +561,7 @@ def normalize_chart(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
         },
         skipped=total_rows + duplicates + unpublished,
         notes=(
+            *number_notes,
             f"{unpublished} rows dated before their video was published skipped",
             *_not_used(parsed, used),
         ),
@@ -415,8 +583,13 @@ def normalize_daily(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
         reason = _only_unused_reason(parsed, "core.account_daily")
         return _skip_all("youtube_studio_daily", parsed, reason)
     account = hinted_account(ctx, "youtube")
+    language = parsed.locale
+    parsed, number_notes = _settle_numbers(parsed)
     rows, _totals, total_rows = _split_totals(parsed, "date")
-    types = {**{name: _TYPES[name] for name in used}, "date": _day_dates(rows.frame, "date")}
+    types = {
+        **{name: _TYPES[name] for name in used},
+        "date": _day_dates(rows.frame, "date", language),
+    }
     frame = parse_fields(rows, types)
     frame = require(frame, pl.col("date").is_not_null(), "no date")
     return finish_daily(
@@ -426,7 +599,7 @@ def normalize_daily(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
         account,
         [pl.col(name).alias(_DAILY_MEASURES[name]) for name in used],
         skipped=total_rows,
-        notes=_not_used(parsed, used),
+        notes=(*number_notes, *_not_used(parsed, used)),
     )
 
 
@@ -440,6 +613,7 @@ def _normalize_audience(dimension: str) -> Callable[[ParsedInput, IngestContext]
             return _skip_all(format_name, parsed, _only_unused_reason(parsed, "core.audience"))
         account = hinted_account(ctx, "youtube")
         as_of, note = snapshot_date(ctx.source_name, ctx.as_of)
+        parsed, number_notes = _settle_numbers(parsed)
         rows, _totals, total_rows = _split_totals(parsed, "bucket")
         frame = parse_fields(rows, {"studio_views": COUNT, "views_share": _PERCENT_POINTS})
         frame = frame.with_columns(pl.col("bucket").str.strip_chars())
@@ -466,7 +640,7 @@ def _normalize_audience(dimension: str) -> Callable[[ParsedInput, IngestContext]
                 "audience": conform(audience, AUDIENCE.columns),
             },
             skipped=total_rows + duplicates,
-            notes=(note, *_not_used(parsed, used)),
+            notes=(note, *number_notes, *_not_used(parsed, used)),
         )
 
     return normalize
@@ -488,7 +662,10 @@ TABLE_CONTENT = FormatSpec(
     name="youtube_studio_table_content",
     platform="youtube",
     title="YouTube Studio Table data by video (Content, Video title, ...)",
-    columns={"en": {**_VIDEO, "duration": ("Duration",), **_METRICS}},
+    columns={
+        "en": {**_VIDEO, **_DURATION, **_METRICS},
+        "id": {**_VIDEO_ID_LABELS, **_DURATION_ID, **_METRICS_ID},
+    },
     required=("video_id", "title"),
     normalize=normalize_table,
 )
@@ -497,7 +674,10 @@ CHART = FormatSpec(
     name="youtube_studio_chart",
     platform="youtube",
     title="YouTube Studio Chart data (Date, Content: one metric per video per day)",
-    columns={"en": {"date": ("Date",), **_VIDEO, "duration": ("Duration",), **_METRICS}},
+    columns={
+        "en": {**_DATE, **_VIDEO, **_DURATION, **_METRICS},
+        "id": {**_DATE_ID, **_VIDEO_ID_LABELS, **_DURATION_ID, **_METRICS_ID},
+    },
     required=("date", "video_id", "title"),
     normalize=normalize_chart,
 )
@@ -506,10 +686,35 @@ DAILY = FormatSpec(
     name="youtube_studio_daily",
     platform="youtube",
     title="YouTube Studio Totals or Table data by date (Date, Views, ...)",
-    columns={"en": {"date": ("Date",), **_METRICS, **_ANY_METRIC}},
+    columns={
+        "en": {**_DATE, **_METRICS, **_ANY_METRIC},
+        "id": {**_DATE_ID, **_METRICS_ID, **_ANY_METRIC_ID},
+    },
     required=("date", _ANY),
     normalize=normalize_daily,
 )
+
+TOTALS = FormatSpec(
+    name="youtube_studio_totals",
+    platform="youtube",
+    title="YouTube Studio Totals of one metric (exactly Date and the metric)",
+    columns={
+        "en": {**_DATE, **_METRICS, _ONE: tuple(a for names in _METRICS.values() for a in names)},
+        "id": {
+            **_DATE_ID,
+            **_METRICS_ID,
+            _ONE: tuple(a for names in _METRICS_ID.values() for a in names),
+        },
+    },
+    required=("date", _ONE),
+    normalize=normalize_daily,
+    max_columns=2,
+)
+"""Totals.csv by its shape, for the metrics other platforms' daily exports also have.
+
+`Date,New viewers` is Studio's; TikTok's Viewers sheet (`Date, Total Viewers, New Viewers,
+Returning Viewers`) and an X export are wider, so they keep their own formats.
+"""
 
 
 def _audience_spec(dimension: str, header: str) -> FormatSpec:
