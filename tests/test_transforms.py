@@ -542,7 +542,7 @@ def test_mbs_insight_chart() -> None:
     result = _normalize(text, account=Account("instagram", "17841400000000001"))
 
     assert result.format == "meta_business_suite_insight"
-    assert result.notes == ("metric chart 'followers_total'",)
+    assert result.notes == ("metric chart 'Instagram followers': instagram followers_total",)
     assert (result.rows_read, result.rows_loaded) == (2, 2)
     assert_frame_equal(
         result.tables["account_daily"],

@@ -12,7 +12,7 @@ Facebook content export: the same export for a Facebook Page (`Page ID`, `Page n
 """
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import polars as pl
 
@@ -21,10 +21,9 @@ from transforms.context import Account, IngestContext, Normalized, ParsedInput
 from transforms.dates import localize, snapshot_date
 from transforms.detect import FormatSpec
 from transforms.errors import InputError
-from transforms.formats.daily import finish_daily
 from transforms.numbers import Locale
 from transforms.platforms import content_type
-from transforms.schemas import POST, POST_METRICS
+from transforms.schemas import ACCOUNT_DAILY, POST, POST_METRICS
 from transforms.tabular import normalize_header
 from transforms.typed import (
     COUNT,
@@ -176,70 +175,322 @@ CONTENT = FormatSpec(
     normalize=normalize_content,
 )
 
-# Chart titles of the per-metric insight export, folded, mapped to `core.account_daily` columns.
-_INSIGHT_METRICS = {
-    "instagram reach": "reach",
-    "jangkauan instagram": "reach",
-    "instagram followers": "followers_total",
-    "pengikut instagram": "followers_total",
-    "instagram follows": "followers_gained",
-    "instagram new follows": "followers_gained",
-    "mengikuti instagram": "followers_gained",
-    "instagram unfollows": "followers_lost",
-    "berhenti mengikuti instagram": "followers_lost",
-    "instagram profile visits": "profile_visits",
-    "kunjungan profil instagram": "profile_visits",
-    "instagram link clicks": "website_clicks",
-    "klik tautan instagram": "website_clicks",
-    "instagram views": "views",
-    "tayangan instagram": "views",
-    "instagram impressions": "impressions",
-    "impresi instagram": "impressions",
+# --- Per-metric chart exports ---------------------------------------------------------------------
+#
+# Insights > Results (or Overview) > a chart > Export: `sep=,`, a title line naming the metric,
+# `"Date","Primary"`, one row per day (`2025-10-31T00:00:00`). Mostly UTF-16 with a BOM, every
+# cell quoted; a file re-saved by Excel may be `;`-separated UTF-8 with `Viewers;` as its title.
+# The title is the only thing saying what the numbers are. Since 2024 it is new-style and often
+# names no platform (`Views`, `Viewers`, `Reach`, `Follows`, `Interactions`, `Link clicks`,
+# `Visits`); it may name one (`Facebook visits`, `Instagram follows`, `Instagram reach`).
+# It is written in the interface language: `Tayangan` (Indonesian), `Alcance` (Spanish).
+#
+# Platform: the one the title names, else the account given with `--account` / `[[sources]]`
+# (a Facebook or Instagram account), else the file is refused asking for it.
+#
+# Title -> `core.account_daily` column (DECISIONLOG, Meta Business Suite charts), whatever the
+# platform; the words are matched after the platform name and linking words (de, di, on) are
+# set aside, case-insensitively:
+#   reach            Reach; Viewers (Meta's 2025 name for Facebook reach: unique accounts that
+#                    saw content); Jangkauan; Alcance
+#   views            Views; Tayangan (Views in MBS, not impressions); Visualizaciones
+#   impressions      Impressions; Impresi; Impresiones (before 2025)
+#   followers_gained Follows, New follows; Pengikut, Pengikut baru, Mengikuti (E9: daily new
+#                    followers); Seguidores, Seguimientos (the Spanish name of the Follows chart)
+#   followers_total  Followers (the pre-2024 English chart of the follower count)
+#   followers_lost   Unfollows; Berhenti mengikuti
+#   engagements      Interactions, Content interactions; Interaksi, Interaksi konten;
+#                    Interacciones
+#   website_clicks   Link clicks (taps on the profile's or Page's links); Klik tautan; Clics en
+#                    el enlace
+#   profile_visits   Visits, Profile visits, Page visits (`Facebook visits` = Page visits);
+#                    Kunjungan, Kunjungan profil; Visitas, Visitas al perfil
+# Days Meta leaves out of a chart (a sparse Follows chart omits days without follows) are not
+# loaded: their value stays NULL, never 0. The time of day in the date (`T01:00:00` after a
+# daylight-saving change) is ignored: each row is a calendar day.
+#
+# A file can hold several charts stacked (`Page and profile visits.csv`: a `Facebook visits`
+# block, a blank line, an `Instagram profile visits` block); each block is read by its own
+# title. The value column's name is not trusted (that file calls the Facebook visits
+# `Facebook Page likes` and the Instagram visits `Instagram followers`): the title is.
+
+_CHART_METRICS = {
+    # English
+    "reach": "reach",
+    "viewers": "reach",
+    "views": "views",
+    "impressions": "impressions",
+    "follows": "followers_gained",
+    "new follows": "followers_gained",
+    "followers": "followers_total",
+    "unfollows": "followers_lost",
+    "interactions": "engagements",
+    "content interactions": "engagements",
+    "link clicks": "website_clicks",
+    "visits": "profile_visits",
+    "profile visits": "profile_visits",
+    "page visits": "profile_visits",
+    "page and profile visits": "profile_visits",
+    # Bahasa Indonesia (INDONESIAN_UI.md section 2, E9)
+    "jangkauan": "reach",
+    "tayangan": "views",
+    "impresi": "impressions",
+    "pengikut": "followers_gained",
+    "pengikut baru": "followers_gained",
+    "mengikuti": "followers_gained",
+    "berhenti mengikuti": "followers_lost",
+    "interaksi": "engagements",
+    "interaksi konten": "engagements",
+    "klik tautan": "website_clicks",
+    "kunjungan": "profile_visits",
+    "kunjungan profil": "profile_visits",
+    # Spanish (file names and script of a Latin American agency's MBS exports)
+    "alcance": "reach",
+    "visualizaciones": "views",
+    "impresiones": "impressions",
+    "seguidores": "followers_gained",
+    "seguimientos": "followers_gained",
+    "interacciones": "engagements",
+    "interacciones con el contenido": "engagements",
+    "clics en el enlace": "website_clicks",
+    "visitas": "profile_visits",
+    "visitas al perfil": "profile_visits",
 }
+_CHART_PLATFORMS = ("facebook", "instagram")
+_LINKING_WORDS = ("de", "del", "en", "di", "on", "dari")
+_CHART_DATE_HEADERS = ("Date", "Tanggal", "Fecha")
+_CHART_SERIES = (
+    "Primary",
+    "Facebook Page likes",
+    *(
+        f"{platform.title()} {phrase}"
+        for platform in _CHART_PLATFORMS
+        for phrase in list(_CHART_METRICS)[:15]  # the English titles
+    ),
+)
+"""Value column names: `Primary`, or (older files) a platform series name, never trusted."""
+_CHART_DATES = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d", "%m/%d/%Y")
 
 
-def _insight_metric(parsed: ParsedInput) -> str:
-    for record in parsed.preamble:
-        for cell in record:
-            metric = _INSIGHT_METRICS.get(normalize_header(cell))
-            if metric:
-                return metric
-    titles = [cell for record in parsed.preamble for cell in record if cell.strip()]
-    raise InputError(
-        f"Meta insights chart export with an unknown metric title {titles[-1:] or ['(none)']}; "
-        f"known titles: {', '.join(sorted({k for k in _INSIGHT_METRICS if 'instagram' in k}))}"
+@dataclass(frozen=True)
+class _Chart:
+    """One chart block: its title as written, the platform it names (if any), its column."""
+
+    title: str
+    platform: str | None
+    metric: str
+
+
+def chart_title(cell: str) -> _Chart | None:
+    """The chart a title names (`Instagram reach`, `Views`, `Jangkauan Instagram`), or None."""
+    words = normalize_header(cell).split()
+    platforms = [word for word in words if word in _CHART_PLATFORMS]
+    rest = [word for word in words if word not in _CHART_PLATFORMS]
+    while rest and rest[-1] in _LINKING_WORDS:
+        rest.pop()
+    while rest and rest[0] in _LINKING_WORDS:
+        rest.pop(0)
+    metric = _CHART_METRICS.get(" ".join(rest))
+    if metric is None or len(set(platforms)) > 1:
+        return None
+    return _Chart(cell.strip(), platforms[0] if platforms else None, metric)
+
+
+def _unknown_title(title: str) -> InputError:
+    return InputError(
+        f"Meta Business Suite chart export with an unknown metric title '{title}'; known titles "
+        f"(optionally with Facebook / Instagram): {', '.join(sorted(_CHART_METRICS))}"
     )
+
+
+def _preamble_title(parsed: ParsedInput) -> str:
+    """The last title-like line above the header (not `sep=,`)."""
+    lines = [
+        " ".join(cell.strip() for cell in record if cell.strip())
+        for record in parsed.preamble
+        if any(cell.strip() for cell in record)
+    ]
+    lines = [line for line in lines if not line.lower().startswith("sep=")]
+    return lines[-1] if lines else ""
+
+
+def _chart_account(ctx: IngestContext, platform: str) -> Account | None:
+    """The account of a chart of `platform`: the one named for the input, else the only one."""
+    if ctx.account is not None and ctx.account.platform == platform:
+        return hinted_account(ctx, platform)
+    configured = [a for a in ctx.accounts if a.platform == platform and a.is_own]
+    return configured[0] if len(configured) == 1 else None
+
+
+def _chart_platform(chart: _Chart, ctx: IngestContext) -> str:
+    if chart.platform is not None:
+        return chart.platform
+    if ctx.account is not None and ctx.account.platform in _CHART_PLATFORMS:
+        return ctx.account.platform
+    raise InputError(
+        f"the Meta Business Suite chart '{chart.title}' does not say whether it is Facebook's or "
+        "Instagram's: pass --account facebook:<id> or --account instagram:<id>"
+    )
+
+
+def chart_blocks(frame: pl.DataFrame, first_title: str) -> tuple[pl.DataFrame, list[str]]:
+    """Number the chart blocks of a `date`/`value` frame: `_block` (0 = the first chart).
+
+    A row with text in the date cell and nothing in the value cell starts a block (its title);
+    a row whose date cell is a date header (`Date`, `Tanggal`) repeats the header. Both get
+    `_kind` `title` / `header`; data rows get `data`. Returns the frame and each block's title.
+    """
+    date_cell = pl.col("date").str.strip_chars()
+    header = date_cell.str.to_lowercase().is_in([name.lower() for name in _CHART_DATE_HEADERS])
+    title = (
+        (pl.col("value").str.strip_chars() == "")
+        & (date_cell != "")
+        & ~date_cell.str.contains(r"^\d{4}-\d{2}-\d{2}|^\d{1,2}/\d{1,2}/\d{4}")
+        & ~header
+    )
+    frame = frame.with_columns(
+        pl.when(title)
+        .then(pl.lit("title"))
+        .when(header)
+        .then(pl.lit("header"))
+        .otherwise(pl.lit("data"))
+        .alias("_kind"),
+        title.cum_sum().cast(pl.Int64).alias("_block"),
+    )
+    titles = [first_title, *frame.filter(title)["date"].str.strip_chars().to_list()]
+    return frame, titles
+
+
+def _chart_frames(
+    parsed: ParsedInput, frame: pl.DataFrame, titles: list[str], ctx: IngestContext
+) -> tuple[pl.DataFrame, pl.DataFrame, list[Account], list[str], int]:
+    """Parse the data rows of every block into (platform, account, date, metric, value).
+
+    Returns the kept long frame, the quarantine, the accounts, notes and the rows skipped
+    (block titles and repeated headers).
+    """
+    charts = []
+    for title in titles:
+        chart = chart_title(title)
+        if chart is None:
+            raise _unknown_title(title)
+        charts.append(chart)
+    platforms = [_chart_platform(chart, ctx) for chart in charts]
+    accounts = {platform: _chart_account(ctx, platform) for platform in set(platforms)}
+    if not any(accounts.values()):
+        named = sorted(set(platforms))
+        raise InputError(
+            f"this {' and '.join(named)} chart export does not name its account: pass "
+            + " or ".join(f"--account {platform}:<id>" for platform in named)
+        )
+    notes = []
+    blocks = []
+    for index, (chart, platform) in enumerate(zip(charts, platforms, strict=True)):
+        account = accounts[platform]
+        blocks.append(
+            {
+                "_block": index,
+                "platform": platform,
+                "account_id": account.account_id if account else None,
+                "metric": chart.metric,
+            }
+        )
+        notes.append(f"metric chart '{chart.title}': {platform} {chart.metric}")
+    skipped_rows = frame.filter(pl.col("_kind") != "data")
+    frame = frame.filter(pl.col("_kind") == "data").join(
+        pl.DataFrame(
+            blocks,
+            schema={
+                "_block": pl.Int64,
+                "platform": pl.String,
+                "account_id": pl.String,
+                "metric": pl.String,
+            },
+        ),
+        on="_block",
+        how="left",
+    )
+    series = [parsed.headers.get("value", "Primary")]
+    series += skipped_rows.filter(pl.col("_kind") == "header")["value"].to_list()
+    trusted = {"primary", *(normalize_header(chart.title) for chart in charts)}
+    for name in dict.fromkeys(series):
+        if normalize_header(name) not in trusted:
+            notes.append(
+                f"the value column named '{name}' holds the chart of the title above it: the "
+                "title is trusted, not the column name"
+            )
+    typed = parse_fields(
+        replace(parsed, frame=frame), {"date": date_field(*_CHART_DATES), "value": COUNT}
+    )
+    typed = require(typed, pl.col("date").is_not_null(), "no date")
+    for platform, account in accounts.items():
+        if account is None:
+            typed = require(
+                typed,
+                pl.col("platform") != platform,
+                f"no {platform} account for this {platform} chart: configure one or pass "
+                f"--account {platform}:<id>",
+            )
+    kept, quarantine = split_quarantine(typed)
+    return (
+        kept,
+        quarantine,
+        [account for account in accounts.values() if account is not None],
+        notes,
+        skipped_rows.height,
+    )
+
+
+def _daily_from_long(kept: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """One `core.account_daily` row per platform, account and date, a column per metric."""
+    kept, duplicates = drop_duplicate_keys(kept, ["platform", "account_id", "date", "metric"])
+    metrics = kept["metric"].unique(maintain_order=True).to_list()
+    wide = kept.select("platform", "account_id", "date", "metric", "value").pivot(
+        on="metric", index=["platform", "account_id", "date"], values="value"
+    )
+    wide = wide.with_columns(pl.col(metric).cast(pl.Int64) for metric in metrics)
+    return conform(wide.sort("platform", "account_id", "date"), ACCOUNT_DAILY.columns), duplicates
+
+
+def _gaps_note(kept: pl.DataFrame) -> list[str]:
+    """Name the days a chart leaves out (they are not loaded, so they stay NULL)."""
+    notes = []
+    for (platform, metric), block in kept.group_by(["platform", "metric"], maintain_order=True):
+        dates = block["date"].unique().to_list()
+        span = (max(dates) - min(dates)).days + 1
+        if len(dates) < span:
+            notes.append(
+                f"{platform} {metric}: {span - len(dates)} of {span} days are absent from the "
+                "chart and stay NULL (not 0)"
+            )
+    return notes
 
 
 def normalize_insight(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
-    """Map one daily metric chart to `core.account_daily`, providing only that metric's column."""
-    metric = _insight_metric(parsed)
-    account = hinted_account(ctx, "instagram")
-    frame = parse_fields(
-        parsed,
-        {
-            "date": date_field("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d", "%m/%d/%Y"),
-            "value": COUNT,
-        },
-    )
-    frame = require(frame, pl.col("date").is_not_null(), "no date")
-    return finish_daily(
+    """Map per-metric chart blocks to `core.account_daily`, each providing its metric's column."""
+    frame, titles = chart_blocks(parsed.frame, _preamble_title(parsed))
+    kept, quarantine, accounts, notes, skipped = _chart_frames(parsed, frame, titles, ctx)
+    daily, duplicates = _daily_from_long(kept)
+    platforms = sorted({account.platform for account in accounts})
+    return assemble(
         "meta_business_suite_insight",
+        "+".join(platforms),
         parsed,
-        frame,
-        account,
-        [pl.col("value").alias(metric)],
-        notes=(f"metric chart '{metric}'",),
+        kept,
+        quarantine,
+        {"account": account_frame(accounts), "account_daily": daily},
+        skipped=skipped + duplicates,
+        notes=(*notes, *_gaps_note(kept)),
     )
 
 
 INSIGHT = FormatSpec(
     name="meta_business_suite_insight",
     platform="instagram",
-    title="Meta Business Suite Instagram insight chart export (Date, Primary)",
+    title="Meta Business Suite chart export (title line, then Date, Primary)",
     columns={
-        "en": {"date": ("Date",), "value": ("Primary",)},
-        "id": {"date": ("Tanggal",), "value": ("Utama",)},
+        "en": {"date": ("Date", "Fecha"), "value": _CHART_SERIES},
+        "id": {"date": ("Tanggal",), "value": ("Primary", "Utama")},
     },
     required=("date", "value"),
     normalize=normalize_insight,
