@@ -12,6 +12,7 @@ Facebook content export: the same export for a Facebook Page (`Page ID`, `Page n
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import polars as pl
@@ -33,6 +34,7 @@ from transforms.typed import (
     date_field,
     datetime_field,
     drop_duplicate_keys,
+    flag,
     parse_fields,
     require,
     split_quarantine,
@@ -48,6 +50,7 @@ _CONTENT_COLUMNS: dict[Locale, dict[str, tuple[str, ...]]] = {
         "published": ("Publish time",),
         "permalink": ("Permalink",),
         "post_type": ("Post type",),
+        "data_comment": ("Data comment",),
         "period": ("Date",),
         "views": ("Views",),
         "impressions": ("Impressions",),
@@ -58,6 +61,7 @@ _CONTENT_COLUMNS: dict[Locale, dict[str, tuple[str, ...]]] = {
         "comments": ("Comments",),
         "saves": ("Saves",),
         "profile_visits": ("Profile visits",),
+        "link_clicks": ("Link clicks",),
     },
     "id": {
         "post_id": ("ID Postingan", "ID Kiriman"),
@@ -65,20 +69,49 @@ _CONTENT_COLUMNS: dict[Locale, dict[str, tuple[str, ...]]] = {
         "handle": ("Nama pengguna akun",),
         "account_name": ("Nama akun",),
         "text": ("Deskripsi", "Keterangan"),
-        "published": ("Waktu publikasi", "Waktu dipublikasikan"),
+        "published": ("Waktu penerbitan", "Waktu publikasi", "Waktu dipublikasikan"),
         "permalink": ("Permalink", "Tautan permanen"),
         "post_type": ("Jenis postingan", "Jenis kiriman"),
+        "data_comment": ("Komentar data",),
         "period": ("Tanggal",),
         "views": ("Tayangan",),
         "impressions": ("Impresi",),
         "reach": ("Jangkauan",),
         "reactions": ("Suka",),
-        "shares": ("Dibagikan", "Bagikan", "Berbagi"),
+        "shares": ("Frekuensi dibagikan", "Dibagikan", "Bagikan", "Berbagi"),
         "follows": ("Mengikuti", "Ikuti", "Pengikut baru"),
         "comments": ("Komentar",),
-        "saves": ("Disimpan", "Simpan"),
+        "saves": ("Frekuensi disimpan", "Disimpan", "Simpan"),
         "profile_visits": ("Kunjungan profil",),
+        "link_clicks": ("Klik tautan",),
     },
+}
+
+_SPANISH_CONTENT: dict[str, tuple[str, ...]] = {
+    "post_id": ("Identificador de la publicación",),
+    "handle": ("Nombre de usuario de la cuenta",),
+    "account_name": ("Nombre de la cuenta",),
+    "text": ("Descripción",),
+    "published": ("Hora de publicación",),
+    "permalink": ("Enlace permanente",),
+    "post_type": ("Tipo de publicación",),
+    "data_comment": ("Comentario sobre los datos",),
+    "period": ("Fecha",),
+    "views": ("Visualizaciones",),
+    "reach": ("Alcance",),
+    "reactions": ("Me gusta",),
+    "shares": ("Veces que se compartió",),
+    "follows": ("Seguimientos",),
+    "comments": ("Comentarios",),
+    "saves": ("Veces que se guardó",),
+    "profile_visits": ("Visitas al perfil",),
+    "link_clicks": ("Clics en el enlace",),
+}
+"""Spanish-interface headers (from a Latin American agency's script over its real exports).
+Numbers and dates in them are written as in English files, so they join the English aliases."""
+_CONTENT_COLUMNS["en"] = {
+    name: (*aliases, *_SPANISH_CONTENT.get(name, ()))
+    for name, aliases in _CONTENT_COLUMNS["en"].items()
 }
 
 _COUNTS = (
@@ -91,6 +124,7 @@ _COUNTS = (
     "comments",
     "saves",
     "profile_visits",
+    "link_clicks",
 )
 _PUBLISH_FORMATS = ("%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
 _SCIENTIFIC = r"^\d(\.\d+)?[eE]\+?\d+$"
@@ -104,6 +138,105 @@ def _account_for(ctx: IngestContext, row: dict[str, str | None]) -> Account:
     if account.account_name is None and row.get("account_name"):
         account = replace(account, account_name=row["account_name"])
     return account
+
+
+def _flag_meta_rows(frame: pl.DataFrame, parsed: ParsedInput) -> pl.DataFrame:
+    """Reasons for the rows Meta could not export, in Meta's own words, and for non-lifetime rows.
+
+    Meta writes a row with no post ID and the reason in `Data comment` ("An error occurred while
+    computing metadata for content with ID …") for content it failed to export: such a row is
+    quarantined with that comment, not blamed on a missing or rounded ID. `Date` is `Lifetime`
+    (`Seumur hidup`, `Sepanjang Masa`, `-` on error rows) in every export seen; a date there
+    would make the row one day's figures, not the lifetime totals a snapshot holds.
+    """
+    post_id = pl.col("post_id").str.strip_chars()
+    comment = (
+        pl.col("data_comment").str.strip_chars()
+        if "data_comment" in frame.columns
+        else pl.lit("", pl.String)
+    )
+    meta_error = (post_id == "") & (comment != "")
+    frame = flag(
+        frame,
+        meta_error,
+        pl.format(
+            f"Meta exported no post for this row; its '{parsed.headers.get('data_comment')}' "
+            "says: {}",
+            comment,
+        ),
+    )
+    if "period" in frame.columns:
+        period = pl.col("period").str.strip_chars()
+        frame = flag(
+            frame,
+            period.str.contains(r"\d").fill_null(False) & ~meta_error,
+            pl.format(
+                f"column '{parsed.headers['period']}' is '{{}}', not Lifetime: only lifetime "
+                "totals are read",
+                period,
+            ),
+        )
+    return frame.with_columns(meta_error.alias("_meta_error"))
+
+
+def _unmeasured(kept: pl.DataFrame, counts: tuple[str, ...]) -> pl.Expr:
+    """Kept posts whose metrics Meta did not compute: a data comment and every metric blank."""
+    if "data_comment" not in kept.columns:
+        return pl.lit(False)
+    metrics = [pl.col(name).is_null() for name in counts if name in kept.columns]
+    return (pl.col("data_comment").str.strip_chars() != "") & pl.all_horizontal(
+        pl.lit(True), *metrics
+    )
+
+
+def _unmeasured_note(kept: pl.DataFrame, parsed: ParsedInput, unmeasured: pl.Expr) -> list[str]:
+    comments = kept.filter(unmeasured)["data_comment"].str.strip_chars().unique().to_list()
+    if not comments:
+        return []
+    count = kept.filter(unmeasured).height
+    return [
+        f"{count} post(s) loaded without a metrics snapshot: their "
+        f"'{parsed.headers['data_comment']}' says {' / '.join(repr(c) for c in comments)}"
+    ]
+
+
+def _collaborators(
+    ctx: IngestContext,
+    kept: pl.DataFrame,
+    identity: Sequence[str],
+    accounts: dict[tuple[object, ...], Account],
+) -> tuple[dict[tuple[object, ...], Account], list[str]]:
+    """Mark the accounts of collaboration posts as not own.
+
+    An account's content export also lists the collab posts it took part in, under the
+    partner's `Account ID` (their Reach and Follows blank). The exporting account is the one
+    named with `--account`, else the one with the most posts; any other account that is not
+    configured is a collaborator, recorded with `is_own` false so its posts do not count as ours.
+    """
+    if len({a.account_id for a in accounts.values()}) < 2:
+        return accounts, []
+    configured = {(a.platform, a.account_id) for a in ctx.accounts}
+    counts = kept.group_by(identity, maintain_order=True).len()
+    posts: dict[str, int] = {}
+    for row in counts.iter_rows():
+        account_id = accounts[tuple(row[:-1])].account_id
+        posts[account_id] = posts.get(account_id, 0) + row[-1]
+    hinted = ctx.account.account_id if ctx.account and ctx.account.platform == "instagram" else None
+    own = hinted if hinted in posts else max(posts, key=lambda account: posts[account])
+    partners = {
+        key: replace(account, is_own=False)
+        for key, account in accounts.items()
+        if account.account_id != own and ("instagram", account.account_id) not in configured
+    }
+    if not partners:
+        return accounts, []
+    names = sorted({a.handle or a.account_id for a in partners.values()})
+    partner_posts = sum(posts[a] for a in {a.account_id for a in partners.values()})
+    note = (
+        f"{partner_posts} collaboration posts of {len(names)} other accounts "
+        f"({', '.join(names)}) recorded with is_own false; the export is {own}'s"
+    )
+    return {**accounts, **partners}, [note]
 
 
 def normalize_content(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
@@ -123,8 +256,10 @@ def normalize_content(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
         "spreadsheet program rounded the ID): the ID is lost, re-export without opening "
         "the file in a spreadsheet",
     )
-    frame = require(frame, pl.col("post_id").str.strip_chars() != "", "no post ID")
-    frame = require(frame, pl.col("published").is_not_null(), "no publish time")
+    frame = _flag_meta_rows(frame, parsed)
+    meta_error = pl.col("_meta_error")
+    frame = require(frame, (pl.col("post_id").str.strip_chars() != "") | meta_error, "no post ID")
+    frame = require(frame, pl.col("published").is_not_null() | meta_error, "no publish time")
     kept, quarantine = split_quarantine(frame)
     kept, duplicates = drop_duplicate_keys(kept, ["post_id"])
 
@@ -133,6 +268,7 @@ def normalize_content(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
         tuple(row.values()): _account_for(ctx, row)
         for row in kept.select(identity).unique(maintain_order=True).iter_rows(named=True)
     }
+    accounts, collab_note = _collaborators(ctx, kept, identity, accounts)
     account_rows = pl.DataFrame(
         [
             {**dict(zip(identity, key, strict=True)), "_account": a.account_id, "_tz": a.timezone}
@@ -149,7 +285,8 @@ def normalize_content(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
         content_type("post_type") if "post_type" in kept.columns else pl.lit(None, pl.String),
         pl.col("published").dt.date().alias("published_date"),
     )
-    snapshots = posts.with_columns(pl.lit(as_of).alias("as_of_date"))
+    unmeasured = _unmeasured(posts, _COUNTS)
+    snapshots = posts.filter(~unmeasured).with_columns(pl.lit(as_of).alias("as_of_date"))
     return assemble(
         "meta_business_suite_content",
         "instagram",
@@ -162,7 +299,7 @@ def normalize_content(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
             "post_metrics": conform(snapshots, POST_METRICS.columns),
         },
         skipped=duplicates,
-        notes=(note,),
+        notes=(note, *collab_note, *_unmeasured_note(posts, parsed, unmeasured)),
     )
 
 
@@ -549,15 +686,19 @@ def normalize_facebook_content(parsed: ParsedInput, ctx: IngestContext) -> Norma
             "published": datetime_field(*_PUBLISH_FORMATS),
         },
     )
+    frame = _flag_meta_rows(frame, parsed)
+    meta_error = pl.col("_meta_error")
     for field in ("post_id", "page_id"):
+        value = pl.col(field).str.strip_chars()
+        frame = require(frame, (value != "") | meta_error, f"no {parsed.headers[field]}")
         frame = require(
             frame,
-            pl.col(field).str.strip_chars().str.contains(r"^\d+(_\d+)?$"),
+            (value == "") | value.str.contains(r"^\d+(_\d+)?$"),
             f"column '{parsed.headers[field]}' is not a numeric id (a spreadsheet program may "
             "have rounded it to scientific notation): the ID is lost, re-export without opening "
             "the file in a spreadsheet",
         )
-    frame = require(frame, pl.col("published").is_not_null(), "no publish time")
+    frame = require(frame, pl.col("published").is_not_null() | meta_error, "no publish time")
     kept, quarantine = split_quarantine(frame)
     kept = kept.with_columns(_facebook_post_id(), pl.col("page_id").str.strip_chars())
     kept, duplicates = drop_duplicate_keys(kept, ["post_id"])
@@ -578,7 +719,8 @@ def normalize_facebook_content(parsed: ParsedInput, ctx: IngestContext) -> Norma
         text.alias("text"),
         content_type("post_type") if "post_type" in kept.columns else pl.lit(None, pl.String),
     )
-    snapshots = posts.with_columns(pl.lit(as_of).alias("as_of_date"))
+    unmeasured = _unmeasured(posts, (*_FACEBOOK_COUNTS, "watch_time_seconds"))
+    snapshots = posts.filter(~unmeasured).with_columns(pl.lit(as_of).alias("as_of_date"))
     return assemble(
         "meta_business_suite_facebook_content",
         "facebook",
@@ -591,7 +733,7 @@ def normalize_facebook_content(parsed: ParsedInput, ctx: IngestContext) -> Norma
             "post_metrics": conform(snapshots, POST_METRICS.columns),
         },
         skipped=duplicates,
-        notes=(note,),
+        notes=(note, *_unmeasured_note(posts, parsed, unmeasured)),
     )
 
 
@@ -609,6 +751,7 @@ FACEBOOK_CONTENT = FormatSpec(
             "published": ("Publish time",),
             "permalink": ("Permalink",),
             "post_type": ("Post type",),
+            "data_comment": ("Data comment",),
             "period": ("Date",),
             "views": ("Views",),
             "impressions": ("Impressions",),
