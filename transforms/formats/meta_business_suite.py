@@ -11,6 +11,7 @@ Facebook content export: the same export for a Facebook Page (`Page ID`, `Page n
 `Total clicks`), often UTF-16 with a `sep=,` line; see its section below.
 """
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -19,12 +20,12 @@ import polars as pl
 
 from transforms.accounts import account_frame, find_account, hinted_account
 from transforms.context import Account, IngestContext, Normalized, ParsedInput
-from transforms.dates import localize, snapshot_date
+from transforms.dates import localize, parse_date, snapshot_date
 from transforms.detect import FormatSpec
 from transforms.errors import InputError
-from transforms.numbers import Locale
+from transforms.numbers import Locale, invalid_number, parse_count, parse_percent_points
 from transforms.platforms import content_type
-from transforms.schemas import ACCOUNT_DAILY, POST, POST_METRICS
+from transforms.schemas import ACCOUNT_DAILY, AUDIENCE, POST, POST_METRICS
 from transforms.tabular import normalize_header
 from transforms.typed import (
     COUNT,
@@ -766,4 +767,374 @@ FACEBOOK_CONTENT = FormatSpec(
     },
     required=("post_id", "page_id", "published", "reach"),
     normalize=normalize_facebook_content,
+)
+
+
+# --- Audience export ---------------------------------------------------------------------------
+#
+# Insights > Audience > Export: sections stacked in one file, each a title line, a header and
+# rows, separated by blank lines. Two layouts are known:
+# - 2023-24 (`sep=,`, UTF-16, every cell quoted; TanyaRastogi04/time-series `Audience.csv`): per
+#   platform `Facebook followers` / `Instagram followers` (an API id line such as
+#   `FB_PAGE,FOLLOW,UNIQUE_USERS`, then the bare count), `… followers by gender and age`
+#   (`Age`, `Women`, `Men` with `12.2%`), `… by top towns/cities` and `… by top countries`
+#   (`Top towns/cities`, `Value`); a platform without data has its titles and nothing else.
+# - 2025 (vsbperoto/vintage-analytics-dashboard `Audience.csv`; the Spanish `Público.csv` of a
+#   Latin American agency's script): `Age & gender` (`Edad y sexo`) with `""`, `Women`, `Men`
+#   (`Mujeres`, `Hombres`), then `Top towns/cities` and `Top countries` (`Principales ciudades`,
+#   `Principales países`) written across: a row of names, then a row of values; then a
+#   `Follows` daily chart (`Date`, `Primary`) and `Top Pages`. Titles name no platform: it is
+#   the account's given with `--account`.
+# Mapping (DECISIONLOG, Meta Business Suite audience) to `core.audience`, measure followers,
+# as of the file name's end date or the ingest date: gender_age buckets `female|18-24` and
+# `male|18-24` from Women / Men, city and country buckets as Meta writes them; share = the
+# percentage as a fraction (`12.2%` and a bare `12.2` are both 0.122), value NULL. The follower
+# count becomes `core.account_daily.followers_total` on that date; the Follows chart
+# `followers_gained` per day. `Top Pages` (pages the audience also likes, an affinity score) has
+# no canonical table: its rows are skipped with that reason.
+# A value Excel turned into a date (a Bulgarian re-save wrote 3.4 as `3.апр`) is lost: its row
+# is quarantined saying so, never read back as a guess.
+
+_AUDIENCE_KINDS = (
+    ("gender_age", ("gender and age", "age & gender", "age and gender", "edad y sexo")),
+    ("city", ("cities", "towns", "ciudades")),
+    ("country", ("countries", "países", "paises")),
+    ("pages", ("top pages", "principales páginas", "páginas")),
+)
+_FOLLOWER_COUNT_TITLES = ("followers", "seguidores")
+_VALUE_HEADERS = ("value", "valor")
+_API_ID = r"^[A-Z_]+(,[A-Z_]+)+$"
+_SPREADSHEET_DATE = r"^(\d{1,2}[.\-/ ]?[^\d\s.,%\-/]{2,}\.?|[^\d\s.,%\-/]{2,}[.\-/ ]?\d{1,2})$"
+"""A number Excel turned into a date and wrote with a month name: `3.апр`, `17-Jun`, `Apr-03`."""
+
+
+@dataclass(frozen=True)
+class _Section:
+    """One audience section: its title, the platform it names, and what it holds."""
+
+    title: str
+    platform: str | None
+    kind: str
+
+
+def _audience_section(title: str) -> _Section:
+    words = normalize_header(title).split()
+    platforms = [word for word in words if word in _CHART_PLATFORMS]
+    text = " ".join(word for word in words if word not in _CHART_PLATFORMS)
+    platform = platforms[0] if platforms else None
+    for kind, keys in _AUDIENCE_KINDS:
+        if any(key in text for key in keys):
+            return _Section(title, platform, kind)
+    if text in _FOLLOWER_COUNT_TITLES:
+        return _Section(title, platform, "followers")
+    chart = chart_title(title)
+    if chart is not None and chart.metric == "followers_gained":
+        return _Section(title, platform or chart.platform, "follows")
+    return _Section(title, platform, "unknown")
+
+
+def _is_title(cells: list[str]) -> bool:
+    filled = [cell.strip() for cell in cells if cell.strip()]
+    if len(filled) != 1 or not cells[0].strip():
+        return False
+    return not re.search(r"\d", filled[0]) and not re.fullmatch(_API_ID, filled[0])
+
+
+Line = tuple[int | None, list[str]]
+"""A record of the file: its row number (None above the header, not counted) and cells."""
+
+
+@dataclass
+class _Block:
+    title_row: int | None
+    section: _Section
+    lines: list[Line]
+
+
+def _audience_blocks(parsed: ParsedInput) -> list[_Block]:
+    """The preamble, the header and the rows, cut into sections at their title lines."""
+    lines: list[Line] = [
+        (None, list(record))
+        for record in parsed.preamble
+        if record and not record[0].strip().lower().startswith("sep=")
+    ]
+    lines.append((None, ["", "Women", "Men"]))  # the header detection found
+    lines += [
+        (row, [str(cell) for cell in json.loads(raw).values()])
+        for row, raw in parsed.frame.select("_row", "_raw").iter_rows()
+    ]
+    blocks: list[_Block] = []
+    for row, cells in lines:
+        if _is_title(cells):
+            blocks.append(_Block(row, _audience_section(cells[0].strip()), []))
+        elif blocks:
+            blocks[-1].lines.append((row, cells))
+        else:
+            blocks.append(_Block(None, _Section("", None, "unknown"), [(row, cells)]))
+    return blocks
+
+
+@dataclass
+class _Found:
+    """What the rows of an audience export hold, before parsing: one entry per value cell."""
+
+    cells: list[dict[str, object]]
+    skipped: dict[int, str]
+
+
+def _value(found: _Found, row: int | None, block: _Block, kind: str, key: str, text: str) -> None:
+    found.cells.append(
+        {
+            "_row": row,
+            "_title": block.section.title,
+            "_platform": block.section.platform,
+            "_kind": kind,
+            "bucket": key,
+            "text": text.strip(),
+        }
+    )
+
+
+def _section_cells(block: _Block, found: _Found) -> None:
+    """Collect the value cells of one section; its other rows are skipped with a reason."""
+    kind, lines = block.section.kind, block.lines
+    if block.title_row is not None:
+        found.skipped[block.title_row] = "section title"
+    if kind == "gender_age":
+        for row, cells in lines:
+            if normalize_header(cells[1] if len(cells) > 1 else "") in ("women", "mujeres"):
+                if row is not None:
+                    found.skipped[row] = "section header"
+                continue
+            age = cells[0].strip()
+            _value(found, row, block, "gender_age", f"female|{age}", cells[1])
+            _value(
+                found, row, block, "gender_age", f"male|{age}", cells[2] if len(cells) > 2 else ""
+            )
+    elif kind in ("city", "country"):
+        filled = [cell for cell in (lines[0][1] if lines else []) if cell.strip()]
+        if len(filled) == 2 and normalize_header(filled[1]) in _VALUE_HEADERS:
+            head, *rows = lines
+            if head[0] is not None:
+                found.skipped[head[0]] = "section header"
+            for row, cells in rows:
+                _value(found, row, block, kind, cells[0].strip(), cells[1])
+        else:  # across: a row of names, then a row of values
+            for (name_row, names), (row, values) in zip(lines[::2], lines[1::2], strict=False):
+                if name_row is not None:
+                    found.skipped[name_row] = f"names of the {kind} values in the next row"
+                for name, text in zip(names, values, strict=False):
+                    if name.strip():
+                        _value(found, row, block, kind, name.strip(), text)
+            if len(lines) % 2 and lines[-1][0] is not None:
+                found.skipped[lines[-1][0]] = f"{kind} names without a row of values"
+    elif kind == "followers":
+        for row, cells in lines:
+            text = cells[0].strip()
+            if re.fullmatch(_API_ID, text):
+                if row is not None:
+                    found.skipped[row] = "Meta's metric id line"
+            else:
+                _value(found, row, block, "followers_total", "", text)
+    elif kind == "follows":
+        for row, cells in lines:
+            if normalize_header(cells[0]) in (h.lower() for h in _CHART_DATE_HEADERS):
+                if row is not None:
+                    found.skipped[row] = "chart header"
+            else:
+                _value(found, row, block, "followers_gained", cells[0].strip(), cells[1])
+    else:
+        title = block.section.title
+        reason = (
+            f"section '{title}': pages the audience also likes have no canonical table"
+            if kind == "pages"
+            else f"section '{title}' is not a known audience section"
+        )
+        for row, _cells in lines:
+            if row is not None:
+                found.skipped[row] = reason
+
+
+def _audience_platforms(cells: pl.DataFrame, ctx: IngestContext) -> dict[str, Account | None]:
+    named = {p for p in cells["_platform"].drop_nulls().unique().to_list()}
+    if cells["_platform"].null_count():
+        if ctx.account is None or ctx.account.platform not in _CHART_PLATFORMS:
+            raise InputError(
+                "this Meta Business Suite audience export does not say whether it is Facebook's "
+                "or Instagram's: pass --account facebook:<id> or --account instagram:<id>"
+            )
+        named.add(ctx.account.platform)
+    accounts = {platform: _chart_account(ctx, platform) for platform in sorted(named)}
+    if not any(accounts.values()):
+        raise InputError(
+            f"this {' and '.join(accounts)} audience export does not name its account: pass "
+            + " or ".join(f"--account {platform}:<id>" for platform in accounts)
+        )
+    return accounts
+
+
+def _parse_audience_cells(cells: pl.DataFrame) -> pl.DataFrame:
+    """Parse every value cell by its kind; `_reason` says why a cell is not a value."""
+    text = pl.col("text")
+    share = parse_percent_points("text", "en")
+    count = parse_count("text", "en")
+    day = parse_date("bucket", _CHART_DATES, "en")
+    is_share = pl.col("_kind").is_in(["gender_age", "city", "country"])
+    cells = cells.with_columns(
+        pl.when(is_share).then(share).alias("share"),
+        pl.when(~is_share).then(count).alias("count"),
+        pl.when(pl.col("_kind") == "followers_gained").then(day).alias("date"),
+    )
+    parsed = pl.when(is_share).then(pl.col("share")).otherwise(pl.col("count").cast(pl.Float64))
+    kind = pl.when(is_share).then(pl.lit("percentage")).otherwise(pl.lit("whole number"))
+    reason = (
+        pl.when(text.str.contains(_SPREADSHEET_DATE))
+        .then(
+            pl.format(
+                "'{}' ({}) is a number a spreadsheet program turned into a date: the value is lost",
+                text,
+                pl.col("_label"),
+            )
+        )
+        .when(invalid_number("text", parsed))
+        .then(pl.format("'{}' ({}) is not a {}", text, pl.col("_label"), kind))
+        .when((pl.col("_kind") == "followers_gained") & pl.col("date").is_null())
+        .then(pl.format("'{}' in the '{}' chart is not a date", pl.col("bucket"), pl.col("_title")))
+    )
+    return cells.with_columns(reason.alias("_reason"))
+
+
+def normalize_audience(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
+    """Map the stacked audience sections to `core.audience` and `core.account_daily`."""
+    as_of, note = snapshot_date(ctx.source_name, ctx.as_of)
+    found = _Found([], {})
+    for block in _audience_blocks(parsed):
+        _section_cells(block, found)
+    cells = pl.DataFrame(
+        found.cells,
+        schema={
+            "_row": pl.Int64,
+            "_title": pl.String,
+            "_platform": pl.String,
+            "_kind": pl.String,
+            "bucket": pl.String,
+            "text": pl.String,
+        },
+    ).with_columns(
+        pl.format("{} {}", "_title", "bucket").str.strip_chars().alias("_label"),
+    )
+    accounts = _audience_platforms(cells, ctx)
+    fallback = ctx.account.platform if ctx.account else None
+    cells = cells.with_columns(pl.col("_platform").fill_null(pl.lit(fallback, pl.String)))
+    cells = _parse_audience_cells(cells).filter(pl.col("text") != "")
+    ids = {platform: account.account_id for platform, account in accounts.items() if account}
+    missing = [platform for platform, account in accounts.items() if account is None]
+    cells = cells.with_columns(
+        pl.col("_platform")
+        .replace_strict(ids, default=None, return_dtype=pl.String)
+        .alias("account_id"),
+        pl.when(pl.col("_platform").is_in(missing))
+        .then(
+            pl.format(
+                "no {} account for this section: configure one or pass --account {}:<id>",
+                "_platform",
+                "_platform",
+            )
+        )
+        .otherwise(pl.col("_reason"))
+        .alias("_reason"),
+    )
+    notes = [note]
+    above = cells.filter(pl.col("_row").is_null())
+    for title, text, reason in above.select("_title", "text", "_reason").iter_rows():
+        notes.append(
+            f"'{title}' {text} (above the first table)"
+            + (f" not loaded: {reason}" if reason else f" loaded as followers_total on {as_of}")
+        )
+    cells = cells.filter(pl.col("_reason").is_null() | pl.col("_row").is_not_null())
+    bad = (
+        cells.filter(pl.col("_reason").is_not_null() & pl.col("_row").is_not_null())
+        .group_by("_row", maintain_order=True)
+        .agg(pl.col("_reason").str.join("; "))
+        .with_columns(
+            pl.when(pl.col("_reason").str.contains("spreadsheet program", literal=True))
+            .then(
+                pl.format(
+                    "{} (re-export from Meta Business Suite without opening the file in a "
+                    "spreadsheet)",
+                    "_reason",
+                )
+            )
+            .otherwise(pl.col("_reason"))
+            .alias("_reason")
+        )
+    )
+    quarantine = bad.join(parsed.frame.select("_row", "_raw"), on="_row").select(
+        pl.col("_row").alias("row_number"),
+        pl.col("_reason").alias("reason"),
+        pl.col("_raw").alias("raw"),
+    )
+    good = cells.filter(~pl.col("_row").is_in(bad["_row"].implode()) | pl.col("_row").is_null())
+    good = good.filter(pl.col("_reason").is_null())
+    loaded_rows = good.filter(pl.col("_row").is_not_null())["_row"].unique()
+    skipped = {
+        row: reason
+        for row, reason in found.skipped.items()
+        if row not in set(loaded_rows.to_list()) and row not in set(bad["_row"].to_list())
+    }
+    for reason, rows in _group(skipped).items():
+        notes.append(f"{rows} rows skipped: {reason}")
+    audience = good.filter(pl.col("_kind").is_in(["gender_age", "city", "country"])).select(
+        pl.col("_platform").alias("platform"),
+        "account_id",
+        pl.lit(as_of).alias("as_of_date"),
+        pl.lit("followers").alias("measure"),
+        pl.col("_kind").alias("dimension"),
+        "bucket",
+        pl.lit(None, pl.Float64).alias("value"),
+        "share",
+    )
+    audience, duplicates = drop_duplicate_keys(
+        audience, ["platform", "account_id", "dimension", "bucket"]
+    )
+    daily = good.filter(pl.col("_kind").is_in(["followers_total", "followers_gained"])).select(
+        pl.col("_platform").alias("platform"),
+        "account_id",
+        pl.col("date").fill_null(pl.lit(as_of)),
+        pl.col("_kind").alias("metric"),
+        pl.col("count").alias("value"),
+    )
+    daily_frame, daily_duplicates = _daily_from_long(daily)
+    used = [account for account in accounts.values() if account is not None]
+    kept = pl.DataFrame({"_row": loaded_rows}, schema={"_row": pl.Int64})
+    return assemble(
+        "meta_business_suite_audience",
+        "+".join(sorted(account.platform for account in used)),
+        parsed,
+        kept,
+        quarantine,
+        {
+            "account": account_frame(used),
+            "audience": conform(audience, AUDIENCE.columns),
+            "account_daily": daily_frame,
+        },
+        skipped=len(skipped),
+        notes=(*notes, *(["in-file duplicates dropped"] if duplicates + daily_duplicates else [])),
+    )
+
+
+def _group(skipped: dict[int, str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for reason in skipped.values():
+        counts[reason] = counts.get(reason, 0) + 1
+    return counts
+
+
+AUDIENCE_EXPORT = FormatSpec(
+    name="meta_business_suite_audience",
+    platform="instagram",
+    title="Meta Business Suite audience export (stacked sections: age and gender, cities, ...)",
+    columns={"en": {"women": ("Women", "Mujeres"), "men": ("Men", "Hombres")}},
+    required=("women", "men"),
+    normalize=normalize_audience,
 )
