@@ -508,3 +508,21 @@ def test_open_quote_at_the_end_is_refused() -> None:
         split_records(text)
     with pytest.raises(InputError, match="the file looks truncated"):
         _normalize(text, account=IG)
+
+
+def test_export_whose_rows_were_each_put_into_one_cell_is_refused_saying_so() -> None:
+    relative = "facebook/mbs_fb_video_content_vintage_excel_row_quoted.csv"
+    records = _records(relative)
+    assert {len(record) for record in records} == {1}  # each row one quoted cell
+    assert len(next(csv.reader([records[0][0]]))) == 212  # holding the whole row
+    with pytest.raises(InputError) as caught:
+        _real(relative, account=FB)
+    assert str(caught.value).startswith(
+        'every row is one cell holding a whole row (\'Video asset ID,"Universal video ID",'
+    )
+    assert "a spreadsheet program re-saved this export with another separator" in str(caught.value)
+
+
+def test_one_cell_rows_without_a_row_inside_are_not_blamed_on_a_spreadsheet() -> None:
+    with pytest.raises(InputError, match=r"^unknown format"):
+        _normalize('"just text"\n"more text"\n')
