@@ -526,3 +526,19 @@ def test_export_whose_rows_were_each_put_into_one_cell_is_refused_saying_so() ->
 def test_one_cell_rows_without_a_row_inside_are_not_blamed_on_a_spreadsheet() -> None:
     with pytest.raises(InputError, match=r"^unknown format"):
         _normalize('"just text"\n"more text"\n')
+
+
+def test_audience_gender_columns_are_read_by_their_names() -> None:
+    text = (
+        '"Instagram followers by gender and age"\n"Age","Women","Men","Unspecified"\n'
+        '"18-24","10%","20%","1%"\n"25-34","","",""\n\n'
+        '"Instagram followers by top countries"\n"Top countries","Value"\n"India","62.7%"\n'
+    )
+    result = _normalize(text, "Audience.csv", account=IG)
+    audience = result.tables["audience"]
+    got = dict(audience.select("bucket", "share").iter_rows())
+    assert got == pytest.approx(
+        {"female|18-24": 0.10, "male|18-24": 0.20, "unspecified|18-24": 0.01, "India": 0.627}
+    )
+    counts = (result.rows_read, result.rows_loaded, result.rows_quarantined, result.rows_skipped)
+    assert counts == (6, 2, 0, 4)  # the empty 25-34 row, a blank line, a title, a header

@@ -1,11 +1,20 @@
-"""Meta Business Suite exports: Instagram content and per-metric charts, Facebook content.
+"""Meta Business Suite exports: content (Instagram, Facebook), per-metric charts, audience.
 
 Content export: one row per post with lifetime metrics (`Date` = `Lifetime`); since 2025 `Views`
 replaced `Impressions`, and both are kept as separate canonical columns. The Indonesian interface
-exports the same layout with translated headers and Indonesian number grouping (`1.234`).
+exports the same layout with translated headers and Indonesian number grouping (`1.234`); the
+Spanish one with Spanish headers and English-style numbers. Instagram mapping (DECISIONLOG):
+views = Views, impressions = Impressions, reach = Reach, reactions = Likes, shares = Shares,
+comments = Comments, saves = Saves, follows = Follows, profile_visits = Profile visits,
+link_clicks = Link clicks (stories), text = Description, published_at = Publish time (the
+account's local time), content_type from Post type. `Data comment` carries Meta's own errors
+(see `_flag_meta_rows`); `Date` must be a lifetime label. Not used (no canonical column):
+Duration (sec), and the story-only Replies, Navigation, Sticker taps. Posts of other accounts
+(collaborations) are loaded under their own account, recorded as not own.
 
-Insight chart export (Insights > Overview > download): `sep=,`, a title line naming the metric (for
-example `Instagram reach` / `Jangkauan Instagram`), then `Date,Primary` rows, one per day.
+Chart export (Insights > a chart > Export): `sep=,`, a title line naming the metric, then
+`Date,Primary` rows, one per day; see its section below for the titles in each language and the
+columns they feed. Audience export: stacked sections into `core.audience`; see its section.
 
 Facebook content export: the same export for a Facebook Page (`Page ID`, `Page name`, `Reactions`,
 `Total clicks`), often UTF-16 with a `sep=,` line; see its section below.
@@ -802,6 +811,8 @@ _AUDIENCE_KINDS = (
     ("pages", ("top pages", "principales páginas", "páginas")),
 )
 _FOLLOWER_COUNT_TITLES = ("followers", "seguidores")
+_GENDERS = {"women": "female", "mujeres": "female", "men": "male", "hombres": "male"}
+"""Column names of the age and gender section; another column is kept by its own name."""
 _VALUE_HEADERS = ("value", "valor")
 _API_ID = r"^[A-Z_]+(,[A-Z_]+)+$"
 _SPREADSHEET_DATE = r"^(\d{1,2}[.\-/ ]?[^\d\s.,%\-/]{2,}\.?|[^\d\s.,%\-/]{2,}[.\-/ ]?\d{1,2})$"
@@ -858,7 +869,8 @@ def _audience_blocks(parsed: ParsedInput) -> list[_Block]:
         for record in parsed.preamble
         if record and not record[0].strip().lower().startswith("sep=")
     ]
-    lines.append((None, ["", "Women", "Men"]))  # the header detection found
+    first = parsed.frame["_raw"][0]
+    lines.append((None, [re.sub(r" \(\d+\)$", "", name) for name in json.loads(first)]))
     lines += [
         (row, [str(cell) for cell in json.loads(raw).values()])
         for row, raw in parsed.frame.select("_row", "_raw").iter_rows()
@@ -901,16 +913,17 @@ def _section_cells(block: _Block, found: _Found) -> None:
     if block.title_row is not None:
         found.skipped[block.title_row] = "section title"
     if kind == "gender_age":
+        genders: list[str] = []
         for row, cells in lines:
-            if normalize_header(cells[1] if len(cells) > 1 else "") in ("women", "mujeres"):
+            if normalize_header(cells[1] if len(cells) > 1 else "") in _GENDERS:
+                genders = [_GENDERS.get(normalize_header(c), normalize_header(c)) for c in cells]
                 if row is not None:
                     found.skipped[row] = "section header"
                 continue
             age = cells[0].strip()
-            _value(found, row, block, "gender_age", f"female|{age}", cells[1])
-            _value(
-                found, row, block, "gender_age", f"male|{age}", cells[2] if len(cells) > 2 else ""
-            )
+            for gender, text in zip(genders[1:], cells[1:], strict=False):
+                if gender:
+                    _value(found, row, block, "gender_age", f"{gender}|{age}", text)
     elif kind in ("city", "country"):
         filled = [cell for cell in (lines[0][1] if lines else []) if cell.strip()]
         if len(filled) == 2 and normalize_header(filled[1]) in _VALUE_HEADERS:
@@ -1082,6 +1095,10 @@ def normalize_audience(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
         for row, reason in found.skipped.items()
         if row not in set(loaded_rows.to_list()) and row not in set(bad["_row"].to_list())
     }
+    accounted = {*loaded_rows.to_list(), *bad["_row"].to_list(), *skipped}
+    for row in parsed.frame["_row"].to_list():
+        if row not in accounted:
+            skipped[row] = "no value in it"
     for reason, rows in _group(skipped).items():
         notes.append(f"{rows} rows skipped: {reason}")
     audience = good.filter(pl.col("_kind").is_in(["gender_age", "city", "country"])).select(
