@@ -542,3 +542,50 @@ def test_audience_gender_columns_are_read_by_their_names() -> None:
     )
     counts = (result.rows_read, result.rows_loaded, result.rows_quarantined, result.rows_skipped)
     assert counts == (6, 2, 0, 4)  # the empty 25-34 row, a blank line, a title, a header
+
+
+def test_indonesian_content_export_as_e9_describes_it() -> None:
+    text = (
+        "ID Postingan,ID Akun,Nama pengguna akun,Nama akun,Deskripsi,Durasi (detik),"
+        "Waktu penerbitan,Permalink,Jenis postingan,Komentar data,Tanggal,Tayangan,Jangkauan,"
+        "Suka,Frekuensi dibagikan,Mengikuti,Komentar,Frekuensi Disimpan\n"
+        "18123605160280664,17841400000000001,elio,Elio,Halo,0,06/17/2026 09:11,"
+        "https://www.instagram.com/p/1/,Reel IG,,Sepanjang Masa,1.234,900,48,5,,3,0\n"
+    )
+    result = _normalize(text, "Jun-01-2026_Jun-30-2026_1.csv")
+    assert (result.format, result.rows_loaded) == ("meta_business_suite_content", 1)
+    row = result.tables["post_metrics"].row(0, named=True)
+    assert (row["views"], row["reach"], row["shares"], row["saves"]) == (1234, 900, 5, 0)
+    assert row["follows"] is None  # blank, not 0
+    assert result.tables["post"]["published_date"].to_list() == [date(2026, 6, 17)]
+
+
+def test_spanish_content_export() -> None:
+    text = (
+        "Identificador de la publicación,Nombre de usuario de la cuenta,Descripción,"
+        "Hora de publicación,Enlace permanente,Tipo de publicación,Fecha,Visualizaciones,"
+        "Alcance,Me gusta,Veces que se compartió,Comentarios,Veces que se guardó,Seguimientos\n"
+        "18123605160280664,lentes,Hola,01/02/2025 10:00,https://www.instagram.com/p/1/,"
+        "Reel de Instagram,Total,1200,800,40,2,1,5,\n"
+    )
+    result = _normalize(text, "Jan-01-2025_Jan-31-2025_1.csv")
+    assert (result.format, result.rows_loaded) == ("meta_business_suite_content", 1)
+    row = result.tables["post_metrics"].row(0, named=True)
+    assert (row["views"], row["reach"], row["reactions"], row["saves"]) == (1200, 800, 40, 5)
+    assert row["follows"] is None
+    assert result.tables["post"]["published_date"].to_list() == [date(2025, 1, 2)]
+
+
+def test_content_row_with_a_day_instead_of_lifetime_is_quarantined() -> None:
+    text = (
+        "Post ID,Account ID,Account username,Publish time,Permalink,Post type,Date,Views,Reach\n"
+        "1,17841400000000001,kunci,06/17/2026 09:11,https://www.instagram.com/p/1/,IG reel,"
+        "Lifetime,10,5\n"
+        "2,17841400000000001,kunci,06/17/2026 09:11,https://www.instagram.com/p/2/,IG reel,"
+        "06/18/2026,10,5\n"
+    )
+    result = _normalize(text)
+    assert (result.rows_loaded, result.rows_quarantined) == (1, 1)
+    assert result.quarantine["reason"][0] == (
+        "column 'Date' is '06/18/2026', not Lifetime: only lifetime totals are read"
+    )

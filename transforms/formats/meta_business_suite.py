@@ -200,6 +200,8 @@ def _unmeasured(kept: pl.DataFrame, counts: tuple[str, ...]) -> pl.Expr:
 
 
 def _unmeasured_note(kept: pl.DataFrame, parsed: ParsedInput, unmeasured: pl.Expr) -> list[str]:
+    if "data_comment" not in kept.columns:
+        return []
     comments = kept.filter(unmeasured)["data_comment"].str.strip_chars().unique().to_list()
     if not comments:
         return []
