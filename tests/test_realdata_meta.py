@@ -589,3 +589,15 @@ def test_content_row_with_a_day_instead_of_lifetime_is_quarantined() -> None:
     assert result.quarantine["reason"][0] == (
         "column 'Date' is '06/18/2026', not Lifetime: only lifetime totals are read"
     )
+
+
+def test_chart_without_platform_uses_the_workspace_only_meta_account() -> None:
+    relative = "instagram/mbs_ig_chart_views_vintage_utf16.csv"
+    result = _real(relative, accounts=(IG,))
+    assert _daily(result, "views", "instagram") == _chart(relative)
+    assert (
+        f"no --account given: the workspace's only instagram account {IG.account_id} is used"
+        in (result.notes)
+    )
+    with pytest.raises(InputError, match="does not say whether it is Facebook's"):
+        _real(relative, accounts=(IG, FB))  # two: ambiguous

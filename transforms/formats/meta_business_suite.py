@@ -471,15 +471,34 @@ def _chart_account(ctx: IngestContext, platform: str) -> Account | None:
     return configured[0] if len(configured) == 1 else None
 
 
+def _meta_platform(ctx: IngestContext) -> str | None:
+    """The platform of an input that names none: `--account`'s, else the workspace's only one.
+
+    Only Facebook and Instagram count: with one own account of either, the export is its.
+    """
+    if ctx.account is not None:
+        return ctx.account.platform if ctx.account.platform in _CHART_PLATFORMS else None
+    own = [a for a in ctx.accounts if a.platform in _CHART_PLATFORMS and a.is_own]
+    return own[0].platform if len(own) == 1 else None
+
+
+def _workspace_note(ctx: IngestContext, accounts: list[Account]) -> list[str]:
+    if ctx.account is not None or not accounts:
+        return []
+    return [
+        f"no --account given: the workspace's only {a.platform} account {a.account_id} is used"
+        for a in accounts
+    ]
+
+
 def _chart_platform(chart: _Chart, ctx: IngestContext) -> str:
-    if chart.platform is not None:
-        return chart.platform
-    if ctx.account is not None and ctx.account.platform in _CHART_PLATFORMS:
-        return ctx.account.platform
-    raise InputError(
-        f"the Meta Business Suite chart '{chart.title}' does not say whether it is Facebook's or "
-        "Instagram's: pass --account facebook:<id> or --account instagram:<id>"
-    )
+    platform = chart.platform or _meta_platform(ctx)
+    if platform is None:
+        raise InputError(
+            f"the Meta Business Suite chart '{chart.title}' does not say whether it is "
+            "Facebook's or Instagram's: pass --account facebook:<id> or --account instagram:<id>"
+        )
+    return platform
 
 
 def chart_blocks(frame: pl.DataFrame, first_title: str) -> tuple[pl.DataFrame, list[str]]:
@@ -629,7 +648,7 @@ def normalize_insight(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
         quarantine,
         {"account": account_frame(accounts), "account_daily": daily},
         skipped=skipped + duplicates,
-        notes=(*notes, *_gaps_note(kept)),
+        notes=(*notes, *_workspace_note(ctx, accounts), *_gaps_note(kept)),
     )
 
 
@@ -973,12 +992,13 @@ def _section_cells(block: _Block, found: _Found) -> None:
 def _audience_platforms(cells: pl.DataFrame, ctx: IngestContext) -> dict[str, Account | None]:
     named = {p for p in cells["_platform"].drop_nulls().unique().to_list()}
     if cells["_platform"].null_count():
-        if ctx.account is None or ctx.account.platform not in _CHART_PLATFORMS:
+        platform = _meta_platform(ctx)
+        if platform is None:
             raise InputError(
                 "this Meta Business Suite audience export does not say whether it is Facebook's "
                 "or Instagram's: pass --account facebook:<id> or --account instagram:<id>"
             )
-        named.add(ctx.account.platform)
+        named.add(platform)
     accounts = {platform: _chart_account(ctx, platform) for platform in sorted(named)}
     if not any(accounts.values()):
         raise InputError(
@@ -1039,7 +1059,7 @@ def normalize_audience(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
         pl.format("{} {}", "_title", "bucket").str.strip_chars().alias("_label"),
     )
     accounts = _audience_platforms(cells, ctx)
-    fallback = ctx.account.platform if ctx.account else None
+    fallback = _meta_platform(ctx)
     cells = cells.with_columns(pl.col("_platform").fill_null(pl.lit(fallback, pl.String)))
     cells = _parse_audience_cells(cells).filter(pl.col("text") != "")
     ids = {platform: account.account_id for platform, account in accounts.items() if account}
@@ -1059,7 +1079,7 @@ def normalize_audience(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
         .otherwise(pl.col("_reason"))
         .alias("_reason"),
     )
-    notes = [note]
+    notes = [note, *_workspace_note(ctx, [a for a in accounts.values() if a is not None])]
     above = cells.filter(pl.col("_row").is_null())
     for title, text, reason in above.select("_title", "text", "_reason").iter_rows():
         notes.append(
