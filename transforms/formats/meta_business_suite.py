@@ -363,8 +363,7 @@ CONTENT = FormatSpec(
 # title. The value column's name is not trusted (that file calls the Facebook visits
 # `Facebook Page likes` and the Instagram visits `Instagram followers`): the title is.
 
-_CHART_METRICS = {
-    # English
+_ENGLISH_CHART_METRICS = {
     "reach": "reach",
     "viewers": "reach",
     "views": "views",
@@ -380,6 +379,9 @@ _CHART_METRICS = {
     "profile visits": "profile_visits",
     "page visits": "profile_visits",
     "page and profile visits": "profile_visits",
+}
+_CHART_METRICS = {
+    **_ENGLISH_CHART_METRICS,
     # Bahasa Indonesia (INDONESIAN_UI.md section 2, E9)
     "jangkauan": "reach",
     "tayangan": "views",
@@ -414,7 +416,7 @@ _CHART_SERIES = (
     *(
         f"{platform.title()} {phrase}"
         for platform in _CHART_PLATFORMS
-        for phrase in list(_CHART_METRICS)[:15]  # the English titles
+        for phrase in _ENGLISH_CHART_METRICS
     ),
 )
 """Value column names: `Primary`, or (older files) a platform series name, never trusted."""
