@@ -601,3 +601,12 @@ def test_chart_without_platform_uses_the_workspace_only_meta_account() -> None:
     )
     with pytest.raises(InputError, match="does not say whether it is Facebook's"):
         _real(relative, accounts=(IG, FB))  # two: ambiguous
+
+
+def test_chart_titled_without_platform_takes_it_from_a_platform_series_name() -> None:
+    data = ('sep=,\n"Reach"\n"Date","Facebook reach"\n"2024-03-01T00:00:00","12"\n').encode(
+        "utf-16"
+    )
+    result = _normalize(data, account=IG, accounts=(FB,))
+    assert _daily(result, "reach", "facebook") == {date(2024, 3, 1): 12}
+    assert result.tables["account_daily"]["platform"].to_list() == ["facebook"]

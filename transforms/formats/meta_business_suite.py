@@ -539,11 +539,17 @@ def _chart_frames(
     Returns the kept long frame, the quarantine, the accounts, notes and the rows skipped
     (block titles and repeated headers).
     """
+    names = {0: parsed.headers.get("value", "Primary")}
+    for block, name in frame.filter(pl.col("_kind") == "header").select("_block", "value").rows():
+        names.setdefault(block, name)
     charts = []
-    for title in titles:
+    for index, title in enumerate(titles):
         chart = chart_title(title)
         if chart is None:
             raise _unknown_title(title)
+        named = [w for w in normalize_header(names.get(index, "")).split() if w in _CHART_PLATFORMS]
+        if chart.platform is None and len(set(named)) == 1:  # a series named `Facebook reach`
+            chart = replace(chart, platform=named[0])
         charts.append(chart)
     platforms = [_chart_platform(chart, ctx) for chart in charts]
     accounts = {platform: _chart_account(ctx, platform) for platform in set(platforms)}
