@@ -334,8 +334,9 @@ CONTENT = FormatSpec(
 # `Visits`); it may name one (`Facebook visits`, `Instagram follows`, `Instagram reach`).
 # It is written in the interface language: `Tayangan` (Indonesian), `Alcance` (Spanish).
 #
-# Platform: the one the title names, else the account given with `--account` / `[[sources]]`
-# (a Facebook or Instagram account), else the file is refused asking for it.
+# Platform: the one the title names, else the one the value column names (`Facebook reach`),
+# else the account's given with `--account` / `[[sources]]`, else the workspace's only own
+# Facebook or Instagram account (said in the notes), else the file is refused asking for it.
 #
 # Title -> `core.account_daily` column (DECISIONLOG, Meta Business Suite charts), whatever the
 # platform; the words are matched after the platform name and linking words (de, di, on) are
