@@ -274,7 +274,7 @@ def test_formats_lists_every_registered_format(capsys: pytest.CaptureFixture[str
     content = next(f for f in listed if f["format"] == "meta_business_suite_content")
     assert content["required_columns"]["id"] == [
         "ID Postingan",
-        "Waktu publikasi",
+        "Waktu penerbitan",  # INDONESIAN_UI.md: level B (E9)
         "Permalink",
         "Jangkauan",
     ]

@@ -286,12 +286,9 @@ def test_quoted_newlines_stay_inside_the_field() -> None:
     assert (records, delimiter) == ([["id", "text"], ["1", "two\nlines"], ["2", "x"]], ",")
 
 
-def test_short_row_is_refused_with_its_row_number() -> None:
-    with pytest.raises(InputError) as caught:
-        fit_to_header(["2026-07-01"], 2, 7)
-    assert str(caught.value) == (
-        "row 7: 1 fields where the header has 2 (truncated or malformed CSV)"
-    )
+def test_short_row_is_padded_with_empty_cells() -> None:
+    assert fit_to_header(["2026-07-01"], 2, 7) == ["2026-07-01", ""]
+    assert fit_to_header(["a", "b", ""], 4, 7) == ["a", "b", "", ""]
 
 
 def test_long_row_with_content_is_refused() -> None:
@@ -548,7 +545,7 @@ def test_mbs_insight_chart() -> None:
     result = _normalize(text, account=Account("instagram", "17841400000000001"))
 
     assert result.format == "meta_business_suite_insight"
-    assert result.notes == ("metric chart 'followers_total'",)
+    assert result.notes == ("metric chart 'Instagram followers': instagram followers_total",)
     assert (result.rows_read, result.rows_loaded) == (2, 2)
     assert_frame_equal(
         result.tables["account_daily"],
@@ -664,11 +661,23 @@ def test_x_overview_without_account_is_refused() -> None:
     assert str(caught.value) == "this x export does not name its account: pass --account x:<id>"
 
 
-def test_x_overview_short_row_names_the_row() -> None:
-    with pytest.raises(InputError, match=r"^row 3: 2 fields where the header has 14 "):
+def test_x_overview_row_with_its_last_cells_left_off_reads_them_as_empty() -> None:
+    header = _X_OVERVIEW.split("\n", 2)[0]
+    result = _normalize(
+        header + '\n"Tue, Feb 18, 2025",62,0,3,0,0,1,0,0,0,1,0,0,0\n"Mon, Feb 17, 2025",426\n',
+        account=Account("x", "fgsc"),
+    )
+    assert (result.rows_read, result.rows_loaded) == (2, 2)
+    feb_17 = result.tables["account_daily"].row(1, named=True)
+    assert feb_17["impressions"] == 426
+    assert feb_17["followers_gained"] is None  # left off: NULL, not 0
+
+
+def test_x_overview_row_longer_than_the_header_names_the_row() -> None:
+    with pytest.raises(InputError, match=r"^row 3: 15 fields where the header has 14 "):
         _normalize(
             _X_OVERVIEW.split("\n", 2)[0] + '\n"Tue, Feb 18, 2025",62,0,3,0,0,1,0,0,0,1,0,0,0'
-            '\n"Mon, Feb 17, 2025",426\n',
+            '\n"Mon, Feb 17, 2025",426,0,3,0,0,1,0,0,0,1,0,0,0,9\n',
             account=Account("x", "fgsc"),
         )
 

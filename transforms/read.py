@@ -1,5 +1,6 @@
 """The whole normalize step for one export: bytes in, canonical frames and quarantine out."""
 
+import csv
 import json
 from collections.abc import Sequence
 from dataclasses import replace
@@ -8,7 +9,7 @@ import polars as pl
 
 from transforms.accounts import sole_account_note
 from transforms.context import IngestContext, Normalized, ParsedInput
-from transforms.detect import Detection, FormatSpec, detect
+from transforms.detect import HEADER_SEARCH_DEPTH, Detection, FormatSpec, detect
 from transforms.errors import InputError
 from transforms.formats import FORMATS
 from transforms.schemas import TABLES
@@ -49,7 +50,7 @@ def normalize_export(
         try:
             detection = detect(sheet.records, formats, sheet.name)
         except InputError as exc:
-            unused.append((sheet, rows, str(exc)))
+            unused.append((sheet, rows, _wrapped_rows(sheet.records) or str(exc)))
             continue
         parsed = to_parsed_input(
             sheet.records_in(detection.locale), detection, sheet.name, sheet.rest
@@ -158,6 +159,27 @@ def _json_records(rows: pl.DataFrame, header: list[str]) -> pl.Expr:
         parts.append(pl.lit(("{" if position == 0 else '", ') + key + ': "'))
         parts.append(value.str.replace_many(_JSON_ESCAPES) if escape else value)
     return pl.concat_str([*parts, pl.lit('"}')])
+
+
+def _wrapped_rows(records: list[list[str]]) -> str | None:
+    """Say so when every row is one quoted cell holding a whole row (else None).
+
+    Opening a comma-separated export in a spreadsheet set to another separator and saving it
+    puts each line into one cell, which is then written quoted (`"Video asset ID,""Page ID""…"`):
+    no header is found, and "unknown format" would not tell why.
+    """
+    filled = [record for record in records[:HEADER_SEARCH_DEPTH] if not is_blank(record)]
+    if not filled or any(not record[0].strip() or not is_blank(record[1:]) for record in filled):
+        return None
+    cell = filled[0][0]
+    if max(len(next(csv.reader([cell], delimiter=d), [])) for d in ",;\t") < 3:
+        return None
+    shown = cell if len(cell) <= 60 else cell[:60] + "…"
+    return (
+        f"every row is one cell holding a whole row ('{shown}'): a spreadsheet program re-saved "
+        "this export with another separator; download it again and ingest it without opening "
+        "it in a spreadsheet"
+    )
 
 
 def _filled_rows(sheet: Sheet) -> int:

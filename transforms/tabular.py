@@ -105,8 +105,9 @@ def table_rows(cells: pl.DataFrame, width: int) -> tuple[pl.DataFrame, int]:
     """The rows under a header of `width` names, and how many blank rows were among them.
 
     `cells` is a cells frame with each record's number in `ROW`. `#` comment rows are dropped
-    (and not counted); the first row that cannot belong to the table raises `fit_to_header`'s
-    error with its number.
+    (and not counted); a short row is kept as it is (its missing cells are null, read as empty,
+    see `fit_to_header`); the first row that cannot belong to the table raises
+    `fit_to_header`'s error with its number.
     """
     comments = _comment_rows(cells)
     if comments.any():
@@ -114,7 +115,7 @@ def table_rows(cells: pl.DataFrame, width: int) -> tuple[pl.DataFrame, int]:
     blank = blank_rows(cells)
     fields = cells.get_column(FIELDS)
     extra_blank = blank_rows(cells, _cell_columns(cells)[width:])
-    misfits = cells.filter(~blank & (fields != width) & ~((fields > width) & extra_blank))
+    misfits = cells.filter(~blank & (fields > width) & ~extra_blank)
     if not misfits.is_empty():
         first = misfits.row(0, named=True)
         record = [first.get(str(i)) or "" for i in range(first[FIELDS])]
@@ -169,16 +170,21 @@ def is_blank(record: list[str]) -> bool:
 def fit_to_header(record: list[str], width: int, row_number: int) -> list[str]:
     """Return the record with exactly `width` cells, or raise if it cannot belong to the table.
 
-    Extra cells are accepted only when empty (Excel's trailing separators); a short record means a
-    truncated or malformed file, which must fail the whole load rather than load a partial row.
+    Extra cells are accepted only when empty (Excel's trailing separators). A short record is
+    padded with empty cells: Meta leaves the last empty columns off some rows of its exports, and
+    a CSV record cannot lose cells anywhere but at its end. A file cut off inside a quoted field
+    is refused by `split_records`; a record with more (non-empty) fields than the header is
+    refused here, since no cell of it can be placed.
     """
     if len(record) == width:
         return record
-    if len(record) > width and is_blank(record[width:]):
+    if len(record) < width:
+        return record + [""] * (width - len(record))
+    if is_blank(record[width:]):
         return record[:width]
     raise InputError(
         f"row {row_number}: {len(record)} fields where the header has {width} "
-        "(truncated or malformed CSV)"
+        "(more fields than the header: malformed CSV)"
     )
 
 

@@ -21,6 +21,7 @@ FORMATS: tuple[FormatSpec, ...] = (
     meta_business_suite.CONTENT,
     meta_business_suite.INSIGHT,
     meta_business_suite.FACEBOOK_CONTENT,
+    meta_business_suite.AUDIENCE_EXPORT,
     facebook_insights.POSTS,
     facebook_insights.POST_BREAKDOWN,
     facebook_insights.PAGE,
