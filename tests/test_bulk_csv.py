@@ -302,11 +302,12 @@ def test_every_encoding_and_line_end_reads_the_same(
     assert (result.rows_loaded, result.tables["post"]["text"][59]) == (60, "página 59, €5"), what
 
 
-def test_field_over_the_csv_modules_limit_fails_the_same_way() -> None:
-    text = _x_export(60, lambda n: "x" * (csv.field_size_limit() + 1) if n == 50 else "post")
-    with pytest.raises(InputError) as caught:
-        _normalize(text)
-    assert "field larger than field limit" in str(caught.value)
+@pytest.mark.parametrize("row", [3, 50])  # read by the csv module, and in the bulk by polars
+def test_a_megabyte_cell_is_read_whichever_reader_meets_it(row: int) -> None:
+    text = _x_export(60, lambda n: "x" * 1_000_000 if n == row else "post")
+    result = _normalize(text)
+    assert result.rows_loaded == 60
+    assert sorted(result.tables["post"]["text"].str.len_chars())[-2:] == [4, 1_000_000]
 
 
 def test_byte_order_mark_starting_a_line_of_the_bulk_is_kept() -> None:
@@ -315,3 +316,17 @@ def test_byte_order_mark_starting_a_line_of_the_bulk_is_kept() -> None:
     result = _normalize("\r\n".join(lines))
     assert result.rows_quarantined == 1
     assert result.quarantine["reason"][0] == "post id is not a number"
+
+
+def test_a_broken_quote_mid_file_is_bad_csv_not_truncation() -> None:
+    text = _x_export(60).replace('"post 30, day"', '"post 30" day', 1)
+    with pytest.raises(InputError) as caught:
+        _normalize(text)
+    assert str(caught.value) == "row 32: ',' expected after '\"' (bad CSV)"
+
+
+def test_a_lone_carriage_return_inside_a_quoted_cell_of_an_lf_file_is_text() -> None:
+    text = _x_export(60).replace("\r\n", "\n").replace('"post 30, day"', '"post 30,\rday"', 1)
+    result = _normalize(text)
+    assert result.rows_loaded == 60
+    assert "post 30,\rday" in result.tables["post"]["text"].to_list()

@@ -42,6 +42,10 @@ WHITESPACE = (
 
 _SPACE = "".join(f"\\x{{{ord(char):x}}}" for char in WHITESPACE)
 _LONE_CR = re.compile(rb"\r(?!\n)")
+
+# A cell may legally hold megabytes (a long post text, a pasted page); the csv module's default
+# limit of 128 KB would refuse such a file as broken. One input's size is bounded upstream.
+csv.field_size_limit(2**31 - 1)
 _UTF8_BOM = b"\xef\xbb\xbf"
 
 
@@ -57,9 +61,11 @@ def split_records(text: str) -> tuple[list[list[str]], str]:
         for record in reader:
             records.append(record)
     except csv.Error as exc:
-        raise InputError(
-            f"row {reader.line_num}: {exc} (an unterminated quoted field: the file looks truncated)"
-        ) from None
+        # at the file's last line the break is where the file ends: it was cut off
+        lines = text.count("\n") + (not text.endswith("\n"))
+        cut_off = "unexpected end of data" in str(exc) or reader.line_num >= lines
+        why = "an unterminated quoted field: the file looks truncated" if cut_off else "bad CSV"
+        raise InputError(f"row {reader.line_num}: {exc} ({why})") from None
     return records, delimiter
 
 
