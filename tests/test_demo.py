@@ -111,11 +111,12 @@ def _expected_skips(relative: str) -> int:
 
     Google Ads writes `Total: …` rows under its reports, YouTube Studio a `Total` row over its
     tables and Chart data rows for the days before a video existed; the Facebook page-level
-    export has a description row under its header (not a data row, not read).
+    export has a description row under its header (read, and skipped as one).
     """
     skipped = 0
     for _sheet, records in _sheets(relative):
         _header, rows = _table(records)
+        skipped += 1 if "Facebook_Insights" in relative else 0
         skipped += sum(1 for r in rows if r[0].startswith("Total"))
         if relative.endswith("Chart_data.csv"):
             skipped += sum(
@@ -127,8 +128,8 @@ def _expected_skips(relative: str) -> int:
 
 
 def _data_rows(relative: str) -> int:
-    description = 1 if "Facebook_Insights" in relative else 0
-    return sum(len(_table(records)[1]) - description for _sheet, records in _sheets(relative))
+    """Rows under the header, the description row of Facebook Insights included (it is read)."""
+    return sum(len(_table(records)[1]) for _sheet, records in _sheets(relative))
 
 
 # --- the files -----------------------------------------------------------------------------
