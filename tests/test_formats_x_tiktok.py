@@ -786,16 +786,16 @@ def test_tiktok_workbook_reads_every_sheet_into_one_load() -> None:
     result = _normalize(data, "tiktok.xlsx", account=TIKTOK, as_of=date(2025, 4, 14))
 
     assert result.format == (
-        "tiktok_overview+tiktok_content+tiktok_follower_history+tiktok_follower_activity"
-        "+tiktok_follower_gender+tiktok_follower_territories"
+        "tiktok_overview+tiktok_content+tiktok_viewers+tiktok_follower_history"
+        "+tiktok_follower_activity+tiktok_follower_gender+tiktok_follower_territories"
     )
-    # an unrecognised sheet counts every non-blank record as skipped, its header included
-    assert (result.rows_read, result.rows_loaded, result.rows_skipped) == (11, 9, 2)
-    assert "sheet 'Viewers' is not a known export (2 rows skipped)" in result.notes
+    assert (result.rows_read, result.rows_loaded, result.rows_skipped) == (10, 10, 0)
     daily = result.tables["account_daily"]
-    assert daily.select("date", "video_views", "engagements", "followers_total").rows() == [
-        (date(2025, 4, 12), 1591, 11, 100),
-        (date(2025, 4, 13), 1154, 5, 103),
+    assert daily.select(
+        "date", "video_views", "engagements", "followers_total", "reach"
+    ).rows() == [
+        (date(2025, 4, 12), 1591, 11, 100, 8),
+        (date(2025, 4, 13), 1154, 5, 103, None),
     ]
     assert result.tables["post_metrics"].select("post_id", "as_of_date", "video_views").rows() == [
         ("7001", date(2025, 4, 13), 1591)

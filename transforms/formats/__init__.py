@@ -33,6 +33,7 @@ FORMATS: tuple[FormatSpec, ...] = (
     tiktok.OVERVIEW,
     tiktok.CONTENT,
     tiktok.FOLLOWER_HISTORY,
+    tiktok.VIEWERS,
     tiktok.BUSINESS_FOLLOWERS,
     tiktok.FOLLOWER_ACTIVITY,
     tiktok.FOLLOWER_GENDER,

@@ -16,7 +16,7 @@ interface language (`read_named_dates`; Indonesian headers make Indonesian the l
 Indonesian spellings `Peb`, `Nop`, `Agus`, `Agt`, `Sept` are known. A name that means different
 months in two languages that both read the whole column is not guessed (the row is quarantined).
 
-Year of a date written without one, in the daily tables (Overview, FollowerHistory,
+Year of a date written without one, in the daily tables (Overview, FollowerHistory, Viewers,
 FollowerActivity): the table is a run of consecutive days, so its own order pins the years
 (`place_daily_run`). With a start and an end date in the file name, each date is the one in that
 period and a row outside it is quarantined. Otherwise the last day is the latest of its month and
@@ -51,6 +51,9 @@ Canonical mapping (DECISIONLOG), account from `--account` unless a video link na
 - FollowerHistory → `core.account_daily.followers_total` = Followers. The difference from the
   previous day is the net change, which the metric layer derives from consecutive totals;
   `followers_gained`/`followers_lost` are gross flows Studio does not export, so they stay NULL.
+- Viewers (Date, Total Viewers, New Viewers, Returning Viewers) → `core.account_daily`: reach =
+  Total Viewers (unique people who watched the account's videos that day, `undefined` = NULL);
+  New / Returning Viewers (a split of it) are named in the notes as not used.
 - FollowerActivity → `core.audience_activity`: online_followers = Active followers for that
   date and hour (as TikTok shows it), as_of_date = the date, day_of_week its ISO weekday.
 - FollowerGender / FollowerTopTerritories → `core.audience` (measure followers, dimension gender /
@@ -490,6 +493,49 @@ BUSINESS_FOLLOWERS = FormatSpec(
     },
     required=("date", "new_followers", "total_followers"),
     normalize=normalize_business_followers,
+)
+
+
+# --- Viewers ------------------------------------------------------------------------------------
+
+
+def normalize_viewers(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
+    """Map Studio's daily Viewers table to `core.account_daily.reach`.
+
+    `Total Viewers` is the number of unique people who watched the account's videos that day: the
+    account's daily reach. `New Viewers` and `Returning Viewers` split it; Kunci has no column for
+    either, so they are named in the notes. `undefined` (days before TikTok counted) is NULL.
+    """
+    return _daily_result(
+        "tiktok_viewers",
+        parsed,
+        ctx,
+        dict.fromkeys(("total_viewers", "new_viewers", "returning_viewers"), COUNT),
+        [pl.col("total_viewers").alias("reach")],
+        notes=_unused(
+            parsed,
+            {
+                "new_viewers": "Kunci has no column for the viewers who had not watched before",
+                "returning_viewers": "Kunci has no column for the viewers who had watched before",
+            },
+        ),
+    )
+
+
+VIEWERS = FormatSpec(
+    name="tiktok_viewers",
+    platform="tiktok",
+    title="TikTok Studio Viewers export (daily total, new and returning viewers)",
+    columns={
+        "en": {
+            "date": ("Date",),
+            "total_viewers": ("Total Viewers", "Total viewers"),
+            "new_viewers": ("New Viewers", "New viewers"),
+            "returning_viewers": ("Returning Viewers", "Returning viewers"),
+        }
+    },
+    required=("date", "total_viewers", "new_viewers"),
+    normalize=normalize_viewers,
 )
 
 

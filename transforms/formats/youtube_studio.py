@@ -91,6 +91,7 @@ from transforms.typed import (
     COUNT,
     DECIMAL,
     REASON,
+    SIGNED_COUNT,
     FieldType,
     assemble,
     conform,
@@ -147,7 +148,9 @@ _STORED_ID: dict[str, tuple[str, ...]] = {
     "comments_added": ("Komentar ditambahkan",),
     "shares": ("Pembagian",),
 }
-_TYPES = {**dict.fromkeys(_STORED, COUNT), "watch_hours": DECIMAL}
+_TYPES = {**dict.fromkeys(_STORED, COUNT), "watch_hours": DECIMAL, "likes": SIGNED_COUNT}
+"""`Likes` of a report period is likes added less likes removed: Studio writes it below zero
+(`-27`) when more were removed. Read signed, then kept apart (`_net_likes`)."""
 
 # Metrics Studio offers that no canonical column holds: recognised (so that a file of one of them
 # is read and its rows accounted for) and named in the notes as not used.
@@ -173,7 +176,7 @@ _UNUSED: dict[str, tuple[str, ...]] = {
     "casual_viewers": ("Casual viewers",),
     "regular_viewers": ("Regular viewers",),
     "dislikes": ("Dislikes",),
-    "likes_vs_dislikes": ("Likes (vs. dislikes) (%)",),
+    "likes_vs_dislikes": ("Likes (vs. dislikes) (%)", "Likes (vs dislikes) (%)"),
     "estimated_revenue": tuple(
         f"{label} ({code})"
         for label in ("Estimated revenue", "Receita estimada")
@@ -184,6 +187,9 @@ _UNUSED: dict[str, tuple[str, ...]] = {
     "post_subscribers": ("Post subscribers",),
     "end_screen_clicks": ("End screen element clicks",),
     "hype_points": ("Hype points",),
+    "hypes": ("Hypes",),
+    "shown_in_feed": ("Shown in feed",),
+    "viewed_vs_swiped": ("Viewed (vs. swiped away) (%)",),
 }
 # Studio's percentage metrics are written with ` (%)` in the file, without it in the metric picker
 # (E13): both are listed.
@@ -499,13 +505,14 @@ def normalize_table(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
         **{name: _TYPES[name] for name in used},
         "published": _date_type(language, *_PUBLISHED_FORMATS),
     }
-    kept, quarantine = split_quarantine(_videos(rows, types))
+    videos, likes_notes = _net_likes(_videos(rows, types), parsed.headers.get("likes"))
+    kept, quarantine = split_quarantine(videos)
     kept, duplicates = drop_duplicate_keys(kept, ["video_id"])
     tables = {
         "account": account_frame([account]),
         "post": conform(_post_frame(kept, account.account_id), POST.columns),
     }
-    notes = [note, *number_notes, *_total_note(totals, rows)]
+    notes = [note, *number_notes, *_total_note(totals, rows), *likes_notes]
     if used:
         snapshots = _measures(_post_frame(kept, account.account_id))
         snapshots = snapshots.with_columns(pl.lit(as_of).alias("as_of_date"))
@@ -541,6 +548,7 @@ def normalize_chart(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
         "published": _date_type(language, *_PUBLISHED_FORMATS),
     }
     frame = require(_videos(rows, types), pl.col("date").is_not_null(), "no date")
+    frame, likes_notes = _net_likes(frame, parsed.headers.get("likes"))
     kept, quarantine = split_quarantine(frame)
     kept, duplicates = drop_duplicate_keys(kept, ["video_id", "date"])
     posts = _post_frame(kept, account.account_id)
@@ -563,8 +571,27 @@ def normalize_chart(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
         notes=(
             *number_notes,
             f"{unpublished} rows dated before their video was published skipped",
+            *likes_notes,
             *_not_used(parsed, used),
         ),
+    )
+
+
+def _net_likes(frame: pl.DataFrame, header: str | None) -> tuple[pl.DataFrame, tuple[str, ...]]:
+    """A negative `Likes` (more removed than added in the period) is no count of likes: NULL.
+
+    The row's other metrics (views, watch time) are sound and load; the notes say how many cells
+    were set aside, so the value is not lost silently.
+    """
+    if header is None or "likes" not in frame.columns:
+        return frame, ()
+    negative = frame.filter((pl.col("likes") < 0).fill_null(False)).height
+    if not negative:
+        return frame, ()
+    frame = frame.with_columns(pl.when(pl.col("likes") >= 0).then(pl.col("likes")).alias("likes"))
+    return frame, (
+        f"{negative} row(s) with a negative '{header}' (likes removed in the period outnumber "
+        "those added): not a count of likes, loaded as NULL",
     )
 
 
