@@ -18,6 +18,7 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Iterator
+from functools import cache
 
 import polars as pl
 
@@ -306,27 +307,30 @@ def _read_rest(data: bytes, offset: int, skip: int, delimiter: str) -> pl.DataFr
 def _well_quoted(data: bytes, offset: int, delimiter: str) -> bool:
     """Whether every quote from `offset` on opens, closes or doubles inside a quoted field.
 
-    Split at the quotes, the even pieces lie outside quoted fields: each must end where a field
-    can start (before an opening quote) and start where a field can end (after a closing one),
-    unless it is empty (a doubled quote). An odd number of quotes leaves a field open. The csv
-    module accepts a quote inside an unquoted field, so an odd number of quotes in the first
-    records (which it read) would shift the pieces: such a file is left to it as well.
+    A quoted field must start where a field can start (after a separator or a line end) and end
+    where a field can end (before a separator, a line end or the end of the file), with doubled
+    quotes inside; an odd number of quotes leaves a field open. The csv module accepts a quote
+    inside an unquoted field, so an odd number of quotes in the first records (which it read) would
+    shift the fields: such a file is left to it as well. One regular-expression pass with
+    possessive repeats, which never backtracks: splitting a 210 MB export at its quotes instead took
+    five seconds and 1.3 GB.
     """
     before = data.count(b'"', 0, offset)
     if before % 2:
         return False
     if data.find(b'"', offset) < 0:
         return True
-    pieces = pl.Series([data], dtype=pl.Binary).cast(pl.String).str.split('"').explode()
-    if pieces.len() % 2 == 0:
-        return False
-    piece, index = pl.col("piece"), pl.int_range(pl.len())
-    opens = (index == pl.len() - 1) | piece.str.ends_with(delimiter) | piece.str.ends_with("\n")
-    closes = (index == 0) | pl.any_horizontal(
-        piece.str.starts_with(edge) for edge in (delimiter, "\n", "\r\n")
-    )
-    outside = pieces.slice(before).to_frame("piece").gather_every(2)
-    return bool(outside.select(((piece == "") | (opens & closes)).all()).item())
+    match = _quoting(delimiter).match(data, offset)
+    return match is not None and match.end() == len(data)
+
+
+@cache
+def _quoting(delimiter: str) -> re.Pattern[bytes]:
+    """Text without quotes, and whole quoted fields standing where a field starts and ends."""
+    edge = re.escape(delimiter.encode())
+    starts = rb"(?:(?<=[" + edge + rb"\n])|(?<![\s\S]))"  # after a separator, a line end, or first
+    ends = rb"(?=[" + edge + rb"\n]|\r\n|\Z)"
+    return re.compile(rb'(?:[^"]++|' + starts + rb'"(?:[^"]++|"")*+"' + ends + rb")*+")
 
 
 def _field_counts(frame: pl.DataFrame, data: bytes, skip: int, delimiter: str) -> pl.Series:
