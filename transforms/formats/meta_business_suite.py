@@ -682,8 +682,10 @@ INSIGHT = FormatSpec(
 # `<page id>_<post id>`, as the legacy Insights export and the API write it, so a post is one row
 # whichever source loaded it. Mapping (DECISIONLOG, Facebook): views = Views, impressions =
 # Impressions (before 2025), reach = Reach, reactions / comments / shares = Reactions / Comments /
-# Shares, clicks = Total clicks, link_clicks = Link clicks, watch_time_seconds = Seconds viewed.
-# Only English headers are known: an Indonesian export is not recognised rather than guessed.
+# Shares, clicks = Total clicks, link_clicks = Link clicks, video_views = 3-second video views (the
+# legacy Insights export's Total Video Views count the same 3-second plays), watch_time_seconds =
+# Seconds viewed. Only English headers are known: an Indonesian export is not recognised rather
+# than guessed.
 
 _FACEBOOK_COUNTS = (
     "views",
@@ -694,6 +696,7 @@ _FACEBOOK_COUNTS = (
     "shares",
     "clicks",
     "link_clicks",
+    "video_views",
 )
 
 
@@ -801,6 +804,7 @@ FACEBOOK_CONTENT = FormatSpec(
             "shares": ("Shares",),
             "clicks": ("Total clicks",),
             "link_clicks": ("Link clicks",),
+            "video_views": ("3-second video views",),
             "watch_time_seconds": ("Seconds viewed",),
         }
     },

@@ -1,0 +1,162 @@
+"""Meta layouts met on public exports the project had not seen (issue 14 QA), as inline files.
+
+Each case copies the header exactly as Meta writes it in a public real export (the layouts and
+their evidence are listed in docs/DECISIONLOG.md) with a few made-up rows, never the public
+file itself. Expected figures are literal numbers checked by hand against the inline text, or
+computed here with Python's `csv` module.
+"""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+
+from tests.conftest import normalize_counted
+from transforms.context import Account, IngestContext, Normalized
+from transforms.errors import InputError
+
+AS_OF = date(2026, 12, 1)
+INGESTED = date(2026, 12, 7)
+PAGE = Account("facebook", "100066300057039")
+ADS = Account("meta", "act_1")
+
+
+def _normalize(text: str, name: str = "export.csv", account: Account | None = None) -> Normalized:
+    accounts = () if account is None else (account,)
+    ctx = IngestContext(
+        source_name=name, as_of=AS_OF, account=account, accounts=accounts, ingested_on=INGESTED
+    )
+    return normalize_counted(text.encode("utf-8"), ctx)
+
+
+def _column_sum(text: str, header: str, index: int = 0) -> float:
+    """The sum of a column's numeric cells as Python's csv module reads them (the reference)."""
+    rows = list(csv.reader(io.StringIO(text)))
+    position = [i for i, name in enumerate(rows[0]) if name == header][index]
+    return sum(float(row[position]) for row in rows[1:] if row[position])
+
+
+# --- Facebook content export, 2025 layout with video columns ------------------------------------
+# LeonMpofu/Oigetit-Social-Media-Reports `Mar-18-2025_Apr-14-2025_553302954456165.csv`: `Views`
+# twice, then `3-second video views` and the other video and reach breakdowns.
+
+FB_2025_VIDEO = (
+    '"Post ID","Page ID","Page name",Title,Description,"Duration (sec)","Publish time",'
+    '"Caption type",Permalink,"Is crosspost","Is share","Post type",Languages,"Custom labels",'
+    '"Funded content status","Data comment",Date,Views,Reach,"Reactions, Comments and Shares",'
+    'Reactions,Comments,Shares,"Total clicks",Views,"Reach from Organic posts",'
+    '"Reach from Boosted posts","3-second video views","1-minute video views",'
+    '"3-Second viewers","1-minute viewers","3-second video views from Boosted posts",'
+    '"3-second video views from Organic posts","Negative feedback from users",'
+    '"Unique negative feedback from users","Other Clicks",'
+    '"Matched Audience Targeting Consumption (Photo Click)","Link Clicks"\n'
+    '111,100066300057039,"A Page","A photo",,0,"03/18/2025 12:59",N/A,https://fb.com/p/111,'
+    "0,0,Photos,,,,,Lifetime,0,37,2,2,0,0,2,0,37,0,0,0,0,0,0,0,0,0,1,1,\n"
+    '222,100066300057039,"A Page","A reel",,31,"04/14/2025 19:53",uploaded,https://fb.com/r/222,'
+    "0,0,Reels,,,,,Lifetime,140,95,9,7,1,1,3,140,90,5,61,4,50,3,6,55,0,0,1,,2\n"
+)
+
+
+def test_facebook_content_3_second_video_views_feed_video_views() -> None:
+    result = _normalize(FB_2025_VIDEO, "Mar-18-2025_Apr-14-2025_1.csv", PAGE)
+    assert result.format == "meta_business_suite_facebook_content"
+    assert (result.rows_read, result.rows_quarantined, result.rows_skipped) == (2, 0, 0)
+    metrics = result.tables["post_metrics"].sort("post_id")
+    assert metrics["video_views"].to_list() == [0, 61]
+    assert metrics["video_views"].sum() == _column_sum(FB_2025_VIDEO, "3-second video views")
+    assert metrics["reach"].sum() == _column_sum(FB_2025_VIDEO, "Reach")
+    # the first `Views` is the one read; a blank Link Clicks stays NULL, never 0
+    assert metrics["views"].to_list() == [0, 140]
+    assert metrics["link_clicks"].to_list() == [None, 2]
+    assert metrics["as_of_date"].unique().to_list() == [date(2025, 4, 14)]
+    notes = " ".join(result.notes)
+    assert "'3-second video views'" not in notes and "'Views (2)'" in notes
+
+
+# --- Meta Ads Manager: numbers as the file writes them, Spanish and Portuguese headers ----------
+
+ADS_ID_UNLOCALISED = (
+    "Nama Kampanye,Penayangan Kampanye,Hasil,Jangkauan,Frekuensi,"
+    "Jumlah yang dibelanjakan (IDR),Impresi,Klik Tautan,Awal Pelaporan,Akhir Pelaporan\n"
+    "Promo Maret,active,12,28935,1.044199,25515.87302,30214,310,2026-03-01,2026-03-31\n"
+    "Promo April,active,3,1200,1.1,1500.5,1320,,2026-03-01,2026-03-31\n"
+)
+"""The Indonesian interface writes numbers unlocalised (INDONESIAN_UI.md E1)."""
+
+
+def test_meta_ads_indonesian_headers_with_unlocalised_numbers() -> None:
+    result = _normalize(ADS_ID_UNLOCALISED, account=ADS)
+    assert result.format == "meta_ads_manager"
+    assert result.rows_quarantined == 0
+    period = result.tables["ad_period"].sort("campaign_id")
+    assert period["spend"].to_list() == [1500.5, 25515.87302]
+    assert period["impressions"].to_list() == [1320, 30214]
+    assert period["link_clicks"].to_list() == [None, 310]
+    assert period["currency"].unique().to_list() == ["IDR"]
+
+
+ADS_ES = (
+    "Nombre de la campaña,Nombre del conjunto de anuncios,Nombre del anuncio,Resultados,"
+    "Importe gastado (COP),Impresiones,Alcance,Clics en el enlace,Inicio del informe,"
+    "Fin del informe\n"
+    "Faja Octubre,Mujeres 25-45,Video 1,12,150000.5,12034,9000,140,2026-10-01,2026-10-31\n"
+    "Faja Octubre,Mujeres 25-45,Video 2,,99500,1000,800,,2026-10-01,2026-10-31\n"
+)
+
+
+def test_meta_ads_spanish_headers() -> None:
+    result = _normalize(ADS_ES, account=ADS)
+    assert result.format == "meta_ads_manager"
+    assert (result.rows_read, result.rows_quarantined, result.rows_skipped) == (2, 0, 0)
+    period = result.tables["ad_period"].sort("ad_id")
+    assert period["ad_id"].to_list() == ["Mujeres 25-45 / Video 1", "Mujeres 25-45 / Video 2"]
+    assert period["spend"].sum() == _column_sum(ADS_ES, "Importe gastado (COP)") == 249500.5
+    assert period["impressions"].to_list() == [12034, 1000]
+    assert period["link_clicks"].to_list() == [140, None]
+    assert period["currency"].unique().to_list() == ["COP"]
+    assert period["date_end"].unique().to_list() == [date(2026, 10, 31)]
+
+
+ADS_PT_LOCALISED = (
+    "Nome da campanha,Identificação da campanha,Nome do conjunto de anúncios,Nome do anúncio,"
+    "Tipo de resultado,Resultados,Valor usado (BRL),Impressões,Alcance,Cliques no link,Dia,"
+    "Início dos relatórios,Término dos relatórios\n"
+    'Zona Sul,120001,Público A,Anúncio 1,Leads,7,"4.250,90",1.234,900,55,2026-08-01,'
+    "2026-08-01,2026-08-01\n"
+    'Zona Sul,120001,Público A,Anúncio 2,Leads,,"42,90",120,100,,2026-08-01,2026-08-01,'
+    "2026-08-01\n"
+)
+"""Resaved by a Brazilian spreadsheet: `4.250,90`; so `1.234` in the same file is 1234."""
+
+
+def test_meta_ads_portuguese_headers_with_localised_numbers() -> None:
+    result = _normalize(ADS_PT_LOCALISED, account=ADS)
+    assert result.format == "meta_ads_manager"
+    assert result.rows_quarantined == 0
+    daily = result.tables["ad_daily"].sort("ad_id")
+    assert daily["campaign_id"].unique().to_list() == ["120001"]
+    assert daily["spend"].to_list() == [4250.9, 42.9]
+    assert daily["impressions"].to_list() == [1234, 120]
+    assert daily["leads"].to_list() == [7.0, None]
+    assert daily["currency"].unique().to_list() == ["BRL"]
+    assert daily["date"].unique().to_list() == [date(2026, 8, 1)]
+
+
+def test_meta_ads_portuguese_breakdown_is_refused_not_summed() -> None:
+    text = (
+        "Nome da campanha,Idade,Valor usado (BRL),Impressões,Início dos relatórios,"
+        "Término dos relatórios\nZona Sul,18-24,10.5,100,2026-08-01,2026-08-31\n"
+    )
+    with pytest.raises(InputError, match="Idade"):
+        _normalize(text, account=ADS)
+
+
+def test_meta_ads_number_convention_is_read_from_the_cells() -> None:
+    # `1.500` alone could be either convention: the header language's own is kept (en: 1.5)
+    text = (
+        "Campaign name,Amount spent (USD),Impressions,Reporting starts,Reporting ends\n"
+        "A,1.500,100,2026-02-01,2026-02-07\nB,2.25,200,2026-02-01,2026-02-07\n"
+    )
+    period = _normalize(text, account=ADS).tables["ad_period"].sort("campaign_id")
+    assert period["spend"].to_list() == [1.5, 2.25]
