@@ -160,3 +160,53 @@ def test_meta_ads_number_convention_is_read_from_the_cells() -> None:
     )
     period = _normalize(text, account=ADS).tables["ad_period"].sort("campaign_id")
     assert period["spend"].to_list() == [1.5, 2.25]
+
+
+# --- Meta Business Suite charts re-saved by Excel: titles without "Instagram" ------------------
+# vsbperoto/vintage-analytics-dashboard (2025) `Interactions.csv`, `Link clicks.csv`,
+# `Visits.csv`: `;`, no `sep=` line, a title with a trailing separator, DST moves T00 to T01.
+
+
+@pytest.mark.parametrize(
+    ("title", "column"),
+    [
+        ("Content interactions", "engagements"),
+        ("Facebook link clicks", "website_clicks"),
+        ("Facebook visits", "profile_visits"),
+    ],
+)
+def test_excel_resaved_facebook_charts(title: str, column: str) -> None:
+    text = (
+        f"{title};\nDate;Primary\n2025-11-01T00:00:00;87\n2025-11-02T00:00:00;0\n"
+        "2025-11-03T01:00:00;20\n"
+    )
+    result = _normalize(text, account=PAGE)
+    assert result.format == "meta_business_suite_insight"
+    daily = result.tables["account_daily"].sort("date")
+    assert daily["platform"].unique().to_list() == ["facebook"]
+    assert daily["date"].to_list() == [date(2025, 11, 1), date(2025, 11, 2), date(2025, 11, 3)]
+    assert daily[column].to_list() == [87, 0, 20]
+
+
+# --- Top content formats: recognised, rows skipped with the reason ------------------------------
+
+TOP_FORMATS_EXCEL = (
+    "Views;;;;;\nReels;Multi-photo;Links;Photos;Others;Text\n5000;800;700;200;4;3\n;;;;;\n"
+    "Content interactions;;;;;\nReels;Multi-photo;Photos;Links;Stories;Others\n"
+    "300;200;50;14;5;2\n;;;;;\nPublished content;;;;;\nReels;Photos;Stories;Links;Text;\n"
+    "4;3;1;2;1;\n"
+)
+TOP_FORMATS_PRISTINE = (
+    'sep=,\n"Views"\n"Reels","Photos","Multi-photo","Links"\n"5000","200","800","700"\n\n'
+    '"Published content"\n"Reels","Photos"\n"4","3"\n'
+)
+
+
+@pytest.mark.parametrize("text", [TOP_FORMATS_EXCEL, TOP_FORMATS_PRISTINE])
+def test_top_content_formats_is_recognised_and_skipped_with_the_reason(text: str) -> None:
+    result = _normalize(text, "Top content formats.csv", PAGE)
+    assert result.format == "meta_business_suite_top_content_formats"
+    assert result.rows_loaded == 0 and result.rows_quarantined == 0
+    assert result.rows_skipped == result.rows_read > 0
+    assert not any(frame.height for frame in result.tables.values())
+    assert any("no dates" in note and "'Views'" in note for note in result.notes)

@@ -1190,3 +1190,66 @@ AUDIENCE_EXPORT = FormatSpec(
     required=("women", "men"),
     normalize=normalize_audience,
 )
+
+
+# --- Top content formats (Insights > Content overview > a card's export) -----------------------
+#
+# vsbperoto/vintage-analytics-dashboard `Top content formats.csv` (2025, re-saved by Excel with
+# `;`): sections stacked in one file, each a title line (`Views`, `Content interactions`,
+# `Published content`), a row of content formats (`Reels`, `Multi-photo`, `Links`, `Photos`,
+# `Stories`, `Others`, `Text`, in the order of their size) and one row of totals over the period
+# chosen in the UI. The period is not in the file and the totals are per format, not per day or
+# post: no canonical table holds them. The export is recognised and its rows skipped with that
+# reason, rather than refused as unknown.
+
+_CONTENT_FORMATS = (
+    "Reels",
+    "Multi-photo",
+    "Photos",
+    "Links",
+    "Stories",
+    "Videos",
+    "Text",
+    "Others",
+)
+
+
+def normalize_top_content_formats(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
+    """Skip every row, naming the section and why Kunci has no table for it."""
+    empty = parsed.frame.clear()
+    quarantine = empty.select(
+        pl.col("_row").alias("row_number"),
+        pl.lit("", pl.String).alias("reason"),
+        pl.col("_raw").alias("raw"),
+    )
+    cells = [cell.strip() for record in parsed.preamble for cell in record if cell.strip()]
+    title = next((cell for cell in cells if not cell.lower().startswith("sep=")), "")
+    section = f"'{title}' and the sections under it" if title else "every section"
+    platform = ctx.account.platform if ctx.account else "facebook"
+    why = (
+        f"Top content formats export: {section} hold totals per content format over a period "
+        "the file does not state (no dates, no posts); Kunci has no table for them: "
+        f"{parsed.rows_read} rows skipped. Export the content table or the daily "
+        "charts instead"
+    )
+    return assemble(
+        "meta_business_suite_top_content_formats",
+        platform,
+        parsed,
+        empty,
+        quarantine,
+        {},
+        parsed.frame.height,
+        (why,),
+    )
+
+
+TOP_CONTENT_FORMATS = FormatSpec(
+    name="meta_business_suite_top_content_formats",
+    platform="facebook",
+    title="Meta Business Suite Top content formats export (totals per format, no dates)",
+    columns={"en": {name.lower(): (name,) for name in _CONTENT_FORMATS}},
+    required=("reels", "photos"),
+    normalize=normalize_top_content_formats,
+    max_columns=len(_CONTENT_FORMATS),
+)
