@@ -210,3 +210,31 @@ def test_top_content_formats_is_recognised_and_skipped_with_the_reason(text: str
     assert result.rows_skipped == result.rows_read > 0
     assert not any(frame.height for frame in result.tables.values())
     assert any("no dates" in note and "'Views'" in note for note in result.notes)
+
+
+# --- An Instagram content export re-saved by a `;` spreadsheet, with multi-line captions -------
+# vsbperoto/vintage-analytics-dashboard `INSTAGRAM_RAW.csv` (2025): each physical line became one
+# cell, quoted again on save; the caption lines between are cells of their own, and those with a
+# comma in them are not quoted, so not every row is a single cell.
+
+IG_WRAPPED = (
+    '"Post ID,""Account ID"",""Account username"",""Account name"",Description,'
+    '""Duration (sec)"",""Publish time"",Permalink,""Post type"",""Data comment"",Date,Views,'
+    'Reach,Likes,Shares,Follows,Comments,Saves"\n'
+    '"181,178,vintagerest.bg,""Vintage Restaurant"",""✨ A caption ✨"\n'
+    "\n"
+    "Its second line, with a comma, and another, unquoted\n"
+    "\n"
+    '"#tags"",55,""12/31/2025 08:24"",https://www.instagram.com/reel/A/,""IG reel"",,Lifetime,'
+    '1085,762,47,1,0,1,1"\n'
+    '"179,178,vintagerest.bg,""Vintage Restaurant"",""One line"",5,""12/29/2025 09:40"",'
+    'https://www.instagram.com/reel/B/,""IG reel"",,Lifetime,854,523,9,0,0,0,0"\n'
+)
+
+
+def test_instagram_content_rewrapped_by_a_spreadsheet_is_refused_saying_why() -> None:
+    with pytest.raises(InputError) as caught:
+        _normalize(IG_WRAPPED, account=Account("instagram", "178"))
+    message = str(caught.value)
+    assert message.startswith("every row is one cell holding a whole row ('Post ID,")
+    assert "a spreadsheet program re-saved this export with another separator" in message
