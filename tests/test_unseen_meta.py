@@ -238,3 +238,36 @@ def test_instagram_content_rewrapped_by_a_spreadsheet_is_refused_saying_why() ->
     message = str(caught.value)
     assert message.startswith("every row is one cell holding a whole row ('Post ID,")
     assert "a spreadsheet program re-saved this export with another separator" in message
+
+
+# --- Meta Ads Manager's summary row ---------------------------------------------------------------
+# With "Include summary row" Ads Manager writes one row naming no campaign, ad set or ad, holding
+# the totals (public parsers of real exports skip "the blank-campaign totals row Meta adds at the
+# top or bottom").
+
+ADS_WITH_SUMMARY = (
+    "Reporting starts,Reporting ends,Campaign name,Ad set name,Ad name,Impressions,Link clicks,"
+    "Amount spent (USD),Results\n"
+    "2026-08-01,2026-08-31,,,,15000,300,1334.56,20\n"
+    "2026-08-01,2026-08-31,Fall Promo,Locals 25-54,Pumpkin latte,12000,240,1234.56,18\n"
+    "2026-08-01,2026-08-31,Fall Promo,Locals 25-54,Iced,3000,60,100.00,2\n"
+)
+
+
+def test_meta_ads_summary_row_is_skipped_not_summed() -> None:
+    result = _normalize(ADS_WITH_SUMMARY, account=ADS)
+    assert (result.rows_read, result.rows_quarantined, result.rows_skipped) == (3, 0, 1)
+    period = result.tables["ad_period"]
+    rows = list(csv.reader(io.StringIO(ADS_WITH_SUMMARY)))[1:]
+    named = [row for row in rows if row[2]]
+    assert period["spend"].sum() == pytest.approx(sum(float(row[7]) for row in named))
+    assert period["impressions"].sum() == sum(int(row[5]) for row in named) == 15000
+    assert any("summary row skipped" in note for note in result.notes)
+
+
+def test_meta_ads_nameless_row_that_is_no_total_is_quarantined() -> None:
+    text = ADS_WITH_SUMMARY.replace(",,,15000,300,1334.56,20", ",,,15000,300,99.00,20")
+    result = _normalize(text, account=ADS)
+    assert result.rows_skipped == 0
+    assert result.quarantine["row_number"].to_list() == [2]
+    assert result.tables["ad_period"]["spend"].sum() == pytest.approx(1334.56)

@@ -100,6 +100,36 @@ def _number_locale(parsed: ParsedInput) -> Locale:
     return "id" if localised else "en"
 
 
+_IDENTITY = ("campaign_id", "campaign_name", "ad_set_id", "ad_set_name", "ad_id", "ad_name")
+_SUMMARY_ROW_NOTE = (
+    "1 summary row skipped (Ads Manager's 'Include summary row': no campaign, ad set or ad, "
+    "the total of the other rows)"
+)
+
+
+def _skip_summary_row(frame: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """Skip the one row naming no campaign, ad set or ad whose spend totals the other rows'.
+
+    Ads Manager writes it first (or last) when the summary row is included; summing it would
+    double the spend. A nameless row that is not such a total stays, and is quarantined later
+    for its missing names.
+    """
+    names = [name for name in _IDENTITY if name in frame.columns]
+    if not names or "spend" not in frame.columns:
+        return frame, 0
+    nameless = pl.all_horizontal(
+        [pl.col(name).fill_null("").str.strip_chars() == "" for name in names]
+    )
+    mask = frame.select(nameless).to_series()
+    if mask.sum() != 1 or frame.height < 2:
+        return frame, 0
+    total = frame.filter(mask)["spend"][0]
+    rest = frame.filter(~mask)["spend"].sum()
+    if total is None or abs(total - rest) > 0.01 * frame.height:
+        return frame, 0
+    return frame.filter(~mask), 1
+
+
 def normalize_ads(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     """Map Ads Manager rows to daily or reporting-range ad facts."""
     refuse_breakdowns(parsed)
@@ -115,6 +145,7 @@ def normalize_ads(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
         },
     )
     frame, summaries = skip_summaries(frame)
+    frame, summary_row = _skip_summary_row(frame)
     return finish(
         parsed,
         ctx,
@@ -123,7 +154,8 @@ def normalize_ads(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
         platform="meta",
         missing_dates=f"no date: '{parsed.headers['date_start']}' or "
         f"'{parsed.headers['date_end']}' is empty",
-        skipped=summaries,
+        skipped=summaries + summary_row,
+        notes=(_SUMMARY_ROW_NOTE,) if summary_row else (),
     )
 
 
