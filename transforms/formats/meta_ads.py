@@ -14,7 +14,8 @@ can write (`1474.71`, `42,90`, `1.234.567`) decides; when none does, the header 
 Spanish and Portuguese (Brazil) headers are the ones public parsers of real exports key on
 (`Inicio del informe`, `Nombre de la campaña`; `Início dos relatórios`, `Nome da campanha`,
 `Identificação da campanha`); they join the English aliases (the header language only picks
-number conventions, which the cells decide here).
+number conventions, which the cells decide here). The summary row Ads Manager adds on request
+(no campaign, ad set or ad; spend = the other rows' total) is skipped and noted, never summed.
 
 Mapping (see `ads` for account, ids, currency and dates): spend = Amount spent; impressions,
 reach; clicks = Clicks (all); link_clicks = Link clicks; video_views = 3-second video plays

@@ -15,6 +15,7 @@ Duration (sec), and the story-only Replies, Navigation, Sticker taps. Posts of o
 Chart export (Insights > a chart > Export): `sep=,`, a title line naming the metric, then
 `Date,Primary` rows, one per day; see its section below for the titles in each language and the
 columns they feed. Audience export: stacked sections into `core.audience`; see its section.
+Top content formats export (totals per content format, no dates): recognised, rows skipped.
 
 Facebook content export: the same export for a Facebook Page (`Page ID`, `Page name`, `Reactions`,
 `Total clicks`), often UTF-16 with a `sep=,` line; see its section below.
