@@ -169,7 +169,10 @@ def _wrapped_rows(records: list[list[str]]) -> str | None:
     no header is found, and "unknown format" would not tell why.
     """
     filled = [record for record in records[:HEADER_SEARCH_DEPTH] if not is_blank(record)]
-    if not filled or any(not record[0].strip() or not is_blank(record[1:]) for record in filled):
+    one_cell = [bool(record[0].strip()) and is_blank(record[1:]) for record in filled]
+    # The lines of a multi-line caption are cells of their own, and one with a comma in it is
+    # not re-quoted: the first row (the header) and most rows are what tells.
+    if not filled or not one_cell[0] or 2 * sum(one_cell) < len(one_cell):
         return None
     cell = filled[0][0]
     if max(len(next(csv.reader([cell], delimiter=d), [])) for d in ",;\t") < 3:

@@ -61,6 +61,7 @@ FORMATS: tuple[FormatSpec, ...] = (
     linkedin.VISITOR_DEMOGRAPHICS,
     linkedin.FOLLOWER_DEMOGRAPHICS,
     meta_ads.ADS_MANAGER,
+    meta_business_suite.TOP_CONTENT_FORMATS,
     google_ads.REPORT,
     google_ads.OVERVIEW,
     tiktok_ads.REPORT,

@@ -15,6 +15,7 @@ Duration (sec), and the story-only Replies, Navigation, Sticker taps. Posts of o
 Chart export (Insights > a chart > Export): `sep=,`, a title line naming the metric, then
 `Date,Primary` rows, one per day; see its section below for the titles in each language and the
 columns they feed. Audience export: stacked sections into `core.audience`; see its section.
+Top content formats export (totals per content format, no dates): recognised, rows skipped.
 
 Facebook content export: the same export for a Facebook Page (`Page ID`, `Page name`, `Reactions`,
 `Total clicks`), often UTF-16 with a `sep=,` line; see its section below.
@@ -682,8 +683,10 @@ INSIGHT = FormatSpec(
 # `<page id>_<post id>`, as the legacy Insights export and the API write it, so a post is one row
 # whichever source loaded it. Mapping (DECISIONLOG, Facebook): views = Views, impressions =
 # Impressions (before 2025), reach = Reach, reactions / comments / shares = Reactions / Comments /
-# Shares, clicks = Total clicks, link_clicks = Link clicks, watch_time_seconds = Seconds viewed.
-# Only English headers are known: an Indonesian export is not recognised rather than guessed.
+# Shares, clicks = Total clicks, link_clicks = Link clicks, video_views = 3-second video views (the
+# legacy Insights export's Total Video Views count the same 3-second plays), watch_time_seconds =
+# Seconds viewed. Only English headers are known: an Indonesian export is not recognised rather
+# than guessed.
 
 _FACEBOOK_COUNTS = (
     "views",
@@ -694,6 +697,7 @@ _FACEBOOK_COUNTS = (
     "shares",
     "clicks",
     "link_clicks",
+    "video_views",
 )
 
 
@@ -801,6 +805,7 @@ FACEBOOK_CONTENT = FormatSpec(
             "shares": ("Shares",),
             "clicks": ("Total clicks",),
             "link_clicks": ("Link clicks",),
+            "video_views": ("3-second video views",),
             "watch_time_seconds": ("Seconds viewed",),
         }
     },
@@ -1185,4 +1190,67 @@ AUDIENCE_EXPORT = FormatSpec(
     columns={"en": {"women": ("Women", "Mujeres"), "men": ("Men", "Hombres")}},
     required=("women", "men"),
     normalize=normalize_audience,
+)
+
+
+# --- Top content formats (Insights > Content overview > a card's export) -----------------------
+#
+# vsbperoto/vintage-analytics-dashboard `Top content formats.csv` (2025, re-saved by Excel with
+# `;`): sections stacked in one file, each a title line (`Views`, `Content interactions`,
+# `Published content`), a row of content formats (`Reels`, `Multi-photo`, `Links`, `Photos`,
+# `Stories`, `Others`, `Text`, in the order of their size) and one row of totals over the period
+# chosen in the UI. The period is not in the file and the totals are per format, not per day or
+# post: no canonical table holds them. The export is recognised and its rows skipped with that
+# reason, rather than refused as unknown.
+
+_CONTENT_FORMATS = (
+    "Reels",
+    "Multi-photo",
+    "Photos",
+    "Links",
+    "Stories",
+    "Videos",
+    "Text",
+    "Others",
+)
+
+
+def normalize_top_content_formats(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
+    """Skip every row, naming the section and why Kunci has no table for it."""
+    empty = parsed.frame.clear()
+    quarantine = empty.select(
+        pl.col("_row").alias("row_number"),
+        pl.lit("", pl.String).alias("reason"),
+        pl.col("_raw").alias("raw"),
+    )
+    cells = [cell.strip() for record in parsed.preamble for cell in record if cell.strip()]
+    title = next((cell for cell in cells if not cell.lower().startswith("sep=")), "")
+    section = f"'{title}' and the sections under it" if title else "every section"
+    platform = ctx.account.platform if ctx.account else "facebook"
+    why = (
+        f"Top content formats export: {section} hold totals per content format over a period "
+        "the file does not state (no dates, no posts); Kunci has no table for them: "
+        f"{parsed.rows_read} rows skipped. Export the content table or the daily "
+        "charts instead"
+    )
+    return assemble(
+        "meta_business_suite_top_content_formats",
+        platform,
+        parsed,
+        empty,
+        quarantine,
+        {},
+        parsed.frame.height,
+        (why,),
+    )
+
+
+TOP_CONTENT_FORMATS = FormatSpec(
+    name="meta_business_suite_top_content_formats",
+    platform="facebook",
+    title="Meta Business Suite Top content formats export (totals per format, no dates)",
+    columns={"en": {name.lower(): (name,) for name in _CONTENT_FORMATS}},
+    required=("reels", "photos"),
+    normalize=normalize_top_content_formats,
+    max_columns=len(_CONTENT_FORMATS),
 )
