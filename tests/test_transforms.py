@@ -409,7 +409,7 @@ def test_mbs_content_english() -> None:
     assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (2, 2, 0)
     assert result.notes == (
         "snapshot date taken from the file name's end date",
-        "columns not used by Kunci: 'Duration (sec)', 'Data comment'",
+        "columns not used by Kunci: 'Duration (sec)'",  # Data comment names Meta's error rows
     )
     assert_frame_equal(
         result.tables["post"],
