@@ -39,6 +39,8 @@ FORMATS: tuple[FormatSpec, ...] = (
     tiktok.FOLLOWER_TERRITORIES,
     ga4.TRAFFIC,
     ga4.REPORT,
+    ga4.DATED_REPORT,
+    ga4.NTH_DAY_REPORT,
     universal_analytics.TRAFFIC,
     universal_analytics.REPORT,
     listening.MENTIONS,

@@ -103,6 +103,28 @@ _OTHER_DIMENSIONS = (
     "Country ID",
     "Item name",
     "Nth day",
+    # Spanish (a real Reports snapshot: williamm6891/Actividad_1 data-export.csv, 2023).
+    "Título de página y clase de pantalla",
+    "Ruta de página y clase de pantalla",
+    "Página de destino",
+    "Página de destino + cadena de consulta",
+    "Nombre del evento",
+    "ID del país",
+    "Nombre del artículo",
+    "Día N",
+    # Portuguese, German, French (GA4's UI names; German as public parser tests write them).
+    "Título da página e classe de tela",
+    "Caminho da página e classe da tela",
+    "Nome do evento",
+    "Seitenpfad und Bildschirmklasse",
+    "Seitentitel und Bildschirmklasse",
+    "Landingpage + Abfragestring",
+    "Landingpage",
+    "Ereignisname",
+    "Chemin de la page et classe de l'écran",
+    "Titre de la page et classe de l'écran",
+    "Page de destination",
+    "Nom de l'événement",
 )
 _FIRST_USER_DIMENSIONS = (
     "First user primary channel group (Default Channel Group)",
@@ -113,6 +135,14 @@ _FIRST_USER_DIMENSIONS = (
     "First user campaign",
     "First user source platform",
     "First user primary channel group",
+    # Spanish, as the real snapshot writes it; the others as GA4's UI names them.
+    "Primer grupo de canales predeterminado del usuario",
+    "Primer grupo de canales principal del usuario (grupo de canales predeterminado)",
+    "Origen / medio del primer usuario",
+    "Primeiro grupo de canais padrão do usuário",
+    "Origem / mídia do primeiro usuário",
+    "Erste Nutzerquelle / erstes Nutzermedium",
+    "Source / support du premier utilisateur",
 )
 _RANGE_LINE = re.compile(r"^#\s*(\d{8})\s*-\s*(\d{8})\s*$")  # Universal Analytics: `# 20190101-…`
 
@@ -135,11 +165,23 @@ def _range_line(parsed: ParsedInput) -> tuple[str, str] | None:
     return None
 
 
+# The preamble's labels in each interface language GA4 writes them in: English; Spanish as a real
+# export writes them (`# Fecha de inicio: 20230424`, `# Fecha de finalización: …`, `# Propiedad:`,
+# williamm6891/Actividad_1 data-export.csv); French as public parser tests write them (`# Date de
+# début : 20260701`); Portuguese and German as GA4's own UI names the fields.
+_START_LABELS = ("Start date", "Fecha de inicio", "Date de début", "Data de início", "Startdatum")
+_END_LABELS = ("End date", "Fecha de finalización", "Date de fin", "Data de término", "Enddatum")
+_PROPERTY_LABELS = ("Property", "Propiedad", "Propriété", "Propriedade")
+
+
+def _labelled(parsed: ParsedInput, labels: tuple[str, ...]) -> str | None:
+    return next((v for label in labels if (v := preamble_value(parsed, label)) is not None), None)
+
+
 def preamble_period(parsed: ParsedInput) -> tuple[date, date] | None:
     """The preamble's range: GA4 `Start date`/`End date` lines, or UA's `# 20190101-20190131`."""
-    # English, and French as GA4 writes it (`# Date de début : 20260701`, seen in public tests).
-    start = preamble_value(parsed, "Start date") or preamble_value(parsed, "Date de début")
-    end = preamble_value(parsed, "End date") or preamble_value(parsed, "Date de fin")
+    start = _labelled(parsed, _START_LABELS)
+    end = _labelled(parsed, _END_LABELS)
     if start is None or end is None:
         start, end = _range_line(parsed) or (None, None)
     if start is None or end is None:
@@ -157,7 +199,7 @@ def property_id(parsed: ParsedInput, ctx: IngestContext, product: str) -> str:
     """The web property: the source's `web:` account, else the preamble's `# Property:` line."""
     if ctx.account is not None and ctx.account.platform == "web":
         return ctx.account.account_id
-    name = preamble_value(parsed, "Property") or preamble_value(parsed, "Propriété")
+    name = _labelled(parsed, _PROPERTY_LABELS)
     if name is None:
         raise InputError(f"{product} export names no property: pass --account web:<property id>")
     return name
@@ -286,7 +328,7 @@ def web_traffic(
 
 
 _SESSION_GROUPS = ("channel_group", "source_platform")
-_FIRST_USER = "first user"
+_FIRST_USER_FOLDED = {name.casefold() for name in _FIRST_USER_DIMENSIONS}
 
 
 def skip_report(parsed: ParsedInput, format_name: str, why: str) -> Normalized:
@@ -305,7 +347,12 @@ def skip_report(parsed: ParsedInput, format_name: str, why: str) -> Normalized:
 
 def no_source_reason(parsed: ParsedInput, product: str) -> str:
     """Why a report without a session source cannot be loaded, in the report's own terms."""
-    dimension = parsed.headers.get("dimension") or parsed.headers.get("nth_day") or "its rows"
+    dimension = (
+        parsed.headers.get("dimension")
+        or parsed.headers.get("nth_day")
+        or parsed.headers.get("date")
+        or "its rows"
+    )
     title = next(
         (
             " ".join(record).lstrip("# ").strip()
@@ -315,7 +362,7 @@ def no_source_reason(parsed: ParsedInput, product: str) -> str:
         "",
     )
     named = f"{product} report '{title}'" if title else f"{product} report"
-    if dimension.lower().startswith(_FIRST_USER):
+    if dimension.casefold() in _FIRST_USER_FOLDED:
         return (
             f"{named} by '{dimension}': first-user dimensions attribute users to the source of "
             "their first visit, not sessions to theirs; web traffic is by session source "
@@ -374,8 +421,11 @@ def _with_first_user(parsed: ParsedInput) -> ParsedInput:
 def normalize_report(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     """Recognise a GA4 report without a session source and skip its rows, saying why."""
     if not parsed.preamble:
+        by = next(
+            (parsed.headers[n] for n in ("dimension", "nth_day", "date") if n in parsed.headers), ""
+        )
         raise InputError(
-            f"a table by '{parsed.headers.get('dimension', '')}' without the GA4 '#' preamble "
+            f"a table by '{by}' without the GA4 '#' preamble "
             "(report name, property, start and end date): not a known export"
         )
     return skip_report(parsed, "ga4_report", no_source_reason(parsed, "GA4"))
@@ -386,29 +436,102 @@ TRAFFIC = FormatSpec(
     platform="web",
     title="Google Analytics 4 traffic acquisition export (session source / medium)",
     columns={
+        # Number locale `en` (GA4 writes plain numbers whatever the interface language): English,
+        # then Spanish, Portuguese, German and French names of the same columns.
         "en": {
-            "date": ("Date",),
-            "nth_day": ("Nth day",),
-            "source_medium": ("Session source / medium",),
-            "source": ("Session source",),
-            "medium": ("Session medium",),
-            "campaign": ("Session campaign", "Session campaign name"),
+            "date": ("Date", "Fecha", "Data", "Datum"),
+            "nth_day": ("Nth day", "Día N"),
+            "source_medium": (
+                "Session source / medium",
+                "Origen / medio de la sesión",
+                "Origem / mídia da sessão",
+                "Sitzungsquelle / -medium",
+                "Source / support de la session",
+            ),
+            "source": (
+                "Session source",
+                "Origen de la sesión",
+                "Origem da sessão",
+                "Sitzungsquelle",
+                "Source de la session",
+            ),
+            "medium": (
+                "Session medium",
+                "Medio de la sesión",
+                "Mídia da sessão",
+                "Sitzungsmedium",
+                "Support de la session",
+            ),
+            "campaign": (
+                "Session campaign",
+                "Session campaign name",
+                "Campaña de la sesión",
+                "Campanha da sessão",
+                "Sitzungskampagne",
+                "Campagne de la session",
+            ),
             "channel_group": (
                 "Session primary channel group (Default Channel Group)",
                 "Session default channel group",
                 "Session primary channel group",
                 "Session default channel grouping",
+                "Grupo de canales principal de la sesión (grupo de canales predeterminado)",
+                "Grupo de canales predeterminado de la sesión",
+                "Grupo principal de canais da sessão (Grupo de canais padrão)",
+                "Grupo padrão de canais da sessão",
+                "Sitzung – primäre Channelgruppe (Standard-Channelgruppe)",
+                "Standard-Channelgruppe der Sitzung",
+                "Groupe de canaux principal de la session (Groupe de canaux par défaut)",
+                "Groupe de canaux par défaut de la session",
             ),
-            "source_platform": ("Session source platform",),
+            "source_platform": ("Session source platform", "Plataforma de origen de la sesión"),
             "first_user": _FIRST_USER_DIMENSIONS,
             "dimension": _OTHER_DIMENSIONS,
-            "sessions": ("Sessions",),
-            "engaged_sessions": ("Engaged sessions",),
-            "conversions": ("Key events", "Conversions"),
+            "sessions": ("Sessions", "Sesiones", "Sessões", "Sitzungen"),
+            "engaged_sessions": (
+                "Engaged sessions",
+                "Sesiones con interacción",
+                "Sessões engajadas",
+                "Sitzungen mit Interaktionen",
+                "Sessions avec engagement",
+            ),
+            "conversions": (
+                "Key events",
+                "Conversions",
+                "Eventos clave",
+                "Conversiones",
+                "Eventos principais",
+                "Conversões",
+                "Schlüsselereignisse",
+                "Événements clés",
+            ),
             "leads": ("Key events (generate_lead)", "Conversions (generate_lead)", "generate_lead"),
-            "revenue": ("Total revenue",),
-            "users": ("Total users", "Active users", "Users"),
-            "pageviews": ("Views",),
+            "revenue": (
+                "Total revenue",
+                "Ingresos totales",
+                "Total de ingresos",
+                "Receita total",
+                "Gesamtumsatz",
+                "Revenu total",
+            ),
+            "users": (
+                "Total users",
+                "Active users",
+                "Users",
+                "Usuarios totales",
+                "Usuarios activos",
+                "Usuarios",
+                "Total de usuários",
+                "Usuários ativos",
+                "Usuários",
+                "Nutzer insgesamt",
+                "Aktive Nutzer",
+                "Nutzer",
+                "Nombre total d'utilisateurs",
+                "Utilisateurs actifs",
+                "Utilisateurs",
+            ),
+            "pageviews": ("Views", "Vistas", "Visualizações", "Aufrufe", "Vues"),
         },
         "id": {
             "date": ("Tanggal",),
@@ -449,6 +572,37 @@ _REPORT_METRICS = (
     "Purchase revenue",
     "Items purchased",
     "30 days",
+    # Spanish (the real snapshot), Portuguese, German, French.
+    "Vistas",
+    "Usuarios",
+    "Usuarios activos",
+    "Usuarios nuevos",
+    "Usuarios totales",
+    "Número de eventos",
+    "Eventos clave",
+    "Conversiones",
+    "Sesiones",
+    "Total de ingresos",
+    "Ingresos totales",
+    "Artículos comprados",
+    "30 días",
+    "Visualizações",
+    "Usuários",
+    "Usuários ativos",
+    "Novos usuários",
+    "Contagem de eventos",
+    "Sessões",
+    "Aufrufe",
+    "Nutzer",
+    "Aktive Nutzer",
+    "Neue Nutzer",
+    "Ereignisanzahl",
+    "Sitzungen",
+    "Vues",
+    "Utilisateurs",
+    "Utilisateurs actifs",
+    "Nouveaux utilisateurs",
+    "Nombre d'événements",
 )
 # Metric names Universal Analytics never wrote, so a GA4 report outranks the UA format.
 _GA4_ONLY_METRICS = (
@@ -462,6 +616,31 @@ _GA4_ONLY_METRICS = (
     "Views",
     "30 days",
     "Items purchased",
+    "Usuarios activos",
+    "Número de eventos",
+    "Vistas",
+    "30 días",
+)
+# A report by date alone (`Date,Event count,Total users,…`, marko7bub/Bubniak_Thesis
+# data-export.csv, 2023) is known by a metric no other platform's export has: never `Views`,
+# `Users` or `Engagement rate`, which YouTube, LinkedIn and X exports by date also have.
+_DATED_REPORT_METRICS = (
+    "Event count",
+    "Total users",
+    "Active users",
+    "New users",
+    "Key events",
+    "Average engagement time",
+    "Average engagement time per active user",
+    "Event count per user",
+    "Usuarios activos",
+    "Usuarios nuevos",
+    "Usuarios totales",
+    "Número de eventos",
+    "Eventos clave",
+    "Usuários ativos",
+    "Aktive Nutzer",
+    "Utilisateurs actifs",
 )
 
 REPORT = FormatSpec(
@@ -477,5 +656,32 @@ REPORT = FormatSpec(
         },
     },
     required=("dimension", "metric"),
+    normalize=normalize_report,
+)
+
+DATED_REPORT = FormatSpec(
+    name="ga4_report_by_date",
+    platform="web",
+    title="Google Analytics 4 report by date without a session source (rows skipped)",
+    columns={
+        "en": {
+            "date": ("Date", "Fecha", "Data", "Datum"),
+            "ga4_metric": _DATED_REPORT_METRICS,
+            "metric": _REPORT_METRICS,
+        },
+    },
+    required=("date", "ga4_metric"),
+    normalize=normalize_report,
+)
+
+# `Nth day` is GA4's own dimension (explorations and the Reports snapshot's cards), so a table by
+# it is a GA4 report whatever metric its first card shows (`Average engagement time`,
+# azheng456/GA-test data-export.csv, 2023); with sessions it is traffic (`TRAFFIC` matches more).
+NTH_DAY_REPORT = FormatSpec(
+    name="ga4_report_by_nth_day",
+    platform="web",
+    title="Google Analytics 4 report by 'Nth day' without a session source (rows skipped)",
+    columns={"en": {"nth_day": ("Nth day", "Día N"), "metric": _REPORT_METRICS}},
+    required=("nth_day",),
     normalize=normalize_report,
 )

@@ -1,0 +1,131 @@
+"""Layouts met in public real exports the project had not seen (GA4, Google Ads, X, LinkedIn).
+
+Every test builds an INLINE synthetic file in the layout of a public export (header and preamble
+written exactly as the platform writes them, made-up rows); the public file each stands for is
+named in the test's docstring. Expected figures are literal numbers of the inline rows.
+"""
+
+from datetime import date
+
+import pytest
+
+from tests.conftest import normalize_counted
+from transforms.context import Account, IngestContext, Normalized
+from transforms.errors import InputError
+
+INGESTED = date(2026, 12, 7)
+
+
+def _normalize(
+    text: str | bytes, account: Account | None = None, period: tuple[date, date] | None = None
+) -> Normalized:
+    data = text.encode() if isinstance(text, str) else text
+    ctx = IngestContext(
+        source_name="export.csv",
+        as_of=date(2026, 12, 6),
+        account=account,
+        period=period,
+        ingested_on=INGESTED,
+    )
+    return normalize_counted(data, ctx)
+
+
+WEB = Account("web", "properties/1")
+
+# --- GA4 in Spanish -----------------------------------------------------------------------------
+
+_ES_PREAMBLE = (
+    "# ----------------------------------------\n"
+    "# Exportar informe en formato CSV\n"
+    "# Cuenta: cuenta\n"
+    "# Propiedad: EjemploGen\n"
+    "# ----------------------------------------\n"
+    "#  \n"
+    "# Fecha de inicio: 20230424\n"
+    "# Fecha de finalización: 20230521\n"
+)
+
+
+def test_ga4_spanish_reports_snapshot_is_recognised_and_skipped() -> None:
+    """williamm6891/Actividad_1 data-export.csv: a Spanish Reports snapshot (`Día N,Usuarios`)."""
+    text = (
+        _ES_PREAMBLE + "Día N,Usuarios\n0000,0\n0001,16\n0002,1\n\n"
+        "# Fecha de inicio: 20230424\n# Fecha de finalización: 20230521\n"
+        "Grupo de canales predeterminado de la sesión,Sesiones\nDirect,27\nOrganic Search,1\n"
+    )
+    result = _normalize(text, WEB)
+    assert (result.format, result.rows_read, result.rows_skipped) == ("ga4_report", 5, 5)
+    assert "by 'Día N' states no session source" in result.notes[0]
+    assert "'Grupo de canales predeterminado de la sesión,Sesiones'" in result.notes[1]
+
+
+def test_ga4_spanish_traffic_acquisition_loads_with_the_spanish_preamble_range() -> None:
+    """The Spanish names of the traffic columns; the range comes from `Fecha de inicio` lines."""
+    text = (
+        _ES_PREAMBLE + "Origen / medio de la sesión,Sesiones,Sesiones con interacción,"
+        "Tasa de interacción,Eventos clave,Ingresos totales,Usuarios totales\n"
+        "instagram.com / referral,40,25,0.625,2,0,31\n"
+        "(direct) / (none),10,4,0.4,0,12.5,9\n"
+    )
+    result = _normalize(text)
+    period = result.tables["web_traffic_period"]
+    assert (result.format, result.rows_loaded) == ("ga4_traffic", 2)
+    assert period.select(
+        "property_id", "date_start", "date_end", "source", "platform", "sessions",
+        "engaged_sessions", "conversions", "revenue", "users",
+    ).rows() == [
+        ("EjemploGen", date(2023, 4, 24), date(2023, 5, 21), "instagram.com", "instagram",
+         40, 25, 2.0, 0.0, 31),
+        ("EjemploGen", date(2023, 4, 24), date(2023, 5, 21), "(direct)", None,
+         10, 4, 0.0, 12.5, 9),
+    ]  # fmt: skip
+
+
+def test_ga4_spanish_user_acquisition_says_first_user() -> None:
+    text = _ES_PREAMBLE + "Primer grupo de canales predeterminado del usuario,Usuarios nuevos\n"
+    result = _normalize(text + "Direct,16\nOrganic Search,1\n", WEB)
+    assert (result.format, result.rows_skipped) == ("ga4_report", 2)
+    assert "first-user dimensions attribute users" in result.notes[0]
+
+
+# --- GA4 reports without a source, English ------------------------------------------------------
+
+_EN_PREAMBLE = (
+    "# ----------------------------------------\n"
+    "# Report CSV Export\n"
+    "# Account: Acct\n"
+    "# Property: example - GA4\n"
+    "# ----------------------------------------\n"
+    "# \n"
+    "# All Users\n"
+    "# Start date: 20230708\n"
+    "# End date: 20240304\n"
+)
+
+
+def test_ga4_report_by_date_alone_is_skipped_with_the_reason() -> None:
+    """marko7bub/Bubniak_Thesis data-export.csv: `Date,Event count,Total users,…` (no source)."""
+    text = (
+        _EN_PREAMBLE + "Date,Event count,Total users,Event count per user,"
+        "Average session duration,New users,Returning users\n"
+        "20231010,11338,2831,4.28,61.45,2539,309\n20231009,7555,1964,4.2,66.7,1718,218\n"
+    )
+    result = _normalize(text, WEB)
+    assert (result.format, result.rows_read, result.rows_skipped) == ("ga4_report", 2, 2)
+    assert "by 'Date' states no session source" in result.notes[0]
+
+
+def test_ga4_snapshot_whose_first_card_is_engagement_time_is_skipped() -> None:
+    """azheng456/GA-test data-export.csv: the first card is `Nth day,Average engagement time`."""
+    text = (
+        _EN_PREAMBLE + "Nth day,Average engagement time\n0000,11984.7\n0001,57603.25\n\n"
+        "# Start date: 20230708\n# End date: 20240304\nNth day,Views\n0000,169\n0001,1\n"
+    )
+    result = _normalize(text, WEB)
+    assert (result.format, result.rows_read, result.rows_skipped) == ("ga4_report", 4, 4)
+
+
+def test_a_dated_table_without_the_ga4_preamble_is_not_claimed_as_ga4() -> None:
+    """`Date` + `Total users` without GA4's `#` lines is no known export, said as such."""
+    with pytest.raises(InputError, match=r"^a table by .Date. without the GA4 .#. preamble"):
+        _normalize("Date,Total users,Event count\n20231010,5,9\n", WEB)
