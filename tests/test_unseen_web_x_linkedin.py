@@ -129,3 +129,35 @@ def test_a_dated_table_without_the_ga4_preamble_is_not_claimed_as_ga4() -> None:
     """`Date` + `Total users` without GA4's `#` lines is no known export, said as such."""
     with pytest.raises(InputError, match=r"^a table by .Date. without the GA4 .#. preamble"):
         _normalize("Date,Total users,Event count\n20231010,5,9\n", WEB)
+
+
+def test_ga4_spreadsheet_padded_preamble_and_typed_notes_under_the_table() -> None:
+    """riav13/-Data-Visualization-Traffic-Acquistion-… data-export.csv: re-saved in a spreadsheet,
+    every `#` line carries the header's width of empty cells, and lines typed under the table
+    hold no metric: the range is still read, and those lines are quarantined, not loaded."""
+    pad = ",,,"
+    text = (
+        "\n".join(
+            line + pad
+            for line in (
+                "# ----------------------------------------",
+                "# Report CSV Export",
+                "# Property: Site - GA4",
+                "# ----------------------------------------",
+                "# Start date: 20230625",
+                "# End date: 20230702",
+            )
+        )
+        + "\nSession default channel group,Users,Sessions,Engaged sessions\n"
+        "Organic Search,309,482,323\nOrganic Social,17,25,15\n"
+        + pad
+        + "\nEngagement rates compare ,,,\n6/25-7/2,,,\n"
+    )
+    result = _normalize(text, WEB)
+    period = result.tables["web_traffic_period"]
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (5, 2, 2)
+    assert period.select("date_start", "date_end", "medium", "sessions").rows() == [
+        (date(2023, 6, 25), date(2023, 7, 2), "Organic Search", 482),
+        (date(2023, 6, 25), date(2023, 7, 2), "Organic Social", 25),
+    ]
+    assert set(result.quarantine["reason"]) == {"no metric values: not a row of the GA4 table"}

@@ -147,11 +147,23 @@ _FIRST_USER_DIMENSIONS = (
 _RANGE_LINE = re.compile(r"^#\s*(\d{8})\s*-\s*(\d{8})\s*$")  # Universal Analytics: `# 20190101-…`
 
 
+def _line(record: tuple[str, ...]) -> str:
+    """A preamble record as its line, without the empty cells a spreadsheet pads it with.
+
+    Re-saved in a spreadsheet, every `#` line gets the header's width of empty cells
+    (`# Start date: 20230625,,,,,,,,,,`, riav13/-Data-Visualization-Traffic-Acquistion-… 2023).
+    """
+    cells = list(record)
+    while cells and not cells[-1].strip():
+        cells.pop()
+    return ",".join(cells).strip()
+
+
 def preamble_value(parsed: ParsedInput, label: str) -> str | None:
     """The value of a `# Label: value` preamble line, if the export has one."""
     pattern = re.compile(rf"^#\s*{label}\s*:\s*(.+)$", re.IGNORECASE)
     for record in parsed.preamble:
-        match = pattern.match(",".join(record).strip())
+        match = pattern.match(_line(record))
         if match:
             return match.group(1).strip()
     return None
@@ -159,7 +171,7 @@ def preamble_value(parsed: ParsedInput, label: str) -> str | None:
 
 def _range_line(parsed: ParsedInput) -> tuple[str, str] | None:
     for record in parsed.preamble:
-        match = _RANGE_LINE.match(",".join(record).strip())
+        match = _RANGE_LINE.match(_line(record))
         if match:
             return match.group(1), match.group(2)
     return None
@@ -407,6 +419,14 @@ def normalize_traffic(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
             "users": COUNT,
             "pageviews": COUNT,
         },
+    )
+    # GA4 writes every metric of a row (0, never blank): a row with none is no GA4 row (notes
+    # typed under the table in a spreadsheet, riav13/… data-export.csv), never a traffic row.
+    measures = [name for name in MEASURES if name in frame.columns]
+    frame = require(
+        frame,
+        pl.any_horizontal(pl.col(name).is_not_null() for name in measures),
+        "no metric values: not a row of the GA4 table",
     )
     result = web_traffic("ga4_traffic", parsed, ctx, frame, NOT_SET, totals)
     return replace(result, notes=result.notes + notes)
