@@ -161,3 +161,81 @@ def test_ga4_spreadsheet_padded_preamble_and_typed_notes_under_the_table() -> No
         (date(2023, 6, 25), date(2023, 7, 2), "Organic Social", 25),
     ]
     assert set(result.quarantine["reason"]) == {"no metric values: not a row of the GA4 table"}
+
+
+# --- X legacy exports in Japanese ---------------------------------------------------------------
+
+
+def _snowflake(when: str) -> str:
+    """A tweet id created at `when` (UTC), as Twitter's ids encode their creation instant."""
+    from datetime import UTC, datetime
+
+    instant = datetime.strptime(when, "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
+    return str((int(instant.timestamp() * 1000) - 1288834974657) << 22)
+
+
+_JA_TWEET_HEADER = (
+    '"ツイートID","ツイートの固定リンク","ツイート本文","時間","インプレッション","エンゲージメント",'
+    '"エンゲージメント率","リツイート","返信","いいね","ユーザープロフィールクリック","URLクリック数",'
+    '"ハッシュタグクリック","詳細クリック","固定リンクのクリック数","アプリ表示","アプリインストール",'
+    '"フォローしている","ツイートをメール送信","ダイアル式電話","メディアの再生数",'
+    '"メディアのエンゲージメント数","プロモのインプレッション","プロモのエンゲージメント",'
+    '"プロモのエンゲージメント率","プロモのリツイート","プロモの返信","プロモのいいね",'
+    '"プロモのユーザープロフィールクリック","プロモのURLクリック数","プロモのハッシュタグクリック",'
+    '"プロモの詳細クリック","プロモの固定リンクのクリック数","プロモのアプリ表示",'
+    '"プロモのアプリインストール","プロモのフォローしている","プロモのツイートをメール送信",'
+    '"プロモのダイアル式電話","プロモのメディアの再生数","プロモのメディアのエンゲージメント数"\n'
+)
+
+
+def test_x_legacy_tweet_activity_in_japanese() -> None:
+    """`tweet_activity_metrics_<handle>_<start>_<end>_ja.csv`: Japanese headers, `プロモの…`."""
+    first, second = _snowflake("2020-01-07 03:00"), _snowflake("2020-01-08 12:30")
+    organic = '"100","7","0.07","1","2","3","1","0","0","1","0","0","0","0","0","0","0","0"'
+    dashes = ",".join(['"-"'] * 18)
+    text = (
+        _JA_TWEET_HEADER
+        + f'"{first}","https://twitter.com/acct/status/{first}","こんにちは",'
+        + '"2020-01-07 03:00 +0000",'
+        + organic
+        + ","
+        + dashes
+        + "\n"
+        + f'"{second}","https://twitter.com/acct/status/{second}","宣伝",'
+        + '"2020-01-08 12:30 +0000",'
+        + organic
+        + ',"50","4","0.08","0","0","2","0","1","0","0","0","0","0","0","0","0","0","0"\n'
+    )
+    result = _normalize(text, Account("x", "acct", handle="acct"))
+    metrics = result.tables["post_metrics"].sort("post_id")
+    assert (result.format, result.rows_loaded) == ("x_tweet_activity", 2)
+    by_id = {row["post_id"]: row for row in metrics.iter_rows(named=True)}
+    assert (by_id[first]["impressions"], by_id[first]["reactions"]) == (100, 3)
+    assert (by_id[second]["impressions"], by_id[second]["reactions"]) == (150, 5)
+    assert (by_id[second]["link_clicks"], by_id[second]["shares"]) == (1, 1)
+    posts = result.tables["post"]
+    assert set(posts["published_date"].to_list()) == {date(2020, 1, 7), date(2020, 1, 8)}
+
+
+def test_x_legacy_daily_activity_in_japanese_keeps_tweets_published_in_english() -> None:
+    """`daily_tweet_activity_metrics_…_ja.csv`: `日付` beside the English `Tweets published`."""
+    header = (
+        '"日付","Tweets published","インプレッション","エンゲージメント","エンゲージメント率",'
+        '"リツイート","返信","いいね","ユーザープロフィールクリック","URLクリック数",'
+        '"ハッシュタグクリック","詳細クリック","固定リンクのクリック数","アプリ表示",'
+        '"アプリインストール","フォローしている","ツイートをメール送信","ダイアル式電話",'
+        '"メディアの再生数","メディアのエンゲージメント数","プロモのインプレッション"\n'
+    )
+    rows = (
+        '"2020-01-07","2","300","12","0.04","1","2","5","3","1","0","0","0","0","0","2","0","0",'
+        '"0","0","-"\n'
+        '"2020-01-08","0","80","1","0.0125","0","0","1","0","0","0","0","0","0","0","0","0","0",'
+        '"0","0","20"\n'
+    )
+    result = _normalize(header + rows, Account("x", "acct"))
+    daily = result.tables["account_daily"].sort("date")
+    assert (result.format, result.rows_loaded) == ("x_daily_tweet_activity", 2)
+    assert daily.select("date", "posts_published", "impressions", "followers_gained").rows() == [
+        (date(2020, 1, 7), 2, 300, 2),
+        (date(2020, 1, 8), 0, 100, 0),
+    ]
