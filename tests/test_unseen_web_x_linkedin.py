@@ -239,3 +239,90 @@ def test_x_legacy_daily_activity_in_japanese_keeps_tweets_published_in_english()
         (date(2020, 1, 7), 2, 300, 2),
         (date(2020, 1, 8), 0, 100, 0),
     ]
+
+
+def test_ga4_any_other_table_under_the_preamble_is_skipped_with_the_reason() -> None:
+    """harshhala-ranii/DataAnalytics data-export.csv (tech cards: `Platform,Users`, ...) and
+    rustom/website-analytics data-export.csv (a blank line, then `City,Users`)."""
+    text = (
+        _EN_PREAMBLE + '\nPlatform,Users\n"[""Web""]",451\n\n#  \n# Start date: 20231015\n'
+        "# End date: 20231111\nOperating system,Users\nAndroid,298\niOS,111\n"
+    )
+    result = _normalize(text, WEB)
+    assert (result.format, result.rows_read, result.rows_skipped) == ("ga4_report", 3, 3)
+    assert "by 'Platform' states no session source" in result.notes[0]
+    assert "'Operating system,Users'" in result.notes[1]
+
+
+def test_ga4_other_table_without_the_preamble_is_not_claimed() -> None:
+    """The catch-all is tried only under GA4's `#` lines: elsewhere `Platform,Users` is unknown."""
+    with pytest.raises(InputError, match=r"^unknown format"):
+        _normalize("Platform,Users\nWeb,451\n", WEB)
+
+
+def test_ga4_hourly_rows_by_date_and_hour_are_summed_into_days() -> None:
+    """chirayu32/Website-Analysis data-export.csv: `Date + hour (YYYYMMDDHH)` (`2024041623`)."""
+    text = (
+        "# ----------------------------------------,,,\n"
+        "Session primary channel group (Default channel group),Date + hour (YYYYMMDDHH),Users,"
+        "Sessions,Engaged sessions\n"
+        "Direct,2024041623,237,300,144\nOrganic Social,2024041719,208,267,132\n"
+        "Direct,2024041622,158,192,94\n"
+    )
+    result = _normalize(text, WEB)
+    daily = result.tables["web_traffic_daily"].sort("date", "medium")
+    assert (result.format, result.rows_loaded) == ("ga4_traffic", 3)
+    assert daily.select("date", "medium", "sessions", "engaged_sessions", "users").rows() == [
+        (date(2024, 4, 16), "Direct", 492, 238, None),
+        (date(2024, 4, 17), "Organic Social", 267, 132, None),
+    ]
+
+
+# --- Social listening: Meltwater -----------------------------------------------------------------
+
+_MELTWATER_HEADER = str.split(
+    "Date,Headline,URL,Opening Text,Hit Sentence,Source,Influencer,Country,Subregion,Language,"
+    "Reach,Desktop Reach,Mobile Reach,Twitter Social Echo,Facebook Social Echo,Reddit Social Echo,"
+    "National Viewership,Engagement,AVE,Sentiment,Key Phrases,Input Name,Keywords,"
+    "Twitter Authority,Tweet Id,Twitter Id,Twitter Client,Twitter Screen Name,User Profile Url,"
+    "Twitter Bio,Twitter Followers,Twitter Following,Alternate Date Format,Time,State,City,"
+    "Document Tags",
+    ",",
+)
+
+
+def test_meltwater_reach_is_the_audience_of_news_and_tweets_alike() -> None:
+    """Meltwater's header as public readers of its exports list it (UTF-16 TSV download):
+    `Reach` is filled for every source, `Twitter Followers` for tweets only."""
+    tweet = dict.fromkeys(_MELTWATER_HEADER, "") | {
+        "Date": "30-Sep-2026 08:00PM",
+        "URL": "https://twitter.com/a/status/1",
+        "Hit Sentence": "Brand X is great",
+        "Source": "Twitter",
+        "Influencer": "@a",
+        "Reach": "1200",
+        "Sentiment": "Positive",
+        "Input Name": "Brand X",
+        "Twitter Followers": "1200",
+    }
+    news = dict.fromkeys(_MELTWATER_HEADER, "") | {
+        "Date": "01-Oct-2026 09:15AM",
+        "URL": "https://news.example/x",
+        "Hit Sentence": "Brand X launched",
+        "Source": "News",
+        "Influencer": "Reporter",
+        "Reach": "50000",
+        "Sentiment": "Neutral",
+        "Input Name": "Brand X",
+    }
+    lines = ["\t".join(_MELTWATER_HEADER)] + [
+        "\t".join(row[name] for name in _MELTWATER_HEADER) for row in (tweet, news)
+    ]
+    data = b"\xff\xfe" + ("\n".join(lines) + "\n").encode("utf-16-le")
+    result = _normalize(data)
+    mentions = result.tables["mention"].sort("date")
+    assert (result.format, result.rows_loaded) == ("listening_mentions", 2)
+    assert mentions.select("date", "author", "author_followers", "sentiment").rows() == [
+        (date(2026, 9, 30), "@a", 1200, "positive"),
+        (date(2026, 10, 1), "Reporter", 50000, "neutral"),
+    ]

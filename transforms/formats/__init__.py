@@ -65,4 +65,5 @@ FORMATS: tuple[FormatSpec, ...] = (
     google_ads.REPORT,
     google_ads.OVERVIEW,
     tiktok_ads.REPORT,
+    ga4.ANY_REPORT,
 )

@@ -37,8 +37,23 @@ Demographics, explorations by user or app instance, and the Reports snapshot (st
 `Nth day` series, channel groups, countries, pages, events; the cards below the first are counted
 and named by `transforms.read`). Objectives need sessions per social platform, which none of them
 states.
+
+Interface languages (issue 14): GA4 writes plain numbers in every language, so the names of
+other languages sit beside the English ones (number locale `en`). Spanish is seen in a real
+Reports snapshot (`# Fecha de inicio:`, `Día N`, `Grupo de canales predeterminado de la sesión`,
+`Sesiones`, `Usuarios`); Spanish `Sesiones con interacción`, German `Sitzungen mit
+Interaktionen`, French `Sessions avec engagement` as public parsers of such exports write them;
+Portuguese and the remaining names as GA4's UI names the dimensions and metrics. Any other table
+of a file under GA4's `#` preamble (by platform, city, operating system: `ANY_REPORT`) is a GA4
+report without a session source: skipped with the reason, never refused as unknown; one by
+source but without `Sessions` / `Engaged sessions` is refused naming them. A report by `Date`
+alone, or whose first card is by `Nth day` with any metric, is skipped likewise. Hourly rows
+(`Date + hour (YYYYMMDDHH)`) are summed into their day. Preamble lines padded with empty cells
+by a spreadsheet are read as their text; a row with no metric value at all (a note typed under
+the table) is quarantined, never loaded as traffic.
 """
 
+import json
 import re
 from dataclasses import replace
 from datetime import date, datetime
@@ -50,6 +65,7 @@ from transforms.detect import FormatSpec
 from transforms.errors import InputError
 from transforms.platforms import platform_from_source
 from transforms.schemas import WEB_TRAFFIC_DAILY, WEB_TRAFFIC_PERIOD
+from transforms.tabular import normalize_header
 from transforms.typed import (
     COUNT,
     DECIMAL,
@@ -220,6 +236,8 @@ def property_id(parsed: ParsedInput, ctx: IngestContext, product: str) -> str:
 def without_totals(parsed: ParsedInput) -> tuple[ParsedInput, int]:
     """Drop total lines: every dimension cell empty or a total label (`Grand total`, `Totals`)."""
     present = [name for name in DIMENSIONS if name in parsed.frame.columns]
+    if not present:
+        return parsed, 0
     folded = [pl.col(name).str.strip_chars().str.to_lowercase().fill_null("") for name in present]
     frame, skipped = skip_rows(
         parsed.frame, pl.all_horizontal([cell.is_in(_TOTAL_LABELS) for cell in folded])
@@ -405,6 +423,13 @@ def normalize_traffic(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
             "the group is in the medium's place, and no social platform is derived (export by "
             "'Session source / medium' for traffic per platform)",
         )
+    if "date_hour" in parsed.frame.columns and "date" not in parsed.frame.columns:
+        # `Date + hour (YYYYMMDDHH)`: hourly rows, summed into the day (the table's grain).
+        parsed = replace(
+            parsed,
+            frame=parsed.frame.with_columns(pl.col("date_hour").str.slice(0, 8).alias("date")),
+            headers={**parsed.headers, "date": parsed.headers["date_hour"]},
+        )
     parsed, totals = without_totals(parsed)
     frame = parse_fields(
         parsed,
@@ -460,6 +485,7 @@ TRAFFIC = FormatSpec(
         # then Spanish, Portuguese, German and French names of the same columns.
         "en": {
             "date": ("Date", "Fecha", "Data", "Datum"),
+            "date_hour": ("Date + hour (YYYYMMDDHH)",),
             "nth_day": ("Nth day", "Día N"),
             "source_medium": (
                 "Session source / medium",
@@ -704,4 +730,72 @@ NTH_DAY_REPORT = FormatSpec(
     columns={"en": {"nth_day": ("Nth day", "Día N"), "metric": _REPORT_METRICS}},
     required=("nth_day",),
     normalize=normalize_report,
+)
+
+_ANY_METRICS = tuple(
+    dict.fromkeys(
+        (
+            *_REPORT_METRICS,
+            *_GA4_ONLY_METRICS,
+            *_DATED_REPORT_METRICS,
+            "Engaged sessions",
+            "Sesiones con interacción",
+            "Engagement rate",
+            "Bounce rate",
+            "Average engagement time",
+            "Tiempo de interacción medio",
+            "Crash-free users",
+            "Average session duration",
+        )
+    )
+)
+_TRAFFIC_ALIASES = TRAFFIC.columns["en"]
+
+
+def normalize_any_report(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
+    """Skip, saying why, a table under GA4's `#` preamble that no other GA4 format recognises.
+
+    The preamble makes it a GA4 export (a report by platform, operating system, city, ...); a
+    table with a session source but without the sessions Kunci needs is refused, naming them.
+    """
+    columns = list(json.loads(parsed.frame["_raw"][0]))
+    if "source_like" in parsed.headers:
+        present = {normalize_header(column) for column in columns}
+        missing = [
+            f"'{_TRAFFIC_ALIASES[name][0]}'"
+            for name in TRAFFIC.required
+            if not present & {normalize_header(alias) for alias in _TRAFFIC_ALIASES[name]}
+        ]
+        raise InputError(
+            f"GA4 report by '{parsed.headers['source_like']}' lacks {' and '.join(missing)}: "
+            "add them to the report before exporting"
+        )
+    headers = {"dimension": columns[0], **parsed.headers} if columns else parsed.headers
+    return normalize_report(replace(parsed, headers=headers), ctx)
+
+
+# Any table of a file whose `#` preamble is GA4's (tried only on such files): a report by a
+# dimension no other GA4 format lists (`Platform,Users`, harshhala-ranii/DataAnalytics
+# data-export.csv, 2023; `City,Users`, rustom/website-analytics data-export.csv) is GA4's all the
+# same, recognised and skipped with the reason, never refused as unknown.
+ANY_REPORT = FormatSpec(
+    name="ga4_report_other",
+    platform="web",
+    title="Google Analytics 4 report by any other dimension (only under GA4's '#' preamble; "
+    "rows skipped)",
+    columns={
+        "en": {
+            "source_like": (
+                *_TRAFFIC_ALIASES["source_medium"],
+                *_TRAFFIC_ALIASES["source"],
+                *_TRAFFIC_ALIASES["medium"],
+                *_TRAFFIC_ALIASES["channel_group"],
+                *_TRAFFIC_ALIASES["source_platform"],
+            ),
+            "metric": _ANY_METRICS,
+        }
+    },
+    required=("metric",),
+    normalize=normalize_any_report,
+    needs_preamble=True,
 )

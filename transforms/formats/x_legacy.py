@@ -23,6 +23,10 @@ The account comes from the permalink's handle. The snapshot date is the last day
 in the file name: `_20161201_20170101_` is a monthly download whose end date is exclusive (the
 1st of the next month), so metrics are as of 2016-12-31 (never after the ingest date).
 
+Japanese downloads (`…_ja.csv`) name the same columns in Japanese (`ツイートID`, `時間`,
+`インプレッション`, promoted `プロモの…`); the daily one keeps `Tweets published` in English beside
+`日付`. Numbers and times are written as in English files.
+
 Daily export → `core.account_daily` of the account named with `--account`: posts_published =
 Tweets published, impressions, engagements, profile_visits = user profile clicks,
 followers_gained = follows. `follows` counts only follows made from a tweet and the export has no
