@@ -326,3 +326,21 @@ def test_meltwater_reach_is_the_audience_of_news_and_tweets_alike() -> None:
         (date(2026, 9, 30), "@a", 1200, "positive"),
         (date(2026, 10, 1), "Reporter", 50000, "neutral"),
     ]
+
+
+def test_ga4_indonesian_traffic_reads_numbers_as_ga4_writes_them() -> None:
+    """GA4 writes plain numbers in every interface language (`25.75` in the Spanish snapshot):
+    an Indonesian export's revenue `12.5` is twelve and a half, never quarantined or misread."""
+    text = (
+        "# ----------------------------------------\n# Akuisisi traffic\n# Properti: situs\n"
+        "# ----------------------------------------\n# Start date: 20260901\n"
+        "# End date: 20260930\n"
+        "Sumber / media sesi,Sesi,Sesi dengan interaksi,Peristiwa utama,Total pendapatan\n"
+        "instagram.com / referral,1200,800,2.5,12.5\n"
+    )
+    result = _normalize(text, WEB)
+    period = result.tables["web_traffic_period"]
+    assert (result.rows_loaded, result.rows_quarantined) == (1, 0)
+    assert period.select(
+        "platform", "sessions", "engaged_sessions", "conversions", "revenue"
+    ).rows() == [("instagram", 1200, 800, 2.5, 12.5)]
