@@ -344,3 +344,28 @@ def test_ga4_indonesian_traffic_reads_numbers_as_ga4_writes_them() -> None:
     assert period.select(
         "platform", "sessions", "engaged_sessions", "conversions", "revenue"
     ).rows() == [("instagram", 1200, 800, 2.5, 12.5)]
+
+
+# --- X content export -----------------------------------------------------------------------------
+
+
+def test_x_content_snapshot_date_from_a_compact_file_name() -> None:
+    """ds1/post-pilot tests/account_analytics_content_20241114_20250212.csv: the late-2024
+    download names its range without dashes; the counts are as of its end day."""
+    text = (
+        "Post id,Date,Post text,Link,Impressions,Likes,Engagements,Bookmarks,Share,New follows,"
+        "Replies,Reposts,Profile visits,Detail expands,Url clicks,Hashtag clicks,Permalink clicks\n"
+        '1888596657253810355,Sun Feb 09 2025,"Bargain!",'
+        "https://x.com/acct/status/1888596657253810355,52,1,3,0,0,0,0,1,0,1,0,0,0\n"
+    )
+    ctx = IngestContext(
+        source_name="account_analytics_content_20241114_20250212.csv",
+        as_of=date(2026, 12, 6),
+        ingested_on=INGESTED,
+    )
+    result = normalize_counted(text.encode(), ctx)
+    metrics = result.tables["post_metrics"]
+    assert metrics.select("as_of_date", "impressions", "shares").rows() == [
+        (date(2025, 2, 12), 52, 1)
+    ]
+    assert result.tables["post"]["published_date"].to_list() == [date(2025, 2, 9)]
