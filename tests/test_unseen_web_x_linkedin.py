@@ -369,3 +369,22 @@ def test_x_content_snapshot_date_from_a_compact_file_name() -> None:
         (date(2025, 2, 12), 52, 1)
     ]
     assert result.tables["post"]["published_date"].to_list() == [date(2025, 2, 9)]
+
+
+def test_ga4_portuguese_dashboard_download_is_skipped_with_the_reason() -> None:
+    """MysticMom1125/EnzoVargas_DataScience data-export.csv: `# Relatório do painel`, empty
+    cards, `# Data de início:` lines, `Caminho da página e classe da tela,Envolvimento do
+    usuário,…` as the first table with rows."""
+    text = (
+        "# ----------------------------------------\n# Relatório do painel\n"
+        "# ----------------------------------------\n# Usuários ativos\n\n\n"
+        "# Engajamento diário do usuário\n# Data de início: 20200606\n"
+        "# Data de término: 20200703\n"
+        "Caminho da página e classe da tela,Envolvimento do usuário,Tempo médio de engajamento\n"
+        "main_menu,0.74,51.7\ngame_board,0.14,18.9\n\n"
+        "# Público-alvo\n# Data de início: 20200606\n# Data de término: 20200703\n"
+        "ID do país,Sessões,% total\nUS,27790,1\n"
+    )
+    result = _normalize(text, WEB)
+    assert (result.format, result.rows_read, result.rows_skipped) == ("ga4_report", 3, 3)
+    assert "by 'Caminho da página e classe da tela' states no session source" in result.notes[0]

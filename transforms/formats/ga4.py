@@ -196,7 +196,9 @@ def _range_line(parsed: ParsedInput) -> tuple[str, str] | None:
 # The preamble's labels in each interface language GA4 writes them in: English; Spanish as a real
 # export writes them (`# Fecha de inicio: 20230424`, `# Fecha de finalización: …`, `# Propiedad:`,
 # williamm6891/Actividad_1 data-export.csv); French as public parser tests write them (`# Date de
-# début : 20260701`); Portuguese and German as GA4's own UI names the fields.
+# début : 20260701`); Portuguese as a real dashboard download writes them (`# Data de início:`,
+# `# Data de término:`, MysticMom1125/EnzoVargas_DataScience data-export.csv); German as GA4's UI
+# names the fields.
 _START_LABELS = ("Start date", "Fecha de inicio", "Date de début", "Data de início", "Startdatum")
 _END_LABELS = ("End date", "Fecha de finalización", "Date de fin", "Data de término", "Enddatum")
 _PROPERTY_LABELS = ("Property", "Propiedad", "Propriété", "Propriedade")
@@ -761,6 +763,11 @@ _ANY_METRICS = tuple(
             "Tiempo de interacción medio",
             "Crash-free users",
             "Average session duration",
+            "User engagement",
+            # Portuguese, as a real dashboard download writes them (MysticMom1125/… 2020).
+            "Envolvimento do usuário",
+            "Tempo médio de engajamento",
+            "Usuários sem falhas",
         )
     )
 )
