@@ -388,3 +388,51 @@ def test_ga4_portuguese_dashboard_download_is_skipped_with_the_reason() -> None:
     result = _normalize(text, WEB)
     assert (result.format, result.rows_read, result.rows_skipped) == ("ga4_report", 3, 3)
     assert "by 'Caminho da página e classe da tela' states no session source" in result.notes[0]
+
+
+# --- Google Ads in Spanish ----------------------------------------------------------------------
+
+_ES_GADS_HEADER = (
+    "Estado de la campaña,Campaña,Presupuesto,Tipo de presupuesto,Tipo de campaña,"
+    "Código de moneda,{cost},Impr.,CTR,CPC medio,Clics,Conversiones,{cost}/conv.\n"
+)
+
+
+def test_google_ads_spanish_comma_decimal_report() -> None:
+    """A public reader of real es-PE downloads: `Informe de campaña`, the range in Spanish words,
+    `Coste`, `Clics`, `Total: Cuenta`; numbers `8651,95` and `1.247`."""
+    text = (
+        'Informe de campaña\n"1 de julio de 2026 - 20 de septiembre de 2026"\n'
+        + _ES_GADS_HEADER.format(cost="Coste")
+        + 'Habilitada,Tierra,"50,00",Diario,Búsqueda,PEN,"8651,95",1.247,"10,34%","6,71",129,'
+        '"12,00","721,00"\n'
+        'Habilitada,Marca,"20,00",Diario,Búsqueda,PEN,"100,05",300,"5,00%","6,67",15,"0,00",'
+        '"0,00"\n'
+        'Total: Cuenta,,,,,PEN,"9752,00",1.547,"9,31%","6,71",144,"12,00","729,33"\n'
+    )
+    result = _normalize(text, Account("google", "123-456-7890"))
+    period = result.tables["ad_period"].sort("spend")
+    assert (result.rows_loaded, result.rows_skipped) == (2, 1)
+    assert period.select(
+        "date_start", "date_end", "currency", "spend", "impressions", "clicks", "conversions"
+    ).rows() == [
+        (date(2026, 7, 1), date(2026, 9, 20), "PEN", 100.05, 300, 15, 0.0),
+        (date(2026, 7, 1), date(2026, 9, 20), "PEN", 8651.95, 1247, 129, 12.0),
+    ]
+    # The account total differs from the rows by 1000 of cost: said, with its Spanish label.
+    assert any("'Total: Cuenta' row differs" in note for note in result.notes)
+
+
+def test_google_ads_spanish_point_decimal_report() -> None:
+    """The same layout from a point-decimal region (Mexico: `Costo`, `8,651.95`, `"1,247"`)."""
+    text = (
+        'Informe de campaña\n"1 de julio de 2026 - 20 de septiembre de 2026"\n'
+        + _ES_GADS_HEADER.format(cost="Costo")
+        + 'Habilitada,Tierra,50.00,Diario,Búsqueda,MXN,"8,651.95","1,247",10.34%,6.71,129,12.00,'
+        "721.00\n"
+    )
+    result = _normalize(text, Account("google", "123-456-7890"))
+    period = result.tables["ad_period"]
+    assert period.select("currency", "spend", "impressions", "clicks").rows() == [
+        ("MXN", 8651.95, 1247, 129)
+    ]
