@@ -436,3 +436,17 @@ def test_google_ads_spanish_point_decimal_report() -> None:
     assert period.select("currency", "spend", "impressions", "clicks").rows() == [
         ("MXN", 8651.95, 1247, 129)
     ]
+
+
+def test_ga4_spanish_exploration_totals_line_is_skipped_not_loaded() -> None:
+    """An exploration's totals line labelled in Spanish (`Total general`) is never a source."""
+    text = (
+        "# ----------------------------------------\n# Exploración libre\n# Propiedad: p\n"
+        "# ----------------------------------------\n# 20230515-20230521\n"
+        "Origen / medio de la sesión,Sesiones,Sesiones con interacción\n"
+        "Total general,15,9\ninstagram.com / referral,10,6\ngoogle / organic,5,3\n"
+    )
+    result = _normalize(text, WEB)
+    period = result.tables["web_traffic_period"]
+    assert (result.rows_loaded, result.rows_skipped) == (2, 1)
+    assert int(period["sessions"].sum()) == 15

@@ -101,7 +101,20 @@ MEASURES = (
     "users",
     "pageviews",
 )
-_TOTAL_LABELS = ("", "grand total", "totals", "total")
+# An exploration's totals line, labelled in the interface's language (only English is seen in a
+# real file; the others are GA4's UI words): a source so named is never a real one.
+_TOTAL_LABELS = (
+    "",
+    "grand total",
+    "totals",
+    "total",
+    "total general",
+    "total geral",
+    "total général",
+    "gesamtsumme",
+    "totale complessivo",
+    "total keseluruhan",
+)
 # GA4's own names of dimensions that are no session source (`Date` or `Country` alone would
 # claim other platforms' exports).
 _OTHER_DIMENSIONS = (
