@@ -535,15 +535,24 @@ def test_ga4_user_acquisition_by_first_user_dimension_is_skipped() -> None:
 
 
 def test_ga4_closest_hint_stays_within_google_analytics() -> None:
+    # Under GA4's preamble a table of YouTube-like columns is a GA4 report: skipped with GA4's
+    # reason, never read as YouTube (issue 14: any table of a GA4 file is GA4's).
     data = (_GA4_PREAMBLE + "Operating system,Views,Watch time (hours)\nAndroid,3,1.5\n").encode()
+    result = _normalize(data, account=Account("web", "properties/1"))
+    assert (result.format, result.platform, result.rows_skipped) == ("ga4_report", "web", 1)
+    assert "by 'Operating system' states no session source" in result.notes[0]
+
+    # A table with no GA4 metric at all is still refused, naming a GA4 format only.
+    data = (_GA4_PREAMBLE + "Operating system,Watch time (hours)\nAndroid,1.5\n").encode()
     with pytest.raises(InputError) as caught:
         _normalize(data)
-    assert str(caught.value).startswith("unknown format: closest is ga4_report ")
+    assert str(caught.value).startswith("unknown format: ")
     assert "youtube" not in str(caught.value)
 
-    data = (_GA4_PREAMBLE + "Country,Engaged sessions,Engagement rate\nID,3,0.5\n").encode()
-    with pytest.raises(InputError, match=r"^unknown format: closest is ga4_(traffic|report) "):
-        _normalize(data)
+    # A table by source without the sessions traffic needs is refused, naming them.
+    data = (_GA4_PREAMBLE + "Session source / medium,Engaged sessions,Engagement rate\n").encode()
+    with pytest.raises(InputError, match=r"^GA4 report by 'Session source / medium' lacks 'Sess"):
+        _normalize(data + b"google / organic,3,0.5\n")
 
 
 def _landing(body: str) -> Normalized:

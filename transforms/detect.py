@@ -31,6 +31,8 @@ class FormatSpec:
     no alias can list), so they are not reported as unused. `max_columns` caps how many named
     columns the header row may have: a layout known by its exact shape (a date and one metric)
     must not take a wider export of another platform that happens to contain those columns.
+    `needs_preamble` limits a format to files whose preamble names its platform (GA4's `#` lines):
+    a catch-all for any table of such a file, never tried on a file without it.
     """
 
     name: str
@@ -43,6 +45,7 @@ class FormatSpec:
     description_rows: int = 0
     reads_column: Callable[[str], bool] | None = None
     max_columns: int | None = None
+    needs_preamble: bool = False
 
     def accepts_sheet(self, sheet: str) -> bool:
         """Whether this format can live in a worksheet (or CSV file, name '') of that name."""
@@ -108,7 +111,9 @@ def detect(
     formats = [
         spec
         for spec in formats
-        if spec.accepts_sheet(sheet) and (family is None or spec.platform == family)
+        if spec.accepts_sheet(sheet)
+        and (family is None or spec.platform == family)
+        and (family is not None or not spec.needs_preamble)
     ]
     best: Detection | None = None
     best_score = -1

@@ -40,6 +40,8 @@ FORMATS: tuple[FormatSpec, ...] = (
     tiktok.FOLLOWER_TERRITORIES,
     ga4.TRAFFIC,
     ga4.REPORT,
+    ga4.DATED_REPORT,
+    ga4.NTH_DAY_REPORT,
     universal_analytics.TRAFFIC,
     universal_analytics.REPORT,
     listening.MENTIONS,
@@ -65,4 +67,5 @@ FORMATS: tuple[FormatSpec, ...] = (
     google_ads.REPORT,
     google_ads.OVERVIEW,
     tiktok_ads.REPORT,
+    ga4.ANY_REPORT,
 )

@@ -37,8 +37,23 @@ Demographics, explorations by user or app instance, and the Reports snapshot (st
 `Nth day` series, channel groups, countries, pages, events; the cards below the first are counted
 and named by `transforms.read`). Objectives need sessions per social platform, which none of them
 states.
+
+Interface languages (issue 14): GA4 writes plain numbers in every language, so the names of
+other languages sit beside the English ones (number locale `en`). Spanish is seen in a real
+Reports snapshot (`# Fecha de inicio:`, `Día N`, `Grupo de canales predeterminado de la sesión`,
+`Sesiones`, `Usuarios`); Spanish `Sesiones con interacción`, German `Sitzungen mit
+Interaktionen`, French `Sessions avec engagement` as public parsers of such exports write them;
+Portuguese and the remaining names as GA4's UI names the dimensions and metrics. Any other table
+of a file under GA4's `#` preamble (by platform, city, operating system: `ANY_REPORT`) is a GA4
+report without a session source: skipped with the reason, never refused as unknown; one by
+source but without `Sessions` / `Engaged sessions` is refused naming them. A report by `Date`
+alone, or whose first card is by `Nth day` with any metric, is skipped likewise. Hourly rows
+(`Date + hour (YYYYMMDDHH)`) are summed into their day. Preamble lines padded with empty cells
+by a spreadsheet are read as their text; a row with no metric value at all (a note typed under
+the table) is quarantined, never loaded as traffic.
 """
 
+import json
 import re
 from dataclasses import replace
 from datetime import date, datetime
@@ -50,6 +65,7 @@ from transforms.detect import FormatSpec
 from transforms.errors import InputError
 from transforms.platforms import platform_from_source
 from transforms.schemas import WEB_TRAFFIC_DAILY, WEB_TRAFFIC_PERIOD
+from transforms.tabular import normalize_header
 from transforms.typed import (
     COUNT,
     DECIMAL,
@@ -85,7 +101,20 @@ MEASURES = (
     "users",
     "pageviews",
 )
-_TOTAL_LABELS = ("", "grand total", "totals", "total")
+# An exploration's totals line, labelled in the interface's language (only English is seen in a
+# real file; the others are GA4's UI words): a source so named is never a real one.
+_TOTAL_LABELS = (
+    "",
+    "grand total",
+    "totals",
+    "total",
+    "total general",
+    "total geral",
+    "total général",
+    "gesamtsumme",
+    "totale complessivo",
+    "total keseluruhan",
+)
 # GA4's own names of dimensions that are no session source (`Date` or `Country` alone would
 # claim other platforms' exports).
 _OTHER_DIMENSIONS = (
@@ -103,6 +132,28 @@ _OTHER_DIMENSIONS = (
     "Country ID",
     "Item name",
     "Nth day",
+    # Spanish (a real Reports snapshot: williamm6891/Actividad_1 data-export.csv, 2023).
+    "Título de página y clase de pantalla",
+    "Ruta de página y clase de pantalla",
+    "Página de destino",
+    "Página de destino + cadena de consulta",
+    "Nombre del evento",
+    "ID del país",
+    "Nombre del artículo",
+    "Día N",
+    # Portuguese, German, French (GA4's UI names; German as public parser tests write them).
+    "Título da página e classe de tela",
+    "Caminho da página e classe da tela",
+    "Nome do evento",
+    "Seitenpfad und Bildschirmklasse",
+    "Seitentitel und Bildschirmklasse",
+    "Landingpage + Abfragestring",
+    "Landingpage",
+    "Ereignisname",
+    "Chemin de la page et classe de l'écran",
+    "Titre de la page et classe de l'écran",
+    "Page de destination",
+    "Nom de l'événement",
 )
 _FIRST_USER_DIMENSIONS = (
     "First user primary channel group (Default Channel Group)",
@@ -113,15 +164,35 @@ _FIRST_USER_DIMENSIONS = (
     "First user campaign",
     "First user source platform",
     "First user primary channel group",
+    # Spanish, as the real snapshot writes it; the others as GA4's UI names them.
+    "Primer grupo de canales predeterminado del usuario",
+    "Primer grupo de canales principal del usuario (grupo de canales predeterminado)",
+    "Origen / medio del primer usuario",
+    "Primeiro grupo de canais padrão do usuário",
+    "Origem / mídia do primeiro usuário",
+    "Erste Nutzerquelle / erstes Nutzermedium",
+    "Source / support du premier utilisateur",
 )
 _RANGE_LINE = re.compile(r"^#\s*(\d{8})\s*-\s*(\d{8})\s*$")  # Universal Analytics: `# 20190101-…`
+
+
+def _line(record: tuple[str, ...]) -> str:
+    """A preamble record as its line, without the empty cells a spreadsheet pads it with.
+
+    Re-saved in a spreadsheet, every `#` line gets the header's width of empty cells
+    (`# Start date: 20230625,,,,,,,,,,`, riav13/-Data-Visualization-Traffic-Acquistion-… 2023).
+    """
+    cells = list(record)
+    while cells and not cells[-1].strip():
+        cells.pop()
+    return ",".join(cells).strip()
 
 
 def preamble_value(parsed: ParsedInput, label: str) -> str | None:
     """The value of a `# Label: value` preamble line, if the export has one."""
     pattern = re.compile(rf"^#\s*{label}\s*:\s*(.+)$", re.IGNORECASE)
     for record in parsed.preamble:
-        match = pattern.match(",".join(record).strip())
+        match = pattern.match(_line(record))
         if match:
             return match.group(1).strip()
     return None
@@ -129,17 +200,31 @@ def preamble_value(parsed: ParsedInput, label: str) -> str | None:
 
 def _range_line(parsed: ParsedInput) -> tuple[str, str] | None:
     for record in parsed.preamble:
-        match = _RANGE_LINE.match(",".join(record).strip())
+        match = _RANGE_LINE.match(_line(record))
         if match:
             return match.group(1), match.group(2)
     return None
 
 
+# The preamble's labels in each interface language GA4 writes them in: English; Spanish as a real
+# export writes them (`# Fecha de inicio: 20230424`, `# Fecha de finalización: …`, `# Propiedad:`,
+# williamm6891/Actividad_1 data-export.csv); French as public parser tests write them (`# Date de
+# début : 20260701`); Portuguese as a real dashboard download writes them (`# Data de início:`,
+# `# Data de término:`, MysticMom1125/EnzoVargas_DataScience data-export.csv); German as GA4's UI
+# names the fields.
+_START_LABELS = ("Start date", "Fecha de inicio", "Date de début", "Data de início", "Startdatum")
+_END_LABELS = ("End date", "Fecha de finalización", "Date de fin", "Data de término", "Enddatum")
+_PROPERTY_LABELS = ("Property", "Propiedad", "Propriété", "Propriedade")
+
+
+def _labelled(parsed: ParsedInput, labels: tuple[str, ...]) -> str | None:
+    return next((v for label in labels if (v := preamble_value(parsed, label)) is not None), None)
+
+
 def preamble_period(parsed: ParsedInput) -> tuple[date, date] | None:
     """The preamble's range: GA4 `Start date`/`End date` lines, or UA's `# 20190101-20190131`."""
-    # English, and French as GA4 writes it (`# Date de début : 20260701`, seen in public tests).
-    start = preamble_value(parsed, "Start date") or preamble_value(parsed, "Date de début")
-    end = preamble_value(parsed, "End date") or preamble_value(parsed, "Date de fin")
+    start = _labelled(parsed, _START_LABELS)
+    end = _labelled(parsed, _END_LABELS)
     if start is None or end is None:
         start, end = _range_line(parsed) or (None, None)
     if start is None or end is None:
@@ -157,7 +242,7 @@ def property_id(parsed: ParsedInput, ctx: IngestContext, product: str) -> str:
     """The web property: the source's `web:` account, else the preamble's `# Property:` line."""
     if ctx.account is not None and ctx.account.platform == "web":
         return ctx.account.account_id
-    name = preamble_value(parsed, "Property") or preamble_value(parsed, "Propriété")
+    name = _labelled(parsed, _PROPERTY_LABELS)
     if name is None:
         raise InputError(f"{product} export names no property: pass --account web:<property id>")
     return name
@@ -166,6 +251,8 @@ def property_id(parsed: ParsedInput, ctx: IngestContext, product: str) -> str:
 def without_totals(parsed: ParsedInput) -> tuple[ParsedInput, int]:
     """Drop total lines: every dimension cell empty or a total label (`Grand total`, `Totals`)."""
     present = [name for name in DIMENSIONS if name in parsed.frame.columns]
+    if not present:
+        return parsed, 0
     folded = [pl.col(name).str.strip_chars().str.to_lowercase().fill_null("") for name in present]
     frame, skipped = skip_rows(
         parsed.frame, pl.all_horizontal([cell.is_in(_TOTAL_LABELS) for cell in folded])
@@ -286,7 +373,7 @@ def web_traffic(
 
 
 _SESSION_GROUPS = ("channel_group", "source_platform")
-_FIRST_USER = "first user"
+_FIRST_USER_FOLDED = {name.casefold() for name in _FIRST_USER_DIMENSIONS}
 
 
 def skip_report(parsed: ParsedInput, format_name: str, why: str) -> Normalized:
@@ -305,7 +392,12 @@ def skip_report(parsed: ParsedInput, format_name: str, why: str) -> Normalized:
 
 def no_source_reason(parsed: ParsedInput, product: str) -> str:
     """Why a report without a session source cannot be loaded, in the report's own terms."""
-    dimension = parsed.headers.get("dimension") or parsed.headers.get("nth_day") or "its rows"
+    dimension = (
+        parsed.headers.get("dimension")
+        or parsed.headers.get("nth_day")
+        or parsed.headers.get("date")
+        or "its rows"
+    )
     title = next(
         (
             " ".join(record).lstrip("# ").strip()
@@ -315,7 +407,7 @@ def no_source_reason(parsed: ParsedInput, product: str) -> str:
         "",
     )
     named = f"{product} report '{title}'" if title else f"{product} report"
-    if dimension.lower().startswith(_FIRST_USER):
+    if dimension.casefold() in _FIRST_USER_FOLDED:
         return (
             f"{named} by '{dimension}': first-user dimensions attribute users to the source of "
             "their first visit, not sessions to theirs; web traffic is by session source "
@@ -346,6 +438,13 @@ def normalize_traffic(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
             "the group is in the medium's place, and no social platform is derived (export by "
             "'Session source / medium' for traffic per platform)",
         )
+    if "date_hour" in parsed.frame.columns and "date" not in parsed.frame.columns:
+        # `Date + hour (YYYYMMDDHH)`: hourly rows, summed into the day (the table's grain).
+        parsed = replace(
+            parsed,
+            frame=parsed.frame.with_columns(pl.col("date_hour").str.slice(0, 8).alias("date")),
+            headers={**parsed.headers, "date": parsed.headers["date_hour"]},
+        )
     parsed, totals = without_totals(parsed)
     frame = parse_fields(
         parsed,
@@ -361,6 +460,14 @@ def normalize_traffic(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
             "pageviews": COUNT,
         },
     )
+    # GA4 writes every metric of a row (0, never blank): a row with none is no GA4 row (notes
+    # typed under the table in a spreadsheet, riav13/… data-export.csv), never a traffic row.
+    measures = [name for name in MEASURES if name in frame.columns]
+    frame = require(
+        frame,
+        pl.any_horizontal(pl.col(name).is_not_null() for name in measures),
+        "no metric values: not a row of the GA4 table",
+    )
     result = web_traffic("ga4_traffic", parsed, ctx, frame, NOT_SET, totals)
     return replace(result, notes=result.notes + notes)
 
@@ -374,11 +481,42 @@ def _with_first_user(parsed: ParsedInput) -> ParsedInput:
 def normalize_report(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     """Recognise a GA4 report without a session source and skip its rows, saying why."""
     if not parsed.preamble:
+        by = next(
+            (parsed.headers[n] for n in ("dimension", "nth_day", "date") if n in parsed.headers), ""
+        )
         raise InputError(
-            f"a table by '{parsed.headers.get('dimension', '')}' without the GA4 '#' preamble "
+            f"a table by '{by}' without the GA4 '#' preamble "
             "(report name, property, start and end date): not a known export"
         )
     return skip_report(parsed, "ga4_report", no_source_reason(parsed, "GA4"))
+
+
+# Indonesian names (`Sumber / media sesi`, `Sesi dengan interaksi`). GA4 writes plain numbers in
+# every interface language (`25.75` in a Spanish snapshot), so they are read with the English
+# number style: a decimal revenue is never taken for thousands.
+_INDONESIAN_TRAFFIC: dict[str, tuple[str, ...]] = {
+    "date": ("Tanggal",),
+    "nth_day": ("Hari ke-n",),
+    "source_medium": ("Sumber / media sesi",),
+    "source": ("Sumber sesi",),
+    "medium": ("Media sesi",),
+    "campaign": ("Kampanye sesi",),
+    "channel_group": (
+        "Grup channel utama sesi (Grup Channel Default)",
+        "Grup channel default sesi",
+    ),
+    "sessions": ("Sesi",),
+    "engaged_sessions": ("Sesi dengan interaksi",),
+    "conversions": ("Peristiwa utama", "Konversi"),
+    "leads": ("Peristiwa utama (generate_lead)", "Konversi (generate_lead)"),
+    "revenue": ("Total pendapatan",),
+    "users": ("Total pengguna", "Pengguna aktif", "Pengguna"),
+    "pageviews": ("Tampilan",),
+}
+
+
+def _with_indonesian(aliases: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    return {name: names + _INDONESIAN_TRAFFIC.get(name, ()) for name, names in aliases.items()}
 
 
 TRAFFIC = FormatSpec(
@@ -386,49 +524,110 @@ TRAFFIC = FormatSpec(
     platform="web",
     title="Google Analytics 4 traffic acquisition export (session source / medium)",
     columns={
-        "en": {
-            "date": ("Date",),
-            "nth_day": ("Nth day",),
-            "source_medium": ("Session source / medium",),
-            "source": ("Session source",),
-            "medium": ("Session medium",),
-            "campaign": ("Session campaign", "Session campaign name"),
-            "channel_group": (
-                "Session primary channel group (Default Channel Group)",
-                "Session default channel group",
-                "Session primary channel group",
-                "Session default channel grouping",
-            ),
-            "source_platform": ("Session source platform",),
-            "first_user": _FIRST_USER_DIMENSIONS,
-            "dimension": _OTHER_DIMENSIONS,
-            "sessions": ("Sessions",),
-            "engaged_sessions": ("Engaged sessions",),
-            "conversions": ("Key events", "Conversions"),
-            "leads": ("Key events (generate_lead)", "Conversions (generate_lead)", "generate_lead"),
-            "revenue": ("Total revenue",),
-            "users": ("Total users", "Active users", "Users"),
-            "pageviews": ("Views",),
-        },
-        "id": {
-            "date": ("Tanggal",),
-            "nth_day": ("Hari ke-n",),
-            "source_medium": ("Sumber / media sesi",),
-            "source": ("Sumber sesi",),
-            "medium": ("Media sesi",),
-            "campaign": ("Kampanye sesi",),
-            "channel_group": (
-                "Grup channel utama sesi (Grup Channel Default)",
-                "Grup channel default sesi",
-            ),
-            "sessions": ("Sesi",),
-            "engaged_sessions": ("Sesi dengan interaksi",),
-            "conversions": ("Peristiwa utama", "Konversi"),
-            "leads": ("Peristiwa utama (generate_lead)", "Konversi (generate_lead)"),
-            "revenue": ("Total pendapatan",),
-            "users": ("Total pengguna", "Pengguna aktif", "Pengguna"),
-            "pageviews": ("Tampilan",),
-        },
+        # Number locale `en` (GA4 writes plain numbers whatever the interface language): English,
+        # then Spanish, Portuguese, German and French names of the same columns, and Indonesian.
+        "en": _with_indonesian(
+            {
+                "date": ("Date", "Fecha", "Data", "Datum"),
+                "date_hour": ("Date + hour (YYYYMMDDHH)",),
+                "nth_day": ("Nth day", "Día N"),
+                "source_medium": (
+                    "Session source / medium",
+                    "Origen / medio de la sesión",
+                    "Origem / mídia da sessão",
+                    "Sitzungsquelle / -medium",
+                    "Source / support de la session",
+                ),
+                "source": (
+                    "Session source",
+                    "Origen de la sesión",
+                    "Origem da sessão",
+                    "Sitzungsquelle",
+                    "Source de la session",
+                ),
+                "medium": (
+                    "Session medium",
+                    "Medio de la sesión",
+                    "Mídia da sessão",
+                    "Sitzungsmedium",
+                    "Support de la session",
+                ),
+                "campaign": (
+                    "Session campaign",
+                    "Session campaign name",
+                    "Campaña de la sesión",
+                    "Campanha da sessão",
+                    "Sitzungskampagne",
+                    "Campagne de la session",
+                ),
+                "channel_group": (
+                    "Session primary channel group (Default Channel Group)",
+                    "Session default channel group",
+                    "Session primary channel group",
+                    "Session default channel grouping",
+                    "Grupo de canales principal de la sesión (grupo de canales predeterminado)",
+                    "Grupo de canales predeterminado de la sesión",
+                    "Grupo principal de canais da sessão (Grupo de canais padrão)",
+                    "Grupo padrão de canais da sessão",
+                    "Sitzung – primäre Channelgruppe (Standard-Channelgruppe)",
+                    "Standard-Channelgruppe der Sitzung",
+                    "Groupe de canaux principal de la session (Groupe de canaux par défaut)",
+                    "Groupe de canaux par défaut de la session",
+                ),
+                "source_platform": ("Session source platform", "Plataforma de origen de la sesión"),
+                "first_user": _FIRST_USER_DIMENSIONS,
+                "dimension": _OTHER_DIMENSIONS,
+                "sessions": ("Sessions", "Sesiones", "Sessões", "Sitzungen"),
+                "engaged_sessions": (
+                    "Engaged sessions",
+                    "Sesiones con interacción",
+                    "Sessões engajadas",
+                    "Sitzungen mit Interaktionen",
+                    "Sessions avec engagement",
+                ),
+                "conversions": (
+                    "Key events",
+                    "Conversions",
+                    "Eventos clave",
+                    "Conversiones",
+                    "Eventos principais",
+                    "Conversões",
+                    "Schlüsselereignisse",
+                    "Événements clés",
+                ),
+                "leads": (
+                    "Key events (generate_lead)",
+                    "Conversions (generate_lead)",
+                    "generate_lead",
+                ),
+                "revenue": (
+                    "Total revenue",
+                    "Ingresos totales",
+                    "Total de ingresos",
+                    "Receita total",
+                    "Gesamtumsatz",
+                    "Revenu total",
+                ),
+                "users": (
+                    "Total users",
+                    "Active users",
+                    "Users",
+                    "Usuarios totales",
+                    "Usuarios activos",
+                    "Usuarios",
+                    "Total de usuários",
+                    "Usuários ativos",
+                    "Usuários",
+                    "Nutzer insgesamt",
+                    "Aktive Nutzer",
+                    "Nutzer",
+                    "Nombre total d'utilisateurs",
+                    "Utilisateurs actifs",
+                    "Utilisateurs",
+                ),
+                "pageviews": ("Views", "Vistas", "Visualizações", "Aufrufe", "Vues"),
+            }
+        ),
     },
     required=("sessions", "engaged_sessions"),
     normalize=normalize_traffic,
@@ -449,6 +648,37 @@ _REPORT_METRICS = (
     "Purchase revenue",
     "Items purchased",
     "30 days",
+    # Spanish (the real snapshot), Portuguese, German, French.
+    "Vistas",
+    "Usuarios",
+    "Usuarios activos",
+    "Usuarios nuevos",
+    "Usuarios totales",
+    "Número de eventos",
+    "Eventos clave",
+    "Conversiones",
+    "Sesiones",
+    "Total de ingresos",
+    "Ingresos totales",
+    "Artículos comprados",
+    "30 días",
+    "Visualizações",
+    "Usuários",
+    "Usuários ativos",
+    "Novos usuários",
+    "Contagem de eventos",
+    "Sessões",
+    "Aufrufe",
+    "Nutzer",
+    "Aktive Nutzer",
+    "Neue Nutzer",
+    "Ereignisanzahl",
+    "Sitzungen",
+    "Vues",
+    "Utilisateurs",
+    "Utilisateurs actifs",
+    "Nouveaux utilisateurs",
+    "Nombre d'événements",
 )
 # Metric names Universal Analytics never wrote, so a GA4 report outranks the UA format.
 _GA4_ONLY_METRICS = (
@@ -462,6 +692,31 @@ _GA4_ONLY_METRICS = (
     "Views",
     "30 days",
     "Items purchased",
+    "Usuarios activos",
+    "Número de eventos",
+    "Vistas",
+    "30 días",
+)
+# A report by date alone (`Date,Event count,Total users,…`, marko7bub/Bubniak_Thesis
+# data-export.csv, 2023) is known by a metric no other platform's export has: never `Views`,
+# `Users` or `Engagement rate`, which YouTube, LinkedIn and X exports by date also have.
+_DATED_REPORT_METRICS = (
+    "Event count",
+    "Total users",
+    "Active users",
+    "New users",
+    "Key events",
+    "Average engagement time",
+    "Average engagement time per active user",
+    "Event count per user",
+    "Usuarios activos",
+    "Usuarios nuevos",
+    "Usuarios totales",
+    "Número de eventos",
+    "Eventos clave",
+    "Usuários ativos",
+    "Aktive Nutzer",
+    "Utilisateurs actifs",
 )
 
 REPORT = FormatSpec(
@@ -478,4 +733,104 @@ REPORT = FormatSpec(
     },
     required=("dimension", "metric"),
     normalize=normalize_report,
+)
+
+DATED_REPORT = FormatSpec(
+    name="ga4_report_by_date",
+    platform="web",
+    title="Google Analytics 4 report by date without a session source (rows skipped)",
+    columns={
+        "en": {
+            "date": ("Date", "Fecha", "Data", "Datum"),
+            "ga4_metric": _DATED_REPORT_METRICS,
+            "metric": _REPORT_METRICS,
+        },
+    },
+    required=("date", "ga4_metric"),
+    normalize=normalize_report,
+)
+
+# `Nth day` is GA4's own dimension (explorations and the Reports snapshot's cards), so a table by
+# it is a GA4 report whatever metric its first card shows (`Average engagement time`,
+# azheng456/GA-test data-export.csv, 2023); with sessions it is traffic (`TRAFFIC` matches more).
+NTH_DAY_REPORT = FormatSpec(
+    name="ga4_report_by_nth_day",
+    platform="web",
+    title="Google Analytics 4 report by 'Nth day' without a session source (rows skipped)",
+    columns={"en": {"nth_day": ("Nth day", "Día N", "Hari ke-n"), "metric": _REPORT_METRICS}},
+    required=("nth_day",),
+    normalize=normalize_report,
+)
+
+_ANY_METRICS = tuple(
+    dict.fromkeys(
+        (
+            *_REPORT_METRICS,
+            *_GA4_ONLY_METRICS,
+            *_DATED_REPORT_METRICS,
+            "Engaged sessions",
+            "Sesiones con interacción",
+            "Engagement rate",
+            "Bounce rate",
+            "Average engagement time",
+            "Tiempo de interacción medio",
+            "Crash-free users",
+            "Average session duration",
+            "User engagement",
+            # Portuguese, as a real dashboard download writes them (MysticMom1125/… 2020).
+            "Envolvimento do usuário",
+            "Tempo médio de engajamento",
+            "Usuários sem falhas",
+        )
+    )
+)
+_TRAFFIC_ALIASES = TRAFFIC.columns["en"]
+
+
+def normalize_any_report(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
+    """Skip, saying why, a table under GA4's `#` preamble that no other GA4 format recognises.
+
+    The preamble makes it a GA4 export (a report by platform, operating system, city, ...); a
+    table with a session source but without the sessions Kunci needs is refused, naming them.
+    """
+    columns = list(json.loads(parsed.frame["_raw"][0]))
+    if "source_like" in parsed.headers:
+        present = {normalize_header(column) for column in columns}
+        missing = [
+            f"'{_TRAFFIC_ALIASES[name][0]}'"
+            for name in TRAFFIC.required
+            if not present & {normalize_header(alias) for alias in _TRAFFIC_ALIASES[name]}
+        ]
+        raise InputError(
+            f"GA4 report by '{parsed.headers['source_like']}' lacks {' and '.join(missing)}: "
+            "add them to the report before exporting"
+        )
+    headers = {"dimension": columns[0], **parsed.headers} if columns else parsed.headers
+    return normalize_report(replace(parsed, headers=headers), ctx)
+
+
+# Any table of a file whose `#` preamble is GA4's (tried only on such files): a report by a
+# dimension no other GA4 format lists (`Platform,Users`, harshhala-ranii/DataAnalytics
+# data-export.csv, 2023; `City,Users`, rustom/website-analytics data-export.csv) is GA4's all the
+# same, recognised and skipped with the reason, never refused as unknown.
+ANY_REPORT = FormatSpec(
+    name="ga4_report_other",
+    platform="web",
+    title="Google Analytics 4 report by any other dimension (only under GA4's '#' preamble; "
+    "rows skipped)",
+    columns={
+        "en": {
+            "source_like": (
+                *_TRAFFIC_ALIASES["source_medium"],
+                *_TRAFFIC_ALIASES["source"],
+                *_TRAFFIC_ALIASES["medium"],
+                *_TRAFFIC_ALIASES["channel_group"],
+                *_TRAFFIC_ALIASES["source_platform"],
+            ),
+            "metric": _ANY_METRICS,
+        }
+    },
+    required=("metric",),
+    normalize=normalize_any_report,
+    needs_preamble=True,
 )

@@ -37,6 +37,13 @@ or campaign types without keywords or ad groups such as Performance Max), which 
 An asset report (`Asset type`: sitelinks, callouts, images) is recognised and its rows skipped: an
 asset is credited with the clicks and cost of every ad it served with, so its rows overlap.
 
+Spanish downloads (`Informe de campaña`, evidence: a public reader of real es-PE downloads) name
+the columns `Campaña`, `Coste`/`Costo`, `Impr.`, `Clics`, `Conversiones`, `Código de moneda`,
+`Día`, the account total `Total: Cuenta`, and the range in Spanish words (`1 de julio de 2026 -
+20 de septiembre de 2026`, read with the month names of the cells' own language). Their numbers
+follow the region: `8651,95` / `1.247` (Spain, Peru) or `8,651.95` (Mexico); the style is taken
+from the file's own cost cells, so a cost is never read a thousand times off.
+
 Overview page card downloads (`Time series`, `Devices`, ...) carry account totals by day or device
 without campaigns: recognised (`google_ads_overview`), their rows skipped with that reason, since
 beside a campaign report the same spend would count twice.
@@ -49,6 +56,7 @@ from datetime import date, datetime
 import polars as pl
 
 from transforms.context import IngestContext, Normalized, ParsedInput
+from transforms.dates import read_named_dates
 from transforms.detect import FormatSpec
 from transforms.errors import InputError
 from transforms.formats.ads import (
@@ -65,6 +73,7 @@ _RANGE = re.compile(r"^(.+?)\s+[-–]\s+(.+)$")
 _DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%d")
 _ALL_TIME = "all time"
 _ACCOUNT_TOTAL = "Total: Account"
+_ACCOUNT_TOTALS = (_ACCOUNT_TOTAL, "Total: Cuenta")  # English, Spanish
 # The first three cells of the original record, from its JSON: a `Total:` label may sit in any.
 _CELL = r'"(?:[^"\\]|\\.)*": "((?:[^"\\]|\\.)*)"'
 _LEADING_CELLS = rf"^\{{{_CELL}(?:, {_CELL})?(?:, {_CELL})?"
@@ -114,15 +123,31 @@ def _all_time(parsed: ParsedInput) -> bool:
 
 
 def _report_range(parsed: ParsedInput) -> tuple[date, date] | None:
-    """The date range the title lines state (`July 8, 2025 - July 31, 2025`), if any."""
+    """The date range the title lines state (`July 8, 2025 - July 31, 2025`), if any.
+
+    Other interface languages write the months in their own words (Spanish `1 de julio de 2026
+    - 20 de septiembre de 2026`): those are read with the month names of the language the
+    cells themselves are in (`transforms.dates.read_named_dates`).
+    """
     for record in parsed.preamble:
         text = ",".join(record).strip().strip(",")
         match = _RANGE.match(text)
         start, end = (match.group(1), match.group(2)) if match else (text, text)
         first, last = _parse_date(start), _parse_date(end)
+        if first is None or last is None:
+            first, last = _named_dates(start, end)
         if first is not None and last is not None:
             return first, last
     return None
+
+
+def _named_dates(start: str, end: str) -> tuple[date | None, date | None]:
+    read = read_named_dates([start, end])
+    parts = [read.read.get(cell.strip()) for cell in (start, end)]
+    if read.ambiguous or any(part is None or part.year is None for part in parts):
+        return None, None
+    first, last = (date(p.year, p.month, p.day) for p in parts if p is not None and p.year)
+    return first, last
 
 
 def _period(
@@ -178,7 +203,8 @@ def _total_notes(
     labels = _label(summaries).to_list()
     own_label, own = labels[0], summaries.row(0, named=True)
     notes = []
-    if own_label != _ACCOUNT_TOTAL:
+    account_label = next((label for label in labels if label in _ACCOUNT_TOTALS), None)
+    if own_label not in _ACCOUNT_TOTALS:
         differences = _differences(parsed, data, own)
         if differences:
             notes.append(
@@ -186,12 +212,12 @@ def _total_notes(
                 + ", ".join(differences)
                 + "): rows were edited or left out"
             )
-    if _ACCOUNT_TOTAL in labels:
-        account = summaries.row(labels.index(_ACCOUNT_TOTAL), named=True)
+    if account_label is not None:
+        account = summaries.row(labels.index(account_label), named=True)
         differences = _differences(parsed, data, account)
         if differences:
             notes.append(
-                f"the '{_ACCOUNT_TOTAL}' row differs from the sum of the data rows ("
+                f"the '{account_label}' row differs from the sum of the data rows ("
                 + ", ".join(differences)
                 + "): the account holds what this report does not list (removed items, or "
                 "campaigns without this report's rows, such as Performance Max)"
@@ -230,6 +256,25 @@ def _amounts(frame: pl.DataFrame, parsed: ParsedInput) -> pl.DataFrame:
     return frame.drop("_mark")
 
 
+_POINT_DECIMALS = r"\d\.\d{2}$"
+_COMMA_DECIMALS = r"\d,\d{2}$"
+
+
+def _number_style(parsed: ParsedInput) -> ParsedInput:
+    """The number style of a Spanish download, from its own cost cells.
+
+    Google Ads writes numbers as the interface's region does: `8651,95` and `1.247` (Spain,
+    Peru) or `8,651.95` (Mexico). The Spanish headers are matched with the comma-decimal style;
+    when every cost with cents is written `15.00`, the file is read in the point-decimal style.
+    """
+    if parsed.locale != "id" or "spend" not in parsed.frame.columns:
+        return parsed
+    cost = parsed.frame["spend"].str.strip_chars()
+    point = cost.str.contains(_POINT_DECIMALS).sum()
+    comma = cost.str.contains(_COMMA_DECIMALS).sum()
+    return replace(parsed, locale="en") if point and not comma else parsed
+
+
 def normalize_report(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     """Map report rows to daily (`Day`) or period ad facts, skipping the `Total:` rows."""
     if "asset_type" in parsed.headers:
@@ -241,6 +286,7 @@ def normalize_report(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
             "and are not ad spend (download the Ad or Campaign report)",
         )
     refuse_breakdowns(parsed)
+    parsed = _number_style(parsed)
     frame = _amounts(parsed.frame, parsed)
     reasons = frame[REASON] if REASON in frame.columns else None
     frame = parse_fields(
@@ -349,6 +395,26 @@ REPORT = FormatSpec(
                 "Gender",
                 "Age",
             ),
+        },
+        # Spanish, as a public reader of real es-PE downloads names them ("Informe de campaña";
+        # `Estado de la campaña,Campaña,Presupuesto,…,Coste,Impr.,CTR,CPC medio,Clics,
+        # Conversiones`, `Total: Cuenta`, numbers `1.247`, `8651,95`). Keyed to the
+        # comma-decimal number style; `_number_style` switches a point-decimal file.
+        "id": {
+            "campaign_id": ("ID de campaña",),
+            "campaign_name": ("Campaña",),
+            "ad_set_id": ("ID del grupo de anuncios",),
+            "ad_set_name": ("Grupo de anuncios",),
+            "ad_id": ("ID del anuncio",),
+            "keyword": ("Palabra clave", "Palabra clave de búsqueda"),
+            "currency": ("Código de moneda",),
+            "date": ("Día",),
+            "spend": with_currencies("Coste", "Costo"),
+            "impressions": ("Impr.",),
+            "clicks": ("Clics",),
+            "conversions": ("Conversiones",),
+            "conversion_value": ("Valor de conv.",),
+            "breakdown": ("Semana", "Mes", "Trimestre", "Año", "Dispositivo"),
         },
     },
     required=("campaign_name", "spend", "impressions"),

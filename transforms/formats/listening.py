@@ -6,8 +6,11 @@ brands, every other tracked brand is a competitor, which is what share of voice 
 Tool column names, besides the generic ones: Brandwatch writes `Query Name`, `Page Type` (twitter,
 instagram, news…), `Full Text`/`Snippet`, `Url`, `Resource Id`, `Twitter Followers` and dates
 as `2026-09-30 20:00:07.0`; Meltwater writes `Input Name`, `Source`, `Hit Sentence`/`Opening Text`,
-`Influencer`, `Reach` (the author's audience, i.e. potential reach) and dates as `30-Sep-2026
-08:00PM`. These names come from the tools' documentation, not from files seen here. Datasets
+`Influencer`, `Reach` (the author's audience, i.e. potential reach; preferred to its
+`Twitter Followers`, which only tweets fill) and dates as `30-Sep-2026 08:00PM`; its header as
+public readers of Meltwater exports list it (`Date,Headline,URL,Opening Text,Hit Sentence,Source,
+Influencer,…,Reach,…,Input Name,…,Twitter Followers,…`). These names come from the tools'
+documentation and such readers, not from files seen here. Datasets
 that are not listening-tool exports (a labelled tweet sample) are read through a mapping declared
 in `kunci.toml` (`transforms.formats.declared`).
 """
@@ -137,7 +140,9 @@ MENTIONS = FormatSpec(
             "source": ("Source", "Platform", "Media type", "Channel", "Page Type"),
             "url": ("URL", "Link"),
             "author": ("Author", "Author name", "Username", "Influencer"),
-            "author_followers": ("Author followers", "Followers", "Twitter Followers", "Reach"),
+            # Meltwater writes `Reach` for every source and `Twitter Followers` for tweets only:
+            # `Reach` first, so a news mention keeps its audience (Brandwatch has no `Reach`).
+            "author_followers": ("Author followers", "Followers", "Reach", "Twitter Followers"),
             "text": (
                 "Text",
                 "Content",

@@ -10,6 +10,8 @@ Two layouts of the content export are read (headers are matched case-insensitive
 - 2026: `Post Link`, `Shares`, `Detail Expands`, `URL Clicks`; Date `"Sat, Aug 1, 2026"` (the
   overview's date form), 19-digit post ids.
 The overview has kept one layout from 2024 to 2026 (Date `"Tue, Feb 18, 2025"`).
+The snapshot date of the content export's lifetime counts is the end date of its file name,
+written with dashes or, in late-2024 downloads, without (`_20241114_20250212.csv`).
 
 Canonical mapping (DECISIONLOG):
 - content -> post_metrics: impressions = Impressions, reactions = Likes, comments = Replies,
@@ -23,11 +25,14 @@ A measure column the file lacks is NULL (a damaged or trimmed export), never 0; 
 in `required` refuse the file.
 """
 
+import re
+from datetime import date, datetime
+
 import polars as pl
 
 from transforms.accounts import account_frame, accounts_by_handle, hinted_account
 from transforms.context import IngestContext, Normalized, ParsedInput
-from transforms.dates import snapshot_date
+from transforms.dates import dates_in_name, snapshot_date
 from transforms.detect import FormatSpec
 from transforms.formats.daily import finish_daily
 from transforms.measures import total
@@ -64,7 +69,7 @@ _HANDLE = r"^https?://(?:www\.)?(?:x|twitter)\.com/([^/]+)/status/"
 
 def normalize_content(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     """Map the content export to `core.post` and a lifetime `core.post_metrics` snapshot."""
-    as_of, note = snapshot_date(ctx.source_name, ctx.as_of)
+    as_of, note = content_snapshot_date(ctx.source_name, ctx.as_of)
     frame = parse_fields(
         parsed,
         {
@@ -112,6 +117,27 @@ def normalize_content(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
         skipped=duplicates,
         notes=(note, *not_used(parsed, _CONTENT_UNUSED)),
     )
+
+
+_COMPACT_RANGE = re.compile(r"(?<!\d)(\d{8})_(\d{8})(?!\d)")
+
+
+def content_snapshot_date(source_name: str, fallback: date) -> tuple[date, str]:
+    """The as-of date: the end date the file name states, dashed or not.
+
+    X names the content export `account_analytics_content_2024-11-21_2025-02-19.csv`, and wrote
+    it earlier without dashes (`account_analytics_content_20241114_20250212.csv`, ds1/post-pilot
+    tests/); both ends are inclusive days (the compact form is not the legacy export's exclusive
+    month end).
+    """
+    found = _COMPACT_RANGE.search(source_name)
+    if dates_in_name(source_name) or found is None:
+        return snapshot_date(source_name, fallback)
+    try:
+        end = datetime.strptime(found.group(2), "%Y%m%d").date()
+    except ValueError:
+        return snapshot_date(source_name, fallback)
+    return min(end, fallback), "snapshot date taken from the file name's end date"
 
 
 def with_absent(frame: pl.DataFrame, counts: tuple[str, ...]) -> pl.DataFrame:

@@ -23,6 +23,10 @@ The account comes from the permalink's handle. The snapshot date is the last day
 in the file name: `_20161201_20170101_` is a monthly download whose end date is exclusive (the
 1st of the next month), so metrics are as of 2016-12-31 (never after the ingest date).
 
+Japanese downloads (`…_ja.csv`) name the same columns in Japanese (`ツイートID`, `時間`,
+`インプレッション`, promoted `プロモの…`); the daily one keeps `Tweets published` in English beside
+`日付`. Numbers and times are written as in English files.
+
 Daily export → `core.account_daily` of the account named with `--account`: posts_published =
 Tweets published, impressions, engagements, profile_visits = user profile clicks,
 followers_gained = follows. `follows` counts only follows made from a tweet and the export has no
@@ -67,29 +71,37 @@ _NAIVE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%
 _OFFSET_FORMATS = ("%Y-%m-%d %H:%M %z", "%Y-%m-%d %H:%M:%S %z")
 
 # Organic measures that feed canonical columns, by header; each has a `promoted …` twin.
+# English names, then the Japanese ones of the `_ja.csv` downloads (the interface language is the
+# file name's suffix). Japanese promoted columns are `プロモの<name>`; the daily export keeps
+# `Tweets published` in English beside `日付` (evidence: a public ja->en header table, entry
+# 7710117160 of the code index, and three independent Japanese parsers naming the same columns).
 _TWEET_MEASURES: dict[str, tuple[str, ...]] = {
-    "impressions": ("impressions",),
-    "retweets": ("retweets",),
-    "replies": ("replies",),
-    "likes": ("likes", "favorites"),
-    "user_profile_clicks": ("user profile clicks",),
-    "url_clicks": ("url clicks",),
-    "hashtag_clicks": ("hashtag clicks",),
-    "detail_expands": ("detail expands",),
-    "permalink_clicks": ("permalink clicks",),
-    "follows": ("follows",),
+    "impressions": ("impressions", "インプレッション"),
+    "retweets": ("retweets", "リツイート"),
+    "replies": ("replies", "返信"),
+    "likes": ("likes", "favorites", "いいね"),
+    "user_profile_clicks": ("user profile clicks", "ユーザープロフィールクリック"),
+    "url_clicks": ("url clicks", "URLクリック数"),
+    "hashtag_clicks": ("hashtag clicks", "ハッシュタグクリック"),
+    "detail_expands": ("detail expands", "詳細クリック"),
+    "permalink_clicks": ("permalink clicks", "固定リンクのクリック数"),
+    "follows": ("follows", "フォローしている"),
 }
 _DAILY_MEASURES: dict[str, tuple[str, ...]] = {
-    "impressions": ("impressions",),
-    "engagements": ("engagements",),
-    "user_profile_clicks": ("user profile clicks",),
-    "follows": ("follows",),
+    "impressions": ("impressions", "インプレッション"),
+    "engagements": ("engagements", "エンゲージメント"),
+    "user_profile_clicks": ("user profile clicks", "ユーザープロフィールクリック"),
+    "follows": ("follows", "フォローしている"),
 }
+
+
+def _promoted(header: str) -> str:
+    return f"promoted {header}" if header.isascii() else f"プロモの{header}"
 
 
 def _with_promoted(measures: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
     promoted = {
-        f"promoted_{field}": tuple(f"promoted {header}" for header in headers)
+        f"promoted_{field}": tuple(_promoted(header) for header in headers)
         for field, headers in measures.items()
     }
     return measures | promoted
@@ -267,10 +279,10 @@ TWEETS = FormatSpec(
     title="Twitter Analytics tweet activity export (legacy, tweet level)",
     columns={
         "en": {
-            "tweet_id": ("Tweet id",),
-            "permalink": ("Tweet permalink",),
-            "text": ("Tweet text",),
-            "time": ("time",),
+            "tweet_id": ("Tweet id", "ツイートID"),
+            "permalink": ("Tweet permalink", "ツイートの固定リンク"),
+            "text": ("Tweet text", "ツイート本文"),
+            "time": ("time", "時間"),
             **_with_promoted(_TWEET_MEASURES),
         }
     },
@@ -309,7 +321,7 @@ DAILY = FormatSpec(
     title="Twitter Analytics daily tweet activity export (legacy, account daily)",
     columns={
         "en": {
-            "date": ("Date",),
+            "date": ("Date", "日付"),
             "tweets_published": ("Tweets published",),
             **_with_promoted(_DAILY_MEASURES),
         }
