@@ -1,0 +1,103 @@
+"""The fast slice of the fuzz suite: seeded mutations of the real exports, end to end.
+
+Each case is written under its source's name and ingested with `flows.ingest.ingest_file` into
+one DuckDB working file for the module, then checked against the promises `tests/fuzzing.py`
+states (outcome loaded/quarantined/failed and nothing raised; the ledger adds up and the
+quarantine holds the rows it counts; a failed input leaves `core` as it was and says why in one
+line; the same bytes again are skipped; reordered, re-encoded or re-lined files and trailing
+blank lines load exactly what the file itself loads). The long slice is `python -m bench.fuzz`.
+"""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REALDATA
+from tests.fuzzing import SAME_MEANING, Harness, is_text_export, same_meaning
+from tests.mutations import mutate, realdata_files
+
+if not REALDATA.is_dir():
+    pytest.skip(
+        f"real-data exports not found at {REALDATA} (shared/realdata next to the repository)",
+        allow_module_level=True,
+    )
+
+_SMALL = [path for path in realdata_files(REALDATA) if path.stat().st_size < 50_000]
+_TEXT = [p for p in realdata_files(REALDATA) if is_text_export(p) and p.stat().st_size < 100_000]
+_KINDS = [name for name, _ in SAME_MEANING]
+FB_POSTS = REALDATA / "facebook/fb_insights_post_level_VIC_2015-08-19_2016-02-15.csv"
+
+
+@pytest.fixture(scope="module")
+def harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
+    """One working file for the module; each case is its own input (own transaction)."""
+    fuzz = Harness(tmp_path_factory.mktemp("fuzz"))
+    yield fuzz
+    fuzz.close()
+
+
+@pytest.mark.parametrize("case", range(120))
+def test_a_damaged_export_is_loaded_quarantined_or_refused_cleanly(
+    harness: Harness, case: int
+) -> None:
+    mutated = mutate(_SMALL[case % len(_SMALL)], 2000 + case // len(_SMALL))
+    result = harness.run(mutated)
+    assert result.broken == [], mutated.label
+    assert result.status in ("loaded", "quarantined", "failed", "skipped"), mutated.label
+
+
+@pytest.mark.parametrize("case", range(len(_TEXT)))
+def test_a_reordered_or_reencoded_export_loads_what_the_file_itself_loads(
+    harness: Harness, case: int
+) -> None:
+    mutated = same_meaning(_TEXT[case], case, _KINDS[case % len(_KINDS)])
+    result = harness.run(mutated)
+    assert result.broken == [], mutated.label
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_shuffled_legacy_facebook_posts_lose_no_post(harness: Harness, seed: int) -> None:
+    """Issue 19: the data row that landed in row 2 of a legacy Insights export vanished."""
+    mutated = same_meaning(FB_POSTS, 100 + seed, "shuffle-rows")
+    result = harness.run(mutated)
+    assert (result.status, result.broken) == ("loaded", [])
+    reference = harness.reference(FB_POSTS).outcome
+    assert (reference.rows_read, reference.rows_loaded, reference.rows_skipped) == (171, 170, 1)
+
+
+# --- the harness catches what it is for -------------------------------------------------------
+
+
+def test_the_harness_reports_an_ingest_that_raises(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(*args: object, **kwargs: object) -> None:
+        raise KeyError("boom")
+
+    monkeypatch.setattr("flows.ingest.normalize_export", crash)
+    fuzz = Harness(tmp_path)
+    result = fuzz.run(mutate(_SMALL[0], 0))
+    fuzz.close()
+    assert result.broken == ["ingest raised KeyError: 'boom'"]
+
+
+def test_the_harness_reports_rows_that_change_under_a_reencoding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flows.ingest
+
+    real = flows.ingest.normalize_export
+
+    def drop_last_row_of_utf16(data: bytes, *args: object) -> object:
+        result = real(data, *args)  # type: ignore[arg-type]
+        if data.startswith(b"\xff\xfe"):
+            post = result.tables["post"]
+            result.tables["post"] = post.head(post.height - 1)
+        return result
+
+    monkeypatch.setattr("flows.ingest.normalize_export", drop_last_row_of_utf16)
+    fuzz = Harness(tmp_path)
+    result = fuzz.run(same_meaning(FB_POSTS, 0, "utf-16"))
+    fuzz.close()
+    assert [b.split(":")[0] for b in result.broken] == ["meaning changed in core.post"]
