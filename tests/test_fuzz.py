@@ -9,13 +9,16 @@ blank lines load exactly what the file itself loads). The long slice is `python 
 """
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from flows.ingest import InputFile, expand, ingest_file
 from tests.conftest import REALDATA
-from tests.fuzzing import SAME_MEANING, Harness, is_text_export, same_meaning
+from tests.fuzzing import SAME_MEANING, SETTINGS, Harness, is_text_export, same_meaning
 from tests.mutations import mutate, realdata_files
+from transforms.context import Account
 
 if not REALDATA.is_dir():
     pytest.skip(
@@ -101,3 +104,69 @@ def test_the_harness_reports_rows_that_change_under_a_reencoding(
     result = fuzz.run(same_meaning(FB_POSTS, 0, "utf-16"))
     fuzz.close()
     assert [b.split(":")[0] for b in result.broken] == ["meaning changed in core.post"]
+
+
+# --- issue 19's defects, end to end -----------------------------------------------------------
+
+_X_OVERVIEW = (
+    "Date,Impressions,Likes,Engagements,Bookmarks,Shares,New follows,Unfollows,Replies,Reposts,"
+    "Profile visits,Create Post,Video views,Media views\n"
+)
+
+
+def _ingest_text(harness: Harness, name: str, text: str) -> int:
+    """Ingest `text` as a file named `name` bound to an X account; return its load id."""
+    path = harness.folder / "inline" / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text)
+    item = InputFile(path, Account("x", "fuzz-inline"))
+    outcome = ingest_file(harness.con, item, SETTINGS, harness.raw)
+    assert outcome.status == "loaded" and outcome.load_id is not None, outcome
+    return outcome.load_id
+
+
+def test_counts_no_account_can_have_are_quarantined_not_loaded(harness: Harness) -> None:
+    """Issue 19: counts of 1e20 loaded as they were."""
+    rows = ["1e20", "100000000000000000000", "20000000000000", "-3", "7"]
+    text = _X_OVERVIEW + "".join(
+        f'"{day:%a, %b} {day.day}, {day.year}",{value}' + ",5" * 12 + "\n"
+        for day, value in zip((date(2026, 8, d) for d in range(1, 6)), rows, strict=True)
+    )
+    load = _ingest_text(harness, "account_overview_analytics_huge.csv", text)
+
+    quarantined = harness.con.execute(
+        "select row_number, reason from ops.quarantine where load_id = ? order by 1", [load]
+    ).fetchall()
+    assert [(row, reason.split(":")[0]) for row, reason in quarantined] == [
+        (2, "column 'Impressions'"),
+        (3, "column 'Impressions'"),
+        (4, "column 'Impressions'"),
+        (5, "column 'Impressions'"),
+    ]
+    loaded = harness.con.execute(
+        "select date, impressions from core.account_daily where load_id = ?", [load]
+    ).fetchall()
+    assert loaded == [(date(2026, 8, 5), 7)]
+
+
+def test_a_link_out_of_the_inbox_is_not_copied_into_the_raw_zone(
+    harness: Harness, tmp_path: Path
+) -> None:
+    """Issue 19: `passwd.csv -> /etc/passwd` in an inbox was copied byte for byte to `raw/`."""
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(b"root:x:0:0:root:/root:/bin/bash\nfuzz-secret-line\n")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "passwd.csv").symlink_to(secret)
+
+    (item,) = expand([inbox])
+    before = harness.con.execute("select count(*) from ops.load").fetchone()
+    outcome = ingest_file(harness.con, item, SETTINGS, harness.raw)
+
+    assert (outcome.status, outcome.error) == (
+        "ignored",
+        f"a link to {secret}, outside the folder: not read",
+    )
+    assert harness.con.execute("select count(*) from ops.load").fetchone() == before
+    landed = [p for p in harness.raw.rglob("*") if p.is_file()]
+    assert not [p for p in landed if b"fuzz-secret-line" in p.read_bytes()]
