@@ -59,6 +59,7 @@ def main() -> int:
     kinds: Counter[tuple[str, str]] = Counter()
     broken: list[Result] = []
     started = time.perf_counter()
+    ran = 0
     try:
         for i in range(args.cases):
             source, seed = files[i % len(files)], args.seed + i // len(files)
@@ -75,14 +76,19 @@ def main() -> int:
             finally:
                 signal.alarm(0)
             kinds[(case.kind.split("#")[0], result.status)] += 1
+            ran += 1
+            if ran % 100 == 0:
+                print(f"{ran} cases, {time.perf_counter() - started:.0f} s", flush=True)
             if result.broken:
                 broken.append(result)
                 print(f"BROKEN {case.label}: {' | '.join(result.broken)}", flush=True)
+    except KeyboardInterrupt:  # Ctrl-C (or SIGINT): report what ran
+        print("interrupted")
     finally:
         harness.close()
         cleanup(folder)
     seconds = time.perf_counter() - started
-    print(f"\n{args.cases} cases over {len(files)} files in {seconds:.0f} s (seed {args.seed})")
+    print(f"\n{ran} cases over {len(files)} files in {seconds:.0f} s (seed {args.seed})")
     for kind in sorted({kind for kind, _ in kinds}):
         statuses = ", ".join(f"{s} {n}" for (k, s), n in sorted(kinds.items()) if k == kind)
         print(f"  {kind:22} {statuses}")

@@ -8,12 +8,14 @@ line; the same bytes again are skipped; reordered, re-encoded or re-lined files 
 blank lines load exactly what the file itself loads). The long slice is `python -m bench.fuzz`.
 """
 
+import json
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from flows import cli
 from flows.ingest import InputFile, expand, ingest_file
 from tests.conftest import REALDATA
 from tests.fuzzing import SAME_MEANING, SETTINGS, Harness, is_text_export, same_meaning
@@ -170,3 +172,30 @@ def test_a_link_out_of_the_inbox_is_not_copied_into_the_raw_zone(
     assert harness.con.execute("select count(*) from ops.load").fetchone() == before
     landed = [p for p in harness.raw.rglob("*") if p.is_file()]
     assert not [p for p in landed if b"fuzz-secret-line" in p.read_bytes()]
+
+
+# --- the command line: exit 0 or 1, JSON, no traceback ----------------------------------------
+
+
+@pytest.mark.flow
+def test_kunci_ingest_of_damaged_exports_exits_0_or_1_with_json(
+    workdir: Path, prefect_harness: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inbox = workdir / "inbox"
+    for case in range(8):
+        mutated = mutate(_SMALL[(7 * case) % len(_SMALL)], 3000 + case)
+        folder = inbox / str(case)
+        folder.mkdir(parents=True)
+        (folder / mutated.source.name).write_bytes(mutated.data)
+
+    code = cli.main(["ingest", str(inbox), "--db", str(workdir / "k.duckdb"), "--json"])
+
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    inputs = json.loads(captured.out)["inputs"]
+    assert len(inputs) == 8
+    statuses = {i["status"] for i in inputs}
+    assert statuses <= {"loaded", "quarantined", "failed", "skipped"}, statuses
+    assert code == (cli.EXIT_INPUT_FAILED if "failed" in statuses else cli.EXIT_OK)
+    for failed in (i for i in inputs if i["status"] == "failed"):
+        assert "\n" not in failed["error"] and "internal error" not in failed["error"], failed
