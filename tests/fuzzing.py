@@ -9,7 +9,8 @@ way `kunci ingest` does it (`flows.ingest.ingest_file`, one transaction per inpu
 - a load's ledger row adds up (read = loaded + quarantined + skipped) and `ops.quarantine` holds
   exactly its quarantined rows;
 - a failed input leaves `core` as it was, and its error is one line without a traceback;
-- the same bytes ingested again are skipped and change nothing;
+- the same bytes ingested again are skipped and change nothing (`core` compared by row counts
+  and row hashes);
 - a mutation that keeps the meaning loads exactly the rows the unmutated file loads.
 
 The fast slice (`tests/test_fuzz.py`) and the long one (`python -m bench.fuzz`) share it.
@@ -234,13 +235,13 @@ class Harness:
         """Close the connection (the folder is the caller's)."""
         self.con.close()
 
-    def core_counts(self) -> dict[str, int]:
-        """Rows per core table."""
-        counts = {}
-        for table in self.tables:
-            row = self.con.execute(f"select count(*) from core.{table}").fetchone()
-            counts[table] = int(row[0]) if row else 0
-        return counts
+    def core_state(self) -> dict[str, tuple[int, int]]:
+        """Per core table, its row count and a sum of row hashes (an update shows too)."""
+        query = " union all ".join(
+            f"select '{table}', count(*), coalesce(sum(hash(t)), 0) from core.{table} t"
+            for table in self.tables
+        )
+        return {table: (int(n), int(h)) for table, n, h in self.con.execute(query).fetchall()}
 
     def _load_rows(self, load_id: int, columns: dict[str, list[str]]) -> dict[str, Rows]:
         """Per core table, the given columns of a load's rows (the columns it wrote: the others
@@ -306,7 +307,7 @@ class Harness:
         try:
             # the file itself first, before any mutation that may give the same bytes
             reference = self.reference(case.source) if is_text_export(case.source) else None
-            before = self.core_counts()
+            before = self.core_state()
             outcome, account = self.ingest_path(path)
         except BaseException as exc:  # the promise is that nothing raises; polars panics too
             if isinstance(exc, KeyboardInterrupt | SystemExit):
@@ -317,7 +318,7 @@ class Harness:
             reference = None
         result = Result(case, outcome.status)
         broken = result.broken
-        after = self.core_counts()
+        after = self.core_state()
         if outcome.status == "skipped":  # bytes an earlier case (or the file itself) loaded
             self._check_skipped(outcome, before, after, broken)
             return result
@@ -342,8 +343,8 @@ class Harness:
     def _check_skipped(
         self,
         outcome: ingest.LoadOutcome,
-        before: dict[str, int],
-        after: dict[str, int],
+        before: dict[str, tuple[int, int]],
+        after: dict[str, tuple[int, int]],
         broken: list[str],
     ) -> None:
         row = self.con.execute(
@@ -357,8 +358,8 @@ class Harness:
     def _check_failed(
         self,
         outcome: ingest.LoadOutcome,
-        before: dict[str, int],
-        after: dict[str, int],
+        before: dict[str, tuple[int, int]],
+        after: dict[str, tuple[int, int]],
         broken: list[str],
     ) -> None:
         changed = {t: (before[t], after[t]) for t in before if before[t] != after[t]}
@@ -446,7 +447,7 @@ class Harness:
         path: Path,
         account: Account | None,
         first: ingest.LoadOutcome,
-        counts: dict[str, int],
+        counts: dict[str, tuple[int, int]],
         broken: list[str],
     ) -> None:
         try:
@@ -461,7 +462,7 @@ class Harness:
             broken.append(f"the same bytes again: {again.status}, not {expected}")
         elif expected == "skipped" and again.load_id != first.load_id:
             broken.append(f"skipped as load {again.load_id}, not {first.load_id}")
-        if self.core_counts() != counts:
+        if self.core_state() != counts:
             broken.append("the same bytes again changed core")
 
 
