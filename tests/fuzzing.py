@@ -24,6 +24,7 @@ import random
 import re
 import shutil
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -171,16 +172,101 @@ def same_meaning(path: Path, seed: int, kind: str | None = None) -> Case:
     return Case(path, f"{name}#{seed}", mutation(path.read_bytes(), rng))
 
 
+# --- damage that must not refuse a file the platform could have written ------------------------
+
+
+def _line_end(data: bytes) -> str:
+    text, _ = _text(data)
+    return "\r\n" if "\r\n" in text[:20000] else "\n"
+
+
+def _edit_cell(data: bytes, rng: random.Random, value: Callable[[str], str]) -> bytes:
+    """One cell of one data row rewritten as `value(old)`, the file's own line ends kept."""
+    records, delimiter, encoding = _csv_text(data)
+    header = _header_at(records)
+    rows = [i for i in range(header + 1, len(records)) if any(c.strip() for c in records[i])]
+    if not rows:
+        return data
+    at = rng.choice(rows)
+    column = rng.randrange(len(records[at]))
+    records[at][column] = value(records[at][column])
+    out = io.StringIO()
+    end = _line_end(data)
+    csv.writer(out, delimiter=delimiter, lineterminator=end).writerows(records[:at])
+    # quoted whatever it holds (csv quotes a lone CR only where it is part of the line end)
+    edited = csv.writer(out, delimiter=delimiter, lineterminator=end, quoting=csv.QUOTE_ALL)
+    edited.writerow(records[at])
+    csv.writer(out, delimiter=delimiter, lineterminator=end).writerows(records[at + 1 :])
+    return out.getvalue().encode(encoding)
+
+
+def _long_cell(data: bytes, rng: random.Random) -> bytes:
+    """A megabyte cell (with the delimiter, quotes and line breaks in it): legal CSV."""
+    chunk = rng.choice(("x", 'a, "b"; c\t', "baris\n"))
+    return _edit_cell(data, rng, lambda _old: chunk * (1_000_000 // len(chunk)))
+
+
+def _lone_cr(data: bytes, rng: random.Random) -> bytes:
+    """A carriage return alone inside a (quoted) cell, in a file of whatever line ends."""
+    return _edit_cell(data, rng, lambda old: f"{old[: len(old) // 2]}\r{old[len(old) // 2 :]}")
+
+
+def _nul_bytes(data: bytes, rng: random.Random) -> bytes:
+    out = bytearray(data)
+    for _ in range(rng.randint(1, 4)):
+        out.insert(rng.randrange(len(out) + 1), 0)
+    return bytes(out)
+
+
+def _extreme_values(data: bytes, rng: random.Random) -> bytes:
+    """Values no platform writes: year 1 and 9999, counts of 1e20, negative counts, formulas."""
+    values = (
+        "0001-01-01",
+        "9999-12-31",
+        "Fri, Dec 31, 9999",
+        "1e20",
+        "100000000000000000000",
+        "-7",
+        '=HYPERLINK("http://x")',
+        "<script>alert(1)</script>",
+    )
+    for _ in range(rng.randint(1, 4)):
+        data = _edit_cell(data, rng, lambda _old: rng.choice(values))
+    return data
+
+
+READ_AS_THE_FILE = (("long-cell", _long_cell), ("lone-cr", _lone_cr))
+"""Kinds after which a file the unmutated export loads must still load, every row read."""
+DAMAGE = (*READ_AS_THE_FILE, ("nul-bytes", _nul_bytes), ("extreme-values", _extreme_values))
+
+
+def damaged(path: Path, seed: int, kind: str | None = None) -> Case:
+    """Mutation `seed` of a text export with the damage issue 19 found (deterministic)."""
+    rng = random.Random(f"damage:{path.name}:{seed}")
+    name, mutation = DAMAGE[rng.randrange(len(DAMAGE))]
+    if kind is not None:
+        name, mutation = kind, dict(DAMAGE)[kind]
+    return Case(path, f"{name}#{seed}", mutation(path.read_bytes(), rng))
+
+
 def is_text_export(path: Path) -> bool:
     """A CSV or TSV export (the same-meaning mutations rewrite text, not workbooks)."""
     return path.suffix.lower() in TEXT_SUFFIXES
 
 
 def fuzz_case(path: Path, seed: int) -> Case:
-    """A case of the sweep: every fourth seed of a text export keeps the meaning."""
+    """A case of the sweep: of a text export, every fourth seed keeps the meaning and every
+    fourth is issue 19's damage (`damaged`)."""
     if is_text_export(path) and seed % 4 == 3:
         return same_meaning(path, seed)
+    if is_text_export(path) and seed % 4 == 1:
+        return damaged(path, seed)
     return mutate(path, seed)
+
+
+def reads_as_the_file(case: Case) -> bool:
+    """Whether the case must load whenever the unmutated file loads, with every row read."""
+    return case.kind.split("#")[0] in dict(READ_AS_THE_FILE)
 
 
 def keeps_meaning(case: Case) -> bool:
@@ -314,10 +400,12 @@ class Harness:
                 raise
             self._reset()
             return Result(case, "raised", [f"ingest raised {type(exc).__name__}: {exc}"[:300]])
-        if not keeps_meaning(case):
-            reference = None
         result = Result(case, outcome.status)
         broken = result.broken
+        if reference is not None and reads_as_the_file(case):
+            self._check_read(outcome, reference.outcome, broken)
+        if not keeps_meaning(case):
+            reference = None
         after = self.core_state()
         if outcome.status == "skipped":  # bytes an earlier case (or the file itself) loaded
             self._check_skipped(outcome, before, after, broken)
@@ -339,6 +427,20 @@ class Harness:
         """After a broken promise, leave no transaction open for the next case."""
         with contextlib.suppress(duckdb.Error):
             self.con.rollback()
+
+    @staticmethod
+    def _check_read(
+        outcome: ingest.LoadOutcome, original: ingest.LoadOutcome, broken: list[str]
+    ) -> None:
+        if original.status == "failed":
+            return
+        if outcome.status == "failed":
+            broken.append(f"refused what the file itself loads: {outcome.error}"[:300])
+        elif _accounting(outcome)[3] != _accounting(original)[3]:
+            broken.append(
+                f"rows read (less skipped) {_accounting(outcome)[3]}, "
+                f"the file itself {_accounting(original)[3]}"
+            )
 
     def _check_skipped(
         self,

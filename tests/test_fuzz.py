@@ -17,10 +17,17 @@ import pytest
 
 from flows import cli
 from flows.ingest import InputFile, expand, ingest_file
-from tests.conftest import REALDATA
-from tests.fuzzing import SAME_MEANING, SETTINGS, Harness, is_text_export, same_meaning
+from tests.conftest import REALDATA, normalize_counted
+from tests.fuzzing import (
+    SAME_MEANING,
+    SETTINGS,
+    Harness,
+    damaged,
+    is_text_export,
+    same_meaning,
+)
 from tests.mutations import mutate, realdata_files
-from transforms.context import Account
+from transforms.context import Account, IngestContext
 
 if not REALDATA.is_dir():
     pytest.skip(
@@ -199,3 +206,26 @@ def test_kunci_ingest_of_damaged_exports_exits_0_or_1_with_json(
     assert code == (cli.EXIT_INPUT_FAILED if "failed" in statuses else cli.EXIT_OK)
     for failed in (i for i in inputs if i["status"] == "failed"):
         assert "\n" not in failed["error"] and "internal error" not in failed["error"], failed
+
+
+# --- what the long slice found ----------------------------------------------------------------
+
+GADS_TSV = REALDATA / "google_ads/gads_campaign_report_GBP_utf16_tsv_2026-01-27_2026-02-23.csv"
+
+
+def test_a_google_ads_tsv_with_a_long_multi_line_cell_loads_every_row() -> None:
+    """The delimiter was sniffed from the first 40 lines: inside a quoted cell of more lines no
+    tab gave whole records, and the file was refused as 'truncated' (row 166672)."""
+    intact = damaged(GADS_TSV, 3, "long-cell")
+    assert intact.data.decode("utf-16").count("baris\n") > 100_000  # the case the sweep found
+    ctx = IngestContext(GADS_TSV.name, date(2026, 9, 1))
+
+    result = normalize_counted(intact.data, ctx)
+    original = normalize_counted(GADS_TSV.read_bytes(), ctx)
+
+    # every row read again (the long text replaced a number: that row is quarantined)
+    assert (result.format, result.rows_read, result.rows_skipped) == (
+        original.format,
+        original.rows_read,
+        original.rows_skipped,
+    )
