@@ -6,11 +6,11 @@ python -m bench.fuzz --cases 2000 --seed 0 [--max-mb 5] [--match twitter/] [--ti
 
 Cases cycle over the tabular files of `../shared/realdata` (files above `--max-mb` are left out:
 they cost seconds each and their mutations are the small files' ones). Case `i` is mutation
-`seed + i // files` of file `i % files` (`tests.fuzzing.fuzz_case`: every fourth seed of a text
-export is a mutation that must keep the meaning). Each is ingested into one DuckDB working file
-the way `kunci ingest` does it and checked against the promises of `tests/fuzzing.py`. Prints
-the outcomes per mutation kind, every broken promise (with the case to replay it), and exits 1
-when any promise broke.
+`seed + i // files` of file `i % files` (`tests.fuzzing.fuzz_case`: of a text export, every
+fourth seed is a mutation that must keep the meaning, and every fourth issue 19's damage).
+Each is ingested into one DuckDB working file the way `kunci ingest` does it and checked against
+the promises of `tests/fuzzing.py`. Prints the outcomes per mutation kind, every broken promise
+(with the case to replay it), and exits 1 when any promise broke.
 """
 
 import argparse

@@ -1,9 +1,11 @@
 """Mutated real exports pushed end to end through `ingest_file`, and the promises each must keep.
 
 `tests/mutations.py` makes the damaged bytes; this module adds the mutations that must not change
-what a file means (rows reordered, the file re-encoded, other line ends, trailing blank lines)
-and a `Harness`: one DuckDB working file, schema applied, into which each case is ingested the
-way `kunci ingest` does it (`flows.ingest.ingest_file`, one transaction per input), then checked:
+what a file means (rows reordered, the file re-encoded, other line ends, trailing blank lines),
+the damage issue 19 found (megabyte cells, a lone CR in a quoted cell, NUL bytes, values no
+platform writes), and a `Harness`: one DuckDB working file, schema applied, into which each
+case is ingested the way `kunci ingest` does it (`flows.ingest.ingest_file`, one transaction per
+input), then checked:
 
 - the outcome is loaded, quarantined or failed, and ingesting never raises;
 - a load's ledger row adds up (read = loaded + quarantined + skipped) and `ops.quarantine` holds
@@ -11,7 +13,9 @@ way `kunci ingest` does it (`flows.ingest.ingest_file`, one transaction per inpu
 - a failed input leaves `core` as it was, and its error is one line without a traceback;
 - the same bytes ingested again are skipped and change nothing (`core` compared by row counts
   and row hashes);
-- a mutation that keeps the meaning loads exactly the rows the unmutated file loads.
+- a mutation that keeps the meaning loads exactly the rows the unmutated file loads;
+- after a megabyte cell or a lone CR in a quoted cell, a file that loads still loads, every row
+  read.
 
 The fast slice (`tests/test_fuzz.py`) and the long one (`python -m bench.fuzz`) share it.
 """
