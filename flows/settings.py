@@ -44,6 +44,7 @@ API_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
 DEFAULT_LOOKBACK_DAYS = 7
 DEFAULT_WINDOW_DAYS = 90
 DEFAULT_HISTORY_DAYS = 30
+DEFAULT_POST_REFRESH_DAYS = 28  # posts this young get their lifetime insights read again each run
 DEFAULT_CHUNK_DAYS = 30  # days a backfill publishes at a time (`kunci run backfill --chunk-days`)
 DEFAULT_MEMORY_LIMIT = "1GB"  # DuckDB's memory for a writing run; beyond it, it spills to disk
 _MEMORY = re.compile(r"^\s*\d+(\.\d+)?\s*([KMGT]i?B|B)\s*$", re.IGNORECASE)
@@ -56,8 +57,11 @@ class ApiSource:
     `ids` maps an id list name (`pages`, `instagram_accounts`, `channels`, `properties`) to its
     ids. `start_date` is where a first pull begins (default: `history_days` before today);
     `lookback_days` are re-pulled every run because recent metrics keep maturing; `window_days`
-    caps one request's date range (Meta allows 90). `options` holds kind-specific keys
-    (`data_base_url` for YouTube, `lead_events` for GA4, `app_secret_env` for Meta, ...).
+    caps one request's date range (Meta allows 90). `post_refresh_days`: every run reads the
+    lifetime insights of posts published that many days back again (0 turns it off), because
+    reach, views and watch time keep growing for weeks after the lookback. `options` holds
+    kind-specific keys (`data_base_url` for YouTube, `lead_events` for GA4, `app_secret_env` for
+    Meta, ...).
     """
 
     name: str
@@ -69,6 +73,7 @@ class ApiSource:
     history_days: int = DEFAULT_HISTORY_DAYS
     lookback_days: int = DEFAULT_LOOKBACK_DAYS
     window_days: int = DEFAULT_WINDOW_DAYS
+    post_refresh_days: int = DEFAULT_POST_REFRESH_DAYS
     options: dict[str, Any] = field(default_factory=dict)
 
     def token(self) -> str:
@@ -232,9 +237,11 @@ def _api_source(path: Path, index: int, entry: dict[str, Any]) -> ApiSource:
         ("history_days", DEFAULT_HISTORY_DAYS),
         ("lookback_days", DEFAULT_LOOKBACK_DAYS),
         ("window_days", DEFAULT_WINDOW_DAYS),
+        ("post_refresh_days", DEFAULT_POST_REFRESH_DAYS),
     ):
         value = entry.get(key, default)
-        if not isinstance(value, int) or value < (0 if key == "lookback_days" else 1):
+        least = 0 if key in ("lookback_days", "post_refresh_days") else 1
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
             raise InputError(f"{label}: '{key}' must be a whole number of days, got {value!r}")
         numbers[key] = value
     if kind == "meta_graph" and numbers["window_days"] > 90:
