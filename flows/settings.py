@@ -40,6 +40,7 @@ API_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "meta_graph": ("https://graph.facebook.com/v24.0", ("pages", "instagram_accounts")),
     "youtube_analytics": ("https://youtubeanalytics.googleapis.com", ("channels",)),
     "ga4": ("https://analyticsdata.googleapis.com", ("properties",)),
+    "meta_ads": ("https://graph.facebook.com/v24.0", ("ad_accounts",)),
 }
 DEFAULT_LOOKBACK_DAYS = 7
 DEFAULT_WINDOW_DAYS = 90
@@ -246,8 +247,11 @@ def _api_source(path: Path, index: int, entry: dict[str, Any]) -> ApiSource:
         numbers[key] = value
     if kind == "meta_graph" and numbers["window_days"] > 90:
         raise InputError(f"{label}: 'window_days' is at most 90 for the Meta Graph API")
+    if kind == "meta_ads":
+        numbers["lookback_days"] = _attribution_days(label, entry)
     start = entry.get("start_date")
     known = {"kind", "name", "token_env", "base_url", "start_date", *id_keys, *numbers}
+    known.add("attribution_window_days")
     return ApiSource(
         name=str(entry.get("name", kind)),
         kind=kind,
@@ -258,6 +262,23 @@ def _api_source(path: Path, index: int, entry: dict[str, Any]) -> ApiSource:
         options={k: v for k, v in entry.items() if k not in known},
         **numbers,
     )
+
+
+def _attribution_days(label: str, entry: dict[str, Any]) -> int:
+    """Meta ads: `attribution_window_days` (default 7) is the source's lookback.
+
+    Conversions are attributed to the day of the ad's impression, days later, so every run pulls
+    that many days before the last pulled date again; `lookback_days` would say the same thing
+    twice, so it is refused here.
+    """
+    if "lookback_days" in entry:
+        raise InputError(f"{label}: give 'attribution_window_days' instead of 'lookback_days'")
+    value = entry.get("attribution_window_days", DEFAULT_LOOKBACK_DAYS)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise InputError(
+            f"{label}: 'attribution_window_days' must be a whole number of days, got {value!r}"
+        )
+    return value
 
 
 def _iso_date(label: str, key: str, value: Any) -> date:

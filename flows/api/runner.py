@@ -39,8 +39,9 @@ PLATFORM_OF_IDS = {
     "instagram_accounts": "instagram",
     "channels": "youtube",
     "properties": "web",
+    "ad_accounts": "meta",
 }
-KIND_CONCURRENCY = {"meta_graph": 2, "youtube_analytics": 2, "ga4": 2}
+KIND_CONCURRENCY = {"meta_graph": 2, "youtube_analytics": 2, "ga4": 2, "meta_ads": 2}
 
 
 class Connector(Protocol):
@@ -131,9 +132,11 @@ class Pulled:
 
 
 def account_id_for(ids_key: str, raw_id: str) -> str:
-    """The canonical account id of a configured id (GA4 properties are `properties/<id>`)."""
+    """The canonical account id of a configured id (GA4 `properties/<id>`, Meta ads `act_<id>`)."""
     if ids_key == "properties" and not raw_id.startswith("properties/"):
         return f"properties/{raw_id}"
+    if ids_key == "ad_accounts" and not raw_id.startswith("act_"):
+        return f"act_{raw_id}"
     return raw_id
 
 
