@@ -217,3 +217,19 @@ def test_tiktok_daily_deltas_may_be_negative() -> None:
     assert result.quarantine.select("row_number", "reason").rows() == [
         (3, "column 'Video Views': -2 is negative")
     ]
+
+
+def test_a_web_export_naming_no_property_takes_the_workspace_s_only_one() -> None:
+    text = "Date,Source / Medium,Sessions,Bounce Rate\n20260901,t.co / referral,12,50.00%\n"
+    web = Account("web", "properties/42")
+    ctx = IngestContext("Analytics export.csv", AS_OF, accounts=(web, Account("x", "me")))
+
+    result = normalize_counted(text.encode(), ctx)
+
+    assert result.tables["web_traffic_daily"].select("property_id", "sessions").rows() == [
+        ("properties/42", 12)
+    ]
+    assert (
+        "account web:properties/42 is the workspace's only web account: used for the rows that "
+        "do not name theirs (no --account given)"
+    ) in result.notes
