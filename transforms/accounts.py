@@ -71,7 +71,7 @@ def sole_account_note(
     used = any(
         own[0].account_id in frame.get_column(column).to_list()
         for frame in tables.values()
-        for column in ("account_id", "property_id")
+        for column in ("account_id", "property_id", "ad_account_id")
         if column in frame.columns
     )
     if not used:
