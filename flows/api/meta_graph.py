@@ -30,14 +30,16 @@ family for the rest of the run. When Meta refuses without naming the metric, the
 metrics are asked one at a time.
 """
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
-from flows.api.classify import meta_error
+from flows.api.classify import META_PERMISSION_CODE, meta_error
 from flows.api.client import ApiClient
-from flows.api.errors import InvalidMetricError, ItemError
+from flows.api.errors import ApiError, InvalidMetricError, ItemError, TokenError
 from flows.api.rawlog import RawLog
 from flows.api.refusals import ask_for_metrics
 from flows.api.streams import Stream
@@ -48,6 +50,8 @@ from transforms.api.meta_graph import (
     PAGE_AUDIENCE,
     PAGE_DAILY,
     POST_INSIGHTS,
+    REEL_INSIGHTS,
+    served,
 )
 
 STREAMS = (
@@ -59,7 +63,7 @@ STREAMS = (
     Stream("ig_media", "instagram_accounts"),
 )
 
-PAGE_ONLINE = ("page_fans_online",)
+PAGE_ONLINE = ("page_fans_online",)  # retired 15 Nov 2025 with nothing in its place
 IG_SERIES = ("reach", "follower_count", "impressions")
 IG_DAY_TOTALS = ("views", "profile_views", "website_clicks", "total_interactions")
 IG_ONLINE = ("online_followers",)
@@ -89,6 +93,9 @@ PAGE_LIMIT = 100  # the most items Graph API edges return per page
 INSIGHTS_DAYS = 90  # Page insights: at most 90 days between since and until
 IG_SERIES_DAYS = 30  # Instagram user insights: at most 30 days between since and until
 ONLINE_DAYS = 7  # one week of online hours: each weekday once
+_VERSION = re.compile(r"/v(\d+)\.(\d+)(?:/|$)")
+_REEL_LINK = re.compile(r"/reel/(\d+)")  # a Reel's permalink carries its video id
+REEL_EDGE = "video_insights"
 
 
 def client_for(source: ApiSource, token: str, rawlog: RawLog | None, **kw: Any) -> ApiClient:
@@ -107,9 +114,23 @@ def pull(
     propagate (the runner fails the stream or the source). `source` is part of the connector
     contract; Meta's requests depend only on the stream, account and window.
     """
-    call = _Call(client, stream.name, account_id, window)
+    call = _Call(client, stream.name, account_id, window, api_version(source))
     _PULLS[stream.name](call)
     return call.envelopes
+
+
+def api_version(source: ApiSource) -> tuple[int, int] | None:
+    """The Graph API version the source's base URL names (`.../v24.0` → (24, 0)), else None.
+
+    None (a base URL without a version: Meta's newest) counts as newer than every retirement.
+    """
+    found = _VERSION.search(urlsplit(source.base_url).path)
+    return (int(found.group(1)), int(found.group(2))) if found else None
+
+
+def request_day() -> date:
+    """The day a request is sent (UTC): retirements for every API version apply by this date."""
+    return datetime.now(UTC).date()
 
 
 @dataclass
@@ -120,7 +141,12 @@ class _Call:
     stream: str
     account_id: str
     window: Window
+    version: tuple[int, int] | None = None
     envelopes: list[Envelope] = field(default_factory=list)
+
+    def served(self, metrics: Sequence[str]) -> tuple[str, ...]:
+        """The metrics the configured API version serves today (retired ones are never asked)."""
+        return served(metrics, self.version, request_day())
 
     def keep(self, envelope: Envelope | None) -> None:
         if envelope is not None:
@@ -163,23 +189,57 @@ class _Call:
         params: dict[str, Any],
         family: str,
         item: dict[str, str] | None = None,
+        edge: str = "insights",
     ) -> None:
-        """`/{node}/insights` for the metrics the API has not refused in this family this run.
+        """`{node}/{edge}` for the served metrics the API has not refused in this family this run.
 
-        When Meta refuses several metrics without naming one, each is asked alone.
+        Metrics Meta retired for the configured version (or for every version by today) are
+        never asked. When Meta refuses several metrics without naming one, each is asked alone.
+        An unexpected error of one item (`_item_failure`) is kept for the mapping to quarantine
+        that item, and the pull goes on.
         """
+        metrics = self.served(metrics)
 
         def send(asked: list[str]) -> Envelope:
-            return self.send(f"{node}/insights", {**params, "metric": ",".join(asked)}, item)
+            return self.send(f"{node}/{edge}", {**params, "metric": ",".join(asked)}, item)
 
         try:
             self.keep(ask_for_metrics(self.client, family, metrics, send, self.envelopes))
-        except InvalidMetricError:
+        except InvalidMetricError as error:
             asked = [m for m in metrics if m not in self.client.dropped_metrics[family]]
             if len(asked) < 2:
+                if _item_failure(error, item):
+                    return  # the refusal is kept already: a note, and this item goes on without
                 raise
             for metric in asked:
-                self.insights(node, [metric], params, family, item)
+                self.insights(node, [metric], params, family, item, edge)
+        except ApiError as error:
+            if not _item_failure(error, item):
+                raise
+            self.keep(error.envelope)
+
+
+def _item_failure(error: ApiError, item: dict[str, str] | None) -> bool:
+    """Whether an error answer concerns one item alone, so that item is quarantined.
+
+    An item's request (a post's or media's insights) answered 4xx with a Graph API error is that
+    item's problem (a post deleted since it was listed, a node without the edge), never the
+    stream's: code 100 of one post must not lose the others. Not so: a token error (the source
+    stops), Meta's code 10 without "not enough viewers" (a missing permission, a configuration
+    fault that quarantining every item would hide), 5xx after the retries (the API is down: the
+    stream fails and the next run pulls it again).
+    """
+    envelope = error.envelope
+    if item is None or envelope is None or isinstance(error, TokenError):
+        return False
+    if not 400 <= envelope.status < 500:
+        return False
+    try:
+        body = envelope.data()
+    except ValueError:
+        return False
+    detail = body.get("error") if isinstance(body, dict) else None
+    return isinstance(detail, dict) and detail.get("code") != META_PERMISSION_CODE
 
 
 def _pacific(day: date) -> int:
@@ -243,8 +303,16 @@ def _page_insights(call: _Call) -> None:
 
 
 def _page_audience(call: _Call) -> None:
+    """Followers online (while Meta served them) and followers by country and city.
+
+    page_follows_country / city replace page_fans_country / city (retired 15 Nov 2025); while
+    the fans metrics are served they stay the only source, so a series does not mix the two.
+    """
     _online(call, PAGE_ONLINE, "day", "page:online")
-    call.insights(call.account_id, tuple(PAGE_AUDIENCE), {"period": "lifetime"}, "page:lifetime")
+    lifetime = call.served(tuple(PAGE_AUDIENCE))
+    if "page_fans_country" in lifetime:
+        lifetime = tuple(m for m in lifetime if not m.startswith("page_follows_"))
+    call.insights(call.account_id, lifetime, {"period": "lifetime"}, "page:lifetime")
 
 
 def _page_posts(call: _Call) -> None:
@@ -260,6 +328,11 @@ def _page_posts(call: _Call) -> None:
         for record in records:
             if _wanted(record, "created_time", lower, upper):
                 item = {"post_id": record["id"]}
+                reel = _REEL_LINK.search(str(record.get("permalink_url") or ""))
+                if reel:  # a Reel has no /insights edge: its video's video_insights
+                    item["video_id"] = reel.group(1)
+                    call.insights(reel.group(1), tuple(REEL_INSIGHTS), {}, "reel", item, REEL_EDGE)
+                    continue
                 call.insights(
                     item["post_id"], tuple(POST_INSIGHTS), {"period": "lifetime"}, "post", item
                 )
