@@ -13,12 +13,16 @@ other hosts than its source's. Both send the token as `Authorization: Bearer`.
   `filters=video==a,b,...`, 50 per request, from YouTube's first day to the window's end) and
   their daily rows (`dimensions=day`, `filters=video==<id>`, from the day before the publish
   date, since YouTube's days are Pacific, to the window's end). The connector does not know
-  the account's timezone, so it windows by UTC date; the mapping stores local dates.
+  the account's timezone, so it windows by UTC date; the mapping stores local dates. Each
+  chunk of uploads also gets its views by `video,creatorContentType` from the day before the
+  earliest publish date: which uploads are Shorts, videos on demand or live streams.
+  `engagedViews` (views as YouTube counted them before its 2025 Shorts change) is asked beside
+  `views` in every report of videos and of the channel.
 - `audience` (not windowed): `ageGroup,gender` shares and `country` views over the
   `options.audience_days` (default 28) days ending on the run's date.
 
 Every envelope carries `item["request"]` (`channel_daily`, `channel`, `uploads`, `lifetime`,
-`daily`, `gender_age`, `country`) so the mapping knows what it reads.
+`content_type`, `daily`, `gender_age`, `country`) so the mapping knows what it reads.
 """
 
 from collections.abc import Callable, Iterator
@@ -154,6 +158,13 @@ def _videos(ask: _Asker, source: ApiSource) -> list[Envelope]:
             "maxResults": len(chunk),
         }
         ask.report("lifetime", LIFETIME_METRICS, params, videos=",".join(chunk))
+        kinds = {
+            "startDate": min(published[v] for v in chunk) - timedelta(days=1),
+            "endDate": ask.window.end,
+            "dimensions": "video,creatorContentType",
+            "filters": params["filters"],
+        }
+        ask.report("content_type", ("views",), kinds, videos=",".join(chunk))
     for video in chosen:
         params = {
             "startDate": published[video] - timedelta(days=1),
