@@ -7,20 +7,26 @@ answers of skipped items and refused metrics included. Streams:
 - `page_insights` (pages, windowed): `/{page}/insights?period=day` with the page metrics the
   mapping stores, since/until at Pacific midnights (Facebook's days), at most 90 days a request.
 - `page_audience` (pages, once a run): page_fans_online for the 7 days ending on the window's
-  end, and the lifetime page_fans_country / city / gender_age (deprecated on recent API
-  versions: the refusal drops them and the mapping notes it).
+  end (while Meta served it: until 15 Nov 2025), and the lifetime followers by country and city
+  (page_follows_country / city; page_fans_country / city while they were served).
 - `page_posts` (pages, windowed by publish time): `/{page}/published_posts` paged, then each
-  post's lifetime `/{post}/insights`.
+  post's lifetime `/{post}/insights`; a Reel (permalink `/reel/<video id>`) has no `/insights`
+  edge and is read through `/{video id}/video_insights`.
 - `ig_user_insights` (instagram_accounts, windowed): reach, follower_count (and impressions on
-  old API versions) as daily series, at most 30 days a request; views, profile_views,
-  website_clicks and total_interactions as `total_value`, which is a total over since..until, so
-  asked one Pacific day at a time to be a day's value.
+  versions before v22.0 until 21 Apr 2025) as daily series, at most 30 days a request; views,
+  profile_views, website_clicks and total_interactions as `total_value`, which is a total over
+  since..until, so asked one Pacific day at a time to be a day's value.
 - `ig_audience` (instagram_accounts, once a run): the account's followers_count,
   online_followers for the 7 days ending on the window's end, follower_demographics by age,
   gender, city and country (one breakdown a request).
 - `ig_media` (instagram_accounts, windowed by media timestamp): `/{ig-user}/media` and
   `/{ig-user}/stories`, newest first, paged until a page reaches media older than the window;
   each media's insights with the metrics its product type supports (feed, reels, story).
+
+Every request leaves out the metrics Meta retired for the configured API version (the base URL's
+`/vNN.N`) or, by the request's date, for every version (`transforms.api.meta_graph.RETIREMENTS`).
+An unexpected error of one item (code 100 for one post) is kept for the mapping to quarantine
+that item; the stream goes on (`_item_failure`).
 
 The connector does not know the account's timezone, so publish times are compared with the
 window widened by a day on each side (every UTC offset fits); the mapping keeps exactly the posts

@@ -1,29 +1,33 @@
 """Fake Meta Graph API for connector tests: one Facebook Page and one Instagram account.
 
 `install(fake, MetaWorld())` serves the world below under `/v24.0` (point a source's `base_url`
-at `fake.base_url + "/v24.0"`). Days run from `first_day` to `last_day` (2026-11-16..22); day
-index i = days since `first_day`, weekday w = ISO weekday (Monday 1).
+at `fake.base_url + "/v24.0"`; `install(..., "/v21.0")` serves it under another version).
+Days run from `first_day` to `last_day` (2026-11-16..22); day index i = days since
+`first_day`, weekday w = ISO weekday (Monday 1).
 
 - Page `104857600000001`, daily (`page_day`): page_follows 5000 + 4 (i + 1), follows 6 + i % 3,
   unfollows 2 + i % 3, page_media_view 1200 + 10 i, page_impressions 1500 + 10 i,
   page_impressions_unique 800 + 5 i, page_total_media_view_unique 700 + 5 i,
   page_post_engagements 90 + i % 7, page_views_total 40 + i % 5, page_video_views 300 + 2 i.
   page_fans_online at Pacific hour h: 100 + 10 h + w. Lifetime fans by country, city and
-  gender.age (`PAGE_FANS`) on the last two days. Posts (`POSTS`), newest first.
+  gender.age, follows by country and city (`PAGE_FANS`) on the last two days. Posts (`POSTS`),
+  newest first, one of them a Reel: its `/insights` answers Meta's code 100 "nonexisting field
+  (insights)", its video's `/video_insights` its Reel metrics. Posts in `missing_posts` answer
+  code 100 subcode 33 ("Object ... does not exist") to their insights.
 - Instagram account `17841400000000001`, daily (`ig_day`): reach 2000 + 20 i, follower_count
   10 + i % 4, impressions 3500 + 30 i, views 4000 + 40 i, profile_views 150 + i % 6,
   website_clicks 12 + i % 3, total_interactions 300 + 3 i (a `total_value` is the sum over the
   requested days). followers_count 8400; online_followers at Pacific hour h: 200 + 5 h + w;
   follower_demographics (`DEMOGRAPHICS`). Media (`MEDIA`) and stories (`STORIES`), newest first.
 
-Meta's limits and refusals as of 2026: metrics in `invalid_metrics` (default: those deprecated
-by then) are refused, with Meta's wording per endpoint (Page and post insights name none;
-Instagram names the metric); Page insights refuse more than 90 days and Instagram user insights
-more than 30 between since and until; media in `posted_before_business` answer code 100 subcode
-2108006 and those in `not_enough_viewers` code 10. Instagram user insights leave out a metric
-with no data in the asked range ("an empty data set instead of 0"), and media and post insights
-list only the metrics the world gives that item; Page insights without
-since/until give the last two days. Edges serve `page_size` items per page with
+Meta's limits and refusals as of late 2026: metrics in `invalid_metrics` (default `DEPRECATED`:
+those retired by then, so a test can assert none is asked) are refused with code 100, with Meta's
+wording per endpoint (Page and post insights name none; Instagram names the metric); Page insights
+refuse more than 90 days and Instagram user insights more than 30 between since and until; media in
+`posted_before_business` answer code 100 subcode 2108006 and those in `not_enough_viewers` code 10.
+Instagram user insights leave out a metric with no data in the asked range ("an empty data set
+instead of 0"), and media and post insights list only the metrics the world gives that item; Page
+insights without since/until give the last two days. Edges serve `page_size` items per page with
 `paging.next` links carrying the received `access_token`, as Meta does. When `token` is set, any
 other token gets code 190.
 """

@@ -6,19 +6,24 @@ zone give the same frames. Mapping (DECISIONLOG, "Meta Graph API"):
 
 - `page_insights` → `core.account_daily` (facebook): followers_total = page_follows,
   followers_gained / lost = page_daily_follows_unique / page_daily_unfollows_unique, views =
-  page_media_view, impressions = page_impressions (until its 2025 deprecation; both columns are
-  kept), reach = page_impressions_unique, else page_total_media_view_unique (its replacement),
+  page_media_view, impressions = page_impressions (until its retirement on 15 Nov 2025; both
+  columns are kept), reach = page_impressions_unique (until 15 Jun 2026), else
+  page_total_media_view_unique (its replacement: unique viewers),
   engagements = page_post_engagements, profile_visits = page_views_total, video_views =
   page_video_views.
-- `page_audience` → page_fans_online to `core.audience_activity`; page_fans_country / city /
-  gender_age to `core.audience` (measure followers; `F.25-34` → gender_age `female|25-34`, plus
-  gender and age summed from it).
+- `page_audience` → page_fans_online (until 15 Nov 2025) to `core.audience_activity`;
+  page_follows_country / city (and, from older pulls, page_fans_country / city / gender_age) to
+  `core.audience` (measure followers; `F.25-34` → gender_age `female|25-34`, plus gender and
+  age summed from it).
 - `page_posts` → `core.post` + `core.post_metrics`: impressions = post_impressions, reach =
   post_impressions_unique, else post_total_media_view_unique, views = post_media_view, reactions =
   the sum of post_reactions_by_type_total, else the post's reactions summary, clicks = post_clicks,
   link_clicks = post_clicks_by_type `link clicks` (absent key = 0: breakdowns list non-zero keys),
   video_views = post_video_views, watch_time_seconds = post_video_view_time / 1000, comments =
-  comments summary, shares = shares.count (the API omits `shares` when nobody shared: 0).
+  comments summary, shares = shares.count (the API omits `shares` when nobody shared: 0). A
+  Reel's `video_insights` (REEL_INSIGHTS): views = blue_reels_play_count, reactions = the sum
+  of post_video_likes_by_reaction_type, watch_time_seconds = post_video_view_time / 1000,
+  follows = post_video_followers, reach = post_impressions_unique (until 15 Jun 2026).
 - `ig_user_insights` → `core.account_daily` (instagram): reach, followers_gained = follower_count
   (new follows per day), impressions (old API), views, profile_visits = profile_views,
   website_clicks, engagements = total_interactions.
@@ -43,7 +48,13 @@ Windows. Daily values and posts outside the envelope's window are skipped and co
 window's pull owns its days, so a row never overwrites another pull's values with NULLs.
 Post snapshots are as of the date the post list was fetched, in the account's timezone.
 
-Errors. An item's error (media posted before the business conversion, not enough viewers) is a
+Eras. `RETIREMENTS` lists the metrics Meta retired, from which API version and from which date
+for every version; the connector never asks them (`served`), and this mapping still reads them
+from older raw-zone pulls, so both columns of a renamed measure survive (DECISIONLOG, "Meta and
+YouTube eras").
+
+Errors. An item's error (media posted before the business conversion, not enough viewers, any
+other error the connector kept for one item, e.g. code 100 for one post) is a
 quarantine row naming the item, the API's title or message and its code/subcode; a refused
 metric is a note (`dropped invalid metrics: …`). Accounting: rows_read counts data points (one
 value of one metric on one day, one post or media record, one audience bucket, one hour online)
