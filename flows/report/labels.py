@@ -97,6 +97,7 @@ CONTENT_TYPES = {
     "photo": ("Photo", "Foto"),
     "video": ("Video", "Video"),
     "reel": ("Reel", "Reel"),
+    "short": ("Short", "Short"),
     "story": ("Story", "Story"),
     "carousel": ("Carousel", "Carousel"),
     "text": ("Text", "Teks"),
