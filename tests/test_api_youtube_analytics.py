@@ -562,3 +562,29 @@ def test_an_item_error_is_kept_and_the_item_passed_over() -> None:
         with api:
             assert ask_for_metrics(api, "daily", ["views"], send, kept) is None
     assert [e.status for e in kept] == [403]
+
+
+def test_a_refused_content_type_report_is_quarantined_and_the_videos_still_load(
+    world_api: tuple[FakeApi, GoogleWorld],
+) -> None:
+    fake, _ = world_api
+    error = {"code": 400, "message": "The query is not supported.", "status": "INVALID_ARGUMENT"}
+    refusal = {"error": {**error, "errors": [{"reason": "badRequest"}]}}
+    src = source(fake)
+    original = fake.answer
+
+    def answer(request: Request) -> Reply:
+        if request.query.get("dimensions") == "video,creatorContentType":
+            fake.requests.append(request)
+            return Reply.json(refusal, 400)
+        return original(request)
+
+    fake.answer = answer  # type: ignore[method-assign]
+    with client(src) as api:
+        pulled = pull(src, "videos", WINDOW, api)
+    result = normalize("videos", pulled, ACCOUNT)
+    assert set(result.tables["post"]["content_type"]) == {"video"}
+    assert result.tables["post_metrics"].height == 3
+    assert [r for _, r in rows(result.quarantine, "row_number", "reason")] == [
+        "YouTube API error 400 INVALID_ARGUMENT: The query is not supported."
+    ]

@@ -32,7 +32,7 @@ from typing import Any
 
 from flows.api.classify import google_error
 from flows.api.client import ApiClient
-from flows.api.errors import ApiError
+from flows.api.errors import ApiError, TokenError
 from flows.api.rawlog import RawLog
 from flows.api.refusals import ask_for_metrics
 from flows.api.streams import Stream
@@ -164,7 +164,14 @@ def _videos(ask: _Asker, source: ApiSource) -> list[Envelope]:
             "dimensions": "video,creatorContentType",
             "filters": params["filters"],
         }
-        ask.report("content_type", ("views",), kinds, videos=",".join(chunk))
+        try:
+            ask.report("content_type", ("views",), kinds, videos=",".join(chunk))
+        except TokenError:
+            raise
+        except ApiError as error:  # the formats are extra: their refusal must not cost the videos
+            if error.envelope is None:
+                raise
+            ask.kept.append(error.envelope)
     for video in chosen:
         params = {
             "startDate": published[video] - timedelta(days=1),
