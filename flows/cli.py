@@ -409,6 +409,9 @@ def _print_summary(summary: "RunSummary") -> None:
         f"rows: {rows['rows_read']} read = {rows['rows_loaded']} loaded + "
         f"{rows['rows_quarantined']} quarantined + {rows['rows_skipped']} skipped"
     )
+    refreshed = summary.refreshed()
+    if refreshed:
+        print("posts refreshed: " + ", ".join(f"{name} {n}" for name, n in refreshed.items()))
     tables = ", ".join(f"{name.removeprefix('metrics.')} {n}" for name, n in summary.tables.items())
     print(f"metric tables{'' if summary.rebuilt else ' (unchanged, not rebuilt)'}: {tables}")
     print(f"published {summary.db}")

@@ -41,6 +41,8 @@ class LoadOutcome:
     rows_skipped: int = 0
     error: str | None = None
     load_id: int | None = None
+    # API post streams: posts whose lifetime insights this pull read again (`post_refresh_days`)
+    posts_refreshed: int = 0
 
     @classmethod
     def loaded(

@@ -62,6 +62,15 @@ class RunSummary:
         """Inputs with this outcome (loaded, quarantined, skipped, failed)."""
         return sum(1 for o in self.inputs if o.status == status)
 
+    def refreshed(self) -> dict[str, int]:
+        """Posts whose insights each API source read again (`post_refresh_days`), by source."""
+        counts: dict[str, int] = {}
+        for outcome in self.inputs:
+            if outcome.path.startswith("api://") and outcome.posts_refreshed:
+                source = outcome.path.removeprefix("api://").split("/", 1)[0]
+                counts[source] = counts.get(source, 0) + outcome.posts_refreshed
+        return counts
+
     def rows(self) -> dict[str, int]:
         """Row totals over the inputs this run loaded."""
         return {name: sum(getattr(o, name) for o in self.inputs) for name in ROW_COUNTS}
@@ -109,6 +118,7 @@ class RunSummary:
             "tables": self.tables,
             "rebuilt": self.rebuilt,
             "failed": len(self.failed),
+            "posts_refreshed": self.refreshed(),
             "deltas": [{"table": t, "before": b, "rows": n} for t, b, n in self.deltas()],
             "headlines": self.headlines,
             "report": self.report,
@@ -269,6 +279,9 @@ def markdown(summary: RunSummary) -> str:
         f"| {rows['rows_quarantined']} | {rows['rows_skipped']} |",
         "",
     ]
+    refreshed = ", ".join(f"{name} {n}" for name, n in summary.refreshed().items())
+    if refreshed:
+        lines += [f"Posts whose insights were read again: {refreshed}", ""]
     lines += _itemised(
         "Failures", [f"`{o.path}`: {o.error}" for o in summary.failed] + summary.problems
     )

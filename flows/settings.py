@@ -40,10 +40,12 @@ API_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "meta_graph": ("https://graph.facebook.com/v24.0", ("pages", "instagram_accounts")),
     "youtube_analytics": ("https://youtubeanalytics.googleapis.com", ("channels",)),
     "ga4": ("https://analyticsdata.googleapis.com", ("properties",)),
+    "meta_ads": ("https://graph.facebook.com/v24.0", ("ad_accounts",)),
 }
 DEFAULT_LOOKBACK_DAYS = 7
 DEFAULT_WINDOW_DAYS = 90
 DEFAULT_HISTORY_DAYS = 30
+DEFAULT_POST_REFRESH_DAYS = 28  # posts this young get their lifetime insights read again each run
 DEFAULT_CHUNK_DAYS = 30  # days a backfill publishes at a time (`kunci run backfill --chunk-days`)
 DEFAULT_MEMORY_LIMIT = "1GB"  # DuckDB's memory for a writing run; beyond it, it spills to disk
 _MEMORY = re.compile(r"^\s*\d+(\.\d+)?\s*([KMGT]i?B|B)\s*$", re.IGNORECASE)
@@ -56,8 +58,11 @@ class ApiSource:
     `ids` maps an id list name (`pages`, `instagram_accounts`, `channels`, `properties`) to its
     ids. `start_date` is where a first pull begins (default: `history_days` before today);
     `lookback_days` are re-pulled every run because recent metrics keep maturing; `window_days`
-    caps one request's date range (Meta allows 90). `options` holds kind-specific keys
-    (`data_base_url` for YouTube, `lead_events` for GA4, `app_secret_env` for Meta, ...).
+    caps one request's date range (Meta allows 90). `post_refresh_days`: every run reads the
+    lifetime insights of posts published that many days back again (0 turns it off), because
+    reach, views and watch time keep growing for weeks after the lookback. `options` holds
+    kind-specific keys (`data_base_url` for YouTube, `lead_events` for GA4, `app_secret_env` for
+    Meta, ...).
     """
 
     name: str
@@ -69,6 +74,7 @@ class ApiSource:
     history_days: int = DEFAULT_HISTORY_DAYS
     lookback_days: int = DEFAULT_LOOKBACK_DAYS
     window_days: int = DEFAULT_WINDOW_DAYS
+    post_refresh_days: int = DEFAULT_POST_REFRESH_DAYS
     options: dict[str, Any] = field(default_factory=dict)
 
     def token(self) -> str:
@@ -232,15 +238,20 @@ def _api_source(path: Path, index: int, entry: dict[str, Any]) -> ApiSource:
         ("history_days", DEFAULT_HISTORY_DAYS),
         ("lookback_days", DEFAULT_LOOKBACK_DAYS),
         ("window_days", DEFAULT_WINDOW_DAYS),
+        ("post_refresh_days", DEFAULT_POST_REFRESH_DAYS),
     ):
         value = entry.get(key, default)
-        if not isinstance(value, int) or value < (0 if key == "lookback_days" else 1):
+        least = 0 if key in ("lookback_days", "post_refresh_days") else 1
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
             raise InputError(f"{label}: '{key}' must be a whole number of days, got {value!r}")
         numbers[key] = value
     if kind == "meta_graph" and numbers["window_days"] > 90:
         raise InputError(f"{label}: 'window_days' is at most 90 for the Meta Graph API")
+    if kind == "meta_ads":
+        numbers["lookback_days"] = _attribution_days(label, entry)
     start = entry.get("start_date")
     known = {"kind", "name", "token_env", "base_url", "start_date", *id_keys, *numbers}
+    known.add("attribution_window_days")
     return ApiSource(
         name=str(entry.get("name", kind)),
         kind=kind,
@@ -251,6 +262,23 @@ def _api_source(path: Path, index: int, entry: dict[str, Any]) -> ApiSource:
         options={k: v for k, v in entry.items() if k not in known},
         **numbers,
     )
+
+
+def _attribution_days(label: str, entry: dict[str, Any]) -> int:
+    """Meta ads: `attribution_window_days` (default 7) is the source's lookback.
+
+    Conversions are attributed to the day of the ad's impression, days later, so every run pulls
+    that many days before the last pulled date again; `lookback_days` would say the same thing
+    twice, so it is refused here.
+    """
+    if "lookback_days" in entry:
+        raise InputError(f"{label}: give 'attribution_window_days' instead of 'lookback_days'")
+    value = entry.get("attribution_window_days", DEFAULT_LOOKBACK_DAYS)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise InputError(
+            f"{label}: 'attribution_window_days' must be a whole number of days, got {value!r}"
+        )
+    return value
 
 
 def _iso_date(label: str, key: str, value: Any) -> date:

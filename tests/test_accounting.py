@@ -217,3 +217,36 @@ def test_tiktok_daily_deltas_may_be_negative() -> None:
     assert result.quarantine.select("row_number", "reason").rows() == [
         (3, "column 'Video Views': -2 is negative")
     ]
+
+
+def test_a_web_export_naming_no_property_takes_the_workspace_s_only_one() -> None:
+    text = "Date,Source / Medium,Sessions,Bounce Rate\n20260901,t.co / referral,12,50.00%\n"
+    web = Account("web", "properties/42")
+    ctx = IngestContext("Analytics export.csv", AS_OF, accounts=(web, Account("x", "me")))
+
+    result = normalize_counted(text.encode(), ctx)
+
+    assert result.tables["web_traffic_daily"].select("property_id", "sessions").rows() == [
+        ("properties/42", 12)
+    ]
+    assert (
+        "account web:properties/42 is the workspace's only web account: used for the rows that "
+        "do not name theirs (no --account given)"
+    ) in result.notes
+
+
+def test_an_ad_report_naming_no_ad_account_takes_the_workspace_s_only_one() -> None:
+    text = (
+        "Campaign report\n"
+        "July 8, 2025 - July 31, 2025\n"
+        "Campaign,Currency code,Cost,Impr.,Clicks\n"
+        "Brand,IDR,1500.00,1000,10\n"
+    )
+    ctx = IngestContext("Campaign report.csv", AS_OF, accounts=(Account("google", "123-456"),))
+
+    result = normalize_counted(text.encode(), ctx)
+
+    assert result.tables["ad_period"].select("ad_account_id", "spend").rows() == [
+        ("123-456", 1500.0)
+    ]
+    assert any("workspace's only google account" in note for note in result.notes)

@@ -151,7 +151,7 @@ def test_nightly_loads_every_api_kind_replays_the_same_rows_and_keeps_tokens_sec
         _scalar(db, "select count(*) from ops.load where origin = 'api' and status = 'failed'") == 0
     )
     assert _scalar(db, "select count(*) from ops.quarantine") == 2  # two media without insights
-    assert _scalar(db, "select count(*) from ops.api_state") == 10  # stream x account pairs
+    assert _scalar(db, "select count(*) from ops.api_state") == 11  # stream x account pairs
 
     replayed = tmp_path / "replayed" / "kunci.duckdb"
     settings = load_settings(str(config))

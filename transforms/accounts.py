@@ -1,5 +1,7 @@
 """Resolve which account an export belongs to, from the file, the user's hint and the config."""
 
+from collections.abc import Mapping
+
 import polars as pl
 
 from transforms.context import Account, IngestContext
@@ -57,14 +59,22 @@ def hinted_account(ctx: IngestContext, platform: str) -> Account:
     )
 
 
-def sole_account_note(ctx: IngestContext, platform: str, used: pl.DataFrame) -> str | None:
+def sole_account_note(
+    ctx: IngestContext, platform: str, tables: Mapping[str, pl.DataFrame]
+) -> str | None:
     """The note for a load that took the workspace's only account of its platform, if it did."""
     if ctx.account is not None and ctx.account.platform == platform:
         return None
     own = [a for a in ctx.accounts if a.platform == platform and a.is_own]
-    if len(own) != 1 or "account_id" not in used.columns:
+    if len(own) != 1:
         return None
-    if own[0].account_id not in used.get_column("account_id").to_list():
+    used = any(
+        own[0].account_id in frame.get_column(column).to_list()
+        for frame in tables.values()
+        for column in ("account_id", "property_id", "ad_account_id")
+        if column in frame.columns
+    )
+    if not used:
         return None
     return (
         f"account {platform}:{own[0].account_id} is the workspace's only {platform} account: "

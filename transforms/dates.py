@@ -274,7 +274,9 @@ def read_named_dates(cells: Sequence[str], preferred: Sequence[str] = ()) -> Nam
     `INTERFACE_LOCALES`. A cell that languages in that tie read as different dates (`8 lip` is
     July in Polish and June in Croatian) is not guessed: it gets a reason instead.
     """
-    unique = sorted({cell.strip() for cell in cells if cell and cell.strip()})
+    # a date always has a number (its day): text without one is no date in any language, and
+    # must not make every language's names load (a report title above a table)
+    unique = sorted({cell.strip() for cell in cells if cell and any(c.isdigit() for c in cell)})
     readings: dict[str, dict[str, MonthDay]] = {}
 
     def reading(locale: str) -> dict[str, MonthDay]:

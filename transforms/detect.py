@@ -9,7 +9,7 @@ columns make the error actionable; a format of another platform is never named.
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.errors import InputError
@@ -54,11 +54,41 @@ class FormatSpec:
         folded = normalize_header(sheet)
         return any(folded.startswith(normalize_header(name)[:31]) for name in self.sheets)
 
+    @cached_property
+    def folded(self) -> dict[Locale, "_Folded"]:
+        """Per header language, the aliases as `normalize_header` folds them (computed once).
+
+        Detection compares every format with every header candidate of every file: folding the
+        aliases again each time was most of its cost.
+        """
+        out = {}
+        for locale, aliases in self.columns.items():
+            fields = tuple(
+                (name, tuple(_fold(a) for a in names)) for name, names in aliases.items()
+            )
+            by_name = dict(fields)
+            required = tuple(frozenset(by_name.get(name, ())) for name in self.required)
+            out[locale] = _Folded(fields, required)
+        return out
+
     def accepts_width(self, record: Sequence[str]) -> bool:
         """Whether a header row has no more named (non-blank) columns than `max_columns`."""
         if self.max_columns is None:
             return True
         return sum(1 for cell in record if cell.strip()) <= self.max_columns
+
+
+@dataclass(frozen=True)
+class _Folded:
+    """A format's folded aliases in one language, and each required field's set of them."""
+
+    fields: tuple[tuple[str, tuple[str, ...]], ...]
+    required: tuple[frozenset[str], ...]
+
+    def can_match(self, header: Mapping[str, int]) -> bool:
+        """Whether every required field has an alias among the header's folded cells."""
+        keys = header.keys()
+        return all(not keys.isdisjoint(aliases) for aliases in self.required)
 
 
 @dataclass(frozen=True)
@@ -84,11 +114,11 @@ def _positions(cells: Sequence[str]) -> dict[str, int]:
     return positions
 
 
-def _match(folded: Mapping[str, int], aliases: Mapping[str, tuple[str, ...]]) -> dict[str, int]:
+def _match(folded: Mapping[str, int], aliases: _Folded) -> dict[str, int]:
     positions = {}
-    for name, names in aliases.items():
+    for name, names in aliases.fields:
         for alias in names:
-            index = folded.get(_fold(alias))
+            index = folded.get(alias)
             if index is not None:
                 positions[name] = index
                 break
@@ -115,28 +145,38 @@ def detect(
         and (family is None or spec.platform == family)
         and (family is not None or not spec.needs_preamble)
     ]
+    headers = [
+        (index, record, _positions(record))
+        for index, record in enumerate(records[:HEADER_SEARCH_DEPTH])
+        if record and not record[0].lstrip().startswith("#")
+    ]
     best: Detection | None = None
     best_score = -1
-    candidates: list[_Candidate] = []
-    for index, record in enumerate(records[:HEADER_SEARCH_DEPTH]):
-        if not record or record[0].lstrip().startswith("#"):
-            continue
-        folded = _positions(record)
+    for index, record, folded in headers:
         for spec in formats:
             if not spec.accepts_width(record):
                 continue
-            for locale, aliases in spec.columns.items():
+            for locale, aliases in spec.folded.items():
+                if not aliases.can_match(folded):
+                    continue
                 positions = _match(folded, aliases)
-                missing = set(spec.required) - positions.keys()
-                if not missing and len(positions) > best_score:
+                if len(positions) > best_score:
                     best = Detection(spec, locale, index, positions)
                     best_score = len(positions)
+    if best is not None:
+        return best
+    candidates: list[_Candidate] = []
+    for _index, record, folded in headers:
+        for spec in formats:
+            if not spec.accepts_width(record):
+                continue
+            for locale, aliases in spec.folded.items():
+                positions = _match(folded, aliases)
                 if positions:
+                    missing = set(spec.required) - positions.keys()
                     share = 1 - len(missing) / len(spec.required)
                     cells = len(set(positions.values()))
                     candidates.append(_Candidate(share, cells, spec, locale, missing))
-    if best is not None:
-        return best
     closest = _closest(candidates, family)
     if closest is None:
         what = f"no known {_FAMILIES[family]} export's" if family else "no known export's"

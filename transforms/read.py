@@ -206,11 +206,9 @@ def _accounting_notes(parsed: ParsedInput, result: Normalized, ctx: IngestContex
     if parsed.unused:
         listed = ", ".join(f"'{name}'" for name in parsed.unused)
         notes.append(f"{where}columns not used by Kunci: {listed}")
-    accounts = result.tables.get("account")
-    if accounts is not None:
-        note = sole_account_note(ctx, result.platform, accounts)
-        if note is not None:
-            notes.append(note)
+    note = sole_account_note(ctx, result.platform, result.tables)
+    if note is not None:
+        notes.append(note)
     return notes
 
 

@@ -26,6 +26,7 @@ from transforms.errors import InputError
 
 _DELIMITERS = (",", ";", "\t")
 _SNIFF_LINES = 40
+_SNIFF_MAX = 8_000_000  # characters a sniff reads to the end of a quoted field open in its lines
 HEAD_RECORDS = 32
 """Records read by the csv module before polars takes over: more than detection searches for a
 header (15), plus the description rows under it."""
@@ -79,7 +80,10 @@ def read_delimited(
     file: polars reads only what it reads exactly as the csv module does, so the records, their
     numbers and every error are the same whichever reader read them.
     """
-    delimiter = _delimiter(data[: _line_end(data, 0, _SNIFF_LINES)].decode("utf-8"))
+    sample = data[: _line_end(data, 0, _SNIFF_LINES)]
+    if sample.count(b'"') % 2:  # a quoted field open past the first lines: read on to its end
+        sample = data[: _SNIFF_MAX * 4]
+    delimiter = _delimiter(_first_lines(sample.decode("utf-8", "ignore")))
     if _LONE_CR.search(data):  # the csv module ends a record there, polars does not
         return _all_records(data), None
     reader = csv.reader(_lines(data), delimiter=delimiter, strict=True)
@@ -216,12 +220,22 @@ def _comment_rows(cells: pl.DataFrame) -> pl.Series:
 
 
 def _first_lines(text: str) -> str:
-    """The text up to the end of its first lines, enough to sniff the delimiter from."""
+    """The text up to the end of its first lines, enough to sniff the delimiter from.
+
+    A quoted field still open there (a post text of many lines) is read to its end, up to
+    `_SNIFF_MAX` characters: cut inside it, no delimiter gives whole records and the sniff
+    would pick a wrong one (a comma inside the text) for a tab-separated file.
+    """
     end = 0
     for _ in range(_SNIFF_LINES):
         end = text.find("\n", end) + 1
         if not end:
             return text
+    quotes = text.count('"', 0, end)
+    while quotes % 2 and end < min(len(text), _SNIFF_MAX):
+        after = text.find("\n", end) + 1 or len(text)
+        quotes += text.count('"', end, after)
+        end = after
     return text[:end]
 
 
@@ -230,7 +244,7 @@ def _delimiter(head: str) -> str:
     first_line = head.split("\n", 1)[0].strip().strip('"').lower()
     if first_line.startswith("sep=") and len(first_line) == 5:
         return first_line[4]
-    return _sniff_delimiter(head.splitlines()[:_SNIFF_LINES])
+    return _sniff_delimiter(head.splitlines())
 
 
 def _sniff_delimiter(sample: list[str]) -> str:

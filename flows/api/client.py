@@ -40,9 +40,15 @@ from transforms.api.refusals import named_metrics
 LOG = logging.getLogger("kunci.api")
 REDACTED = "<redacted>"
 AUTH_PARAMS = frozenset({"access_token", "appsecret_proof"})
-# Meta's rate-limit usage headers: percentages of the limit used, per app, page or business.
-USAGE_HEADERS = ("x-app-usage", "x-page-usage", "x-business-use-case-usage")
-USAGE_KEYS = ("call_count", "total_cputime", "total_time")
+# Meta's rate-limit usage headers: percentages of the limit used, per app, page or business, and
+# the ads insights throttle (`{"app_id_util_pct": .., "acc_id_util_pct": ..}`) of the Marketing API.
+USAGE_HEADERS = (
+    "x-app-usage",
+    "x-page-usage",
+    "x-business-use-case-usage",
+    "x-fb-ads-insights-throttle",
+)
+USAGE_KEYS = ("call_count", "total_cputime", "total_time", "app_id_util_pct", "acc_id_util_pct")
 # Credentials some answers carry in plain sight: paging links (`...?access_token=...`) and page
 # lists (`"access_token": "..."`); whatever the value, it is a secret.
 _CREDENTIAL_IN_URL = re.compile(r"\b((?:access_token|appsecret_proof)(?:=|%3D))[^&\"'\s\\<>]+")

@@ -28,6 +28,17 @@ Every request leaves out the metrics Meta retired for the configured API version
 An unexpected error of one item (code 100 for one post) is kept for the mapping to quarantine
 that item; the stream goes on (`_item_failure`).
 
+Maturing posts (`refresh`, the latest window of a nightly run): `page_posts` and `ig_media` also
+read again the lifetime insights of the posts published from `Refresh.since` on (default 28 days
+back) that their window does not cover: those `core.post` holds and those the listing gave
+anyway. They are asked 50 at a time with a multi-id read (`GET /?ids=a,b,...`) and field
+expansion (`fields=<own counts>,insights.metric(...).period(lifetime)`, the served metrics only),
+one request per product type, so the counts on the post itself (comments, reactions, likes) are
+refreshed with them. Meta fails a multi-id read when one id fails (deleted, posted before the
+business conversion), so a failed batch is asked again one id at a time and only the failing id
+is quarantined. Stories (insights live 24 hours) and Facebook Reels (no post insights; their
+`video_insights` are read only in their publish window) are not refreshed.
+
 The connector does not know the account's timezone, so publish times are compared with the
 window widened by a day on each side (every UTC offset fits); the mapping keeps exactly the posts
 of the window's local dates. A refused metric is dropped and the request repeated without it
@@ -48,9 +59,9 @@ from flows.api.client import ApiClient
 from flows.api.errors import ApiError, InvalidMetricError, ItemError, TokenError
 from flows.api.rawlog import RawLog
 from flows.api.refusals import ask_for_metrics
-from flows.api.streams import Stream
+from flows.api.streams import Refresh, Stream
 from flows.settings import ApiSource
-from transforms.api.envelope import Envelope, Window
+from transforms.api.envelope import REFRESH, Envelope, Window
 from transforms.api.meta_graph import (
     PACIFIC,
     PAGE_AUDIENCE,
@@ -63,10 +74,10 @@ from transforms.api.meta_graph import (
 STREAMS = (
     Stream("page_insights", "pages"),
     Stream("page_audience", "pages", windowed=False),
-    Stream("page_posts", "pages"),
+    Stream("page_posts", "pages", refresh=True),
     Stream("ig_user_insights", "instagram_accounts"),
     Stream("ig_audience", "instagram_accounts", windowed=False),
-    Stream("ig_media", "instagram_accounts"),
+    Stream("ig_media", "instagram_accounts", refresh=True),
 )
 
 PAGE_ONLINE = ("page_fans_online",)  # retired 15 Nov 2025 with nothing in its place
@@ -95,6 +106,9 @@ POST_FIELDS = (
 MEDIA_FIELDS = (
     "id,caption,media_type,media_product_type,permalink,timestamp,like_count,comments_count"
 )
+POST_OWN_FIELDS = "id,shares,comments.summary(true).limit(0),reactions.summary(true).limit(0)"
+MEDIA_OWN_FIELDS = "id,like_count,comments_count"
+REFRESH_BATCH = 50  # the most ids one multi-id read (`?ids=`) takes
 PAGE_LIMIT = 100  # the most items Graph API edges return per page
 INSIGHTS_DAYS = 90  # Page insights: at most 90 days between since and until
 IG_SERIES_DAYS = 30  # Instagram user insights: at most 30 days between since and until
@@ -112,15 +126,21 @@ def client_for(source: ApiSource, token: str, rawlog: RawLog | None, **kw: Any) 
 
 
 def pull(
-    client: ApiClient, source: ApiSource, stream: Stream, account_id: str, window: Window
+    client: ApiClient,
+    source: ApiSource,
+    stream: Stream,
+    account_id: str,
+    window: Window,
+    refresh: Refresh | None = None,
 ) -> list[Envelope]:
     """Every envelope `stream` needs for one account and window, in the order received.
 
     Item errors and refused metrics are kept and the pull goes on; token and other API errors
     propagate (the runner fails the stream or the source). `source` is part of the connector
-    contract; Meta's requests depend only on the stream, account and window.
+    contract; Meta's requests depend only on the stream, account and window. `refresh` (post
+    streams) names the maturing posts to read again besides the window's.
     """
-    call = _Call(client, stream.name, account_id, window, api_version(source))
+    call = _Call(client, stream.name, account_id, window, api_version(source), refresh)
     _PULLS[stream.name](call)
     return call.envelopes
 
@@ -148,6 +168,7 @@ class _Call:
     account_id: str
     window: Window
     version: tuple[int, int] | None = None
+    refresh: Refresh | None = None
     envelopes: list[Envelope] = field(default_factory=list)
 
     def served(self, metrics: Sequence[str]) -> tuple[str, ...]:
@@ -330,10 +351,12 @@ def _page_posts(call: _Call) -> None:
         "until": int(upper.timestamp()),
         "limit": PAGE_LIMIT,
     }
+    read: set[str] = set()
     for records in call.pages(f"{call.account_id}/published_posts", params):
         for record in records:
             if _wanted(record, "created_time", lower, upper):
                 item = {"post_id": record["id"]}
+                read.add(item["post_id"])
                 reel = _REEL_LINK.search(str(record.get("permalink_url") or ""))
                 if reel:  # a Reel has no /insights edge: its video's video_insights
                     item["video_id"] = reel.group(1)
@@ -342,6 +365,9 @@ def _page_posts(call: _Call) -> None:
                 call.insights(
                     item["post_id"], tuple(POST_INSIGHTS), {"period": "lifetime"}, "post", item
                 )
+    if call.refresh is not None:
+        posts = {p.post_id: "post" for p in call.refresh.posts if p.content_type != "reel"}
+        _refresh(call, _without(posts, read), "post_id", POST_OWN_FIELDS)
 
 
 def _ig_user_insights(call: _Call) -> None:
@@ -374,15 +400,119 @@ def _ig_audience(call: _Call) -> None:
 def _ig_media(call: _Call) -> None:
     """Media and current stories, newest first, until a page reaches older media than the window."""
     lower, upper = _bounds(call.window)
+    read: set[str] = set()
+    listed: dict[str, str] = {}  # media of the refresh period the listing gave: id -> family
+    since = _bounds(Window(call.refresh.since, call.window.end))[0] if call.refresh else upper
     for edge in ("media", "stories"):
         params = {"fields": MEDIA_FIELDS, "limit": PAGE_LIMIT}
         for records in call.pages(f"{call.account_id}/{edge}", params):
             for record in records:
                 if _wanted(record, "timestamp", lower, upper):
+                    read.add(record["id"])
                     _media_insights(call, record)
+                elif edge == "media" and _wanted(record, "timestamp", since, upper):
+                    listed[record["id"]] = _family(str(record.get("media_product_type") or ""))
             times = [_published(record, "timestamp") for record in records]
             if any(published is not None and published < lower for published in times):
                 break
+    if call.refresh is not None:
+        stored = {
+            p.post_id: _family("REELS" if p.content_type == "reel" else "FEED")
+            for p in call.refresh.posts
+            if p.content_type != "story"
+        }
+        _refresh(call, _without({**stored, **listed}, read), "media_id", MEDIA_OWN_FIELDS)
+
+
+def _family(product: str) -> str:
+    """The metric family of a media product type (FEED for a type Meta does not say)."""
+    return product if product in MEDIA_METRICS else "FEED"
+
+
+def _without(posts: dict[str, str], read: set[str]) -> dict[str, str]:
+    return {post_id: family for post_id, family in posts.items() if post_id not in read}
+
+
+def _family_metrics(call: _Call, family: str) -> tuple[str, tuple[str, ...]]:
+    """(refusal scope, served metrics) of a refresh family: `post` or a media product type.
+
+    Only the metrics the configured version serves today: a retired one in a multi-id read
+    would fail the whole batch (and then each id) for nothing.
+    """
+    if family == "post":
+        return "post", call.served(tuple(POST_INSIGHTS))
+    return f"media:{family}", call.served(MEDIA_METRICS[family])
+
+
+class _BatchFailed(Exception):
+    """A multi-id read failed for a reason one of its ids may alone explain."""
+
+
+def _refresh(call: _Call, posts: dict[str, str], item_key: str, own: str) -> None:
+    """Read the posts' own counts and lifetime insights again, 50 ids a request per family."""
+    families: dict[str, list[str]] = {}
+    for post_id, family in posts.items():
+        families.setdefault(family, []).append(post_id)
+    for family, ids in families.items():
+        scope, metrics = _family_metrics(call, family)
+        for start in range(0, len(ids), REFRESH_BATCH):
+            chunk = ids[start : start + REFRESH_BATCH]
+            try:
+                _refresh_batch(call, chunk, scope, metrics, own)
+            except _BatchFailed:
+                for post_id in chunk:
+                    _refresh_one(call, post_id, scope, metrics, own, item_key)
+
+
+def _expansion(own: str, metrics: Sequence[str]) -> str:
+    return f"{own},insights.metric({','.join(metrics)}).period(lifetime)"
+
+
+def _refresh_batch(
+    call: _Call, ids: list[str], scope: str, metrics: tuple[str, ...], own: str
+) -> None:
+    """`GET /?ids=...` with field expansion; refused metrics are dropped as in any request.
+
+    When Meta refuses without naming a metric, one id is asked metric by metric (which teaches
+    the client the refused ones) and the batch is asked again.
+    """
+
+    def send(asked: list[str]) -> Envelope:
+        params = {"ids": ",".join(ids), "fields": _expansion(own, asked)}
+        try:
+            return call.send("", params, {REFRESH: ",".join(ids)})
+        except (TokenError, InvalidMetricError):
+            raise
+        except ApiError as exc:  # one id may fail the whole read: ask them one by one
+            raise _BatchFailed(str(exc)) from exc
+
+    try:
+        call.keep(ask_for_metrics(call.client, scope, metrics, send, call.envelopes))
+    except InvalidMetricError:
+        before = set(call.client.dropped_metrics[scope])
+        call.insights(ids[0], metrics, {"period": "lifetime"}, scope)
+        if call.client.dropped_metrics[scope] == before:
+            raise
+        call.keep(ask_for_metrics(call.client, scope, metrics, send, call.envelopes))
+
+
+def _refresh_one(
+    call: _Call, post_id: str, scope: str, metrics: tuple[str, ...], own: str, item_key: str
+) -> None:
+    """One post of a failed batch: `GET /{id}` with field expansion; its error is kept."""
+    item = {item_key: post_id, REFRESH: post_id}
+
+    def send(asked: list[str]) -> Envelope:
+        return call.send(post_id, {"fields": _expansion(own, asked)}, item)
+
+    try:
+        call.keep(ask_for_metrics(call.client, scope, metrics, send, call.envelopes))
+    except (TokenError, InvalidMetricError):
+        raise
+    except ApiError as exc:  # a deleted post, a missing permission: this post alone
+        if exc.envelope is None:
+            raise
+        call.keep(exc.envelope)
 
 
 def _media_insights(call: _Call, record: dict[str, Any]) -> None:

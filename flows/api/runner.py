@@ -15,7 +15,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
@@ -27,10 +27,10 @@ from flows import store
 from flows.api.client import ApiClient
 from flows.api.errors import ApiError, TokenError
 from flows.api.rawlog import RawLog
-from flows.api.streams import Stream
+from flows.api.streams import Refresh, RefreshPost, Stream
 from flows.ingest import LoadOutcome, today_in
 from flows.settings import ApiSource, Settings
-from transforms.api.envelope import Envelope, Window
+from transforms.api.envelope import REFRESH, Envelope, Window
 from transforms.context import Account, Normalized
 from transforms.errors import InputError
 
@@ -39,8 +39,9 @@ PLATFORM_OF_IDS = {
     "instagram_accounts": "instagram",
     "channels": "youtube",
     "properties": "web",
+    "ad_accounts": "meta",
 }
-KIND_CONCURRENCY = {"meta_graph": 2, "youtube_analytics": 2, "ga4": 2}
+KIND_CONCURRENCY = {"meta_graph": 2, "youtube_analytics": 2, "ga4": 2, "meta_ads": 2}
 
 
 class Connector(Protocol):
@@ -57,6 +58,21 @@ class Connector(Protocol):
         """Every envelope the stream's mapping needs for one account and window."""
 
 
+class RefreshingConnector(Protocol):
+    """A connector with `refresh` streams: its pull also takes the posts to read again."""
+
+    def pull(
+        self,
+        client: ApiClient,
+        source: ApiSource,
+        stream: Stream,
+        account_id: str,
+        window: Window,
+        refresh: Refresh | None = None,
+    ) -> list[Envelope]:
+        """Every envelope the stream's mapping needs, the refreshed posts' insights included."""
+
+
 class Mapping(Protocol):
     """A mapping module (`transforms.api.<kind>`): envelopes to canonical frames."""
 
@@ -67,6 +83,12 @@ class Mapping(Protocol):
 def connector(kind: str) -> Connector:
     """The connector module of an API kind (one module per kind in `flows.api`)."""
     module: Connector = importlib.import_module(f"flows.api.{kind}")
+    return module
+
+
+def refreshing(kind: str) -> RefreshingConnector:
+    """The connector module of an API kind whose streams include `refresh` streams."""
+    module: RefreshingConnector = importlib.import_module(f"flows.api.{kind}")
     return module
 
 
@@ -85,6 +107,7 @@ class Plan:
     account_id: str
     account: Account
     window: Window
+    refresh: Refresh | None = None  # posts to read again beside the window (latest window only)
 
     @property
     def ledger_source(self) -> str:
@@ -109,9 +132,11 @@ class Pulled:
 
 
 def account_id_for(ids_key: str, raw_id: str) -> str:
-    """The canonical account id of a configured id (GA4 properties are `properties/<id>`)."""
+    """The canonical account id of a configured id (GA4 `properties/<id>`, Meta ads `act_<id>`)."""
     if ids_key == "properties" and not raw_id.startswith("properties/"):
         return f"properties/{raw_id}"
+    if ids_key == "ad_accounts" and not raw_id.startswith("act_"):
+        return f"act_{raw_id}"
     return raw_id
 
 
@@ -153,6 +178,50 @@ def windows(
     return Window(start, end).split(source.window_days)
 
 
+def refresh_since(source: ApiSource, today: date) -> date:
+    """First publish date of the posts read again: `post_refresh_days` back, not before history.
+
+    A post published before the source's configured history (`start_date`, else `history_days`
+    back) is never read for the first time by a pull, so it is not read again either.
+    """
+    history = source.start_date or today - timedelta(days=source.history_days - 1)
+    return max(today - timedelta(days=source.post_refresh_days), history)
+
+
+def refresh_posts(
+    con: duckdb.DuckDBPyConnection, platform: str, account_id: str, since: date, today: date
+) -> tuple[RefreshPost, ...]:
+    """Posts of an account in the working database published within [since, today], newest first.
+
+    Exports' posts count too: an account first known from exports gets its young posts' insights
+    from the API as soon as it has an API source.
+    """
+    rows = con.execute(
+        "select post_id, published_date, content_type from core.post where platform = ? "
+        "and account_id = ? and published_date between ? and ? "
+        "order by published_date desc, post_id",
+        [platform, account_id, since, today],
+    ).fetchall()
+    return tuple(RefreshPost(str(post_id), day, kind) for post_id, day, kind in rows)
+
+
+def _refresh(
+    con: duckdb.DuckDBPyConnection,
+    source: ApiSource,
+    stream: Stream,
+    account: Account,
+    today: date,
+    requested: Window | None,
+) -> Refresh | None:
+    """The refresh of a nightly pull of a `refresh` stream; None in a backfill or turned off."""
+    if not stream.refresh or requested is not None or source.post_refresh_days <= 0:
+        return None
+    since = refresh_since(source, today)
+    if since > today:
+        return None
+    return Refresh(since, refresh_posts(con, account.platform, account.account_id, since, today))
+
+
 def plan_source(
     con: duckdb.DuckDBPyConnection,
     settings: Settings,
@@ -174,7 +243,18 @@ def plan_source(
             else:
                 last = last_pulled(con, source.name, stream.name, account_id)
                 spans = windows(source, last, today, requested)
-            plans.extend(Plan(source, stream, account_id, account, span) for span in spans)
+            refresh = _refresh(con, source, stream, account, today, requested)
+            plans.extend(
+                Plan(
+                    source,
+                    stream,
+                    account_id,
+                    account,
+                    span,
+                    refresh if span.end == today else None,
+                )
+                for span in spans
+            )
     return plans
 
 
@@ -194,9 +274,8 @@ def fetch(plans: Sequence[Plan], client: ApiClient, rawlog: RawLog) -> Iterator[
             reason = token_error or f"skipped after an earlier window failed: {gaps[series]}"
             yield Pulled(plan, error=reason, started_at=started)
             continue
-        pull = connector(plan.source.kind).pull
         try:
-            envelopes = pull(client, plan.source, plan.stream, plan.account_id, plan.window)
+            envelopes = _pull(client, plan)
         except TokenError as exc:
             token_error = f"source '{plan.source.name}' stopped: {exc}"
             yield Pulled(plan, error=token_error, started_at=started)
@@ -207,6 +286,28 @@ def fetch(plans: Sequence[Plan], client: ApiClient, rawlog: RawLog) -> Iterator[
             continue
         manifest = rawlog.complete(plan.stream.name, plan.account_id, plan.window, envelopes)
         yield Pulled(plan, tuple(envelopes), manifest, started_at=started)
+
+
+def _pull(client: ApiClient, plan: Plan) -> list[Envelope]:
+    """One plan's envelopes; a plan with a refresh hands its posts to the connector."""
+    source, stream, account_id, window = plan.source, plan.stream, plan.account_id, plan.window
+    if plan.refresh is not None:
+        return refreshing(source.kind).pull(
+            client, source, stream, account_id, window, refresh=plan.refresh
+        )
+    return connector(source.kind).pull(client, source, stream, account_id, window)
+
+
+def refreshed(envelopes: Iterable[Envelope]) -> int:
+    """Posts whose insights a pull read again: the ids of its answered refresh requests."""
+    return len(
+        {
+            post_id
+            for envelope in envelopes
+            if envelope.ok and envelope.item.get(REFRESH)
+            for post_id in envelope.item[REFRESH].split(",")
+        }
+    )
 
 
 def digest(plan: Plan, envelopes: Iterable[Envelope]) -> str:
@@ -241,9 +342,12 @@ def load(con: duckdb.DuckDBPyConnection, pulled: Pulled) -> LoadOutcome:
         return _failed(con, entry, plan, pulled.error)
     sha = digest(plan, pulled.envelopes)
     previous = store.loaded_load_id(con, sha)
+    again = refreshed(pulled.envelopes)
     if previous is not None:
         _advance(con, plan, previous)
-        return LoadOutcome(plan.ledger_source, "skipped", plan.format_name, load_id=previous)
+        return LoadOutcome(
+            plan.ledger_source, "skipped", plan.format_name, load_id=previous, posts_refreshed=again
+        )
     entry = store.LedgerEntry(plan.ledger_source, pulled.started_at, sha, pulled.manifest)
     try:
         result = mapping(plan.source.kind).normalize(
@@ -255,9 +359,15 @@ def load(con: duckdb.DuckDBPyConnection, pulled: Pulled) -> LoadOutcome:
         # A defect in a mapping (or the polars engine) on these responses: fail this pull alone,
         # in one line, and keep loading the others; the raw zone keeps the responses for replay.
         return _failed(con, entry, plan, f"internal error mapping responses ({exc!r})")
-    load_id = store.record_load(con, entry, result, origin="api")
+    try:
+        load_id = store.record_load(con, entry, result, origin="api")
+    except duckdb.Error as exc:
+        # Rows the database refuses (a check a mapping did not expect): record_load rolled its
+        # transaction back, so this pull fails alone and the next ones load.
+        return _failed(con, entry, plan, f"responses could not be stored ({exc})")
     _advance(con, plan, load_id)
-    return LoadOutcome.loaded(plan.ledger_source, plan.format_name, result, load_id)
+    outcome = LoadOutcome.loaded(plan.ledger_source, plan.format_name, result, load_id)
+    return replace(outcome, posts_refreshed=again)
 
 
 def _failed(

@@ -18,6 +18,12 @@ other hosts than its source's. Both send the token as `Authorization: Bearer`.
   earliest publish date: which uploads are Shorts, videos on demand or live streams.
   `engagedViews` (views as YouTube counted them before its 2025 Shorts change) is asked beside
   `views` in every report of videos and of the channel.
+  In a nightly run's latest window (`refresh`), the uploads published from `Refresh.since` on
+  (default 28 days back) that the window does not cover, those `core.post` holds and those the
+  uploads pages listed anyway, get their lifetime totals again: the same per-video report,
+  50 ids a request, marked `item["request"] = "refresh"`; no daily rows (one request a video).
+  Refreshed uploads the listing gave get their `core.post` row again, so their chunk asks their
+  content types too (else a Short would be rewritten as a video).
 - `audience` (not windowed): `ageGroup,gender` shares and `country` views over the
   `options.audience_days` (default 28) days ending on the run's date.
 
@@ -35,14 +41,14 @@ from flows.api.client import ApiClient
 from flows.api.errors import ApiError, TokenError
 from flows.api.rawlog import RawLog
 from flows.api.refusals import ask_for_metrics
-from flows.api.streams import Stream
+from flows.api.streams import Refresh, Stream
 from flows.settings import ApiSource
-from transforms.api.envelope import Envelope, Window
+from transforms.api.envelope import REFRESH, Envelope, Window
 from transforms.api.youtube_analytics import VIDEO_METRICS
 
 STREAMS = (
     Stream("channel_daily", "channels"),
-    Stream("videos", "channels"),
+    Stream("videos", "channels", refresh=True),
     Stream("audience", "channels", windowed=False),
 )
 REPORTS = "/v2/reports"
@@ -83,9 +89,14 @@ def client_for(source: ApiSource, token: str, rawlog: RawLog | None, **kw: Any) 
 
 
 def pull(
-    client: ApiClient, source: ApiSource, stream: Stream, account_id: str, window: Window
+    client: ApiClient,
+    source: ApiSource,
+    stream: Stream,
+    account_id: str,
+    window: Window,
+    refresh: Refresh | None = None,
 ) -> list[Envelope]:
-    """Every envelope the stream's mapping needs for one channel and window."""
+    """Every envelope the stream's mapping needs for one channel and window (and refresh)."""
     pulls: dict[str, Callable[[_Asker, ApiSource], list[Envelope]]] = {
         "channel_daily": _channel_daily,
         "videos": _videos,
@@ -93,14 +104,22 @@ def pull(
     }
     if stream.name not in pulls:
         raise ValueError(f"YouTube Analytics has no stream '{stream.name}'")
-    return pulls[stream.name](_Asker(client, stream.name, account_id, window), source)
+    return pulls[stream.name](_Asker(client, stream.name, account_id, window, refresh), source)
 
 
 class _Asker:
     """Sends one pull's requests with the same stream, channel and window, keeping envelopes."""
 
-    def __init__(self, client: ApiClient, stream: str, account_id: str, window: Window) -> None:
+    def __init__(
+        self,
+        client: ApiClient,
+        stream: str,
+        account_id: str,
+        window: Window,
+        refresh: Refresh | None = None,
+    ) -> None:
         self.client = client
+        self.refresh = refresh
         self.stream = stream
         self.account_id = account_id
         self.window = window
@@ -147,31 +166,7 @@ def _channel_daily(ask: _Asker, source: ApiSource) -> list[Envelope]:
 def _videos(ask: _Asker, source: ApiSource) -> list[Envelope]:
     published = dict(_uploads(ask))
     chosen = [v for v, day in published.items() if ask.window.start <= day <= ask.window.end]
-    for start in range(0, len(chosen), VIDEOS_PER_REQUEST):
-        chunk = chosen[start : start + VIDEOS_PER_REQUEST]
-        params = {
-            "startDate": YOUTUBE_FIRST_DAY,
-            "endDate": ask.window.end,
-            "dimensions": "video",
-            "filters": f"video=={','.join(chunk)}",
-            "sort": "-views",
-            "maxResults": len(chunk),
-        }
-        ask.report("lifetime", LIFETIME_METRICS, params, videos=",".join(chunk))
-        kinds = {
-            "startDate": min(published[v] for v in chunk) - timedelta(days=1),
-            "endDate": ask.window.end,
-            "dimensions": "video,creatorContentType",
-            "filters": params["filters"],
-        }
-        try:
-            ask.report("content_type", ("views",), kinds, videos=",".join(chunk))
-        except TokenError:
-            raise
-        except ApiError as error:  # the formats are extra: their refusal must not cost the videos
-            if error.envelope is None:
-                raise
-            ask.kept.append(error.envelope)
+    _lifetime(ask, "lifetime", chosen, published)
     for video in chosen:
         params = {
             "startDate": published[video] - timedelta(days=1),
@@ -181,7 +176,54 @@ def _videos(ask: _Asker, source: ApiSource) -> list[Envelope]:
             "sort": "day",
         }
         ask.report("daily", VIDEO_METRICS, params, video_id=video)
+    if ask.refresh is not None:
+        since = ask.refresh.since
+        listed = [v for v, day in published.items() if since <= day <= ask.window.end]
+        stored = [post.post_id for post in ask.refresh.posts]
+        again = [v for v in dict.fromkeys([*listed, *stored]) if v not in set(chosen)]
+        _lifetime(ask, "refresh", again, published)
     return ask.kept
+
+
+def _lifetime(ask: _Asker, request: str, videos: list[str], published: dict[str, date]) -> None:
+    """Lifetime totals of the videos up to the window's end, `VIDEOS_PER_REQUEST` a request.
+
+    Each chunk's listed uploads (those with a publish date: the ones that get a `core.post` row)
+    also get their views by `creatorContentType`, from the day before the earliest of them.
+    """
+    for start in range(0, len(videos), VIDEOS_PER_REQUEST):
+        chunk = videos[start : start + VIDEOS_PER_REQUEST]
+        params = {
+            "startDate": YOUTUBE_FIRST_DAY,
+            "endDate": ask.window.end,
+            "dimensions": "video",
+            "filters": f"video=={','.join(chunk)}",
+            "sort": "-views",
+            "maxResults": len(chunk),
+        }
+        marks = {REFRESH: ",".join(chunk)} if request == "refresh" else {}
+        ask.report(request, LIFETIME_METRICS, params, videos=",".join(chunk), **marks)
+        listed = [v for v in chunk if v in published]
+        if listed:
+            _content_types(ask, listed, min(published[v] for v in listed))
+
+
+def _content_types(ask: _Asker, videos: list[str], first: date) -> None:
+    """The uploads' views by `creatorContentType`; a refusal is kept, never fails the stream."""
+    kinds = {
+        "startDate": first - timedelta(days=1),
+        "endDate": ask.window.end,
+        "dimensions": "video,creatorContentType",
+        "filters": f"video=={','.join(videos)}",
+    }
+    try:
+        ask.report("content_type", ("views",), kinds, videos=",".join(videos))
+    except TokenError:
+        raise
+    except ApiError as error:  # the formats are extra: their refusal must not cost the videos
+        if error.envelope is None:
+            raise
+        ask.kept.append(error.envelope)
 
 
 def _uploads(ask: _Asker) -> Iterator[tuple[str, date]]:

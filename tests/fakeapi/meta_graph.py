@@ -27,11 +27,15 @@ refuse more than 90 days and Instagram user insights more than 30 between since 
 `posted_before_business` answer code 100 subcode 2108006 and those in `not_enough_viewers` code 10.
 Instagram user insights leave out a metric with no data in the asked range ("an empty data set
 instead of 0"), and media and post insights list only the metrics the world gives that item; Page
-insights without since/until give the last two days. Edges serve `page_size` items per page with
+insights without since/until give the last two days. A post or media node answers
+`fields=...,insights.metric(a,b)` with its record and its insights expanded, and `GET /?ids=a,b`
+(at most 50) answers each id's node keyed by id, or, as Meta does, the whole request fails with
+the first failing id's error. Edges serve `page_size` items per page with
 `paging.next` links carrying the received `access_token`, as Meta does. When `token` is set, any
 other token gets code 190.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -419,6 +423,7 @@ def install(fake: FakeApi, world: MetaWorld, version: str = VERSION) -> None:
         ("", _node),
     ):
         fake.route("GET", f"{version}/{{node}}{edge}", _guarded(fake, world, handler))
+    fake.route("GET", f"{version}/", _guarded(fake, world, _multi))
 
 
 def _guarded(fake: FakeApi, world: MetaWorld, handler: Handler) -> Callable[[Request], Reply]:
@@ -647,10 +652,63 @@ def _media_edge(world: MetaWorld, request: Request, fake: FakeApi) -> Reply:
     return _page(world, request, fake, [m.record() for m in ordered])
 
 
+_EXPANDED = re.compile(r"insights\.metric\(([^)]*)\)")
+
+
+def _expanded(world: MetaWorld, node: str, fields: str) -> dict[str, Any] | Reply:
+    """A post's or media's record with `insights.metric(...)` expanded, or the error Meta gives."""
+    match = _EXPANDED.search(fields)
+    metrics = [m for m in (match.group(1) if match else "").split(",") if m]
+    posts = {p.post_id: p for p in world.posts}
+    if node in posts:
+        post = posts[node]
+        if any(m in world.invalid_metrics for m in metrics):
+            return _error(400, "(#100) The value must be a valid insights metric", 100)
+        record, values = post.record(), post.insights
+    else:
+        refused = [m for m in metrics if m in world.invalid_metrics]
+        answer = _media_insights(world, node, metrics, refused)
+        if answer.status != 200:
+            return answer
+        media = {m.media_id: m for m in (*world.media, *world.stories)}[node]
+        record, values = media.record(), media.insights
+    if match:
+        data = [
+            _entry(node, m, "lifetime", values=[{"value": values[m]}])
+            for m in metrics
+            if m in values
+        ]
+        record["insights"] = {"data": data}
+    return record
+
+
+def _item_node(world: MetaWorld, node: str, fields: str) -> dict[str, Any] | Reply:
+    known = {p.post_id for p in world.posts} | {m.media_id for m in (*world.media, *world.stories)}
+    if node not in known:
+        message = f"(#803) Some of the aliases you requested do not exist: {node}"
+        return _error(400, message, 803)
+    return _expanded(world, node, fields)
+
+
+def _multi(world: MetaWorld, request: Request, fake: FakeApi) -> Reply:
+    """`GET /?ids=a,b`: each id's node keyed by id; one failing id fails the request."""
+    ids = [i for i in request.query.get("ids", "").split(",") if i]
+    if not ids or len(ids) > 50:
+        return _error(400, "(#100) ids must name between 1 and 50 objects", 100)
+    answer: dict[str, Any] = {}
+    for node in ids:
+        result = _item_node(world, node, request.query.get("fields", ""))
+        if isinstance(result, Reply):
+            return result
+        answer[node] = result
+    return Reply.json(answer)
+
+
 def _node(world: MetaWorld, request: Request, fake: FakeApi) -> Reply:
     node = request.path_params["node"]
+    if node not in (world.ig_user_id, world.page_id):
+        result = _item_node(world, node, request.query.get("fields", ""))
+        return result if isinstance(result, Reply) else Reply.json(result)
     if node == world.ig_user_id:
         return Reply.json({"followers_count": world.followers_count, "id": node})
-    if node == world.page_id:
-        return Reply.json({"name": "Kunci Demo Page", "id": node})
-    return _error(400, f"(#803) Some of the aliases you requested do not exist: {node}", 803)
+    return Reply.json({"name": "Kunci Demo Page", "id": node})

@@ -1,9 +1,10 @@
-"""A workspace whose Meta, YouTube and GA4 sources all point at one fake API on 127.0.0.1."""
+"""A workspace whose Meta, YouTube, GA4 and Meta ads sources point at one fake API on 127.0.0.1."""
 
 import secrets
 from pathlib import Path
 
 from tests.fakeapi import google as google_fake
+from tests.fakeapi import meta_ads as ads_fake
 from tests.fakeapi import meta_graph as meta_fake
 from tests.fakeapi.server import FakeApi
 
@@ -12,6 +13,7 @@ TOKENS = {
     "META_TOKEN": "META-" + secrets.token_hex(12),
     "YOUTUBE_TOKEN": GOOGLE_TOKEN,
     "GA4_TOKEN": GOOGLE_TOKEN,
+    "META_ADS_TOKEN": "ADS-" + secrets.token_hex(12),
 }
 CONFIG = """
 [workspace]
@@ -64,17 +66,33 @@ token_env = "GA4_TOKEN"
 base_url = "{base}"
 properties = ["345678901"]
 start_date = "2026-10-01"
+
+[[accounts]]
+platform = "meta"
+account_id = "act_482913570264815"
+name = "Wisata Nusantara - Iklan"
+currency = "IDR"
+
+[[sources]]
+kind = "meta_ads"
+name = "meta_ads"
+token_env = "META_ADS_TOKEN"
+base_url = "{base}/ads/v24.0"
+ad_accounts = ["482913570264815"]
+start_date = "2026-10-25"
+poll_seconds = 0.01
 """
 
 
 def install_all(fake: FakeApi) -> None:
-    """Serve the Meta and Google worlds, each accepting only its own token."""
+    """Serve the Meta, Meta ads and Google worlds, each accepting only its own token."""
     meta_fake.install(fake, meta_fake.MetaWorld(token=TOKENS["META_TOKEN"]))
+    ads_fake.install(fake, ads_fake.AdsWorld(token=TOKENS["META_ADS_TOKEN"]))
     google_fake.install(fake, google_fake.GoogleWorld(token=GOOGLE_TOKEN))
 
 
 def write_config(tmp_path: Path, base_url: str) -> Path:
-    """A kunci.toml whose three API sources point at the fake server."""
+    """A kunci.toml whose four API sources point at the fake server."""
     config = tmp_path / "kunci.toml"
     config.write_text(CONFIG.replace("{base}", base_url), encoding="utf-8")
     return config

@@ -10,6 +10,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+REFRESH = "refresh"
+"""`Envelope.item` key of a maturing-post refresh request: the post ids it read, comma-separated."""
+
 
 @dataclass(frozen=True)
 class Window:

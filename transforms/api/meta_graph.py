@@ -53,6 +53,11 @@ for every version; the connector never asks them (`served`), and this mapping st
 from older raw-zone pulls, so both columns of a renamed measure survive (DECISIONLOG, "Meta and
 YouTube eras").
 
+Maturing posts. A refresh answer (`item["refresh"]`, a multi-id read or one post's node with its
+`insights` expanded) gives a new `core.post_metrics` snapshot of each post it names, as of its
+fetch date: the post's own counts and its lifetime insights, mapped as above. It writes no
+`core.post` row, except for a post the same pull listed outside its window, which is kept then.
+
 Errors. An item's error (media posted before the business conversion, not enough viewers, any
 other error the connector kept for one item, e.g. code 100 for one post) is a
 quarantine row naming the item, the API's title or message and its code/subcode; a refused
@@ -74,7 +79,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from transforms.accounts import account_frame
-from transforms.api.envelope import Envelope, Window
+from transforms.api.envelope import REFRESH, Envelope, Window
 from transforms.api.refusals import meta_refused, named_metrics, one_line
 from transforms.context import Account, Normalized
 from transforms.errors import InputError
@@ -398,8 +403,15 @@ def _dropped_metrics(
     return [m for m in asked if m not in answered]
 
 
+_EXPANDED_METRICS = re.compile(r"insights\.metric\(([^)]*)\)")
+
+
 def _metrics(env: Envelope) -> list[str]:
-    return [m for m in _params(env).get("metric", "").split(",") if m]
+    """The metrics asked: `metric=`, or the `insights.metric(...)` of a field expansion."""
+    params = _params(env)
+    expanded = _EXPANDED_METRICS.search(params.get("fields", ""))
+    text = expanded.group(1) if expanded and "metric" not in params else params.get("metric", "")
+    return [m for m in text.split(",") if m]
 
 
 # --- reading envelopes ------------------------------------------------------------------------
@@ -895,10 +907,16 @@ def _posts(batch: _Batch, envelopes: list[Envelope]) -> dict[str, pl.DataFrame]:
     posts: list[dict[str, Any]] = []
     cells: list[_Cell] = []
     as_of: dict[str, date] = {}
+    refreshed = {
+        post_id for env in envelopes if env.item.get(REFRESH) for post_id in _refresh_ids(env)
+    }
     for env in envelopes:
-        if _endpoint(env) not in _INSIGHTS_EDGES:
+        if _endpoint(env) not in _INSIGHTS_EDGES and not env.item.get(REFRESH):
             for record in _records(batch, env):
-                _post(batch, spec, env, record, as_of, posts, cells)
+                _post(batch, spec, env, record, as_of, posts, cells, refreshed)
+    for env in envelopes:
+        if env.item.get(REFRESH):
+            cells.extend(_refreshed(batch, spec, env))
     for env in envelopes:
         if _endpoint(env) in _INSIGHTS_EDGES:
             post_id = env.item.get(spec.item_key, "")
@@ -924,8 +942,12 @@ def _post(
     as_of: dict[str, date],
     posts: list[dict[str, Any]],
     cells: list[_Cell],
+    refreshed: set[str],
 ) -> None:
-    """One post record: its `core.post` row and the counts it carries itself."""
+    """One post record: its `core.post` row and the counts it carries itself.
+
+    A post outside the window is skipped, unless the pull refreshed it (then it needs its row).
+    """
     row = batch.point()
     post_id = record.get("id")
     published = _instant(record.get(spec.time_key))
@@ -936,7 +958,7 @@ def _post(
         batch.skip("a post listed twice")
         return
     day = batch.local_date(published)
-    if not _in_window(day, env.window):
+    if not _in_window(day, env.window) and post_id not in refreshed:
         batch.skip("a post published outside the pull's window")
         return
     counts = spec.fields(record)
@@ -961,6 +983,42 @@ def _post(
         for column, value in counts.items()
         if value is not None
     )
+
+
+def _refresh_ids(env: Envelope) -> list[str]:
+    return [post_id for post_id in env.item.get(REFRESH, "").split(",") if post_id]
+
+
+def _refreshed(batch: _Batch, spec: _PostSpec, env: Envelope) -> list[_Cell]:
+    """A refresh answer's snapshots: each named post's own counts and expanded insights."""
+    if not env.ok:
+        return []  # its error is a note or a quarantine row (`_error`)
+    body = _body(batch, env)
+    if body is None:
+        return []
+    ids = _refresh_ids(env)
+    nodes = [(i, body.get(i)) for i in ids] if "ids" in _params(env) else [(ids[0], body)]
+    snapshot = batch.local_date(env.fetched_at)
+    cells: list[_Cell] = []
+    for post_id, node in nodes:
+        if not isinstance(node, dict):
+            batch.refuse(batch.point(), f"{spec.item_key} {post_id}: no answer for this id", body)
+            continue
+        for column, value in spec.fields(node).items():
+            if value is None:
+                continue
+            row = batch.point()
+            count = _count(value)
+            if count is None:
+                reason = f"{spec.item_key} {post_id}: {column} {value!r} is not a count"
+                batch.refuse(row, reason, node)
+            else:
+                cells.append(_Cell(row, (post_id, snapshot), column, _FIELDS_RANK, count))
+        insights = node.get("insights")
+        entries = _dicts(insights.get("data") if isinstance(insights, dict) else None)
+        for entry in entries:
+            cells.extend(_insight_cells(batch, spec, entry, post_id, snapshot, spec.insights))
+    return cells
 
 
 def _insight_cells(

@@ -26,7 +26,9 @@ exports, so a channel's series stays continuous when it moves from exports to th
   `subscribersGained` -> `follows`; each video's daily rows -> `core.post_daily` (same columns).
   Rows dated before the video's publish date with every metric 0 are skipped and counted, as
   in Studio's chart data: the video did not exist, a 0 there is not a measurement. Listed
-  uploads outside the window are skipped and counted.
+  uploads outside the window are skipped and counted. Maturing videos (`refresh` requests, the
+  same report for uploads published before the window within `post_refresh_days`) give one more
+  snapshot each, as of the same date; a listed upload among them gets its `core.post` row too.
 - `audience` — `ageGroup,gender` `viewerPercentage` -> `core.audience` measure `views`,
   dimension `gender_age` (`Female|25-34 years`) plus `age` and `gender` summed from it, `share`
   = percentage / 100, `value` NULL (YouTube gives shares only); `country` `views` -> dimension
@@ -201,11 +203,11 @@ def _uploads(envelopes: Sequence[Envelope], timezone: str) -> pl.DataFrame:
 
 
 def _requested(envelopes: Sequence[Envelope]) -> set[str]:
-    """The videos the connector asked lifetime totals for: the uploads it found in the window."""
+    """The videos the connector asked lifetime totals for: the window's and the refreshed."""
     return {
         video
         for e in envelopes
-        if e.item.get("request") == "lifetime"
+        if e.item.get("request") in ("lifetime", "refresh")
         for video in e.item.get("videos", "").split(",")
         if video
     }
@@ -236,7 +238,7 @@ def _videos(envelopes: Sequence[Envelope], account: Account) -> Normalized:
     posts, post_errors = split_quarantine(listed)
     metrics = {"video": pl.String(), **dict.fromkeys(VIDEO_METRICS, _COUNT)}
     lifetime = _stack(
-        _answers(envelopes, "lifetime"),
+        [*_answers(envelopes, "lifetime"), *_answers(envelopes, "refresh")],
         metrics | {"subscribersGained": _COUNT},
         uploads.height + 1,
         lambda e: [pl.lit(snapshot_date(e, account.timezone)).alias("as_of_date")],

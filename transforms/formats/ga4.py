@@ -60,6 +60,7 @@ from datetime import date, datetime
 
 import polars as pl
 
+from transforms.accounts import hinted_account
 from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.detect import FormatSpec
 from transforms.errors import InputError
@@ -244,7 +245,12 @@ def property_id(parsed: ParsedInput, ctx: IngestContext, product: str) -> str:
         return ctx.account.account_id
     name = _labelled(parsed, _PROPERTY_LABELS)
     if name is None:
-        raise InputError(f"{product} export names no property: pass --account web:<property id>")
+        try:  # the workspace's only web property (the load's notes say so)
+            return hinted_account(ctx, "web").account_id
+        except InputError:
+            raise InputError(
+                f"{product} export names no property: pass --account web:<property id>"
+            ) from None
     return name
 
 
