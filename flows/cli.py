@@ -177,12 +177,22 @@ def _add_serve(commands: Commands, parents: Parents) -> None:
 
 
 def _add_metrics(commands: Commands, parents: Parents) -> None:
-    _command(
+    metrics = _command(
         commands,
         "metrics",
         "the metric catalog: every metric with its objective, unit, table.column and formula",
         parents,
-        ["kunci metrics", "kunci metrics | grep leads", "kunci metrics --json"],
+        [
+            "kunci metrics",
+            "kunci metrics | grep leads",
+            "kunci metrics --caveats | grep reach",
+            "kunci metrics --json",
+        ],
+    )
+    metrics.add_argument(
+        "--caveats",
+        action="store_true",
+        help="the catalog's caveats instead: platform differences and eras (why a series steps)",
     )
 
 
@@ -518,8 +528,9 @@ def _metrics(args: argparse.Namespace, db: Path) -> int:
     con = _read_only(db)
     try:
         catalog = con.sql(
-            'select metric, objective, "table", "column", formula, unit, description_en '
-            "from metrics.catalog order by objective, metric"
+            'select metric, objective, "table", "column", formula, unit, description_en'
+            + (", caveats" if args.caveats else "")
+            + " from metrics.catalog order by objective, metric"
         ).pl()
     finally:
         con.close()
@@ -527,6 +538,15 @@ def _metrics(args: argparse.Namespace, db: Path) -> int:
         print(json.dumps(catalog.to_dicts(), indent=2))
         return EXIT_OK
     from flows import console
+
+    if args.caveats:
+        noted = [
+            [r["objective"], r["metric"], r["caveats"]]
+            for r in catalog.iter_rows(named=True)
+            if r["caveats"]
+        ]
+        console.show(console.table(["objective", "metric", "caveats"], noted))
+        return EXIT_OK
 
     rows = [
         [r["objective"], r["metric"], r["unit"], f"{r['table']}.{r['column']}", r["formula"]]

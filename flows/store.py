@@ -333,7 +333,7 @@ def _keys_owned_by(
             params=[origin],
         ).pl()
     finally:
-        con.unregister("staged_keys")
+        _unregister(con, "staged_keys")
     return owned
 
 
@@ -371,4 +371,15 @@ def _merge(
             f"values ({', '.join(f's.{c}' for c in names)})"
         )
     finally:
-        con.unregister("staged_rows")
+        _unregister(con, "staged_rows")
+
+
+def _unregister(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop a registered frame, unless a failed statement aborted the transaction.
+
+    Then DuckDB refuses every statement until the rollback, `unregister` included, and its
+    "Current transaction is aborted" would hide the error that aborted it (a violated check).
+    The caller rolls back; the next `register` of the name replaces the stale view.
+    """
+    with contextlib.suppress(duckdb.TransactionException):
+        con.unregister(name)

@@ -11,16 +11,17 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from flows.api import meta_graph as meta_connector
 from flows.api.client import ApiClient
-from flows.api.errors import TokenError
-from flows.api.meta_graph import STREAMS, client_for, pull
+from flows.api.errors import ApiError, TokenError
+from flows.api.meta_graph import STREAMS, api_version, client_for, pull
 from flows.api.rawlog import RawLog
 from flows.settings import ApiSource
 from tests.conftest import REALDATA, needs_realdata, reasons
-from tests.fakeapi.meta_graph import MetaWorld, install
+from tests.fakeapi.meta_graph import DEPRECATED, MetaWorld, install
 from tests.fakeapi.server import FakeApi, Reply
 from transforms.api.envelope import Envelope, Window
-from transforms.api.meta_graph import day_label, normalize
+from transforms.api.meta_graph import day_label, normalize, retired, served
 from transforms.context import Account, Normalized
 from transforms.errors import InputError
 
@@ -565,19 +566,22 @@ WORLD = MetaWorld()
 STREAM = {stream.name: stream for stream in STREAMS}
 
 
-def source_for(fake: FakeApi, world: MetaWorld = WORLD) -> ApiSource:
+def source_for(fake: FakeApi, world: MetaWorld = WORLD, version: str = "v24.0") -> ApiSource:
     return ApiSource(
         name="meta",
         kind="meta_graph",
         token_env="KUNCI_TEST_META_TOKEN",
-        base_url=f"{fake.base_url}/v24.0",
+        base_url=f"{fake.base_url}/{version}",
         ids={"pages": (world.page_id,), "instagram_accounts": (world.ig_user_id,)},
     )
 
 
-def client(fake: FakeApi, rawlog: RawLog | None = None, token: str | None = None) -> ApiClient:
+def client(
+    fake: FakeApi, rawlog: RawLog | None = None, token: str | None = None, version: str = "v24.0"
+) -> ApiClient:
     token = token or "TEST-" + secrets.token_hex(8)
-    return client_for(source_for(fake), token, rawlog, sleep=lambda seconds: None)
+    source = source_for(fake, version=version)
+    return client_for(source, token, rawlog, sleep=lambda seconds: None)
 
 
 def account(stream: str, world: MetaWorld = WORLD) -> Account:
@@ -587,11 +591,22 @@ def account(stream: str, world: MetaWorld = WORLD) -> Account:
 
 
 def pulled(
-    api: ApiClient, fake: FakeApi, stream: str, window: Window = WEEK, world: MetaWorld = WORLD
+    api: ApiClient,
+    fake: FakeApi,
+    stream: str,
+    window: Window = WEEK,
+    world: MetaWorld = WORLD,
+    version: str = "v24.0",
 ) -> tuple[list[Envelope], Normalized]:
     ids = account(stream, world)
-    envelopes = pull(api, source_for(fake, world), STREAM[stream], ids.account_id, window)
+    source = source_for(fake, world, version)
+    envelopes = pull(api, source, STREAM[stream], ids.account_id, window)
     return envelopes, normalize(stream, envelopes, ids)
+
+
+def on_day(monkeypatch: pytest.MonkeyPatch, day: date) -> None:
+    """Send the connector's requests as if on `day` (retirements for every version by date)."""
+    monkeypatch.setattr(meta_connector, "request_day", lambda: day)
 
 
 def sent(fake: FakeApi, suffix: str) -> list[dict[str, str]]:
@@ -621,45 +636,66 @@ def test_streams_cover_pages_and_instagram_accounts() -> None:
     ]
 
 
-def test_page_insights_ask_metric_by_metric_when_meta_names_none_then_remember(
-    meta: FakeApi,
+def test_page_insights_ask_only_served_metrics_then_one_by_one_when_meta_names_none(
+    fake_api: FakeApi,
 ) -> None:
-    api = client(meta)
-    envelopes, result = pulled(api, meta, "page_insights")
-    asked = [q["metric"] for q in sent(meta, f"{WORLD.page_id}/insights")]
-    assert asked[0].split(",") == [
+    # page_impressions (15 Nov 2025) and page_impressions_unique (15 Jun 2026) are never asked;
+    # a still-served metric refused without its name is found by asking one metric at a time
+    world = MetaWorld(invalid_metrics=DEPRECATED | {"page_video_views"})
+    install(fake_api, world)
+    api = client(fake_api)
+    envelopes, result = pulled(api, fake_api, "page_insights", world=world)
+    asked = [q["metric"] for q in sent(fake_api, f"{WORLD.page_id}/insights")]
+    served = [
         "page_follows", "page_daily_follows_unique", "page_daily_unfollows_unique",
-        "page_media_view", "page_impressions", "page_impressions_unique",
-        "page_total_media_view_unique", "page_post_engagements", "page_views_total",
-        "page_video_views",
+        "page_media_view", "page_total_media_view_unique", "page_post_engagements",
+        "page_views_total", "page_video_views",
     ]  # fmt: skip
-    assert asked[1:] == asked[0].split(",")
-    assert sent(meta, "/insights")[0]["since"] == "1794816000"  # 2026-11-16 00:00 PST
-    assert sent(meta, "/insights")[0]["until"] == "1795420800"  # 2026-11-23 00:00 PST
-    assert [e.status for e in envelopes] == [400, 200, 200, 200, 200, 400, 400, 200, 200, 200, 200]
+    assert asked[0].split(",") == served
+    assert asked[1:] == served
+    assert not set(",".join(asked).split(",")) & DEPRECATED
+    assert sent(fake_api, "/insights")[0]["since"] == "1794816000"  # 2026-11-16 00:00 PST
+    assert sent(fake_api, "/insights")[0]["until"] == "1795420800"  # 2026-11-23 00:00 PST
+    assert [e.status for e in envelopes] == [400, 200, 200, 200, 200, 200, 200, 200, 400]
     daily = result.tables["account_daily"].drop("platform", "account_id")
     assert daily.columns == [
         "date", "followers_total", "followers_gained", "followers_lost", "reach", "views",
-        "engagements", "profile_visits", "video_views",
+        "engagements", "profile_visits",
     ]  # fmt: skip
-    assert daily.rows()[0] == (date(2026, 11, 16), 5004, 6, 2, 700, 1200, 90, 40, 300)
-    assert daily.rows()[-1] == (date(2026, 11, 22), 5028, 6, 2, 730, 1260, 96, 41, 312)
-    assert daily.height == 7
+    assert daily.rows()[0] == (date(2026, 11, 16), 5004, 6, 2, 700, 1200, 90, 40)
+    assert daily.rows()[-1] == (date(2026, 11, 22), 5028, 6, 2, 730, 1260, 96, 41)
     assert result.notes == (
-        "dropped invalid metrics: page_impressions, page_impressions_unique ((#100) The value "
-        "must be a valid insights metric)",
+        "dropped invalid metrics: page_video_views ((#100) The value must be a valid insights "
+        "metric)",
     )
-    assert counts(result) == (56, 56, 0, 0)
-    assert api.dropped_metrics["page:day"] == {"page_impressions", "page_impressions_unique"}
-    meta.requests.clear()
-    pulled(api, meta, "page_insights", Window(date(2026, 11, 20), date(2026, 11, 22)))
-    assert [q["metric"] for q in sent(meta, "/insights")] == [
-        "page_follows,page_daily_follows_unique,page_daily_unfollows_unique,page_media_view,"
-        "page_total_media_view_unique,page_post_engagements,page_views_total,page_video_views"
-    ]
+    assert counts(result) == (49, 49, 0, 0)
+    assert api.dropped_metrics["page:day"] == {"page_video_views"}
+    fake_api.requests.clear()
+    pulled(api, fake_api, "page_insights", Window(date(2026, 11, 20), date(2026, 11, 22)), world)
+    assert [q["metric"] for q in sent(fake_api, "/insights")] == [",".join(served[:-1])]
 
 
-def test_ig_user_insights_drop_the_named_metric_and_ask_day_totals_day_by_day(
+def test_page_insights_of_every_era_on_a_current_api_version(
+    meta: FakeApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Retirements for every version apply by the request's date, whatever the version."""
+    eras = {
+        date(2025, 11, 14): "page_impressions,page_impressions_unique",
+        date(2025, 11, 15): "page_impressions_unique",
+        date(2026, 6, 14): "page_impressions_unique",
+        date(2026, 6, 15): "",
+    }
+    for day, retired_later in eras.items():
+        on_day(monkeypatch, day)
+        meta.requests.clear()
+        pulled(client(meta), meta, "page_insights", Window(date(2026, 11, 20), date(2026, 11, 20)))
+        asked = sent(meta, "/insights")[0]["metric"].split(",")
+        assert [m for m in asked if "impressions" in m] == [
+            m for m in retired_later.split(",") if m
+        ], day
+
+
+def test_ig_user_insights_ask_day_totals_day_by_day_and_never_impressions(
     meta: FakeApi,
 ) -> None:
     api = client(meta)
@@ -667,24 +703,58 @@ def test_ig_user_insights_drop_the_named_metric_and_ask_day_totals_day_by_day(
         api, meta, "ig_user_insights", Window(date(2026, 11, 20), date(2026, 11, 21))
     )
     asked = sent(meta, "/insights")
-    assert [q["metric"] for q in asked[:2]] == [
-        "reach,follower_count,impressions",
-        "reach,follower_count",
-    ]
-    assert [(q.get("metric_type"), q["since"], q["until"]) for q in asked[2:]] == [
+    assert asked[0]["metric"] == "reach,follower_count"  # impressions: retired 21 Apr 2025
+    assert [(q.get("metric_type"), q["since"], q["until"]) for q in asked[1:]] == [
         ("total_value", "1795161600", "1795248000"),
         ("total_value", "1795248000", "1795334400"),
     ]
-    assert asked[2]["metric"] == "views,profile_views,website_clicks,total_interactions"
-    assert envelopes[0].status == 400
+    assert asked[1]["metric"] == "views,profile_views,website_clicks,total_interactions"
+    assert all(e.status == 200 for e in envelopes)
     assert result.tables["account_daily"].drop("platform", "account_id").rows() == [
         (date(2026, 11, 20), 10, 2080, 4160, 312, 154, 13),
         (date(2026, 11, 21), 11, 2100, 4200, 315, 155, 14),
     ]
-    assert result.notes == (
-        "dropped invalid metrics: impressions ((#100) Starting from version v22.0 and above, the "
-        "impressions metric is no longer supported for the queried user.)",
-    )
+    assert result.notes == ()
+
+
+def test_ig_impressions_on_an_old_version_before_its_retirement_and_refused_after(
+    fake_api: FakeApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """v21.0 still served impressions until 21 Apr 2025; v22.0 and later never did."""
+    install(fake_api, MetaWorld(invalid_metrics=frozenset()), "/v21.0")
+    install(fake_api, WORLD, "/v22.0")
+    window = Window(date(2026, 11, 20), date(2026, 11, 20))
+    cases = [("v21.0", date(2025, 4, 20), True), ("v21.0", date(2025, 4, 21), False)]
+    cases += [("v22.0", date(2025, 4, 20), False)]
+    for version, day, asked in cases:
+        on_day(monkeypatch, day)
+        fake_api.requests.clear()
+        api = client(fake_api, version=version)
+        _, result = pulled(api, fake_api, "ig_user_insights", window, WORLD, version)
+        series = sent(fake_api, "/insights")[0]["metric"]
+        assert ("impressions" in series.split(",")) is asked, (version, day)
+        assert ("impressions" in result.tables["account_daily"].columns) is asked
+        assert result.notes == ()
+
+
+def test_served_metrics_follow_the_api_version_and_the_date() -> None:
+    v21, v24 = (21, 0), (24, 0)
+    asked = ("reach", "impressions", "plays", "page_fans_country", "page_follows_country")
+    assert served(asked, v21, date(2025, 1, 1)) == asked
+    assert served(asked, v24, date(2025, 1, 1)) == (
+        "reach", "page_fans_country", "page_follows_country",
+    )  # fmt: skip
+    assert served(asked, v21, date(2025, 11, 15)) == ("reach", "page_follows_country")
+    assert served(asked, None, date(2024, 1, 1)) == served(asked, v24, date(2024, 1, 1))
+    assert retired("post_impressions_unique", v21, date(2026, 6, 15))
+    assert not retired("post_impressions_unique", v24, date(2026, 6, 14))
+    assert not retired("post_total_media_view_unique", v24, date(2030, 1, 1))
+    base = "https://graph.facebook.com"
+    versions = [
+        api_version(ApiSource("m", "meta_graph", "T", url, {}))
+        for url in (f"{base}/v24.0", f"{base}/v21.0/", base, "http://127.0.0.1:9/x/v19.0")
+    ]
+    assert versions == [(24, 0), (21, 0), None, (19, 0)]
 
 
 def test_ig_days_without_data_give_no_rows(meta: FakeApi) -> None:
@@ -693,7 +763,7 @@ def test_ig_days_without_data_give_no_rows(meta: FakeApi) -> None:
     assert result.tables["account_daily"].drop("platform", "account_id").rows() == [
         (date(2026, 11, 22), 12, 2120, 4240, 318, 150, 12)
     ]
-    assert len(sent(meta, "/insights")) == 5  # series twice (impressions refused), 3 days
+    assert len(sent(meta, "/insights")) == 4  # series once (impressions never asked), 3 days
 
 
 def test_ig_daily_series_are_asked_in_spans_of_at_most_30_days(meta: FakeApi) -> None:
@@ -719,19 +789,93 @@ def test_page_posts_follow_paging_and_get_each_posts_insights(meta: FakeApi) -> 
         ("1794700800", "1795478400", "2"),
     ]
     assert all("<redacted>" not in e.url and "access_token" not in e.params for e in envelopes)
+    # the Reel is read through its video's video_insights, never through /insights
+    assert [r.path.removeprefix("/v24.0/") for r in meta.requests if "insights" in r.path] == [
+        "104857600000001_900001/insights",
+        "900005/video_insights",
+        "104857600000001_900002/insights",
+        "104857600000001_900003/insights",
+    ]
+    assert sent(meta, "900005/video_insights")[0]["metric"] == (
+        "blue_reels_play_count,post_video_likes_by_reaction_type,post_video_view_time,"
+        "post_video_followers"
+    )  # post_impressions_unique: retired 15 Jun 2026
+    assert sent(meta, "_900001/insights")[0]["metric"] == (
+        "post_total_media_view_unique,post_media_view,post_reactions_by_type_total,post_clicks,"
+        "post_clicks_by_type,post_video_views,post_video_view_time"
+    )
     posts = result.tables["post"].select("post_id", "published_date", "content_type")
     assert rows(posts, "post_id") == [
         ("104857600000001_900001", date(2026, 11, 20), "photo"),
         ("104857600000001_900002", date(2026, 11, 18), "video"),
         ("104857600000001_900003", date(2026, 11, 17), "link"),  # 17:05 UTC is the 17th in Jakarta
+        ("104857600000001_900005", date(2026, 11, 19), "reel"),
     ]
     metrics = result.tables["post_metrics"].drop("platform", "as_of_date")
+    assert metrics.columns == [
+        "post_id", "reach", "views", "reactions", "comments", "shares", "clicks", "link_clicks",
+        "video_views", "watch_time_seconds", "follows",
+    ]  # fmt: skip
     assert rows(metrics, "post_id") == [
-        ("104857600000001_900001", 1400, 2300, 85, 12, 4, 210, 0, 0, 0.0),
-        ("104857600000001_900002", 900, 1250, 40, 3, 0, 95, 0, 640, 1920.0),
-        ("104857600000001_900003", 600, 760, 22, 1, 9, 55, 48, 0, 0.0),
+        ("104857600000001_900001", 1400, 2300, 85, 12, 4, 210, 0, 0, 0.0, None),
+        ("104857600000001_900002", 900, 1250, 40, 3, 0, 95, 0, 640, 1920.0, None),
+        ("104857600000001_900003", 600, 760, 22, 1, 9, 55, 48, 0, 0.0, None),
+        ("104857600000001_900005", None, 5400, 180, 7, 11, None, None, None, 8100.0, 12),
     ]
-    assert counts(result) == (24, 24, 0, 0)
+    assert counts(result) == (29, 29, 0, 0)
+    assert result.notes == ()
+
+
+def test_a_reels_insights_edge_answers_meta_s_error_and_the_item_is_quarantined(
+    meta: FakeApi,
+) -> None:
+    """Asked the way a feed post is, a Reel answers code 100: its item alone is quarantined."""
+    api = client(meta)
+    call = meta_connector._Call(api, "page_posts", WORLD.page_id, WEEK, (24, 0))
+    item = {"post_id": "104857600000001_900005"}
+    call.insights(item["post_id"], ("post_media_view",), {"period": "lifetime"}, "post", item)
+    [kept] = call.envelopes
+    assert kept.status == 400 and kept.item == item
+    result = normalize("page_posts", call.envelopes, account("page_posts"))
+    assert reasons(result) == [
+        (
+            1,
+            "post 104857600000001_900005: (#100) Tried accessing nonexisting field (insights) on "
+            "node type (Video) (code 100)",
+        )
+    ]
+
+
+def test_an_unexpected_code_100_of_one_post_quarantines_it_and_the_stream_goes_on(
+    fake_api: FakeApi,
+) -> None:
+    world = MetaWorld(missing_posts=frozenset({"104857600000001_900002"}))
+    install(fake_api, world)
+    envelopes, result = pulled(client(fake_api), fake_api, "page_posts", world=world)
+    assert [e.status for e in envelopes if "insights" in e.url] == [200, 200, 400, 200]
+    assert reasons(result) == [
+        (
+            1,
+            "post 104857600000001_900002: (#100) Object with ID '104857600000001_900002' does "
+            "not exist, cannot be loaded due to missing permissions, or does not support this "
+            "operation (code 100, subcode 33)",
+        )
+    ]
+    raw = json.loads(result.quarantine["raw"][0])
+    assert raw["item"] == {"post_id": "104857600000001_900002"}
+    assert set(result.tables["post"]["post_id"]) >= {"104857600000001_900002"}
+    assert result.tables["post_metrics"].height == 4  # its own counts still load
+    assert counts(result)[2] == 1
+
+
+def test_a_permission_error_of_one_post_still_fails_the_stream(fake_api: FakeApi) -> None:
+    """Code 10 (a missing permission) is a configuration fault, not one item's problem."""
+    install(fake_api, WORLD)
+    denied = {"error": {"message": "(#10) Application does not have permission for this action",
+                        "type": "OAuthException", "code": 10}}  # fmt: skip
+    fake_api.script("GET", "/v24.0/104857600000001_900001/insights", [Reply.json(denied, 400)])
+    with pytest.raises(ApiError, match="permission missing"):
+        pulled(client(fake_api), fake_api, "page_posts")
 
 
 def test_ig_media_stop_paging_at_older_media_and_quarantine_item_errors(meta: FakeApi) -> None:
@@ -817,31 +961,60 @@ def test_ig_audience_pull(meta: FakeApi) -> None:
     assert counts(result) == (181, 181, 0, 0)
 
 
-def test_page_audience_on_an_old_api_version_and_on_a_current_one(fake_api: FakeApi) -> None:
+def test_page_audience_before_the_page_fans_retirement(
+    fake_api: FakeApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On 14 Nov 2025 Meta still served fans online and fans by country and city."""
     old = MetaWorld(invalid_metrics=frozenset())
     install(fake_api, old)
+    on_day(monkeypatch, date(2025, 11, 14))
     window = Window(date(2026, 11, 22), date(2026, 11, 22))
     _, result = pulled(client(fake_api), fake_api, "page_audience", window, old)
+    assert [q["metric"] for q in sent(fake_api, "/insights")] == [
+        "page_fans_online",
+        "page_fans_country,page_fans_city",  # page_fans_gender_age: retired 14 Mar 2024
+    ]
     assert result.tables["audience_activity"].height == 168
     audience = result.tables["audience"]
     assert sorted(set(audience["as_of_date"])) == [date(2026, 11, 21), date(2026, 11, 22)]
     assert audience.filter(
-        (pl.col("as_of_date") == date(2026, 11, 22)) & (pl.col("dimension") == "gender")
-    ).select("bucket", "value").rows() == [("female", 2000.0), ("male", 1700.0)]
+        (pl.col("as_of_date") == date(2026, 11, 22)) & (pl.col("dimension") == "country")
+    ).select("bucket", "value").rows() == [("ID", 4100.0), ("MY", 300.0), ("US", 120.0)]
     assert result.notes == ()
 
 
-def test_page_audience_refused_everywhere_leaves_notes_and_no_rows(meta: FakeApi) -> None:
+def test_page_audience_now_reads_follows_by_country_and_city_and_no_online_hours(
+    meta: FakeApi,
+) -> None:
     window = Window(date(2026, 11, 22), date(2026, 11, 22))
     envelopes, result = pulled(client(meta), meta, "page_audience", window)
-    assert [e.status for e in envelopes] == [400, 400, 400, 400, 400]
+    assert [q["metric"] for q in sent(meta, "/insights")] == [
+        "page_follows_country,page_follows_city"
+    ]
+    assert [e.status for e in envelopes] == [200]
+    assert result.tables["audience_activity"].height == 0  # page_fans_online: nothing replaces it
+    audience = result.tables["audience"].filter(pl.col("as_of_date") == date(2026, 11, 22))
+    assert rows(audience.select("dimension", "bucket", "value", "measure"), "dimension", "bucket")[
+        :3
+    ] == [
+        ("city", "Bandung, West Java, Indonesia", 950.0, "followers"),
+        ("city", "Jakarta, Jakarta, Indonesia", 2400.0, "followers"),
+        ("country", "ID", 4600.0, "followers"),
+    ]
+    assert result.notes == ()
+
+
+def test_page_audience_refused_everywhere_leaves_notes_and_no_rows(fake_api: FakeApi) -> None:
+    refusing = MetaWorld(invalid_metrics=DEPRECATED | {"page_follows_country", "page_follows_city"})
+    install(fake_api, refusing)
+    window = Window(date(2026, 11, 22), date(2026, 11, 22))
+    envelopes, result = pulled(client(fake_api), fake_api, "page_audience", window, refusing)
+    assert [e.status for e in envelopes] == [400, 400, 400]
     assert result.tables["audience"].height == 0
     assert result.tables["audience_activity"].height == 0
     assert result.notes == (
-        "dropped invalid metrics: page_fans_online ((#100) The value must be a valid insights "
-        "metric)",
-        "dropped invalid metrics: page_fans_country, page_fans_city, page_fans_gender_age "
-        "((#100) The value must be a valid insights metric)",
+        "dropped invalid metrics: page_follows_country, page_follows_city ((#100) The value must "
+        "be a valid insights metric)",
     )
     assert counts(result) == (0, 0, 0, 0)
 
@@ -903,3 +1076,15 @@ def test_a_longer_window_pages_further_and_keeps_what_each_media_gives(meta: Fak
         ("17900000000000006", 600, None, 40),
     ]
     assert result.notes == ("skipped 1: a post published outside the pull's window",)
+
+
+def test_no_stream_asks_for_a_metric_meta_retired(meta: FakeApi) -> None:
+    """The fake refuses every retired metric with code 100: none is asked, no request wasted."""
+    api = client(meta)
+    for stream in STREAMS:
+        window = WEEK if stream.windowed else Window(WEEK.end, WEEK.end)
+        _, result = pulled(api, meta, stream.name, window)
+        assert not [n for n in result.notes if n.startswith("dropped invalid metrics")], stream
+    asked = {m for r in meta.requests for m in r.query.get("metric", "").split(",") if m}
+    assert asked and not asked & DEPRECATED
+    assert api.dropped_metrics == {} or all(not v for v in api.dropped_metrics.values())

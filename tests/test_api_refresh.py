@@ -15,6 +15,7 @@ import duckdb
 import pytest
 
 from flows import pipeline, store
+from flows.api import meta_graph as meta_connector
 from flows.api import runner
 from flows.api.meta_graph import STREAMS, client_for, pull
 from flows.api.streams import Refresh, RefreshPost
@@ -46,12 +47,14 @@ base_url = "{base}"
 {ids}
 start_date = "{start}"
 """
-# Facebook posts beside the fake's: one 18 days old on 2026-11-23, one 34 days old
+# Facebook posts beside the fake's (copies of its text post, not of its Reel, which the
+# refresh leaves out): one 18 days old on 2026-11-23, one 34 days old
+TEXT_POST = next(p for p in meta_fake.POSTS if p.post_id == f"{PAGE}_900004")
 OLD_POSTS = tuple(
-    replace(meta_fake.POSTS[3], post_id=f"{PAGE}_{number}", created=created)
+    replace(TEXT_POST, post_id=f"{PAGE}_{number}", created=created)
     for number, created in (
         (900006, datetime(2026, 11, 5, 2, 0, tzinfo=UTC)),
-        (900005, datetime(2026, 10, 20, 2, 0, tzinfo=UTC)),
+        (900007, datetime(2026, 10, 20, 2, 0, tzinfo=UTC)),
     )
 )
 # uploads beside the fake's: 13 and 24 days old on 2026-10-08 (Wakatobi is 18, Toraja 52)
@@ -120,7 +123,7 @@ def test_a_second_run_reads_posts_aged_8_to_28_days_again_in_batches(
     assert "post_impressions" not in batches[0].query["fields"]
     assert batches[1].query["fields"].startswith("id,like_count,comments_count,insights.metric(")
     # posts older than 28 days are never read, neither alone nor in a batch
-    for old in (f"{PAGE}_900005", "17900000000000007"):
+    for old in (f"{PAGE}_900007", "17900000000000007"):
         assert not any(old in r.path or old in _ids(r) for r in fake_api.requests)
     # the window's own posts keep their one request each; the refreshed ones get none alone
     singles = [r.path for r in fake_api.requests if r.path.endswith("/insights")]
@@ -265,3 +268,29 @@ def test_the_summary_prints_refreshed_posts_per_source(capsys: pytest.CaptureFix
     _print_summary(summary)
     assert "posts refreshed: meta 5, youtube 1" in capsys.readouterr().out
     assert summary.as_dict()["inputs"][0]["posts_refreshed"] == 2  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("day", "unique"), [(date(2026, 1, 10), True), (date(2026, 11, 23), False)]
+)
+def test_a_refresh_asks_only_the_metrics_the_version_serves_on_its_day(
+    fake_api: FakeApi, monkeypatch: pytest.MonkeyPatch, day: date, unique: bool
+) -> None:
+    monkeypatch.setattr(meta_connector, "request_day", lambda: day)
+    # the fake refuses what Meta had retired by `day`
+    refused = meta_fake.DEPRECATED - ({"post_impressions_unique"} if unique else set())
+    world = meta_fake.MetaWorld(posts=meta_fake.POSTS + OLD_POSTS, invalid_metrics=refused)
+    meta_fake.install(fake_api, world)
+    source = ApiSource("meta", "meta_graph", "T", fake_api.base_url + "/v24.0", {"pages": (PAGE,)})
+    stream = next(s for s in STREAMS if s.name == "page_posts")
+    stored = (RefreshPost(f"{PAGE}_900006", date(2026, 11, 5), "text"),)
+    window = Window(date(2026, 11, 16), date(2026, 11, 22))
+    with client_for(source, "TEST-token", None, sleep=lambda _: None) as api:
+        pull(api, source, stream, PAGE, window, Refresh(date(2026, 10, 26), stored))
+        assert api.dropped_metrics["post"] == set()  # nothing refused: nothing retired asked
+    (multi,) = [r for r in fake_api.requests if r.path == "/v24.0/"]
+    asked = multi.query["fields"].split("insights.metric(")[1].split(")")[0].split(",")
+    # post_impressions retired for every version on 15 Nov 2025, the unique ones on 15 Jun 2026
+    assert "post_impressions" not in asked
+    assert ("post_impressions_unique" in asked) is unique
+    assert "post_total_media_view_unique" in asked and "post_media_view" in asked

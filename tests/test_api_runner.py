@@ -2,17 +2,20 @@
 
 from datetime import date, datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import duckdb
 import polars as pl
 import pytest
 
 from flows import store
+from flows.api import runner
 from flows.api.runner import windows
+from flows.api.streams import Stream
 from flows.settings import ApiSource
 from transforms.api.envelope import Window
-from transforms.context import Normalized
-from transforms.schemas import ACCOUNT_DAILY
+from transforms.context import Account, Normalized
+from transforms.schemas import ACCOUNT_DAILY, POST
 from transforms.typed import conform
 
 SOURCE = ApiSource("meta", "meta_graph", "META_TOKEN", "http://127.0.0.1:1", {"pages": ("1",)})
@@ -100,3 +103,34 @@ def test_exports_of_days_the_api_never_gave_load_normally(con: duckdb.DuckDBPyCo
     assert _row(con) == (10, 500, export)
     note = con.execute("select notes from ops.load where load_id = ?", [export]).fetchone()
     assert note == (None,)
+
+
+def test_a_pull_the_database_refuses_fails_alone_and_the_next_pull_loads(
+    con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = conform(
+        pl.DataFrame(
+            {
+                "platform": ["facebook"],
+                "post_id": ["1_2"],
+                "account_id": ["1"],
+                "content_type": ["bogus"],  # core.post's check refuses it inside the transaction
+            }
+        ),
+        POST.columns,
+    )
+    good = _daily(1, 100, 10)
+    answers = iter([Normalized("test", "facebook", {"post": bad}, good.quarantine, 1, 1), good])
+    monkeypatch.setattr(
+        runner, "mapping", lambda kind: SimpleNamespace(normalize=lambda *a: next(answers))
+    )
+    plans = [
+        runner.Plan(SOURCE, Stream(name, "pages"), "1", Account("facebook", "1"), Window(d, d))
+        for name, d in (("page_posts", date(2026, 10, 1)), ("page_insights", date(2026, 10, 2)))
+    ]
+    refused, loaded = (runner.load(con, runner.Pulled(plan)) for plan in plans)
+    assert refused.status == "failed"
+    assert refused.error is not None and "CHECK constraint failed" in refused.error
+    assert loaded.status == "loaded"  # never "Current transaction is aborted"
+    assert _row(con) == (100, 10, loaded.load_id)
+    assert con.execute("select count(*) from core.post").fetchone() == (0,)

@@ -205,6 +205,35 @@ def test_uploads_in_the_window_become_posts_with_lifetime_snapshots_and_daily_ro
     )
 
 
+def test_content_type_is_the_creator_content_type_with_the_most_views() -> None:
+    table = {
+        "kind": "youtubeAnalytics#resultTable",
+        "columnHeaders": [
+            {"name": "video", "columnType": "DIMENSION", "dataType": "STRING"},
+            {"name": "creatorContentType", "columnType": "DIMENSION", "dataType": "STRING"},
+            {"name": "views", "columnType": "METRIC", "dataType": "INTEGER"},
+        ],
+        "rows": [
+            ["kB7xQ2mN4pA", "LIVE_STREAM", 10],
+            ["kB7xQ2mN4pA", "VIDEO_ON_DEMAND", 30],
+            ["-q3HfJ9sEo1", "SHORTS", 5],
+            ["Zr5TdW8yLc0", "UNSPECIFIED", 7],
+        ],
+    }
+    kinds = envelope(table, "videos", "content_type", videos="-q3HfJ9sEo1,Zr5TdW8yLc0,kB7xQ2mN4pA")
+    result = normalize("videos", [*video_envelopes(), kinds], ACCOUNT)
+    assert rows(result.tables["post"], "post_id", "content_type") == [
+        ("-q3HfJ9sEo1", "short"),
+        ("Zr5TdW8yLc0", "video"),
+        ("kB7xQ2mN4pA", "video"),
+    ]
+    assert (result.rows_read, result.rows_skipped, result.rows_quarantined) == (15, 2, 0)
+    # without the answer (an old raw-zone pull, or the request refused) every upload is a video
+    plain = normalize("videos", video_envelopes(), ACCOUNT)
+    assert set(plain.tables["post"]["content_type"]) == {"video"}
+    assert plain.tables["post_metrics"]["engaged_views"].null_count() == 3
+
+
 def test_a_snapshot_is_as_of_the_fetch_date_when_that_is_before_the_window_end() -> None:
     early = datetime(2026, 10, 5, 20, 0, tzinfo=UTC)  # 6 October, 03:00 in Jakarta
     result = normalize("videos", video_envelopes(early), ACCOUNT)
@@ -312,8 +341,8 @@ def test_channel_daily_pull_asks_for_the_window_by_day(
         "endDate": "2026-10-03",
         "dimensions": "day",
         "sort": "day",
-        "metrics": "views,estimatedMinutesWatched,likes,comments,shares,subscribersGained,"
-        "subscribersLost",
+        "metrics": "views,engagedViews,estimatedMinutesWatched,likes,comments,shares,"
+        "subscribersGained,subscribersLost",
     }
     assert request.headers["authorization"] == f"Bearer {TOKEN}"
     daily = normalize("channel_daily", pulled, ACCOUNT).tables["account_daily"]
@@ -326,6 +355,11 @@ def test_channel_daily_pull_asks_for_the_window_by_day(
     # 1 October: floor 900 + Wakatobi (11 days old: 300 // 12) + Toraja (45 days: 200 // 46);
     # likes 40 + 25 // 20, comments 6, shares 3; 1 + 1 % 3 subscribers lost
     assert expected[0] == (date(2026, 10, 1), 900 + 25 + 4, 41 + 6 + 3, 2)
+    engaged = [
+        world.channel_day(day)["engagedViews"] for day in world.days(window.start, window.end)
+    ]
+    assert daily["engaged_views"].to_list() == engaged
+    assert engaged[0] == 800 + 25 * 9 // 10 + 4 * 9 // 10
 
 
 def test_videos_pull_pages_uploads_and_asks_each_video(
@@ -339,16 +373,24 @@ def test_videos_pull_pages_uploads_and_asks_each_video(
     # page 2 ends with an upload of 20 September, before the window: page 3 is never asked
     assert [r.query.get("pageToken") for r in uploads] == [None, "page-1"]
     assert uploads[0].query["playlistId"] == "UUk9fW2vNqXr7bTz3LmPa4Hd"
-    lifetime, *daily = reports(fake)
+    lifetime, kinds, *daily = reports(fake)
     assert lifetime.query["filters"] == "video==-q3HfJ9sEo1,Zr5TdW8yLc0,kB7xQ2mN4pA"
     assert (lifetime.query["startDate"], lifetime.query["endDate"]) == ("2005-02-14", "2026-10-07")
+    assert kinds.query == {
+        "ids": f"channel=={CHANNEL}",
+        "startDate": "2026-10-01",  # the day before the earliest upload of the chunk
+        "endDate": "2026-10-07",
+        "dimensions": "video,creatorContentType",
+        "filters": "video==-q3HfJ9sEo1,Zr5TdW8yLc0,kB7xQ2mN4pA",
+        "metrics": "views",
+    }
     assert [(r.query["filters"], r.query["startDate"]) for r in daily] == [
         ("video==-q3HfJ9sEo1", "2026-10-05"),
         ("video==Zr5TdW8yLc0", "2026-10-03"),
         ("video==kB7xQ2mN4pA", "2026-10-01"),
     ]
     assert [e.item["request"] for e in pulled] == [
-        "channel", "uploads", "uploads", "lifetime", "daily", "daily", "daily",
+        "channel", "uploads", "uploads", "lifetime", "content_type", "daily", "daily", "daily",
     ]  # fmt: skip
     result = normalize("videos", pulled, ACCOUNT)
     videos = {v.video_id: v for v in world.videos}
@@ -372,9 +414,24 @@ def test_videos_pull_pages_uploads_and_asks_each_video(
         (date(2026, 10, 6), 200),
         (date(2026, 10, 7), 150),
     ]
-    # 4 listed uploads + 3 lifetime rows + 12 daily rows and 3 pre-publication zeros; skipped:
-    # the upload of 20 September and the 3 zeros
-    assert (result.rows_read, result.rows_quarantined, result.rows_skipped) == (22, 0, 1 + 3)
+    # a Short, a live stream (two thirds of its views live) and a video on demand
+    kinds = result.tables["post"].select("post_id", "content_type")
+    assert rows(kinds, "post_id", "content_type") == [
+        ("-q3HfJ9sEo1", "short"),
+        ("Zr5TdW8yLc0", "live"),
+        ("kB7xQ2mN4pA", "video"),
+    ]
+    # engaged views beside views: the Short's are 3/5 of its views, the others' 9/10 per day
+    for post_id, views, engaged in rows(snapshots, "post_id", "video_views", "engaged_views"):
+        totals = world.lifetime(videos[post_id], date(2005, 2, 14), WINDOW.end)
+        assert (views, engaged) == (totals["views"], totals["engagedViews"])
+    assert rows(snapshots.filter(pl.col("post_id") == "-q3HfJ9sEo1"), "engaged_views") == [
+        (900 + 450,)
+    ]
+    assert daily_rows.filter(pl.col("engaged_views").is_null()).height == 0
+    # 4 listed uploads + 3 lifetime rows + 4 content-type rows + 12 daily rows and 3
+    # pre-publication zeros; skipped: the upload of 20 September and the 3 zeros
+    assert (result.rows_read, result.rows_quarantined, result.rows_skipped) == (26, 0, 1 + 3)
 
 
 def test_audience_pull_covers_audience_days_up_to_the_run_date(
@@ -411,9 +468,12 @@ def test_a_refused_metric_is_dropped_asked_again_and_remembered() -> None:
             assert api.dropped_metrics == {"channel_daily": {"shares"}}
         asked = [r.query["metrics"] for r in reports(refusing)]
     assert asked == [
-        "views,estimatedMinutesWatched,likes,comments,shares,subscribersGained,subscribersLost",
-        "views,estimatedMinutesWatched,likes,comments,subscribersGained,subscribersLost",
-        "views,estimatedMinutesWatched,likes,comments,subscribersGained,subscribersLost",
+        "views,engagedViews,estimatedMinutesWatched,likes,comments,shares,subscribersGained,"
+        "subscribersLost",
+        "views,engagedViews,estimatedMinutesWatched,likes,comments,subscribersGained,"
+        "subscribersLost",
+        "views,engagedViews,estimatedMinutesWatched,likes,comments,subscribersGained,"
+        "subscribersLost",
     ]
     assert [e.status for e in first] == [400, 200] and [e.status for e in second] == [200]
     result = normalize("channel_daily", first, ACCOUNT)
@@ -502,3 +562,29 @@ def test_an_item_error_is_kept_and_the_item_passed_over() -> None:
         with api:
             assert ask_for_metrics(api, "daily", ["views"], send, kept) is None
     assert [e.status for e in kept] == [403]
+
+
+def test_a_refused_content_type_report_is_quarantined_and_the_videos_still_load(
+    world_api: tuple[FakeApi, GoogleWorld],
+) -> None:
+    fake, _ = world_api
+    error = {"code": 400, "message": "The query is not supported.", "status": "INVALID_ARGUMENT"}
+    refusal = {"error": {**error, "errors": [{"reason": "badRequest"}]}}
+    src = source(fake)
+    original = fake.answer
+
+    def answer(request: Request) -> Reply:
+        if request.query.get("dimensions") == "video,creatorContentType":
+            fake.requests.append(request)
+            return Reply.json(refusal, 400)
+        return original(request)
+
+    fake.answer = answer  # type: ignore[method-assign]
+    with client(src) as api:
+        pulled = pull(src, "videos", WINDOW, api)
+    result = normalize("videos", pulled, ACCOUNT)
+    assert set(result.tables["post"]["content_type"]) == {"video"}
+    assert result.tables["post_metrics"].height == 3
+    assert [r for _, r in rows(result.quarantine, "row_number", "reason")] == [
+        "YouTube API error 400 INVALID_ARGUMENT: The query is not supported."
+    ]

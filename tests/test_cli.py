@@ -134,6 +134,21 @@ def test_metrics_lists_the_catalog_one_line_per_metric(
     assert [line.split()[0] for line in lines[2:]] == sorted(line.split()[0] for line in lines[2:])
 
 
+def test_metrics_caveats_show_the_eras_of_the_platforms(
+    demo_db: Path, plain_env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["metrics", "--db", str(demo_db), "--caveats"]) == 0
+
+    lines = _lines(capsys)
+    assert lines[0].split() == ["objective", "metric", "caveats"]
+    reach = next(line for line in lines if line.startswith("awareness") and " reach " in line)
+    assert "until 15 Jun 2026, then unique media viewers" in reach
+    online = next(line for line in lines if " online_followers " in line)
+    assert "not available from Meta since 15 Nov 2025" in online
+    views = next(line for line in lines if " video_views " in line and "awareness" in line)
+    assert "31 Mar 2025" in views and "late Aug 2026" in views
+
+
 def test_metrics_json_is_unchanged(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["metrics", "--db", str(demo_db), "--json"]) == 0
 

@@ -10,7 +10,7 @@ from polars.exceptions import PanicException
 from flows import ingest, store
 from flows.ingest import InputFile, ingest_file
 from flows.settings import REPO_ROOT as REPO
-from flows.settings import Settings
+from flows.settings import SQL_DIR, Settings
 from transforms.context import Account
 
 X = Account("x", "wisatanusantara", handle="wisatanusantara", brand="Wisata Nusantara")
@@ -197,3 +197,31 @@ def test_the_same_bytes_bound_to_two_accounts_load_for_each(
     assert (again.status, again.load_id) == ("skipped", second.load_id)
     bound = con.execute("select bound_account from ops.load order by load_id").fetchall()
     assert bound == [("x:wisatanusantara",), ("x:pesonanegeri",)]
+
+
+def test_migration_011_lets_a_youtube_short_be_stored_and_keeps_the_posts(tmp_path: Path) -> None:
+    """002's check left out `short` (DESIGN.md lists it): 011 rebuilds core.post with it."""
+    before = tmp_path / "before"
+    before.mkdir()
+    for path in (SQL_DIR / "core").glob("0*.sql"):
+        if int(path.name[:3]) <= 10:
+            (before / path.name).write_bytes(path.read_bytes())
+    con = store.connect(tmp_path / "k.duckdb")
+    try:
+        assert store.apply_schema(con, before) == 10
+        row = "insert into core.post (platform, post_id, content_type, load_id) values (?, ?, ?, 1)"
+        con.execute(row, ["youtube", "a", "video"])
+        with pytest.raises(duckdb.ConstraintException):
+            con.execute(row, ["youtube", "b", "short"])
+        assert store.apply_schema(con) >= 11
+        con.execute(row, ["youtube", "b", "short"])
+        with pytest.raises(duckdb.ConstraintException):
+            con.execute(row, ["youtube", "c", "shorts"])
+        assert con.execute("select post_id, content_type from core.post order by 1").fetchall() == [
+            ("a", "video"),
+            ("b", "short"),
+        ]
+        with pytest.raises(duckdb.ConstraintException):
+            con.execute(row, ["youtube", "a", "video"])  # the primary key is back
+    finally:
+        con.close()

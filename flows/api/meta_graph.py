@@ -7,14 +7,15 @@ answers of skipped items and refused metrics included. Streams:
 - `page_insights` (pages, windowed): `/{page}/insights?period=day` with the page metrics the
   mapping stores, since/until at Pacific midnights (Facebook's days), at most 90 days a request.
 - `page_audience` (pages, once a run): page_fans_online for the 7 days ending on the window's
-  end, and the lifetime page_fans_country / city / gender_age (deprecated on recent API
-  versions: the refusal drops them and the mapping notes it).
+  end (while Meta served it: until 15 Nov 2025), and the lifetime followers by country and city
+  (page_follows_country / city; page_fans_country / city while they were served).
 - `page_posts` (pages, windowed by publish time): `/{page}/published_posts` paged, then each
-  post's lifetime `/{post}/insights`.
+  post's lifetime `/{post}/insights`; a Reel (permalink `/reel/<video id>`) has no `/insights`
+  edge and is read through `/{video id}/video_insights`.
 - `ig_user_insights` (instagram_accounts, windowed): reach, follower_count (and impressions on
-  old API versions) as daily series, at most 30 days a request; views, profile_views,
-  website_clicks and total_interactions as `total_value`, which is a total over since..until, so
-  asked one Pacific day at a time to be a day's value.
+  versions before v22.0 until 21 Apr 2025) as daily series, at most 30 days a request; views,
+  profile_views, website_clicks and total_interactions as `total_value`, which is a total over
+  since..until, so asked one Pacific day at a time to be a day's value.
 - `ig_audience` (instagram_accounts, once a run): the account's followers_count,
   online_followers for the 7 days ending on the window's end, follower_demographics by age,
   gender, city and country (one breakdown a request).
@@ -22,15 +23,21 @@ answers of skipped items and refused metrics included. Streams:
   `/{ig-user}/stories`, newest first, paged until a page reaches media older than the window;
   each media's insights with the metrics its product type supports (feed, reels, story).
 
+Every request leaves out the metrics Meta retired for the configured API version (the base URL's
+`/vNN.N`) or, by the request's date, for every version (`transforms.api.meta_graph.RETIREMENTS`).
+An unexpected error of one item (code 100 for one post) is kept for the mapping to quarantine
+that item; the stream goes on (`_item_failure`).
+
 Maturing posts (`refresh`, the latest window of a nightly run): `page_posts` and `ig_media` also
 read again the lifetime insights of the posts published from `Refresh.since` on (default 28 days
 back) that their window does not cover: those `core.post` holds and those the listing gave
 anyway. They are asked 50 at a time with a multi-id read (`GET /?ids=a,b,...`) and field
-expansion (`fields=<own counts>,insights.metric(...).period(lifetime)`), one request per product
-type, so the counts on the post itself (comments, reactions, likes) are refreshed with them. Meta
-fails a multi-id read when one id fails (deleted, posted before the business conversion), so a
-failed batch is asked again one id at a time and only the failing id is quarantined. Stories
-(insights live 24 hours) and Facebook Reels (no post insights) are not refreshed.
+expansion (`fields=<own counts>,insights.metric(...).period(lifetime)`, the served metrics only),
+one request per product type, so the counts on the post itself (comments, reactions, likes) are
+refreshed with them. Meta fails a multi-id read when one id fails (deleted, posted before the
+business conversion), so a failed batch is asked again one id at a time and only the failing id
+is quarantined. Stories (insights live 24 hours) and Facebook Reels (no post insights; their
+`video_insights` are read only in their publish window) are not refreshed.
 
 The connector does not know the account's timezone, so publish times are compared with the
 window widened by a day on each side (every UTC offset fits); the mapping keeps exactly the posts
@@ -40,12 +47,14 @@ family for the rest of the run. When Meta refuses without naming the metric, the
 metrics are asked one at a time.
 """
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
-from flows.api.classify import meta_error
+from flows.api.classify import META_PERMISSION_CODE, meta_error
 from flows.api.client import ApiClient
 from flows.api.errors import ApiError, InvalidMetricError, ItemError, TokenError
 from flows.api.rawlog import RawLog
@@ -58,6 +67,8 @@ from transforms.api.meta_graph import (
     PAGE_AUDIENCE,
     PAGE_DAILY,
     POST_INSIGHTS,
+    REEL_INSIGHTS,
+    served,
 )
 
 STREAMS = (
@@ -69,7 +80,7 @@ STREAMS = (
     Stream("ig_media", "instagram_accounts", refresh=True),
 )
 
-PAGE_ONLINE = ("page_fans_online",)
+PAGE_ONLINE = ("page_fans_online",)  # retired 15 Nov 2025 with nothing in its place
 IG_SERIES = ("reach", "follower_count", "impressions")
 IG_DAY_TOTALS = ("views", "profile_views", "website_clicks", "total_interactions")
 IG_ONLINE = ("online_followers",)
@@ -102,6 +113,9 @@ PAGE_LIMIT = 100  # the most items Graph API edges return per page
 INSIGHTS_DAYS = 90  # Page insights: at most 90 days between since and until
 IG_SERIES_DAYS = 30  # Instagram user insights: at most 30 days between since and until
 ONLINE_DAYS = 7  # one week of online hours: each weekday once
+_VERSION = re.compile(r"/v(\d+)\.(\d+)(?:/|$)")
+_REEL_LINK = re.compile(r"/reel/(\d+)")  # a Reel's permalink carries its video id
+REEL_EDGE = "video_insights"
 
 
 def client_for(source: ApiSource, token: str, rawlog: RawLog | None, **kw: Any) -> ApiClient:
@@ -126,9 +140,23 @@ def pull(
     contract; Meta's requests depend only on the stream, account and window. `refresh` (post
     streams) names the maturing posts to read again besides the window's.
     """
-    call = _Call(client, stream.name, account_id, window, refresh)
+    call = _Call(client, stream.name, account_id, window, api_version(source), refresh)
     _PULLS[stream.name](call)
     return call.envelopes
+
+
+def api_version(source: ApiSource) -> tuple[int, int] | None:
+    """The Graph API version the source's base URL names (`.../v24.0` → (24, 0)), else None.
+
+    None (a base URL without a version: Meta's newest) counts as newer than every retirement.
+    """
+    found = _VERSION.search(urlsplit(source.base_url).path)
+    return (int(found.group(1)), int(found.group(2))) if found else None
+
+
+def request_day() -> date:
+    """The day a request is sent (UTC): retirements for every API version apply by this date."""
+    return datetime.now(UTC).date()
 
 
 @dataclass
@@ -139,8 +167,13 @@ class _Call:
     stream: str
     account_id: str
     window: Window
+    version: tuple[int, int] | None = None
     refresh: Refresh | None = None
     envelopes: list[Envelope] = field(default_factory=list)
+
+    def served(self, metrics: Sequence[str]) -> tuple[str, ...]:
+        """The metrics the configured API version serves today (retired ones are never asked)."""
+        return served(metrics, self.version, request_day())
 
     def keep(self, envelope: Envelope | None) -> None:
         if envelope is not None:
@@ -183,23 +216,57 @@ class _Call:
         params: dict[str, Any],
         family: str,
         item: dict[str, str] | None = None,
+        edge: str = "insights",
     ) -> None:
-        """`/{node}/insights` for the metrics the API has not refused in this family this run.
+        """`{node}/{edge}` for the served metrics the API has not refused in this family this run.
 
-        When Meta refuses several metrics without naming one, each is asked alone.
+        Metrics Meta retired for the configured version (or for every version by today) are
+        never asked. When Meta refuses several metrics without naming one, each is asked alone.
+        An unexpected error of one item (`_item_failure`) is kept for the mapping to quarantine
+        that item, and the pull goes on.
         """
+        metrics = self.served(metrics)
 
         def send(asked: list[str]) -> Envelope:
-            return self.send(f"{node}/insights", {**params, "metric": ",".join(asked)}, item)
+            return self.send(f"{node}/{edge}", {**params, "metric": ",".join(asked)}, item)
 
         try:
             self.keep(ask_for_metrics(self.client, family, metrics, send, self.envelopes))
-        except InvalidMetricError:
+        except InvalidMetricError as error:
             asked = [m for m in metrics if m not in self.client.dropped_metrics[family]]
             if len(asked) < 2:
+                if _item_failure(error, item):
+                    return  # the refusal is kept already: a note, and this item goes on without
                 raise
             for metric in asked:
-                self.insights(node, [metric], params, family, item)
+                self.insights(node, [metric], params, family, item, edge)
+        except ApiError as error:
+            if not _item_failure(error, item):
+                raise
+            self.keep(error.envelope)
+
+
+def _item_failure(error: ApiError, item: dict[str, str] | None) -> bool:
+    """Whether an error answer concerns one item alone, so that item is quarantined.
+
+    An item's request (a post's or media's insights) answered 4xx with a Graph API error is that
+    item's problem (a post deleted since it was listed, a node without the edge), never the
+    stream's: code 100 of one post must not lose the others. Not so: a token error (the source
+    stops), Meta's code 10 without "not enough viewers" (a missing permission, a configuration
+    fault that quarantining every item would hide), 5xx after the retries (the API is down: the
+    stream fails and the next run pulls it again).
+    """
+    envelope = error.envelope
+    if item is None or envelope is None or isinstance(error, TokenError):
+        return False
+    if not 400 <= envelope.status < 500:
+        return False
+    try:
+        body = envelope.data()
+    except ValueError:
+        return False
+    detail = body.get("error") if isinstance(body, dict) else None
+    return isinstance(detail, dict) and detail.get("code") != META_PERMISSION_CODE
 
 
 def _pacific(day: date) -> int:
@@ -263,8 +330,16 @@ def _page_insights(call: _Call) -> None:
 
 
 def _page_audience(call: _Call) -> None:
+    """Followers online (while Meta served them) and followers by country and city.
+
+    page_follows_country / city replace page_fans_country / city (retired 15 Nov 2025); while
+    the fans metrics are served they stay the only source, so a series does not mix the two.
+    """
     _online(call, PAGE_ONLINE, "day", "page:online")
-    call.insights(call.account_id, tuple(PAGE_AUDIENCE), {"period": "lifetime"}, "page:lifetime")
+    lifetime = call.served(tuple(PAGE_AUDIENCE))
+    if "page_fans_country" in lifetime:
+        lifetime = tuple(m for m in lifetime if not m.startswith("page_follows_"))
+    call.insights(call.account_id, lifetime, {"period": "lifetime"}, "page:lifetime")
 
 
 def _page_posts(call: _Call) -> None:
@@ -282,6 +357,11 @@ def _page_posts(call: _Call) -> None:
             if _wanted(record, "created_time", lower, upper):
                 item = {"post_id": record["id"]}
                 read.add(item["post_id"])
+                reel = _REEL_LINK.search(str(record.get("permalink_url") or ""))
+                if reel:  # a Reel has no /insights edge: its video's video_insights
+                    item["video_id"] = reel.group(1)
+                    call.insights(reel.group(1), tuple(REEL_INSIGHTS), {}, "reel", item, REEL_EDGE)
+                    continue
                 call.insights(
                     item["post_id"], tuple(POST_INSIGHTS), {"period": "lifetime"}, "post", item
                 )
@@ -353,11 +433,15 @@ def _without(posts: dict[str, str], read: set[str]) -> dict[str, str]:
     return {post_id: family for post_id, family in posts.items() if post_id not in read}
 
 
-def _family_metrics(family: str) -> tuple[str, tuple[str, ...]]:
-    """(refusal scope, metrics) of a refresh family: `post` or a media product type."""
+def _family_metrics(call: _Call, family: str) -> tuple[str, tuple[str, ...]]:
+    """(refusal scope, served metrics) of a refresh family: `post` or a media product type.
+
+    Only the metrics the configured version serves today: a retired one in a multi-id read
+    would fail the whole batch (and then each id) for nothing.
+    """
     if family == "post":
-        return "post", tuple(POST_INSIGHTS)
-    return f"media:{family}", MEDIA_METRICS[family]
+        return "post", call.served(tuple(POST_INSIGHTS))
+    return f"media:{family}", call.served(MEDIA_METRICS[family])
 
 
 class _BatchFailed(Exception):
@@ -370,7 +454,7 @@ def _refresh(call: _Call, posts: dict[str, str], item_key: str, own: str) -> Non
     for post_id, family in posts.items():
         families.setdefault(family, []).append(post_id)
     for family, ids in families.items():
-        scope, metrics = _family_metrics(family)
+        scope, metrics = _family_metrics(call, family)
         for start in range(0, len(ids), REFRESH_BATCH):
             chunk = ids[start : start + REFRESH_BATCH]
             try:

@@ -359,7 +359,12 @@ def load(con: duckdb.DuckDBPyConnection, pulled: Pulled) -> LoadOutcome:
         # A defect in a mapping (or the polars engine) on these responses: fail this pull alone,
         # in one line, and keep loading the others; the raw zone keeps the responses for replay.
         return _failed(con, entry, plan, f"internal error mapping responses ({exc!r})")
-    load_id = store.record_load(con, entry, result, origin="api")
+    try:
+        load_id = store.record_load(con, entry, result, origin="api")
+    except duckdb.Error as exc:
+        # Rows the database refuses (a check a mapping did not expect): record_load rolled its
+        # transaction back, so this pull fails alone and the next ones load.
+        return _failed(con, entry, plan, f"responses could not be stored ({exc})")
     _advance(con, plan, load_id)
     outcome = LoadOutcome.loaded(plan.ledger_source, plan.format_name, result, load_id)
     return replace(outcome, posts_refreshed=again)

@@ -13,16 +13,22 @@ other hosts than its source's. Both send the token as `Authorization: Bearer`.
   `filters=video==a,b,...`, 50 per request, from YouTube's first day to the window's end) and
   their daily rows (`dimensions=day`, `filters=video==<id>`, from the day before the publish
   date, since YouTube's days are Pacific, to the window's end). The connector does not know
-  the account's timezone, so it windows by UTC date; the mapping stores local dates.
+  the account's timezone, so it windows by UTC date; the mapping stores local dates. Each
+  chunk of uploads also gets its views by `video,creatorContentType` from the day before the
+  earliest publish date: which uploads are Shorts, videos on demand or live streams.
+  `engagedViews` (views as YouTube counted them before its 2025 Shorts change) is asked beside
+  `views` in every report of videos and of the channel.
   In a nightly run's latest window (`refresh`), the uploads published from `Refresh.since` on
   (default 28 days back) that the window does not cover, those `core.post` holds and those the
   uploads pages listed anyway, get their lifetime totals again: the same per-video report,
   50 ids a request, marked `item["request"] = "refresh"`; no daily rows (one request a video).
+  Refreshed uploads the listing gave get their `core.post` row again, so their chunk asks their
+  content types too (else a Short would be rewritten as a video).
 - `audience` (not windowed): `ageGroup,gender` shares and `country` views over the
   `options.audience_days` (default 28) days ending on the run's date.
 
 Every envelope carries `item["request"]` (`channel_daily`, `channel`, `uploads`, `lifetime`,
-`daily`, `gender_age`, `country`) so the mapping knows what it reads.
+`content_type`, `daily`, `gender_age`, `country`) so the mapping knows what it reads.
 """
 
 from collections.abc import Callable, Iterator
@@ -32,7 +38,7 @@ from typing import Any
 
 from flows.api.classify import google_error
 from flows.api.client import ApiClient
-from flows.api.errors import ApiError
+from flows.api.errors import ApiError, TokenError
 from flows.api.rawlog import RawLog
 from flows.api.refusals import ask_for_metrics
 from flows.api.streams import Refresh, Stream
@@ -160,7 +166,7 @@ def _channel_daily(ask: _Asker, source: ApiSource) -> list[Envelope]:
 def _videos(ask: _Asker, source: ApiSource) -> list[Envelope]:
     published = dict(_uploads(ask))
     chosen = [v for v, day in published.items() if ask.window.start <= day <= ask.window.end]
-    _lifetime(ask, "lifetime", chosen)
+    _lifetime(ask, "lifetime", chosen, published)
     for video in chosen:
         params = {
             "startDate": published[video] - timedelta(days=1),
@@ -175,12 +181,16 @@ def _videos(ask: _Asker, source: ApiSource) -> list[Envelope]:
         listed = [v for v, day in published.items() if since <= day <= ask.window.end]
         stored = [post.post_id for post in ask.refresh.posts]
         again = [v for v in dict.fromkeys([*listed, *stored]) if v not in set(chosen)]
-        _lifetime(ask, "refresh", again)
+        _lifetime(ask, "refresh", again, published)
     return ask.kept
 
 
-def _lifetime(ask: _Asker, request: str, videos: list[str]) -> None:
-    """Lifetime totals of the videos up to the window's end, `VIDEOS_PER_REQUEST` a request."""
+def _lifetime(ask: _Asker, request: str, videos: list[str], published: dict[str, date]) -> None:
+    """Lifetime totals of the videos up to the window's end, `VIDEOS_PER_REQUEST` a request.
+
+    Each chunk's listed uploads (those with a publish date: the ones that get a `core.post` row)
+    also get their views by `creatorContentType`, from the day before the earliest of them.
+    """
     for start in range(0, len(videos), VIDEOS_PER_REQUEST):
         chunk = videos[start : start + VIDEOS_PER_REQUEST]
         params = {
@@ -193,6 +203,27 @@ def _lifetime(ask: _Asker, request: str, videos: list[str]) -> None:
         }
         marks = {REFRESH: ",".join(chunk)} if request == "refresh" else {}
         ask.report(request, LIFETIME_METRICS, params, videos=",".join(chunk), **marks)
+        listed = [v for v in chunk if v in published]
+        if listed:
+            _content_types(ask, listed, min(published[v] for v in listed))
+
+
+def _content_types(ask: _Asker, videos: list[str], first: date) -> None:
+    """The uploads' views by `creatorContentType`; a refusal is kept, never fails the stream."""
+    kinds = {
+        "startDate": first - timedelta(days=1),
+        "endDate": ask.window.end,
+        "dimensions": "video,creatorContentType",
+        "filters": f"video=={','.join(videos)}",
+    }
+    try:
+        ask.report("content_type", ("views",), kinds, videos=",".join(videos))
+    except TokenError:
+        raise
+    except ApiError as error:  # the formats are extra: their refusal must not cost the videos
+        if error.envelope is None:
+            raise
+        ask.kept.append(error.envelope)
 
 
 def _uploads(ask: _Asker) -> Iterator[tuple[str, date]]:

@@ -214,4 +214,5 @@ def _insights(con: duckdb.DuckDBPyConnection, tables: frozenset[str], view: View
         data.activity(con, tables),
         data.content(con, tables, wanted),
         months,
+        [(a["platform"], a["account_id"]) for a in data.accounts(con) if a["is_own"]],
     )

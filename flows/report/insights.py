@@ -12,9 +12,14 @@ from flows.report import charts, fmt, parts
 from flows.report.data import Row
 from flows.report.svg import esc
 from flows.report.view import View
+from transforms.api.meta_graph import PAGE_ONLINE_RETIRED
 
 DIMENSIONS = ("gender", "age", "country")
 TOP_COUNTRIES = 8
+# Platforms that stopped giving followers online with nothing in its place, and since when: an
+# own account of theirs without hours gets this said instead of an empty heatmap (Meta retired
+# page_fans_online for every Graph API version on 15 Nov 2025).
+ACTIVITY_RETIRED = {"facebook": PAGE_ONLINE_RETIRED}
 
 
 def _account_key(row: Row) -> tuple[str, str]:
@@ -70,14 +75,22 @@ def _peak(rows: list[Row]) -> Row:
     return max(rows, key=lambda r: (r["online_followers"] or 0, -r["day_of_week"], -r["hour"]))
 
 
-def heatmaps(view: View, rows: Sequence[Row]) -> tuple[list[str], list[str]]:
-    """A weekday × hour heatmap per account, and a peak-time card per account."""
+def heatmaps(
+    view: View, rows: Sequence[Row], own: Sequence[tuple[str, str]] = ()
+) -> tuple[list[str], list[str]]:
+    """A weekday × hour heatmap per account, and a peak-time card per account.
+
+    An own account (`own`: platform, account id) of a platform in ACTIVITY_RETIRED without any
+    hour gets a panel saying since when the platform no longer gives them, never a blank chart.
+    """
     labels = view.labels
     figures, cards = [], []
+    shown: set[tuple[str, str]] = set()
     for (platform, account_id), group in groupby(rows, key=_account_key):
         hours = [r for r in group if r["online_followers"] is not None]
         if not hours:
             continue
+        shown.add((platform, account_id))
         observed = {(r["day_of_week"], r["hour"]): r for r in hours}
         cells = {
             (day, hour): _cell(view, observed.get((day, hour)), day, hour)
@@ -102,6 +115,13 @@ def heatmaps(view: View, rows: Sequence[Row]) -> tuple[list[str], list[str]]:
                 f"{peak_count} · {labels.metric('online_followers')}",
             )
         )
+    for platform, account_id in own:
+        since = ACTIVITY_RETIRED.get(platform)
+        if since is None or (platform, account_id) in shown:
+            continue
+        caption = f"{labels.text('access_time')} · {view.account(platform, account_id)}"
+        detail = labels.text("activity_retired", date=fmt.day(since, view.lang))
+        figures.append(parts.retired(caption, detail))
     return figures, cards
 
 
@@ -220,12 +240,17 @@ def insights_section(
     activity: Sequence[Row],
     content_rows: Sequence[Row],
     months: tuple[date, date | None] | None,
+    own: Sequence[tuple[str, str]] = (),
 ) -> str:
-    """Cards, demographics, heatmaps and content preference, or a no-data panel."""
+    """Cards, demographics, heatmaps and content preference, or a no-data panel.
+
+    `own` lists the own accounts (platform, account id), so that one whose platform retired
+    followers online says so (`heatmaps`).
+    """
     labels = view.labels
     if not (audience or activity or content_rows):
         return parts.no_data(labels.text("no_data_title"), labels.hint("insights"))
-    heat_figures, peak_cards = heatmaps(view, activity)
+    heat_figures, peak_cards = heatmaps(view, activity, own)
     content_html, best_cards = content(view, content_rows, months) if months else ("", [])
     cards = peak_cards + best_cards
     demo = demographics(view, audience)

@@ -97,6 +97,7 @@ CONTENT_TYPES = {
     "photo": ("Photo", "Foto"),
     "video": ("Video", "Video"),
     "reel": ("Reel", "Reel"),
+    "short": ("Short", "Short"),
     "story": ("Story", "Story"),
     "carousel": ("Carousel", "Carousel"),
     "text": ("Text", "Teks"),
@@ -191,6 +192,12 @@ TEXT = {
     "heatmap_note": (
         "Average followers online by weekday and hour (account's timezone); darker is more.",
         "Rata-rata pengikut aktif per hari dan jam (zona waktu akun); makin gelap makin banyak.",
+    ),
+    "activity_retired": (
+        "Not available from Meta since {date}: Meta retired the Page's followers-online metric "
+        "(page_fans_online) for every API version, and nothing replaces it.",
+        "Tidak tersedia dari Meta sejak {date}: Meta menghentikan metrik pengikut aktif Halaman "
+        "(page_fans_online) untuk semua versi API, dan tidak ada penggantinya.",
     ),
     "fewer": ("fewer", "sedikit"),
     "more": ("more", "banyak"),

@@ -116,6 +116,16 @@ def no_data(title: str, detail: str) -> str:
     )
 
 
+def retired(title: str, detail: str) -> str:
+    """The panel shown where a platform stopped giving a measure that nothing replaces.
+
+    Not a no-data panel: loading more cannot fill it, so it says since when and why.
+    """
+    return (
+        f'<div class="retired" role="note"><strong>{esc(title)}</strong><p>{esc(detail)}</p></div>'
+    )
+
+
 def badge(view: View, status: str) -> str:
     """A scorecard status as a coloured word (the word carries the meaning, not the colour)."""
     return f'<span class="badge status-{esc(status)}">{esc(view.labels.status(status))}</span>'

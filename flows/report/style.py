@@ -104,10 +104,10 @@ tbody tr:hover { background: #f6f8fa; }
 .status-no_data { background: #eaeef2; color: #57606a; }
 .tag { display: inline-block; font-size: 11px; padding: 0 6px; border-radius: 4px;
   background: #eaeef2; color: var(--muted); margin-left: 4px; }
-.nodata { border: 1px dashed #afb8c1; border-radius: 10px; padding: 14px 16px; margin: 12px 0;
-  background: #fafbfc; color: var(--muted); }
-.nodata strong { color: var(--ink); }
-.nodata p { margin: 4px 0 0; }
+.nodata, .retired { border: 1px dashed #afb8c1; border-radius: 10px; padding: 14px 16px;
+  margin: 12px 0; background: #fafbfc; color: var(--muted); }
+.nodata strong, .retired strong { color: var(--ink); }
+.nodata p, .retired p { margin: 4px 0 0; }
 footer { color: var(--muted); font-size: 12.5px; padding: 8px 0 40px; }
 footer p { margin: 4px 0; }
 @media (max-width: 560px) {
@@ -123,7 +123,7 @@ footer p { margin: 4px 0; }
   .masthead .period strong { color: var(--ink); }
   nav.toc { display: none; }
   section.objective { border: none; padding: 0; margin: 0; break-before: page; }
-  .card, figure.chart-box, tr, .nodata { break-inside: avoid; }
+  .card, figure.chart-box, tr, .nodata, .retired { break-inside: avoid; }
   .charts { grid-template-columns: 1fr 1fr; }
   .table-wrap { overflow: visible; border: none; }
   table { font-size: 8.5pt; }

@@ -4,10 +4,15 @@
 both `base_url` and `options.data_base_url` of a YouTube source at `fake.base_url`):
 
 - Channel `UCk9fW2vNqXr7bTz3LmPa4Hd` with five uploads (newest first in its uploads playlist,
-  `playlist_page_size` per page). A video's views on its n-th UTC day since publication
-  (n = 0, 1, ...) are `base // (n + 1)`; watch minutes `views * 3 // 2`, likes `views // 20`,
+  `playlist_page_size` per page): a Short, a live stream, three videos on demand
+  (`creatorContentType` by `video,creatorContentType`; a live stream's views a third on demand).
+  A video's views on its n-th UTC day since publication
+  (n = 0, 1, ...) are `base // (n + 1)`; engaged views `views * 3 // 5` for the Short and
+  `views * 9 // 10` for the others (YouTube counts every start as a view since 2025-2026, engaged
+  views keep the old count); watch minutes `views * 3 // 2`, likes `views // 20`,
   comments `views // 80`, shares `views // 120`, subscribers gained `views // 150`; 0 on days
-  before publication. The channel's day adds every video's numbers to a floor (900 views, 1300
+  before publication. The channel's day adds every video's numbers to a floor (900 views, 800
+  engaged views, 1300
   minutes, 40 likes, 6 comments, 3 shares, 10 subscribers gained) and loses `1 + day % 3`
   subscribers. Data exists only from `first_day` to `last_day`; lifetime totals are the sums
   of a video's days up to the requested end date.
@@ -36,12 +41,17 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "api" / "google"
 
 @dataclass(frozen=True)
 class Video:
-    """One upload: id, title, publish time (UTC) and its first day's views."""
+    """One upload: id, title, publish time (UTC), its first day's views and its format.
+
+    `kind` is its `creatorContentType` (SHORTS, VIDEO_ON_DEMAND, LIVE_STREAM); a live stream's
+    views come two thirds live and the rest on demand (watched later).
+    """
 
     video_id: str
     title: str
     published_at: datetime
     base: int
+    kind: str = "VIDEO_ON_DEMAND"
 
     @property
     def published(self) -> date:
@@ -54,12 +64,14 @@ VIDEOS = (
         "Jelajah Labuan Bajo dalam 60 detik #shorts",
         datetime(2026, 10, 6, 1, 15, tzinfo=UTC),
         1500,
+        "SHORTS",
     ),
     Video(
         "Zr5TdW8yLc0",
         "Festival Budaya Bali 2026 | Wisata Nusantara",
         datetime(2026, 10, 4, 19, 30, tzinfo=UTC),
         600,
+        "LIVE_STREAM",
     ),
     Video(
         "kB7xQ2mN4pA",
@@ -100,13 +112,14 @@ SOURCES = (
 )
 _CHANNEL_FLOOR = {
     "views": 900,
+    "engagedViews": 800,
     "estimatedMinutesWatched": 1300,
     "likes": 40,
     "comments": 6,
     "shares": 3,
     "subscribersGained": 10,
 }
-_STRING_COLUMNS = {"day", "video", "ageGroup", "gender", "country"}
+_STRING_COLUMNS = {"day", "video", "ageGroup", "gender", "country", "creatorContentType"}
 
 
 @dataclass(frozen=True)
@@ -134,6 +147,7 @@ class GoogleWorld:
         views = video.base // (age + 1) if age >= 0 else 0
         return {
             "views": views,
+            "engagedViews": views * 3 // 5 if video.kind == "SHORTS" else views * 9 // 10,
             "estimatedMinutesWatched": views * 3 // 2,
             "likes": views // 20,
             "comments": views // 80,
@@ -148,6 +162,12 @@ class GoogleWorld:
             for name, value in self.video_day(video, day).items():
                 totals[name] += value
         return totals
+
+    def kinds(self, video: Video, views: int) -> list[tuple[str, int]]:
+        """A video's views by creatorContentType: a live stream's third came on demand."""
+        if video.kind != "LIVE_STREAM":
+            return [(video.kind, views)]
+        return [("LIVE_STREAM", views - views // 3), ("VIDEO_ON_DEMAND", views // 3)]
 
     def channel_day(self, day: date) -> dict[str, int]:
         """The channel's metrics on one day: the floor plus every video's numbers."""
@@ -266,6 +286,13 @@ def _report(world: GoogleWorld, request: Request) -> Reply:
         totals = [(v.video_id, world.lifetime(v, start, end)) for v in chosen]
         totals.sort(key=lambda pair: -pair[1]["views"])
         rows = [[vid, *(t[m] for m in metrics)] for vid, t in totals if t["views"]]
+    elif dimensions == "video,creatorContentType":
+        rows = [
+            [v.video_id, kind, views]
+            for v in chosen
+            for kind, views in world.kinds(v, world.lifetime(v, start, end)["views"])
+            if views
+        ]
     elif dimensions == "ageGroup,gender":
         rows = [[age, gender, share] for age, gender, share in GENDER_AGE]
     elif dimensions == "country":

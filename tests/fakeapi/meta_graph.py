@@ -1,32 +1,36 @@
 """Fake Meta Graph API for connector tests: one Facebook Page and one Instagram account.
 
 `install(fake, MetaWorld())` serves the world below under `/v24.0` (point a source's `base_url`
-at `fake.base_url + "/v24.0"`). Days run from `first_day` to `last_day` (2026-11-16..22); day
-index i = days since `first_day`, weekday w = ISO weekday (Monday 1).
+at `fake.base_url + "/v24.0"`; `install(..., "/v21.0")` serves it under another version).
+Days run from `first_day` to `last_day` (2026-11-16..22); day index i = days since
+`first_day`, weekday w = ISO weekday (Monday 1).
 
 - Page `104857600000001`, daily (`page_day`): page_follows 5000 + 4 (i + 1), follows 6 + i % 3,
   unfollows 2 + i % 3, page_media_view 1200 + 10 i, page_impressions 1500 + 10 i,
   page_impressions_unique 800 + 5 i, page_total_media_view_unique 700 + 5 i,
   page_post_engagements 90 + i % 7, page_views_total 40 + i % 5, page_video_views 300 + 2 i.
   page_fans_online at Pacific hour h: 100 + 10 h + w. Lifetime fans by country, city and
-  gender.age (`PAGE_FANS`) on the last two days. Posts (`POSTS`), newest first.
+  gender.age, follows by country and city (`PAGE_FANS`) on the last two days. Posts (`POSTS`),
+  newest first, one of them a Reel: its `/insights` answers Meta's code 100 "nonexisting field
+  (insights)", its video's `/video_insights` its Reel metrics. Posts in `missing_posts` answer
+  code 100 subcode 33 ("Object ... does not exist") to their insights.
 - Instagram account `17841400000000001`, daily (`ig_day`): reach 2000 + 20 i, follower_count
   10 + i % 4, impressions 3500 + 30 i, views 4000 + 40 i, profile_views 150 + i % 6,
   website_clicks 12 + i % 3, total_interactions 300 + 3 i (a `total_value` is the sum over the
   requested days). followers_count 8400; online_followers at Pacific hour h: 200 + 5 h + w;
   follower_demographics (`DEMOGRAPHICS`). Media (`MEDIA`) and stories (`STORIES`), newest first.
 
-Meta's limits and refusals as of 2026: metrics in `invalid_metrics` (default: those deprecated
-by then) are refused, with Meta's wording per endpoint (Page and post insights name none;
-Instagram names the metric); Page insights refuse more than 90 days and Instagram user insights
-more than 30 between since and until; media in `posted_before_business` answer code 100 subcode
-2108006 and those in `not_enough_viewers` code 10. Instagram user insights leave out a metric
-with no data in the asked range ("an empty data set instead of 0"), and media and post insights
-list only the metrics the world gives that item; Page insights without
-since/until give the last two days. A post or media node answers `fields=...,insights.metric(a,b)`
-with its record and its insights expanded, and `GET /?ids=a,b` (at most 50) answers each id's
-node keyed by id, or, as Meta does, the whole request fails with the first failing id's error.
-Edges serve `page_size` items per page with
+Meta's limits and refusals as of late 2026: metrics in `invalid_metrics` (default `DEPRECATED`:
+those retired by then, so a test can assert none is asked) are refused with code 100, with Meta's
+wording per endpoint (Page and post insights name none; Instagram names the metric); Page insights
+refuse more than 90 days and Instagram user insights more than 30 between since and until; media in
+`posted_before_business` answer code 100 subcode 2108006 and those in `not_enough_viewers` code 10.
+Instagram user insights leave out a metric with no data in the asked range ("an empty data set
+instead of 0"), and media and post insights list only the metrics the world gives that item; Page
+insights without since/until give the last two days. A post or media node answers
+`fields=...,insights.metric(a,b)` with its record and its insights expanded, and `GET /?ids=a,b`
+(at most 50) answers each id's node keyed by id, or, as Meta does, the whole request fails with
+the first failing id's error. Edges serve `page_size` items per page with
 `paging.next` links carrying the received `access_token`, as Meta does. When `token` is set, any
 other token gets code 190.
 """
@@ -46,20 +50,37 @@ DEPRECATED = frozenset(
     {
         "page_impressions",
         "page_impressions_unique",
+        "page_fans",
         "page_fans_online",
+        "page_fans_online_per_day",
         "page_fans_country",
         "page_fans_city",
+        "page_fans_locale",
         "page_fans_gender_age",
+        "page_fan_adds",
+        "page_fan_adds_unique",
+        "page_fan_removes",
+        "page_fan_removes_unique",
         "post_impressions",
         "post_impressions_unique",
         "impressions",
+        "plays",
+        "clips_replays_count",
+        "ig_reels_aggregated_all_plays_count",
+        "video_views",
     }
 )
 PAGE_FANS = {
     "page_fans_country": {"ID": 4100, "MY": 300, "US": 120},
     "page_fans_city": {"Jakarta, Jakarta, Indonesia": 2100, "Bandung, West Java, Indonesia": 900},
     "page_fans_gender_age": {"F.18-24": 800, "F.25-34": 1200, "M.18-24": 700, "M.25-34": 1000},
+    "page_follows_country": {"ID": 4600, "MY": 350, "US": 130},
+    "page_follows_city": {
+        "Jakarta, Jakarta, Indonesia": 2400,
+        "Bandung, West Java, Indonesia": 950,
+    },
 }
+REEL_ERROR = "(#100) Tried accessing nonexisting field (insights) on node type (Video)"
 DEMOGRAPHICS = {
     "age": {"18-24": 2500, "25-34": 3900, "35-44": 1400, "45-54": 600},
     "gender": {"F": 4700, "M": 3500, "U": 200},
@@ -80,12 +101,20 @@ class Post:
     reactions: int
     shares: int  # 0: the `shares` field is left out, as Meta does
     insights: dict[str, Any]
+    reel: bool = False  # a Reel: its link is /reel/<video id>, its insights are video_insights
+
+    @property
+    def video_id(self) -> str:
+        return self.post_id.split("_", 1)[1]
 
     def record(self) -> dict[str, Any]:
+        link = f"https://www.facebook.com/{self.post_id.replace('_', '/posts/')}"
+        if self.reel:
+            link = f"https://www.facebook.com/reel/{self.video_id}"
         record: dict[str, Any] = {
             "id": self.post_id,
             "created_time": _stamp(self.created),
-            "permalink_url": f"https://www.facebook.com/{self.post_id.replace('_', '/posts/')}",
+            "permalink_url": link,
             "status_type": "added_photos" if self.media_type == "photo" else "mobile_status_update",
             "comments": {"data": [], "summary": {"order": "ranked", "total_count": self.comments}},
             "reactions": {"data": [], "summary": {"total_count": self.reactions}},
@@ -189,6 +218,25 @@ POSTS = (
             "post_video_views": 0,
             "post_video_view_time": 0,
         },
+    ),
+    Post(
+        "104857600000001_900005",
+        datetime(2026, 11, 19, 9, 30, tzinfo=UTC),
+        "Reel: 30 detik di pantai",
+        "video",
+        7,
+        180,
+        11,
+        {
+            "blue_reels_play_count": 5400,
+            "fb_reels_total_plays": 6100,
+            "post_impressions_unique": 3100,
+            "post_video_likes_by_reaction_type": {"REACTION_LIKE": 150, "REACTION_LOVE": 30},
+            "post_video_view_time": 8100000,
+            "post_video_avg_time_watched": 1500,
+            "post_video_followers": 12,
+        },
+        reel=True,
     ),
     Post(
         "104857600000001_900004",
@@ -316,6 +364,7 @@ class MetaWorld:
     page_size: int = 2
     invalid_metrics: frozenset[str] = DEPRECATED
     posted_before_business: frozenset[str] = frozenset({"17900000000000004"})
+    missing_posts: frozenset[str] = frozenset()  # posts whose insights answer code 100
     not_enough_viewers: frozenset[str] = frozenset({"17900000000000102"})
     token: str | None = None
 
@@ -363,17 +412,18 @@ class MetaWorld:
 Handler = Callable[["MetaWorld", Request, FakeApi], Reply]
 
 
-def install(fake: FakeApi, world: MetaWorld) -> None:
-    """Serve `world` on `fake` under `/v24.0`."""
+def install(fake: FakeApi, world: MetaWorld, version: str = VERSION) -> None:
+    """Serve `world` on `fake` under `version` (`/v24.0`)."""
     for edge, handler in (
         ("/insights", _insights),
+        ("/video_insights", _video_insights),
         ("/published_posts", _published_posts),
         ("/media", _media_edge),
         ("/stories", _media_edge),
         ("", _node),
     ):
-        fake.route("GET", f"{VERSION}/{{node}}{edge}", _guarded(fake, world, handler))
-    fake.route("GET", f"{VERSION}/", _guarded(fake, world, _multi))
+        fake.route("GET", f"{version}/{{node}}{edge}", _guarded(fake, world, handler))
+    fake.route("GET", f"{version}/", _guarded(fake, world, _multi))
 
 
 def _guarded(fake: FakeApi, world: MetaWorld, handler: Handler) -> Callable[[Request], Reply]:
@@ -426,11 +476,19 @@ def _insights(world: MetaWorld, request: Request, fake: FakeApi) -> Reply:
     metrics = [m for m in request.query.get("metric", "").split(",") if m]
     refused = [m for m in metrics if m in world.invalid_metrics]
     if node in (world.page_id, *(p.post_id for p in world.posts)):
+        post = next((p for p in world.posts if p.post_id == node), None)
+        if post is not None and post.reel:
+            return _error(400, REEL_ERROR, 100)
+        if node in world.missing_posts:
+            message = (
+                f"(#100) Object with ID '{node}' does not exist, cannot be loaded due to missing "
+                "permissions, or does not support this operation"
+            )
+            return _error(400, message, 100, subcode=33)
         if refused:
             return _error(400, "(#100) The value must be a valid insights metric", 100)
-        if node == world.page_id:
+        if post is None:
             return _page_insights(world, request, metrics)
-        post = next(p for p in world.posts if p.post_id == node)
         values = [
             _entry(node, m, "lifetime", values=[{"value": post.insights[m]}])
             for m in metrics
@@ -446,6 +504,23 @@ def _insights(world: MetaWorld, request: Request, fake: FakeApi) -> Reply:
             return _error(400, message, 100)
         return _ig_insights(world, request, metrics)
     return _media_insights(world, node, metrics, refused)
+
+
+def _video_insights(world: MetaWorld, request: Request, fake: FakeApi) -> Reply:
+    """A Reel's (video's) lifetime insights; without `metric`, every metric the world has."""
+    node = request.path_params["node"]
+    reel = next((p for p in world.posts if p.reel and p.video_id == node), None)
+    if reel is None:
+        return _error(400, f"(#100) Tried accessing nonexisting field (video_insights) {node}", 100)
+    metrics = [m for m in request.query.get("metric", "").split(",") if m] or list(reel.insights)
+    if any(m in world.invalid_metrics for m in metrics):
+        return _error(400, "(#100) The value must be a valid insights metric", 100)
+    data = [
+        _entry(node, m, "lifetime", values=[{"value": reel.insights[m]}])
+        for m in metrics
+        if m in reel.insights
+    ]
+    return Reply.json({"data": data})
 
 
 def _page_insights(world: MetaWorld, request: Request, metrics: list[str]) -> Reply:

@@ -6,19 +6,24 @@ zone give the same frames. Mapping (DECISIONLOG, "Meta Graph API"):
 
 - `page_insights` → `core.account_daily` (facebook): followers_total = page_follows,
   followers_gained / lost = page_daily_follows_unique / page_daily_unfollows_unique, views =
-  page_media_view, impressions = page_impressions (until its 2025 deprecation; both columns are
-  kept), reach = page_impressions_unique, else page_total_media_view_unique (its replacement),
+  page_media_view, impressions = page_impressions (until its retirement on 15 Nov 2025; both
+  columns are kept), reach = page_impressions_unique (until 15 Jun 2026), else
+  page_total_media_view_unique (its replacement: unique viewers),
   engagements = page_post_engagements, profile_visits = page_views_total, video_views =
   page_video_views.
-- `page_audience` → page_fans_online to `core.audience_activity`; page_fans_country / city /
-  gender_age to `core.audience` (measure followers; `F.25-34` → gender_age `female|25-34`, plus
-  gender and age summed from it).
+- `page_audience` → page_fans_online (until 15 Nov 2025) to `core.audience_activity`;
+  page_follows_country / city (and, from older pulls, page_fans_country / city / gender_age) to
+  `core.audience` (measure followers; `F.25-34` → gender_age `female|25-34`, plus gender and
+  age summed from it).
 - `page_posts` → `core.post` + `core.post_metrics`: impressions = post_impressions, reach =
   post_impressions_unique, else post_total_media_view_unique, views = post_media_view, reactions =
   the sum of post_reactions_by_type_total, else the post's reactions summary, clicks = post_clicks,
   link_clicks = post_clicks_by_type `link clicks` (absent key = 0: breakdowns list non-zero keys),
   video_views = post_video_views, watch_time_seconds = post_video_view_time / 1000, comments =
-  comments summary, shares = shares.count (the API omits `shares` when nobody shared: 0).
+  comments summary, shares = shares.count (the API omits `shares` when nobody shared: 0). A
+  Reel's `video_insights` (REEL_INSIGHTS): views = blue_reels_play_count, reactions = the sum
+  of post_video_likes_by_reaction_type, watch_time_seconds = post_video_view_time / 1000,
+  follows = post_video_followers, reach = post_impressions_unique (until 15 Jun 2026).
 - `ig_user_insights` → `core.account_daily` (instagram): reach, followers_gained = follower_count
   (new follows per day), impressions (old API), views, profile_visits = profile_views,
   website_clicks, engagements = total_interactions.
@@ -43,12 +48,18 @@ Windows. Daily values and posts outside the envelope's window are skipped and co
 window's pull owns its days, so a row never overwrites another pull's values with NULLs.
 Post snapshots are as of the date the post list was fetched, in the account's timezone.
 
+Eras. `RETIREMENTS` lists the metrics Meta retired, from which API version and from which date
+for every version; the connector never asks them (`served`), and this mapping still reads them
+from older raw-zone pulls, so both columns of a renamed measure survive (DECISIONLOG, "Meta and
+YouTube eras").
+
 Maturing posts. A refresh answer (`item["refresh"]`, a multi-id read or one post's node with its
 `insights` expanded) gives a new `core.post_metrics` snapshot of each post it names, as of its
 fetch date: the post's own counts and its lifetime insights, mapped as above. It writes no
 `core.post` row, except for a post the same pull listed outside its window, which is kept then.
 
-Errors. An item's error (media posted before the business conversion, not enough viewers) is a
+Errors. An item's error (media posted before the business conversion, not enough viewers, any
+other error the connector kept for one item, e.g. code 100 for one post) is a
 quarantine row naming the item, the API's title or message and its code/subcode; a refused
 metric is a note (`dropped invalid metrics: …`). Accounting: rows_read counts data points (one
 value of one metric on one day, one post or media record, one audience bucket, one hour online)
@@ -135,11 +146,101 @@ MEDIA_INSIGHTS = {
     "profile_activity": "link_clicks",
 }
 PAGE_AUDIENCE = {
+    "page_follows_country": "country",
+    "page_follows_city": "city",
     "page_fans_country": "country",
     "page_fans_city": "city",
     "page_fans_gender_age": "gender_age",
 }
+# A Facebook Reel's lifetime insights (`/{video-id}/video_insights`: a Reel has no `/insights`).
+REEL_INSIGHTS = {
+    "post_impressions_unique": "reach",
+    "blue_reels_play_count": "views",
+    "post_video_likes_by_reaction_type": "reactions",
+    "post_video_view_time": "watch_time_seconds",
+    "post_video_followers": "follows",
+}
 ONLINE = ("page_fans_online", "online_followers")
+
+
+@dataclass(frozen=True)
+class Retirement:
+    """Metrics Meta retired: from an API version on, and for every version from a date on.
+
+    `version` is the first Graph API version (major, minor) that refuses them, None when the
+    retirement came for every version at once; `every_version` the date from which every version
+    refuses them. `instead` names what replaces them (empty when nothing does).
+    """
+
+    metrics: frozenset[str]
+    every_version: date
+    version: tuple[int, int] | None = None
+    instead: str = ""
+
+
+# Meta's changelog (Graph API v21.0, v22.0; Page Insights deprecations of 14 Mar 2024,
+# 15 Nov 2025 and 15 Jun 2026). The mappings keep reading these metrics from old raw-zone pulls.
+RETIREMENTS = (
+    Retirement(frozenset({"video_views"}), date(2025, 1, 8), (21, 0), "views"),
+    Retirement(
+        frozenset(
+            {"impressions", "plays", "clips_replays_count", "ig_reels_aggregated_all_plays_count"}
+        ),
+        date(2025, 4, 21),
+        (22, 0),
+        "views",
+    ),
+    Retirement(frozenset({"page_fans_gender_age"}), date(2024, 3, 14)),
+    Retirement(
+        frozenset({"page_impressions", "post_impressions"}),
+        date(2025, 11, 15),
+        instead="page_media_view / post_media_view (views)",
+    ),
+    Retirement(
+        frozenset(
+            {
+                "page_fans",
+                "page_fans_country",
+                "page_fans_city",
+                "page_fans_locale",
+                "page_fan_adds",
+                "page_fan_adds_unique",
+                "page_fan_removes",
+                "page_fan_removes_unique",
+            }
+        ),
+        date(2025, 11, 15),
+        instead="page_follows, page_follows_country, page_follows_city",
+    ),
+    Retirement(frozenset({"page_fans_online", "page_fans_online_per_day"}), date(2025, 11, 15)),
+    Retirement(
+        frozenset({"page_impressions_unique", "post_impressions_unique"}),
+        date(2026, 6, 15),
+        instead="page_total_media_view_unique / post_total_media_view_unique (viewers)",
+    ),
+)
+PAGE_ONLINE_RETIRED = date(2025, 11, 15)  # page_fans_online: nothing replaces it
+
+
+def retired(metric: str, version: tuple[int, int] | None, day: date) -> bool:
+    """Whether Meta refuses `metric` on API `version` (None: the newest) asked on `day`.
+
+    A retirement for every version applies by date; one for newer versions by version too.
+    """
+    for retirement in RETIREMENTS:
+        if metric in retirement.metrics:
+            newer = retirement.version is not None and (
+                version is None or version >= retirement.version
+            )
+            return newer or day >= retirement.every_version
+    return False
+
+
+def served(metrics: Sequence[str], version: tuple[int, int] | None, day: date) -> tuple[str, ...]:
+    """The metrics of `metrics` the configured API version still serves on `day`, in order."""
+    return tuple(m for m in metrics if not retired(m, version, day))
+
+
 _MILLISECOND_METRICS = ("post_video_view_time", "ig_reels_video_view_total_time")
 _FIELDS_RANK = 100  # post fields (summaries, like_count) rank after every insights metric
 _GENDERS = {"F": "female", "M": "male", "U": "unknown"}
@@ -147,6 +248,7 @@ _GENDER_AGE = re.compile(r"^([FMU])\.(\d+(?:-\d+|\+))$")
 _FACEBOOK_TYPES = {"photo": "photo", "album": "carousel", "video": "video", "link": "link"}
 _INSTAGRAM_TYPES = {"IMAGE": "photo", "VIDEO": "video", "CAROUSEL_ALBUM": "carousel"}
 _ITEM_IDS = ("media_id", "post_id")
+_INSIGHTS_EDGES = ("insights", "video_insights")
 
 
 @dataclass
@@ -809,19 +911,20 @@ def _posts(batch: _Batch, envelopes: list[Envelope]) -> dict[str, pl.DataFrame]:
         post_id for env in envelopes if env.item.get(REFRESH) for post_id in _refresh_ids(env)
     }
     for env in envelopes:
-        if _endpoint(env) != "insights" and not env.item.get(REFRESH):
+        if _endpoint(env) not in _INSIGHTS_EDGES and not env.item.get(REFRESH):
             for record in _records(batch, env):
                 _post(batch, spec, env, record, as_of, posts, cells, refreshed)
     for env in envelopes:
         if env.item.get(REFRESH):
             cells.extend(_refreshed(batch, spec, env))
     for env in envelopes:
-        if _endpoint(env) == "insights":
+        if _endpoint(env) in _INSIGHTS_EDGES:
             post_id = env.item.get(spec.item_key, "")
+            metrics = REEL_INSIGHTS if _endpoint(env) == "video_insights" else spec.insights
             cells.extend(
                 cell
                 for entry in _records(batch, env)
-                for cell in _insight_cells(batch, spec, entry, post_id, as_of.get(post_id))
+                for cell in _insight_cells(batch, spec, entry, post_id, as_of.get(post_id), metrics)
             )
     frame = pl.DataFrame(posts, schema={"_row": pl.Int64, **POST.columns})
     batch.keep(frame)
@@ -914,20 +1017,28 @@ def _refreshed(batch: _Batch, spec: _PostSpec, env: Envelope) -> list[_Cell]:
         insights = node.get("insights")
         entries = _dicts(insights.get("data") if isinstance(insights, dict) else None)
         for entry in entries:
-            cells.extend(_insight_cells(batch, spec, entry, post_id, snapshot))
+            cells.extend(_insight_cells(batch, spec, entry, post_id, snapshot, spec.insights))
     return cells
 
 
 def _insight_cells(
-    batch: _Batch, spec: _PostSpec, entry: dict[str, Any], post_id: str, as_of: date | None
+    batch: _Batch,
+    spec: _PostSpec,
+    entry: dict[str, Any],
+    post_id: str,
+    as_of: date | None,
+    metrics: dict[str, str],
 ) -> list[_Cell]:
-    """One lifetime insights metric of a post, as of the post's snapshot date."""
+    """One lifetime insights metric of a post, as of the post's snapshot date.
+
+    `metrics` maps the metric names of the edge read (`insights`, a Reel's `video_insights`).
+    """
     name = str(entry.get("name"))
     row = batch.point()
     if as_of is None:
         batch.skip("insights of a post outside the pull's window")
         return []
-    if name not in spec.insights:
+    if name not in metrics:
         batch.skip(f"metric {name} is not stored")
         return []
     value, problem = _lifetime_value(name, entry)
@@ -937,8 +1048,8 @@ def _insight_cells(
     if value is None:
         batch.skip(f"{name} without its action_type breakdown is not stored")
         return []
-    rank = list(spec.insights).index(name)
-    return [_Cell(row, (post_id, as_of), spec.insights[name], rank, value)]
+    rank = list(metrics).index(name)
+    return [_Cell(row, (post_id, as_of), metrics[name], rank, value)]
 
 
 def _lifetime_value(name: str, entry: dict[str, Any]) -> tuple[float | None, str | None]:
@@ -954,7 +1065,7 @@ def _lifetime_value(name: str, entry: dict[str, Any]) -> tuple[float | None, str
         raw = total.get("value")
     if name == "profile_activity":
         return _action(total, "bio_link_clicked")
-    if name == "post_reactions_by_type_total":
+    if name in ("post_reactions_by_type_total", "post_video_likes_by_reaction_type"):
         return _sum_counts(raw)
     if name == "post_clicks_by_type":
         _, problem = _sum_counts(raw)

@@ -8,15 +8,20 @@ exports, so a channel's series stays continuous when it moves from exports to th
 
 - `channel_daily` — `reports.query` by `day` -> `core.account_daily`: `views` -> `video_views`
   (never `views`, which the metric layer reads as Meta's replacement for impressions);
+  `engagedViews` -> `engaged_views` (views as counted before YouTube counted every start of a
+  Short, from 31 Mar 2025, and of every format, from late Aug 2026, as a view);
   `subscribersGained` / `subscribersLost` -> `followers_gained` / `followers_lost`;
   `engagements` = likes + comments + shares (NULL only when all three are missing). Channel
   watch time (`estimatedMinutesWatched`) has no column in `core.account_daily` and stays in the
   raw zone.
 - `videos` — uploads published in the window (Data API uploads playlist) -> `core.post`
-  (`content_type` video: neither API says reliably which uploads are Shorts; `text` = title;
+  (`content_type` from the views by `creatorContentType`: SHORTS short, LIVE_STREAM live,
+  VIDEO_ON_DEMAND video, STORY story, the type with the most views where a video has several,
+  video where the answer is missing; `text` = title;
   `published_at` = `videoPublishedAt`, `published_date` its local date); lifetime totals by
   `video` -> one `core.post_metrics` snapshot, as of the window's end or the fetch date
-  (account timezone) whichever is earlier: `views` -> `video_views`, `estimatedMinutesWatched`
+  (account timezone) whichever is earlier: `views` -> `video_views`, `engagedViews` ->
+  `engaged_views`, `estimatedMinutesWatched`
   x 60 -> `watch_time_seconds`, `likes` -> `reactions`, `comments`, `shares`,
   `subscribersGained` -> `follows`; each video's daily rows -> `core.post_daily` (same columns).
   Rows dated before the video's publish date with every metric 0 are skipped and counted, as
@@ -69,7 +74,11 @@ _COUNT = pl.Int64()
 _SHARE_DIGITS = 9
 # the metrics of the daily and lifetime reports, which the connector asks for as read here (the
 # channel's and the lifetime reports add subscribers)
-VIDEO_METRICS = ("views", "estimatedMinutesWatched", "likes", "comments", "shares")
+VIDEO_METRICS = ("views", "engagedViews", "estimatedMinutesWatched", "likes", "comments", "shares")
+# creatorContentType -> core.post.content_type; a video whose views come under several types
+# takes the type with the most views (UNSPECIFIED and unknown types: video)
+CONTENT_TYPES = {"SHORTS": "short", "LIVE_STREAM": "live", "VIDEO_ON_DEMAND": "video"}
+CONTENT_TYPES |= {"STORY": "story"}
 
 
 def _answers(envelopes: Sequence[Envelope], request: str) -> list[Envelope]:
@@ -144,6 +153,7 @@ def _channel_daily(envelopes: Sequence[Envelope], account: Account) -> Normalize
         pl.lit("youtube").alias("platform"),
         pl.lit(account.account_id).alias("account_id"),
         pl.col("views").alias("video_views"),
+        pl.col("engagedViews").alias("engaged_views"),
         pl.col("subscribersGained").alias("followers_gained"),
         pl.col("subscribersLost").alias("followers_lost"),
         sum_or_null(pl.col("likes"), pl.col("comments"), pl.col("shares")).alias("engagements"),
@@ -214,6 +224,7 @@ def _post_measures(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(
         pl.lit("youtube").alias("platform"),
         pl.col("views").alias("video_views"),
+        pl.col("engagedViews").alias("engaged_views"),
         (pl.col("estimatedMinutesWatched") * 60).cast(pl.Float64).alias("watch_time_seconds"),
         pl.col("likes").alias("reactions"),
     ).drop("views")  # YouTube's views are video views, not the canonical `views`
@@ -239,6 +250,16 @@ def _videos(envelopes: Sequence[Envelope], account: Account) -> Normalized:
         _answers(envelopes, "daily"), posts, uploads.height + lifetime.height + 1
     )
     read = uploads.height + lifetime.height + daily.height + before + daily_errors.height
+    kinds = _stack(
+        _answers(envelopes, "content_type"),
+        {"video": pl.String(), "creatorContentType": pl.String(), "views": _COUNT},
+        read + 1,
+    )
+    kinds, kind_errors = split_quarantine(
+        require(kinds, pl.col("video").is_not_null(), "no video id")
+    )
+    posts = _typed_posts(posts, kinds)
+    read += kinds.height + kind_errors.height
     errors, notes = error_outcomes(PRODUCT, envelopes, read + 1)
     return result(
         "youtube_analytics:videos",
@@ -256,8 +277,8 @@ def _videos(envelopes: Sequence[Envelope], account: Account) -> Normalized:
             "post_daily": conform(_post_measures(daily), POST_DAILY.columns),
         },
         rows_read=read + errors.height,
-        loaded=posts.height + snapshots.height + daily.height,
-        quarantine=[post_errors, snapshot_errors, daily_errors, errors],
+        loaded=posts.height + snapshots.height + daily.height + kinds.height,
+        quarantine=[post_errors, snapshot_errors, daily_errors, kind_errors, errors],
         skipped=outside + repeated + before,
         notes=(
             *notes,
@@ -267,12 +288,37 @@ def _videos(envelopes: Sequence[Envelope], account: Account) -> Normalized:
     )
 
 
+def _typed_posts(posts: pl.DataFrame, kinds: pl.DataFrame) -> pl.DataFrame:
+    """Each post's content type from its views by `creatorContentType` (video without any).
+
+    A video can gather views under several types (a live stream watched later on demand): the
+    type with the most views wins, ties in the order short, live, video, story.
+    """
+    order = list(CONTENT_TYPES.values())
+    chosen = (
+        kinds.with_columns(
+            pl.col("creatorContentType")
+            .replace_strict(CONTENT_TYPES, default="video")
+            .alias("content_type"),
+            pl.col("views").fill_null(0),
+        )
+        .with_columns(
+            pl.col("content_type").replace_strict(order, list(range(len(order)))).alias("_order")
+        )
+        .sort(["video", "views", "_order"], descending=[False, True, False])
+        .unique(subset=["video"], keep="first", maintain_order=True)
+        .select(pl.col("video").alias("video_id"), "content_type")
+    )
+    return posts.join(chosen, on="video_id", how="left").with_columns(
+        pl.col("content_type").fill_null("video")
+    )
+
+
 def _posts(posts: pl.DataFrame, account: Account) -> pl.DataFrame:
     return posts.with_columns(
         pl.lit("youtube").alias("platform"),
         pl.col("video_id").alias("post_id"),
         pl.lit(account.account_id).alias("account_id"),
-        pl.lit("video").alias("content_type"),
         pl.col("title").alias("text"),
         (pl.lit(WATCH_URL) + pl.col("video_id")).alias("permalink"),
     )
