@@ -47,8 +47,8 @@ base_url = "{base}"
 {ids}
 start_date = "{start}"
 """
-# Facebook posts beside the fake's (copies of its text post, not of its Reel, which the
-# refresh leaves out): one 18 days old on 2026-11-23, one 34 days old
+# Facebook posts beside the fake's (copies of its text post; an old Reel has a test of its own,
+# below): one 18 days old on 2026-11-23, one 34 days old
 TEXT_POST = next(p for p in meta_fake.POSTS if p.post_id == f"{PAGE}_900004")
 OLD_POSTS = tuple(
     replace(TEXT_POST, post_id=f"{PAGE}_{number}", created=created)
@@ -294,3 +294,89 @@ def test_a_refresh_asks_only_the_metrics_the_version_serves_on_its_day(
     assert "post_impressions" not in asked
     assert ("post_impressions_unique" in asked) is unique
     assert "post_total_media_view_unique" in asked and "post_media_view" in asked
+
+
+def test_a_second_run_reads_an_old_reels_video_insights_again_in_batches(
+    fake_api: FakeApi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KUNCI_TEST_REFRESH_TOKEN", "TEST-token-refresh")
+    window_reel = next(p for p in meta_fake.POSTS if p.reel)
+    # a Reel 18 days old on 2026-11-23 (its video id 900008 is in its /reel/ permalink)
+    old_reel = replace(
+        window_reel,
+        post_id=f"{PAGE}_900008",
+        created=datetime(2026, 11, 5, 2, 0, tzinfo=UTC),
+        insights=dict(window_reel.insights),
+    )
+    meta_fake.install(fake_api, meta_fake.MetaWorld(posts=(*meta_fake.POSTS, old_reel)))
+    con, settings = _workspace(
+        tmp_path,
+        fake_api.base_url + "/v24.0",
+        as_of="2026-11-23",
+        kind="meta_graph",
+        name="meta",
+        ids=f'pages = ["{PAGE}"]',
+        start="2026-10-01",
+    )
+    _run(con, settings, tmp_path)
+    old_reel.insights["blue_reels_play_count"] = 7300  # the Reel kept being played
+
+    fake_api.requests.clear()
+    second = _run(con, settings, tmp_path)
+    batches = [r for r in fake_api.requests if r.path == "/v24.0/"]
+    # posts: 900004 with insights; the Reel's post with its own counts only; its video's insights
+    assert [_ids(r) for r in batches] == [[f"{PAGE}_900004"], [f"{PAGE}_900008"], ["900008"]]
+    assert batches[1].query["fields"] == meta_connector.POST_OWN_FIELDS
+    assert batches[2].query["fields"].startswith("id,video_insights.metric(blue_reels_play_count")
+    assert "post_impressions_unique" not in batches[2].query["fields"]  # retired 15 Jun 2026
+    # never one request per Reel: no /video_insights or node read of the old Reel alone
+    assert not any("900008" in r.path for r in fake_api.requests)
+    # the page_posts pull: 2 pages of posts (window 15-25 Nov widened), 3 posts' /insights, the
+    # window Reel's /video_insights, and the 3 refresh batches, whatever the number of Reels
+    page_posts = [
+        r
+        for r in fake_api.requests
+        if "/published_posts" in r.path or r.path.startswith(f"/v24.0/{PAGE}_")
+        or r.path.endswith("/video_insights") or r.path == "/v24.0/"
+    ]  # fmt: skip
+    assert len(page_posts) == 2 + 3 + 1 + 3
+    assert _refreshed(second, "page_posts") == 2
+
+    load = next(o.load_id for o in second if "/page_posts/" in o.path)
+    snapshot = con.execute(
+        "select views, reactions, watch_time_seconds, follows, comments, shares, load_id "
+        f"from core.post_metrics where post_id = '{PAGE}_900008' "
+        "order by as_of_date desc limit 1"
+    ).fetchone()
+    assert snapshot == (7300, 180, 8100.0, 12, 7, 11, load)
+    con.close()
+
+
+def test_a_failing_reel_fails_its_video_batch_which_is_asked_again_one_video_at_a_time(
+    fake_api: FakeApi,
+) -> None:
+    window_reel = next(p for p in meta_fake.POSTS if p.reel)
+    old_reel = replace(
+        window_reel, post_id=f"{PAGE}_900008", created=datetime(2026, 11, 5, 2, 0, tzinfo=UTC)
+    )
+    meta_fake.install(fake_api, meta_fake.MetaWorld(posts=(*meta_fake.POSTS, old_reel)))
+    source = ApiSource("meta", "meta_graph", "T", fake_api.base_url + "/v24.0", {"pages": (PAGE,)})
+    stream = next(s for s in STREAMS if s.name == "page_posts")
+    link = "https://www.facebook.com/reel/{}"
+    stored = (
+        RefreshPost(f"{PAGE}_900008", date(2026, 11, 5), "reel", link.format("900008")),
+        RefreshPost(f"{PAGE}_900099", date(2026, 11, 2), "reel", link.format("900099")),  # gone
+    )
+    window = Window(date(2026, 11, 16), date(2026, 11, 22))
+    with client_for(source, "TEST-token", None, sleep=lambda _: None) as api:
+        envelopes = pull(api, source, stream, PAGE, window, Refresh(date(2026, 10, 26), stored))
+    videos = [r for r in fake_api.requests if r.path in ("/v24.0/900008", "/v24.0/900099")]
+    assert [r.path for r in videos] == ["/v24.0/900008", "/v24.0/900099"]
+    assert runner.refreshed(envelopes) == 1
+    result = normalize("page_posts", envelopes, Account("facebook", PAGE, timezone="Asia/Jakarta"))
+    # the gone Reel is quarantined twice: its post's own counts and its video's insights
+    gone = [r[1] for r in reasons(result) if r[1].startswith(f"post {PAGE}_900099: (#803)")]
+    assert len(gone) == 2
+    metrics = result.tables["post_metrics"]
+    row = metrics.filter(metrics["post_id"] == f"{PAGE}_900008")
+    assert row.select("views", "comments", "shares").rows() == [(5400, 7, 11)]

@@ -36,8 +36,10 @@ expansion (`fields=<own counts>,insights.metric(...).period(lifetime)`, the serv
 one request per product type, so the counts on the post itself (comments, reactions, likes) are
 refreshed with them. Meta fails a multi-id read when one id fails (deleted, posted before the
 business conversion), so a failed batch is asked again one id at a time and only the failing id
-is quarantined. Stories (insights live 24 hours) and Facebook Reels (no post insights; their
-`video_insights` are read only in their publish window) are not refreshed.
+is quarantined. Facebook Reels (no post `/insights`) get their own counts in a batch of their
+post ids (own fields only) and their insights in a batch of their video ids (from the permalink
+`/reel/<video id>`) with `video_insights.metric(...)` expanded. Stories (insights live 24 hours)
+are not refreshed.
 
 The connector does not know the account's timezone, so publish times are compared with the
 window widened by a day on each side (every UTC offset fits); the mapping keeps exactly the posts
@@ -68,6 +70,8 @@ from transforms.api.meta_graph import (
     PAGE_DAILY,
     POST_INSIGHTS,
     REEL_INSIGHTS,
+    REEL_POST,
+    REEL_VIDEOS,
     served,
 )
 
@@ -366,8 +370,18 @@ def _page_posts(call: _Call) -> None:
                     item["post_id"], tuple(POST_INSIGHTS), {"period": "lifetime"}, "post", item
                 )
     if call.refresh is not None:
-        posts = {p.post_id: "post" for p in call.refresh.posts if p.content_type != "reel"}
-        _refresh(call, _without(posts, read), "post_id", POST_OWN_FIELDS)
+        posts: dict[str, str] = {}
+        reels: dict[str, str] = {}  # post id -> video id
+        for post in call.refresh.posts:
+            video = _REEL_LINK.search(post.permalink or "")
+            if video:
+                reels[post.post_id] = video.group(1)
+            elif post.content_type != "reel":  # a Reel without its video id cannot be read
+                posts[post.post_id] = "post"
+        reels = {post_id: video for post_id, video in reels.items() if post_id not in read}
+        posts = {**_without(posts, read), **{post_id: REEL_POST for post_id in reels}}
+        _refresh(call, posts, "post_id", POST_OWN_FIELDS)
+        _refresh_reels(call, reels)
 
 
 def _ig_user_insights(call: _Call) -> None:
@@ -433,15 +447,45 @@ def _without(posts: dict[str, str], read: set[str]) -> dict[str, str]:
     return {post_id: family for post_id, family in posts.items() if post_id not in read}
 
 
-def _family_metrics(call: _Call, family: str) -> tuple[str, tuple[str, ...]]:
-    """(refusal scope, served metrics) of a refresh family: `post` or a media product type.
+@dataclass(frozen=True)
+class _Ask:
+    """What a refresh reads of one family's nodes: own fields and an expanded insights edge.
 
-    Only the metrics the configured version serves today: a retired one in a multi-id read
-    would fail the whole batch (and then each id) for nothing.
+    `metrics` are the served ones only: a retired metric in a multi-id read would fail the whole
+    batch (and then each id) for nothing. No metrics: the own fields alone (a Reel's post).
     """
+
+    scope: str  # refusal scope, shared with the family's window requests
+    metrics: tuple[str, ...]
+    own: str
+    edge: str = "insights"
+
+    def fields(self, asked: Sequence[str]) -> str:
+        if not self.metrics:
+            return self.own
+        period = ".period(lifetime)" if self.edge == "insights" else ""  # video_insights: none
+        return f"{self.own},{self.edge}.metric({','.join(asked)}){period}"
+
+    def send(
+        self, call: _Call, send: Callable[[list[str]], Envelope], kept: list[Envelope]
+    ) -> Envelope | None:
+        if not self.metrics:
+            return send([])
+        return ask_for_metrics(call.client, self.scope, self.metrics, send, kept)
+
+    def probe(self, call: _Call, node: str) -> None:
+        """One node's edge asked metric by metric when Meta refused without naming one."""
+        params = {"period": "lifetime"} if self.edge == "insights" else {}
+        call.insights(node, self.metrics, params, self.scope, edge=self.edge)
+
+
+def _family_ask(call: _Call, family: str, own: str) -> _Ask:
+    """The ask of a refresh family: `post`, a Reel's post (own counts) or a media product type."""
     if family == "post":
-        return "post", call.served(tuple(POST_INSIGHTS))
-    return f"media:{family}", call.served(MEDIA_METRICS[family])
+        return _Ask("post", call.served(tuple(POST_INSIGHTS)), own)
+    if family == REEL_POST:
+        return _Ask(REEL_POST, (), own)
+    return _Ask(f"media:{family}", call.served(MEDIA_METRICS[family]), own)
 
 
 class _BatchFailed(Exception):
@@ -454,23 +498,40 @@ def _refresh(call: _Call, posts: dict[str, str], item_key: str, own: str) -> Non
     for post_id, family in posts.items():
         families.setdefault(family, []).append(post_id)
     for family, ids in families.items():
-        scope, metrics = _family_metrics(call, family)
+        ask = _family_ask(call, family, own)
         for start in range(0, len(ids), REFRESH_BATCH):
             chunk = ids[start : start + REFRESH_BATCH]
             try:
-                _refresh_batch(call, chunk, scope, metrics, own)
+                _refresh_batch(call, chunk, ask, {REFRESH: ",".join(chunk)})
             except _BatchFailed:
                 for post_id in chunk:
-                    _refresh_one(call, post_id, scope, metrics, own, item_key)
+                    _refresh_one(call, post_id, ask, {item_key: post_id, REFRESH: post_id})
 
 
-def _expansion(own: str, metrics: Sequence[str]) -> str:
-    return f"{own},insights.metric({','.join(metrics)}).period(lifetime)"
+def _refresh_reels(call: _Call, reels: dict[str, str]) -> None:
+    """Facebook Reels' `video_insights` again: `GET /?ids=<video ids>` with the edge expanded.
+
+    A Reel has no post `/insights`; its insights are its video's (the id in its permalink), and
+    `video_insights` expands like any edge, so 50 Reels cost one request (their own counts come
+    with the posts' refresh, family `reel_post`). The item names the post ids (`refresh`) and
+    the video ids in the same order (`reel_videos`) for the mapping. A failed batch is asked
+    again one video at a time (`GET /{video id}?fields=video_insights.metric(...)`).
+    """
+    ask = _Ask("reel", call.served(tuple(REEL_INSIGHTS)), "id", REEL_EDGE)
+    posts = list(reels)
+    for start in range(0, len(posts), REFRESH_BATCH):
+        chunk = posts[start : start + REFRESH_BATCH]
+        videos = [reels[post_id] for post_id in chunk]
+        item = {REFRESH: ",".join(chunk), REEL_VIDEOS: ",".join(videos)}
+        try:
+            _refresh_batch(call, videos, ask, item)
+        except _BatchFailed:
+            for post_id, video in zip(chunk, videos, strict=True):
+                one = {"post_id": post_id, "video_id": video, REFRESH: post_id, REEL_VIDEOS: video}
+                _refresh_one(call, video, ask, one)
 
 
-def _refresh_batch(
-    call: _Call, ids: list[str], scope: str, metrics: tuple[str, ...], own: str
-) -> None:
+def _refresh_batch(call: _Call, ids: list[str], ask: _Ask, item: dict[str, str]) -> None:
     """`GET /?ids=...` with field expansion; refused metrics are dropped as in any request.
 
     When Meta refuses without naming a metric, one id is asked metric by metric (which teaches
@@ -478,35 +539,32 @@ def _refresh_batch(
     """
 
     def send(asked: list[str]) -> Envelope:
-        params = {"ids": ",".join(ids), "fields": _expansion(own, asked)}
+        params = {"ids": ",".join(ids), "fields": ask.fields(asked)}
         try:
-            return call.send("", params, {REFRESH: ",".join(ids)})
+            return call.send("", params, item)
         except (TokenError, InvalidMetricError):
             raise
         except ApiError as exc:  # one id may fail the whole read: ask them one by one
             raise _BatchFailed(str(exc)) from exc
 
     try:
-        call.keep(ask_for_metrics(call.client, scope, metrics, send, call.envelopes))
+        call.keep(ask.send(call, send, call.envelopes))
     except InvalidMetricError:
-        before = set(call.client.dropped_metrics[scope])
-        call.insights(ids[0], metrics, {"period": "lifetime"}, scope)
-        if call.client.dropped_metrics[scope] == before:
+        before = set(call.client.dropped_metrics[ask.scope])
+        ask.probe(call, ids[0])
+        if call.client.dropped_metrics[ask.scope] == before:
             raise
-        call.keep(ask_for_metrics(call.client, scope, metrics, send, call.envelopes))
+        call.keep(ask.send(call, send, call.envelopes))
 
 
-def _refresh_one(
-    call: _Call, post_id: str, scope: str, metrics: tuple[str, ...], own: str, item_key: str
-) -> None:
-    """One post of a failed batch: `GET /{id}` with field expansion; its error is kept."""
-    item = {item_key: post_id, REFRESH: post_id}
+def _refresh_one(call: _Call, node: str, ask: _Ask, item: dict[str, str]) -> None:
+    """One node of a failed batch: `GET /{id}` with field expansion; its error is kept."""
 
     def send(asked: list[str]) -> Envelope:
-        return call.send(post_id, {"fields": _expansion(own, asked)}, item)
+        return call.send(node, {"fields": ask.fields(asked)}, item)
 
     try:
-        call.keep(ask_for_metrics(call.client, scope, metrics, send, call.envelopes))
+        call.keep(ask.send(call, send, call.envelopes))
     except (TokenError, InvalidMetricError):
         raise
     except ApiError as exc:  # a deleted post, a missing permission: this post alone

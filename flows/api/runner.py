@@ -194,15 +194,16 @@ def refresh_posts(
     """Posts of an account in the working database published within [since, today], newest first.
 
     Exports' posts count too: an account first known from exports gets its young posts' insights
-    from the API as soon as it has an API source.
+    from the API as soon as it has an API source. The permalink goes along: a Facebook Reel's
+    holds the video id its insights are read through.
     """
     rows = con.execute(
-        "select post_id, published_date, content_type from core.post where platform = ? "
-        "and account_id = ? and published_date between ? and ? "
+        "select post_id, published_date, content_type, permalink from core.post "
+        "where platform = ? and account_id = ? and published_date between ? and ? "
         "order by published_date desc, post_id",
         [platform, account_id, since, today],
     ).fetchall()
-    return tuple(RefreshPost(str(post_id), day, kind) for post_id, day, kind in rows)
+    return tuple(RefreshPost(str(post_id), day, kind, link) for post_id, day, kind, link in rows)
 
 
 def _refresh(

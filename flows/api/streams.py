@@ -23,11 +23,16 @@ class Stream:
 
 @dataclass(frozen=True)
 class RefreshPost:
-    """A post the working database holds for an account, young enough to be read again."""
+    """A post the working database holds for an account, young enough to be read again.
+
+    `permalink` carries a Facebook Reel's video id (`/reel/<video id>`), whose `video_insights`
+    a Reel's refresh reads (a Reel has no post `/insights`).
+    """
 
     post_id: str
     published_date: date
     content_type: str | None = None
+    permalink: str | None = None
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,9 @@ refuse more than 90 days and Instagram user insights more than 30 between since 
 Instagram user insights leave out a metric with no data in the asked range ("an empty data set
 instead of 0"), and media and post insights list only the metrics the world gives that item; Page
 insights without since/until give the last two days. A post or media node answers
-`fields=...,insights.metric(a,b)` with its record and its insights expanded, and `GET /?ids=a,b`
+`fields=...,insights.metric(a,b)` with its record and its insights expanded (a Reel's post: code
+100, it has no insights edge), a Reel's video node `fields=video_insights.metric(a,b)` with its
+Reel metrics expanded, and `GET /?ids=a,b`
 (at most 50) answers each id's node keyed by id, or, as Meta does, the whole request fails with
 the first failing id's error. Edges serve `page_size` items per page with
 `paging.next` links carrying the received `access_token`, as Meta does. When `token` is set, any
@@ -652,7 +654,27 @@ def _media_edge(world: MetaWorld, request: Request, fake: FakeApi) -> Reply:
     return _page(world, request, fake, [m.record() for m in ordered])
 
 
-_EXPANDED = re.compile(r"insights\.metric\(([^)]*)\)")
+_EXPANDED = re.compile(r"(?<!video_)insights\.metric\(([^)]*)\)")
+_VIDEO_EXPANDED = re.compile(r"video_insights\.metric\(([^)]*)\)")
+
+
+def _video_node(world: MetaWorld, reel: Post, fields: str) -> dict[str, Any] | Reply:
+    """A Reel's video node: `video_insights.metric(...)` expanded; `insights` is Meta's code 100."""
+    if _EXPANDED.search(fields):
+        return _error(400, REEL_ERROR, 100)
+    match = _VIDEO_EXPANDED.search(fields)
+    metrics = [m for m in (match.group(1) if match else "").split(",") if m]
+    if any(m in world.invalid_metrics for m in metrics):
+        return _error(400, "(#100) The value must be a valid insights metric", 100)
+    record: dict[str, Any] = {"id": reel.video_id}
+    if match:
+        data = [
+            _entry(reel.video_id, m, "lifetime", values=[{"value": reel.insights[m]}])
+            for m in metrics
+            if m in reel.insights
+        ]
+        record["video_insights"] = {"data": data}
+    return record
 
 
 def _expanded(world: MetaWorld, node: str, fields: str) -> dict[str, Any] | Reply:
@@ -662,6 +684,8 @@ def _expanded(world: MetaWorld, node: str, fields: str) -> dict[str, Any] | Repl
     posts = {p.post_id: p for p in world.posts}
     if node in posts:
         post = posts[node]
+        if post.reel and match:  # a Reel's post has no insights edge (Meta's code 100)
+            return _error(400, REEL_ERROR, 100)
         if any(m in world.invalid_metrics for m in metrics):
             return _error(400, "(#100) The value must be a valid insights metric", 100)
         record, values = post.record(), post.insights
@@ -683,6 +707,9 @@ def _expanded(world: MetaWorld, node: str, fields: str) -> dict[str, Any] | Repl
 
 
 def _item_node(world: MetaWorld, node: str, fields: str) -> dict[str, Any] | Reply:
+    reels = {p.video_id: p for p in world.posts if p.reel}
+    if node in reels:
+        return _video_node(world, reels[node], fields)
     known = {p.post_id for p in world.posts} | {m.media_id for m in (*world.media, *world.stories)}
     if node not in known:
         message = f"(#803) Some of the aliases you requested do not exist: {node}"

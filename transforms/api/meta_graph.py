@@ -55,7 +55,9 @@ YouTube eras").
 
 Maturing posts. A refresh answer (`item["refresh"]`, a multi-id read or one post's node with its
 `insights` expanded) gives a new `core.post_metrics` snapshot of each post it names, as of its
-fetch date: the post's own counts and its lifetime insights, mapped as above. It writes no
+fetch date: the post's own counts and its lifetime insights, mapped as above. A Reel's refresh
+is two answers: its post's own counts, and its video's `video_insights` (item `reel_videos`:
+the video ids, in the order of the post ids) mapped as the window's Reel insights. It writes no
 `core.post` row, except for a post the same pull listed outside its window, which is kept then.
 
 Errors. An item's error (media posted before the business conversion, not enough viewers, any
@@ -161,6 +163,10 @@ REEL_INSIGHTS = {
     "post_video_followers": "follows",
 }
 ONLINE = ("page_fans_online", "online_followers")
+# A Reel's refresh: its post's own counts (refresh family, no insights) and, in a request of
+# its own, its video's `video_insights`; the item names the videos in the order of the posts.
+REEL_POST = "reel_post"
+REEL_VIDEOS = "reel_videos"
 
 
 @dataclass(frozen=True)
@@ -997,14 +1003,21 @@ def _refreshed(batch: _Batch, spec: _PostSpec, env: Envelope) -> list[_Cell]:
     if body is None:
         return []
     ids = _refresh_ids(env)
-    nodes = [(i, body.get(i)) for i in ids] if "ids" in _params(env) else [(ids[0], body)]
+    # a Reel's video_insights: nodes are its video ids, the snapshot its post's, no own fields
+    videos = [v for v in env.item.get(REEL_VIDEOS, "").split(",") if v]
+    keys = videos if len(videos) == len(ids) else ids
+    if "ids" in _params(env):
+        nodes = [(post_id, body.get(key)) for post_id, key in zip(ids, keys, strict=True)]
+    else:
+        nodes = [(ids[0], body)]
+    edge, metrics = ("video_insights", REEL_INSIGHTS) if videos else ("insights", spec.insights)
     snapshot = batch.local_date(env.fetched_at)
     cells: list[_Cell] = []
     for post_id, node in nodes:
         if not isinstance(node, dict):
             batch.refuse(batch.point(), f"{spec.item_key} {post_id}: no answer for this id", body)
             continue
-        for column, value in spec.fields(node).items():
+        for column, value in ({} if videos else spec.fields(node)).items():
             if value is None:
                 continue
             row = batch.point()
@@ -1014,10 +1027,10 @@ def _refreshed(batch: _Batch, spec: _PostSpec, env: Envelope) -> list[_Cell]:
                 batch.refuse(row, reason, node)
             else:
                 cells.append(_Cell(row, (post_id, snapshot), column, _FIELDS_RANK, count))
-        insights = node.get("insights")
+        insights = node.get(edge)
         entries = _dicts(insights.get("data") if isinstance(insights, dict) else None)
         for entry in entries:
-            cells.extend(_insight_cells(batch, spec, entry, post_id, snapshot, spec.insights))
+            cells.extend(_insight_cells(batch, spec, entry, post_id, snapshot, metrics))
     return cells
 
 
