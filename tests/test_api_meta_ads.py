@@ -235,10 +235,11 @@ def test_an_expired_ads_token_fails_that_source_alone_and_no_token_reaches_the_r
     assert {o.status for o in outcomes if o not in failed} == {"loaded"}
     assert con.execute("select count(*) from core.ad_daily").fetchone() == (0,)
     secrets = [*TOKENS.values(), "EXPIRED-0123456789abcdef"]
-    for path in (tmp_path / "raw").rglob("*"):
-        if path.is_file():
-            text = path.read_bytes()
-            assert not any(secret.encode() in text for secret in secrets), path
+    raw_files = [path for path in (tmp_path / "raw").rglob("*") if path.is_file()]
+    assert raw_files
+    for path in raw_files:
+        text = path.read_bytes()
+        assert not any(secret.encode() in text for secret in secrets), path
 
 
 def test_leads_daily_fills_from_api_data_alone(

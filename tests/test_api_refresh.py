@@ -251,7 +251,7 @@ def test_post_refresh_days_is_configurable_and_zero_turns_it_off(tmp_path: Path)
     con = store.connect(tmp_path / "k.duckdb")
     pipeline.initialise(con, settings)
     plans = runner.plan_source(con, settings, settings.api_sources[0])
-    assert all(plan.refresh is None for plan in plans)
+    assert plans and all(plan.refresh is None for plan in plans)
     con.close()
 
 

@@ -235,7 +235,9 @@ def test_business_content_post_time_is_local_time_of_the_account() -> None:
 
 def test_every_tiktok_file_is_read() -> None:
     # Nothing of the TikTok folder is refused: each file is a known export.
-    for path in sorted(TIKTOK.iterdir()):
+    paths = sorted(TIKTOK.iterdir())
+    assert len(paths) == 5  # the four CSV files of test_rows_are_counted_once and one workbook
+    for path in paths:
         result = _normalize(path, date(2026, 1, 15))
         assert result.rows_loaded == result.rows_read, path.name
         assert result.rows_quarantined == 0, path.name
