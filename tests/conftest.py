@@ -35,10 +35,14 @@ REPO = Path(__file__).resolve().parents[1]
 DEMO_CONFIG = REPO / "data" / "demo" / "kunci.toml"
 REALDATA = REPO.parent / "shared" / "realdata"
 
-needs_realdata = pytest.mark.skipif(
-    not REALDATA.is_dir(),
-    reason=f"real-data exports not found at {REALDATA} (shared/realdata next to the repository)",
-)
+_NO_REALDATA = f"real-data exports not found at {REALDATA} (shared/realdata next to the repository)"
+needs_realdata = pytest.mark.skipif(not REALDATA.is_dir(), reason=_NO_REALDATA)
+
+
+def skip_module_without_realdata() -> None:
+    """Skip the calling test module, at import, when the real-data folder is absent."""
+    if not REALDATA.is_dir():
+        pytest.skip(_NO_REALDATA, allow_module_level=True)
 
 
 def normalize_counted(
@@ -54,6 +58,11 @@ def normalize_counted(
     reached = any(frame.height for frame in result.tables.values())
     assert reached or result.rows_loaded == 0, "rows counted as loaded reached no table"
     return result
+
+
+def counts(result: Normalized) -> tuple[int, int, int, int]:
+    """The row accounting: rows read, loaded, quarantined and skipped."""
+    return result.rows_read, result.rows_loaded, result.rows_quarantined, result.rows_skipped
 
 
 def reasons(result: Normalized) -> list[tuple[int, str]]:

@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import normalize_counted, reasons
+from tests.conftest import counts, normalize_counted, reasons
 from transforms.context import Account, IngestContext, Normalized
 from transforms.detect import FormatSpec, detect
 from transforms.errors import InputError
@@ -30,13 +30,7 @@ def _normalize(text: str, source_name: str = "Data tabel.csv") -> Normalized:
 
 
 def _accounting(result: Normalized) -> tuple[str, int, int, int, int]:
-    return (
-        result.format,
-        result.rows_read,
-        result.rows_loaded,
-        result.rows_quarantined,
-        result.rows_skipped,
-    )
+    return (result.format, *counts(result))
 
 
 def _snapshots(result: Normalized) -> list[tuple[object, ...]]:

@@ -17,7 +17,7 @@ import pytest
 
 from flows import cli
 from flows.ingest import InputFile, expand, ingest_file
-from tests.conftest import REALDATA, normalize_counted
+from tests.conftest import REALDATA, normalize_counted, skip_module_without_realdata
 from tests.fuzzing import (
     SAME_MEANING,
     SETTINGS,
@@ -29,11 +29,7 @@ from tests.fuzzing import (
 from tests.mutations import mutate, realdata_files
 from transforms.context import Account, IngestContext
 
-if not REALDATA.is_dir():
-    pytest.skip(
-        f"real-data exports not found at {REALDATA} (shared/realdata next to the repository)",
-        allow_module_level=True,
-    )
+skip_module_without_realdata()
 
 _SMALL = [path for path in realdata_files(REALDATA) if path.stat().st_size < 50_000]
 _TEXT = [p for p in realdata_files(REALDATA) if is_text_export(p) and p.stat().st_size < 100_000]

@@ -9,16 +9,12 @@ from datetime import date
 import polars as pl
 import pytest
 
-from tests.conftest import REALDATA, normalize_counted
+from tests.conftest import REALDATA, normalize_counted, skip_module_without_realdata
 from transforms.context import Account, IngestContext, Normalized
 from transforms.errors import InputError
 from transforms.workbook import read_book
 
-if not REALDATA.is_dir():
-    pytest.skip(
-        f"real-data exports not found at {REALDATA} (shared/realdata next to the repository)",
-        allow_module_level=True,
-    )
+skip_module_without_realdata()
 
 INGESTED = date(2025, 3, 1)
 

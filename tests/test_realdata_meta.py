@@ -13,17 +13,13 @@ from datetime import date
 import polars as pl
 import pytest
 
-from tests.conftest import REALDATA, normalize_counted
+from tests.conftest import REALDATA, counts, normalize_counted, skip_module_without_realdata
 from transforms.context import Account, IngestContext, Normalized
 from transforms.errors import InputError
 from transforms.formats.meta_business_suite import chart_title
 from transforms.tabular import fit_to_header, split_records
 
-if not REALDATA.is_dir():
-    pytest.skip(
-        f"real-data exports not found at {REALDATA} (shared/realdata next to the repository)",
-        allow_module_level=True,
-    )
+skip_module_without_realdata()
 
 INGESTED = date(2026, 7, 1)
 IG = Account("instagram", "17841400000000001")
@@ -87,8 +83,7 @@ def test_facebook_viewers_chart_resaved_by_excel_with_semicolons_and_dst() -> No
     result = _real(relative, account=FB)
 
     assert (result.format, result.platform) == ("meta_business_suite_insight", "facebook")
-    counts = (result.rows_read, result.rows_loaded, result.rows_quarantined, result.rows_skipped)
-    assert counts == (62, 62, 0, 0)
+    assert counts(result) == (62, 62, 0, 0)
     reach = _daily(result, "reach", "facebook")
     assert reach == expected  # Viewers = reach; the date part only, whatever the hour (DST)
     assert sum(v for v in reach.values() if v is not None) == sum(expected.values()) == 429319
@@ -108,8 +103,7 @@ def test_instagram_views_chart_utf16() -> None:
     result = _real(relative, account=IG)
 
     assert result.platform == "instagram"
-    counts = (result.rows_read, result.rows_loaded, result.rows_quarantined, result.rows_skipped)
-    assert counts == (63, 62, 0, 1)  # the trailing blank line
+    assert counts(result) == (63, 62, 0, 1)  # the trailing blank line
     views = _daily(result, "views", "instagram")
     assert views == expected
     assert sum(v for v in views.values() if v is not None) == 496243  # MANIFEST total
@@ -122,8 +116,7 @@ def test_sparse_instagram_follows_chart_leaves_absent_days_null() -> None:
     # the title names Instagram: a Facebook --account does not make it Facebook's
     result = _real(relative, account=IG)
 
-    counts = (result.rows_read, result.rows_loaded, result.rows_quarantined, result.rows_skipped)
-    assert counts == (41, 40, 0, 1)
+    assert counts(result) == (41, 40, 0, 1)
     follows = _daily(result, "followers_gained", "instagram")
     assert follows == expected
     assert sum(v for v in follows.values() if v is not None) == sum(expected.values()) == 146
@@ -157,8 +150,7 @@ def test_two_stacked_charts_are_read_by_their_titles() -> None:
     assert list(blocks) == ["Facebook visits", "Instagram profile visits"]
     result = _real(_VISITS, accounts=(FB, IG))
 
-    counts = (result.rows_read, result.rows_loaded, result.rows_quarantined, result.rows_skipped)
-    assert counts == (184, 180, 0, 4)  # title, header and blank lines skipped
+    assert counts(result) == (184, 180, 0, 4)  # title, header and blank lines skipped
     assert result.platform == "facebook+instagram"
     facebook = _daily(result, "profile_visits", "facebook")
     instagram = _daily(result, "profile_visits", "instagram")
@@ -176,8 +168,7 @@ def test_two_stacked_charts_are_read_by_their_titles() -> None:
 def test_stacked_chart_of_a_platform_without_account_is_quarantined() -> None:
     result = _real(_VISITS, account=IG)
 
-    counts = (result.rows_read, result.rows_loaded, result.rows_quarantined, result.rows_skipped)
-    assert counts == (184, 90, 90, 4)
+    assert counts(result) == (184, 90, 90, 4)
     assert result.quarantine["reason"].unique().to_list() == [
         "no facebook account for this facebook chart: configure one or pass --account facebook:<id>"
     ]
@@ -213,8 +204,7 @@ def test_audience_sections_2023_layout() -> None:
     result = _real(_TANYA_AUDIENCE, name="Audience.csv", account=IG)
 
     assert (result.format, result.platform) == ("meta_business_suite_audience", "instagram")
-    counts = (result.rows_read, result.rows_loaded, result.rows_quarantined, result.rows_skipped)
-    assert counts == (29, 16, 0, 13)
+    assert counts(result) == (29, 16, 0, 13)
     audience = result.tables["audience"]
     got = {(d, b): s for d, b, s in audience.select("dimension", "bucket", "share").iter_rows()}
     assert got.keys() == expected.keys() and len(got) == 22
@@ -250,8 +240,7 @@ def test_excel_damaged_audience_quarantines_decimals_turned_into_dates() -> None
     result = _real(_VINTAGE_AUDIENCE, account=FB)
 
     assert (result.format, result.platform) == ("meta_business_suite_audience", "facebook")
-    counts = (result.rows_read, result.rows_loaded, result.rows_quarantined, result.rows_skipped)
-    assert counts == (83, 63, 7, 13)
+    assert counts(result) == (83, 63, 7, 13)
     # rows 3-8: age and gender (3.апр for 3.4 ...), row 12: the cities' values (4.юли)
     assert result.quarantine["row_number"].to_list() == [3, 4, 5, 6, 7, 8, 12]
     for reason in result.quarantine["reason"]:
@@ -317,8 +306,7 @@ def test_instagram_stories_export_with_meta_error_rows() -> None:
     result = _real(_STORIES)
 
     assert result.format == "meta_business_suite_content"
-    counts = (result.rows_read, result.rows_loaded, result.rows_quarantined, result.rows_skipped)
-    assert counts == (2807, 2804, 3, 0)
+    assert counts(result) == (2807, 2804, 3, 0)
     assert sorted(result.quarantine["reason"]) == sorted(
         f"Meta exported no post for this row; its 'Data comment' says: {row['Data comment']}"
         for row in errors
@@ -343,8 +331,7 @@ def test_instagram_posts_export_with_collab_posts() -> None:
     measured = [row for row in rows if not row["Data comment"]]
     result = _real(_POSTS)
 
-    counts = (result.rows_read, result.rows_loaded, result.rows_quarantined, result.rows_skipped)
-    assert counts == (436, 436, 0, 0)
+    assert counts(result) == (436, 436, 0, 0)
     accounts = result.tables["account"]
     assert accounts.height == len(by_account) == 10  # MANIFEST: 10 Account IDs
     assert accounts.filter(pl.col("is_own"))["account_id"].to_list() == [own]
@@ -541,8 +528,7 @@ def test_audience_gender_columns_are_read_by_their_names() -> None:
     assert got == pytest.approx(
         {"female|18-24": 0.10, "male|18-24": 0.20, "unspecified|18-24": 0.01, "India": 0.627}
     )
-    counts = (result.rows_read, result.rows_loaded, result.rows_quarantined, result.rows_skipped)
-    assert counts == (6, 2, 0, 4)  # the empty 25-34 row, a blank line, a title, a header
+    assert counts(result) == (6, 2, 0, 4)  # the empty 25-34 row, a blank line, a title, a header
 
 
 def test_indonesian_content_export_as_e9_describes_it() -> None:

@@ -15,17 +15,13 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from tests.conftest import REALDATA, normalize_counted, reasons
+from tests.conftest import REALDATA, normalize_counted, reasons, skip_module_without_realdata
 from tests.mutations import mutate, outcome, realdata_files
 from transforms.context import Account, IngestContext, Normalized
 from transforms.errors import InputError
 from transforms.workbook import MAX_CELLS, read_book
 
-if not REALDATA.is_dir():
-    pytest.skip(
-        f"real-data exports not found at {REALDATA} (shared/realdata next to the repository)",
-        allow_module_level=True,
-    )
+skip_module_without_realdata()
 
 INGESTED = date(2026, 9, 1)
 X_2026 = "twitter/x_account_analytics_content_hestys_2026-07-06_2026-08-02.csv"

@@ -13,16 +13,11 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import polars as pl
-import pytest
 
-from tests.conftest import REALDATA, normalize_counted
+from tests.conftest import REALDATA, normalize_counted, skip_module_without_realdata
 from transforms.context import Account, IngestContext, Normalized
 
-if not REALDATA.is_dir():
-    pytest.skip(
-        f"real-data exports not found at {REALDATA} (shared/realdata next to the repository)",
-        allow_module_level=True,
-    )
+skip_module_without_realdata()
 
 TIKTOK = REALDATA / "tiktok"
 ACCOUNT = Account("tiktok", "brand", handle="brand", timezone="Europe/Sofia")

@@ -14,16 +14,12 @@ import openpyxl
 import polars as pl
 import pytest
 
-from tests.conftest import REALDATA, normalize_counted
+from tests.conftest import REALDATA, normalize_counted, skip_module_without_realdata
 from transforms.context import Account, IngestContext, Normalized
 from transforms.errors import InputError
 from transforms.tabular import unwrap_text_formulas
 
-if not REALDATA.is_dir():
-    pytest.skip(
-        f"real-data exports not found at {REALDATA} (shared/realdata next to the repository)",
-        allow_module_level=True,
-    )
+skip_module_without_realdata()
 
 INGESTED = date(2026, 12, 1)
 APRIL = (date(2026, 4, 1), date(2026, 4, 30))

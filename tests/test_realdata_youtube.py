@@ -20,15 +20,11 @@ import pytest
 from flows import store
 from flows.ingest import InputFile, ingest_file
 from flows.settings import Settings
-from tests.conftest import REALDATA, normalize_counted
+from tests.conftest import REALDATA, counts, normalize_counted, skip_module_without_realdata
 from transforms.context import Account, IngestContext, Normalized
 from transforms.errors import InputError
 
-if not REALDATA.is_dir():
-    pytest.skip(
-        f"real-data exports not found at {REALDATA} (shared/realdata next to the repository)",
-        allow_module_level=True,
-    )
+skip_module_without_realdata()
 
 AS_OF = date(2026, 8, 5)
 CHANNEL = Account("youtube", "UCchannel")
@@ -80,13 +76,7 @@ def _hours_in_seconds(rows: list[dict[str, str]], column: str = "Watch time (hou
 
 
 def _accounting(result: Normalized) -> tuple[str, int, int, int, int]:
-    return (
-        result.format,
-        result.rows_read,
-        result.rows_loaded,
-        result.rows_quarantined,
-        result.rows_skipped,
-    )
+    return (result.format, *counts(result))
 
 
 # --- Table data by video ---------------------------------------------------------------------
