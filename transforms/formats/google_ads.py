@@ -67,7 +67,8 @@ from transforms.formats.ads import (
     text,
     with_currencies,
 )
-from transforms.typed import REASON, assemble, date_field, flag, parse_fields
+from transforms.formats.skipped import skip_every_row
+from transforms.typed import REASON, date_field, flag, parse_fields
 
 _RANGE = re.compile(r"^(.+?)\s+[-–]\s+(.+)$")
 _DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%d")
@@ -325,16 +326,7 @@ def normalize_report(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
 
 def _skip_all(parsed: ParsedInput, format_name: str, note: str) -> Normalized:
     """A recognised download none of whose rows is loaded: every row skipped, `note` says why."""
-    empty = parsed.frame.clear()
-    quarantine = empty.select(
-        pl.col("_row").alias("row_number"),
-        pl.lit("", pl.String).alias("reason"),
-        pl.col("_raw").alias("raw"),
-    )
-    skipped = parsed.frame.height
-    return assemble(
-        format_name, "google", parsed, empty, quarantine, {}, skipped=skipped, notes=(note,)
-    )
+    return skip_every_row(format_name, "google", parsed, (note,))
 
 
 def normalize_overview(parsed: ParsedInput, ctx: IngestContext) -> Normalized:

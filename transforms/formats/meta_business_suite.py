@@ -33,6 +33,7 @@ from transforms.context import Account, IngestContext, Normalized, ParsedInput
 from transforms.dates import localize, parse_date, snapshot_date
 from transforms.detect import FormatSpec
 from transforms.errors import InputError
+from transforms.formats.skipped import skip_every_row
 from transforms.numbers import Locale, invalid_number, parse_count, parse_percent_points
 from transforms.platforms import content_type
 from transforms.schemas import ACCOUNT_DAILY, AUDIENCE, POST, POST_METRICS
@@ -1217,12 +1218,6 @@ _CONTENT_FORMATS = (
 
 def normalize_top_content_formats(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     """Skip every row, naming the section and why Kunci has no table for it."""
-    empty = parsed.frame.clear()
-    quarantine = empty.select(
-        pl.col("_row").alias("row_number"),
-        pl.lit("", pl.String).alias("reason"),
-        pl.col("_raw").alias("raw"),
-    )
     cells = [cell.strip() for record in parsed.preamble for cell in record if cell.strip()]
     title = next((cell for cell in cells if not cell.lower().startswith("sep=")), "")
     section = f"'{title}' and the sections under it" if title else "every section"
@@ -1233,16 +1228,7 @@ def normalize_top_content_formats(parsed: ParsedInput, ctx: IngestContext) -> No
         f"{parsed.rows_read} rows skipped. Export the content table or the daily "
         "charts instead"
     )
-    return assemble(
-        "meta_business_suite_top_content_formats",
-        platform,
-        parsed,
-        empty,
-        quarantine,
-        {},
-        parsed.frame.height,
-        (why,),
-    )
+    return skip_every_row("meta_business_suite_top_content_formats", platform, parsed, (why,))
 
 
 TOP_CONTENT_FORMATS = FormatSpec(
