@@ -23,6 +23,7 @@ Facebook content export: the same export for a Facebook Page (`Page ID`, `Page n
 
 import json
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -1127,16 +1128,12 @@ def normalize_audience(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     good = cells.filter(~pl.col("_row").is_in(bad["_row"].implode()) | pl.col("_row").is_null())
     good = good.filter(pl.col("_reason").is_null())
     loaded_rows = good.filter(pl.col("_row").is_not_null())["_row"].unique()
-    skipped = {
-        row: reason
-        for row, reason in found.skipped.items()
-        if row not in set(loaded_rows.to_list()) and row not in set(bad["_row"].to_list())
-    }
-    accounted = {*loaded_rows.to_list(), *bad["_row"].to_list(), *skipped}
+    taken = {*loaded_rows.to_list(), *bad["_row"].to_list()}
+    skipped = {row: reason for row, reason in found.skipped.items() if row not in taken}
     for row in parsed.frame["_row"].to_list():
-        if row not in accounted:
+        if row not in taken and row not in skipped:
             skipped[row] = "no value in it"
-    for reason, rows in _group(skipped).items():
+    for reason, rows in Counter(skipped.values()).items():
         notes.append(f"{rows} rows skipped: {reason}")
     audience = good.filter(pl.col("_kind").is_in(["gender_age", "city", "country"])).select(
         pl.col("_platform").alias("platform"),
@@ -1175,13 +1172,6 @@ def normalize_audience(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
         skipped=len(skipped),
         notes=(*notes, *(["in-file duplicates dropped"] if duplicates + daily_duplicates else [])),
     )
-
-
-def _group(skipped: dict[int, str]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for reason in skipped.values():
-        counts[reason] = counts.get(reason, 0) + 1
-    return counts
 
 
 AUDIENCE_EXPORT = FormatSpec(
