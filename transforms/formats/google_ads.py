@@ -279,12 +279,15 @@ def _number_style(parsed: ParsedInput) -> ParsedInput:
 def normalize_report(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     """Map report rows to daily (`Day`) or period ad facts, skipping the `Total:` rows."""
     if "asset_type" in parsed.headers:
-        return _skip_all(
-            parsed,
+        return skip_every_row(
             "google_ads_asset_report",
-            f"Google Ads asset report: {parsed.frame.height} asset rows skipped; an asset is "
-            "credited with the clicks and cost of every ad it served with, so asset rows overlap "
-            "and are not ad spend (download the Ad or Campaign report)",
+            "google",
+            parsed,
+            (
+                f"Google Ads asset report: {parsed.frame.height} asset rows skipped; an asset is "
+                "credited with the clicks and cost of every ad it served with, so asset rows "
+                "overlap and are not ad spend (download the Ad or Campaign report)",
+            ),
         )
     refuse_breakdowns(parsed)
     parsed = _number_style(parsed)
@@ -324,11 +327,6 @@ def normalize_report(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     )
 
 
-def _skip_all(parsed: ParsedInput, format_name: str, note: str) -> Normalized:
-    """A recognised download none of whose rows is loaded: every row skipped, `note` says why."""
-    return skip_every_row(format_name, "google", parsed, (note,))
-
-
 def normalize_overview(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     """Recognise an Overview card download and skip its rows, saying why (module docstring)."""
     title = next((",".join(r).strip(", ") for r in parsed.preamble if any(r)), None)
@@ -337,12 +335,15 @@ def normalize_overview(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
             "a table of Cost and Clicks without campaigns and without the Google Ads title and "
             "date lines: not a known export"
         )
-    return _skip_all(
-        parsed,
+    return skip_every_row(
         "google_ads_overview",
-        f"Google Ads overview card '{title}': {parsed.frame.height} rows of account totals "
-        "without campaigns skipped (beside a campaign report they would count twice); download "
-        "the Campaigns report (segmented by Day) instead",
+        "google",
+        parsed,
+        (
+            f"Google Ads overview card '{title}': {parsed.frame.height} rows of account totals "
+            "without campaigns skipped (beside a campaign report they would count twice); "
+            "download the Campaigns report (segmented by Day) instead",
+        ),
     )
 
 
