@@ -64,6 +64,7 @@ from transforms.accounts import hinted_account
 from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.detect import FormatSpec
 from transforms.errors import InputError
+from transforms.formats.skipped import skip_every_row
 from transforms.platforms import platform_from_source
 from transforms.schemas import WEB_TRAFFIC_DAILY, WEB_TRAFFIC_PERIOD
 from transforms.tabular import normalize_header
@@ -385,15 +386,9 @@ _FIRST_USER_FOLDED = {name.casefold() for name in _FIRST_USER_DIMENSIONS}
 def skip_report(parsed: ParsedInput, format_name: str, why: str) -> Normalized:
     """A recognised report none of whose rows Kunci can load: all rows skipped, `why` noted."""
     parsed, totals = without_totals(parsed)
-    empty = parsed.frame.clear()
-    quarantine = empty.select(
-        pl.col("_row").alias("row_number"),
-        pl.lit("", pl.String).alias("reason"),
-        pl.col("_raw").alias("raw"),
-    )
     rows = parsed.frame.height
     notes = (f"{why}: {rows} rows skipped",) + ((f"{totals} total rows skipped",) if totals else ())
-    return assemble(format_name, "web", parsed, empty, quarantine, {}, rows + totals, notes)
+    return skip_every_row(format_name, "web", parsed, notes, also_skipped=totals)
 
 
 def no_source_reason(parsed: ParsedInput, product: str) -> str:

@@ -67,7 +67,8 @@ from transforms.formats.ads import (
     text,
     with_currencies,
 )
-from transforms.typed import REASON, assemble, date_field, flag, parse_fields
+from transforms.formats.skipped import skip_every_row
+from transforms.typed import REASON, date_field, flag, parse_fields
 
 _RANGE = re.compile(r"^(.+?)\s+[-–]\s+(.+)$")
 _DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%d")
@@ -278,12 +279,15 @@ def _number_style(parsed: ParsedInput) -> ParsedInput:
 def normalize_report(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     """Map report rows to daily (`Day`) or period ad facts, skipping the `Total:` rows."""
     if "asset_type" in parsed.headers:
-        return _skip_all(
-            parsed,
+        return skip_every_row(
             "google_ads_asset_report",
-            f"Google Ads asset report: {parsed.frame.height} asset rows skipped; an asset is "
-            "credited with the clicks and cost of every ad it served with, so asset rows overlap "
-            "and are not ad spend (download the Ad or Campaign report)",
+            "google",
+            parsed,
+            (
+                f"Google Ads asset report: {parsed.frame.height} asset rows skipped; an asset is "
+                "credited with the clicks and cost of every ad it served with, so asset rows "
+                "overlap and are not ad spend (download the Ad or Campaign report)",
+            ),
         )
     refuse_breakdowns(parsed)
     parsed = _number_style(parsed)
@@ -323,20 +327,6 @@ def normalize_report(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     )
 
 
-def _skip_all(parsed: ParsedInput, format_name: str, note: str) -> Normalized:
-    """A recognised download none of whose rows is loaded: every row skipped, `note` says why."""
-    empty = parsed.frame.clear()
-    quarantine = empty.select(
-        pl.col("_row").alias("row_number"),
-        pl.lit("", pl.String).alias("reason"),
-        pl.col("_raw").alias("raw"),
-    )
-    skipped = parsed.frame.height
-    return assemble(
-        format_name, "google", parsed, empty, quarantine, {}, skipped=skipped, notes=(note,)
-    )
-
-
 def normalize_overview(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     """Recognise an Overview card download and skip its rows, saying why (module docstring)."""
     title = next((",".join(r).strip(", ") for r in parsed.preamble if any(r)), None)
@@ -345,12 +335,15 @@ def normalize_overview(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
             "a table of Cost and Clicks without campaigns and without the Google Ads title and "
             "date lines: not a known export"
         )
-    return _skip_all(
-        parsed,
+    return skip_every_row(
         "google_ads_overview",
-        f"Google Ads overview card '{title}': {parsed.frame.height} rows of account totals "
-        "without campaigns skipped (beside a campaign report they would count twice); download "
-        "the Campaigns report (segmented by Day) instead",
+        "google",
+        parsed,
+        (
+            f"Google Ads overview card '{title}': {parsed.frame.height} rows of account totals "
+            "without campaigns skipped (beside a campaign report they would count twice); "
+            "download the Campaigns report (segmented by Day) instead",
+        ),
     )
 
 

@@ -23,6 +23,7 @@ Facebook content export: the same export for a Facebook Page (`Page ID`, `Page n
 
 import json
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -33,6 +34,7 @@ from transforms.context import Account, IngestContext, Normalized, ParsedInput
 from transforms.dates import localize, parse_date, snapshot_date
 from transforms.detect import FormatSpec
 from transforms.errors import InputError
+from transforms.formats.skipped import skip_every_row
 from transforms.numbers import Locale, invalid_number, parse_count, parse_percent_points
 from transforms.platforms import content_type
 from transforms.schemas import ACCOUNT_DAILY, AUDIENCE, POST, POST_METRICS
@@ -1126,16 +1128,12 @@ def normalize_audience(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     good = cells.filter(~pl.col("_row").is_in(bad["_row"].implode()) | pl.col("_row").is_null())
     good = good.filter(pl.col("_reason").is_null())
     loaded_rows = good.filter(pl.col("_row").is_not_null())["_row"].unique()
-    skipped = {
-        row: reason
-        for row, reason in found.skipped.items()
-        if row not in set(loaded_rows.to_list()) and row not in set(bad["_row"].to_list())
-    }
-    accounted = {*loaded_rows.to_list(), *bad["_row"].to_list(), *skipped}
+    taken = {*loaded_rows.to_list(), *bad["_row"].to_list()}
+    skipped = {row: reason for row, reason in found.skipped.items() if row not in taken}
     for row in parsed.frame["_row"].to_list():
-        if row not in accounted:
+        if row not in taken and row not in skipped:
             skipped[row] = "no value in it"
-    for reason, rows in _group(skipped).items():
+    for reason, rows in Counter(skipped.values()).items():
         notes.append(f"{rows} rows skipped: {reason}")
     audience = good.filter(pl.col("_kind").is_in(["gender_age", "city", "country"])).select(
         pl.col("_platform").alias("platform"),
@@ -1176,13 +1174,6 @@ def normalize_audience(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     )
 
 
-def _group(skipped: dict[int, str]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for reason in skipped.values():
-        counts[reason] = counts.get(reason, 0) + 1
-    return counts
-
-
 AUDIENCE_EXPORT = FormatSpec(
     name="meta_business_suite_audience",
     platform="instagram",
@@ -1217,12 +1208,6 @@ _CONTENT_FORMATS = (
 
 def normalize_top_content_formats(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     """Skip every row, naming the section and why Kunci has no table for it."""
-    empty = parsed.frame.clear()
-    quarantine = empty.select(
-        pl.col("_row").alias("row_number"),
-        pl.lit("", pl.String).alias("reason"),
-        pl.col("_raw").alias("raw"),
-    )
     cells = [cell.strip() for record in parsed.preamble for cell in record if cell.strip()]
     title = next((cell for cell in cells if not cell.lower().startswith("sep=")), "")
     section = f"'{title}' and the sections under it" if title else "every section"
@@ -1233,16 +1218,7 @@ def normalize_top_content_formats(parsed: ParsedInput, ctx: IngestContext) -> No
         f"{parsed.rows_read} rows skipped. Export the content table or the daily "
         "charts instead"
     )
-    return assemble(
-        "meta_business_suite_top_content_formats",
-        platform,
-        parsed,
-        empty,
-        quarantine,
-        {},
-        parsed.frame.height,
-        (why,),
-    )
+    return skip_every_row("meta_business_suite_top_content_formats", platform, parsed, (why,))
 
 
 TOP_CONTENT_FORMATS = FormatSpec(

@@ -26,6 +26,7 @@ in `required` refuse the file.
 """
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
 
 import polars as pl
@@ -140,7 +141,7 @@ def content_snapshot_date(source_name: str, fallback: date) -> tuple[date, str]:
     return min(end, fallback), "snapshot date taken from the file name's end date"
 
 
-def with_absent(frame: pl.DataFrame, counts: tuple[str, ...]) -> pl.DataFrame:
+def with_absent(frame: pl.DataFrame, counts: Sequence[str]) -> pl.DataFrame:
     """Add the count columns the file lacks as NULL: a trimmed export did not provide them."""
     missing = [name for name in counts if name not in frame.columns]
     return frame.with_columns(pl.lit(None, pl.Int64).alias(name) for name in missing)

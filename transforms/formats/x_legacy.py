@@ -45,6 +45,7 @@ from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.dates import local_date, localize, snapshot_date
 from transforms.detect import FormatSpec
 from transforms.formats.daily import finish_daily
+from transforms.formats.x_analytics import with_absent
 from transforms.measures import total
 from transforms.schemas import POST, POST_METRICS
 from transforms.typed import (
@@ -115,9 +116,7 @@ def _parse_measures(
     A file without a column (the 13-column re-saves) provides no value for it: NULL, never 0.
     """
     fields = list(_with_promoted(measures))
-    frame = parse_fields(parsed, {**dict.fromkeys(fields, COUNT), **types})
-    missing = [f for f in fields if f not in frame.columns]
-    return frame.with_columns(pl.lit(None, pl.Int64).alias(f) for f in missing)
+    return with_absent(parse_fields(parsed, {**dict.fromkeys(fields, COUNT), **types}), fields)
 
 
 def _total(*fields: str) -> pl.Expr:

@@ -85,12 +85,12 @@ from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.dates import parse_date, snapshot_date
 from transforms.detect import FormatSpec
 from transforms.formats.daily import finish_daily
+from transforms.formats.skipped import skip_every_row
 from transforms.numbers import Locale, parse_count, parse_decimal, parse_percent_points
 from transforms.schemas import AUDIENCE, POST, POST_DAILY, POST_METRICS
 from transforms.typed import (
     COUNT,
     DECIMAL,
-    REASON,
     SIGNED_COUNT,
     FieldType,
     assemble,
@@ -352,19 +352,8 @@ def _not_used(parsed: ParsedInput, used: Iterable[str]) -> tuple[str, ...]:
 
 def _skip_all(format_name: str, parsed: ParsedInput, reason: str) -> Normalized:
     """Recognise the export but load nothing: every row is skipped, with the reason in the notes."""
-    empty = parsed.frame.clear().with_columns(pl.lit(None, pl.String).alias(REASON))
-    kept, quarantine = split_quarantine(empty)
-    rows = parsed.frame.height
-    return assemble(
-        format_name,
-        "youtube",
-        parsed,
-        kept,
-        quarantine,
-        {},
-        skipped=rows,
-        notes=(f"{rows} rows skipped: {reason}",),
-    )
+    notes = (f"{parsed.frame.height} rows skipped: {reason}",)
+    return skip_every_row(format_name, "youtube", parsed, notes)
 
 
 def _only_unused_reason(parsed: ParsedInput, table: str) -> str:
