@@ -15,7 +15,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flows.settings import DEFAULT_CHUNK_DAYS, configure_prefect, load_settings, resolve_db
+from flows.settings import (
+    DEFAULT_CHUNK_DAYS,
+    Settings,
+    configure_prefect,
+    load_settings,
+    resolve_db,
+)
 from transforms.errors import InputError
 
 if TYPE_CHECKING:
@@ -311,10 +317,10 @@ def _parse_period(text: str | None) -> tuple[date, date] | None:
 
 
 def _run_flow(args: argparse.Namespace, db: Path) -> int:
-    _check_before_running(args, db)
+    settings = _check_before_running(args, db)
     configure_prefect()
     if args.command == "run" and args.job == "backfill":
-        return _backfill(args, db)
+        return _backfill(args, db, settings)
     from flows.nightly import RunFailed, ingest_flow, nightly_flow
 
     try:
@@ -340,8 +346,8 @@ def _run_flow(args: argparse.Namespace, db: Path) -> int:
     return EXIT_OK
 
 
-def _check_before_running(args: argparse.Namespace, db: Path) -> None:
-    """Refuse in one line what would make the flow fail at its start.
+def _check_before_running(args: argparse.Namespace, db: Path) -> Settings:
+    """Refuse in one line what would make the flow fail at its start; return the settings.
 
     A bad config, account or period, or a database another run is writing: inside a flow run,
     Prefect would log each as a traceback before the one-line reason.
@@ -353,15 +359,16 @@ def _check_before_running(args: argparse.Namespace, db: Path) -> None:
         settings.account(args.account)
     _parse_period(getattr(args, "period", None))
     publish.check_unlocked(db)
+    return settings
 
 
-def _backfill(args: argparse.Namespace, db: Path) -> int:
+def _backfill(args: argparse.Namespace, db: Path, settings: Settings) -> int:
     """Run a backfill; one line per chunk, one per failed pull."""
     if args.start is None or args.end is None:
         raise InputError("run backfill needs --start DATE and --end DATE")
     from flows.backfill import backfill_flow, check
 
-    check(load_settings(args.config), args.start, args.end, args.source, args.chunk_days)
+    check(settings, args.start, args.end, args.source, args.chunk_days)
     summary = backfill_flow(
         db=str(db),
         start=args.start,

@@ -49,7 +49,7 @@ def hinted_account(ctx: IngestContext, platform: str) -> Account:
     """
     if ctx.account is not None and ctx.account.platform == platform:
         return find_account(ctx, platform, account_id=ctx.account.account_id)
-    own = [a for a in ctx.accounts if a.platform == platform and a.is_own]
+    own = _own_accounts(ctx, platform)
     if len(own) == 1:
         return own[0]
     ids = ", ".join(account.account_id for account in own)
@@ -59,17 +59,21 @@ def hinted_account(ctx: IngestContext, platform: str) -> Account:
     )
 
 
+def _own_accounts(ctx: IngestContext, platform: str) -> list[Account]:
+    return [a for a in ctx.accounts if a.platform == platform and a.is_own]
+
+
 def sole_account_note(
     ctx: IngestContext, platform: str, tables: Mapping[str, pl.DataFrame]
 ) -> str | None:
     """The note for a load that took the workspace's only account of its platform, if it did."""
     if ctx.account is not None and ctx.account.platform == platform:
         return None
-    own = [a for a in ctx.accounts if a.platform == platform and a.is_own]
+    own = _own_accounts(ctx, platform)
     if len(own) != 1:
         return None
     used = any(
-        own[0].account_id in frame.get_column(column).to_list()
+        (frame.get_column(column) == own[0].account_id).any()
         for frame in tables.values()
         for column in ("account_id", "property_id", "ad_account_id")
         if column in frame.columns

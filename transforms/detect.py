@@ -142,8 +142,7 @@ def detect(
         spec
         for spec in formats
         if spec.accepts_sheet(sheet)
-        and (family is None or spec.platform == family)
-        and (family is not None or not spec.needs_preamble)
+        and (spec.platform == family if family is not None else not spec.needs_preamble)
     ]
     headers = [
         (index, record, _positions(record))

@@ -379,8 +379,8 @@ def _field_counts(frame: pl.DataFrame, data: bytes, skip: int, delimiter: str) -
     return counts
 
 
-_TEXT_FORMULA = re.compile(r'^="((?:[^"]|"")*)"$', re.DOTALL)
-_TEXT_FORMULA_EXPR = r'^="((?:[^"]|"")*)"$'
+_TEXT_FORMULA_EXPR = r'^="((?:[^"]|"")*)"$'  # one pattern for the csv module's records and polars
+_TEXT_FORMULA = re.compile(_TEXT_FORMULA_EXPR, re.DOTALL)
 
 
 def unwrap_text_formulas(

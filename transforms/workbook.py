@@ -122,9 +122,13 @@ def _damaged(kind: str, library: str, exc: Exception) -> InputError:
     )
 
 
+def _within_bounds(rows: int, columns: int) -> bool:
+    return rows <= MAX_ROWS and columns <= MAX_COLUMNS and rows * columns <= MAX_CELLS
+
+
 def _check_size(sheet: str, rows: int, columns: int) -> None:
     """Refuse a sheet beyond the bounds before its cells are made (see `MAX_CELLS`)."""
-    if rows > MAX_ROWS or columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
+    if not _within_bounds(rows, columns):
         raise InputError(
             f"sheet '{sheet}' is too large to be an export: {rows:,} rows x {columns:,} columns "
             f"(at most {MAX_ROWS:,} rows, {MAX_COLUMNS:,} columns and {MAX_CELLS:,} cells)"
@@ -163,7 +167,7 @@ def _xlsx_sheet(worksheet: Any) -> Sheet:
     is refused only if its real extent is beyond the bounds too.
     """
     rows, columns = worksheet.max_row or 0, worksheet.max_column or 0
-    if rows > MAX_ROWS or columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
+    if not _within_bounds(rows, columns):
         worksheet.reset_dimensions()
     return _typed_sheet(
         worksheet.title, _bounded(worksheet.title, worksheet.iter_rows(values_only=True))
