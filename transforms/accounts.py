@@ -49,9 +49,10 @@ def hinted_account(ctx: IngestContext, platform: str) -> Account:
     """
     if ctx.account is not None and ctx.account.platform == platform:
         return find_account(ctx, platform, account_id=ctx.account.account_id)
+    only = sole_account(ctx, platform)
+    if only is not None:
+        return only
     own = _own_accounts(ctx, platform)
-    if len(own) == 1:
-        return own[0]
     ids = ", ".join(account.account_id for account in own)
     known = f" (the workspace has {len(own)}: {ids})" if own else ""
     raise InputError(
@@ -63,17 +64,23 @@ def _own_accounts(ctx: IngestContext, platform: str) -> list[Account]:
     return [a for a in ctx.accounts if a.platform == platform and a.is_own]
 
 
+def sole_account(ctx: IngestContext, platform: str) -> Account | None:
+    """The workspace's only own account of `platform`, or None when it has none or several."""
+    own = _own_accounts(ctx, platform)
+    return own[0] if len(own) == 1 else None
+
+
 def sole_account_note(
     ctx: IngestContext, platform: str, tables: Mapping[str, pl.DataFrame]
 ) -> str | None:
     """The note for a load that took the workspace's only account of its platform, if it did."""
     if ctx.account is not None and ctx.account.platform == platform:
         return None
-    own = _own_accounts(ctx, platform)
-    if len(own) != 1:
+    only = sole_account(ctx, platform)
+    if only is None:
         return None
     used = any(
-        (frame.get_column(column) == own[0].account_id).any()
+        (frame.get_column(column) == only.account_id).any()
         for frame in tables.values()
         for column in ("account_id", "property_id", "ad_account_id")
         if column in frame.columns
@@ -81,7 +88,7 @@ def sole_account_note(
     if not used:
         return None
     return (
-        f"account {platform}:{own[0].account_id} is the workspace's only {platform} account: "
+        f"account {platform}:{only.account_id} is the workspace's only {platform} account: "
         "used for the rows that do not name theirs (no --account given)"
     )
 

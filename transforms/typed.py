@@ -14,9 +14,12 @@ REASON = "_reason"
 _PARSED = "_parsed_"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class FieldType:
-    """How to parse one field: a name for messages and an expression builder."""
+    """How to parse one field: a name for messages and an expression builder.
+
+    Compared by identity: `COUNT` and `SIGNED_COUNT` parse alike but are checked apart.
+    """
 
     kind: str
     build: Callable[[str, Locale], pl.Expr]

@@ -25,6 +25,7 @@ from datetime import date
 
 import polars as pl
 
+from transforms.accounts import sole_account
 from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.errors import InputError
 from transforms.numbers import PLACEHOLDERS
@@ -214,9 +215,9 @@ def _account(
         return frame.with_columns(pl.lit(hinted.account_id).alias("ad_account_id")), notes
     if has_column:
         return frame.with_columns(pl.col("account_id").fill_null("").alias("ad_account_id")), notes
-    own = [a for a in ctx.accounts if a.platform == platform and a.is_own]
-    if len(own) == 1:  # the workspace's only ad account of the platform; the load's notes say so
-        return frame.with_columns(pl.lit(own[0].account_id).alias("ad_account_id")), notes
+    only = sole_account(ctx, platform)
+    if only is not None:  # the workspace's only ad account of the platform; the notes say so
+        return frame.with_columns(pl.lit(only.account_id).alias("ad_account_id")), notes
     notes += (
         f"the export names no ad account and no --account {platform}:<id> was given: "
         "ad_account_id is ''",

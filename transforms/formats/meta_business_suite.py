@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 
 import polars as pl
 
-from transforms.accounts import account_frame, find_account, hinted_account
+from transforms.accounts import account_frame, find_account, hinted_account, sole_account
 from transforms.context import Account, IngestContext, Normalized, ParsedInput
 from transforms.dates import localize, parse_date, snapshot_date
 from transforms.detect import FormatSpec
@@ -473,8 +473,7 @@ def _chart_account(ctx: IngestContext, platform: str) -> Account | None:
     """The account of a chart of `platform`: the one named for the input, else the only one."""
     if ctx.account is not None and ctx.account.platform == platform:
         return hinted_account(ctx, platform)
-    configured = [a for a in ctx.accounts if a.platform == platform and a.is_own]
-    return configured[0] if len(configured) == 1 else None
+    return sole_account(ctx, platform)
 
 
 def _meta_platform(ctx: IngestContext) -> str | None:
