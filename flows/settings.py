@@ -41,7 +41,10 @@ API_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "youtube_analytics": ("https://youtubeanalytics.googleapis.com", ("channels",)),
     "ga4": ("https://analyticsdata.googleapis.com", ("properties",)),
     "meta_ads": ("https://graph.facebook.com/v24.0", ("ad_accounts",)),
+    "tiktok_business": ("https://business-api.tiktok.com/open_api/v1.3", ("business_ids",)),
 }
+# A kind whose API keeps a short history starts a first pull at all of it (TikTok: 60 days).
+KIND_HISTORY_DAYS = {"tiktok_business": 60}
 DEFAULT_LOOKBACK_DAYS = 7
 DEFAULT_WINDOW_DAYS = 90
 DEFAULT_HISTORY_DAYS = 30
@@ -235,7 +238,7 @@ def _api_source(path: Path, index: int, entry: dict[str, Any]) -> ApiSource:
         raise InputError(f"{label} names no ids (give {' or '.join(repr(k) for k in id_keys)})")
     numbers = {}
     for key, default in (
-        ("history_days", DEFAULT_HISTORY_DAYS),
+        ("history_days", KIND_HISTORY_DAYS.get(kind, DEFAULT_HISTORY_DAYS)),
         ("lookback_days", DEFAULT_LOOKBACK_DAYS),
         ("window_days", DEFAULT_WINDOW_DAYS),
         ("post_refresh_days", DEFAULT_POST_REFRESH_DAYS),

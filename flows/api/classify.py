@@ -117,3 +117,48 @@ def google_error(status: int, data: Any) -> ApiError | None:
         if metrics:
             return InvalidMetricError(f"invalid metrics: {detail}", metrics)
     return ApiError(detail)
+
+
+# TikTok API for Business (v1.3) answers HTTP 200 with `{"code", "message", "request_id", "data"}`
+# and a non-zero `code` for an error (DECISIONLOG, "TikTok Business API"): the access token is
+# expired (40102), missing (40104) or wrong or revoked (40105); requests came too frequently
+# (40016, 40100, and the QPS limits 40132, 40133); the target does not exist (40007); 5xxxx codes
+# are TikTok's own system errors (50000 "system error", 51065 ...), which a retry may get past.
+TIKTOK_TOKEN_CODES = frozenset({40102, 40104, 40105})
+TIKTOK_THROTTLE_CODES = frozenset({40016, 40100, 40132, 40133})
+TIKTOK_PERMISSION_CODE = 40001
+TIKTOK_NOT_FOUND_CODE = 40007
+TIKTOK_SYSTEM_CODES = range(50000, 60000)
+
+
+def tiktok_error(status: int, data: Any) -> ApiError | None:
+    """Sort a TikTok API for Business answer; None when its `code` is 0.
+
+    40001 is TikTok's "no permission": the token lacks a scope for this request, which a retry
+    cannot fix and which is not an expired token, so it fails the stream for this account and
+    leaves the source's other streams running. 40007 asked about one video is that video's
+    missing data (ItemError: quarantined, the pull goes on).
+    """
+    code = data.get("code") if isinstance(data, dict) else None
+    if not isinstance(code, int) or isinstance(code, bool):
+        if status == 401:
+            return TokenError("token rejected: HTTP 401")
+        return (
+            ApiError("no TikTok API code in the body")
+            if status >= 400 or data is not None
+            else None
+        )
+    if code == 0:
+        return ApiError(f"unexpected HTTP {status} with code 0") if status >= 400 else None
+    detail = f"{one_line(str(data.get('message', '')))} (code {code})"
+    if code in TIKTOK_TOKEN_CODES or status == 401:
+        return TokenError(f"token rejected: {detail}")
+    if code in TIKTOK_THROTTLE_CODES:
+        return RetryLater(f"throttled: {detail}", throttle=True)
+    if code in TIKTOK_SYSTEM_CODES:
+        return RetryLater(f"TikTok system error: {detail}", throttle=False)
+    if code == TIKTOK_NOT_FOUND_CODE:
+        return ItemError(f"no data for this item: {detail}")
+    if code == TIKTOK_PERMISSION_CODE:
+        return ApiError(f"permission missing: {detail}")
+    return ApiError(detail)

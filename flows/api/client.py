@@ -58,7 +58,7 @@ _RETRYABLE = (requests.Timeout, requests.ConnectionError, requests.exceptions.Ch
 # urllib3 logs request lines, query string included, at DEBUG: they must not carry a token.
 URLLIB3_LOGGERS = ("urllib3.connectionpool", "urllib3.util.retry")
 
-Auth = Literal["query", "bearer"]
+Auth = Literal["query", "bearer", "access-token"]
 Classifier = Callable[[int, Any], ApiError | None]
 
 
@@ -132,7 +132,8 @@ class ApiClient:
 
     `auth="query"` sends the token as `access_token` (Meta; with `appsecret_proof` when
     `source.options["app_secret_env"]` names a set variable); `auth="bearer"` sends it as
-    `Authorization: Bearer` (Google). `sleep` and `rng` are injectable so tests pause for real
+    `Authorization: Bearer` (Google); `auth="access-token"` as an `Access-Token` header (TikTok
+    API for Business). `sleep` and `rng` are injectable so tests pause for real
     only as long as they choose; `sleeps` lists every pause taken. `dropped_metrics` is where
     connectors remember, per scope of their choosing, metrics the API refused this run.
     One client serves one thread (its session and pause bookkeeping are not shared safely).
@@ -494,6 +495,8 @@ def _headers(auth: Auth, token: str) -> dict[str, str]:
     headers = {"User-Agent": user_agent(), "Accept": "application/json"}
     if auth == "bearer":
         headers["Authorization"] = f"Bearer {token}"
+    elif auth == "access-token":
+        headers["Access-Token"] = token
     return headers
 
 

@@ -40,8 +40,15 @@ PLATFORM_OF_IDS = {
     "channels": "youtube",
     "properties": "web",
     "ad_accounts": "meta",
+    "business_ids": "tiktok",
 }
-KIND_CONCURRENCY = {"meta_graph": 2, "youtube_analytics": 2, "ga4": 2, "meta_ads": 2}
+KIND_CONCURRENCY = {
+    "meta_graph": 2,
+    "youtube_analytics": 2,
+    "ga4": 2,
+    "meta_ads": 2,
+    "tiktok_business": 2,
+}
 
 
 class Connector(Protocol):
@@ -108,6 +115,7 @@ class Plan:
     account: Account
     window: Window
     refresh: Refresh | None = None  # posts to read again beside the window (latest window only)
+    note: str | None = None  # said on the load (where a short-history API's first pull began)
 
     @property
     def ledger_source(self) -> str:
@@ -178,6 +186,29 @@ def windows(
     return Window(start, end).split(source.window_days)
 
 
+def within_history(
+    stream: Stream, spans: list[Window], today: date
+) -> tuple[list[Window], str | None]:
+    """The windows cut to what the API still serves, and a note when they reach its limit.
+
+    An API that keeps `history_limit_days` of a stream (TikTok's account metrics: 60) answers
+    nothing, or an error, for older days: a first pull (or a backfill) starts at its first day
+    instead, takes what is there, and says so; the days before come only from exports.
+    """
+    limit = stream.history_limit_days
+    if limit is None or not spans or spans[0].start > today - timedelta(days=limit - 1):
+        return spans, None
+    earliest = today - timedelta(days=limit - 1)
+    asked = spans[0].start
+    kept = [Window(max(span.start, earliest), span.end) for span in spans if span.end >= earliest]
+    reach = f"asked from {asked}, pulled" if asked < earliest else "pulled"
+    note = (
+        f"the API keeps {limit} days of '{stream.name}': {reach} from {earliest}, its first day; "
+        "earlier days come only from exports"
+    )
+    return kept, note
+
+
 def refresh_since(source: ApiSource, today: date) -> date:
     """First publish date of the posts read again: `post_refresh_days` back, not before history.
 
@@ -239,11 +270,12 @@ def plan_source(
                 continue
             account = _account(settings, stream.ids_key, account_id)
             today = _today(settings, account)
+            note = None
             if not stream.windowed:
                 spans = [Window(today, today)]
             else:
                 last = last_pulled(con, source.name, stream.name, account_id)
-                spans = windows(source, last, today, requested)
+                spans, note = within_history(stream, windows(source, last, today, requested), today)
             refresh = _refresh(con, source, stream, account, today, requested)
             plans.extend(
                 Plan(
@@ -253,8 +285,9 @@ def plan_source(
                     account,
                     span,
                     refresh if span.end == today else None,
+                    note if index == 0 else None,
                 )
-                for span in spans
+                for index, span in enumerate(spans)
             )
     return plans
 
@@ -360,6 +393,8 @@ def load(con: duckdb.DuckDBPyConnection, pulled: Pulled) -> LoadOutcome:
         # A defect in a mapping (or the polars engine) on these responses: fail this pull alone,
         # in one line, and keep loading the others; the raw zone keeps the responses for replay.
         return _failed(con, entry, plan, f"internal error mapping responses ({exc!r})")
+    if plan.note is not None:
+        result = replace(result, notes=(*result.notes, plan.note))
     try:
         load_id = store.record_load(con, entry, result, origin="api")
     except duckdb.Error as exc:

@@ -13,12 +13,15 @@ class Stream:
     state; one that is not (lifetime demographics, online followers) is pulled once per run. A
     `refresh` stream lists posts by publish date and, in a run's latest window, also reads again
     the lifetime insights of the posts of its `Refresh` (see `flows.api.runner.plan_source`).
+    `history_limit_days` is how far back the API serves the stream at all (TikTok's account
+    metrics: 60 days); the runner starts no window before it and notes where it started.
     """
 
     name: str
     ids_key: str
     windowed: bool = True
     refresh: bool = False
+    history_limit_days: int | None = None
 
 
 @dataclass(frozen=True)
