@@ -18,10 +18,10 @@ account, its open_id); the token goes in the `Access-Token` header:
   quarantined by the mapping. TikTok stops counting a video's reach after 7 days without
   activity, so the refresh must run at least weekly: the nightly run does.
 
-Every kept envelope says what it was in `item["request"]`: `metrics`, `audience`, `list` (with
-`since`, the earliest publish date the pull keeps) or `video` (a post asked for by id, with
-`REFRESH`). Errors (HTTP 200 with a non-zero `code`) are sorted by
-`flows.api.classify.tiktok_error`.
+Every kept envelope says what it was in `item["request"]`: `metrics`, `audience`, `list`
+(with `since`, the earliest publish date the pull keeps) or `video` (a post asked for by id,
+its `video_id`). Pages and answers that read a post again carry `REFRESH` (the runner counts
+them). Errors (HTTP 200 with a non-zero `code`) are sorted by `flows.api.classify.tiktok_error`.
 """
 
 import json
@@ -133,7 +133,7 @@ class _Call:
         listed = self._list(since)
         if refresh is None:
             return
-        self._mark_refreshed(listed)
+        self._mark_refreshed(listed, since)
         missing = [p.post_id for p in refresh.posts if p.post_id not in listed]
         for post_id in missing:
             self._video(post_id)
@@ -169,8 +169,13 @@ class _Call:
             cursors.add(cursor)
             page += 1
 
-    def _mark_refreshed(self, listed: dict[str, int]) -> None:
-        """Name on each page the videos it gave published before the window: posts read again."""
+    def _mark_refreshed(self, listed: dict[str, int], since: date) -> None:
+        """Name on each page its videos published from `since` to the window: posts read again.
+
+        Counted by UTC creation date (the connector knows no timezone): the summary's count of
+        refreshed posts may differ by a post at the edges from the mapping's local dates.
+        """
+        first = datetime.combine(since, datetime.min.time(), UTC)
         before = datetime.combine(self.window.start, datetime.min.time(), UTC)
         pages = {e.page: i for i, e in enumerate(self.kept) if e.item.get("request") == "list"}
         for page, index in pages.items():
@@ -181,7 +186,7 @@ class _Call:
                 for v in videos
                 if isinstance(v, dict)
                 and listed.get(str(v.get("item_id"))) == page
-                and (_created(v) or before) < before
+                and first <= (_created(v) or before) < before
             ]
             if again:
                 self.kept[index] = replace(
@@ -189,17 +194,25 @@ class _Call:
                 )
 
     def _video(self, post_id: str) -> None:
-        """One young post the listing did not show, asked for by id; its error is kept."""
+        """One young post the listing did not show, asked for by id; its error is kept.
+
+        The answer names the post as read again (`REFRESH`) only when it holds the video.
+        """
         params = {
             "fields": _fields(VIDEO_FIELDS),
             "filters": json.dumps({"video_ids": [post_id]}, separators=(",", ":")),
         }
         try:
-            self.get(VIDEO_PATH, params, {"request": "video", REFRESH: post_id})
+            data = self.get(VIDEO_PATH, params, {"request": "video", "video_id": post_id})
         except ItemError as error:
             if error.envelope is None:
                 raise
             self.kept.append(error.envelope)
+            return
+        videos = data.get("videos") or []
+        if any(isinstance(v, dict) and str(v.get("item_id")) == post_id for v in videos):
+            answer = self.kept[-1]
+            self.kept[-1] = replace(answer, item={**answer.item, REFRESH: post_id})
 
 
 def _created(video: dict[str, Any]) -> datetime | None:

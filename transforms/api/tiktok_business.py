@@ -26,8 +26,8 @@ API rows and export rows meet (DECISIONLOG, "TikTok Business API"):
 TikTok answers errors as HTTP 200 with a non-zero `code`: an error envelope kept by the connector
 (a video asked for by id that TikTok does not have) becomes a quarantine row, as does a video
 asked for by id that the answer does not contain. Rows outside the pull's window (account days)
-or published before the listing's `since` (videos) are skipped with a note; a key served twice
-keeps the last.
+or published outside the listing's `since` to the window's end (videos) are skipped with a
+note; a key served twice keeps the last.
 """
 
 import json
@@ -39,7 +39,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from transforms.accounts import account_frame
-from transforms.api.envelope import REFRESH, Envelope
+from transforms.api.envelope import Envelope
 from transforms.api.google import QUARANTINE, result, sum_or_null, typed_frame
 from transforms.api.refusals import one_line
 from transforms.context import Account, Normalized
@@ -306,7 +306,9 @@ def _audience(envelopes: Sequence[Envelope], account: Account) -> Normalized:
     frame = require(frame, pl.col("bucket").fill_null("") != "", "no bucket (gender, age, ...)")
     frame = require(frame, pl.col("share").is_not_null(), "no 'percentage'")
     frame = require(
-        frame, pl.col("share").is_between(0, 1), "'percentage' is not a share between 0 and 1"
+        frame,
+        pl.col("share").is_null() | pl.col("share").is_between(0, 1),
+        "'percentage' is not a share between 0 and 1",
     )
     kept, quarantine = split_quarantine(frame)
     kept = kept.with_columns(
@@ -350,15 +352,16 @@ def _published(value: Any, timezone: str) -> tuple[datetime | None, date | None]
 def _videos(envelopes: Sequence[Envelope], account: Account) -> Normalized:
     pages = [e for e in envelopes if e.item.get("request") in ("list", "video") and answered(e)]
     entries: list[dict[str, Any]] = []
-    context: list[tuple[date, date | None]] = []  # (as of, earliest publish date kept)
+    context: list[tuple[date, date | None, date | None]] = []  # as of, first and last day kept
     unanswered: list[str] = []
     for page in pages:
         videos = [v if isinstance(v, dict) else {} for v in _data(page, "videos")]
         since = page.item.get("since")
-        as_of = page.fetched_on(account.timezone)
+        first = date.fromisoformat(since) if since else None
+        last = page.window.end if since and page.window is not None else None
         entries += videos
-        context += [(as_of, date.fromisoformat(since) if since else None)] * len(videos)
-        asked = page.item.get(REFRESH) if page.item.get("request") == "video" else None
+        context += [(page.fetched_on(account.timezone), first, last)] * len(videos)
+        asked = page.item.get("video_id") if page.item.get("request") == "video" else None
         if asked and asked not in {str(v.get("item_id")) for v in videos}:
             unanswered.append(asked)
     published = [_published(v.get("create_time"), account.timezone) for v in entries]
@@ -371,8 +374,9 @@ def _videos(envelopes: Sequence[Envelope], account: Account) -> Normalized:
     ).with_columns(
         pl.Series("published_at", [m for m, _ in published], dtype=pl.Datetime("us", "UTC")),
         pl.Series("published_date", [d for _, d in published], dtype=pl.Date),
-        pl.Series("as_of_date", [a for a, _ in context], dtype=pl.Date),
-        pl.Series("_since", [s for _, s in context], dtype=pl.Date),
+        pl.Series("as_of_date", [a for a, _, _ in context], dtype=pl.Date),
+        pl.Series("_since", [s for _, s, _ in context], dtype=pl.Date),
+        pl.Series("_until", [u for _, _, u in context], dtype=pl.Date),
     )
     frame = require(frame, pl.col("item_id").fill_null("").str.contains(r"^\d+$"), "no 'item_id'")
     frame = require(
@@ -383,6 +387,9 @@ def _videos(envelopes: Sequence[Envelope], account: Account) -> Normalized:
     older = kept.height
     kept = kept.filter(pl.col("_since").is_null() | (pl.col("published_date") >= pl.col("_since")))
     older -= kept.height
+    newer = kept.height
+    kept = kept.filter(pl.col("_until").is_null() | (pl.col("published_date") <= pl.col("_until")))
+    newer -= kept.height
     kept, repeated = drop_duplicate_keys(kept, ["item_id"])
     gone = (pl.col("reach") == 0) & (pl.col("video_views") > 0)
     reach_gone = kept.filter(gone.fill_null(False)).height
@@ -413,10 +420,13 @@ def _videos(envelopes: Sequence[Envelope], account: Account) -> Normalized:
         rows_read=frame.height + errors.height + missing.height,
         loaded=kept.height,
         quarantine=[quarantine, errors, missing],
-        skipped=older + repeated,
+        skipped=older + newer + repeated,
         notes=[
             _NOT_LOADED,
             *_skipped_note(older, "videos published before the pull's first day"),
+            *_skipped_note(
+                newer, "videos published after the pull's window (a later one has them)"
+            ),
             *_skipped_note(repeated, "videos listed twice (the last is kept)"),
             *(
                 [
@@ -436,7 +446,7 @@ def _unanswered(post_ids: list[str], first_row: int) -> pl.DataFrame:
         (
             first_row + i,
             f"TikTok returned no video {post_id} (deleted, private or not this account's)",
-            json.dumps({"item": {"request": "video", REFRESH: post_id}}),
+            json.dumps({"item": {"request": "video", "video_id": post_id}}),
         )
         for i, post_id in enumerate(post_ids)
     ]
