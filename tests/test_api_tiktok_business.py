@@ -250,6 +250,22 @@ def test_an_old_start_date_is_cut_to_tiktoks_first_day_and_noted(
     assert _one(con, "select count(*), min(published_date) from core.post") == (45, oldest)
 
 
+def test_a_backfill_before_tiktoks_first_day_plans_no_account_days(
+    tmp_path: Path, world: tuple[FakeApi, tiktok_fake.TikTokWorld], env: None
+) -> None:
+    fake, _ = world
+    settings = _settings(tmp_path, fake)
+    con = store.connect(tmp_path / "k.duckdb")
+    pipeline.initialise(con, settings)
+    source = settings.api_sources[0]
+    old = Window(date(2026, 7, 1), date(2026, 8, 31))
+    plans = runner.plan_source(con, settings, source, requested=old)
+    assert [(p.stream.name, str(p.window)) for p in plans] == [
+        ("audience", f"{TODAY}..{TODAY}"),
+        ("videos", str(old)),  # the listing has every video, however old
+    ]
+
+
 def test_an_expired_token_fails_only_this_source_and_reaches_no_file_log_or_database(
     tmp_path: Path,
     world: tuple[FakeApi, tiktok_fake.TikTokWorld],

@@ -11,6 +11,7 @@ replace, never duplicate, what was there.
 import hashlib
 import importlib
 import json
+import logging
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -34,6 +35,7 @@ from transforms.api.envelope import REFRESH, Envelope, Window
 from transforms.context import Account, Normalized
 from transforms.errors import InputError
 
+LOG = logging.getLogger("kunci.api")
 PLATFORM_OF_IDS = {
     "pages": "facebook",
     "instagram_accounts": "instagram",
@@ -193,7 +195,8 @@ def within_history(
 
     An API that keeps `history_limit_days` of a stream (TikTok's account metrics: 60) answers
     nothing, or an error, for older days: a first pull (or a backfill) starts at its first day
-    instead, takes what is there, and says so; the days before come only from exports.
+    instead, takes what is there, and says so; the days before come only from exports. A
+    backfill entirely before that day pulls nothing and says so in the log.
     """
     limit = stream.history_limit_days
     if limit is None or not spans or spans[0].start > today - timedelta(days=limit - 1):
@@ -201,6 +204,15 @@ def within_history(
     earliest = today - timedelta(days=limit - 1)
     asked = spans[0].start
     kept = [Window(max(span.start, earliest), span.end) for span in spans if span.end >= earliest]
+    if not kept:
+        LOG.warning(
+            "'%s' is served for %d days only (from %s): nothing to pull for %s..%s",
+            stream.name,
+            limit,
+            earliest,
+            spans[0].start,
+            spans[-1].end,
+        )
     reach = f"asked from {asked}, pulled" if asked < earliest else "pulled"
     note = (
         f"the API keeps {limit} days of '{stream.name}': {reach} from {earliest}, its first day; "
