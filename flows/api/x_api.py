@@ -16,8 +16,9 @@ listing's time span is split at `PRIVATE_DAYS` (29: a day's margin, so no post a
 during the run) before now: the younger part asks them, the older part asks public fields only,
 and the mapping leaves the private counts of older posts NULL, never 0.
 
-The connector does not know the account's timezone, so the window's UTC span is widened by a day
-on each side; the mapping keeps exactly the posts of the window's local dates. Maturing posts
+The connector does not know the account's timezone, so it lists the UTC span the window's local
+dates cover in any timezone (from UTC+14 to UTC-12; every post read is paid, so no wider); the
+mapping keeps exactly the posts of the window's local dates. Maturing posts
 (`Refresh`): the listing also reaches back to `Refresh.since` (`post_refresh_days`): one timeline
 read per post costs what a lookup by id costs, and the timeline also finds the posts the
 database does not hold yet. Pages of that extra span carry the ids they listed as
@@ -64,6 +65,9 @@ DEFAULT_READ_BUDGET = 500  # resources (posts and users) one run of a source may
 DEFAULT_PAGE_SIZE = 100  # X's most per page of a user's posts
 MIN_PAGE = 5  # X's least `max_results`
 PRIVATE_DAYS = 29  # non_public/organic metrics are served for 30 days; a day's margin
+# A local date runs from UTC+14 (its earliest start) to UTC-12 (its latest end)
+EARLIEST_OFFSET = timedelta(hours=14)
+LATEST_OFFSET = timedelta(hours=12)
 PUBLIC_FIELDS = "created_at,text,attachments,public_metrics"
 PRIVATE_FIELDS = f"{PUBLIC_FIELDS},non_public_metrics,organic_metrics"
 MEDIA_FIELDS = "type,public_metrics"
@@ -267,16 +271,16 @@ class _Call:
         return kept
 
     def spans(self, refresh: Refresh | None, now: datetime) -> list[_Span]:
-        """What to list, newest first: the window widened a day each side, the refresh span.
+        """What to list, newest first: the window's UTC span in any timezone, the refresh span.
 
         Each is split where X stops serving private metrics (`PRIVATE_DAYS` before now).
         """
-        start = _midnight(self.window.start - timedelta(days=1))
-        end: datetime | None = _midnight(self.window.end + timedelta(days=2))
-        end = end if end is not None and end < now else None
+        start = _midnight(self.window.start) - EARLIEST_OFFSET
+        latest = _midnight(self.window.end + timedelta(days=1)) + LATEST_OFFSET
+        end = latest if latest < now else None
         pieces: list[tuple[datetime, datetime | None, date | None]] = [(start, end, None)]
         if refresh is not None and refresh.since < self.window.start:
-            pieces.append((_midnight(refresh.since - timedelta(days=1)), start, refresh.since))
+            pieces.append((_midnight(refresh.since) - EARLIEST_OFFSET, start, refresh.since))
         young = now - timedelta(days=PRIVATE_DAYS)
         spans: list[_Span] = []
         for first, last, since in pieces:

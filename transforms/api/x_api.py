@@ -5,8 +5,8 @@ The same rows and metrics as the exports give, so API and export data of one acc
 `normalize(stream, envelopes, account)` reads the envelopes of one pull (`flows.api.x_api`):
 
 - `followers`: the user's `public_metrics.followers_count` → `core.account_daily`
-  followers_total, dated the local date the answer was fetched (followers at the end of that
-  date, as near as a nightly run gets).
+  followers_total, dated the run's local date (the pull's one-day window; followers at the end
+  of that date, as near as a nightly run gets).
 - `posts`: each post of `data` → `core.post` (published_at = created_at, published_date its
   local date, text, permalink `https://x.com/<handle>/status/<id>` (`/i/status/` without a
   configured handle), content_type from the attached media: none text, one photo photo, a
@@ -21,7 +21,7 @@ The same rows and metrics as the exports give, so API and export data of one acc
   post's link_clicks and profile_visits are NULL, never 0. The export's Share (share menu),
   clicks (URL + hashtag + permalink + detail expands) and New follows have no API field: NULL.
 
-A post whose local date is outside the pull's window (the connector widens it a day each side)
+A post whose local date is outside the pull's window (the connector lists it in any timezone)
 is skipped, unless its page read maturing posts (`refresh_since`) and it is not older than that;
 a post listed twice keeps its first (newest) answer. Each entry of `errors` beside `data` (a
 partial error) and each error answer kept for one item is a quarantine row.
@@ -188,7 +188,8 @@ def _followers(batch: _Batch, envelopes: Iterable[Envelope]) -> Normalized:
         if count is None:
             batch.refuse("user without a readable public_metrics.followers_count", user)
             continue
-        day = batch.local_date(envelope.fetched_at)
+        window = envelope.window  # the run's local date (its `as_of`), else the fetch's
+        day = window.end if window is not None else batch.local_date(envelope.fetched_at)
         if day in by_day:
             batch.skip("an earlier follower count of the same date (the later one kept)")
         else:
@@ -254,13 +255,17 @@ def _media(body: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {str(m.get("media_key")): m for m in entries if isinstance(m, dict)}
 
 
-_COUNTS = {  # canonical column: (metrics object, field)
-    "reactions": ("public_metrics", "like_count"),
-    "comments": ("public_metrics", "reply_count"),
-    "saves": ("public_metrics", "bookmark_count"),
-    "link_clicks": ("non_public_metrics", "url_link_clicks"),
-    "profile_visits": ("non_public_metrics", "user_profile_clicks"),
-}
+_READ = (  # the metrics a snapshot is made of, as `<object>.<field>`
+    "public_metrics.impression_count",
+    "public_metrics.like_count",
+    "public_metrics.reply_count",
+    "public_metrics.retweet_count",
+    "public_metrics.quote_count",
+    "public_metrics.bookmark_count",
+    "non_public_metrics.impression_count",
+    "non_public_metrics.url_link_clicks",
+    "non_public_metrics.user_profile_clicks",
+)
 
 
 def _post(
@@ -325,31 +330,38 @@ def _metric(record: dict[str, Any], group: str, name: str) -> Any:
 def _values(
     record: dict[str, Any], media: dict[str, dict[str, Any]]
 ) -> tuple[dict[str, int | None], list[str]]:
-    """The snapshot's counts, and the fields present that are not counts."""
-    raw: dict[str, Any] = {
-        column: _metric(record, group, name) for column, (group, name) in _COUNTS.items()
-    }
-    raw["impressions"] = _metric(record, "public_metrics", "impression_count")
-    if raw["impressions"] is None:
-        raw["impressions"] = _metric(record, "non_public_metrics", "impression_count")
-    reposts = _metric(record, "public_metrics", "retweet_count")
-    quotes = _metric(record, "public_metrics", "quote_count")
-    views = [
-        _metric(media.get(key, {}), "public_metrics", "view_count") for key in _media_keys(record)
-    ]
-    bad = [f"{k} {v!r}" for k, v in raw.items() if v is not None and _count(v) is None]
-    bad += [
-        f"{n} {v!r}"
-        for n, v in (("retweet_count", reposts), ("quote_count", quotes))
-        if v is not None and _count(v) is None
-    ]
-    bad += [f"view_count {v!r}" for v in views if v is not None and _count(v) is None]
-    values: dict[str, int | None] = {k: _count(v) for k, v in raw.items()}
-    shares = [c for c in (_count(reposts), _count(quotes)) if c is not None]
-    values["shares"] = sum(shares) if shares else None
-    counted = [c for c in map(_count, views) if c is not None]
-    values["video_views"] = sum(counted) if counted else None
-    return values, bad
+    """The snapshot's counts, and the fields present that are not counts (named as X names them)."""
+    read = {path: _metric(record, *path.split(".")) for path in _READ}
+    for key in _media_keys(record):
+        read[f"media {key} public_metrics.view_count"] = _metric(
+            media.get(key, {}), "public_metrics", "view_count"
+        )
+    bad = [f"{path} {value!r}" for path, value in read.items() if not _absent_or_count(value)]
+    got = {path: _count(value) for path, value in read.items()}
+    views = [count for path, count in got.items() if path.startswith("media ")]
+    impressions = got["public_metrics.impression_count"]
+    return {
+        "impressions": impressions
+        if impressions is not None
+        else got["non_public_metrics.impression_count"],
+        "reactions": got["public_metrics.like_count"],
+        "comments": got["public_metrics.reply_count"],
+        "shares": _total(got["public_metrics.retweet_count"], got["public_metrics.quote_count"]),
+        "saves": got["public_metrics.bookmark_count"],
+        "link_clicks": got["non_public_metrics.url_link_clicks"],
+        "profile_visits": got["non_public_metrics.user_profile_clicks"],
+        "video_views": _total(*views),
+    }, bad
+
+
+def _absent_or_count(value: Any) -> bool:
+    return value is None or _count(value) is not None
+
+
+def _total(*counts: int | None) -> int | None:
+    """The sum of the counts given, None when none is (absent is not 0)."""
+    present = [count for count in counts if count is not None]
+    return sum(present) if present else None
 
 
 def _media_keys(record: dict[str, Any]) -> list[str]:
