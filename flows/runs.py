@@ -292,6 +292,9 @@ def markdown(summary: RunSummary) -> str:
     refreshed = ", ".join(f"{name} {n}" for name, n in summary.refreshed().items())
     if refreshed:
         lines += [f"Posts whose insights were read again: {refreshed}", ""]
+    reads = ", ".join(f"{name} {n}" for name, n in summary.reads().items())
+    if reads:
+        lines += [f"API reads used (billed per read): {reads}", ""]
     lines += _itemised(
         "Failures", [f"`{o.path}`: {o.error}" for o in summary.failed] + summary.problems
     )

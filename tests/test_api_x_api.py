@@ -18,7 +18,7 @@ from flows.api.classify import RetryLater
 from flows.api.errors import ApiError, ItemError, TokenError
 from flows.api.x_api import PRIVATE_DAYS, STREAMS, client_for, pull, x_error
 from flows.ingest import LoadOutcome
-from flows.runs import RunSummary
+from flows.runs import RunSummary, markdown
 from flows.settings import ApiSource, Settings, load_settings
 from tests.fakeapi import x_api as x_fake
 from tests.fakeapi.server import FakeApi, Reply
@@ -222,7 +222,9 @@ def test_the_read_budget_stops_the_pull_and_the_summary_says_how_many_were_read(
     assert con.execute("select count(*) from core.post").fetchone() == (20,)
     notes = con.execute("select notes from ops.load where format = 'x_api:posts'").fetchone()
     assert notes is not None and "read budget reached (21 of 23" in notes[0]
-    assert RunSummary("k", inputs=outcomes).as_dict()["reads_used"] == {"x": 21}
+    summary = RunSummary("k", inputs=outcomes)
+    assert summary.as_dict()["reads_used"] == {"x": 21}
+    assert "API reads used (billed per read): x 21" in markdown(summary)
     newest = {x.post_id(k) for k in range(20)}
     assert {r[0] for r in con.execute("select post_id from core.post").fetchall()} == newest
 
