@@ -419,6 +419,9 @@ def _print_summary(summary: "RunSummary") -> None:
     refreshed = summary.refreshed()
     if refreshed:
         print("posts refreshed: " + ", ".join(f"{name} {n}" for name, n in refreshed.items()))
+    reads = summary.reads()
+    if reads:
+        print("API reads used: " + ", ".join(f"{name} {n}" for name, n in reads.items()))
     tables = ", ".join(f"{name.removeprefix('metrics.')} {n}" for name, n in summary.tables.items())
     print(f"metric tables{'' if summary.rebuilt else ' (unchanged, not rebuilt)'}: {tables}")
     print(f"published {summary.db}")

@@ -43,6 +43,8 @@ class LoadOutcome:
     load_id: int | None = None
     # API post streams: posts whose lifetime insights this pull read again (`post_refresh_days`)
     posts_refreshed: int = 0
+    # API sources billed per read (X): resources this pull read, failed pulls included
+    reads_used: int = 0
 
     @classmethod
     def loaded(

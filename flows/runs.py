@@ -71,6 +71,15 @@ class RunSummary:
                 counts[source] = counts.get(source, 0) + outcome.posts_refreshed
         return counts
 
+    def reads(self) -> dict[str, int]:
+        """Resources each API source billed per read (X) read in this run, by source."""
+        counts: dict[str, int] = {}
+        for outcome in self.inputs:
+            if outcome.path.startswith("api://") and outcome.reads_used:
+                source = outcome.path.removeprefix("api://").split("/", 1)[0]
+                counts[source] = counts.get(source, 0) + outcome.reads_used
+        return counts
+
     def rows(self) -> dict[str, int]:
         """Row totals over the inputs this run loaded."""
         return {name: sum(getattr(o, name) for o in self.inputs) for name in ROW_COUNTS}
@@ -119,6 +128,7 @@ class RunSummary:
             "rebuilt": self.rebuilt,
             "failed": len(self.failed),
             "posts_refreshed": self.refreshed(),
+            "reads_used": self.reads(),
             "deltas": [{"table": t, "before": b, "rows": n} for t, b, n in self.deltas()],
             "headlines": self.headlines,
             "report": self.report,
@@ -282,6 +292,9 @@ def markdown(summary: RunSummary) -> str:
     refreshed = ", ".join(f"{name} {n}" for name, n in summary.refreshed().items())
     if refreshed:
         lines += [f"Posts whose insights were read again: {refreshed}", ""]
+    reads = ", ".join(f"{name} {n}" for name, n in summary.reads().items())
+    if reads:
+        lines += [f"API reads used (billed per read): {reads}", ""]
     lines += _itemised(
         "Failures", [f"`{o.path}`: {o.error}" for o in summary.failed] + summary.problems
     )

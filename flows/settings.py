@@ -42,6 +42,7 @@ API_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "ga4": ("https://analyticsdata.googleapis.com", ("properties",)),
     "meta_ads": ("https://graph.facebook.com/v24.0", ("ad_accounts",)),
     "tiktok_business": ("https://business-api.tiktok.com/open_api/v1.3", ("business_ids",)),
+    "x_api": ("https://api.x.com/2", ("users",)),
 }
 # A kind whose API keeps a short history starts a first pull at all of it (TikTok: 60 days).
 KIND_HISTORY_DAYS = {"tiktok_business": 60}

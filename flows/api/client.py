@@ -136,6 +136,8 @@ class ApiClient:
     API for Business). `sleep` and `rng` are injectable so tests pause for real
     only as long as they choose; `sleeps` lists every pause taken. `dropped_metrics` is where
     connectors remember, per scope of their choosing, metrics the API refused this run.
+    `reads` counts the resources read through the client where the API bills per resource read
+    (X); the connectors of such APIs count them, the runner reports them per pull.
     One client serves one thread (its session and pause bookkeeping are not shared safely).
     """
 
@@ -168,6 +170,7 @@ class ApiClient:
         self._due = 0.0  # pause owed before the next request (usage headers)
         self.sleeps: list[float] = []
         self.dropped_metrics: dict[str, set[str]] = {}
+        self.reads = 0
 
     def __enter__(self) -> Self:
         return self

@@ -43,6 +43,7 @@ PLATFORM_OF_IDS = {
     "properties": "web",
     "ad_accounts": "meta",
     "business_ids": "tiktok",
+    "users": "x",
 }
 KIND_CONCURRENCY = {
     "meta_graph": 2,
@@ -50,6 +51,7 @@ KIND_CONCURRENCY = {
     "ga4": 2,
     "meta_ads": 2,
     "tiktok_business": 2,
+    "x_api": 1,
 }
 
 
@@ -139,6 +141,7 @@ class Pulled:
     manifest: str | None = None
     error: str | None = None
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    reads: int = 0  # resources the pull read where the API bills per read (`ApiClient.reads`)
 
 
 def account_id_for(ids_key: str, raw_id: str) -> str:
@@ -315,6 +318,7 @@ def fetch(plans: Sequence[Plan], client: ApiClient, rawlog: RawLog) -> Iterator[
     token_error: str | None = None
     for plan in plans:
         started = datetime.now(UTC)
+        before = client.reads
         series = (plan.stream.name, plan.account_id)
         if token_error or series in gaps:
             reason = token_error or f"skipped after an earlier window failed: {gaps[series]}"
@@ -328,10 +332,11 @@ def fetch(plans: Sequence[Plan], client: ApiClient, rawlog: RawLog) -> Iterator[
             continue
         except ApiError as exc:
             gaps[series] = str(exc)
-            yield Pulled(plan, error=str(exc), started_at=started)
+            yield Pulled(plan, error=str(exc), started_at=started, reads=client.reads - before)
             continue
         manifest = rawlog.complete(plan.stream.name, plan.account_id, plan.window, envelopes)
-        yield Pulled(plan, tuple(envelopes), manifest, started_at=started)
+        reads = client.reads - before
+        yield Pulled(plan, tuple(envelopes), manifest, started_at=started, reads=reads)
 
 
 def _pull(client: ApiClient, plan: Plan) -> list[Envelope]:
@@ -381,7 +386,14 @@ def digest(plan: Plan, envelopes: Iterable[Envelope]) -> str:
 
 
 def load(con: duckdb.DuckDBPyConnection, pulled: Pulled) -> LoadOutcome:
-    """Load one pull (or record why it failed) and advance its stream's state."""
+    """Load one pull (or record why it failed) and advance its stream's state.
+
+    The outcome carries the reads the pull used (billed whether or not it loaded).
+    """
+    return replace(_load(con, pulled), reads_used=pulled.reads)
+
+
+def _load(con: duckdb.DuckDBPyConnection, pulled: Pulled) -> LoadOutcome:
     plan = pulled.plan
     entry = store.LedgerEntry(source=plan.ledger_source, started_at=pulled.started_at)
     if pulled.error is not None:
