@@ -330,7 +330,7 @@ def test_text_from_data_is_escaped(tmp_path: Path) -> None:
     con.close()
     html = write_report(db).read_text(encoding="utf-8")
     assert payload not in html and "<script" not in html and "<img" not in html
-    escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&quot;&gt;&lt;img src=x"
+    escaped = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&#34;&gt;&lt;img src=x"
     assert html.count(escaped) > 20  # detail rows, funnel titles and tables, account names
 
 
@@ -393,29 +393,3 @@ def test_bad_requests_are_one_line_errors(tmp_path: Path, con: duckdb.DuckDBPyCo
         render_report(con, period="quarter")
     with pytest.raises(InputError, match="--lang 'fr' is not one of en, id"):
         render_report(con, lang="fr")
-
-
-def test_a_facebook_page_without_online_hours_says_meta_retired_them() -> None:
-    """No empty heatmap: the Page's panel says since when Meta no longer gives followers online."""
-    from flows.report import insights
-    from flows.report.labels import Labels
-    from flows.report.view import View
-
-    names = {("facebook", "1"): "Wisata FB", ("instagram", "2"): "Wisata IG"}
-    hour = {"platform": "instagram", "account_id": "2", "day_of_week": 6, "hour": 20}
-    rows = [{**hour, "snapshots": 1, "online_followers": 50.0, "share_of_week": 1.0}]
-    own = [("facebook", "1"), ("instagram", "2")]
-    for lang, text in (
-        ("en", "Not available from Meta since 15 Nov 2025"),
-        ("id", "Tidak tersedia dari Meta sejak 15 Nov 2025"),
-    ):
-        view = View(Labels(lang), None, names=names)
-        figures, cards = insights.heatmaps(view, rows, own)
-        assert len(figures) == 2 and len(cards) == 1
-        assert figures[0].count('<svg class="chart heatmap"') == 1  # Instagram's hours
-        assert figures[1].startswith('<div class="retired" role="note">')
-        assert "Wisata FB" in figures[1] and text in figures[1]
-    # hours of a Page (old exports, old API pulls) are shown as ever, without the panel
-    page = [{**r, "platform": "facebook", "account_id": "1"} for r in rows]
-    figures, _ = insights.heatmaps(View(Labels("en"), None, names=names), page, own[:1])
-    assert len(figures) == 1 and "retired" not in figures[0]

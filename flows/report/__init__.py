@@ -1,16 +1,19 @@
 """The objective report: one self-contained HTML file built from the published metric tables.
 
+Two steps: `query.report_data` reads every row the report shows, once, as plain rows;
+`render.render` turns them into the page through Jinja2 templates and never touches DuckDB.
 `write_report` opens the published database read-only (so it never waits for, or blocks, a run),
 renders the page and replaces the output file atomically, so a reader never sees half a report.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
 from flows import store
-from flows.report.html import render
+from flows.report.query import report_data
+from flows.report.render import render
 from transforms.errors import InputError
 
 __all__ = ["render_report", "write_report"]
@@ -28,7 +31,8 @@ def render_report(
     `period` is day, week or month (the grain of the headline and the trends); `lang` is en or id.
     `generated_at` (default: now) is the only input that is not read from the tables.
     """
-    return render(con, period=period, lang=lang, generated_at=generated_at)
+    data = report_data(con, period)
+    return render(data, period=period, lang=lang, generated_at=generated_at or datetime.now(UTC))
 
 
 def write_report(

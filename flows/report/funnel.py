@@ -7,14 +7,26 @@ unless one row states the whole campaign's reach) is shown as missing, without a
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup
 
 from flows.report import charts, fmt, parts
-from flows.report.data import Row
-from flows.report.svg import esc
+from flows.report.parts import Cell, Figure, Panel, Table
+from flows.report.rows import Row
 from flows.report.view import View
 
 STEPS = ("reach", "engagements", "clicks", "sessions", "leads", "conversions")
 CHARTED = 6  # campaigns drawn as funnels; the table lists every campaign
+
+
+@dataclass(frozen=True)
+class Funnel:
+    """Funnels of the biggest campaigns and a table of every campaign, or a no-data panel."""
+
+    missing: Panel | None
+    figures: Sequence[Figure] = ()
+    table: Table | None = None
 
 
 def _steps(view: View, row: Row) -> list[tuple[str, float | None, str, str]]:
@@ -50,30 +62,24 @@ def _drawn(row: Row) -> bool:
     return sum(row[step] is not None for step in STEPS) >= 2
 
 
-def funnel_section(view: View, rows: Sequence[Row]) -> str:
+def funnel(view: View, rows: Sequence[Row]) -> Funnel:
     """Funnels of the biggest campaigns and a table of every campaign."""
     labels = view.labels
-    heading = f'<h3 id="funnel">{esc(labels.text("funnel"))}</h3>'
     if not rows:
-        return heading + parts.no_data(labels.text("no_data_title"), labels.hint("leads"))
+        return Funnel(parts.no_data(labels.text("no_data_title"), labels.hint("leads")))
     figures = []
     for row in [r for r in rows if _drawn(r)][:CHARTED]:
         name, note = _caption(view, row)
-        figures.append(parts.figure(name, charts.funnel(name, _steps(view, row)), note=note))
+        svg = Markup(charts.funnel(name, _steps(view, row)))
+        figures.append(Figure(name, svg, note=note))
     metrics = ["funnel_spend", "funnel_impressions"] + [f"funnel_{s}" for s in STEPS]
-    table_rows = [
-        [esc(f"{labels.platform(r['platform'])} · {r['campaign']}")]
+    body = [
+        [Cell(f"{labels.platform(r['platform'])} · {r['campaign']}")]
         + [
-            esc(view.value("leads", m, r[m.removeprefix("funnel_")], r["currency"]))
+            Cell(view.value("leads", m, r[m.removeprefix("funnel_")], r["currency"]))
             for m in metrics
         ]
         for r in rows
     ]
     headers = [labels.text("campaign")] + [labels.metric(m) for m in metrics]
-    return (
-        heading
-        + f'<p class="note">{esc(labels.text("funnel_note"))}</p>'
-        + f'<div class="charts">{"".join(figures)}</div>'
-        + f"<h4>{esc(labels.text('funnel_table'))}</h4>"
-        + parts.table(headers, table_rows)
-    )
+    return Funnel(None, figures, Table(headers, body))

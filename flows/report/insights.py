@@ -5,12 +5,15 @@ not added up: the report shows each account's latest breakdown as the platform s
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
 
+from markupsafe import Markup
+
 from flows.report import charts, fmt, parts
-from flows.report.data import Row
-from flows.report.svg import esc
+from flows.report.parts import Cell, Fact, Figure, Panel, Table
+from flows.report.rows import ReportData, Row
 from flows.report.view import View
 from transforms.api.meta_graph import PAGE_ONLINE_RETIRED
 
@@ -22,11 +25,32 @@ TOP_COUNTRIES = 8
 ACTIVITY_RETIRED = {"facebook": PAGE_ONLINE_RETIRED}
 
 
+@dataclass(frozen=True)
+class Content:
+    """Content types of one month: engagement-rate charts and a table, or a no-data panel."""
+
+    heading: str
+    missing: Panel | None
+    figures: Sequence[Figure] = ()
+    table: Table | None = None
+
+
+@dataclass(frozen=True)
+class Insights:
+    """The insights section: fact cards and three groups of charts, or a no-data panel."""
+
+    missing: Panel | None
+    cards: Sequence[Fact] = ()
+    demographics: Sequence[Figure] = ()
+    heatmaps: Sequence[Figure | Panel] = ()
+    content: Content | None = None
+
+
 def _account_key(row: Row) -> tuple[str, str]:
     return row["platform"], row["account_id"]
 
 
-def demographics(view: View, rows: Sequence[Row]) -> list[str]:
+def demographics(view: View, rows: Sequence[Row]) -> list[Figure]:
     """One bar chart per account, measure and dimension (gender, age, top countries)."""
     figures = []
     ordered = sorted(
@@ -52,7 +76,7 @@ def demographics(view: View, rows: Sequence[Row]) -> list[str]:
 
 def _demographic_figure(
     view: View, platform: str, account_id: str, measure: str, dimension: str, rows: list[Row]
-) -> str:
+) -> Figure:
     labels = view.labels
     heading = labels.text(dimension, n=str(TOP_COUNTRIES))
     caption = f"{view.account(platform, account_id)} · {heading}"
@@ -68,7 +92,7 @@ def _demographic_figure(
     note = labels.text(
         "as_of", measure=labels.measure(measure), date=fmt.day(rows[0]["as_of_date"], view.lang)
     )
-    return parts.figure(caption, charts.hbars(caption, bars), note=note)
+    return Figure(caption, Markup(charts.hbars(caption, bars)), note=note)
 
 
 def _peak(rows: list[Row]) -> Row:
@@ -77,14 +101,15 @@ def _peak(rows: list[Row]) -> Row:
 
 def heatmaps(
     view: View, rows: Sequence[Row], own: Sequence[tuple[str, str]] = ()
-) -> tuple[list[str], list[str]]:
+) -> tuple[list[Figure | Panel], list[Fact]]:
     """A weekday × hour heatmap per account, and a peak-time card per account.
 
     An own account (`own`: platform, account id) of a platform in ACTIVITY_RETIRED without any
     hour gets a panel saying since when the platform no longer gives them, never a blank chart.
     """
     labels = view.labels
-    figures, cards = [], []
+    figures: list[Figure | Panel] = []
+    cards: list[Fact] = []
     shown: set[tuple[str, str]] = set()
     for (platform, account_id), group in groupby(rows, key=_account_key):
         hours = [r for r in group if r["online_followers"] is not None]
@@ -106,10 +131,10 @@ def heatmaps(
         ramp = charts.heat_legend(labels.text("fewer"), labels.text("more"))
         note = labels.text("peak", when=when, value=peak_count)
         figures.append(
-            parts.figure(caption, svg + ramp, note=f"{note}. {labels.text('heatmap_note')}")
+            Figure(caption, Markup(svg + ramp), note=f"{note}. {labels.text('heatmap_note')}")
         )
         cards.append(
-            parts.fact(
+            Fact(
                 f"{labels.text('peak_time')} · {name}",
                 when,
                 f"{peak_count} · {labels.metric('online_followers')}",
@@ -137,21 +162,23 @@ def _cell(view: View, row: Row | None, day: int, hour: int) -> tuple[float | Non
 
 def content(
     view: View, rows: Sequence[Row], months: tuple[date, date | None]
-) -> tuple[str, list[str]]:
+) -> tuple[Content, list[Fact]]:
     """Content types of the month: engagement-rate bars, a table with changes, best-type cards."""
     labels = view.labels
     current, previous = months
-    heading = f"<h3>{esc(labels.text('content', month=fmt.month(current, view.lang)))}</h3>"
+    heading = labels.text("content", month=fmt.month(current, view.lang))
     now = [r for r in rows if r["month"] == current]
     if not now:
         detail = labels.text("no_data_period", period=fmt.month(current, view.lang))
-        return heading + parts.no_data(labels.text("no_data_title"), detail), []
+        return Content(heading, parts.no_data(labels.text("no_data_title"), detail)), []
     before = {
         (r["platform"], r["account_id"], r["content_type"]): r
         for r in rows
         if r["month"] == previous
     }
-    figures, cards, table_rows = [], [], []
+    figures: list[Figure] = []
+    cards: list[Fact] = []
+    table_rows: list[list[Cell]] = []
     for (platform, account_id), group in groupby(now, key=_account_key):
         types = list(group)
         name = view.account(platform, account_id)
@@ -168,15 +195,10 @@ def content(
         labels.text("change_title", period=fmt.month(previous, view.lang)) if previous else "",
         labels.metric("share_of_engagements"),
     ]
-    body = (
-        heading
-        + f'<div class="charts">{"".join(figures)}</div>'
-        + parts.table(headers, table_rows, text_columns=2)
-    )
-    return body, cards
+    return Content(heading, None, figures, Table(headers, table_rows, text_columns=2)), cards
 
 
-def _content_figure(view: View, name: str, types: list[Row]) -> str:
+def _content_figure(view: View, name: str, types: list[Row]) -> Figure:
     labels = view.labels
     caption = f"{name} · {labels.metric('content_engagement_rate')}"
     bars = [
@@ -188,12 +210,12 @@ def _content_figure(view: View, name: str, types: list[Row]) -> str:
         )
         for r in types
     ]
-    return parts.figure(caption, charts.hbars(caption, bars))
+    return Figure(caption, Markup(charts.hbars(caption, bars)))
 
 
 def _content_row(
     view: View, name: str, row: Row, before: dict[tuple[str, str, str | None], Row]
-) -> list[str]:
+) -> list[Cell]:
     earlier = before.get((row["platform"], row["account_id"], row["content_type"]))
     rate = row["engagement_rate"]
     change = view.change(
@@ -203,13 +225,13 @@ def _content_row(
         None if earlier is None else earlier["engagement_rate"],
     )
     return [
-        esc(name),
-        esc(view.labels.content_type(row["content_type"])),
-        esc(fmt.count(row["posts"], view.lang)),
-        esc(fmt.count(row["engagements"], view.lang)),
-        esc(view.value("insights", "content_engagement_rate", rate)),
-        esc(change or fmt.missing(view.lang)),
-        esc(view.value("insights", "share_of_engagements", row["share_of_engagements"])),
+        Cell(name),
+        Cell(view.labels.content_type(row["content_type"])),
+        Cell(fmt.count(row["posts"], view.lang)),
+        Cell(fmt.count(row["engagements"], view.lang)),
+        Cell(view.value("insights", "content_engagement_rate", rate)),
+        Cell(change or fmt.missing(view.lang)),
+        Cell(view.value("insights", "share_of_engagements", row["share_of_engagements"])),
     ]
 
 
@@ -219,7 +241,7 @@ def _best_card(
     best: Row,
     before: dict[tuple[str, str, str | None], Row],
     previous: date | None,
-) -> str:
+) -> Fact:
     labels = view.labels
     rate = view.value("insights", "content_engagement_rate", best["engagement_rate"])
     earlier = before.get((best["platform"], best["account_id"], best["content_type"]))
@@ -227,45 +249,25 @@ def _best_card(
     if earlier is not None and previous is not None:
         then = view.value("insights", "content_engagement_rate", earlier["engagement_rate"])
         note = labels.text("previously", value=then, period=fmt.month(previous, view.lang))
-    return parts.fact(
+    return Fact(
         f"{labels.text('best_content')} · {name}",
         f"{labels.content_type(best['content_type'])} · {rate}",
         note,
     )
 
 
-def insights_section(
-    view: View,
-    audience: Sequence[Row],
-    activity: Sequence[Row],
-    content_rows: Sequence[Row],
-    months: tuple[date, date | None] | None,
-    own: Sequence[tuple[str, str]] = (),
-) -> str:
+def insights(view: View, data: ReportData) -> Insights:
     """Cards, demographics, heatmaps and content preference, or a no-data panel.
 
-    `own` lists the own accounts (platform, account id), so that one whose platform retired
-    followers online says so (`heatmaps`).
+    An own account whose platform retired followers online says so (`heatmaps`).
     """
-    labels = view.labels
-    if not (audience or activity or content_rows):
-        return parts.no_data(labels.text("no_data_title"), labels.hint("insights"))
-    heat_figures, peak_cards = heatmaps(view, activity, own)
-    content_html, best_cards = content(view, content_rows, months) if months else ("", [])
-    cards = peak_cards + best_cards
-    demo = demographics(view, audience)
-    return (
-        (f'<div class="cards">{"".join(cards)}</div>' if cards else "")
-        + (
-            f'<h3>{esc(labels.text("demographics"))}</h3><div class="charts">{"".join(demo)}</div>'
-            if demo
-            else ""
+    if not (data.audience or data.activity or data.content):
+        return Insights(
+            parts.no_data(view.labels.text("no_data_title"), view.labels.hint("insights"))
         )
-        + (
-            f"<h3>{esc(labels.text('access_time'))}</h3>"
-            f'<div class="charts">{"".join(heat_figures)}</div>'
-            if heat_figures
-            else ""
-        )
-        + content_html
+    heat_figures, peak_cards = heatmaps(view, data.activity, data.own_accounts())
+    months = data.content_months
+    block, best_cards = content(view, data.content, months) if months else (None, [])
+    return Insights(
+        None, peak_cards + best_cards, demographics(view, data.audience), heat_figures, block
     )

@@ -1,55 +1,119 @@
-"""HTML pieces every section uses: headline cards, chart figures, tables, the scorecard, no-data.
+"""The pieces the templates lay out: cards, figures, tables, panels, as plain words and numbers.
 
-Every piece of text that can come from data (account and campaign names, buckets, currencies) goes
-through `esc`, and so does every label, so nothing in the tables can inject markup.
+Builders here choose what a piece says; `templates/parts.html.j2` writes its markup and escapes
+every value, so nothing in the tables (account and campaign names, buckets, currencies) can inject
+markup. A chart arrives as `Markup`: `charts.py` escapes every text it places in the SVG.
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from markupsafe import Markup
 
 from flows.report import fmt
-from flows.report.data import Row
 from flows.report.labels import LOWER_IS_BETTER, NEUTRAL
-from flows.report.svg import esc
+from flows.report.rows import Row
 from flows.report.view import View
 
 ARROWS = {1: "\u25b2", -1: "\u25bc", 0: "\u25c6"}
 STATUSES = ("met", "at_risk", "missed", "no_data")
 
 
+@dataclass(frozen=True)
+class Card:
+    """A headline figure: value of the period, change against the one before, earlier value."""
+
+    metric: str
+    label: str
+    description: str
+    value: str
+    tone: str  # good, bad or flat
+    arrow: str
+    change: str
+    change_title: str
+    previous: str
+
+    @property
+    def small(self) -> bool:
+        """A smaller type for values that would wrap in a card (IDR 16,743,969)."""
+        return len(self.value) > 10
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A card that states a fact rather than a period figure (peak hour, best content type)."""
+
+    label: str
+    value: str
+    note: str
+    tone: str = "flat"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A chart with its caption, colour legend (name, colour) and footnote."""
+
+    kind: ClassVar[str] = "figure"
+    caption: str
+    svg: Markup
+    legend: Sequence[tuple[str, str]] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A note in place of figures: `nodata` (loading more can fill it) or `retired` (it cannot)."""
+
+    kind: str
+    title: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell: text, with a tooltip, a tag (competitor) or as a status badge."""
+
+    text: str
+    title: str | None = None
+    tag: str | None = None
+    status: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A scrollable table: `text_columns` leading text columns, then numbers (right-aligned)."""
+
+    kind: ClassVar[str] = "table"
+    headers: Sequence[str]
+    rows: Sequence[Sequence[Cell]]
+    css: str = ""
+    text_columns: int = 1
+
+
 def card(
     view: View, objective: str, metric: str, pair: tuple[Row | None, Row | None], before: str
-) -> str:
-    """A headline figure: value of the latest period, change against and value of the one before.
-
-    `pair` holds the total rows of the headline period and of the period before; `before` names
-    that earlier period.
-    """
+) -> Card:
+    """The card of `metric`; `pair` holds the total rows of the period and of the one before."""
     current, previous = pair
     now = None if current is None else current.get(metric)
     then = None if previous is None else previous.get(metric)
     currency = _currency(current) or _currency(previous)
     change = view.change(objective, metric, now, then)
     direction = fmt.sign(now, then) if change is not None else 0
-    shown = view.value(objective, metric, now, currency)
-    change_title = view.labels.text("change_title", period=before)
-    earlier = view.labels.text(
-        "previously", value=view.value(objective, metric, then, currency), period=before
+    return Card(
+        metric=metric,
+        label=view.labels.metric(metric, objective),
+        description=view.describe(objective, metric),
+        value=view.value(objective, metric, now, currency),
+        tone=_tone(metric, direction),
+        arrow=ARROWS[direction],
+        change=change if change is not None else fmt.missing(view.lang),
+        change_title=view.labels.text("change_title", period=before),
+        previous=view.labels.text(
+            "previously", value=view.value(objective, metric, then, currency), period=before
+        ),
     )
-    return (
-        f'<div class="card" data-metric="{esc(metric)}">'
-        f'<div class="card-label" title="{esc(view.describe(objective, metric))}">'
-        f"{esc(view.labels.metric(metric, objective))}</div>"
-        f'<div class="card-value{_long(shown)}">{esc(shown)}</div>'
-        f'<div class="card-change {_tone(metric, direction)}" title="{esc(change_title)}">'
-        f'<span aria-hidden="true">{ARROWS[direction]}</span> '
-        f"{esc(change if change is not None else fmt.missing(view.lang))}</div>"
-        f'<div class="card-previous">{esc(earlier)}</div></div>'
-    )
-
-
-def _long(shown: str) -> str:
-    """A smaller type for values that would wrap in a card (IDR 16,743,969)."""
-    return " small" if len(shown) > 10 else ""
 
 
 def _currency(row: Row | None) -> str | None:
@@ -63,72 +127,19 @@ def _tone(metric: str, direction: int) -> str:
     return "good" if good else "bad"
 
 
-def fact(label: str, value: str, note: str, tone: str = "flat") -> str:
-    """A headline card that states a fact rather than a period figure (peak hour, best type)."""
-    return (
-        f'<div class="card"><div class="card-label">{esc(label)}</div>'
-        f'<div class="card-value small">{esc(value)}</div>'
-        f'<div class="card-change {tone}">{esc(note)}</div></div>'
-    )
-
-
-def figure(caption: str, svg: str, legend: Sequence[tuple[str, str]] = (), note: str = "") -> str:
-    """A chart with its caption, colour legend and footnote."""
-    keys = "".join(
-        f'<li><span class="swatch" style="background:{colour}"></span>{esc(name)}</li>'
-        for name, colour in legend
-    )
-    return (
-        f'<figure class="chart-box"><figcaption>{esc(caption)}</figcaption>{svg}'
-        + (f'<ul class="legend">{keys}</ul>' if keys else "")
-        + (f'<p class="note">{esc(note)}</p>' if note else "")
-        + "</figure>"
-    )
-
-
-def table(
-    headers: Sequence[str], rows: Sequence[Sequence[str]], css: str = "", text_columns: int = 1
-) -> str:
-    """A scrollable table: `text_columns` leading text columns, then numbers (right-aligned).
-
-    Cells are HTML already escaped by the caller (some hold a badge or a tag).
-    """
-
-    def kind(index: int) -> str:
-        return ' class="t"' if index < text_columns else ""
-
-    head = "".join(f'<th scope="col"{kind(i)}>{esc(h)}</th>' for i, h in enumerate(headers))
-    body = "".join(
-        "<tr>" + "".join(f"<td{kind(i)}>{cell}</td>" for i, cell in enumerate(row)) + "</tr>"
-        for row in rows
-    )
-    cls = f' class="{css}"' if css else ""
-    return (
-        f'<div class="table-wrap"><table{cls}><thead><tr>{head}</tr></thead>'
-        f"<tbody>{body}</tbody></table></div>"
-    )
-
-
-def no_data(title: str, detail: str) -> str:
+def no_data(title: str, detail: str) -> Panel:
     """The panel shown instead of figures that do not exist (never a zero)."""
-    return (
-        f'<div class="nodata" role="note"><strong>{esc(title)}</strong><p>{esc(detail)}</p></div>'
-    )
+    return Panel("nodata", title, detail)
 
 
-def retired(title: str, detail: str) -> str:
-    """The panel shown where a platform stopped giving a measure that nothing replaces.
-
-    Not a no-data panel: loading more cannot fill it, so it says since when and why.
-    """
-    return (
-        f'<div class="retired" role="note"><strong>{esc(title)}</strong><p>{esc(detail)}</p></div>'
-    )
+def retired(title: str, detail: str) -> Panel:
+    """The panel where a platform stopped giving a measure nothing replaces: says since when."""
+    return Panel("retired", title, detail)
 
 
-def badge(view: View, status: str) -> str:
+def badge(view: View, status: str) -> Cell:
     """A scorecard status as a coloured word (the word carries the meaning, not the colour)."""
-    return f'<span class="badge status-{esc(status)}">{esc(view.labels.status(status))}</span>'
+    return Cell(view.labels.status(status), status=status)
 
 
 def target_period(row: Row, lang: str) -> str:
@@ -142,25 +153,26 @@ def target_period(row: Row, lang: str) -> str:
     return period
 
 
-def scorecard(view: View, objective: str, rows: Sequence[Row]) -> str:
-    """The objective's targets with actual, target, attainment and status."""
+def scorecard(view: View, objective: str, rows: Sequence[Row]) -> Table | None:
+    """The objective's targets with actual, target, attainment and status (None: no targets)."""
     labels = view.labels
     mine = [r for r in rows if r["objective"] == objective]
     if not mine:
-        return f'<p class="note">{esc(labels.text("no_targets"))}</p>'
+        return None
     body = [
         [
-            f'<span title="{esc(view.describe(objective, r["metric"]))}">'
-            f"{esc(labels.metric(r['metric'], objective))}</span>",
-            esc(view.scope(r["scope"])),
-            esc(target_period(r, view.lang)),
-            esc(view.value(objective, r["metric"], r["actual"], r["currency"])),
-            esc(view.value(objective, r["metric"], r["target"], r["currency"])),
-            esc(fmt.percent(r["attainment"], view.lang, 0)),
+            Cell(
+                labels.metric(r["metric"], objective), title=view.describe(objective, r["metric"])
+            ),
+            Cell(view.scope(r["scope"])),
+            Cell(target_period(r, view.lang)),
+            Cell(view.value(objective, r["metric"], r["actual"], r["currency"])),
+            Cell(view.value(objective, r["metric"], r["target"], r["currency"])),
+            Cell(fmt.percent(r["attainment"], view.lang, 0)),
             badge(view, r["status"]),
         ]
         for r in mine
     ]
     headers = [labels.text(k) for k in ("metric", "scope", "period", "actual", "target")]
     headers += [labels.text("attainment"), labels.text("status")]
-    return table(headers, body, "scorecard", text_columns=3)
+    return Table(headers, body, "scorecard", text_columns=3)

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flows.report import fmt
-from flows.report.data import Row
 from flows.report.labels import Labels
 from flows.report.periods import Window
+from flows.report.rows import Row
 from flows.report.svg import Formatter
 
 MULTIPLES = frozenset({"roas"})  # fractions read as "times", not as percentages

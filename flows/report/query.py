@@ -1,4 +1,6 @@
-"""Read-only queries of the published metric tables and model scopes, shaped for the report.
+"""The report's one query step: every read of the published tables and model scopes, run once.
+
+`report_data` returns plain rows (`rows.ReportData`); nothing after it touches DuckDB.
 
 Detail rows come from the metric tables. A total over several accounts, platforms or campaigns is
 the model's own platform or all scope (`model.int_*_metrics`, every grain): its rates divide sums
@@ -10,17 +12,14 @@ their whole key, so the same tables always give the same report.
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 import duckdb
 
 from flows import store
-from flows.report.periods import PERIOD_COLUMN, TABLE_SUFFIX
-
-Row = dict[str, Any]
-OBJECTIVES = ("awareness", "traffic", "community", "conversion", "insights", "leads")
-# Objectives with daily/weekly/monthly tables: the headline window is taken from their daily tables.
-PERIODIC = ("awareness", "traffic", "community", "conversion", "leads")
+from flows.report.layout import DETAIL, trend_metrics
+from flows.report.periods import GRAINS, PERIOD_COLUMN, TABLE_SUFFIX, Window, window
+from flows.report.rows import PERIODIC, ObjectiveRows, ReportData, Row
+from transforms.errors import InputError
 
 # Per objective: the model view holding its platform and all-platform scopes.
 TREND_VIEW = {
@@ -90,25 +89,25 @@ PERIOD_SQL = {
 }
 
 
-def fetch(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()) -> list[Row]:
+def _fetch(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()) -> list[Row]:
     """Rows of a query as dicts keyed by column name."""
     cursor = con.execute(sql, list(params))
     names = [column[0] for column in cursor.description or ()]
     return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
 
 
-def metric_tables(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+def _metric_tables(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
     """Names of the tables in schema `metrics` (none in a database that was never built)."""
-    rows = fetch(con, "select table_name from duckdb_tables() where schema_name = 'metrics'")
+    rows = _fetch(con, "select table_name from duckdb_tables() where schema_name = 'metrics'")
     return frozenset(str(row["table_name"]) for row in rows)
 
 
-def table_name(objective: str, grain: str) -> str:
+def _table_name(objective: str, grain: str) -> str:
     """The objective's metric table of a grain (`awareness_monthly`)."""
     return f"{objective}_{TABLE_SUFFIX[grain]}"
 
 
-def data_range(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> tuple[date, date] | None:
+def _data_range(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> tuple[date, date] | None:
     """First and last date of the daily metric tables; None when they hold no rows."""
     daily = [f"{o}_daily" for o in PERIODIC if f"{o}_daily" in tables]
     if not daily:
@@ -120,7 +119,7 @@ def data_range(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> tuple[
     return row[0], row[1]
 
 
-def trend(
+def _trend(
     con: duckdb.DuckDBPyConnection,
     tables: frozenset[str],
     objective: str,
@@ -128,7 +127,7 @@ def trend(
     metrics: Sequence[str],
 ) -> list[Row]:
     """Totals and per-platform `metrics` of every period of the objective (see TREND_SQL)."""
-    name = table_name(objective, grain)
+    name = _table_name(objective, grain)
     if name not in tables:
         return []
     columns = ["currency", *metrics] if objective in IN_CURRENCY else list(metrics)
@@ -136,10 +135,10 @@ def trend(
     if objective == "conversion":
         money = CURRENCY_SQL.format(table=f"metrics.{name}", period=PERIOD_COLUMN[grain])
         sql = f"{sql} union all by name {money}"
-    return fetch(con, sql + " order by all", [grain])
+    return _fetch(con, sql + " order by all", [grain])
 
 
-def breakdown(
+def _breakdown(
     con: duckdb.DuckDBPyConnection,
     tables: frozenset[str],
     objective: str,
@@ -148,42 +147,42 @@ def breakdown(
     metrics: Sequence[str],
 ) -> list[Row]:
     """The metric table's `metrics` of the period starting on `start`, row by row."""
-    name = table_name(objective, grain)
+    name = _table_name(objective, grain)
     if name not in tables:
         return []
     sql = BREAKDOWN_SQL[objective].format(
         table=f"metrics.{name}", period=PERIOD_COLUMN[grain], metrics=", ".join(metrics)
     )
-    return fetch(con, sql, [start])
+    return _fetch(con, sql, [start])
 
 
-def catalog(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> list[Row]:
+def _catalog(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> list[Row]:
     """The metric catalog: units and English/Indonesian descriptions."""
     if "catalog" not in tables:
         return []
-    return fetch(
+    return _fetch(
         con,
         "select objective, metric, unit, description_en, description_id from metrics.catalog "
         "order by objective, metric",
     )
 
 
-def accounts(con: duckdb.DuckDBPyConnection) -> list[Row]:
+def _accounts(con: duckdb.DuckDBPyConnection) -> list[Row]:
     """Declared accounts with their names (empty in a database without the core schema)."""
     if not store.table_exists(con, "core", "account"):
         return []
-    return fetch(
+    return _fetch(
         con,
         "select platform, account_id, account_name, handle, is_own from core.account "
         "order by platform, account_id",
     )
 
 
-def scorecard(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> list[Row]:
+def _scorecard(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> list[Row]:
     """Every target with its actual and status."""
     if "scorecard" not in tables:
         return []
-    return fetch(
+    return _fetch(
         con,
         "select objective, metric, scope, period, period_start, period_end, currency, actual, "
         "target, direction, attainment, status from metrics.scorecard "
@@ -191,20 +190,20 @@ def scorecard(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> list[Ro
     )
 
 
-def period_exports(
+def _period_exports(
     con: duckdb.DuckDBPyConnection, tables: frozenset[str], objective: str
 ) -> list[Row]:
     """Rows of the objective's aggregated exports (never split into days), if it has any."""
     if objective not in PERIOD_SQL or f"{objective}_period" not in tables:
         return []
-    return fetch(con, PERIOD_SQL[objective])
+    return _fetch(con, PERIOD_SQL[objective])
 
 
-def audience(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> list[Row]:
+def _audience(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> list[Row]:
     """Own accounts' latest gender, age and country breakdown of each measure."""
     if "insights_audience" not in tables:
         return []
-    return fetch(
+    return _fetch(
         con,
         """
         select platform, account_id, measure, dimension, as_of_date, bucket, value, share
@@ -217,11 +216,11 @@ def audience(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> list[Row
     )
 
 
-def activity(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> list[Row]:
+def _activity(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> list[Row]:
     """Own accounts' followers online by weekday and hour."""
     if "insights_activity" not in tables:
         return []
-    return fetch(
+    return _fetch(
         con,
         "select platform, account_id, day_of_week, hour, snapshots, online_followers, "
         "share_of_week from metrics.insights_activity where is_own "
@@ -229,14 +228,14 @@ def activity(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> list[Row
     )
 
 
-def content(
+def _content(
     con: duckdb.DuckDBPyConnection, tables: frozenset[str], months: list[date]
 ) -> list[Row]:
     """Own accounts' content types in the given months."""
     if "insights_content" not in tables or not months:
         return []
     marks = ", ".join("?" for _ in months)
-    return fetch(
+    return _fetch(
         con,
         "select platform, account_id, month, content_type, posts, engagements, post_reach, "
         "engagement_rate, share_of_engagements from metrics.insights_content "
@@ -247,19 +246,19 @@ def content(
     )
 
 
-def content_months(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> list[date]:
+def _months_present(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> list[date]:
     """Months present in insights_content, latest first."""
     if "insights_content" not in tables:
         return []
-    rows = fetch(con, "select distinct month from metrics.insights_content order by month desc")
+    rows = _fetch(con, "select distinct month from metrics.insights_content order by month desc")
     return [row["month"] for row in rows]
 
 
-def funnel(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> list[Row]:
+def _funnel(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> list[Row]:
     """Every campaign's funnel, the biggest spenders first."""
     if "funnel_campaign" not in tables:
         return []
-    return fetch(
+    return _fetch(
         con,
         "select platform, campaign, first_date, last_date, currency, spend, impressions, reach, "
         "engagements, clicks, sessions, leads, conversions, engagements_step_rate, "
@@ -267,3 +266,51 @@ def funnel(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> list[Row]:
         "from metrics.funnel_campaign "
         "order by spend desc nulls last, leads desc nulls last, platform, campaign",
     )
+
+
+def report_data(con: duckdb.DuckDBPyConnection, period: str) -> ReportData:
+    """Every row the report of grain `period` (day, week or month) shows, read once."""
+    if period not in GRAINS:
+        raise InputError(f"--period '{period}' is not one of {', '.join(GRAINS)}")
+    tables = _metric_tables(con)
+    reach = _data_range(con, tables)
+    headline = window(reach[0], reach[1], period) if reach else None
+    months = _content_months(con, tables, headline)
+    return ReportData(
+        period=period,
+        window=headline,
+        accounts=_accounts(con),
+        catalog=_catalog(con, tables),
+        scorecard=_scorecard(con, tables),
+        objectives={o: _objective_rows(con, tables, headline, o) for o in PERIODIC},
+        funnel=_funnel(con, tables),
+        audience=_audience(con, tables),
+        activity=_activity(con, tables),
+        content=_content(con, tables, [m for m in (months or ()) if m is not None]),
+        content_months=months,
+    )
+
+
+def _objective_rows(
+    con: duckdb.DuckDBPyConnection, tables: frozenset[str], w: Window | None, objective: str
+) -> ObjectiveRows:
+    if w is None:
+        return ObjectiveRows()
+    return ObjectiveRows(
+        _trend(con, tables, objective, w.grain, trend_metrics(objective)),
+        _breakdown(con, tables, objective, w.grain, w.current, DETAIL[objective]),
+        _period_exports(con, tables, objective),
+    )
+
+
+def _content_months(
+    con: duckdb.DuckDBPyConnection, tables: frozenset[str], w: Window | None
+) -> tuple[date, date | None] | None:
+    """The content month (latest complete month of the data) and the month before."""
+    if w is not None:
+        months = window(w.first, w.through, "month")
+        return months.current, months.previous
+    present = _months_present(con, tables)
+    if not present:
+        return None
+    return present[0], present[1] if len(present) > 1 else None
