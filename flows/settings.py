@@ -41,6 +41,7 @@ API_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "youtube_analytics": ("https://youtubeanalytics.googleapis.com", ("channels",)),
     "ga4": ("https://analyticsdata.googleapis.com", ("properties",)),
     "meta_ads": ("https://graph.facebook.com/v24.0", ("ad_accounts",)),
+    "linkedin_community": ("https://api.linkedin.com/rest", ("organizations",)),
 }
 DEFAULT_LOOKBACK_DAYS = 7
 DEFAULT_WINDOW_DAYS = 90

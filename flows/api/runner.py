@@ -40,8 +40,15 @@ PLATFORM_OF_IDS = {
     "channels": "youtube",
     "properties": "web",
     "ad_accounts": "meta",
+    "organizations": "linkedin",
 }
-KIND_CONCURRENCY = {"meta_graph": 2, "youtube_analytics": 2, "ga4": 2, "meta_ads": 2}
+KIND_CONCURRENCY = {
+    "meta_graph": 2,
+    "youtube_analytics": 2,
+    "ga4": 2,
+    "meta_ads": 2,
+    "linkedin_community": 2,
+}
 
 
 class Connector(Protocol):
@@ -132,11 +139,17 @@ class Pulled:
 
 
 def account_id_for(ids_key: str, raw_id: str) -> str:
-    """The canonical account id of a configured id (GA4 `properties/<id>`, Meta ads `act_<id>`)."""
+    """The canonical account id of a configured id (GA4 `properties/<id>`, Meta ads `act_<id>`).
+
+    A LinkedIn organization is its numeric id (`urn:li:organization:<id>` configured), as the
+    Page exports name it (`--account linkedin:<organization id>`).
+    """
     if ids_key == "properties" and not raw_id.startswith("properties/"):
         return f"properties/{raw_id}"
     if ids_key == "ad_accounts" and not raw_id.startswith("act_"):
         return f"act_{raw_id}"
+    if ids_key == "organizations":
+        return raw_id.removeprefix("urn:li:organization:")
     return raw_id
 
 
