@@ -20,6 +20,7 @@ from flows.api.linkedin_community import (
     pull,
     restli_list,
 )
+from flows.ingest import LoadOutcome
 from flows.settings import ApiSource, Settings, load_settings
 from tests.fakeapi import linkedin_community as li_fake
 from tests.fakeapi.server import FakeApi, Reply
@@ -53,6 +54,14 @@ start_date = "{START}"
 page_size = 5
 """
 STREAM = {stream.name: stream for stream in STREAMS}
+POST_KEYS = (
+    "impressionCount",
+    "uniqueImpressionsCount",
+    "clickCount",
+    "likeCount",
+    "commentCount",
+    "shareCount",
+)
 pytest_plugins = ("tests.fakeapi",)
 
 
@@ -77,7 +86,7 @@ def _settings(tmp_path: Path, fake: FakeApi) -> Settings:
 
 def _run(
     tmp_path: Path, settings: Settings, *, replay: bool = False, db: str = "k.duckdb"
-) -> tuple[duckdb.DuckDBPyConnection, list[runner.LoadOutcome]]:
+) -> tuple[duckdb.DuckDBPyConnection, list[LoadOutcome]]:
     con = store.connect(tmp_path / db)
     pipeline.initialise(con, settings)
     return con, runner.load_sources(con, settings, tmp_path / "raw", replay=replay)
@@ -157,9 +166,7 @@ def test_nightly_runs_fill_every_table_and_the_second_pulls_only_the_lookback_an
     assert len(metrics) == 27
     for post_id, *counts in metrics:
         stats = linkedin.post_stats(post_id)
-        keys = ("impressionCount", "uniqueImpressionsCount", "clickCount", "likeCount")
-        keys += ("commentCount", "shareCount")
-        assert counts == [stats[k] for k in keys]
+        assert counts == [stats[k] for k in POST_KEYS]
 
     linkedin.growth = 50
     fake.requests.clear()
@@ -183,6 +190,22 @@ def test_nightly_runs_fill_every_table_and_the_second_pulls_only_the_lookback_an
         "- 7100000000000000000) + 50"
     ).fetchone()
     assert grown == (15,)
+    con.close()
+    for path in (p for p in tmp_path.rglob("*") if p.is_file()):
+        assert TOKEN.encode() not in path.read_bytes(), path
+
+
+def test_a_bad_option_fails_each_pull_in_one_line_and_the_run_goes_on(
+    tmp_path: Path, world: tuple[FakeApi, li_fake.LinkedInWorld], token: None
+) -> None:
+    fake, _ = world
+    config = tmp_path / "kunci.toml"
+    text = CONFIG.replace("{base}", fake.base_url).replace("page_size = 5", "page_size = 500")
+    config.write_text(text, encoding="utf-8")
+    _, outcomes = _run(tmp_path, load_settings(str(config)))
+    assert len(outcomes) == len(STREAMS) and {o.status for o in outcomes} == {"failed"}
+    assert all("page_size must be 1 to 100, got 500" in str(o.error) for o in outcomes)
+    assert fake.requests == []
 
 
 def test_replay_of_the_raw_zone_equals_the_live_pull(

@@ -37,6 +37,8 @@ come with no Retry-After, so once a pull ends on 429 the client remembers it and
 later pulls fail at once instead of spending the day's remaining calls on retries.
 """
 
+import logging
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -54,6 +56,7 @@ from flows.settings import ApiSource
 from transforms.api.envelope import REFRESH, Envelope, Window
 from transforms.api.refusals import one_line
 
+LOG = logging.getLogger("kunci.api")
 STREAMS = (
     Stream("share_statistics", "organizations"),
     Stream("follower_statistics", "organizations"),
@@ -67,6 +70,7 @@ DEFAULT_PAGE_SIZE = 100  # the most posts one `/posts` page gives
 STATS_BATCH = 20  # posts per share-statistics request: keeps the URL far below its limits
 SHARE_HISTORY_DAYS = 365  # organizationalEntityShareStatistics: the rolling last 12 months
 ORGANIZATION = "urn:li:organization:"
+_VERSION = re.compile(r"\d{6}(\.\d{2})?")  # 202607, or a patch such as 202508.02
 _POST_KINDS = {"urn:li:share:": "shares", "urn:li:ugcPost:": "ugcPosts"}
 
 
@@ -124,10 +128,12 @@ class LinkedInClient(ApiClient):
 
 
 def client_for(source: ApiSource, token: str, rawlog: RawLog | None, **kw: Any) -> LinkedInClient:
-    """Bearer token, LinkedIn's error sorting, the versioned Rest.li session."""
+    """Bearer token, LinkedIn's error sorting, the versioned Rest.li session.
+
+    The options are checked by `pull`, so a bad value fails the source's pulls in one line
+    each instead of its thread.
+    """
     version = str(source.options.get("linkedin_version", DEFAULT_VERSION))
-    if not (version.isdigit() and len(version) == 6):
-        raise ApiError(f"source '{source.name}': linkedin_version must be YYYYMM, got {version!r}")
     return LinkedInClient(
         source=source,
         token=token,
@@ -180,7 +186,7 @@ def pull(
         raise ValueError(f"LinkedIn has no stream '{stream.name}'")
     if isinstance(client, LinkedInClient) and client.exhausted:
         raise ApiError(f"not asked: {client.exhausted}")
-    call = _Call(client, source, stream.name, account_id, window, refresh)
+    call = _Call(client, source, stream.name, account_id, window, refresh, page_size(source))
     try:
         _PULLS[stream.name](call)
     except ApiError as error:
@@ -194,6 +200,17 @@ def pull(
     return call.kept
 
 
+def page_size(source: ApiSource) -> int:
+    """Posts per listing page (`page_size`, 1..100); checks `linkedin_version` on the way."""
+    version = str(source.options.get("linkedin_version", DEFAULT_VERSION))
+    if not _VERSION.fullmatch(version):
+        raise ApiError(f"source '{source.name}': linkedin_version must be YYYYMM, got {version!r}")
+    size = source.options.get("page_size", DEFAULT_PAGE_SIZE)
+    if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= DEFAULT_PAGE_SIZE:
+        raise ApiError(f"source '{source.name}': page_size must be 1 to 100, got {size!r}")
+    return size
+
+
 @dataclass
 class _Call:
     """One pull in progress: what to ask and what has come back."""
@@ -204,6 +221,7 @@ class _Call:
     account_id: str
     window: Window
     refresh: Refresh | None
+    page_size: int
     kept: list[Envelope] = field(default_factory=list)
 
     @property
@@ -239,6 +257,11 @@ def _share_statistics(call: _Call) -> None:
     """Daily share statistics of the days LinkedIn still serves."""
     served_from = datetime.now(UTC).date() - timedelta(days=SHARE_HISTORY_DAYS - 1)
     if call.window.end < served_from:
+        LOG.warning(
+            "%s: %s share statistics not asked: LinkedIn serves the last 12 months only",
+            call.source.name,
+            call.window,
+        )
         return
     item = {"request": "daily"}
     window = call.window
@@ -290,7 +313,7 @@ def _bounds(window: Window) -> tuple[datetime, datetime]:
 
 def _listed(call: _Call, lower: datetime) -> Iterator[dict[str, Any]]:
     """The organization's posts, newest first, until a page reaches posts older than `lower`."""
-    count = int(call.source.options.get("page_size", DEFAULT_PAGE_SIZE))
+    count = call.page_size
     start, page = 0, 0
     while True:
         params = {
