@@ -158,6 +158,7 @@ def test_nightly_runs_fill_every_table_and_the_second_pulls_only_the_lookback_an
     ).fetchall()
     assert len(posts) == len(linkedin.posts()) == 27
     assert [p[1] for p in posts[:4]] == ["photo", "video", "link", "text"]
+    assert {p[2] for p in posts} == {False}
     assert posts[0][3] == f"https://www.linkedin.com/feed/update/{posts[0][0]}/"
     metrics = con.execute(
         "select post_id, impressions, reach, clicks, reactions, comments, shares "
@@ -438,3 +439,36 @@ def test_organization_ids_are_the_numeric_id_the_exports_use(tmp_path: Path) -> 
     assert runner.account_id_for("organizations", "urn:li:organization:42") == "42"
     assert runner.account_id_for("organizations", "42") == "42"
     assert runner.PLATFORM_OF_IDS["organizations"] == "linkedin"
+
+
+def test_posts_map_dark_posts_as_paid_skip_drafts_and_quarantine_what_has_no_id_or_time() -> None:
+    nov12 = int(datetime(2026, 11, 12, 3, tzinfo=UTC).timestamp() * 1000)
+    listing = (
+        '{"paging": {"start": 0, "count": 10, "total": 3}, "elements": ['
+        f'{{"id": "urn:li:share:1", "publishedAt": {nov12}, "lifecycleState": "PUBLISHED", '
+        '"distribution": {"feedDistribution": "NONE"}, "content": {"multiImage": {}}}, '
+        f'{{"id": "urn:li:share:2", "createdAt": {nov12}, "lifecycleState": "DRAFT"}}, '
+        '{"id": "urn:li:ugcPost:3", "lifecycleState": "PUBLISHED"}]}'
+    )
+    statistics = (
+        '{"elements": [{"share": "urn:li:share:1", "totalShareStatistics": '
+        '{"impressionCount": 10, "uniqueImpressionsCount": 8, "clickCount": 1, "likeCount": 2, '
+        '"commentCount": 0, "shareCount": 0}}, {"totalShareStatistics": {"impressionCount": 1}}]}'
+    )
+    envelopes = [
+        _envelope("posts", listing, {"request": "posts"}),
+        _envelope("posts", statistics, {"request": "post_statistics", "posts": "urn:li:share:1"}),
+    ]
+    result = normalize("posts", envelopes, ACCOUNT)
+    post = result.tables["post"]
+    assert post.select("post_id", "published_date", "content_type", "is_paid").rows() == [
+        ("urn:li:share:1", date(2026, 11, 12), "carousel", True)
+    ]
+    metrics = result.tables["post_metrics"]
+    assert metrics.select("post_id", "impressions", "reach", "reactions").rows() == [
+        ("urn:li:share:1", 10, 8, 2)
+    ]
+    reasons = result.quarantine["reason"].to_list()
+    assert reasons == ["no publishedAt or createdAt", "statistics without their share or ugcPost"]
+    assert (result.rows_read, result.rows_loaded, result.rows_skipped) == (5, 2, 1)
+    assert "not PUBLISHED (DRAFT)" in "; ".join(result.notes)

@@ -186,6 +186,7 @@ def pull(
         raise ValueError(f"LinkedIn has no stream '{stream.name}'")
     if isinstance(client, LinkedInClient) and client.exhausted:
         raise ApiError(f"not asked: {client.exhausted}")
+    _check_version(source)
     call = _Call(client, source, stream.name, account_id, window, refresh, page_size(source))
     try:
         _PULLS[stream.name](call)
@@ -200,11 +201,14 @@ def pull(
     return call.kept
 
 
-def page_size(source: ApiSource) -> int:
-    """Posts per listing page (`page_size`, 1..100); checks `linkedin_version` on the way."""
+def _check_version(source: ApiSource) -> None:
     version = str(source.options.get("linkedin_version", DEFAULT_VERSION))
     if not _VERSION.fullmatch(version):
         raise ApiError(f"source '{source.name}': linkedin_version must be YYYYMM, got {version!r}")
+
+
+def page_size(source: ApiSource) -> int:
+    """Posts per listing page (`page_size`, 1..100: the most `/posts` gives)."""
     size = source.options.get("page_size", DEFAULT_PAGE_SIZE)
     if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= DEFAULT_PAGE_SIZE:
         raise ApiError(f"source '{source.name}': page_size must be 1 to 100, got {size!r}")

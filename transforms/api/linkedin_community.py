@@ -275,14 +275,14 @@ def _demographics(envelopes: Sequence[Envelope], account: Account) -> Normalized
                     cells["dimension"].append(dimension)
                     cells["bucket"].append(bucket)
                     cells["value"].append(_at(entry, ("followerCounts", "organicFollowerCount")))
-    frame = _typed(cells, {"value": pl.Int64()})
+    frame = _typed(cells, {"value": pl.Int64()}, {"as_of_date": pl.Date()})
     frame = require(frame, pl.col("bucket").is_not_null(), "a facet entry without its bucket")
     frame = require(frame, pl.col("value").is_not_null(), "no organicFollowerCount")
     kept, quarantine = split_quarantine(frame)
     kept, repeated = drop_duplicate_keys(kept, ["as_of_date", "dimension", "bucket"])
     rows.skipped["a bucket served twice"] = repeated
     audience = _owned(kept.with_columns(pl.lit("followers").alias("measure")), account)
-    total = _typed(totals, {"followers_total": pl.Int64()})
+    total = _typed(totals, {"followers_total": pl.Int64()}, {"date": pl.Date()})
     total = require(total, pl.col("followers_total").is_not_null(), "no firstDegreeSize")
     total_kept, total_bad = split_quarantine(total)
     skipped = sum(rows.skipped.values())
@@ -302,12 +302,21 @@ def _demographics(envelopes: Sequence[Envelope], account: Account) -> Normalized
     )
 
 
-def _typed(cells: dict[str, list[Any]], types: dict[str, pl.DataType]) -> pl.DataFrame:
-    """A typed frame of cells whose `_n` column numbers the rows as read (dates kept as dates)."""
+def _typed(
+    cells: dict[str, list[Any]],
+    types: dict[str, pl.DataType],
+    given: dict[str, pl.DataType] | None = None,
+) -> pl.DataFrame:
+    """A typed frame of JSON cells (see `typed_frame`), rows numbered by their `_n` cells.
+
+    Columns in `given` hold values the mapping made itself (dates, flags): taken as they are.
+    """
     numbers = cells.pop("_n")
-    dates = {name: cells.pop(name) for name in ("as_of_date", "date") if name in cells}
+    made = {name: cells.pop(name) for name in (given or {}) if name in cells}
     frame = typed_frame(cells, types, 1).with_columns(pl.Series("_row", numbers, pl.Int64()))
-    return frame.with_columns(pl.Series(name, values, pl.Date()) for name, values in dates.items())
+    return frame.with_columns(
+        pl.Series(name, values, (given or {})[name]) for name, values in made.items()
+    )
 
 
 def _content_type(record: dict[str, Any]) -> str:
@@ -352,13 +361,10 @@ def _posts(envelopes: Sequence[Envelope], account: Account) -> Normalized:
             posts["text"].append(record.get("commentary"))
             posts["content_type"].append(_content_type(record))
             feed = _at(record, ("distribution", "feedDistribution"))
-            posts["is_paid"].append(None if feed is None else str(feed == "NONE").lower())
-    frame = _typed(posts, {"published_ms": pl.Int64()})
+            posts["is_paid"].append(None if feed is None else feed == "NONE")
+    frame = _typed(posts, {"published_ms": pl.Int64()}, {"is_paid": pl.Boolean()})
     frame = frame.with_columns(
         (pl.col("published_ms") * 1000).cast(pl.Datetime("us", "UTC")).alias("published_at"),
-        pl.col("is_paid").replace_strict(
-            {"true": True, "false": False}, default=None, return_dtype=pl.Boolean
-        ),
     ).with_columns(
         pl.col("published_at").dt.convert_time_zone(str(zone)).dt.date().alias("published_date"),
         pl.format("https://www.linkedin.com/feed/update/{}/", "post_id").alias("permalink"),
@@ -418,7 +424,8 @@ def _post_metrics(
             cells["post_id"].append(_at(element, ("share",)) or _at(element, ("ugcPost",)))
             for name in _POST_COUNTS.values():
                 cells[name].append(_at(element, ("totalShareStatistics", name)))
-    frame = _typed(cells, dict.fromkeys(_POST_COUNTS.values(), pl.Int64()))
+    counts: dict[str, pl.DataType] = dict.fromkeys(_POST_COUNTS.values(), pl.Int64())
+    frame = _typed(cells, counts, {"as_of_date": pl.Date()})
     frame = require(
         frame, pl.col("post_id").is_not_null(), "statistics without their share or ugcPost"
     )
