@@ -43,6 +43,7 @@ API_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "meta_ads": ("https://graph.facebook.com/v24.0", ("ad_accounts",)),
     "tiktok_business": ("https://business-api.tiktok.com/open_api/v1.3", ("business_ids",)),
     "x_api": ("https://api.x.com/2", ("users",)),
+    "linkedin_community": ("https://api.linkedin.com/rest", ("organizations",)),
 }
 # A kind whose API keeps a short history starts a first pull at all of it (TikTok: 60 days).
 KIND_HISTORY_DAYS = {"tiktok_business": 60}

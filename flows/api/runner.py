@@ -44,6 +44,7 @@ PLATFORM_OF_IDS = {
     "ad_accounts": "meta",
     "business_ids": "tiktok",
     "users": "x",
+    "organizations": "linkedin",
 }
 KIND_CONCURRENCY = {
     "meta_graph": 2,
@@ -52,6 +53,7 @@ KIND_CONCURRENCY = {
     "meta_ads": 2,
     "tiktok_business": 2,
     "x_api": 1,
+    "linkedin_community": 2,
 }
 
 
@@ -145,11 +147,17 @@ class Pulled:
 
 
 def account_id_for(ids_key: str, raw_id: str) -> str:
-    """The canonical account id of a configured id (GA4 `properties/<id>`, Meta ads `act_<id>`)."""
+    """The canonical account id of a configured id (GA4 `properties/<id>`, Meta ads `act_<id>`).
+
+    A LinkedIn organization is its numeric id (`urn:li:organization:<id>` configured), as the
+    Page exports name it (`--account linkedin:<organization id>`).
+    """
     if ids_key == "properties" and not raw_id.startswith("properties/"):
         return f"properties/{raw_id}"
     if ids_key == "ad_accounts" and not raw_id.startswith("act_"):
         return f"act_{raw_id}"
+    if ids_key == "organizations":
+        return raw_id.removeprefix("urn:li:organization:")
     return raw_id
 
 
