@@ -184,6 +184,7 @@ def ingest_file(
         account=item.account,
         accounts=settings.accounts,
         period=period,
+        posts_from_api=settings.posts_from_api(),
     )
     try:
         result = normalize_export(data, ctx, FORMATS + settings.formats)

@@ -121,6 +121,35 @@ class Settings:
                 return account
         return Account(platform=platform, account_id=ident, timezone=self.timezone)
 
+    def posts_from_api(self) -> tuple[tuple[str, str, str], ...]:
+        """(platform, account id, API source name) of accounts whose exports' posts are skipped.
+
+        An API source loads these accounts' posts under ids no export of theirs uses. LinkedIn's
+        API names a Page's posts by share/ugcPost URNs, its content export by activity URNs, and
+        no documented mapping joins them: loading both would count every post twice.
+        """
+        return tuple(
+            ("linkedin", account_id_for("organizations", raw_id), source.name)
+            for source in self.api_sources
+            if source.kind == "linkedin_community"
+            for raw_id in source.ids.get("organizations", ())
+        )
+
+
+def account_id_for(ids_key: str, raw_id: str) -> str:
+    """The canonical account id of a configured id (GA4 `properties/<id>`, Meta ads `act_<id>`).
+
+    A LinkedIn organization is its numeric id (`urn:li:organization:<id>` configured), as the
+    Page exports name it (`--account linkedin:<organization id>`).
+    """
+    if ids_key == "properties" and not raw_id.startswith("properties/"):
+        return f"properties/{raw_id}"
+    if ids_key == "ad_accounts" and not raw_id.startswith("act_"):
+        return f"act_{raw_id}"
+    if ids_key == "organizations":
+        return raw_id.removeprefix("urn:li:organization:")
+    return raw_id
+
 
 def resolve_db(db: str | None) -> Path:
     """The published database path: `--db`, else `KUNCI_DB`, else `data/kunci.duckdb`."""

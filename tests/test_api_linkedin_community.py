@@ -2,6 +2,7 @@
 
 import logging
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from flows import pipeline, store
+from flows import ingest, pipeline, store
 from flows.api import runner
 from flows.api.errors import ApiError
 from flows.api.linkedin_community import (
@@ -20,8 +21,9 @@ from flows.api.linkedin_community import (
     pull,
     restli_list,
 )
-from flows.ingest import LoadOutcome
-from flows.settings import ApiSource, Settings, load_settings
+from flows.ingest import InputFile, LoadOutcome
+from flows.settings import ApiSource, Settings, account_id_for, load_settings
+from tests.conftest import REALDATA, needs_realdata
 from tests.fakeapi import linkedin_community as li_fake
 from tests.fakeapi.server import FakeApi, Reply
 from transforms.api.envelope import Envelope, Window
@@ -62,6 +64,7 @@ POST_KEYS = (
     "commentCount",
     "shareCount",
 )
+LINKEDIN_WORKBOOK = "linkedin/linkedin_page_NPLF_2020Q2_visitors_updates.xls"  # read in place
 pytest_plugins = ("tests.fakeapi",)
 
 
@@ -112,6 +115,12 @@ def _expected_day(world: li_fake.LinkedInWorld, day: date) -> tuple[int, ...]:
         gains["organicFollowerGain"] + gains["paidFollowerGain"],
         world.page_views(day),
     )
+
+
+def _one(con: duckdb.DuckDBPyConnection, query: str, params: list[Any] | None = None) -> Any:
+    row = con.execute(query, params or []).fetchone()
+    assert row is not None
+    return row[0]
 
 
 def _paths(fake: FakeApi) -> list[str]:
@@ -436,8 +445,8 @@ def test_lifetime_facets_map_to_audience_and_unknown_facets_are_skipped_with_a_n
 
 
 def test_organization_ids_are_the_numeric_id_the_exports_use(tmp_path: Path) -> None:
-    assert runner.account_id_for("organizations", "urn:li:organization:42") == "42"
-    assert runner.account_id_for("organizations", "42") == "42"
+    assert account_id_for("organizations", "urn:li:organization:42") == "42"
+    assert account_id_for("organizations", "42") == "42"
     assert runner.PLATFORM_OF_IDS["organizations"] == "linkedin"
 
 
@@ -472,3 +481,32 @@ def test_posts_map_dark_posts_as_paid_skip_drafts_and_quarantine_what_has_no_id_
     assert reasons == ["no publishedAt or createdAt", "statistics without their share or ugcPost"]
     assert (result.rows_read, result.rows_loaded, result.rows_skipped) == (5, 2, 1)
     assert "not PUBLISHED (DRAFT)" in "; ".join(result.notes)
+
+
+@needs_realdata
+def test_a_page_read_through_the_api_skips_its_content_exports_posts_and_says_why(
+    tmp_path: Path, world: tuple[FakeApi, li_fake.LinkedInWorld], token: None
+) -> None:
+    fake, linkedin = world
+    settings = _settings(tmp_path, fake)
+    export = InputFile(REALDATA / LINKEDIN_WORKBOOK, settings.account(f"linkedin:{ORG}"))
+    con, _ = _run(tmp_path, settings)
+    api_posts = _one(con, "select count(*) from core.post where platform = 'linkedin'")
+    assert api_posts == len(linkedin.posts())
+
+    outcome = ingest.ingest_file(con, export, settings, tmp_path / "raw")
+    assert outcome.status == "loaded" and outcome.rows_quarantined == 0
+    assert _one(con, "select count(*) from core.post where platform = 'linkedin'") == api_posts
+    assert _one(con, "select count(*) from core.post where post_id like 'urn:li:activity:%'") == 0
+    export_days = "select count(*) from core.account_daily where platform = 'linkedin' and date < ?"
+    assert _one(con, export_days, [START]) == 91  # the workbook's visitor and update metric days
+    notes = str(_one(con, "select notes from ops.load where source = ?", [outcome.path]))
+    assert "sheet 'Update Engagement': 10 post rows skipped" in notes
+    assert "loaded by API source 'linkedin'" in notes
+
+    alone = store.connect(tmp_path / "export_alone.duckdb")  # the same export, no API source
+    export_only = replace(settings, api_sources=())
+    pipeline.initialise(alone, export_only)
+    without_api = ingest.ingest_file(alone, export, export_only, tmp_path / "raw_alone")
+    assert without_api.rows_skipped == outcome.rows_skipped - 10
+    assert _one(alone, "select count(*) from core.post where platform = 'linkedin'") == 10

@@ -14,7 +14,8 @@ from flows import pipeline, store
 from flows.api import runner
 from flows.api.errors import ApiError
 from flows.api.meta_ads import STREAMS, client_for, pull
-from flows.settings import ApiSource, Settings, load_settings
+from flows.ingest import LoadOutcome
+from flows.settings import ApiSource, Settings, account_id_for, load_settings
 from tests.fakeapi import meta_ads as ads_fake
 from tests.fakeapi.server import FakeApi
 from tests.fakeapi.workspace import TOKENS, install_all, write_config
@@ -62,7 +63,7 @@ def _run(
     db: str = "k.duckdb",
     replay: bool = False,
     sources: tuple[str, ...] | None = ("meta_ads",),
-) -> tuple[duckdb.DuckDBPyConnection, list[runner.LoadOutcome]]:
+) -> tuple[duckdb.DuckDBPyConnection, list[LoadOutcome]]:
     con = store.connect(tmp_path / db)
     pipeline.initialise(con, settings)
     outcomes = runner.load_sources(con, settings, tmp_path / "raw", replay=replay, sources=sources)
@@ -208,10 +209,11 @@ def test_a_request_meta_calls_too_large_is_asked_again_as_a_job_and_noted(
 ) -> None:
     fake, ads = world
     settings = _settings(tmp_path, fake)
-    ads_source = replace(
-        settings.api_sources[-1], options={**settings.api_sources[-1].options, "sync_max_days": 60}
+    sources = tuple(
+        replace(s, options={**s.options, "sync_max_days": 60}) if s.name == "meta_ads" else s
+        for s in settings.api_sources
     )
-    settings = replace(settings, api_sources=(*settings.api_sources[:-1], ads_source))
+    settings = replace(settings, api_sources=sources)
     con, outcomes = _run(tmp_path, settings)
     assert [o.status for o in outcomes] == ["loaded"]
     assert _sums(con) == _expected(ads, FIRST, TODAY)
@@ -423,8 +425,8 @@ def test_attribution_window_days_is_the_lookback_and_ad_account_ids_get_act(tmp_
         "https://graph.facebook.com/v24.0",
     )
     assert "attribution_window_days" not in source.options
-    assert runner.account_id_for("ad_accounts", "42") == "act_42"
-    assert runner.account_id_for("ad_accounts", "act_42") == "act_42"
+    assert account_id_for("ad_accounts", "42") == "act_42"
+    assert account_id_for("ad_accounts", "act_42") == "act_42"
     config.write_text(entry + "lookback_days = 3\n", encoding="utf-8")
     with pytest.raises(InputError, match="give 'attribution_window_days' instead"):
         load_settings(str(config))

@@ -1,9 +1,11 @@
-"""`kunci run nightly --config FILE` with all three API kinds against a fake API on 127.0.0.1.
+"""`kunci run nightly --config FILE` with all seven API kinds against a fake API on 127.0.0.1.
 
-The nightly runs as a real process (Prefect in ephemeral mode) against the fake Graph, YouTube and
-GA4 APIs served from this test process; then the raw zone is replayed into a fresh database
-without network and must give the same canonical rows; then every file under the data directory,
-Prefect's home and the run's output is scanned for the tokens.
+The nightly runs as a real process (Prefect in ephemeral mode) against the fake Graph, Meta ads,
+YouTube, GA4, TikTok, LinkedIn and X APIs served from this test process; then the raw zone is
+replayed into a fresh database without network and must give the same canonical rows; then every
+file under the data directory, Prefect's home and the run's output is scanned for the tokens.
+The same run must fill every objective's metric tables from API data alone, and its requests are
+counted per connector (the figures of docs/DECISIONLOG.md).
 """
 
 import os
@@ -12,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -36,6 +39,27 @@ CORE_TABLES = (
     "web_traffic_daily",
 )
 IG_MEDIA = "/v24.0/17841400000000001/media"
+SOCIAL = {"facebook", "instagram", "x", "tiktok", "youtube", "linkedin"}
+CONNECTOR_PATHS = (  # the fake server's path prefix of each connector's requests
+    ("/ads/", "meta_ads"),
+    ("/v24.0/", "meta_graph"),
+    ("/youtube/", "youtube_analytics"),  # the Data API: uploads
+    ("/v2/reports", "youtube_analytics"),  # the Analytics API
+    ("/v1beta/", "ga4"),
+    ("/open_api/", "tiktok_business"),
+    ("/li/rest/", "linkedin_community"),
+    ("/2/", "x_api"),
+)
+FIRST_RUN_REQUESTS = {
+    "meta_graph": 33,
+    "meta_ads": 13,
+    "youtube_analytics": 11,
+    "ga4": 4,
+    "tiktok_business": 5,
+    "linkedin_community": 8,
+    "x_api": 3,
+}
+Clean = tuple[Path, Path, str, Counter[str]]
 
 
 @pytest.fixture
@@ -47,8 +71,8 @@ def api() -> Iterator[FakeApi]:
 
 
 @pytest.fixture(scope="module")
-def clean(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path, str]]:
-    """One uninterrupted nightly run: its workspace, published database and output."""
+def clean(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Clean]:
+    """One uninterrupted nightly run: its workspace, published database, output and requests."""
     tmp_path = tmp_path_factory.mktemp("clean")
     with FakeApi() as fake:
         install_all(fake)
@@ -56,8 +80,13 @@ def clean(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path
         db = tmp_path / "data" / "kunci.duckdb"
         run = _nightly(tmp_path, config, db, TOKENS)
         out, err = run.communicate(timeout=300)
+        requests = Counter(_connector(r.path) for r in fake.requests)
     assert run.returncode == 0, err[-3000:]
-    yield config, db, out + err
+    yield config, db, out + err, requests
+
+
+def _connector(path: str) -> str:
+    return next(kind for prefix, kind in CONNECTOR_PATHS if path.startswith(prefix))
 
 
 def _env(tmp_path: Path, tokens: dict[str, str]) -> dict[str, str]:
@@ -135,14 +164,14 @@ def _assert_no_token(roots: list[Path], texts: list[str]) -> None:
 
 
 def test_nightly_loads_every_api_kind_replays_the_same_rows_and_keeps_tokens_secret(
-    clean: tuple[Path, Path, str], tmp_path: Path
+    clean: Clean, tmp_path: Path
 ) -> None:
-    config, db, output = clean
+    config, db, output, _requests = clean
     rows = _rows(db)
     platforms = {table: {str(r[0]) for r in content} for table, content in rows.items()}
-    assert platforms["post"] == {"facebook", "instagram", "youtube"}
-    assert {"facebook", "instagram", "youtube"} <= platforms["account_daily"]
-    assert {"instagram", "youtube"} <= platforms["audience"]
+    assert platforms["post"] == SOCIAL
+    assert platforms["account_daily"] == SOCIAL
+    assert {"instagram", "youtube", "tiktok", "linkedin"} <= platforms["audience"]
     assert _scalar(db, "select sum(sessions) from core.web_traffic_daily") == 11550
     assert _scalar(db, "select count(*) from core.web_traffic_daily") == 35
     youtube_views = "select sum(video_views) from core.account_daily where platform = 'youtube'"
@@ -151,7 +180,7 @@ def test_nightly_loads_every_api_kind_replays_the_same_rows_and_keeps_tokens_sec
         _scalar(db, "select count(*) from ops.load where origin = 'api' and status = 'failed'") == 0
     )
     assert _scalar(db, "select count(*) from ops.quarantine") == 2  # two media without insights
-    assert _scalar(db, "select count(*) from ops.api_state") == 11  # stream x account pairs
+    assert _scalar(db, "select count(*) from ops.api_state") == 21  # stream x account pairs
 
     replayed = tmp_path / "replayed" / "kunci.duckdb"
     settings = load_settings(str(config))
@@ -187,7 +216,7 @@ def test_an_expired_token_fails_its_source_alone(tmp_path: Path, api: FakeApi) -
 
 
 def test_a_run_killed_mid_paging_leaves_nothing_and_the_rerun_equals_a_clean_run(
-    tmp_path: Path, api: FakeApi, clean: tuple[Path, Path, str]
+    tmp_path: Path, api: FakeApi, clean: Clean
 ) -> None:
     config = write_config(tmp_path, api.base_url)
     db = tmp_path / "data" / "kunci.duckdb"
@@ -206,3 +235,24 @@ def test_a_run_killed_mid_paging_leaves_nothing_and_the_rerun_equals_a_clean_run
     _out, err = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, err[-3000:]
     assert _rows(db) == _rows(clean[1])
+
+
+def test_api_data_alone_fills_every_objective_for_all_six_platforms(clean: Clean) -> None:
+    _config, db, output, _requests = clean
+    assert _scalar(db, "select count(*) from ops.load where origin <> 'api'") == 0
+    for table in ("conversion_daily", "leads_daily"):  # Meta ads; GA4 key events
+        assert _scalar(db, f"select count(*) from metrics.{table}") != 0, table
+    platforms = "select list(distinct platform order by platform) from metrics.{}"
+    for table in ("awareness_daily", "community_daily", "traffic_daily", "insights_content"):
+        assert _scalar(db, platforms.format(table)) == sorted(SOCIAL), table
+    assert _scalar(db, platforms.format("insights_audience")) == sorted(SOCIAL - {"x"})  # X: none
+    # only Instagram (online_followers) and TikTok (audience_activity) serve hours of activity
+    assert _scalar(db, platforms.format("insights_activity")) == ["instagram", "tiktok"]
+    assert _scalar(db, "select count(sessions) from metrics.traffic_daily") != 0  # GA4, by source
+    assert "metric tables: awareness_daily" in output
+
+
+def test_one_nightly_makes_the_recorded_requests_per_connector(clean: Clean) -> None:
+    requests = clean[3]
+    print("requests of one nightly run, per connector:", dict(sorted(requests.items())))
+    assert dict(requests) == FIRST_RUN_REQUESTS

@@ -30,7 +30,9 @@ class IngestContext:
     `kunci.toml`); `accounts` are all configured accounts, used to resolve ids and handles found in
     files; `as_of` is the snapshot date for lifetime metrics when the export does not state one
     (the workspace's `as_of`, else the ingest date); `ingested_on` is the real date of the ingest,
-    the last date an export can hold (None: unknown, no such check).
+    the last date an export can hold (None: unknown, no such check). `posts_from_api` holds
+    (platform, account id, API source name) of the accounts whose posts an API source loads under
+    other ids than the exports (LinkedIn): an export's post rows of such an account are skipped.
     """
 
     source_name: str
@@ -40,6 +42,14 @@ class IngestContext:
     accounts: tuple[Account, ...] = ()
     period: tuple[date, date] | None = None
     ingested_on: date | None = None
+    posts_from_api: tuple[tuple[str, str, str], ...] = ()
+
+    def posts_api_source(self, account: Account) -> str | None:
+        """The API source that loads `account`'s posts, if one does (see `posts_from_api`)."""
+        for platform, account_id, source in self.posts_from_api:
+            if (platform, account_id) == (account.platform, account.account_id):
+                return source
+        return None
 
     @property
     def latest_plausible(self) -> date | None:

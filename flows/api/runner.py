@@ -30,7 +30,7 @@ from flows.api.errors import ApiError, TokenError
 from flows.api.rawlog import RawLog
 from flows.api.streams import Refresh, RefreshPost, Stream
 from flows.ingest import LoadOutcome, today_in
-from flows.settings import ApiSource, Settings
+from flows.settings import ApiSource, Settings, account_id_for
 from transforms.api.envelope import REFRESH, Envelope, Window
 from transforms.context import Account, Normalized
 from transforms.errors import InputError
@@ -144,21 +144,6 @@ class Pulled:
     error: str | None = None
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     reads: int = 0  # resources the pull read where the API bills per read (`ApiClient.reads`)
-
-
-def account_id_for(ids_key: str, raw_id: str) -> str:
-    """The canonical account id of a configured id (GA4 `properties/<id>`, Meta ads `act_<id>`).
-
-    A LinkedIn organization is its numeric id (`urn:li:organization:<id>` configured), as the
-    Page exports name it (`--account linkedin:<organization id>`).
-    """
-    if ids_key == "properties" and not raw_id.startswith("properties/"):
-        return f"properties/{raw_id}"
-    if ids_key == "ad_accounts" and not raw_id.startswith("act_"):
-        return f"act_{raw_id}"
-    if ids_key == "organizations":
-        return raw_id.removeprefix("urn:li:organization:")
-    return raw_id
 
 
 def _account(settings: Settings, ids_key: str, account_id: str) -> Account:

@@ -56,6 +56,7 @@ from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.dates import EXCEL_SERIAL, snapshot_date
 from transforms.detect import FormatSpec
 from transforms.formats.daily import finish_daily
+from transforms.formats.skipped import skip_every_row
 from transforms.measures import total
 from transforms.schemas import AUDIENCE, POST, POST_METRICS
 from transforms.tabular import normalize_header
@@ -184,8 +185,21 @@ def normalize_new_followers(parsed: ParsedInput, ctx: IngestContext) -> Normaliz
 
 
 def normalize_updates(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
-    """Map `Update Engagement` to `core.post` and one lifetime `core.post_metrics` snapshot."""
+    """Map `Update Engagement` to `core.post` and one lifetime `core.post_metrics` snapshot.
+
+    When an API source loads the Page's posts, every row is skipped instead: the API's share/
+    ugcPost URNs and the export's activity URNs name the same posts differently.
+    """
     account = hinted_account(ctx, "linkedin")
+    api_source = ctx.posts_api_source(account)
+    if api_source is not None:
+        reason = (
+            f"sheet '{parsed.sheet}': {parsed.frame.height} post rows skipped: the posts of "
+            f"linkedin:{account.account_id} are loaded by API source '{api_source}', whose "
+            "share/ugcPost ids no documented mapping joins to this export's activity ids "
+            "(loaded from both, every post would count twice)"
+        )
+        return skip_every_row("linkedin_updates", "linkedin", parsed, (reason,))
     as_of, note = snapshot_date(ctx.source_name, ctx.as_of)
     counts = ("impressions", "video_views", "clicks", "likes", "comments", "shares", "follows")
     frame = parse_fields(parsed, {**dict.fromkeys(counts, COUNT), "created": _DAY})
