@@ -80,3 +80,22 @@ def test_all_posts_sheet_fills_posts_and_snapshots() -> None:
         "'Campaign end date', 'Audience', 'Off-site views', 'Click through rate (CTR)', "
         "'Engagement rate'"
     ]
+
+
+def test_a_page_whose_posts_an_api_source_loads_skips_all_posts_and_keeps_its_metrics() -> None:
+    ctx = IngestContext(
+        "content_1762300000000.xlsx",
+        date(2025, 11, 30),
+        account=PAGE,
+        posts_from_api=(("linkedin", "12345", "linkedin_api"),),
+    )
+    result = normalize_counted(xlsx({"Metrics": METRICS, "All posts": POSTS}), ctx)
+
+    assert "post" not in result.tables and "post_metrics" not in result.tables
+    assert result.tables["account_daily"].height == 2
+    assert (result.rows_read, result.rows_loaded, result.rows_skipped) == (4, 2, 2)
+    assert any(
+        note.startswith("sheet 'All posts': 2 post rows skipped")
+        and "API source 'linkedin_api'" in note
+        for note in result.notes
+    )
