@@ -1,13 +1,14 @@
 """LinkedIn's content export as written since 2023: `Metrics` and `All posts` sheets."""
 
 from datetime import date
+from typing import Any
 
 from tests.conftest import normalize_counted, xlsx
-from transforms.context import Account, IngestContext
+from transforms.context import Account, IngestContext, Normalized
 
 PAGE = Account("linkedin", "12345")
 NOTE = "Aggregated metrics for your page's posts. Data is in UTC."
-METRICS = [
+METRICS: list[list[Any]] = [
     [NOTE],
     [
         "Date", "Impressions (organic)", "Impressions (sponsored)", "Impressions (total)",
@@ -20,7 +21,7 @@ METRICS = [
     ["11/01/2025", 120, 0, 120, 90, 7, 0, 7, 5, 0, 5, 1, 0, 1, 2, 0, 2, 0.125, 0, 0.125],
     ["11/02/2025", 80, 40, 120, 60, 3, 1, 4, 2, 1, 3, 0, 0, 0, 0, 0, 0, 0.04, 0.05, 0.058],
 ]  # fmt: skip
-POSTS = [
+POSTS: list[list[Any]] = [
     ["Post-level metrics for the selected period."],
     [
         "Post title", "Post link", "Post type", "Campaign name", "Posted by", "Created date",
@@ -42,7 +43,7 @@ POSTS = [
 ]  # fmt: skip
 
 
-def _load() -> tuple:
+def _load() -> Normalized:
     ctx = IngestContext("content_1762300000000.xlsx", date(2025, 11, 30), account=PAGE)
     return normalize_counted(xlsx({"Metrics": METRICS, "All posts": POSTS}), ctx)
 
