@@ -74,7 +74,7 @@ def test_the_same_backfill_twice_gives_identical_tables_and_replay_gives_the_sam
 
     db.unlink()  # the database is lost; the raw zone beside it is all that is left
     replayed = backfill_flow(str(db), START, END, replay=True, config=config)
-    assert sum(len(c.outcomes) for c in replayed.chunks) == 44  # 2 runs x 22 pulls
+    assert sum(len(c.outcomes) for c in replayed.chunks) == 84  # 2 runs x 42 pulls (21 x 2 chunks)
     assert _content(db) == before
 
 
