@@ -41,8 +41,7 @@ def io_error(task: Task[..., Any], task_run: TaskRun, state: State[Any]) -> bool
 def as_task(step: Step) -> Task[..., Any]:
     """The Prefect task of a step, its policy as task options (made once per step)."""
     retried = bool(step.retry_delays)
-    return task(
-        step.action,
+    wrap = task(
         name=step.name,
         task_run_name=step.run_name,
         cache_policy=NO_CACHE,
@@ -51,6 +50,7 @@ def as_task(step: Step) -> Task[..., Any]:
         retry_delay_seconds=list(step.retry_delays) if retried else None,
         retry_condition_fn=io_error if retried else None,
     )
+    return wrap(step.action)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])

@@ -6,7 +6,8 @@ local run needs none of that and must not pay for it: importing Prefect alone ta
 loading a small export, and without a server Prefect would start a temporary one per command (a
 process that a SIGKILLed command used to leave behind). So a local run executes the same
 sequence (`flows.jobs`) here, each step with the same timeout and I/O retries, and imports no
-Prefect at all. The command line never starts a temporary Prefect server.
+Prefect at all: `kunci ingest` and `kunci run nightly` never start a temporary Prefect server.
+(`kunci run backfill` is still a Prefect flow: hours of pulls, for which a start costs nothing.)
 """
 
 import ctypes
