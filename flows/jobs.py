@@ -285,7 +285,7 @@ def nightly(
     executor: Executor, db: str, config: str | None, lock_wait_seconds: float | None = None
 ) -> RunSummary:
     """Ingest new exports, pull every API source (lookback included), rebuild, publish, report."""
-    parameters = {"db": db, "config": config}
+    parameters = {"db": db, "config": config, "lock_wait_seconds": lock_wait_seconds}
     summary = executor.new_summary(Path(db), "kunci-nightly", parameters)
     settings = load_settings(config)
     items = ingest.inbox(settings)
@@ -304,7 +304,14 @@ def ingest_paths(
     lock_wait_seconds: float | None = None,
 ) -> RunSummary:
     """Ingest ad-hoc exports (files or folders), rebuild, publish; refresh an existing report."""
-    parameters = {"db": db, "paths": paths, "account": account, "period": period, "config": config}
+    parameters = {
+        "db": db,
+        "paths": paths,
+        "account": account,
+        "period": period,
+        "config": config,
+        "lock_wait_seconds": lock_wait_seconds,
+    }
     summary = executor.new_summary(Path(db), "kunci-ingest", parameters)
     settings = load_settings(config)
     hint = settings.account(account) if account else None
