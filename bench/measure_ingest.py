@@ -24,7 +24,7 @@ from bench.timing import (
 def ingest_kunci(params: Result) -> Result:
     """Exports → `core` as a run loads them: one working copy and connection, a load per input.
 
-    `flows.nightly._load_and_build` without Prefect: the working copy is opened once (with the
+    `flows.jobs.load_and_build` without Prefect: the working copy is opened once (with the
     configured memory limit), each input is one `ingest_file` in its own transaction, and the file
     is checkpointed and published at the end.
     """

@@ -1,6 +1,6 @@
 """Measurement 3: a nightly run's steps in-process on a copy of generated history.
 
-The steps are those of `flows.nightly._load_and_build` and `_after_publishing`, each timed; the
+The steps are those of `flows.jobs.load_and_build` and `after_publishing`, each timed; the
 Prefect run itself is timed by `bench.run`. With `prototypes`, also declaring the configured
 accounts in one statement.
 """
@@ -113,7 +113,7 @@ def _accounts_prototype(db: Path, settings: Any) -> Result:
 
 
 def _nightly_steps(db: Path, settings: Any, stages: Stages) -> list[Any]:
-    """What `flows.nightly._load_and_build` and `_after_publishing` do, step by step, timed."""
+    """What `flows.jobs.load_and_build` and `after_publishing` do, step by step, timed."""
     from flows import ingest, pipeline, runs
     from flows.report import write_report
 

@@ -70,14 +70,14 @@ def discard_database(db: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-def load_input(work: Path, item: Any, settings: Any) -> Any:
-    """One input into the working file, as `flows.nightly.ingest_task` loads it.
+def load_input(work: Any, item: Any, settings: Any) -> Any:
+    """One input into the working file, as the ingest step (`flows.jobs.ingest_input`) loads it.
 
     Inside `pipeline.working_database` it goes through the run's one connection, as in a run.
     """
     from flows import ingest, pipeline
 
-    raw = pipeline.raw_root(work)
+    raw = pipeline.raw_root(work.path)
     return pipeline.with_working(work, lambda con: ingest.ingest_file(con, item, settings, raw))
 
 

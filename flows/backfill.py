@@ -163,7 +163,9 @@ def chunk_task(
         _record_chunk(con, backfill_key(parameters), parameters, chunk, outcomes)
         return outcomes, rebuilt
 
-    with pipeline.working_database(db, settings.memory_limit) as working:
+    with pipeline.working_database(
+        db, settings.memory_limit, settings.lock_wait_seconds
+    ) as working:
         outcomes, rebuilt = pipeline.with_working(working, work)
     return ChunkResult(chunk.start, chunk.end, outcomes, rebuilt=rebuilt)
 

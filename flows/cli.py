@@ -1,9 +1,10 @@
 """The `kunci` command line: people get short summaries and tables, machines get `--json`.
 
 Bad input never produces a traceback: each input that could not be read gets one line naming it
-and the reason, and the exit status is non-zero. Prefect is imported only by commands that run
-flows. Each command is one `_add_<command>` parser builder (its `--help` ends with examples) and
-one handler in `HANDLERS`; tables for people are drawn by `flows.console`.
+and the reason, and the exit status is non-zero. Prefect is imported only by tracked runs (a
+Prefect API is configured, `flows.orchestration`) and `kunci serve`. Each command is one
+`_add_<command>` parser builder (its `--help` ends with examples) and one handler in `HANDLERS`;
+tables for people are drawn by `flows.console`.
 """
 
 import argparse
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from flows.settings import (
     DEFAULT_CHUNK_DAYS,
+    DEFAULT_LOCK_WAIT_SECONDS,
     Settings,
     configure_prefect,
     load_settings,
@@ -39,6 +41,19 @@ def _parser() -> argparse.ArgumentParser:
         "--db", help="published DuckDB file (default: $KUNCI_DB or data/kunci.duckdb)"
     )
     common.add_argument("--json", action="store_true", help="machine-readable summary on stdout")
+    writing = argparse.ArgumentParser(add_help=False)
+    writing.add_argument(
+        "--lock-wait",
+        type=float,
+        metavar="SECONDS",
+        help="how long to wait while another run writes the database "
+        f"(default: [database] lock_wait_seconds, {DEFAULT_LOCK_WAIT_SECONDS:g})",
+    )
+    writing.add_argument(
+        "--verbose",
+        action="store_true",
+        help="show the run's log lines (Kunci's, and Prefect's in a tracked run) on stderr",
+    )
     configured = argparse.ArgumentParser(add_help=False)
     configured.add_argument("--config", help="kunci.toml (default: ./kunci.toml, else the demo)")
 
@@ -55,9 +70,9 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    _add_run(commands, [common, configured])
-    _add_ingest(commands, [common, configured])
-    _add_build(commands, [common, configured])
+    _add_run(commands, [common, configured, writing])
+    _add_ingest(commands, [common, configured, writing])
+    _add_build(commands, [common, configured, writing])
     _add_status(commands, [common])
     _add_metrics(commands, [common])
     _add_formats(commands, [common, configured])
@@ -278,8 +293,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return _error(args, f"interrupted; {db} is unchanged")
     except Exception as exc:
-        # Not a bad input (those never raise): a defect or an environment failure. Prefect's log
-        # above holds the traceback; the published database is untouched by construction.
+        # Not a bad input (those never raise): a defect or an environment failure. `--verbose`
+        # (or the Prefect server's log) holds the traceback; the published database is untouched
+        # by construction.
         if os.environ.get("KUNCI_DEBUG"):
             raise
         return _error(args, f"failed ({type(exc).__name__}: {exc}); {db} is unchanged")
@@ -317,22 +333,26 @@ def _parse_period(text: str | None) -> tuple[date, date] | None:
 
 
 def _run_flow(args: argparse.Namespace, db: Path) -> int:
+    from flows import orchestration
+
     settings = _check_before_running(args, db)
     configure_prefect()
+    orchestration.show_logs(args.verbose)
     if args.command == "run" and args.job == "backfill":
         return _backfill(args, db, settings)
-    from flows.nightly import RunFailed, ingest_flow, nightly_flow
+    from flows.runs import RunFailed
 
     try:
         if args.command == "run":
-            summary = nightly_flow(db=str(db), config=args.config)
+            summary = orchestration.run_nightly(db, args.config, args.lock_wait)
         else:
-            summary = ingest_flow(
-                db=str(db),
-                paths=args.paths,
-                account=args.account,
-                period=_parse_period(args.period),
-                config=args.config,
+            summary = orchestration.run_ingest(
+                db,
+                args.paths,
+                args.account,
+                _parse_period(args.period),
+                args.config,
+                args.lock_wait,
             )
     except RunFailed as failed:  # what loaded was published, then the run ended Failed
         summary = failed.summary
@@ -347,19 +367,27 @@ def _run_flow(args: argparse.Namespace, db: Path) -> int:
 
 
 def _check_before_running(args: argparse.Namespace, db: Path) -> Settings:
-    """Refuse in one line what would make the flow fail at its start; return the settings.
+    """Refuse in one line what would make the run fail at its start; return the settings.
 
-    A bad config, account or period, or a database another run is writing: inside a flow run,
-    Prefect would log each as a traceback before the one-line reason.
+    A bad config, account or period, or a database another run is still writing after the
+    wait: inside a tracked flow run, Prefect would log each as a traceback before the one-line
+    reason. (A local run waits for the lock where it takes it.)
     """
-    from flows import publish
+    from flows import orchestration, publish
 
     settings = load_settings(args.config)
     if getattr(args, "account", None):
         settings.account(args.account)
     _parse_period(getattr(args, "period", None))
-    publish.check_unlocked(db)
+    if orchestration.is_tracked() or (args.command == "run" and args.job == "backfill"):
+        publish.check_unlocked(db, _lock_wait(args, settings))
     return settings
+
+
+def _lock_wait(args: argparse.Namespace, settings: Settings) -> float:
+    """`--lock-wait`, else `[database] lock_wait_seconds`."""
+    wait: float = settings.lock_wait_seconds if args.lock_wait is None else args.lock_wait
+    return wait
 
 
 def _backfill(args: argparse.Namespace, db: Path, settings: Settings) -> int:
@@ -430,21 +458,22 @@ def _print_summary(summary: "RunSummary") -> None:
 
 
 def _build(args: argparse.Namespace, db: Path) -> int:
-    from flows import pipeline
+    from flows import jobs, pipeline
 
     settings = load_settings(args.config)
-    with (
-        pipeline.working_database(db, settings.memory_limit) as work,
-        pipeline.open_working(work) as con,
-    ):
-        pipeline.initialise(con, settings)
-        tables = pipeline.build(con, settings)
+    wait = _lock_wait(args, settings)
+    with pipeline.working_database(db, settings.memory_limit, wait) as working:
+        pipeline.initialise(working.con, settings)
+        tables = pipeline.build(working.con, settings)
+    report = jobs.report(db) if jobs.report_exists(db) else None
     if args.json:
-        _print_json({"db": str(db), "tables": tables})
+        _print_json({"db": str(db), "tables": tables, "report": report})
     else:
         for name, rows in tables.items():
             print(f"{name}: {rows} rows")
         print(f"published {db}")
+        if report:
+            print(f"report {report}")
     return EXIT_OK
 
 

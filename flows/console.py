@@ -13,14 +13,6 @@ from typing import IO
 
 from rich import box
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 
 PLAIN_WIDTH = 1000  # wide enough that a plain table row is never wrapped
@@ -94,6 +86,15 @@ def progress(
     if is_plain(target):
         yield _ignore
         return
+    from rich.progress import (  # only a terminal draws a bar; a command's start stays short
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     bar = Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),

@@ -1,26 +1,21 @@
-"""Prefect flows: the nightly run and ad-hoc ingestion, thin wiring over `ingest` and `pipeline`.
+"""Prefect flows: the nightly run and ad-hoc ingestion as tracked runs, and their entry points.
 
-Tasks only read, call one function and write; nothing here looks at columns. Inputs are ingested
-one after another because DuckDB has one writer per file, all through the run's one connection to
-its working file (`pipeline.working_database`), each in its own transaction. One input never stops
-the others: a bad input becomes a failed ledger row, and so does an input whose task crashed or
-timed out (its transaction rolled back). The run
-publishes what loaded, then the nightly run writes the report and its summary artifact, and ends
-Failed (a Prefect `Failed` state carrying `RunFailed`) when anything failed, with one paragraph
-naming what failed and what was still published.
+The sequence of a run is written once, in `flows.jobs`; here each of its steps runs as a Prefect
+task (its timeout and I/O retries as task options), so a run on a Prefect server shows every
+input as a task run, keeps the run's logs and history, and leaves the nightly summary as a
+markdown artifact. `prefect.yaml` and `kunci serve` deploy these flows; the command line runs
+them only when a Prefect API is configured (`flows.orchestration`), else it runs the same
+sequence in its own process. The flows end as the sequence says: the nightly run ends Failed (a
+Prefect `Failed` state carrying `RunFailed`) when anything failed, after publishing what loaded.
 
-Retries and timeouts: loading and building are local and deterministic, so another attempt helps
-only against an I/O error of the disk or the database file (retried twice); a bad file fails the
-same way every time and is never retried. Timeouts bound each input, the build and the report, so
-one pathological file cannot hold the night's run. The artifact goes to the Prefect API over the
-network and is retried.
+Tasks run one after another on the flow's thread, all through the run's one connection to its
+working file (`pipeline.Working`, passed as an argument): DuckDB has one writer per file.
 """
 
-from datetime import UTC, date, datetime
-from pathlib import Path
+from datetime import date
+from functools import cache
 from typing import Any
 
-import duckdb
 from prefect import Task, flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
@@ -28,111 +23,34 @@ from prefect.client.schemas.objects import State, TaskRun
 from prefect.runtime import flow_run
 from prefect.states import Failed
 
-from flows import console, ingest, pipeline, runs, store
-from flows.api import runner
-from flows.ingest import InputFile, LoadOutcome
+from flows import jobs, runs
+from flows.jobs import Result, Step
 from flows.runs import RunFailed, RunSummary
-from flows.settings import Settings, load_settings
 
 __all__ = ["RunFailed", "RunSummary", "ingest_flow", "nightly_flow"]
 
-INGEST_TIMEOUT_SECONDS = 15 * 60
-BUILD_TIMEOUT_SECONDS = 60 * 60
-REPORT_TIMEOUT_SECONDS = 10 * 60
-API_TIMEOUT_SECONDS = 4 * 60 * 60  # a throttled first pull of a large account takes hours
-IO_RETRY_DELAYS_SECONDS: list[float] = [5, 30]
 ARTIFACT_KEY = "kunci-nightly-summary"
 
 
 def io_error(task: Task[..., Any], task_run: TaskRun, state: State[Any]) -> bool:
     """Retry condition: an I/O error may pass; a timeout or a defect would only repeat."""
-    error = state.result(raise_on_failure=False)
-    transient = isinstance(error, OSError | duckdb.IOException)
-    return transient and not isinstance(error, TimeoutError)
+    return jobs.transient(state.result(raise_on_failure=False))
 
 
-@task(cache_policy=NO_CACHE)
-def initialise_task(work: Path, settings: Settings) -> int:
-    """Apply the schema and declare configured accounts in the working file."""
-    return pipeline.with_working(work, lambda con: pipeline.initialise(con, settings))
-
-
-@task(cache_policy=NO_CACHE, timeout_seconds=API_TIMEOUT_SECONDS)
-def api_task(work: Path, settings: Settings) -> list[LoadOutcome]:
-    """Pull every configured API source into the working file (lookback included)."""
-    logger = get_run_logger()
-    raw = pipeline.raw_root(work)
-    return pipeline.with_working(
-        work,
-        lambda con: runner.load_sources(
-            con, settings, raw, progress=lambda outcome: outcome.log(logger)
-        ),
+@cache
+def as_task(step: Step) -> Task[..., Any]:
+    """The Prefect task of a step, its policy as task options (made once per step)."""
+    retried = bool(step.retry_delays)
+    wrap = task(
+        name=step.name,
+        task_run_name=step.run_name,
+        cache_policy=NO_CACHE,
+        timeout_seconds=step.timeout_seconds,
+        retries=len(step.retry_delays),
+        retry_delay_seconds=list(step.retry_delays) if retried else None,
+        retry_condition_fn=io_error if retried else None,
     )
-
-
-@task(cache_policy=NO_CACHE)
-def begin_task(work: Path, summary: RunSummary) -> runs.Baseline:
-    """Record the run as running; return what the previous build left, for the deltas."""
-    return pipeline.with_working(work, lambda con: runs.begin(con, summary))
-
-
-@task(
-    cache_policy=NO_CACHE,
-    task_run_name="ingest {item.path.name}",
-    timeout_seconds=INGEST_TIMEOUT_SECONDS,
-    retries=len(IO_RETRY_DELAYS_SECONDS),
-    retry_delay_seconds=IO_RETRY_DELAYS_SECONDS,
-    retry_condition_fn=io_error,
-)
-def ingest_task(
-    work: Path, item: InputFile, settings: Settings, period: tuple[date, date] | None
-) -> LoadOutcome:
-    """Load one input into the working file (in one transaction, so a retry starts clean)."""
-    raw = pipeline.raw_root(work)
-    outcome = pipeline.with_working(
-        work, lambda con: ingest.ingest_file(con, item, settings, raw, period)
-    )
-    outcome.log(get_run_logger())
-    return outcome
-
-
-@task(cache_policy=NO_CACHE, task_run_name="record failure of {item.path.name}")
-def record_crash_task(work: Path, item: InputFile, started: datetime, error: str) -> LoadOutcome:
-    """Record an input whose task crashed or timed out as a failed load, like a bad input."""
-    entry = store.LedgerEntry(source=str(item.path), started_at=started)
-    load_id = pipeline.with_working(work, lambda con: store.record_failure(con, entry, error))
-    outcome = LoadOutcome(str(item.path), "failed", error=error, load_id=load_id)
-    outcome.log(get_run_logger())
-    return outcome
-
-
-@task(
-    cache_policy=NO_CACHE,
-    timeout_seconds=BUILD_TIMEOUT_SECONDS,
-    retries=len(IO_RETRY_DELAYS_SECONDS),
-    retry_delay_seconds=IO_RETRY_DELAYS_SECONDS,
-    retry_condition_fn=io_error,
-)
-def build_task(work: Path, settings: Settings) -> tuple[dict[str, int], bool]:
-    """Rebuild the metric tables in the working file unless nothing changed since the last build."""
-    tables, rebuilt = pipeline.with_working(work, lambda con: pipeline.refresh(con, settings))
-    if not rebuilt:
-        get_run_logger().info("nothing new since the last build: metric tables kept as they are")
-    return tables, rebuilt
-
-
-@task(cache_policy=NO_CACHE)
-def finish_task(work: Path, summary: RunSummary) -> tuple[int | None, list[str]]:
-    """Record the run's outcome in the file about to be published; return build id, headlines."""
-    return pipeline.with_working(work, lambda con: runs.finish(con, summary))
-
-
-@task(cache_policy=NO_CACHE, timeout_seconds=REPORT_TIMEOUT_SECONDS)
-def report_task(published: Path) -> str:
-    """Write the HTML report next to the published file; return its path."""
-    from flows.report import write_report  # the report's dependencies load only when it runs
-
-    return str(write_report(published))
+    return wrap(step.action)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
@@ -145,100 +63,41 @@ def artifact_task(summary: RunSummary) -> None:
     )
 
 
-def _new_summary(db: Path) -> RunSummary:
-    """The run's identity: the Prefect flow run when there is one, else a fresh id."""
-    summary = RunSummary(db=str(db), parameters=dict(flow_run.parameters))
-    if flow_run.id is not None:
-        summary.run_id, summary.flow = str(flow_run.id), str(flow_run.flow_name)
-    return summary
+class PrefectExecutor:
+    """Runs each step as a Prefect task of the current flow run."""
 
+    def run(self, step: Step, **arguments: Any) -> Result:
+        """Run the step's task; its failed or crashed state becomes the result's error."""
+        state = as_task(step)(**arguments, return_state=True)
+        if state.is_completed():
+            return Result(state.result())
+        return Result(error=state.result(raise_on_failure=False))
 
-def _reason(state: State[Any], timeout: float | None) -> str:
-    """One line for a task that ended without a result."""
-    error = state.result(raise_on_failure=False)
-    if isinstance(error, TimeoutError):
-        return f"timed out after {timeout:g} s"
-    return f"internal error ({type(error).__name__}: {error})"
+    def new_summary(self, db: Any, flow: str, parameters: dict[str, Any]) -> RunSummary:
+        """The flow run's id, name and parameters."""
+        summary = RunSummary(db=str(db), flow=flow, parameters=dict(flow_run.parameters))
+        if flow_run.id is not None:
+            summary.run_id, summary.flow = str(flow_run.id), str(flow_run.flow_name)
+        return summary
 
-
-def _ingest_one(
-    work: Path, item: InputFile, settings: Settings, period: tuple[date, date] | None
-) -> LoadOutcome:
-    """Ingest one input; a crash or timeout fails this input alone (its transaction rolled back)."""
-    started = datetime.now(UTC)
-    state = ingest_task(work, item, settings, period, return_state=True)
-    if state.is_completed():
-        outcome: LoadOutcome = state.result()
-        return outcome
-    error = f"{_reason(state, ingest_task.timeout_seconds)}; nothing of it was loaded"
-    return record_crash_task(work, item, started, error)
-
-
-def _pull_api(work: Path, settings: Settings) -> list[LoadOutcome]:
-    """Pull every API source; a crash of the step fails the configured sources, not the run."""
-    if not settings.api_sources:
-        return []
-    state = api_task(work, settings, return_state=True)
-    if state.is_completed():
-        outcomes: list[LoadOutcome] = state.result()
-        return outcomes
-    reason = _reason(state, api_task.timeout_seconds)
-    return [
-        LoadOutcome(f"api://{source.name}", "failed", error=f"{reason}; nothing new was pulled")
-        for source in settings.api_sources
-    ]
-
-
-def _load_and_build(
-    db: Path,
-    items: list[InputFile],
-    settings: Settings,
-    period: tuple[date, date] | None,
-    pull_api: bool = False,
-) -> RunSummary:
-    """The life cycle every publishing flow shares: load, build, record the run, publish."""
-    summary = _new_summary(db)
-    with pipeline.working_database(db, settings.memory_limit) as work:
-        initialise_task(work, settings)
-        summary.baseline = begin_task(work, summary)
-        with console.progress("ingest", total=len(items)) as advance:
-            for item in items:
-                summary.inputs.append(_ingest_one(work, item, settings, period))
-                advance(item.path.name)
-        if pull_api:
-            summary.inputs += _pull_api(work, settings)
-        summary.tables, summary.rebuilt = build_task(work, settings)
-        summary.build_id, summary.headlines = finish_task(work, summary)
-    summary.published = True
-    get_run_logger().info(
-        "published %s: %d inputs, %d failed", db, len(summary.inputs), len(summary.failed)
-    )
-    return summary
-
-
-def _after_publishing(summary: RunSummary) -> None:
-    """Write the report and the artifact; a failure here is reported, the data stays published."""
-    report = report_task(Path(summary.db), return_state=True)
-    if report.is_completed():
-        summary.report = report.result()
-    else:
-        reason = _reason(report, report_task.timeout_seconds)
-        summary.problems.append(f"the report was not written: {reason}")
-    artifact = artifact_task(summary, return_state=True)
-    if not artifact.is_completed():
-        summary.problems.append(f"the summary artifact was not created: {artifact.message}")
+    def leave_summary(self, summary: RunSummary) -> str | None:
+        """The summary as a markdown artifact of the flow run."""
+        artifact = artifact_task(summary, return_state=True)
+        if artifact.is_completed():
+            return None
+        return f"the summary artifact was not created: {artifact.message}"
 
 
 @flow(name="kunci-nightly", log_prints=False)
-def nightly_flow(db: str, config: str | None = None) -> RunSummary:
+def nightly_flow(
+    db: str, config: str | None = None, lock_wait_seconds: float | None = None
+) -> RunSummary:
     """Ingest new exports, pull every API source (lookback included), rebuild, publish, report.
 
     Ends Failed when an input, the report or the artifact failed, after publishing what loaded:
     calling it then raises `RunFailed`, whose `summary` is the run's summary.
     """
-    settings = load_settings(config)
-    summary = _load_and_build(Path(db), ingest.inbox(settings), settings, None, pull_api=True)
-    _after_publishing(summary)
+    summary = jobs.nightly(PrefectExecutor(), db, config, lock_wait_seconds)
     if summary.status == "failed":
         message = summary.message()
         get_run_logger().error(message)
@@ -254,9 +113,9 @@ def ingest_flow(
     account: str | None = None,
     period: tuple[date, date] | None = None,
     config: str | None = None,
+    lock_wait_seconds: float | None = None,
 ) -> RunSummary:
     """Ingest ad-hoc exports (files or folders), rebuild metrics, publish."""
-    settings = load_settings(config)
-    hint = settings.account(account) if account else None
-    items = list(ingest.expand([Path(p) for p in paths], hint))
-    return _load_and_build(Path(db), items, settings, period)
+    return jobs.ingest_paths(
+        PrefectExecutor(), db, paths, account, period, config, lock_wait_seconds
+    )

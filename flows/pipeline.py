@@ -8,13 +8,14 @@ file as it was.
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
 import duckdb
 
 from flows import models, publish, store
-from flows.settings import DEFAULT_MEMORY_LIMIT, Settings
+from flows.settings import DEFAULT_LOCK_WAIT_SECONDS, DEFAULT_MEMORY_LIMIT, Settings
 
 T = TypeVar("T")
 
@@ -27,70 +28,67 @@ def raw_root(published: Path) -> Path:
     return published.parent / "raw"
 
 
-@contextmanager
-def working_database(published: Path, memory_limit: str = DEFAULT_MEMORY_LIMIT) -> Iterator[Path]:
-    """Yield a prepared working file under the writer lock; publish it if the block succeeds.
+@dataclass(frozen=True)
+class Working:
+    """A run's working file and the one writer connection to it, handed to every step.
 
-    One connection to the working file is held for the whole block: every `open_working` of it
-    (each task of a run) uses that connection, and the file is checkpointed once, before it is
-    published. Opening the file and checkpointing it around every input cost more than loading
-    a small export. Each input still writes in its own transaction (`store.record_load`), so a
-    bad or interrupted input leaves nothing behind; a failed run discards the whole file anyway.
+    Steps get it as an argument, never from module state: the run's single writer is the only
+    holder of a connection. A step running in another process (a Prefect process or Dask task
+    runner) cannot share a DuckDB connection, so such steps only transform and hand their results
+    back to the writer, which loads them (`flows.staging`).
     """
-    with publish.writer_lock(published):
+
+    path: Path
+    con: duckdb.DuckDBPyConnection
+
+
+@contextmanager
+def working_database(
+    published: Path,
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    lock_wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS,
+) -> Iterator[Working]:
+    """Yield the run's working file and connection under the writer lock; publish on success.
+
+    One connection to the working file serves the whole run, and the file is checkpointed once,
+    before it is published: opening the file and checkpointing it around every input cost more
+    than loading a small export. Each input still writes in its own transaction
+    (`store.record_load`), so a bad or interrupted input leaves nothing behind; a failed run
+    discards the whole file anyway. A second writer waits up to `lock_wait_seconds` for the lock.
+    """
+    with publish.writer_lock(published, lock_wait_seconds):
         work = publish.prepare_working_copy(published)
         try:
-            with _holding(work, memory_limit):
-                yield work
+            con = store.connect_writer(work, memory_limit, publish.spill_path(work))
+            try:
+                yield Working(work, con)
+                con.execute("checkpoint")
+            finally:
+                con.close()
         except BaseException:
             publish.discard(work)
             raise
         publish.publish(work, published)
 
 
-_HELD: dict[Path, duckdb.DuckDBPyConnection] = {}
-
-
 @contextmanager
-def _holding(work: Path, memory_limit: str) -> Iterator[None]:
-    """Hold a connection to `work` while the block runs; checkpoint and close it on success."""
-    con = store.connect_writer(work, memory_limit, publish.spill_path(work))
-    _HELD[work.resolve()] = con
-    try:
-        yield
-        con.execute("checkpoint")
-    finally:
-        del _HELD[work.resolve()]
-        con.close()
+def open_working(working: Working) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The run's connection for one unit of work, left clean whatever the unit does.
 
-
-@contextmanager
-def open_working(work: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection to the working file: the run's held one, else one checkpointed on success.
-
-    On the held connection, a block that raises leaves no open transaction and no unread result
-    behind (an interrupted input's writes are rolled back), so the next task starts clean.
+    A block that raises leaves no open transaction and no unread result behind (an interrupted
+    input's writes are rolled back), so the next step starts clean.
     """
-    held = _HELD.get(work.resolve())
-    if held is None:
-        con = store.connect_writer(work, DEFAULT_MEMORY_LIMIT, publish.spill_path(work))
-        try:
-            yield con
-            con.execute("checkpoint")
-        finally:
-            con.close()
-        return
     try:
-        yield held
-        held.complete()
+        yield working.con
+        working.con.complete()
     except BaseException:
-        store.abandon(held)
+        store.abandon(working.con)
         raise
 
 
-def with_working(work: Path, action: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
-    """Run `action` on a connection to the working file (the unit a Prefect task wraps)."""
-    with open_working(work) as con:
+def with_working(working: Working, action: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    """Run `action` on the run's connection as one unit (what each step of a run does)."""
+    with open_working(working) as con:
         return action(con)
 
 

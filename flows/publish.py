@@ -4,14 +4,20 @@ A read-only DuckDB session holds a lock that blocks every writer of that file, s
 the published file. Each run copies it to a working file, writes there, checkpoints, closes, and
 `os.replace`s the working file over the published path: analysts keep reading the old file until
 they reconnect, and a failed run leaves the published file untouched. A lock file keeps two writing
-runs from racing.
+runs from racing: the second waits, with a bound, for the first.
 """
 
 import fcntl
+import json
+import os
 import shutil
+import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
 from transforms.errors import InputError
 
@@ -30,27 +36,67 @@ def spill_path(work: Path) -> Path:
     return work.with_name(f"{work.name}.tmp")
 
 
+LOCK_POLL_SECONDS = 0.1
+
+
 @contextmanager
-def writer_lock(published: Path) -> Iterator[None]:
-    """Hold an exclusive lock for the whole run; a second writer fails fast with a clear reason."""
+def writer_lock(published: Path, wait_seconds: float = 0) -> Iterator[None]:
+    """Hold an exclusive lock for the whole run; a second writer waits, then fails in one line.
+
+    The holder writes who it is (pid, command, start time) into the lock file, so a writer that
+    gave up can say which run holds the database. The lock is the kernel's (`flock`): a killed
+    run releases it with its last file descriptor, and a stale description is never read, since
+    it is read only while someone holds the lock.
+    """
     published.parent.mkdir(parents=True, exist_ok=True)
     lock_path = published.with_name(f"{published.name}.lock")
     with lock_path.open("a+") as handle:
+        _acquire(handle, published, wait_seconds)
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise InputError(
-                f"{published}: another kunci run is writing this database; try again later"
-            ) from None
-        try:
+            _describe_holder(handle)
             yield
         finally:
+            handle.truncate(0)
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def check_unlocked(published: Path) -> None:
-    """Fail in one line now when another run holds the writer lock (the run takes it later)."""
-    with writer_lock(published):
+def _acquire(handle: IO[str], published: Path, wait_seconds: float) -> None:
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise InputError(
+                    f"{published}: {_holder(handle)} is writing this database "
+                    f"(waited {wait_seconds:g} s; try again later or give --lock-wait SECONDS)"
+                ) from None
+            time.sleep(LOCK_POLL_SECONDS)
+
+
+def _describe_holder(handle: IO[str]) -> None:
+    handle.truncate(0)
+    command = " ".join(["kunci" if sys.argv[0].endswith("kunci") else sys.argv[0], *sys.argv[1:]])
+    started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    handle.write(json.dumps({"pid": os.getpid(), "command": command, "started": started}))
+    handle.flush()
+
+
+def _holder(handle: IO[str]) -> str:
+    """Which run holds the lock, as its holder described itself."""
+    handle.seek(0)
+    try:
+        holder = json.loads(handle.read())
+        pid, command, started = holder["pid"], holder["command"], holder["started"]
+    except (ValueError, KeyError, TypeError):  # the holder has not written yet
+        return "another kunci run"
+    return f"another kunci run (pid {pid}, `{command}`, started {started})"
+
+
+def check_unlocked(published: Path, wait_seconds: float = 0) -> None:
+    """Wait (bounded) while another run holds the writer lock; fail in one line if it still does."""
+    with writer_lock(published, wait_seconds):
         pass
 
 

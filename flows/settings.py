@@ -53,6 +53,7 @@ DEFAULT_HISTORY_DAYS = 30
 DEFAULT_POST_REFRESH_DAYS = 28  # posts this young get their lifetime insights read again each run
 DEFAULT_CHUNK_DAYS = 30  # days a backfill publishes at a time (`kunci run backfill --chunk-days`)
 DEFAULT_MEMORY_LIMIT = "1GB"  # DuckDB's memory for a writing run; beyond it, it spills to disk
+DEFAULT_LOCK_WAIT_SECONDS = 120.0  # how long a writing run waits for another run's writer lock
 _MEMORY = re.compile(r"^\s*\d+(\.\d+)?\s*([KMGT]i?B|B)\s*$", re.IGNORECASE)
 
 
@@ -97,7 +98,8 @@ class Settings:
     """The resolved workspace: accounts, sources, timezone, snapshot date, declared formats.
 
     `formats` are the export formats declared in `[[formats]]`; detection tries them beside the
-    built-in ones. `memory_limit` caps DuckDB's memory in writing runs (`[database]`).
+    built-in ones. `memory_limit` caps DuckDB's memory in writing runs and `lock_wait_seconds`
+    bounds how long a writing run waits while another one writes the database (`[database]`).
     """
 
     name: str
@@ -110,6 +112,7 @@ class Settings:
     targets: tuple[Target, ...] = ()
     api_sources: tuple[ApiSource, ...] = ()
     memory_limit: str = DEFAULT_MEMORY_LIMIT
+    lock_wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS
 
     def account(self, reference: str) -> Account:
         """Resolve `platform:account_id` (or `platform:handle`) to a configured or new account."""
@@ -204,6 +207,7 @@ def load_settings(config: str | None = None) -> Settings:
         ),
         api_sources=api_sources,
         memory_limit=_memory_limit(path, raw.get("database", {})),
+        lock_wait_seconds=_lock_wait(path, raw.get("database", {})),
     )
 
 
@@ -221,6 +225,16 @@ def _memory_limit(path: Path, database: Any) -> str:
             f'{path}: database.memory_limit must be a size such as "1GB" or "512MB", got {value!r}'
         )
     return value.strip()
+
+
+def _lock_wait(path: Path, database: dict[str, Any]) -> float:
+    """`[database] lock_wait_seconds`: a second writing run waits this long, then gives up."""
+    value = database.get("lock_wait_seconds", DEFAULT_LOCK_WAIT_SECONDS)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise InputError(
+            f"{path}: database.lock_wait_seconds must be a number of seconds, got {value!r}"
+        )
+    return float(value)
 
 
 def _account(path: Path, index: int, entry: dict[str, Any], timezone: str) -> Account:

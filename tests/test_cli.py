@@ -3,7 +3,9 @@ analyst guide whose every query runs on the demo database."""
 
 import io
 import json
+import os
 import re
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -190,7 +192,7 @@ def test_a_run_prints_its_summary_and_fails_with_the_failed_input(
         tables={"metrics.awareness_daily": 5, "metrics.catalog": 93},
         report="data/report.html",
     )  # fmt: skip
-    monkeypatch.setattr("flows.nightly.nightly_flow", lambda db, config: summary)
+    monkeypatch.setattr("flows.orchestration.run_nightly", lambda *_args: summary)
 
     assert cli.main(["run", "nightly", "--db", "data/kunci.duckdb"]) == cli.EXIT_INPUT_FAILED
 
@@ -426,7 +428,7 @@ def test_an_input_with_every_row_quarantined_is_not_shown_as_loaded(
         error="every row quarantined: column 'Date': not a date",
     )  # fmt: skip
     summary = RunSummary(db="data/kunci.duckdb", inputs=[emptied], tables={"metrics.x": 1})
-    monkeypatch.setattr("flows.nightly.ingest_flow", lambda **_kwargs: summary)
+    monkeypatch.setattr("flows.orchestration.run_ingest", lambda *_args: summary)
 
     assert cli.main(["ingest", "overview.csv", "--db", "data/kunci.duckdb"]) == cli.EXIT_OK
     assert capsys.readouterr().out.splitlines()[:2] == [
@@ -461,11 +463,16 @@ def test_a_second_writer_is_refused_in_one_line_with_json(
     export = tmp_path / "a.csv"
     export.write_text("Date,Views\n2026-09-01,5\n")
 
+    argv = ["ingest", str(export), "--db", str(db), "--json", "--lock-wait", "0.2"]
     with publish.writer_lock(db):
-        err, printed = _refused(capsys, ["ingest", str(export), "--db", str(db), "--json"])
+        err, printed = _refused(capsys, argv)
 
-    reason = f"{db}: another kunci run is writing this database; try again later"
-    assert err == f"kunci ingest: {reason}"
+    holder = f"pid {os.getpid()}, `{' '.join(sys.argv)}`, started "
+    assert err.startswith(f"kunci ingest: {db}: another kunci run ({holder}")
+    assert err.endswith(
+        ") is writing this database (waited 0.2 s; try again later or give --lock-wait SECONDS)"
+    )
+    reason = err.removeprefix("kunci ingest: ")
     assert printed == {"command": "ingest", "status": "error", "error": reason}
     assert not db.exists()
 

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,9 +21,9 @@ import duckdb
 import pytest
 
 import flows.report
-from flows import ingest, pipeline
+from flows import ingest, jobs, pipeline
 from flows.ingest import InputFile
-from flows.nightly import RunFailed, RunSummary, ingest_task, nightly_flow
+from flows.nightly import RunFailed, RunSummary, nightly_flow
 from flows.settings import Settings, load_settings
 from tests.conftest import DEMO_CONFIG, REPO
 
@@ -251,7 +252,7 @@ def test_failing_inputs_fail_the_run_after_the_rest_is_published(
         return real(con, item, *args)
 
     monkeypatch.setattr(ingest, "ingest_file", ingest_file)
-    monkeypatch.setattr("flows.nightly.ingest_task", ingest_task.with_options(timeout_seconds=2))
+    monkeypatch.setattr(jobs, "INGEST", replace(jobs.INGEST, timeout_seconds=2))
     db = tmp_path / "data" / "kunci.duckdb"
 
     started = time.monotonic()

@@ -9,8 +9,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import cli
+from flows import cli, orchestration
 from tests.conftest import DEMO_CONFIG, REPO
+from tests.test_crash import _contents
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -81,6 +82,18 @@ def test_nightly_on_the_demo_publishes_every_table(workdir: Path) -> None:
         "from ops.load where status = 'loaded'",
     )
     assert ledger == [(len(summary.inputs), True)]
+
+    # the same run without Prefect (what `kunci run nightly` does with no Prefect API) gives
+    # the same tables and ledger, row for row
+    local_db = workdir / "local" / "kunci.duckdb"
+    local = orchestration.run_nightly(Path("local/kunci.duckdb"), str(DEMO_CONFIG), None)
+    assert (local.flow, local.published, local.tables) == (summary.flow, True, summary.tables)
+    assert [(o.path, o.status, o.rows_loaded) for o in local.inputs] == [
+        (o.path, o.status, o.rows_loaded) for o in summary.inputs
+    ]
+    assert _contents(local_db) == _contents(db)  # every core, metrics and ops table but ops.run
+    runs = "select flow, replace(parameters, 'local/', 'data/'), status, inputs from ops.run"
+    assert _query(local_db, runs) == _query(db, runs)
 
     metrics_before = _query(db, "select * from metrics.community_daily order by all")
     again = nightly_flow(db="data/kunci.duckdb", config=str(DEMO_CONFIG))

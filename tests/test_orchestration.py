@@ -381,7 +381,7 @@ def test_nightly_runs_through_its_deployment_on_a_local_server(tmp_path: Path) -
         days = con.execute("select count(*) from metrics.awareness_daily").fetchone()
     finally:
         con.close()
-    parameters = json.dumps({"config": str(config), "db": str(db)})
+    parameters = json.dumps({"config": str(config), "db": str(db), "lock_wait_seconds": None})
     assert record == [(str(run.id), "kunci-nightly", parameters, "completed", 1, True)]
     assert days == (90,)
     assert "<html" in (db.parent / "report.html").read_text(encoding="utf-8").lower()

@@ -4,6 +4,8 @@ Inputs share the run's connection, so these tests check that each still fails al
 an input interrupted inside its transaction, and one that left a result unread.
 """
 
+import os
+import time
 from pathlib import Path
 
 import duckdb
@@ -25,8 +27,8 @@ def _export(folder: Path, name: str = NAME, text: str = CONTENT) -> InputFile:
     return InputFile(path)
 
 
-def _load(work: Path, item: InputFile) -> ingest.LoadOutcome:
-    raw = pipeline.raw_root(work)
+def _load(work: pipeline.Working, item: InputFile) -> ingest.LoadOutcome:
+    raw = pipeline.raw_root(work.path)
     return pipeline.with_working(work, lambda con: ingest.ingest_file(con, item, SETTINGS, raw))
 
 
@@ -54,22 +56,17 @@ def test_writing_runs_cap_memory_and_spill_beside_the_working_file(tmp_path: Pat
     assert sorted(p.name for p in db.parent.iterdir()) == ["kunci.duckdb", "kunci.duckdb.lock"]
 
 
-def test_a_connection_outside_a_run_gets_the_default_limit(tmp_path: Path) -> None:
-    work = tmp_path / "k.duckdb"
-    limit = pipeline.with_working(work, lambda con: _setting(con, "memory_limit"))
-    assert limit == "953.6 MiB"  # 1GB
-
-
 def test_the_spill_folder_never_outlives_the_run(tmp_path: Path) -> None:
     db = tmp_path / "kunci.duckdb"
     with pipeline.working_database(db) as work:
-        spill = publish.spill_path(work)
+        assert _setting(work.con, "memory_limit") == "953.6 MiB"  # the default, 1GB
+        spill = publish.spill_path(work.path)
         spill.mkdir()  # as DuckDB makes it when a build exceeds the limit
         (spill / "duckdb_temp_storage-0.tmp").write_bytes(b"spilled")
     assert not spill.exists() and db.is_file()
 
     with pytest.raises(KeyError), pipeline.working_database(db) as work:
-        publish.spill_path(work).mkdir()
+        publish.spill_path(work.path).mkdir()
         raise KeyError("a defect")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kunci.duckdb", "kunci.duckdb.lock"]
 
@@ -142,12 +139,35 @@ def test_a_second_run_over_the_same_inputs_changes_nothing(tmp_path: Path) -> No
     assert _rows(db, "select count(*) from ops.load") == [(1,)]
 
 
+def test_a_second_writer_waits_then_names_the_run_holding_the_database(tmp_path: Path) -> None:
+    db = tmp_path / "kunci.duckdb"
+    with publish.writer_lock(db):
+        started = time.monotonic()
+        with pytest.raises(InputError) as raised, pipeline.working_database(db, "256MB", 0.5):
+            pass
+        assert time.monotonic() - started >= 0.5
+    message = str(raised.value)
+    assert message.startswith(f"{db}: another kunci run (pid {os.getpid()}, `")
+    assert "started 20" in message and message.endswith(
+        "is writing this database (waited 0.5 s; try again later or give --lock-wait SECONDS)"
+    )
+    assert "\n" not in message
+    with pipeline.working_database(db, "256MB", 0.5):  # released: the next writer goes ahead
+        pass
+
+
 def test_memory_limit_is_read_from_the_database_table(tmp_path: Path) -> None:
     config = tmp_path / "kunci.toml"
     config.write_text("[workspace]\nname = 'w'\n", encoding="utf-8")
     assert load_settings(str(config)).memory_limit == "1GB"
     config.write_text("[database]\nmemory_limit = ' 1.5GiB '\n", encoding="utf-8")
     assert load_settings(str(config)).memory_limit == "1.5GiB"
+    assert load_settings(str(config)).lock_wait_seconds == 120
+    config.write_text("[database]\nlock_wait_seconds = 5\n", encoding="utf-8")
+    assert load_settings(str(config)).lock_wait_seconds == 5
+    config.write_text("[database]\nlock_wait_seconds = 'soon'\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"database\.lock_wait_seconds must be a number"):
+        load_settings(str(config))
     for value in ("'80%'", "1024", "'lots'"):
         config.write_text(f"[database]\nmemory_limit = {value}\n", encoding="utf-8")
         with pytest.raises(InputError) as raised:

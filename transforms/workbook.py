@@ -26,7 +26,6 @@ from datetime import date, datetime, time
 from typing import Any
 from xml.etree import ElementTree
 
-import openpyxl
 import polars as pl
 import xlrd
 
@@ -136,6 +135,8 @@ def _check_size(sheet: str, rows: int, columns: int) -> None:
 
 
 def _xlsx_sheets(data: bytes) -> list[Sheet]:
+    import openpyxl  # a third of a second to import: only when a workbook arrives
+
     try:
         with warnings.catch_warnings():  # e.g. 'no default style': nothing the user can act on
             warnings.simplefilter("ignore", UserWarning)
