@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $(STAMP)
 
 demo: setup
-	$(BIN)/kunci run nightly
+	$(BIN)/kunci run nightly --config data/demo/kunci.toml
 
 lint: setup
 	$(BIN)/ruff check .

@@ -40,14 +40,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     common.add_argument("--json", action="store_true", help="machine-readable summary on stdout")
     configured = argparse.ArgumentParser(add_help=False)
-    configured.add_argument("--config", help="kunci.toml (default: ./kunci.toml, else the demo)")
+    configured.add_argument(
+        "--config", help="kunci.toml (default: KUNCI_CONFIG, else ./kunci.toml, else none: empty)"
+    )
 
     parser = argparse.ArgumentParser(
         prog="kunci",
         description="Social-media success per objective: exports and APIs to DuckDB metric tables.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=_examples(
-            "kunci run nightly              (without a kunci.toml: the bundled demo workspace)",
+            "kunci run nightly --config data/demo/kunci.toml  (the bundled demo workspace)",
             "kunci ingest ~/Downloads/exports/",
             "kunci status",
             "kunci export awareness_daily --format csv",
