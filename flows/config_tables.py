@@ -249,9 +249,7 @@ def _kind_model(kind: str, spec: ApiKind) -> type[ApiSourceTable]:
     fields: dict[str, Any] = {"kind": (Literal[kind], ...)}
     fields.update({key: (Ids, ()) for key in spec.ids})
     fields.update({key: (kind_type | None, None) for key, kind_type in spec.options.items()})
-    return create_model(
-        f"{kind}_source", __base__=_KIND_BASES.get(kind, ApiSourceTable), **fields
-    )
+    return create_model(f"{kind}_source", __base__=_KIND_BASES.get(kind, ApiSourceTable), **fields)
 
 
 API_SOURCE_MODELS: dict[str, type[ApiSourceTable]] = {

@@ -55,9 +55,9 @@ class ApiSource:
     `lookback_days` are re-pulled every run because recent metrics keep maturing; `window_days`
     caps one request's date range (Meta allows 90). `post_refresh_days`: every run reads the
     lifetime insights of posts published that many days back again (0 turns it off), because
-    reach, views and watch time keep growing for weeks after the lookback. `options` holds
-    kind-specific keys (`data_base_url` for YouTube, `lead_events` for GA4, `app_secret_env` for
-    Meta, ...).
+    reach, views and watch time keep growing for weeks after the lookback. `options` holds the
+    kind-specific keys the entry gives, as its kind declares them in `config_tables.API_KINDS`
+    (`data_base_url` for YouTube, `lead_events` for GA4, `app_secret_env` for Meta, ...).
     """
 
     name: str
