@@ -1,6 +1,8 @@
 # Two entry points for newcomers: `make demo` (set up, then run the nightly job on the bundled
-# demo workspace) and `make test` (set up, then lint, type-check and test). Set-up is incremental:
-# it reinstalls only when pyproject.toml or the lock changes.
+# demo workspace, named explicitly: without a configuration kunci works on an empty workspace) and
+# `make test` (set up, then lint, type-check, check the layer rules of pyproject.toml's
+# [tool.importlinter] and test). Set-up is incremental: it reinstalls only when pyproject.toml or
+# the lock changes.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -17,12 +19,13 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $(STAMP)
 
 demo: setup
-	$(BIN)/kunci run nightly
+	$(BIN)/kunci run nightly --config data/demo/kunci.toml
 
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: lint
 	$(BIN)/pytest -q

@@ -16,9 +16,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from flows.config_tables import DEFAULT_LOCK_WAIT_SECONDS
 from flows.settings import (
     DEFAULT_CHUNK_DAYS,
-    DEFAULT_LOCK_WAIT_SECONDS,
     Settings,
     configure_prefect,
     load_settings,
@@ -55,14 +55,16 @@ def _parser() -> argparse.ArgumentParser:
         help="show the run's log lines (Kunci's, and Prefect's in a tracked run) on stderr",
     )
     configured = argparse.ArgumentParser(add_help=False)
-    configured.add_argument("--config", help="kunci.toml (default: ./kunci.toml, else the demo)")
+    configured.add_argument(
+        "--config", help="kunci.toml (default: KUNCI_CONFIG, else ./kunci.toml, else none: empty)"
+    )
 
     parser = argparse.ArgumentParser(
         prog="kunci",
         description="Social-media success per objective: exports and APIs to DuckDB metric tables.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=_examples(
-            "kunci run nightly              (without a kunci.toml: the bundled demo workspace)",
+            "kunci run nightly --config data/demo/kunci.toml  (the bundled demo workspace)",
             "kunci ingest ~/Downloads/exports/",
             "kunci status",
             "kunci export awareness_daily --format csv",

@@ -24,7 +24,7 @@ from datetime import date
 
 import duckdb
 
-from flows.models import Model, model_query
+from flows.model_files import Model, model_query
 
 AFTER_LOAD = "kunci_after_load"
 

@@ -23,115 +23,24 @@ a run with new loads only recomputes what they changed.
 
 import hashlib
 import json
-import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
 
 import duckdb
 
-from flows import store
+from flows import increment, store
+from flows.model_files import (
+    FORMULAS,
+    MODEL_DIR,
+    Model,
+    declared_macros,
+    declared_models,
+    model_query,
+)
 from flows.settings import SQL_DIR
 from flows.targets import Target
 
-MODEL_DIR = SQL_DIR / "model"
-FORMULAS = SQL_DIR / "formulas.sql"
 CATALOG = SQL_DIR / "seeds" / "metric_catalog.csv"
-_COLUMN = re.compile(r"^-- column (\w+): (.+)$")
-_COLUMNS_OF = re.compile(r"^-- columns of (\w+) except (\w+)$")
-_MACRO = re.compile(r"^-- macro (\w+): (.+)$")
-_REFRESH = re.compile(r"^-- refresh: (\w+)(?: by (week|month|grain))?$")
-
-
-@dataclass(frozen=True)
-class Refresh:
-    """Which rows an incremental build recomputes: `column` from a date or its period's start.
-
-    The period is a week or month, or `grain`: the row's own grain column (day ... year).
-    """
-
-    column: str
-    period: str | None
-
-    def condition(self, start: date) -> str:
-        """SQL selecting the rows at or after `start` (a Python date, so safe to inline)."""
-        bound = f"date '{start.isoformat()}'"
-        if self.period:
-            unit = "grain" if self.period == "grain" else f"'{self.period}'"
-            bound = f"date_trunc({unit}, {bound})::date"
-        return f"{self.column} >= {bound}"
-
-
-@dataclass(frozen=True)
-class Model:
-    """One view file with its documentation and how an incremental build updates it."""
-
-    name: str
-    sql: str
-    grain: str
-    columns: dict[str, str]
-    materialize: str | None
-    refresh: Refresh | None = None
-    script: str | None = None
-
-
-def parse_model(path: Path) -> Model:
-    """Read a model file and its header docs; refuse a file that documents no grain."""
-    sql = path.read_text(encoding="utf-8")
-    grain = ""
-    materialize = None
-    refresh = None
-    columns: dict[str, str] = {}
-    for line in sql.splitlines():
-        if line.startswith("-- grain: "):
-            grain = line.removeprefix("-- grain: ").strip()
-        elif match := _REFRESH.match(line):
-            refresh = Refresh(match.group(1), match.group(2))
-        elif line.startswith("-- materialize: "):
-            materialize = line.removeprefix("-- materialize: ").strip()
-        elif match := _COLUMN.match(line):
-            columns[match.group(1)] = match.group(2).strip()
-        elif match := _COLUMNS_OF.match(line):
-            source, left_out = match.groups()
-            inherited = parse_model(path.with_name(f"{source}.sql")).columns
-            columns.update((c, text) for c, text in inherited.items() if c != left_out)
-    if not grain:
-        raise ValueError(f"{path.name}: no '-- grain:' line")
-    if sql.count(_view_statement(path.stem)) != 1:
-        raise ValueError(f"{path.name}: no single '{_view_statement(path.stem)}'")
-    script_path = path.with_name(f"{path.stem}.refresh.sql")
-    script = script_path.read_text(encoding="utf-8") if script_path.exists() else None
-    return Model(path.stem, sql, grain, columns, materialize, refresh, script)
-
-
-def _view_statement(name: str) -> str:
-    return f"create or replace view model.{name} as"
-
-
-def model_query(model: Model) -> str:
-    """The model's select statement (its view's body)."""
-    return model.sql.split(_view_statement(model.name), 1)[1].strip().rstrip(";")
-
-
-def declared_models(model_dir: Path = MODEL_DIR) -> list[Model]:
-    """Models in the order `sql/model/ORDER` declares."""
-    order = [
-        line.strip()
-        for line in (model_dir / "ORDER").read_text(encoding="utf-8").splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
-    return [parse_model(model_dir / f"{name}.sql") for name in order]
-
-
-def declared_macros(path: Path = FORMULAS) -> dict[str, str]:
-    """Formula macros and their docs, from the `-- macro <name>: <text>` lines of formulas.sql."""
-    return {
-        match.group(1): match.group(2).strip()
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if (match := _MACRO.match(line))
-    }
 
 
 def _quote(text: str) -> str:
@@ -179,7 +88,6 @@ def refresh_metrics(
         return {str(name): int(rows) for name, rows in json.loads(last[2]).items()}, "kept"
     if _filled_api_rows(con, int(last[0] or 0)):
         return build_metrics(con, targets), "rebuilt"
-    from flows import increment  # increment imports this module's Model
 
     declared = declared_models()
     with _one_thread_transaction(con):

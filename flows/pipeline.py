@@ -15,7 +15,8 @@ from typing import TypeVar
 import duckdb
 
 from flows import models, publish, store
-from flows.settings import DEFAULT_LOCK_WAIT_SECONDS, DEFAULT_MEMORY_LIMIT, Settings
+from flows.config_tables import DEFAULT_LOCK_WAIT_SECONDS, DEFAULT_MEMORY_LIMIT
+from flows.settings import Settings
 
 T = TypeVar("T")
 

@@ -73,7 +73,10 @@ def deployments(db: Path, config: str | None, names: Sequence[str] = ()) -> list
     if unknown:
         known = ", ".join(s.name for s in specs)
         raise InputError(f"no deployment {', '.join(unknown)} in {PREFECT_YAML} (known: {known})")
-    paths = {"db": str(db.resolve()), "config": str(config_path(config).resolve())}
+    paths = {"db": str(db.resolve())}
+    found = config_path(config)
+    if found is not None:  # else the declared default, so a run without one fails loudly
+        paths["config"] = str(found.resolve())
     return [
         RunnerDeployment.from_flow(
             spec.load_flow(),

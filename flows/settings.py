@@ -1,18 +1,29 @@
 """Settings: `kunci.toml` plus environment, resolved once; the only place paths are decided.
 
-Precedence: command-line flags, then environment (`KUNCI_DB`), then `kunci.toml` (from `--config`,
-else the working directory), else the bundled demo workspace. Paths in a config file are relative to
-that file. Credentials are never stored here, only the names of environment variables holding them.
+Precedence: command-line flags, then environment (`KUNCI_DB`, `KUNCI_CONFIG`), then `kunci.toml` in
+the working directory. Without any configuration a command works on an empty workspace: the bundled
+demo is used only when named (`make demo`), so its accounts and targets never reach a user's
+database. Paths in a config file are relative to that file. Credentials are never stored here, only
+the names of environment variables holding them.
 """
 
 import os
-import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from flows import config_tables
+from flows.config_tables import (
+    DEFAULT_HISTORY_DAYS,
+    DEFAULT_LOCK_WAIT_SECONDS,
+    DEFAULT_LOOKBACK_DAYS,
+    DEFAULT_MEMORY_LIMIT,
+    DEFAULT_POST_REFRESH_DAYS,
+    DEFAULT_TIMEZONE,
+    DEFAULT_WINDOW_DAYS,
+)
 from flows.targets import Target, parse_targets
 from transforms.context import Account
 from transforms.detect import FormatSpec
@@ -21,9 +32,7 @@ from transforms.formats import FORMATS, declared
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = REPO_ROOT / "sql"
-DEMO_CONFIG = REPO_ROOT / "data" / "demo" / "kunci.toml"
 DEFAULT_DB = Path("data") / "kunci.duckdb"
-DEFAULT_TIMEZONE = "Asia/Jakarta"
 
 
 @dataclass(frozen=True)
@@ -35,26 +44,7 @@ class Source:
     account: Account | None = None
 
 
-API_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    # kind: (default base URL, the id lists a source of that kind may name)
-    "meta_graph": ("https://graph.facebook.com/v24.0", ("pages", "instagram_accounts")),
-    "youtube_analytics": ("https://youtubeanalytics.googleapis.com", ("channels",)),
-    "ga4": ("https://analyticsdata.googleapis.com", ("properties",)),
-    "meta_ads": ("https://graph.facebook.com/v24.0", ("ad_accounts",)),
-    "tiktok_business": ("https://business-api.tiktok.com/open_api/v1.3", ("business_ids",)),
-    "x_api": ("https://api.x.com/2", ("users",)),
-    "linkedin_community": ("https://api.linkedin.com/rest", ("organizations",)),
-}
-# A kind whose API keeps a short history starts a first pull at all of it (TikTok: 60 days).
-KIND_HISTORY_DAYS = {"tiktok_business": 60}
-DEFAULT_LOOKBACK_DAYS = 7
-DEFAULT_WINDOW_DAYS = 90
-DEFAULT_HISTORY_DAYS = 30
-DEFAULT_POST_REFRESH_DAYS = 28  # posts this young get their lifetime insights read again each run
 DEFAULT_CHUNK_DAYS = 30  # days a backfill publishes at a time (`kunci run backfill --chunk-days`)
-DEFAULT_MEMORY_LIMIT = "1GB"  # DuckDB's memory for a writing run; beyond it, it spills to disk
-DEFAULT_LOCK_WAIT_SECONDS = 120.0  # how long a writing run waits for another run's writer lock
-_MEMORY = re.compile(r"^\s*\d+(\.\d+)?\s*([KMGT]i?B|B)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -66,9 +56,9 @@ class ApiSource:
     `lookback_days` are re-pulled every run because recent metrics keep maturing; `window_days`
     caps one request's date range (Meta allows 90). `post_refresh_days`: every run reads the
     lifetime insights of posts published that many days back again (0 turns it off), because
-    reach, views and watch time keep growing for weeks after the lookback. `options` holds
-    kind-specific keys (`data_base_url` for YouTube, `lead_events` for GA4, `app_secret_env` for
-    Meta, ...).
+    reach, views and watch time keep growing for weeks after the lookback. `options` holds the
+    kind-specific keys the entry gives, as its kind declares them in `config_tables.API_KINDS`
+    (`data_base_url` for YouTube, `lead_events` for GA4, `app_secret_env` for Meta, ...).
     """
 
     name: str
@@ -159,183 +149,88 @@ def resolve_db(db: str | None) -> Path:
     return Path(db or os.environ.get("KUNCI_DB") or DEFAULT_DB)
 
 
-def config_path(config: str | None) -> Path:
-    """The config file: `--config`, else `./kunci.toml` if present, else the bundled demo."""
-    if config is not None:
-        path = Path(config)
+def config_path(config: str | None) -> Path | None:
+    """The config file: `--config`, else `KUNCI_CONFIG`, else `./kunci.toml`; None if none."""
+    named = config or os.environ.get("KUNCI_CONFIG")
+    if named:
+        path = Path(named)
         if not path.is_file():
             raise InputError(f"{path}: config file not found")
         return path
     local = Path("kunci.toml")
-    return local if local.is_file() else DEMO_CONFIG
+    return local if local.is_file() else None
 
 
 def load_settings(config: str | None = None) -> Settings:
     """Read and validate the configuration; raises InputError naming the file and key."""
     path = config_path(config)
+    if path is None:
+        return Settings(name=Path.cwd().name, timezone=DEFAULT_TIMEZONE, accounts=(), sources=(),
+                        config_path=None)  # fmt: skip
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: not valid TOML ({exc})") from None
-    workspace = raw.get("workspace", {})
-    timezone = str(workspace.get("timezone", DEFAULT_TIMEZONE))
-    accounts = tuple(
-        _account(path, i, entry, timezone) for i, entry in enumerate(raw.get("accounts", []))
-    )
-    partial = Settings(str(workspace.get("name", path.parent.name)), timezone, accounts, (), path)
-    entries = list(enumerate(raw.get("sources", [])))
+    config_file, api_tables = config_tables.read(path, raw)
+    workspace = config_file.workspace
+    accounts = tuple(_account(entry, workspace.timezone) for entry in config_file.accounts)
+    partial = Settings(workspace.name or path.parent.name, workspace.timezone, accounts, (), path)
     sources = tuple(
-        _source(path, i, entry, partial)
-        for i, entry in entries
-        if entry.get("kind") not in API_KINDS
+        Source(
+            kind=entry.kind,
+            path=path.parent / entry.path,
+            account=partial.account(entry.account) if entry.account else None,
+        )
+        for entry in config_tables.export_sources(path, config_file)
     )
-    api_sources = tuple(
-        _api_source(path, i, entry) for i, entry in entries if entry.get("kind") in API_KINDS
-    )
+    api_sources = tuple(_api_source(table) for table in api_tables)
     _unique_names(path, api_sources)
-    as_of = workspace.get("as_of")
     return Settings(
         name=partial.name,
-        timezone=timezone,
+        timezone=workspace.timezone,
         accounts=accounts,
         sources=sources,
         config_path=path,
-        as_of=date.fromisoformat(str(as_of)) if as_of else None,
-        formats=_formats(path, raw.get("formats", [])),
-        targets=parse_targets(
-            path, raw.get("targets", []), SQL_DIR / "seeds" / "metric_catalog.csv"
-        ),
+        as_of=workspace.as_of,
+        formats=_formats(path, config_file.formats),
+        targets=parse_targets(path, config_file.targets, SQL_DIR / "seeds" / "metric_catalog.csv"),
         api_sources=api_sources,
-        memory_limit=_memory_limit(path, raw.get("database", {})),
-        lock_wait_seconds=_lock_wait(path, raw.get("database", {})),
+        memory_limit=config_file.database.memory_limit,
+        lock_wait_seconds=config_file.database.lock_wait_seconds,
     )
 
 
-def _memory_limit(path: Path, database: Any) -> str:
-    """`[database] memory_limit`: a size DuckDB understands, checked here to fail in one line.
-
-    A percentage of the machine's memory is refused on purpose: DuckDB's default (80%) is what
-    let a backfill's build reach 3.3 GB, and a size says what the run may take on any machine.
-    """
-    if not isinstance(database, dict):
-        raise InputError(f"{path}: database must be a [database] table")
-    value = database.get("memory_limit", DEFAULT_MEMORY_LIMIT)
-    if not isinstance(value, str) or not _MEMORY.match(value):
-        raise InputError(
-            f'{path}: database.memory_limit must be a size such as "1GB" or "512MB", got {value!r}'
-        )
-    return value.strip()
-
-
-def _lock_wait(path: Path, database: dict[str, Any]) -> float:
-    """`[database] lock_wait_seconds`: a second writing run waits this long, then gives up."""
-    value = database.get("lock_wait_seconds", DEFAULT_LOCK_WAIT_SECONDS)
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise InputError(
-            f"{path}: database.lock_wait_seconds must be a number of seconds, got {value!r}"
-        )
-    return float(value)
-
-
-def _account(path: Path, index: int, entry: dict[str, Any], timezone: str) -> Account:
-    for key in ("platform", "account_id"):
-        if not entry.get(key):
-            raise InputError(f"{path}: accounts[{index}] has no '{key}'")
-    handle = entry.get("handle")
+def _account(entry: config_tables.AccountTable, timezone: str) -> Account:
     return Account(
-        platform=str(entry["platform"]),
-        account_id=str(entry["account_id"]),
-        handle=str(handle).lower().lstrip("@") if handle else None,
-        account_name=entry.get("name"),
-        timezone=str(entry.get("timezone", timezone)),
-        currency=entry.get("currency"),
-        is_own=bool(entry.get("is_own", True)),
-        brand=entry.get("brand"),
+        platform=entry.platform,
+        account_id=entry.account_id,
+        handle=entry.handle.lower().lstrip("@") if entry.handle else None,
+        account_name=entry.name,
+        timezone=entry.timezone or timezone,
+        currency=entry.currency,
+        is_own=entry.is_own,
+        brand=entry.brand,
     )
 
 
-def _source(path: Path, index: int, entry: dict[str, Any], settings: Settings) -> Source:
-    kind = entry.get("kind")
-    if kind != "exports":
-        known = ", ".join(["exports", *API_KINDS])
-        raise InputError(f"{path}: sources[{index}] has unsupported kind {kind!r} (known: {known})")
-    if not entry.get("path"):
-        raise InputError(f"{path}: sources[{index}] has no 'path'")
-    account = settings.account(str(entry["account"])) if entry.get("account") else None
-    return Source(kind=kind, path=(path.parent / str(entry["path"])), account=account)
-
-
-def _api_source(path: Path, index: int, entry: dict[str, Any]) -> ApiSource:
-    """Validate one API `[[sources]]` entry; errors name the file, the entry and the key."""
-    kind = str(entry["kind"])
-    label = f"{path}: sources[{index}] ({kind})"
-    default_url, id_keys = API_KINDS[kind]
-    token_env = entry.get("token_env")
-    if not isinstance(token_env, str) or not token_env:
-        raise InputError(f"{label} has no 'token_env' (the environment variable holding the token)")
-    ids: dict[str, tuple[str, ...]] = {}
-    for key in id_keys:
-        values = entry.get(key, [])
-        if not isinstance(values, list) or not all(isinstance(v, str | int) for v in values):
-            raise InputError(f"{label}: '{key}' must be a list of ids")
-        ids[key] = tuple(str(v) for v in values)
-    if not any(ids.values()):
-        raise InputError(f"{label} names no ids (give {' or '.join(repr(k) for k in id_keys)})")
-    numbers = {}
-    for key, default in (
-        ("history_days", KIND_HISTORY_DAYS.get(kind, DEFAULT_HISTORY_DAYS)),
-        ("lookback_days", DEFAULT_LOOKBACK_DAYS),
-        ("window_days", DEFAULT_WINDOW_DAYS),
-        ("post_refresh_days", DEFAULT_POST_REFRESH_DAYS),
-    ):
-        value = entry.get(key, default)
-        least = 0 if key in ("lookback_days", "post_refresh_days") else 1
-        if isinstance(value, bool) or not isinstance(value, int) or value < least:
-            raise InputError(f"{label}: '{key}' must be a whole number of days, got {value!r}")
-        numbers[key] = value
-    if kind == "meta_graph" and numbers["window_days"] > 90:
-        raise InputError(f"{label}: 'window_days' is at most 90 for the Meta Graph API")
-    if kind == "meta_ads":
-        numbers["lookback_days"] = _attribution_days(label, entry)
-    start = entry.get("start_date")
-    known = {"kind", "name", "token_env", "base_url", "start_date", *id_keys, *numbers}
-    known.add("attribution_window_days")
+def _api_source(table: config_tables.ApiSourceTable) -> ApiSource:
+    """The connector's view of a validated API entry: ids by list, options as given."""
+    kind = config_tables.API_KINDS[table.kind]
+    given = table.model_fields_set
+    lookback = getattr(table, "attribution_window_days", table.lookback_days)
     return ApiSource(
-        name=str(entry.get("name", kind)),
-        kind=kind,
-        token_env=token_env,
-        base_url=str(entry.get("base_url", default_url)).rstrip("/"),
-        ids=ids,
-        start_date=_iso_date(label, "start_date", start) if start is not None else None,
-        options={k: v for k, v in entry.items() if k not in known},
-        **numbers,
+        name=table.name or table.kind,
+        kind=table.kind,
+        token_env=table.token_env,
+        base_url=(table.base_url or kind.base_url).rstrip("/"),
+        ids={key: getattr(table, key) for key in kind.ids},
+        start_date=table.start_date,
+        history_days=table.history_days if "history_days" in given else kind.history_days,
+        lookback_days=lookback,
+        window_days=table.window_days,
+        post_refresh_days=table.post_refresh_days,
+        options={key: getattr(table, key) for key in kind.options if key in given},
     )
-
-
-def _attribution_days(label: str, entry: dict[str, Any]) -> int:
-    """Meta ads: `attribution_window_days` (default 7) is the source's lookback.
-
-    Conversions are attributed to the day of the ad's impression, days later, so every run pulls
-    that many days before the last pulled date again; `lookback_days` would say the same thing
-    twice, so it is refused here.
-    """
-    if "lookback_days" in entry:
-        raise InputError(f"{label}: give 'attribution_window_days' instead of 'lookback_days'")
-    value = entry.get("attribution_window_days", DEFAULT_LOOKBACK_DAYS)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise InputError(
-            f"{label}: 'attribution_window_days' must be a whole number of days, got {value!r}"
-        )
-    return value
-
-
-def _iso_date(label: str, key: str, value: Any) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise InputError(f"{label}: '{key}' is not an ISO date: {value!r}") from None
 
 
 def _unique_names(path: Path, sources: tuple[ApiSource, ...]) -> None:

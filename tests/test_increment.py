@@ -9,7 +9,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from flows import increment, ingest, models, pipeline, store
+from flows import increment, ingest, model_files, models, pipeline, store
 from flows.settings import load_settings
 from tests.conftest import DEMO_CONFIG
 
@@ -84,7 +84,7 @@ def _update(con: duckdb.DuckDBPyConnection) -> date | None:
     row = con.execute("select max_load_id from ops.build order by build_id desc limit 1").fetchone()
     assert row is not None
     con.begin()
-    start = increment.update(con, models.declared_models(), int(row[0]))
+    start = increment.update(con, model_files.declared_models(), int(row[0]))
     con.commit()
     return start
 

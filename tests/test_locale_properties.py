@@ -14,16 +14,12 @@ import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from polars.testing import assert_frame_equal
 
 from transforms.context import ParsedInput
 from transforms.dates import EXCEL_SERIAL, parse_date, parse_datetime
 from transforms.numbers import (
     Locale,
     invalid_number,
-    is_abbreviated,
-    parse_abbreviated_count,
-    parse_amount,
     parse_count,
     parse_decimal,
     parse_percent,
@@ -50,10 +46,6 @@ def _checked(parser: Parser, values: Sequence[str | None], locale: Locale) -> pl
     )
 
 
-def _amount(currency: str | None) -> Parser:
-    return lambda column, locale: parse_amount(column, locale, currency)
-
-
 # --- numbers: worked examples -------------------------------------------------------------------
 
 
@@ -76,72 +68,6 @@ def test_three_decimals_are_the_known_ambiguity_of_decimal_parsers() -> None:
     # locale from detection decides, which is why counts refuse it (see the test above).
     assert _parse(parse_decimal, ["1,234", "1.234"], "en") == [1234.0, 1.234]
     assert _parse(parse_decimal, ["1,234", "1.234"], "id") == [1.234, 1234.0]
-
-
-def test_abbreviated_counts_indonesian() -> None:
-    values = ["1,2 rb", "3,4 jt", "1 M", "1,5 M", "12 ribu", "2 juta", "1 miliar", "-2,5 RB"]
-    values += ["950", "1.234", "1,2K", "1.2 rb", "1,234 rb", "1000 rb", "1,2 x", "rb"]
-    expected = pl.DataFrame(
-        {
-            "value": [1200, 3_400_000, 10**9, 1_500_000_000, 12_000, 2_000_000, 10**9, -2500]
-            + [950, 1234]
-            + [None] * 6,
-            "invalid": [False] * 10 + [True] * 6,
-        }
-    )
-    assert_frame_equal(_checked(parse_abbreviated_count, values, "id"), expected)
-
-
-def test_abbreviated_counts_english() -> None:
-    values = ["1.2K", "3.4M", "1.1B", "12k", "999K", "1.25m", "950", "1,234"]
-    values += ["1,2K", "1.234K", "1.2 rb", "3,4 jt", "1.2T", "K"]
-    expected = pl.DataFrame(
-        {
-            "value": [1200, 3_400_000, 1_100_000_000, 12_000, 999_000, 1_250_000, 950, 1234]
-            + [None] * 6,
-            "invalid": [False] * 8 + [True] * 6,
-        }
-    )
-    assert_frame_equal(_checked(parse_abbreviated_count, values, "en"), expected)
-
-
-def test_is_abbreviated_marks_only_rounded_values() -> None:
-    frame = pl.DataFrame({"v": ["1,2 rb", "1.200", "", None, "1,2K"]})
-    result = frame.select(is_abbreviated("v", "id").alias("rounded")).get_column("rounded")
-    assert result.to_list() == [True, False, False, False, False]
-
-
-def test_amounts_with_currency_marks() -> None:
-    idr = ["Rp 1.234.567", "Rp1.234.567,00", "Rp. 1.234", "RP 7", "1.234 IDR", "-Rp 5", "Rp -5"]
-    idr += ["(Rp 1.234,50)", "$5", "₹5", "Rp 5 IDR", "-(5)", "Rp 1,234.50"]
-    expected = pl.DataFrame(
-        {
-            "value": [1_234_567.0, 1_234_567.0, 1234.0, 7.0, 1234.0, -5.0, -5.0, -1234.5]
-            + [None] * 5,
-            "invalid": [False] * 8 + [True] * 5,
-        }
-    )
-    assert_frame_equal(_checked(_amount("IDR"), idr, "id"), expected)
-    usd = ["$1,234.56", "US$ 10", "-$1,234.56", "$-3", "(1,234.50)", "($2.00)", "12 USD"]
-    usd += ["Rp 5", "₹25,881", "$1.234,56"]
-    expected = pl.DataFrame(
-        {
-            "value": [1234.56, 10.0, -1234.56, -3.0, -1234.5, -2.0, 12.0, None, None, None],
-            "invalid": [False] * 7 + [True] * 3,
-        }
-    )
-    assert_frame_equal(_checked(_amount("USD"), usd, "en"), expected)
-    assert _parse(_amount("INR"), ["₹25,881", "Rs. 1,000", "INR 5", "$5"], "en") == [
-        25881.0,
-        1000.0,
-        5.0,
-        None,
-    ]
-
-
-def test_amounts_without_a_currency_take_no_marks() -> None:
-    values = ["1.234.567,89", "(1.234,50)", "-7", "Rp 5"]
-    assert _parse(_amount(None), values, "id") == [1_234_567.89, -1234.5, -7.0, None]
 
 
 def test_parentheses_are_not_negative_counts_or_rates() -> None:
@@ -236,25 +162,6 @@ def _hundredths(cents: int, locale: Locale, grouped: bool) -> str:
     return "-" + text if cents < 0 else text
 
 
-SCALES = {3: ("K", "rb"), 6: ("M", "jt"), 9: ("B", "M")}
-WORDS = {3: "ribu", 6: "juta", 9: "miliar"}
-
-
-def _abbreviated(n: int, decimals: int, locale: Locale, word: bool) -> tuple[str, int]:
-    """`n` as a UI shows it (truncated, like the platforms), and the unit of its last digit."""
-    power = min(9, 3 * ((len(str(n)) - 1) // 3))
-    if power == 0:
-        return str(n), 1
-    step = 10 ** (power - decimals)
-    shown = n // step
-    mantissa = str(shown // 10**decimals)
-    if decimals:
-        mantissa += SEPARATORS[locale][1] + f"{shown % 10**decimals:0{decimals}d}"
-    english, indonesian = SCALES[power]
-    suffix = english if locale == "en" else " " + (WORDS[power] if word else indonesian)
-    return mantissa + suffix, step
-
-
 def _other(locale: Locale) -> Locale:
     return "id" if locale == "en" else "en"
 
@@ -276,21 +183,15 @@ cents_lists = st.lists(st.integers(-(10**13), 10**13), min_size=1, max_size=40)
 def test_integers_round_trip(values: list[int], locale: Locale, grouped: bool) -> None:
     texts = [_digits(n, locale, grouped) for n in values]
     assert _parse(parse_count, texts, locale) == values
-    assert _parse(parse_abbreviated_count, texts, locale) == values
     assert _parse(parse_decimal, texts, locale) == [float(n) for n in values]
-    assert _parse(_amount(None), texts, locale) == [float(n) for n in values]
 
 
 @FAST
 @given(cents_lists, st.sampled_from(LOCALES), st.booleans())
-def test_two_decimal_amounts_round_trip(values: list[int], locale: Locale, grouped: bool) -> None:
+def test_two_decimal_values_round_trip(values: list[int], locale: Locale, grouped: bool) -> None:
     texts = [_hundredths(c, locale, grouped) for c in values]
     exact = [float(Decimal(c) / 100) for c in values]
     assert _parse(parse_decimal, texts, locale) == exact
-    marked = [f"Rp {t}" if c >= 0 else f"(Rp {t[1:]})" for t, c in zip(texts, values, strict=True)]
-    assert _parse(_amount("IDR"), marked, locale) == exact
-    dollars = [f"-${t[1:]}" if c < 0 else f"${t}" for t, c in zip(texts, values, strict=True)]
-    assert _parse(_amount("USD"), dollars, locale) == exact
 
 
 @FAST
@@ -317,32 +218,9 @@ def test_a_value_never_changes_meaning_across_locales(
     assert all(p is None or p == n for p, n in zip(counts, values, strict=True))
     amounts = [_hundredths(c, locale, grouped) for c in cents]
     exact = [float(Decimal(c) / 100) for c in cents]
-    for parser in (parse_decimal, _amount(None), _amount("IDR"), parse_percent):
+    for parser in (parse_decimal, parse_percent):
         parsed = _parse(parser, amounts, other)
         assert all(p is None or p == e for p, e in zip(parsed, exact, strict=True))
-
-
-@FAST
-@given(
-    st.lists(
-        st.tuples(st.integers(0, 10**11), st.integers(0, 2), st.booleans()), min_size=1, max_size=40
-    ),
-    st.sampled_from(LOCALES),
-)
-def test_abbreviated_counts_parse_within_their_rounding(
-    cases: list[tuple[int, int, bool]], locale: Locale
-) -> None:
-    rendered = [_abbreviated(n, decimals, locale, word) for n, decimals, word in cases]
-    texts = [text for text, _ in rendered]
-    parsed = _parse(parse_abbreviated_count, texts, locale)
-    across = _parse(parse_abbreviated_count, texts, _other(locale))
-    for (n, _, _), (text, step), value, other in zip(cases, rendered, parsed, across, strict=True):
-        assert isinstance(value, int), text
-        assert n - step < value <= n, text
-        # Read in the other locale, it is refused or equal, except a whole `M`: a million in
-        # English, a billion (miliar) in Indonesian, told apart only by the file's locale.
-        whole_m = text.removesuffix("M").strip().isdigit()
-        assert other is None or other == value or whole_m, text
 
 
 # --- numbers: garbage text against an independent reference ------------------------------------
@@ -478,53 +356,6 @@ def _ref_percent(text: str, locale: Locale, bare: float) -> float | None:
     return float(value) / (100.0 if compact.endswith("%") else bare)
 
 
-ABBREVIATIONS: dict[Locale, dict[str, int]] = {
-    "en": {"k": 3, "m": 6, "b": 9},
-    "id": {"rb": 3, "ribu": 3, "jt": 6, "juta": 6, "m": 9, "miliar": 9},
-}
-
-
-def _ref_abbreviated(text: str, locale: Locale) -> int | None:
-    compact = _compact(text)
-    if compact is None:
-        return None
-    for suffix, power in ABBREVIATIONS[locale].items():
-        mantissa = compact[: -len(suffix)]
-        if compact.lower().endswith(suffix) and mantissa.lstrip("-") != "":
-            unsigned = mantissa.removeprefix("-")
-            whole, has_point, fraction = unsigned.partition(SEPARATORS[locale][1])
-            if (
-                len(whole) <= 3
-                and _is_digits(whole)
-                and (not has_point or (len(fraction) <= 2 and _is_digits(fraction)))
-            ):
-                sign = -1 if mantissa.startswith("-") else 1
-                return sign * int(Decimal(unsigned.replace(",", ".")) * 10**power)
-    return _ref_count(text, locale)
-
-
-def _ref_amount(text: str, locale: Locale, marks: tuple[str, ...]) -> float | None:
-    compact = _compact(text)
-    if compact is None:
-        return None
-    parenthesised = compact.startswith("(") and compact.endswith(")") and len(compact) > 1
-    body = compact[1:-1] if parenthesised else compact
-    sign = -1 if parenthesised else 1
-    if not parenthesised and body.startswith("-"):
-        body, sign = body[1:], -1
-    for mark in sorted(marks, key=len, reverse=True):
-        if body.lower().startswith(mark.lower()):
-            body = body[len(mark) :]
-            if sign == 1 and not parenthesised and body.startswith("-"):
-                body, sign = body[1:], -1
-            break
-        if body.lower().endswith(mark.lower()) and len(body) > len(mark):
-            body = body[: -len(mark)]
-            break
-    value = _ref_unsigned(body, locale, count=False, bare_fraction=False)
-    return None if value is None else sign * float(value)
-
-
 def _same(parsed: Sequence[object], expected: Sequence[float | int | None]) -> bool:
     return all(
         (p is None and e is None)
@@ -538,9 +369,6 @@ REFERENCES: list[tuple[Parser, Callable[[str, Locale], float | int | None]]] = [
     (parse_decimal, _ref_decimal),
     (parse_percent, lambda t, loc: _ref_percent(t, loc, 1.0)),
     (parse_percent_points, lambda t, loc: _ref_percent(t, loc, 100.0)),
-    (parse_abbreviated_count, _ref_abbreviated),
-    (_amount("IDR"), lambda t, loc: _ref_amount(t, loc, ("IDR", "Rp.", "Rp"))),
-    (_amount("USD"), lambda t, loc: _ref_amount(t, loc, ("USD", "US$", "$"))),
 ]
 
 

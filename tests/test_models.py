@@ -6,7 +6,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import docs, models, store
+from flows import docs, model_files, models, store
 from transforms.context import Account
 
 OWN = Account("instagram", "ig1", brand="Brand")
@@ -196,7 +196,9 @@ def test_every_materialized_table_has_a_stated_grain(con: duckdb.DuckDBPyConnect
     }
     assert tables == set(GRAINS)
     assert {"catalog", "target"} | {
-        m.materialize.removeprefix("metrics.") for m in models.declared_models() if m.materialize
+        m.materialize.removeprefix("metrics.")
+        for m in model_files.declared_models()
+        if m.materialize
     } == tables
 
 
@@ -232,7 +234,7 @@ def test_every_table_view_and_column_is_documented(con: duckdb.DuckDBPyConnectio
 
 
 def test_formulas_are_declared_documented_and_used(con: duckdb.DuckDBPyConnection) -> None:
-    declared = models.declared_macros()
+    declared = model_files.declared_macros()
     created = {
         r[0]
         for r in con.execute(
@@ -240,13 +242,13 @@ def test_formulas_are_declared_documented_and_used(con: duckdb.DuckDBPyConnectio
         ).fetchall()
     }
     assert created == set(declared)
-    views = "\n".join(m.sql for m in models.declared_models())
+    views = "\n".join(m.sql for m in model_files.declared_models())
     unused = [name for name in declared if f"model.{name}(" not in views]
     assert unused == []
 
 
 def test_docs_name_only_columns_that_exist(con: duckdb.DuckDBPyConnection) -> None:
-    for model in models.declared_models():
+    for model in model_files.declared_models():
         assert model.columns, model.name
         actual = [r[0] for r in con.execute(f"describe model.{model.name}").fetchall()]
         assert actual == list(model.columns), model.name
@@ -282,10 +284,10 @@ def test_catalog_agrees_with_the_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_every_model_file_is_declared() -> None:
-    files = {p.name.split(".")[0] for p in models.MODEL_DIR.glob("*.sql")}
-    assert files == {m.name for m in models.declared_models()}
-    scripts = {m.name for m in models.declared_models() if m.script}
-    assert scripts == {p.name.split(".")[0] for p in models.MODEL_DIR.glob("*.refresh.sql")}
+    files = {p.name.split(".")[0] for p in model_files.MODEL_DIR.glob("*.sql")}
+    assert files == {m.name for m in model_files.declared_models()}
+    scripts = {m.name for m in model_files.declared_models() if m.script}
+    assert scripts == {p.name.split(".")[0] for p in model_files.MODEL_DIR.glob("*.refresh.sql")}
 
 
 def test_rebuild_is_repeatable(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:

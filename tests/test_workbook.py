@@ -2,7 +2,7 @@
 
 import io
 import zipfile
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 import openpyxl
 import pytest
@@ -74,3 +74,47 @@ def test_typed_decimals_follow_the_locale_text_cells_keep_their_own() -> None:
     sheet = read_book(_xlsx([["Jumlah", "Teks"], [1.125, "1.125"], [3.0, "2,5"]])).sheets[0]
     assert sheet.records_in("en") == [["Jumlah", "Teks"], ["1.125", "1.125"], ["3", "2,5"]]
     assert sheet.records_in("id") == [["Jumlah", "Teks"], ["1,125", "1.125"], ["3", "2,5"]]
+
+
+def test_xlsx_cells_of_every_type_hidden_sheets_and_merged_cells_read_as_before() -> None:
+    """The renderings openpyxl gave, kept when calamine replaced it (dates, times, durations)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(
+        [time(0, 1, 5), timedelta(hours=30, minutes=2), datetime(2024, 1, 2, 3, 4, 5),
+         date(2024, 1, 2), 1.5, 3.0, True, None, "  x "]
+    )  # fmt: skip
+    sheet["B1"].number_format = "[h]:mm:ss"
+    sheet.merge_cells("A3:C3")
+    sheet["A3"] = "merged"
+    hidden = book.create_sheet("Hidden")
+    hidden.sheet_state = "hidden"
+    hidden["B2"] = "h"
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    read = read_book(buffer.getvalue())
+
+    assert [(s.name, s.records) for s in read.sheets] == [
+        (
+            "Sheet",
+            [
+                [
+                    "00:01:05",
+                    "1 day, 6:02:00",
+                    "2024-01-02 03:04:05",
+                    "2024-01-02",
+                    "1.5",
+                    "3",
+                    "TRUE",
+                    "",
+                    "  x ",
+                ],
+                [""] * 9,
+                ["merged"] + [""] * 8,
+            ],
+        ),
+        ("Hidden", [["", ""], ["", "h"]]),
+    ]
+    assert read.sheets[0].decimal_cells == {(0, 4)}
