@@ -34,7 +34,13 @@ CONTENT = DEMO_CONFIG.parent / "inbox/x/content/account_analytics_content_2026-0
 def _env(tmp_path: Path) -> dict[str, str]:
     """A child's environment: this checkout, a fresh Prefect home, no Prefect API."""
     env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "KUNCI_DB")}
-    return {**env, "PYTHONPATH": str(REPO), "PREFECT_HOME": str(tmp_path / "prefect-home")}
+    # the demo workspace names the X account the exports below belong to
+    return {
+        **env,
+        "PYTHONPATH": str(REPO),
+        "PREFECT_HOME": str(tmp_path / "prefect-home"),
+        "KUNCI_CONFIG": str(DEMO_CONFIG),
+    }
 
 
 def _kunci(tmp_path: Path, *args: str, prelude: str = "") -> subprocess.Popen[str]:
