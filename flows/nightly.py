@@ -61,7 +61,7 @@ def initialise_task(work: Path, settings: Settings) -> int:
 def api_task(work: Path, settings: Settings) -> list[LoadOutcome]:
     """Pull every configured API source into the working file (lookback included)."""
     logger = get_run_logger()
-    raw = pipeline.raw_root(work)
+    raw = pipeline.raw_root(work, settings)
     return pipeline.with_working(
         work,
         lambda con: runner.load_sources(
@@ -88,7 +88,7 @@ def ingest_task(
     work: Path, item: InputFile, settings: Settings, period: tuple[date, date] | None
 ) -> LoadOutcome:
     """Load one input into the working file (in one transaction, so a retry starts clean)."""
-    raw = pipeline.raw_root(work)
+    raw = pipeline.raw_root(work, settings)
     outcome = pipeline.with_working(
         work, lambda con: ingest.ingest_file(con, item, settings, raw, period)
     )

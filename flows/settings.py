@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from flows.targets import Target, parse_targets
+from flows.zones import ZonesConfig, parse_zones
 from transforms.context import Account
 from transforms.detect import FormatSpec
 from transforms.errors import InputError
@@ -92,7 +93,8 @@ class Settings:
     """The resolved workspace: accounts, sources, timezone, snapshot date, declared formats.
 
     `formats` are the export formats declared in `[[formats]]`; detection tries them beside the
-    built-in ones. `memory_limit` caps DuckDB's memory in writing runs (`[database]`).
+    built-in ones. `memory_limit` caps DuckDB's memory in writing runs (`[database]`). `zones`
+    says where the raw and staging zones live (`[zones]`: folders beside the database, or URLs).
     """
 
     name: str
@@ -105,6 +107,7 @@ class Settings:
     targets: tuple[Target, ...] = ()
     api_sources: tuple[ApiSource, ...] = ()
     memory_limit: str = DEFAULT_MEMORY_LIMIT
+    zones: ZonesConfig = field(default_factory=ZonesConfig)
 
     def account(self, reference: str) -> Account:
         """Resolve `platform:account_id` (or `platform:handle`) to a configured or new account."""
@@ -170,6 +173,7 @@ def load_settings(config: str | None = None) -> Settings:
         ),
         api_sources=api_sources,
         memory_limit=_memory_limit(path, raw.get("database", {})),
+        zones=parse_zones(path, raw.get("zones", {})),
     )
 
 
