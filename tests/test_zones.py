@@ -154,9 +154,8 @@ def test_a_nightly_with_its_raw_zone_on_s3_replays_from_the_url_to_the_same_tabl
     assert not (db.parent / "raw").exists()  # nothing went to the local default
 
     db.unlink()  # the database is lost; the raw zone at the URL is all that is left
-    replayed = backfill_flow(
-        str(db), date(2026, 10, 1), date(2026, 11, 23), replay=True, config=str(config), chunk_days=60
-    )
+    start, end = date(2026, 10, 1), date(2026, 11, 23)
+    replayed = backfill_flow(str(db), start, end, replay=True, config=str(config), chunk_days=60)
     (chunk,) = replayed.chunks
     assert [o.status for o in chunk.outcomes] == ["loaded"] * len(manifests)
     assert _content(db, ("core",)) == {k: v for k, v in before.items() if k.startswith("core.")}
