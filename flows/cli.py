@@ -61,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_status(commands, [common])
     _add_metrics(commands, [common])
     _add_formats(commands, [common, configured])
-    _add_export(commands, [common])
+    _add_export(commands, [common, configured])
     _add_report(commands, [common])
     _add_serve(commands, [common, configured])
     return parser
@@ -223,10 +223,23 @@ def _add_export(commands: Commands, parents: Parents) -> None:
             "kunci export metrics.community_weekly --format csv --out community.csv",
             "kunci export core.post --since 2026-09-01 --until 2026-09-30 --out posts.csv",
             "kunci export leads_daily --json",
+            "kunci export --all --to lake/kunci                (hive-partitioned Parquet)",
+            "kunci export --all --to s3://bucket/kunci --config kunci.toml   ([zones.storage])",
         ],
     )
     export.add_argument(
-        "table", help="metric table (awareness_daily or metrics.awareness_daily) or core.TABLE"
+        "table",
+        nargs="?",
+        help="metric table (awareness_daily or metrics.awareness_daily) or core.TABLE",
+    )
+    export.add_argument(
+        "--all",
+        action="store_true",
+        help="every metric table as hive-partitioned Parquet under --to "
+        "(<objective>/<table>/year_month=YYYY-MM/data_0.parquet)",
+    )
+    export.add_argument(
+        "--to", help="--all: folder or URL (s3://, gs://, az://; options from [zones.storage])"
     )
     export.add_argument(
         "--format",
@@ -598,6 +611,10 @@ def _formats(args: argparse.Namespace, db: Path) -> int:
 def _export(args: argparse.Namespace, db: Path) -> int:
     from flows import export
 
+    if args.all:
+        return _export_all(args, db)
+    if args.table is None or args.to:
+        raise InputError("give one TABLE (with --out), or --all with --to DIR_OR_URL")
     if args.since and args.until and args.since > args.until:
         raise InputError(f"--since {args.since} is after --until {args.until}")
     out = Path(args.out) if args.out else None
@@ -611,6 +628,25 @@ def _export(args: argparse.Namespace, db: Path) -> int:
         _print_json(result.as_dict())
     else:
         print(f"{result.table}: {result.rows} rows written to {result.path} ({result.format})")
+    return EXIT_OK
+
+
+def _export_all(args: argparse.Namespace, db: Path) -> int:
+    from flows import export, zones
+
+    if args.table or not args.to or args.out or args.format == "csv" or args.since or args.until:
+        raise InputError("--all takes --to DIR_OR_URL only (every metric table, whole, as Parquet)")
+    storage = load_settings(args.config).zones.storage
+    con = _read_only(db)
+    try:
+        results = export.export_all(con, zones.Zone(args.to, storage))
+    finally:
+        con.close()
+    if args.json:
+        _print_json([r.as_dict() for r in results])
+    else:
+        rows = sum(r.rows for r in results)
+        print(f"{len(results)} metric tables, {rows} rows, written to {args.to} (hive-partitioned)")
     return EXIT_OK
 
 

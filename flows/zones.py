@@ -142,6 +142,33 @@ class Zone:
         if fs.exists(path):
             fs.rm(path, recursive=True)
 
+    def replace_tree(self, relative: str, folder: Path) -> None:
+        """Make `relative` hold exactly the files of the local `folder` (consumed).
+
+        Locally two renames on one filesystem: a reader sees the old tree or the new one, never
+        a mix (for an instant, between the renames, neither). Object storage has no rename of a
+        prefix: the old objects are deleted and the new ones uploaded, each object whole, so a
+        reader listing during the swap can see part of the tree; readers wait for a marker
+        written last (`flows.export` writes `_SUCCESS`).
+        """
+        if self.is_local:
+            target = self._local(relative)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            old = target.with_name(f".{target.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            if target.exists():
+                target.replace(old)
+            folder.replace(target)
+            shutil.rmtree(old, ignore_errors=True)
+            return
+        self.remove(relative)
+        fs, root = self._fs()
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            fs.put_file(
+                str(path), f"{root}/{_checked(relative)}/{path.relative_to(folder).as_posix()}"
+            )
+        shutil.rmtree(folder, ignore_errors=True)
+
     def _local_root(self) -> Path:
         return Path(self.location.removeprefix("file://"))
 
