@@ -253,16 +253,33 @@ def _metric_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
 def _copy_partitioned(
     con: duckdb.DuckDBPyConnection, table: str, folder: Path
 ) -> tuple[int, str | None]:
-    """COPY one metric table into `folder`, partitioned by month when it has a date column."""
+    """COPY one metric table into `folder`, partitioned by month when it has a date column.
+
+    An empty table is one Parquet file of no rows (a partitioned COPY writes no file at all), so
+    a reader still finds the table and its columns.
+    """
     columns = _columns(con, "metrics", table)
     dated = next((c for c in DATE_COLUMNS if c in columns), None)
     source = f"select * from metrics.{_quote(table)} order by all"
-    if dated is None:
-        target, options = folder / "data_0.parquet", "(format parquet)"
-    else:
-        month = f"strftime({_quote(dated)}, '%Y-%m')"
-        source = f"select *, {month} as {PARTITION_KEY} from ({source})"
-        target, options = folder, f"(format parquet, partition_by ({PARTITION_KEY}))"
+    (count,) = con.execute(f"select count(*) from metrics.{_quote(table)}").fetchone() or (0,)
+    if dated is None or not count:
+        _copy_to(con, source, folder / "data_0.parquet", "(format parquet)")
+        return int(count), dated
+    month = f"strftime({_quote(dated)}, '%Y-%m')"
+    source = f"select *, {month} as {PARTITION_KEY} from ({source})"
+    return _copy_to(con, source, folder, f"(format parquet, partition_by ({PARTITION_KEY}))"), dated
+
+
+def _copy_to(con: duckdb.DuckDBPyConnection, source: str, target: Path, options: str) -> int:
     literal = str(target).replace("'", "''")
     row = con.execute(f"copy ({source}) to '{literal}' {options}").fetchone()
-    return (int(row[0]) if row else 0), dated
+    return int(row[0]) if row else 0
+
+
+def publish_parquet(published: Path, to: str, storage: zones.Storage) -> list[ExportResult]:
+    """`[publish] parquet`: export the just-published file's metric tables (read-only)."""
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        return export_all(con, zones.Zone(to, storage))
+    finally:
+        con.close()

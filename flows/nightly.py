@@ -135,6 +135,14 @@ def report_task(published: Path) -> str:
     return str(write_report(published))
 
 
+@task(cache_policy=NO_CACHE, timeout_seconds=REPORT_TIMEOUT_SECONDS)
+def parquet_task(published: Path, to: str, settings: Settings) -> int:
+    """`[publish] parquet`: write the published metric tables as hive-partitioned Parquet."""
+    from flows import export
+
+    return len(export.publish_parquet(published, to, settings.zones.storage))
+
+
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
 def artifact_task(summary: RunSummary) -> None:
     """Leave the run's summary in Prefect (loads, rows, quarantine, failures, metric deltas)."""
@@ -213,6 +221,11 @@ def _load_and_build(
     get_run_logger().info(
         "published %s: %d inputs, %d failed", db, len(summary.inputs), len(summary.failed)
     )
+    if settings.parquet_export:
+        exported = parquet_task(db, settings.parquet_export, settings, return_state=True)
+        if not exported.is_completed():
+            reason = _reason(exported, parquet_task.timeout_seconds)
+            summary.problems.append(f"the Parquet export was not written: {reason}")
     return summary
 
 

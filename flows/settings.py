@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from flows.targets import Target, parse_targets
-from flows.zones import ZonesConfig, parse_zones
+from flows.zones import ZonesConfig, parse_zones, root_of
 from transforms.context import Account
 from transforms.detect import FormatSpec
 from transforms.errors import InputError
@@ -94,7 +94,9 @@ class Settings:
 
     `formats` are the export formats declared in `[[formats]]`; detection tries them beside the
     built-in ones. `memory_limit` caps DuckDB's memory in writing runs (`[database]`). `zones`
-    says where the raw and staging zones live (`[zones]`: folders beside the database, or URLs).
+    says where the raw and staging zones live (`[zones]`: folders beside the database, or URLs);
+    `parquet_export` where every published run also writes its metric tables as hive-partitioned
+    Parquet (`[publish] parquet`).
     """
 
     name: str
@@ -108,6 +110,7 @@ class Settings:
     api_sources: tuple[ApiSource, ...] = ()
     memory_limit: str = DEFAULT_MEMORY_LIMIT
     zones: ZonesConfig = field(default_factory=ZonesConfig)
+    parquet_export: str | None = None  # `[publish] parquet`: folder or URL; None: no export
 
     def account(self, reference: str) -> Account:
         """Resolve `platform:account_id` (or `platform:handle`) to a configured or new account."""
@@ -174,7 +177,23 @@ def load_settings(config: str | None = None) -> Settings:
         api_sources=api_sources,
         memory_limit=_memory_limit(path, raw.get("database", {})),
         zones=parse_zones(path, raw.get("zones", {})),
+        parquet_export=_parquet_export(path, raw.get("publish", {})),
     )
+
+
+def _parquet_export(path: Path, publish: Any) -> str | None:
+    """`[publish] parquet`: a folder (relative to the config file) or a URL, or None."""
+    if not isinstance(publish, dict):
+        raise InputError(f"{path}: publish must be a [publish] table")
+    unknown = sorted(set(publish) - {"parquet"})
+    if unknown:
+        raise InputError(f"{path}: publish has unknown key {', '.join(unknown)}")
+    value = publish.get("parquet")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(f"{path}: publish.parquet must be a folder or a URL, got {value!r}")
+    return root_of(path, value.strip())
 
 
 def _memory_limit(path: Path, database: Any) -> str:

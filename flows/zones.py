@@ -220,11 +220,12 @@ def parse_zones(config: Path, table: Any) -> ZonesConfig:
         value = table.get(key)
         if value is not None and (not isinstance(value, str) or not value.strip()):
             raise InputError(f"{config}: zones.{key} must be a path or a URL, got {value!r}")
-        roots[key] = _root(config, value.strip()) if value else None
+        roots[key] = root_of(config, value.strip()) if value else None
     return ZonesConfig(roots["raw"], roots["staging"], _storage(config, table.get("storage", {})))
 
 
-def _root(config: Path, value: str) -> str:
+def root_of(config: Path, value: str) -> str:
+    """A configured root: a URL as given, a path made absolute against the config file."""
     if "://" in value:
         return value.rstrip("/")
     return str((config.parent / value).resolve())

@@ -3,7 +3,7 @@
 The end-to-end test runs a real nightly whose raw zone lives at `s3://kunci/...` on moto's server
 (real HTTP on 127.0.0.1), then loses the database and replays it from the URL with a backfill: the
 tables must come back equal, and the credentials, given by variable name, must appear nowhere
-Kunci wrote.
+Kunci wrote. That nightly also exports its metric tables as Parquet (`[publish] parquet`).
 """
 
 import os
@@ -22,6 +22,7 @@ from tests.conftest import DEMO_CONFIG, S3_KEY, S3_KEY_ENV, S3_SECRET, S3_SECRET
 from tests.fakeapi import FakeApi
 from tests.fakeapi.workspace import TOKENS, install_all, write_config
 from tests.test_backfill import _content
+from tests.test_export_all import same_tables
 
 DEMO_EXPORT = DEMO_CONFIG.parent / "inbox" / "x" / "content"
 
@@ -134,12 +135,15 @@ def test_a_nightly_with_its_raw_zone_on_s3_replays_from_the_url_to_the_same_tabl
         install_all(fake)
         config = write_config(tmp_path, fake.base_url)
         config.write_text(
-            config.read_text(encoding="utf-8") + s3_zones_toml(s3_endpoint, raw_url),
+            config.read_text(encoding="utf-8")
+            + s3_zones_toml(s3_endpoint, raw_url)
+            + '\n[publish]\nparquet = "lake"\n',  # relative to the config file
             encoding="utf-8",
         )
         nightly_flow(str(db), str(config))
     before = _content(db)
     assert before["core.web_traffic_daily"] and before["metrics.community_daily"]
+    assert same_tables(db, tmp_path / "lake") >= 20  # `[publish] parquet` exported the run
 
     bucket = s3fs.S3FileSystem(key=S3_KEY, secret=S3_SECRET, endpoint_url=s3_endpoint)
     objects = [p.removeprefix(f"kunci/{tmp_path.name}/raw/") for p in bucket.find(raw_url)]
