@@ -64,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_export(commands, [common, configured])
     _add_report(commands, [common])
     _add_serve(commands, [common, configured])
+    _add_deploy(commands, [common])
     return parser
 
 
@@ -179,6 +180,28 @@ def _add_serve(commands: Commands, parents: Parents) -> None:
     )
     serve.add_argument(
         "deployments", nargs="*", help="deployment names from prefect.yaml (default: all)"
+    )
+
+
+def _add_deploy(commands: Commands, parents: Parents) -> None:
+    deploy = _command(
+        commands,
+        "deploy",
+        "register the prefect.yaml deployments of one or more workspaces on a process work pool "
+        "(created if missing); run them with `prefect worker start --pool NAME` on each machine",
+        parents,
+        [
+            "kunci deploy --pool kunci                          (./kunci.toml, --db or default)",
+            "kunci deploy --pool kunci brands/a/kunci.toml brands/b/kunci.toml",
+            "prefect worker start --pool kunci --limit 1        (one per machine or core)",
+        ],
+    )
+    deploy.add_argument("--pool", required=True, help="process work pool name")
+    deploy.add_argument(
+        "configs",
+        nargs="*",
+        help="workspace kunci.toml files (default: ./kunci.toml); each one's database is "
+        "data/kunci.duckdb beside it, or --db for a single workspace",
     )
 
 
@@ -671,6 +694,28 @@ def _serve(args: argparse.Namespace, db: Path) -> int:
     return EXIT_OK
 
 
+def _deploy(args: argparse.Namespace, db: Path) -> int:
+    configure_prefect()
+    from flows import deploy
+    from flows.settings import config_path
+
+    if len(args.configs) > 1 and args.db:
+        raise InputError("--db names one database: give it with one workspace only")
+    if args.configs:
+        places = [
+            deploy.workspace(Path(c), Path(args.db) if args.db else None) for c in args.configs
+        ]
+    else:
+        places = [deploy.workspace(config_path(None), db)]
+    names = deploy.deploy(places, args.pool)
+    if args.json:
+        _print_json({"pool": args.pool, "deployments": names})
+    else:
+        for name in names:
+            print(f"{name}  (pool {args.pool})")
+    return EXIT_OK
+
+
 HANDLERS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
     "run": _run_flow,
     "ingest": _run_flow,
@@ -681,6 +726,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
     "export": _export,
     "report": _report,
     "serve": _serve,
+    "deploy": _deploy,
 }
 
 if __name__ == "__main__":
