@@ -193,7 +193,6 @@ def _add_deploy(commands: Commands, parents: Parents) -> None:
         [
             "kunci deploy --pool kunci                          (./kunci.toml, --db or default)",
             "kunci deploy --pool kunci brands/a/kunci.toml brands/b/kunci.toml",
-            "prefect worker start --pool kunci --limit 1        (one per machine or core)",
         ],
     )
     deploy.add_argument("--pool", required=True, help="process work pool name")
