@@ -20,6 +20,7 @@ workers without carrying a secret. fsspec and its backends load only when a URL 
 """
 
 import os
+import secrets
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -91,7 +92,8 @@ class Zone:
         if self.is_local:
             target = self._local(relative)
             target.parent.mkdir(parents=True, exist_ok=True)
-            partial = target.with_name(f".{target.name}.partial")
+            # A name of its own, so two processes landing the same object never share a file.
+            partial = target.with_name(f".{target.name}.{secrets.token_hex(4)}.partial")
             partial.write_bytes(data)
             partial.replace(target)
             return
@@ -139,6 +141,7 @@ class Zone:
             return
         fs, root = self._fs()
         path = f"{root}/{_checked(relative)}"
+        fs.invalidate_cache(path)
         if fs.exists(path):
             fs.rm(path, recursive=True)
 
