@@ -152,7 +152,7 @@ def chunk_task(
         outcomes = runner.load_sources(
             con,
             settings,
-            pipeline.raw_root(db),
+            pipeline.raw_root(db, settings),
             replay=replay,
             requested=chunk,
             sources=sources,

@@ -78,9 +78,10 @@ def _parser() -> argparse.ArgumentParser:
     _add_status(commands, [common])
     _add_metrics(commands, [common])
     _add_formats(commands, [common, configured])
-    _add_export(commands, [common])
+    _add_export(commands, [common, configured])
     _add_report(commands, [common])
     _add_serve(commands, [common, configured])
+    _add_deploy(commands, [common])
     return parser
 
 
@@ -199,6 +200,27 @@ def _add_serve(commands: Commands, parents: Parents) -> None:
     )
 
 
+def _add_deploy(commands: Commands, parents: Parents) -> None:
+    deploy = _command(
+        commands,
+        "deploy",
+        "register the prefect.yaml deployments of one or more workspaces on a process work pool "
+        "(created if missing); run them with `prefect worker start --pool NAME` on each machine",
+        parents,
+        [
+            "kunci deploy --pool kunci                          (./kunci.toml, --db or default)",
+            "kunci deploy --pool kunci brands/a/kunci.toml brands/b/kunci.toml",
+        ],
+    )
+    deploy.add_argument("--pool", required=True, help="process work pool name")
+    deploy.add_argument(
+        "configs",
+        nargs="*",
+        help="workspace kunci.toml files (default: ./kunci.toml); each one's database is "
+        "data/kunci.duckdb beside it, or --db for a single workspace",
+    )
+
+
 def _add_metrics(commands: Commands, parents: Parents) -> None:
     metrics = _command(
         commands,
@@ -240,10 +262,23 @@ def _add_export(commands: Commands, parents: Parents) -> None:
             "kunci export metrics.community_weekly --format csv --out community.csv",
             "kunci export core.post --since 2026-09-01 --until 2026-09-30 --out posts.csv",
             "kunci export leads_daily --json",
+            "kunci export --all --to lake/kunci                (hive-partitioned Parquet)",
+            "kunci export --all --to s3://bucket/kunci --config kunci.toml   ([zones.storage])",
         ],
     )
     export.add_argument(
-        "table", help="metric table (awareness_daily or metrics.awareness_daily) or core.TABLE"
+        "table",
+        nargs="?",
+        help="metric table (awareness_daily or metrics.awareness_daily) or core.TABLE",
+    )
+    export.add_argument(
+        "--all",
+        action="store_true",
+        help="every metric table as hive-partitioned Parquet under --to "
+        "(<objective>/<table>/year_month=YYYY-MM/data_0.parquet)",
+    )
+    export.add_argument(
+        "--to", help="--all: folder or URL (s3://, gs://, az://; options from [zones.storage])"
     )
     export.add_argument(
         "--format",
@@ -632,6 +667,10 @@ def _formats(args: argparse.Namespace, db: Path) -> int:
 def _export(args: argparse.Namespace, db: Path) -> int:
     from flows import export
 
+    if args.all:
+        return _export_all(args, db)
+    if args.table is None or args.to:
+        raise InputError("give one TABLE (with --out), or --all with --to DIR_OR_URL")
     if args.since and args.until and args.since > args.until:
         raise InputError(f"--since {args.since} is after --until {args.until}")
     out = Path(args.out) if args.out else None
@@ -645,6 +684,25 @@ def _export(args: argparse.Namespace, db: Path) -> int:
         _print_json(result.as_dict())
     else:
         print(f"{result.table}: {result.rows} rows written to {result.path} ({result.format})")
+    return EXIT_OK
+
+
+def _export_all(args: argparse.Namespace, db: Path) -> int:
+    from flows import export, zones
+
+    if args.table or not args.to or args.out or args.format == "csv" or args.since or args.until:
+        raise InputError("--all takes --to DIR_OR_URL only (every metric table, whole, as Parquet)")
+    storage = load_settings(args.config).zones.storage
+    con = _read_only(db)
+    try:
+        results = export.export_all(con, zones.Zone(args.to, storage))
+    finally:
+        con.close()
+    if args.json:
+        _print_json([r.as_dict() for r in results])
+    else:
+        rows = sum(r.rows for r in results)
+        print(f"{len(results)} metric tables, {rows} rows, written to {args.to} (hive-partitioned)")
     return EXIT_OK
 
 
@@ -669,6 +727,31 @@ def _serve(args: argparse.Namespace, db: Path) -> int:
     return EXIT_OK
 
 
+def _deploy(args: argparse.Namespace, db: Path) -> int:
+    configure_prefect()
+    from flows import deploy
+    from flows.settings import config_path
+
+    if len(args.configs) > 1 and args.db:
+        raise InputError("--db names one database: give it with one workspace only")
+    if args.configs:
+        places = [
+            deploy.workspace(Path(c), Path(args.db) if args.db else None) for c in args.configs
+        ]
+    else:
+        found = config_path(None)
+        if found is None:
+            raise InputError("no kunci.toml here: name each workspace's config file to deploy")
+        places = [deploy.workspace(found, db)]
+    names = deploy.deploy(places, args.pool)
+    if args.json:
+        _print_json({"pool": args.pool, "deployments": names})
+    else:
+        for name in names:
+            print(f"{name}  (pool {args.pool})")
+    return EXIT_OK
+
+
 HANDLERS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
     "run": _run_flow,
     "ingest": _run_flow,
@@ -679,6 +762,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
     "export": _export,
     "report": _report,
     "serve": _serve,
+    "deploy": _deploy,
 }
 
 if __name__ == "__main__":

@@ -282,8 +282,9 @@ API_SOURCE_MODELS: dict[str, type[ApiSourceTable]] = {
 class ConfigFile(Table):
     """`kunci.toml` as a whole: one field per table.
 
-    `[[targets]]` and `[[formats]]` keep their own parsers (`flows.targets`,
-    `transforms.formats.declared`), which refuse unknown keys the same way.
+    `[[targets]]`, `[[formats]]`, `[zones]` and `[publish]` keep their own parsers
+    (`flows.targets`, `transforms.formats.declared`, `flows.zones.parse_zones`,
+    `flows.settings`), which refuse unknown keys the same way.
     """
 
     workspace: WorkspaceTable = WorkspaceTable()
@@ -292,6 +293,8 @@ class ConfigFile(Table):
     database: DatabaseTable = DatabaseTable()
     targets: Any = []
     formats: Any = []
+    zones: Any = {}
+    publish: Any = {}
 
 
 def read(path: Path, raw: dict[str, Any]) -> tuple[ConfigFile, list[ApiSourceTable]]:

@@ -1,4 +1,4 @@
-"""`kunci export`: one table of the published database written to a Parquet or CSV file.
+"""`kunci export`: one table to Parquet or CSV, or every metric table as hive-partitioned Parquet.
 
 The export reads through a read-only connection, so it never waits for the nightly run and never
 blocks an analyst. DuckDB itself writes the file (`COPY ... TO`), streaming, with the table's types:
@@ -11,12 +11,17 @@ are never touched, so a negative number stays a number.
 """
 
 import difflib
+import json
+import secrets
+import shutil
+import tempfile
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 
+from flows import zones
 from transforms.errors import InputError
 
 FORMATS = {"parquet": "(format parquet)", "csv": "(format csv, header true)"}
@@ -176,3 +181,105 @@ def _copy(con: duckdb.DuckDBPyConnection, query: str, fmt: str, target: Path) ->
     finally:
         partial.unlink(missing_ok=True)
     return int(row[0]) if row else 0
+
+
+PARTITION_KEY = "year_month"  # hive key of dated tables; no metric column has this name
+WORKSPACE_FOLDER = "workspace"  # tables of no one objective: catalog, scorecard, target
+SUCCESS_MARKER = "_SUCCESS"
+
+
+def export_all(con: duckdb.DuckDBPyConnection, to: zones.Zone) -> list[ExportResult]:
+    """Write every metric table as hive-partitioned Parquet under `to`; return what was written.
+
+    Layout: `<objective>/<table>/year_month=YYYY-MM/data_0.parquet` for a table with a date
+    column (`DATE_COLUMNS`: its month of that column; a row without a date goes under
+    `year_month=NULL`), `<objective>/<table>/data_0.parquet` for one without; tables of no single
+    objective go under `workspace/`. The objective and table are plain folder names, not hive
+    keys, because `catalog`, `scorecard` and `target` have columns named `objective` and `table`.
+
+    Every table is first written in full by DuckDB into a private folder, then swapped in with
+    `Zone.replace_tree` (locally, renames: a reader sees the old table or the new one, never half
+    of one); `_SUCCESS`, written last, lists the tables, their row counts and the time.
+    """
+    token = secrets.token_hex(6)
+    staging = (
+        Path(to.url_of(f".partial-{token}"))
+        if to.is_local
+        else Path(tempfile.mkdtemp(prefix="kunci-export-"))
+    )
+    results = []
+    con.execute("set TimeZone = 'UTC'")
+    try:
+        for table, objective in _metric_tables(con):
+            relative = f"{objective}/{table}"
+            folder = staging / objective / table
+            folder.mkdir(parents=True)
+            rows, dated = _copy_partitioned(con, table, folder)
+            to.replace_tree(relative, folder)
+            results.append(
+                ExportResult(to.url_of(relative), f"metrics.{table}", "parquet", rows, dated)
+            )
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    marker = {
+        "exported_at": datetime.now(UTC).isoformat(),
+        "layout": f"<objective>/<table>/{PARTITION_KEY}=YYYY-MM/*.parquet",
+        "tables": {
+            r.table: {"path": r.path, "rows": r.rows, "date_column": r.date_column} for r in results
+        },
+    }
+    to.write(SUCCESS_MARKER, json.dumps(marker, indent=2, sort_keys=True).encode("utf-8"))
+    return results
+
+
+def _metric_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """Every metric table with its objective folder (from the catalog, else its name's prefix)."""
+    tables = [t for s, t in _exportable(con) if s == "metrics"]
+    named: dict[str, str] = {}
+    if "catalog" in tables:
+        rows = con.execute('select distinct "table", objective from metrics.catalog').fetchall()
+        named = {str(t): str(o) for t, o in rows}
+    objectives = set(named.values())
+    return [
+        (
+            t,
+            named.get(t)
+            or next((o for o in objectives if t.startswith(f"{o}_")), WORKSPACE_FOLDER),
+        )
+        for t in tables
+    ]
+
+
+def _copy_partitioned(
+    con: duckdb.DuckDBPyConnection, table: str, folder: Path
+) -> tuple[int, str | None]:
+    """COPY one metric table into `folder`, partitioned by month when it has a date column.
+
+    An empty table is one Parquet file of no rows (a partitioned COPY writes no file at all), so
+    a reader still finds the table and its columns.
+    """
+    columns = _columns(con, "metrics", table)
+    dated = next((c for c in DATE_COLUMNS if c in columns), None)
+    source = f"select * from metrics.{_quote(table)} order by all"
+    (count,) = con.execute(f"select count(*) from metrics.{_quote(table)}").fetchone() or (0,)
+    if dated is None or not count:
+        _copy_to(con, source, folder / "data_0.parquet", "(format parquet)")
+        return int(count), dated
+    month = f"strftime({_quote(dated)}, '%Y-%m')"
+    source = f"select *, {month} as {PARTITION_KEY} from ({source})"
+    return _copy_to(con, source, folder, f"(format parquet, partition_by ({PARTITION_KEY}))"), dated
+
+
+def _copy_to(con: duckdb.DuckDBPyConnection, source: str, target: Path, options: str) -> int:
+    literal = str(target).replace("'", "''")
+    row = con.execute(f"copy ({source}) to '{literal}' {options}").fetchone()
+    return int(row[0]) if row else 0
+
+
+def publish_parquet(published: Path, to: str, storage: zones.Storage) -> list[ExportResult]:
+    """`[publish] parquet`: export the just-published file's metric tables (read-only)."""
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        return export_all(con, zones.Zone(to, storage))
+    finally:
+        con.close()

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 from polars.exceptions import PanicException
 
-from flows import raw_zone, store
+from flows import raw_zone, store, zones
 from flows.settings import Settings
 from transforms.context import Account, IngestContext, Normalized
 from transforms.errors import InputError
@@ -156,7 +156,7 @@ def ingest_file(
     con: duckdb.DuckDBPyConnection,
     item: InputFile,
     settings: Settings,
-    raw_root: Path,
+    raw_root: zones.Zone | Path,
     period: tuple[date, date] | None = None,
 ) -> LoadOutcome:
     """Load one file into the database behind `con`; never raises for bad input."""

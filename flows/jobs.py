@@ -118,7 +118,7 @@ def ingest_input(
     working: Working, item: InputFile, settings: Settings, period: tuple[date, date] | None
 ) -> LoadOutcome:
     """Load one input into the working file (in one transaction, so a retry starts clean)."""
-    raw = pipeline.raw_root(working.path)
+    raw = pipeline.raw_root(working.path, settings)
     outcome = pipeline.with_working(
         working, lambda con: ingest.ingest_file(con, item, settings, raw, period)
     )
@@ -140,7 +140,7 @@ def pull_api(working: Working, settings: Settings) -> list[LoadOutcome]:
     from flows.api import runner  # the HTTP stack loads only for a run with API sources
 
     logger = run_logger()
-    raw = pipeline.raw_root(working.path)
+    raw = pipeline.raw_root(working.path, settings)
     return pipeline.with_working(
         working,
         lambda con: runner.load_sources(
@@ -169,6 +169,13 @@ def report(published: Path) -> str:
     return str(write_report(published))
 
 
+def export_parquet(published: Path, to: str, settings: Settings) -> int:
+    """`[publish] parquet`: write the published metric tables as hive-partitioned Parquet."""
+    from flows import export
+
+    return len(export.publish_parquet(published, to, settings.zones.storage))
+
+
 INITIALISE = Step(initialise)
 BEGIN = Step(begin)
 INGEST = Step(
@@ -182,6 +189,7 @@ PULL_API = Step(pull_api, timeout_seconds=API_TIMEOUT_SECONDS)
 BUILD = Step(build, timeout_seconds=BUILD_TIMEOUT_SECONDS, retry_delays=IO_RETRY_DELAYS_SECONDS)
 FINISH = Step(finish)
 REPORT = Step(report, timeout_seconds=REPORT_TIMEOUT_SECONDS)
+EXPORT_PARQUET = Step(export_parquet, timeout_seconds=REPORT_TIMEOUT_SECONDS)
 
 
 def reason(result: Result, step: Step) -> str:
@@ -263,6 +271,13 @@ def load_and_build(
     run_logger().info(
         "published %s: %d inputs, %d failed", db, len(summary.inputs), len(summary.failed)
     )
+    if settings.parquet_export:
+        exported = executor.run(
+            EXPORT_PARQUET, published=db, to=settings.parquet_export, settings=settings
+        )
+        if not exported.ok:
+            why = reason(exported, EXPORT_PARQUET)
+            summary.problems.append(f"the Parquet export was not written: {why}")
     return summary
 
 

@@ -14,19 +14,19 @@ from typing import TypeVar
 
 import duckdb
 
-from flows import models, publish, store
+from flows import models, publish, store, zones
 from flows.config_tables import DEFAULT_LOCK_WAIT_SECONDS, DEFAULT_MEMORY_LIMIT
 from flows.settings import Settings
 
 T = TypeVar("T")
 
 
-def raw_root(published: Path) -> Path:
-    """The raw zone lives next to the published database (`data/raw` for `data/kunci.duckdb`).
+def raw_root(published: Path, settings: Settings | None = None) -> zones.Zone:
+    """The raw zone: `[zones] raw`, else the folder next to the published database (`data/raw`).
 
-    Its working copy lies beside it too, so `raw_root` of either names the same folder.
+    The working copy lies beside the published file, so `raw_root` of either names the same zone.
     """
-    return published.parent / "raw"
+    return (settings.zones if settings else zones.ZonesConfig()).raw_for(published)
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,15 @@
 """The raw zone: every input kept byte for byte, content-addressed by its SHA-256.
 
 Backfills and rebuilds replay from here, so a copy is written once and never modified; writing the
-same bytes twice is a no-op.
+same bytes twice is a no-op. The zone is a local folder or an object-storage URL (`flows.zones`);
+because an object's name is its content's digest, one landed by a run that later failed is exactly
+the object its rerun lands, so landing early never makes published state inconsistent.
 """
 
 import hashlib
 from pathlib import Path
+
+from flows import zones
 
 
 def sha256_of(data: bytes) -> str:
@@ -13,13 +17,10 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def land(root: Path, data: bytes, digest: str, suffix: str) -> Path:
-    """Store `data` atomically under `<root>/<aa>/<digest><suffix>`; return the relative path."""
-    relative = Path(digest[:2]) / f"{digest}{suffix.lower()}"
-    target = root / relative
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.name}.partial")
-        partial.write_bytes(data)
-        partial.replace(target)
+def land(zone: zones.Zone | Path, data: bytes, digest: str, suffix: str) -> str:
+    """Store `data` whole under `<aa>/<digest><suffix>` of the zone; return that relative path."""
+    target = zones.at(zone)
+    relative = f"{digest[:2]}/{digest}{suffix.lower()}"
+    if not target.exists(relative):
+        target.write(relative, data)
     return relative

@@ -25,6 +25,7 @@ from flows.config_tables import (
     DEFAULT_WINDOW_DAYS,
 )
 from flows.targets import Target, parse_targets
+from flows.zones import ZonesConfig, parse_zones, root_of
 from transforms.context import Account
 from transforms.detect import FormatSpec
 from transforms.errors import InputError
@@ -90,6 +91,9 @@ class Settings:
     `formats` are the export formats declared in `[[formats]]`; detection tries them beside the
     built-in ones. `memory_limit` caps DuckDB's memory in writing runs and `lock_wait_seconds`
     bounds how long a writing run waits while another one writes the database (`[database]`).
+    `zones` says where the raw and staging zones live (`[zones]`: folders beside the database,
+    or URLs); `parquet_export` where every published run also writes its metric tables as
+    hive-partitioned Parquet (`[publish] parquet`).
     """
 
     name: str
@@ -103,6 +107,8 @@ class Settings:
     api_sources: tuple[ApiSource, ...] = ()
     memory_limit: str = DEFAULT_MEMORY_LIMIT
     lock_wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS
+    zones: ZonesConfig = field(default_factory=ZonesConfig)
+    parquet_export: str | None = None  # `[publish] parquet`: folder or URL; None: no export
 
     def account(self, reference: str) -> Account:
         """Resolve `platform:account_id` (or `platform:handle`) to a configured or new account."""
@@ -197,7 +203,24 @@ def load_settings(config: str | None = None) -> Settings:
         api_sources=api_sources,
         memory_limit=config_file.database.memory_limit,
         lock_wait_seconds=config_file.database.lock_wait_seconds,
+        zones=parse_zones(path, config_file.zones),
+        parquet_export=_parquet_export(path, config_file.publish),
     )
+
+
+def _parquet_export(path: Path, publish: Any) -> str | None:
+    """`[publish] parquet`: a folder (relative to the config file) or a URL, or None."""
+    if not isinstance(publish, dict):
+        raise InputError(f"{path}: publish must be a [publish] table")
+    unknown = sorted(set(publish) - {"parquet"})
+    if unknown:
+        raise InputError(f"{path}: publish has unknown key {', '.join(unknown)}")
+    value = publish.get("parquet")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(f"{path}: publish.parquet must be a folder or a URL, got {value!r}")
+    return root_of(path, value.strip())
 
 
 def _account(entry: config_tables.AccountTable, timezone: str) -> Account:

@@ -9,6 +9,7 @@ import atexit
 import functools
 import io
 import os
+import secrets
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -126,3 +127,37 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Run in an empty directory, so relative defaults (data/kunci.duckdb) land in tmp."""
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+S3_KEY_ENV, S3_SECRET_ENV = "KUNCI_TEST_S3_KEY", "KUNCI_TEST_S3_SECRET"
+S3_KEY = "AKIAKUNCI" + secrets.token_hex(6).upper()
+S3_SECRET = "s3secret-" + secrets.token_hex(16)
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """A real S3-compatible HTTP server on 127.0.0.1 (moto's server mode) with bucket `kunci`.
+
+    The credentials are random and live only in environment variables, as a workspace gives them;
+    tests scan what Kunci wrote for them.
+    """
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    os.environ[S3_KEY_ENV], os.environ[S3_SECRET_ENV] = S3_KEY, S3_SECRET
+    import s3fs
+
+    s3fs.S3FileSystem(key=S3_KEY, secret=S3_SECRET, endpoint_url=endpoint).mkdir("kunci")
+    yield endpoint
+    server.stop()
+
+
+def s3_zones_toml(endpoint: str, raw: str) -> str:
+    """A `[zones]` section putting the raw zone at `raw` on the test server, credentials by name."""
+    return (
+        f'\n[zones]\nraw = "{raw}"\n\n[zones.storage]\nendpoint_url = "{endpoint}"\n'
+        f'key_env = "{S3_KEY_ENV}"\nsecret_env = "{S3_SECRET_ENV}"\n'
+    )

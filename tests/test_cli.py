@@ -210,7 +210,18 @@ def test_a_run_prints_its_summary_and_fails_with_the_failed_input(
 
 # --- help ------------------------------------------------------------------------------------
 
-COMMANDS = ("run", "ingest", "build", "status", "metrics", "formats", "export", "report", "serve")
+COMMANDS = (
+    "run",
+    "ingest",
+    "build",
+    "status",
+    "metrics",
+    "formats",
+    "export",
+    "report",
+    "serve",
+    "deploy",
+)
 
 
 @pytest.mark.parametrize("command", COMMANDS)

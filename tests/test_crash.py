@@ -119,7 +119,7 @@ def _publish_directly(db: Path, settings: Settings, items: list[InputFile]) -> N
 
 
 def _raw_files(db: Path) -> int:
-    return sum(1 for p in pipeline.raw_root(db).rglob("*") if p.is_file())
+    return sum(1 for p in Path(pipeline.raw_root(db).location).rglob("*") if p.is_file())
 
 
 def _wait_for(condition: Callable[[], bool], process: subprocess.Popen[bytes]) -> None:

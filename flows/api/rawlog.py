@@ -4,7 +4,10 @@ Envelopes are landed content-addressed (SHA-256 of their JSON) like every other 
 retried or repeated answer is stored once. A pull (one stream, one account, one window) becomes
 replayable only when its manifest `api/<source>/<YYYY-MM-DD>/<pull_id>.json` is written, after the
 pull finished: a run killed mid-paging leaves envelopes but no manifest, and replay never sees a
-half pull. Replay reads only files, so a backfill needs no network and sees the same envelopes.
+half pull. Replay reads only the zone (a folder or an object-storage URL, `flows.zones`), so a
+backfill needs no API and sees the same envelopes. A manifest written by a run that failed before
+publishing stays: its envelopes are stored, and replay loads a pull once (by digest) whatever run
+wrote it.
 """
 
 import json
@@ -16,7 +19,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from flows import raw_zone
+from flows import raw_zone, zones
 from transforms.api.envelope import Envelope, Window
 
 FORMAT = 1  # version of the envelope and manifest JSON
@@ -35,7 +38,7 @@ class Pull:
     started_at: datetime  # when its first answer arrived (UTC)
     completed_at: datetime
     envelopes: tuple[Envelope, ...]
-    manifest: str  # the manifest's path relative to the raw root
+    manifest: str  # the manifest's path relative to the raw zone
 
 
 def new_pull_id() -> str:
@@ -95,24 +98,24 @@ def from_json(text: str) -> Envelope:
 
 
 class RawLog:
-    """Records one source's answers under the raw root and replays its finished pulls."""
+    """Records one source's answers in the raw zone and replays its finished pulls."""
 
-    def __init__(self, root: Path, source: str) -> None:
+    def __init__(self, zone: zones.Zone | Path, source: str) -> None:
         if not _SAFE_NAME.fullmatch(source):
             raise ValueError(f"source name {source!r} cannot name a raw-zone folder")
-        self.root = root
+        self.zone = zones.at(zone)
         self.source = source
-        self._manifests = root / "api" / source
+        self._manifests = f"api/{source}"
 
     def record(self, envelope: Envelope) -> str:
-        """Land the envelope (idempotent); its path relative to the raw root."""
+        """Land the envelope (idempotent); its path relative to the raw zone."""
         data = to_json(envelope).encode("utf-8")
-        return raw_zone.land(self.root, data, raw_zone.sha256_of(data), ".json").as_posix()
+        return raw_zone.land(self.zone, data, raw_zone.sha256_of(data), ".json")
 
     def complete(
         self, stream: str, account_id: str, window: Window, envelopes: Sequence[Envelope]
     ) -> str:
-        """Write the manifest of a finished pull atomically; its path relative to the raw root.
+        """Write the manifest of a finished pull whole; its path relative to the raw zone.
 
         Called only once the pull finished, with the envelopes its mapping needs, in order (they
         are landed again if the client did not record them; landing is idempotent).
@@ -132,12 +135,9 @@ class RawLog:
             "completed_at": completed.isoformat(),
             "envelopes": paths,
         }
-        target = self._manifests / completed.date().isoformat() / f"{pull_id}.json"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.name}.partial")
-        partial.write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")
-        partial.replace(target)
-        return target.relative_to(self.root).as_posix()
+        target = f"{self._manifests}/{completed.date().isoformat()}/{pull_id}.json"
+        self.zone.write(target, json.dumps(manifest, sort_keys=True).encode("utf-8"))
+        return target
 
     def pulls(
         self,
@@ -148,11 +148,13 @@ class RawLog:
     ) -> Iterator[Pull]:
         """Finished pulls whose window overlaps [start, end], oldest first by fetch time."""
         chosen = []
-        for path in sorted(self._manifests.glob("*/*.json")):
+        for path in self.zone.list(self._manifests):
+            if path.count("/") != 3 or not path.endswith(".json"):
+                continue  # api/<source>/<day>/<pull_id>.json only
             manifest = self._manifest(path)
             window = _window(manifest["window"])
             if window is None:
-                raise ValueError(f"{path}: manifest has no window")
+                raise ValueError(f"{self.zone.url_of(path)}: manifest has no window")
             if (stream is not None and manifest["stream"] != stream) or (
                 account_id is not None and manifest["account_id"] != account_id
             ):
@@ -173,15 +175,15 @@ class RawLog:
                 started_at=started,
                 completed_at=datetime.fromisoformat(manifest["completed_at"]),
                 envelopes=tuple(self._load(p, pull_id) for p in manifest["envelopes"]),
-                manifest=path.relative_to(self.root).as_posix(),
+                manifest=path,
             )
 
-    def _manifest(self, path: Path) -> dict[str, Any]:
-        """A manifest's JSON; ValueError naming the file when it is not one."""
+    def _manifest(self, path: str) -> dict[str, Any]:
+        """A manifest's JSON; ValueError naming the object when it is not one."""
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(self.zone.read(path).decode("utf-8"))
         except ValueError as exc:
-            raise ValueError(f"{path}: unreadable pull manifest: {exc}") from None
+            raise ValueError(f"{self.zone.url_of(path)}: unreadable pull manifest: {exc}") from None
         keys = {
             "pull_id",
             "stream",
@@ -192,16 +194,16 @@ class RawLog:
             "envelopes",
         }
         if not isinstance(data, dict) or data.get("format") != FORMAT or not keys <= data.keys():
-            raise ValueError(f"{path}: not a format-{FORMAT} pull manifest")
+            raise ValueError(f"{self.zone.url_of(path)}: not a format-{FORMAT} pull manifest")
         return data
 
     def _load(self, relative: str, pull_id: str) -> Envelope:
-        """An envelope landed under the root; ValueError naming it and its pull when unusable."""
-        path = self.root / relative
+        """An envelope landed in the zone; ValueError naming it and its pull when unusable."""
         try:
-            return from_json(path.read_text(encoding="utf-8"))
+            return from_json(self.zone.read(relative).decode("utf-8"))
         except (OSError, ValueError) as exc:
-            raise ValueError(f"{path} (pull {pull_id}): unusable envelope: {exc}") from None
+            where = self.zone.url_of(relative)
+            raise ValueError(f"{where} (pull {pull_id}): unusable envelope: {exc}") from None
 
 
 def _window_json(window: Window | None) -> dict[str, str] | None:

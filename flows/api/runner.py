@@ -24,7 +24,7 @@ from typing import Protocol
 import duckdb
 from polars.exceptions import PanicException
 
-from flows import store
+from flows import store, zones
 from flows.api.client import ApiClient
 from flows.api.errors import ApiError, TokenError
 from flows.api.rawlog import RawLog
@@ -458,7 +458,7 @@ class _Done:
 def load_sources(
     con: duckdb.DuckDBPyConnection,
     settings: Settings,
-    raw_root: Path,
+    raw_root: zones.Zone | Path,
     *,
     replay: bool = False,
     requested: Window | None = None,
@@ -500,7 +500,7 @@ def _load_each(
 def _fetched(
     con: duckdb.DuckDBPyConnection,
     settings: Settings,
-    raw_root: Path,
+    raw_root: zones.Zone | Path,
     selected: Sequence[ApiSource],
     requested: Window | None,
     accounts: Sequence[str] | None,
@@ -541,7 +541,7 @@ def _fetched(
 
 def _replayed(
     settings: Settings,
-    raw_root: Path,
+    raw_root: zones.Zone | Path,
     selected: Sequence[ApiSource],
     requested: Window | None,
     accounts: Sequence[str] | None,
