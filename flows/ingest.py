@@ -20,7 +20,7 @@ from flows.settings import Settings
 from transforms.context import Account, IngestContext, Normalized
 from transforms.errors import InputError
 from transforms.formats import FORMATS
-from transforms.read import normalize_export
+from transforms.read import normalize_file
 
 IGNORED_PREFIXES = (".", "~$")  # hidden files, Excel lock files
 
@@ -173,6 +173,7 @@ def ingest_file(
     if previous is not None:
         return LoadOutcome(source, "skipped", load_id=previous)
     relative = raw_zone.land(raw_root, data, digest, item.path.suffix)
+    del data  # normalized from the landed copy, which `normalize_file` frees once it is split
     entry = store.LedgerEntry(source, started, digest, str(relative), bound)
     ctx = IngestContext(
         source_name=item.path.name,
@@ -184,7 +185,7 @@ def ingest_file(
         period=period,
     )
     try:
-        result = normalize_export(data, ctx, FORMATS + settings.formats)
+        result = normalize_file(raw_root / relative, ctx, FORMATS + settings.formats)
     except InputError as exc:
         return _failed(con, entry, str(exc))
     except PanicException as exc:
