@@ -5,8 +5,8 @@ generator, `bench/parse_export.py`) and reports how far its peak RSS rose above 
 before. The bound is the one README "Limits" states per input: three times the file plus a fixed
 64 MB (polars' thread pools, the regular expressions, the allocator's arenas). Before issue 19's
 fix the same run rose by 9.7 times the file (every row's original record as JSON text, the bytes
-held through normalization, parsing that built messages for every cell); after, by about 4.5
-times at this size, 2.9 at 210 MB, where the fixed part weighs less.
+held through normalization, copies of the whole frame while parsing); after, by about 4.5 times
+at this size, 2.9 at 210 MB, where the fixed part weighs less.
 """
 
 import json

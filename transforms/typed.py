@@ -13,7 +13,6 @@ from transforms.tabular import RAW, ROW
 
 REASON = "_reason"
 _PARSED = "_parsed_"
-_FLAGGED = "_flagged"
 _FIELDS_AT_ONCE = 4
 """Fields parsed in one pass: each holds a few copies of its column's text until the pass ends
 (all 14 counts of an X export at once took 240 MB more for a 210 MB file; four at a time, half)."""
@@ -150,28 +149,22 @@ def _flag_implausible(
 
 def require(frame: pl.DataFrame, holds: pl.Expr, reason: str) -> pl.DataFrame:
     """Add `reason` to the rows where the condition `holds` is false or null (a missing key)."""
-    return flag(frame, ~holds.fill_null(False), pl.lit(reason))
+    return frame.with_columns(
+        pl.when(~holds.fill_null(False))
+        .then(pl.concat_str([pl.col(REASON), pl.lit(reason)], separator="; ", ignore_nulls=True))
+        .otherwise(pl.col(REASON))
+        .alias(REASON)
+    )
 
 
 def flag(frame: pl.DataFrame, bad: pl.Expr, reason: pl.Expr) -> pl.DataFrame:
-    """Add a reason built per row (naming its value) where `bad` holds; a null `bad` is not bad.
-
-    The reason is built for the bad rows alone: built for every row and then mostly thrown away,
-    the messages of a large export's checks cost more memory than the export (about 40 MB per
-    check of a 600,000-row file, and a file gets two checks per count column).
-    """
-    rows = frame.with_columns(bad.fill_null(False).alias(_FLAGGED)).get_column(_FLAGGED)
-    if not rows.any():
-        return frame
-    # rechunk: polars 2.1 panics ('i < self.len()') in string functions over some filtered
-    # frames; only the columns the reason reads are filtered and rechunked
-    read = frame.select(*dict.fromkeys([REASON, *reason.meta.root_names()])).filter(rows)
-    found = read.rechunk().select(
-        pl.concat_str([pl.col(REASON), reason], separator="; ", ignore_nulls=True)
+    """Add a reason built per row (naming its value) where `bad` holds; a null `bad` is not bad."""
+    return frame.with_columns(
+        pl.when(bad.fill_null(False))
+        .then(pl.concat_str([pl.col(REASON), reason], separator="; ", ignore_nulls=True))
+        .otherwise(pl.col(REASON))
+        .alias(REASON)
     )
-    reasons = pl.repeat(None, frame.height, dtype=pl.String, eager=True)
-    reasons.scatter(rows.arg_true(), found.to_series())
-    return frame.with_columns(pl.when(rows).then(reasons).otherwise(pl.col(REASON)).alias(REASON))
 
 
 def split_quarantine(
