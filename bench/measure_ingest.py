@@ -41,7 +41,7 @@ def ingest_kunci(params: Result) -> Result:
         start = time.perf_counter()
         with (
             stages.wrapping(ingest, "ingest_file", "ingest_file"),
-            stages.wrapping(ingest, "normalize_export", INGEST_STAGES[0]),
+            stages.wrapping(ingest, "normalize_file", INGEST_STAGES[0]),
             stages.wrapping(store, "record_load", INGEST_STAGES[1]),
         ):
             outcomes = load_run(db, items, settings)

@@ -57,7 +57,7 @@ def nightly(params: Result) -> Result:
         shutil.copyfile(pristine, db)
         stages = Stages()
         with (
-            stages.wrapping(ingest, "normalize_export", NIGHTLY_STEPS[4]),
+            stages.wrapping(ingest, "normalize_file", NIGHTLY_STEPS[4]),
             stages.wrapping(store, "record_load", NIGHTLY_STEPS[5]),
             stages.wrapping(store, "_keys_owned_by", NIGHTLY_STEPS[6]),
         ):

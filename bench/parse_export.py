@@ -6,8 +6,8 @@ measures in one run, each measurement in a fresh process so that its peak RSS is
 
 - `duckdb_varchar`: DuckDB `read_csv(..., all_varchar = true)` into an in-memory table (baseline);
 - `duckdb_typed`: the same with DuckDB's type inference;
-- `normalize_export`: Kunci's whole normalize step from the file's bytes (decode, split, detect,
-  parse, map to the canonical frames), without loading DuckDB;
+- `normalize_export`: Kunci's whole normalize step from the file (`normalize_file`: read, decode,
+  split, detect, parse, map to the canonical frames), without loading DuckDB;
 - `before` (with `--before REV`): `normalize_export` of the `transforms` package at a git revision.
 
 Reports the median of `--repeat` runs, the ratio to the baseline, peak RSS and where the time of one
@@ -129,13 +129,21 @@ def _duckdb(path: Path, options: str, preamble_lines: int) -> Callable[[], int]:
 
 
 def _normalize(path: Path) -> Callable[[], int]:
+    """The normalize step as `kunci ingest` runs it: from the file, through `normalize_file`.
+
+    A revision without `normalize_file` (before issue 19) is given the file's bytes.
+    """
+    from transforms import read
     from transforms.context import IngestContext
-    from transforms.read import normalize_export
 
     ctx = IngestContext(source_name=SOURCE_NAME, as_of=date(2026, 1, 1))
+    normalize_file = getattr(read, "normalize_file", None)
 
     def run() -> int:
-        result = normalize_export(path.read_bytes(), ctx)
+        if normalize_file is None:
+            result = read.normalize_export(path.read_bytes(), ctx)
+        else:
+            result = normalize_file(path, ctx)
         assert result.rows_loaded == result.rows_read, "the benchmark export loads every row"
         return result.rows_read
 

@@ -20,7 +20,7 @@ from flows.settings import Settings
 from transforms.context import Account, IngestContext, Normalized
 from transforms.errors import InputError
 from transforms.formats import FORMATS
-from transforms.read import normalize_export
+from transforms.read import normalize_export, normalize_file
 
 IGNORED_PREFIXES = (".", "~$")  # hidden files, Excel lock files
 
@@ -175,6 +175,8 @@ def ingest_file(
     if previous is not None:
         return LoadOutcome(source, "skipped", load_id=previous)
     relative = raw_zone.land(raw_root, data, digest, item.path.suffix)
+    landed = raw_zone.to_normalize(raw_root, relative, data)
+    del data  # a local landed copy is read by `normalize_file`, which frees it once it is split
     entry = store.LedgerEntry(source, started, digest, str(relative), bound)
     ctx = IngestContext(
         source_name=item.path.name,
@@ -187,7 +189,11 @@ def ingest_file(
         posts_from_api=settings.posts_from_api(),
     )
     try:
-        result = normalize_export(data, ctx, FORMATS + settings.formats)
+        formats = FORMATS + settings.formats
+        if isinstance(landed, Path):
+            result = normalize_file(landed, ctx, formats)
+        else:
+            result = normalize_export(landed, ctx, formats)
     except InputError as exc:
         return _failed(con, entry, str(exc))
     except PanicException as exc:

@@ -24,3 +24,16 @@ def land(zone: zones.Zone | Path, data: bytes, digest: str, suffix: str) -> str:
     if not target.exists(relative):
         target.write(relative, data)
     return relative
+
+
+def to_normalize(zone: zones.Zone | Path, relative: str, data: bytes) -> bytes | Path:
+    """What to normalize a landed input from: its landed file when the zone is a local folder.
+
+    `transforms.read.normalize_file` reads a file and frees its bytes as soon as they are split,
+    so a caller that drops its own copy keeps one input's memory at about three times its size
+    (with the bytes held through the whole normalize step it is four). A zone at a URL would
+    download the object again: there the bytes in hand are normalized.
+    """
+    target = zones.at(zone)
+    return Path(target.url_of(relative)) if target.is_local else data
+

@@ -143,10 +143,14 @@ def _reference(records: list[list[str]], detection: Detection) -> ParsedInput:
     if not rows:
         raise InputError("no data rows under the header")
     columns = {name: [row[at] for row in rows] for name, at in detection.positions.items()}
-    raw = [json.dumps(dict(zip(header, row, strict=True)), ensure_ascii=False) for row in rows]
+    raw = [dict(zip(header, row, strict=True)) for row in rows]
     frame = pl.DataFrame(
         {"_row": numbers, "_raw": raw, **columns},
-        schema={"_row": pl.Int64, "_raw": pl.String, **dict.fromkeys(columns, pl.String)},
+        schema={
+            "_row": pl.Int64,
+            "_raw": pl.Struct(dict.fromkeys(header, pl.String)),
+            **dict.fromkeys(columns, pl.String),
+        },
     )
     return ParsedInput(
         frame=frame,
@@ -281,7 +285,9 @@ def test_quarantined_row_from_the_bulk_keeps_its_number_and_record() -> None:
         (52, "column 'Impressions': '5O' is not a whole number")
     ]
     record = next(r for r in csv.reader(io.StringIO(text, newline="")) if r[4] == "5O")
-    expected = json.dumps(dict(zip(X_HEADER.split(","), record, strict=True)), ensure_ascii=False)
+    # polars' JSON encoding: what `json.dumps` writes without spaces and without escaping non-ASCII
+    original = dict(zip(X_HEADER.split(","), record, strict=True))
+    expected = json.dumps(original, ensure_ascii=False, separators=(",", ":"))
     assert result.quarantine["raw"][0] == expected
 
 

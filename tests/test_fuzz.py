@@ -83,7 +83,7 @@ def test_the_harness_reports_an_ingest_that_raises(
     def crash(*args: object, **kwargs: object) -> None:
         raise KeyError("boom")
 
-    monkeypatch.setattr("flows.ingest.normalize_export", crash)
+    monkeypatch.setattr("flows.ingest.normalize_file", crash)
     fuzz = Harness(tmp_path)
     result = fuzz.run(mutate(_SMALL[0], 0))
     fuzz.close()
@@ -95,16 +95,16 @@ def test_the_harness_reports_rows_that_change_under_a_reencoding(
 ) -> None:
     import flows.ingest
 
-    real = flows.ingest.normalize_export
+    real = flows.ingest.normalize_file
 
-    def drop_last_row_of_utf16(data: bytes, *args: object) -> object:
-        result = real(data, *args)  # type: ignore[arg-type]
-        if data.startswith(b"\xff\xfe"):
+    def drop_last_row_of_utf16(path: Path, *args: object) -> object:
+        result = real(path, *args)  # type: ignore[arg-type]
+        if path.read_bytes().startswith(b"\xff\xfe"):
             post = result.tables["post"]
             result.tables["post"] = post.head(post.height - 1)
         return result
 
-    monkeypatch.setattr("flows.ingest.normalize_export", drop_last_row_of_utf16)
+    monkeypatch.setattr("flows.ingest.normalize_file", drop_last_row_of_utf16)
     fuzz = Harness(tmp_path)
     result = fuzz.run(same_meaning(FB_POSTS, 0, "utf-16"))
     fuzz.close()

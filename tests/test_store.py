@@ -155,7 +155,7 @@ def test_an_engine_panic_fails_that_input_alone(
         raise PanicException("assertion failed: i < self.len()")
 
     path = _write(tmp_path, "account_analytics_content_2026-08-31_2026-09-02.csv", CONTENT)
-    monkeypatch.setattr(ingest, "normalize_export", panic)
+    monkeypatch.setattr(ingest, "normalize_file", panic)
     outcome = ingest_file(con, InputFile(path), SETTINGS, tmp_path / "raw")
     assert outcome.status == "failed"
     assert outcome.error is not None and "polars engine" in outcome.error

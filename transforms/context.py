@@ -64,10 +64,12 @@ class ParsedInput:
     """An export's data rows as strings, with matched columns renamed to canonical field names.
 
     `frame` has `_row` (the file row number, 1-based as a spreadsheet shows it), `_raw` (the
-    original record as JSON, for quarantine) and one String column per matched field. `headers`
-    maps each field back to the export's own column name, for messages. `preamble` holds the
-    records above the header (titles, date ranges, `#` comments). `sheet` is the worksheet name
-    ('' for CSV). `unused` names the header's columns that the format does not read.
+    original record: a struct of its cells keyed by the file's column names, views of the same
+    strings as the fields, encoded as JSON only for quarantined rows) and one String column per
+    matched field. `headers` maps each field back to the export's own column name, for
+    messages. `preamble` holds the records above the header (titles, date ranges, `#` comments).
+    `sheet` is the worksheet name ('' for CSV). `unused` names the header's columns that the
+    format does not read.
     `rows_described` counts the rows under the header that describe the columns (legacy Facebook
     Insights); they are read and skipped, so they are part of `rows_read` and `rows_blank`.
     `platform` and `latest_date` bound the dates a value can plausibly have (see `typed`).

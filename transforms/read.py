@@ -1,9 +1,9 @@
 """The whole normalize step for one export: bytes in, canonical frames and quarantine out."""
 
 import csv
-import json
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 
 import polars as pl
 
@@ -15,6 +15,7 @@ from transforms.formats import FORMATS
 from transforms.schemas import TABLES
 from transforms.tabular import (
     FIELDS,
+    RAW,
     ROW,
     blank_rows,
     cells_frame,
@@ -24,11 +25,7 @@ from transforms.tabular import (
     stacked_tables,
     table_rows,
 )
-from transforms.workbook import Sheet, read_book
-
-_JSON_SPECIAL = r'[\x00-\x1f"\\]'
-_JSON_ESCAPES = {'"': '\\"', "\\": "\\\\"} | {chr(i): json.dumps(chr(i))[1:-1] for i in range(32)}
-"""What `json.dumps(..., ensure_ascii=False)` escapes in a string, and how."""
+from transforms.workbook import Book, Sheet, read_book
 
 
 def normalize_export(
@@ -40,7 +37,10 @@ def normalize_export(
     merged into one load; the rows of sheets no format recognises are counted as skipped and named
     in the notes, so a workbook never loses rows silently.
     """
-    book = read_book(data)
+    return _normalize_book(read_book(data), ctx, formats)
+
+
+def _normalize_book(book: Book, ctx: IngestContext, formats: Sequence[FormatSpec]) -> Normalized:
     results: list[Normalized] = []
     unused: list[tuple[Sheet, int, str]] = []
     for sheet in book.sheets:
@@ -66,6 +66,18 @@ def normalize_export(
     return _merge(results, unused)
 
 
+def normalize_file(
+    path: Path, ctx: IngestContext, formats: Sequence[FormatSpec] = FORMATS
+) -> Normalized:
+    """`normalize_export` of a file's bytes, which are freed as soon as the file is split.
+
+    A caller holding the bytes keeps a second copy of the export alive through the whole
+    normalize step (a 210 MB export is 210 MB of bytes beside its string frame); read here, they
+    live only until `read_book` has made the frame.
+    """
+    return _normalize_book(read_book(path.read_bytes()), ctx, formats)
+
+
 def to_parsed_input(
     records: list[list[str]],
     detection: Detection,
@@ -87,10 +99,11 @@ def to_parsed_input(
     rows, blank = table_rows(cells, len(header))
     if rows.is_empty():
         raise InputError("no data rows under the header")
-    frame = rows.select(
-        pl.col(ROW).cast(pl.Int64),
-        _json_records(rows, header).alias("_raw"),
-        *[pl.col(str(at)).fill_null("").alias(name) for name, at in detection.positions.items()],
+    table = rows.select(pl.col(ROW).cast(pl.Int64), *_cell_texts(len(header)))
+    frame = table.select(
+        ROW,
+        pl.struct(pl.col(str(at)).alias(name) for at, name in enumerate(header)).alias(RAW),
+        *[pl.col(str(at)).alias(name) for name, at in detection.positions.items()],
     )
     headers = {name: header[position] for name, position in detection.positions.items()}
     matched = set(detection.positions.values())
@@ -142,23 +155,13 @@ def _description_rows(cells: pl.DataFrame, expected: int) -> int:
     return described
 
 
-def _json_records(rows: pl.DataFrame, header: list[str]) -> pl.Expr:
-    """Each row as the JSON object `json.dumps` writes, keyed by the file's own column names.
+def _cell_texts(width: int) -> list[pl.Expr]:
+    """The cells of the table's `width` columns, a missing cell (a short row) read as empty.
 
-    Built by polars rather than row by row; values are escaped as `json.dumps` escapes them, and
-    only in columns that hold something to escape (most hold plain numbers).
+    Filled once, so that the original record (`RAW`) and the matched fields share every cell: a
+    struct of existing columns and a renamed column are views of the same strings, not copies.
     """
-    values = [pl.col(str(position)).fill_null("") for position in range(len(header))]
-    special = rows.select(
-        value.str.join("").str.contains(_JSON_SPECIAL).alias(str(position))
-        for position, value in enumerate(values)
-    ).row(0)
-    parts: list[pl.Expr] = []
-    for position, (name, value, escape) in enumerate(zip(header, values, special, strict=True)):
-        key = json.dumps(name, ensure_ascii=False)
-        parts.append(pl.lit(("{" if position == 0 else '", ') + key + ': "'))
-        parts.append(value.str.replace_many(_JSON_ESCAPES) if escape else value)
-    return pl.concat_str([*parts, pl.lit('"}')])
+    return [pl.col(str(position)).fill_null("") for position in range(width)]
 
 
 def _wrapped_rows(records: list[list[str]]) -> str | None:

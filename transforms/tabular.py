@@ -35,6 +35,8 @@ FIELDS = "_fields"
 """The column of a cells frame that holds each record's number of fields."""
 ROW = "_row"
 """The record's number in the file, 1-based as a spreadsheet shows it."""
+RAW = "_raw"
+"""The original record of a row: a struct of its cells keyed by the file's own column names."""
 
 WHITESPACE = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"

@@ -30,6 +30,7 @@ from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.errors import InputError
 from transforms.numbers import PLACEHOLDERS
 from transforms.schemas import AD_DAILY, AD_PERIOD
+from transforms.tabular import RAW
 from transforms.typed import (
     COUNT,
     DECIMAL,
@@ -79,8 +80,6 @@ _KEY = ["ad_account_id", "campaign_id", "ad_id", "date", "date_start", "date_end
 _SCIENTIFIC = r"^\d(\.\d+)?[eE]\+?\d+$"
 _ISO_CODE = r"^[A-Z]{3}$"
 _HEADER_CODE = re.compile(r"\(([A-Z]{3})\)\s*$")
-# The first cell of the original record, from its JSON (`{"Campaign status": "Total: Account", …`).
-_FIRST_CELL = r'^\{"(?:[^"\\]|\\.)*": "((?:[^"\\]|\\.)*)"'
 _SUMMARY = r"(?i)^(total(:.*| of \d.*)?|results from \d.*)$"
 
 
@@ -91,7 +90,7 @@ def with_currencies(*names: str) -> tuple[str, ...]:
 
 def first_cell() -> pl.Expr:
     """The first cell of each original record, where report UIs write `Total: …` labels."""
-    return pl.col("_raw").str.extract(_FIRST_CELL, 1).str.strip_chars()
+    return pl.col(RAW).struct[0].str.strip_chars()
 
 
 def summary_rows() -> pl.Expr:
@@ -147,7 +146,7 @@ def finish(
     frame = _currency(frame, parsed, ctx, platform)
     frame = _dates(frame, period, missing_dates)
     frame = _identity(frame)
-    kept, quarantine = split_quarantine(frame)
+    kept, quarantine = split_quarantine(frame, keep_record=True)
     kept, repeated = _drop_repeated_records(kept)
     kept, numbered = _number_namesakes(kept)
     kept, duplicates = drop_duplicate_keys(kept, _KEY)
@@ -322,7 +321,7 @@ def _identity(frame: pl.DataFrame) -> pl.DataFrame:
 
 def _drop_repeated_records(frame: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     """Skip records repeated verbatim (a copy-pasted row), keeping the first."""
-    unique = frame.unique(subset=["_raw"], keep="first", maintain_order=True)
+    unique = frame.unique(subset=[RAW], keep="first", maintain_order=True)
     return unique, frame.height - unique.height
 
 

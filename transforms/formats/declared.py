@@ -31,7 +31,6 @@ Decisions:
 """
 
 import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -59,7 +58,7 @@ from transforms.schemas import (
     WEB_TRAFFIC_PERIOD,
     CanonicalTable,
 )
-from transforms.tabular import normalize_header
+from transforms.tabular import RAW, normalize_header
 from transforms.typed import (
     COUNT,
     DECIMAL,
@@ -459,8 +458,8 @@ def _derived_ids(
         )
         note = f"{column} derived from the cells {', '.join(declared.key)}"
     else:
-        ids = pl.col("_raw").map_elements(
-            lambda raw: _row_id(list(json.loads(raw).values())), return_dtype=pl.String
+        ids = pl.col(RAW).map_elements(
+            lambda record: _row_id(list(record.values())), return_dtype=pl.String
         )
         note = f"{column} derived from the content of each row"
     return frame.with_columns(ids.alias(column)), note
@@ -600,7 +599,7 @@ def _checks(frame: pl.DataFrame, declared: DeclaredFormat) -> pl.DataFrame:
 
 def _one_row_per_key(kept: pl.DataFrame, key: list[str]) -> tuple[pl.DataFrame, pl.DataFrame, int]:
     """Skip exact duplicates; quarantine all rows of a key that several differing rows share."""
-    unique = kept.unique(subset=["_raw"], keep="first", maintain_order=True)
+    unique = kept.unique(subset=[RAW], keep="first", maintain_order=True)
     shared = (
         unique.group_by(key)
         .agg(pl.col("_row").sort().cast(pl.String).str.join(", ").alias("_rows"), pl.len())
@@ -665,7 +664,7 @@ def normalize_declared(
     frame = _typed(parsed, declared)
     frame, notes = _keys(frame, declared, ctx)
     frame = _checks(frame, declared)
-    kept, quarantine = split_quarantine(frame)
+    kept, quarantine = split_quarantine(frame, keep_record=True)
     kept, clashes, duplicates = _one_row_per_key(kept, list(declared.tables[0].key))
     kept, accounts = _timezones(kept, declared, ctx)
     kept = _times(kept, declared)

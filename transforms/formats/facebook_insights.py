@@ -39,7 +39,6 @@ gender and age are also summed from gender_age), Daily Reach Demographics measur
 "Daily Liked and Online" becomes `core.audience_activity`.
 """
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -62,7 +61,7 @@ from transforms.schemas import (
     POST,
     POST_METRICS,
 )
-from transforms.tabular import normalize_header
+from transforms.tabular import RAW, normalize_header
 from transforms.typed import (
     COUNT,
     REASON,
@@ -365,7 +364,7 @@ def _cells(
     Breakdown columns are named by their keys (a city, an hour), so no header alias can declare
     them: they are read from each row's original record (`_raw`).
     """
-    records = [json.loads(raw) for raw in parsed.frame.get_column("_raw")]
+    records = parsed.frame.get_column(RAW).to_list()
     picked = {c: p for c in (records[0] if records else {}) if (p := pick(c)) is not None}
     cells = [
         (row, breakdown.name, column, bucket, record[column])

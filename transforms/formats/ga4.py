@@ -53,7 +53,6 @@ by a spreadsheet are read as their text; a row with no metric value at all (a no
 the table) is quarantined, never loaded as traffic.
 """
 
-import json
 import re
 from dataclasses import replace
 from datetime import date, datetime
@@ -67,7 +66,7 @@ from transforms.errors import InputError
 from transforms.formats.skipped import skip_every_row
 from transforms.platforms import platform_from_source
 from transforms.schemas import WEB_TRAFFIC_DAILY, WEB_TRAFFIC_PERIOD
-from transforms.tabular import normalize_header
+from transforms.tabular import RAW, normalize_header
 from transforms.typed import (
     COUNT,
     DECIMAL,
@@ -794,7 +793,7 @@ def normalize_any_report(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     The preamble makes it a GA4 export (a report by platform, operating system, city, ...); a
     table with a session source but without the sessions Kunci needs is refused, naming them.
     """
-    columns = list(json.loads(parsed.frame["_raw"][0]))
+    columns = parsed.frame.get_column(RAW).struct.fields
     if "source_like" in parsed.headers:
         present = {normalize_header(column) for column in columns}
         missing = [

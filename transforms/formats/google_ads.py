@@ -68,6 +68,7 @@ from transforms.formats.ads import (
     with_currencies,
 )
 from transforms.formats.skipped import skip_every_row
+from transforms.tabular import RAW
 from transforms.typed import REASON, date_field, flag, parse_fields
 
 _RANGE = re.compile(r"^(.+?)\s+[-–]\s+(.+)$")
@@ -75,9 +76,6 @@ _DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%d")
 _ALL_TIME = "all time"
 _ACCOUNT_TOTAL = "Total: Account"
 _ACCOUNT_TOTALS = (_ACCOUNT_TOTAL, "Total: Cuenta")  # English, Spanish
-# The first three cells of the original record, from its JSON: a `Total:` label may sit in any.
-_CELL = r'"(?:[^"\\]|\\.)*": "((?:[^"\\]|\\.)*)"'
-_LEADING_CELLS = rf"^\{{{_CELL}(?:, {_CELL})?(?:, {_CELL})?"
 _TOTAL_LABEL = r"^\s*Total:"
 # Currency marks Google Ads writes before amounts, by the currency they name (`$` names none).
 _MARKS = {
@@ -165,21 +163,24 @@ def _period(
     return stated, ()
 
 
-def _summaries() -> pl.Expr:
+def _summaries(frame: pl.DataFrame) -> pl.Expr:
     """`Total: …` rows, whether the label is in the first cell or (keyword reports) the third."""
-    cells = pl.col("_raw").str.extract_groups(_LEADING_CELLS)
     labelled = pl.any_horizontal(
-        cells.struct[i].str.contains(_TOTAL_LABEL).fill_null(False) for i in range(3)
+        cell.str.contains(_TOTAL_LABEL).fill_null(False) for cell in _leading_cells(frame)
     )
     return summary_rows().fill_null(False) | labelled
 
 
 def _label(summaries: pl.DataFrame) -> pl.Series:
-    cells = summaries["_raw"].str.extract_groups(_LEADING_CELLS)
-    labels = [cells.struct[i].str.strip_chars() for i in range(3)]
-    return pl.select(
+    labels = [cell.str.strip_chars() for cell in _leading_cells(summaries)]
+    return summaries.select(
         pl.coalesce(pl.when(label.str.contains(_TOTAL_LABEL)).then(label) for label in labels)
     ).to_series()
+
+
+def _leading_cells(frame: pl.DataFrame) -> list[pl.Expr]:
+    """The first three cells of each original record: a `Total:` label may sit in any."""
+    return [pl.col(RAW).struct.field(name) for name in frame.get_column(RAW).struct.fields[:3]]
 
 
 def _differences(parsed: ParsedInput, data: pl.DataFrame, total: dict[str, object]) -> list[str]:
@@ -300,7 +301,7 @@ def normalize_report(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     if reasons is not None:
         merged = pl.concat_str([reasons, frame[REASON]], separator="; ", ignore_nulls=True)
         frame = frame.with_columns(merged.replace("", None).alias(REASON))
-    summary = frame.select(_summaries()).to_series()
+    summary = frame.select(_summaries(frame)).to_series()
     data, summaries = frame.filter(~summary), frame.filter(summary)
     notes = _total_notes(parsed, data, summaries)
     label = next((name for name in ("headline", "keyword") if name in data.columns), None)

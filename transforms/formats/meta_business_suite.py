@@ -21,7 +21,6 @@ Facebook content export: the same export for a Facebook Page (`Page ID`, `Page n
 `Total clicks`), often UTF-16 with a `sep=,` line; see its section below.
 """
 
-import json
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -38,7 +37,7 @@ from transforms.formats.skipped import skip_every_row
 from transforms.numbers import Locale, invalid_number, parse_count, parse_percent_points
 from transforms.platforms import content_type
 from transforms.schemas import ACCOUNT_DAILY, AUDIENCE, POST, POST_METRICS
-from transforms.tabular import normalize_header
+from transforms.tabular import RAW, ROW, normalize_header
 from transforms.typed import (
     COUNT,
     DECIMAL,
@@ -49,6 +48,7 @@ from transforms.typed import (
     drop_duplicate_keys,
     flag,
     parse_fields,
+    raw_json,
     require,
     split_quarantine,
 )
@@ -905,11 +905,10 @@ def _audience_blocks(parsed: ParsedInput) -> list[_Block]:
         for record in parsed.preamble
         if record and not record[0].strip().lower().startswith("sep=")
     ]
-    first = parsed.frame["_raw"][0]
-    lines.append((None, [re.sub(r" \(\d+\)$", "", name) for name in json.loads(first)]))
+    header = parsed.frame.get_column(RAW).struct.fields
+    lines.append((None, [re.sub(r" \(\d+\)$", "", name) for name in header]))
     lines += [
-        (row, [str(cell) for cell in json.loads(raw).values()])
-        for row, raw in parsed.frame.select("_row", "_raw").iter_rows()
+        (row, list(record.values())) for row, record in parsed.frame.select(ROW, RAW).iter_rows()
     ]
     blocks: list[_Block] = []
     for row, cells in lines:
@@ -1119,10 +1118,10 @@ def normalize_audience(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
             .alias("_reason")
         )
     )
-    quarantine = bad.join(parsed.frame.select("_row", "_raw"), on="_row").select(
-        pl.col("_row").alias("row_number"),
+    quarantine = bad.join(parsed.frame.select(ROW, RAW), on=ROW).select(
+        pl.col(ROW).alias("row_number"),
         pl.col("_reason").alias("reason"),
-        pl.col("_raw").alias("raw"),
+        raw_json(parsed.frame).alias("raw"),
     )
     good = cells.filter(~pl.col("_row").is_in(bad["_row"].implode()) | pl.col("_row").is_null())
     good = good.filter(pl.col("_reason").is_null())

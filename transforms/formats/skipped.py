@@ -3,7 +3,7 @@
 import polars as pl
 
 from transforms.context import Normalized, ParsedInput
-from transforms.typed import assemble
+from transforms.typed import assemble, raw_json
 
 
 def skip_every_row(
@@ -18,7 +18,7 @@ def skip_every_row(
     quarantine = empty.select(
         pl.col("_row").alias("row_number"),
         pl.lit("", pl.String).alias("reason"),
-        pl.col("_raw").alias("raw"),
+        raw_json(empty).alias("raw"),
     )
     skipped = parsed.frame.height + also_skipped
     return assemble(format_name, platform, parsed, empty, quarantine, {}, skipped, notes)

@@ -228,7 +228,7 @@ def normalize_tweets(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
         pl.col("time").str.contains(r"[+-]\d{2}:?\d{2}$").fill_null(False).alias("_utc"),
     )
     frame = _parse_measures(replace(parsed, frame=frame), _TWEET_MEASURES, {"time": _TWEET_TIME})
-    kept, quarantine = split_quarantine(_validate_tweets(frame, parsed.headers))
+    kept, quarantine = split_quarantine(_validate_tweets(frame, parsed.headers), keep_record=True)
     kept, accounts = accounts_by_handle(kept, ctx, "x")
     kept, edited = _publish_instant(kept, parsed.headers["time"])
     quarantine = pl.concat([quarantine, edited]).sort("row_number")
