@@ -157,15 +157,19 @@ def ingest_file(
     raw_root: Path,
     period: tuple[date, date] | None = None,
 ) -> LoadOutcome:
-    """Load one file into the database behind `con`; never raises for bad input."""
+    """Load one file into the database behind `con`; never raises for bad input.
+
+    The one-input path (tests, backfill): a run stages its inputs in parallel and loads them in
+    batches (`flows.staging`), through the same `read_bytes` and `normalize_input`.
+    """
     started = datetime.now(UTC)
     source = str(item.path)
     if item.ignored:
         return LoadOutcome(source, "ignored", error=item.ignored)
-    bound = f"{item.account.platform}:{item.account.account_id}" if item.account else None
+    bound = bound_account(item)
     entry = store.LedgerEntry(source=source, started_at=started, bound_account=bound)
     try:
-        data = _read_bytes(item.path)
+        data = read_bytes(item.path)
     except InputError as exc:
         return _failed(con, entry, str(exc))
     digest = raw_zone.sha256_of(data)
@@ -174,6 +178,27 @@ def ingest_file(
         return LoadOutcome(source, "skipped", load_id=previous)
     relative = raw_zone.land(raw_root, data, digest, item.path.suffix)
     entry = store.LedgerEntry(source, started, digest, str(relative), bound)
+    try:
+        result = normalize_input(data, item, settings, period)
+    except InputError as exc:
+        return _failed(con, entry, str(exc))
+    load_id = store.record_load(con, entry, result)
+    return LoadOutcome.loaded(source, result.format, result, load_id)
+
+
+def bound_account(item: InputFile) -> str | None:
+    """The account binding the ledger records (`platform:account_id`), if the source names one."""
+    return f"{item.account.platform}:{item.account.account_id}" if item.account else None
+
+
+def normalize_input(
+    data: bytes, item: InputFile, settings: Settings, period: tuple[date, date] | None
+) -> Normalized:
+    """Normalize one file's bytes in the workspace's context; raises InputError for bad input.
+
+    A polars panic becomes an InputError too: an engine defect on this file's data fails this
+    input alone, in one line (a panic is a BaseException and would otherwise end the run).
+    """
     ctx = IngestContext(
         source_name=item.path.name,
         as_of=settings.as_of or today_in(settings.timezone),
@@ -184,16 +209,10 @@ def ingest_file(
         period=period,
     )
     try:
-        result = normalize_export(data, ctx, FORMATS + settings.formats)
-    except InputError as exc:
-        return _failed(con, entry, str(exc))
+        return normalize_export(data, ctx, FORMATS + settings.formats)
     except PanicException as exc:
-        # A polars engine defect on this file's data: fail this input alone, in one line, and keep
-        # loading the others (a panic is a BaseException and would otherwise end the run).
         error = f"internal error in the polars engine while parsing ({exc}); please report it"
-        return _failed(con, entry, error)
-    load_id = store.record_load(con, entry, result)
-    return LoadOutcome.loaded(source, result.format, result, load_id)
+        raise InputError(error) from None
 
 
 def _failed(con: duckdb.DuckDBPyConnection, entry: store.LedgerEntry, error: str) -> LoadOutcome:
@@ -202,7 +221,8 @@ def _failed(con: duckdb.DuckDBPyConnection, entry: store.LedgerEntry, error: str
     return LoadOutcome(entry.source, "failed", error=error, load_id=load_id)
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path) -> bytes:
+    """The bytes of an input file; InputError (one line) when it is missing or unreadable."""
     if not path.exists():
         raise InputError("no such file or directory")
     if path.is_dir():

@@ -1,10 +1,10 @@
 """Prefect flows: the nightly run and ad-hoc ingestion, thin wiring over `ingest` and `pipeline`.
 
-Tasks only read, call one function and write; nothing here looks at columns. Inputs are ingested
-one after another because DuckDB has one writer per file, all through the run's one connection to
-its working file (`pipeline.working_database`), each in its own transaction. One input never stops
-the others: a bad input becomes a failed ledger row, and so does an input whose task crashed or
-timed out (its transaction rolled back). The run
+Tasks only read, call one function and write; nothing here looks at columns. Inputs are staged
+in parallel (`flows.staging`: one tracked task each) and loaded by one writer, because DuckDB has
+one writer per file, all through the run's one connection to its working file
+(`pipeline.working_database`), each in its own ledger row. One input never stops the others: a bad
+input becomes a failed ledger row, and so does an input whose staging crashed or timed out. The run
 publishes what loaded, then the nightly run writes the report and its summary artifact, and ends
 Failed (a Prefect `Failed` state carrying `RunFailed`) when anything failed, with one paragraph
 naming what failed and what was still published.
@@ -16,7 +16,8 @@ one pathological file cannot hold the night's run. The artifact goes to the Pref
 network and is retried.
 """
 
-from datetime import UTC, date, datetime
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from prefect.client.schemas.objects import State, TaskRun
 from prefect.runtime import flow_run
 from prefect.states import Failed
 
-from flows import console, ingest, pipeline, runs, store
+from flows import console, ingest, pipeline, runs, staging
 from flows.api import runner
 from flows.ingest import InputFile, LoadOutcome
 from flows.runs import RunFailed, RunSummary
@@ -36,7 +37,6 @@ from flows.settings import Settings, load_settings
 
 __all__ = ["RunFailed", "RunSummary", "ingest_flow", "nightly_flow"]
 
-INGEST_TIMEOUT_SECONDS = 15 * 60
 BUILD_TIMEOUT_SECONDS = 60 * 60
 REPORT_TIMEOUT_SECONDS = 10 * 60
 API_TIMEOUT_SECONDS = 4 * 60 * 60  # a throttled first pull of a large account takes hours
@@ -74,36 +74,6 @@ def api_task(work: Path, settings: Settings) -> list[LoadOutcome]:
 def begin_task(work: Path, summary: RunSummary) -> runs.Baseline:
     """Record the run as running; return what the previous build left, for the deltas."""
     return pipeline.with_working(work, lambda con: runs.begin(con, summary))
-
-
-@task(
-    cache_policy=NO_CACHE,
-    task_run_name="ingest {item.path.name}",
-    timeout_seconds=INGEST_TIMEOUT_SECONDS,
-    retries=len(IO_RETRY_DELAYS_SECONDS),
-    retry_delay_seconds=IO_RETRY_DELAYS_SECONDS,
-    retry_condition_fn=io_error,
-)
-def ingest_task(
-    work: Path, item: InputFile, settings: Settings, period: tuple[date, date] | None
-) -> LoadOutcome:
-    """Load one input into the working file (in one transaction, so a retry starts clean)."""
-    raw = pipeline.raw_root(work)
-    outcome = pipeline.with_working(
-        work, lambda con: ingest.ingest_file(con, item, settings, raw, period)
-    )
-    outcome.log(get_run_logger())
-    return outcome
-
-
-@task(cache_policy=NO_CACHE, task_run_name="record failure of {item.path.name}")
-def record_crash_task(work: Path, item: InputFile, started: datetime, error: str) -> LoadOutcome:
-    """Record an input whose task crashed or timed out as a failed load, like a bad input."""
-    entry = store.LedgerEntry(source=str(item.path), started_at=started)
-    load_id = pipeline.with_working(work, lambda con: store.record_failure(con, entry, error))
-    outcome = LoadOutcome(str(item.path), "failed", error=error, load_id=load_id)
-    outcome.log(get_run_logger())
-    return outcome
 
 
 @task(
@@ -161,17 +131,24 @@ def _reason(state: State[Any], timeout: float | None) -> str:
     return f"internal error ({type(error).__name__}: {error})"
 
 
-def _ingest_one(
-    work: Path, item: InputFile, settings: Settings, period: tuple[date, date] | None
-) -> LoadOutcome:
-    """Ingest one input; a crash or timeout fails this input alone (its transaction rolled back)."""
-    started = datetime.now(UTC)
-    state = ingest_task(work, item, settings, period, return_state=True)
-    if state.is_completed():
-        outcome: LoadOutcome = state.result()
-        return outcome
-    error = f"{_reason(state, ingest_task.timeout_seconds)}; nothing of it was loaded"
-    return record_crash_task(work, item, started, error)
+def _stage_and_load(
+    work: Path,
+    items: list[InputFile],
+    settings: Settings,
+    period: tuple[date, date] | None,
+    advance: Callable[[str], None],
+) -> list[LoadOutcome]:
+    """Stage the inputs in parallel (tracked tasks), load them with the run's one writer."""
+    outcomes = pipeline.with_working(
+        work,
+        lambda con: staging.stage_and_load(
+            con, work, items, settings, period, settings.runner, advance
+        ),
+    )
+    logger = get_run_logger()
+    for outcome in outcomes:
+        outcome.log(logger)
+    return outcomes
 
 
 def _pull_api(work: Path, settings: Settings) -> list[LoadOutcome]:
@@ -202,9 +179,7 @@ def _load_and_build(
         initialise_task(work, settings)
         summary.baseline = begin_task(work, summary)
         with console.progress("ingest", total=len(items)) as advance:
-            for item in items:
-                summary.inputs.append(_ingest_one(work, item, settings, period))
-                advance(item.path.name)
+            summary.inputs += _stage_and_load(work, items, settings, period, advance)
         if pull_api:
             summary.inputs += _pull_api(work, settings)
         summary.tables, summary.rebuilt = build_task(work, settings)

@@ -48,6 +48,8 @@ DEFAULT_HISTORY_DAYS = 30
 DEFAULT_POST_REFRESH_DAYS = 28  # posts this young get their lifetime insights read again each run
 DEFAULT_CHUNK_DAYS = 30  # days a backfill publishes at a time (`kunci run backfill --chunk-days`)
 DEFAULT_MEMORY_LIMIT = "1GB"  # DuckDB's memory for a writing run; beyond it, it spills to disk
+DEFAULT_STAGE_TIMEOUT_SECONDS = 15 * 60  # one input's staging; a hung parse is killed after it
+RUNNER_KINDS = ("processes", "threads", "dask")
 _MEMORY = re.compile(r"^\s*\d+(\.\d+)?\s*([KMGT]i?B|B)\s*$", re.IGNORECASE)
 
 
@@ -88,6 +90,26 @@ class ApiSource:
 
 
 @dataclass(frozen=True)
+class RunnerConfig:
+    """How inputs are staged in parallel (`[runner]`): see `flows.staging`.
+
+    `kind` is `processes` (worker processes, one killed when its input overruns the timeout),
+    `threads`, or `dask` (a `dask.distributed` cluster at `dask_address`, else a local one).
+    `workers` 0 means one per CPU.
+    """
+
+    kind: str = "processes"
+    workers: int = 0
+    dask_address: str | None = None
+    timeout_seconds: float = DEFAULT_STAGE_TIMEOUT_SECONDS
+
+    def worker_count(self, inputs: int) -> int:
+        """Workers worth starting for `inputs` inputs (never more than there are inputs)."""
+        wanted = self.workers or os.cpu_count() or 1
+        return max(1, min(wanted, inputs))
+
+
+@dataclass(frozen=True)
 class Settings:
     """The resolved workspace: accounts, sources, timezone, snapshot date, declared formats.
 
@@ -105,6 +127,7 @@ class Settings:
     targets: tuple[Target, ...] = ()
     api_sources: tuple[ApiSource, ...] = ()
     memory_limit: str = DEFAULT_MEMORY_LIMIT
+    runner: RunnerConfig = field(default_factory=RunnerConfig)
 
     def account(self, reference: str) -> Account:
         """Resolve `platform:account_id` (or `platform:handle`) to a configured or new account."""
@@ -170,7 +193,38 @@ def load_settings(config: str | None = None) -> Settings:
         ),
         api_sources=api_sources,
         memory_limit=_memory_limit(path, raw.get("database", {})),
+        runner=_runner(path, raw.get("runner", {})),
     )
+
+
+def _runner(path: Path, entry: Any) -> RunnerConfig:
+    """`[runner]`: how inputs are staged in parallel; errors name the file and the key."""
+    if not isinstance(entry, dict):
+        raise InputError(f"{path}: runner must be a [runner] table")
+    unknown = set(entry) - {"kind", "workers", "dask_address", "timeout_seconds"}
+    if unknown:
+        raise InputError(f"{path}: runner has unknown keys: {', '.join(sorted(unknown))}")
+    kind = entry.get("kind", "processes")
+    if kind not in RUNNER_KINDS:
+        raise InputError(
+            f"{path}: runner.kind must be one of {', '.join(RUNNER_KINDS)}, got {kind!r}"
+        )
+    workers = entry.get("workers", 0)
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
+        raise InputError(
+            f"{path}: runner.workers must be a whole number (0: one per CPU), got {workers!r}"
+        )
+    timeout = entry.get("timeout_seconds", DEFAULT_STAGE_TIMEOUT_SECONDS)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        raise InputError(
+            f"{path}: runner.timeout_seconds must be a positive number, got {timeout!r}"
+        )
+    address = entry.get("dask_address")
+    if address is not None and (not isinstance(address, str) or "://" not in address):
+        raise InputError(
+            f"{path}: runner.dask_address must be a URL such as tcp://host:8786, got {address!r}"
+        )
+    return RunnerConfig(str(kind), workers, address, float(timeout))
 
 
 def _memory_limit(path: Path, database: Any) -> str:
