@@ -37,6 +37,8 @@ from flows.staging import Loaded, StageJob
 
 Progress = Callable[[str], None]
 _STOP_GRACE_SECONDS = 5.0
+_START_SECONDS = 300.0  # a worker's imports, on a machine busy with other work
+_READY = "ready"
 
 
 def stage_all(
@@ -122,6 +124,7 @@ class WorkerPool:
         worker = self._idle.get()
         started = datetime.now(UTC)
         try:
+            worker.wait_ready()
             worker.connection.send(job)
             if worker.connection.poll(timeout):
                 folder: str = worker.connection.recv()
@@ -144,6 +147,17 @@ class _Worker:
         )
         self.process.start()
         theirs.close()  # so that its death reads as end of file here
+        self._ready = False
+
+    def wait_ready(self) -> None:
+        """Wait until the process has imported what staging needs (it says so once).
+
+        The timeout bounds an input's staging, not the start of a worker on a busy machine.
+        """
+        if not self._ready:
+            if not self.connection.poll(_START_SECONDS) or self.connection.recv() != _READY:
+                raise OSError("the worker process did not start")
+            self._ready = True
 
     def ended(self) -> str:
         """How the process ended, in words, once it did."""
@@ -173,6 +187,7 @@ class _Worker:
 def _serve(connection: Connection, loaded: frozenset[tuple[str, str | None]]) -> None:
     """A worker's life: stage the jobs it receives until told to stop or its parent is gone."""
     _die_with_parent()
+    connection.send(_READY)
     while True:
         try:
             job = connection.recv()
