@@ -63,6 +63,7 @@ def _submit(
         }
         for future in as_completed(list(futures)):
             job = futures[future]
+            future.wait()  # keeps the final state: else `state` asks the server, maybe behind
             state = future.state
             if not state.is_completed():
                 staging.record_crash(job, started, _reason(state, runner.timeout_seconds))

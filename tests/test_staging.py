@@ -103,20 +103,21 @@ def test_a_second_run_skips_what_the_first_loaded_and_loads_a_corrected_export(
     assert [o.load_id for o in outcomes[:3]] == [1, 2, 3]
 
 
-def _hang(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
+def hang(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     time.sleep(120)
     raise AssertionError("the worker should have been killed")
 
 
-def _crash(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
+def crash(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     raise KeyError("impressions")  # a defect in one parser
 
 
-def _die(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
+def die(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     os._exit(3)  # a worker lost to a segfault or the OOM killer
 
 
-def _format(name: str, normalize: Any) -> FormatSpec:
+def parser_format(name: str, normalize: Any) -> FormatSpec:
+    """A format of files headed `<name> key,<name> value`, read by `normalize`."""
     return FormatSpec(
         name=name,
         platform="x",
@@ -133,7 +134,11 @@ def test_a_hung_a_crashing_and_a_dying_parse_fail_alone_in_killed_worker_process
     settings = load_settings(str(DEMO_CONFIG))
     settings = replace(
         settings,
-        formats=(_format("hang", _hang), _format("crash", _crash), _format("die", _die)),
+        formats=(
+            parser_format("hang", hang),
+            parser_format("crash", crash),
+            parser_format("die", die),
+        ),
     )
     inbox = tmp_path / "inbox"
     inbox.mkdir()
