@@ -99,8 +99,11 @@ class Staged:
 
 
 def staging_root(work: Path) -> Path:
-    """The staging zone lives next to the database, like the raw zone (`data/staging`)."""
-    return work.parent / "staging"
+    """The staging zone lives next to the database, like the raw zone, one folder per file.
+
+    Two databases in one folder hold two writer locks, so neither may clear the other's.
+    """
+    return work.parent / "staging" / work.name
 
 
 def loaded_inputs(con: duckdb.DuckDBPyConnection) -> frozenset[tuple[str, str | None]]:
@@ -128,6 +131,8 @@ def stage_and_load(
     """
     from flows import stage_pool, staged_load  # they build on this module's jobs and manifests
 
+    if not items:
+        return []
     root = staging_root(work)
     remove(str(root))
     run = root / uuid.uuid4().hex

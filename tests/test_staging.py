@@ -64,7 +64,8 @@ def _run(
         else:
             outcomes = staging.stage_and_load(con, work, items, settings, None, runner)
         pipeline.refresh(con, settings)
-    assert not staging.staging_root(db).exists(), "staged files are removed once loaded"
+    leftovers = [p for p in (db.parent / "staging").rglob("*") if p.is_file()]
+    assert leftovers == [], "staged files are removed once loaded"
     return outcomes
 
 
