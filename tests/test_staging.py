@@ -21,6 +21,7 @@ from flows.settings import RunnerConfig, Settings, load_settings
 from tests.conftest import DEMO_CONFIG
 from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.detect import FormatSpec
+from transforms.errors import InputError
 
 DEMO_INBOX = DEMO_CONFIG.parent / "inbox"
 IDS = {"load_id", "started_at", "finished_at", "built_at", "applied_at"}
@@ -211,3 +212,20 @@ def test_inputs_with_other_columns_or_a_failing_batch_load_one_by_one_with_the_s
     alone = _run(tmp_path / "alone/k.duckdb", settings, items, RunnerConfig("threads", 2))
     assert alone == together
     assert _contents(tmp_path / "alone/k.duckdb") == _contents(tmp_path / "together/k.duckdb")
+
+
+def test_the_runner_table_is_read_and_checked(tmp_path: Path) -> None:
+    config = tmp_path / "kunci.toml"
+    config.write_text(
+        '[runner]\nkind = "dask"\nworkers = 2\ndask_address = "tcp://127.0.0.1:8786"\n'
+        "timeout_seconds = 60\n",
+        encoding="utf-8",
+    )
+    assert load_settings(str(config)).runner == RunnerConfig("dask", 2, "tcp://127.0.0.1:8786", 60)
+    assert RunnerConfig(workers=8).worker_count(3) == 3
+    config.write_text('[runner]\nkind = "fork"\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"runner\.kind must be one of processes, threads, dask"):
+        load_settings(str(config))
+    config.write_text("[runner]\nworkers = -1\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"runner\.workers must be a whole number"):
+        load_settings(str(config))
