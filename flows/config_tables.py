@@ -282,7 +282,7 @@ API_SOURCE_MODELS: dict[str, type[ApiSourceTable]] = {
 class ConfigFile(Table):
     """`kunci.toml` as a whole: one field per table.
 
-    `[[targets]]`, `[[formats]]`, `[zones]` and `[publish]` keep their own parsers
+    `[[targets]]`, `[[formats]]`, `[zones]`, `[publish]` and `[runner]` keep their own parsers
     (`flows.targets`, `transforms.formats.declared`, `flows.zones.parse_zones`,
     `flows.settings`), which refuse unknown keys the same way.
     """
@@ -295,6 +295,7 @@ class ConfigFile(Table):
     formats: Any = []
     zones: Any = {}
     publish: Any = {}
+    runner: Any = {}
 
 
 def read(path: Path, raw: dict[str, Any]) -> tuple[ConfigFile, list[ApiSourceTable]]:

@@ -159,15 +159,19 @@ def ingest_file(
     raw_root: zones.Zone | Path,
     period: tuple[date, date] | None = None,
 ) -> LoadOutcome:
-    """Load one file into the database behind `con`; never raises for bad input."""
+    """Load one file into the database behind `con`; never raises for bad input.
+
+    The one-input path (tests, backfill): a run stages its inputs in parallel and loads them in
+    batches (`flows.staging`), through the same `read_bytes` and `normalize_input`.
+    """
     started = datetime.now(UTC)
     source = str(item.path)
     if item.ignored:
         return LoadOutcome(source, "ignored", error=item.ignored)
-    bound = f"{item.account.platform}:{item.account.account_id}" if item.account else None
+    bound = bound_account(item)
     entry = store.LedgerEntry(source=source, started_at=started, bound_account=bound)
     try:
-        data = _read_bytes(item.path)
+        data = read_bytes(item.path)
     except InputError as exc:
         return _failed(con, entry, str(exc))
     digest = raw_zone.sha256_of(data)
@@ -178,6 +182,29 @@ def ingest_file(
     landed = raw_zone.to_normalize(raw_root, relative, data)
     del data  # a local landed copy is read by `normalize_file`, which frees it once it is split
     entry = store.LedgerEntry(source, started, digest, str(relative), bound)
+    try:
+        result = normalize_input(landed, item, settings, period)
+    except InputError as exc:
+        return _failed(con, entry, str(exc))
+    load_id = store.record_load(con, entry, result)
+    return LoadOutcome.loaded(source, result.format, result, load_id)
+
+
+def bound_account(item: InputFile) -> str | None:
+    """The account binding the ledger records (`platform:account_id`), if the source names one."""
+    return f"{item.account.platform}:{item.account.account_id}" if item.account else None
+
+
+def normalize_input(
+    data: bytes | Path, item: InputFile, settings: Settings, period: tuple[date, date] | None
+) -> Normalized:
+    """Normalize one file in the workspace's context; raises InputError for bad input.
+
+    `data` is the file's bytes or its landed copy (`raw_zone.to_normalize`).
+
+    A polars panic becomes an InputError too: an engine defect on this file's data fails this
+    input alone, in one line (a panic is a BaseException and would otherwise end the run).
+    """
     ctx = IngestContext(
         source_name=item.path.name,
         as_of=settings.as_of or today_in(settings.timezone),
@@ -189,20 +216,12 @@ def ingest_file(
         posts_from_api=settings.posts_from_api(),
     )
     try:
-        formats = FORMATS + settings.formats
-        if isinstance(landed, Path):
-            result = normalize_file(landed, ctx, formats)
-        else:
-            result = normalize_export(landed, ctx, formats)
-    except InputError as exc:
-        return _failed(con, entry, str(exc))
+        if isinstance(data, Path):
+            return normalize_file(data, ctx, FORMATS + settings.formats)
+        return normalize_export(data, ctx, FORMATS + settings.formats)
     except PanicException as exc:
-        # A polars engine defect on this file's data: fail this input alone, in one line, and keep
-        # loading the others (a panic is a BaseException and would otherwise end the run).
         error = f"internal error in the polars engine while parsing ({exc}); please report it"
-        return _failed(con, entry, error)
-    load_id = store.record_load(con, entry, result)
-    return LoadOutcome.loaded(source, result.format, result, load_id)
+        raise InputError(error) from None
 
 
 def _failed(con: duckdb.DuckDBPyConnection, entry: store.LedgerEntry, error: str) -> LoadOutcome:
@@ -211,7 +230,8 @@ def _failed(con: duckdb.DuckDBPyConnection, entry: store.LedgerEntry, error: str
     return LoadOutcome(entry.source, "failed", error=error, load_id=load_id)
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path) -> bytes:
+    """The bytes of an input file; InputError (one line) when it is missing or unreadable."""
     if not path.exists():
         raise InputError("no such file or directory")
     if path.is_dir():

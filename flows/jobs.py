@@ -22,19 +22,18 @@ import logging
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
 import duckdb
 
-from flows import console, ingest, pipeline, runs, store
+from flows import console, ingest, pipeline, runs, stage_run
 from flows.ingest import InputFile, LoadOutcome
 from flows.pipeline import Working
 from flows.runs import RunSummary
 from flows.settings import Settings, load_settings
 
-INGEST_TIMEOUT_SECONDS = 15 * 60
 BUILD_TIMEOUT_SECONDS = 60 * 60
 REPORT_TIMEOUT_SECONDS = 10 * 60
 API_TIMEOUT_SECONDS = 4 * 60 * 60  # a throttled first pull of a large account takes hours
@@ -114,25 +113,27 @@ def begin(working: Working, summary: RunSummary) -> runs.Baseline:
     return pipeline.with_working(working, lambda con: runs.begin(con, summary))
 
 
-def ingest_input(
-    working: Working, item: InputFile, settings: Settings, period: tuple[date, date] | None
-) -> LoadOutcome:
-    """Load one input into the working file (in one transaction, so a retry starts clean)."""
+def stage_and_load(
+    working: Working,
+    items: list[InputFile],
+    settings: Settings,
+    period: tuple[date, date] | None,
+    advance: Callable[[str], None],
+) -> list[LoadOutcome]:
+    """Stage the inputs in parallel, load them with the run's one writer; outcomes in order.
+
+    Not one step: staging runs each input as its own unit (a Prefect task per input in a tracked
+    run, a worker process otherwise), bounded by `[runner] timeout_seconds`; an input that
+    crashed or timed out comes back as its failed outcome (`flows.staging`).
+    """
     raw = pipeline.raw_root(working.path, settings)
-    outcome = pipeline.with_working(
-        working, lambda con: ingest.ingest_file(con, item, settings, raw, period)
+    outcomes = stage_run.stage_and_load(
+        working.con, working.path, items, settings, period, settings.runner, raw, advance
     )
-    outcome.log(run_logger())
-    return outcome
-
-
-def record_crash(working: Working, item: InputFile, started: datetime, error: str) -> LoadOutcome:
-    """Record an input whose step crashed or timed out as a failed load, like a bad input."""
-    entry = store.LedgerEntry(source=str(item.path), started_at=started)
-    load_id = pipeline.with_working(working, lambda con: store.record_failure(con, entry, error))
-    outcome = LoadOutcome(str(item.path), "failed", error=error, load_id=load_id)
-    outcome.log(run_logger())
-    return outcome
+    logger = run_logger()
+    for outcome in outcomes:
+        outcome.log(logger)
+    return outcomes
 
 
 def pull_api(working: Working, settings: Settings) -> list[LoadOutcome]:
@@ -178,13 +179,6 @@ def export_parquet(published: Path, to: str, settings: Settings) -> int:
 
 INITIALISE = Step(initialise)
 BEGIN = Step(begin)
-INGEST = Step(
-    ingest_input,
-    run_name="ingest {item.path.name}",
-    timeout_seconds=INGEST_TIMEOUT_SECONDS,
-    retry_delays=IO_RETRY_DELAYS_SECONDS,
-)
-RECORD_CRASH = Step(record_crash, run_name="record failure of {item.path.name}")
 PULL_API = Step(pull_api, timeout_seconds=API_TIMEOUT_SECONDS)
 BUILD = Step(build, timeout_seconds=BUILD_TIMEOUT_SECONDS, retry_delays=IO_RETRY_DELAYS_SECONDS)
 FINISH = Step(finish)
@@ -197,27 +191,6 @@ def reason(result: Result, step: Step) -> str:
     if isinstance(result.error, TimeoutError):
         return f"timed out after {step.timeout_seconds:g} s"
     return f"internal error ({type(result.error).__name__}: {result.error})"
-
-
-def _ingest_one(
-    executor: Executor,
-    working: Working,
-    item: InputFile,
-    settings: Settings,
-    period: tuple[date, date] | None,
-) -> LoadOutcome:
-    """Ingest one input; a crash or timeout fails this input alone (its transaction rolled back)."""
-    started = datetime.now(UTC)
-    result = executor.run(INGEST, working=working, item=item, settings=settings, period=period)
-    if result.ok:
-        outcome: LoadOutcome = result.value
-        return outcome
-    error = f"{reason(result, INGEST)}; nothing of it was loaded"
-    crash = executor.run(RECORD_CRASH, working=working, item=item, started=started, error=error)
-    if not crash.ok:
-        raise crash.error  # type: ignore[misc]  # the working file itself failed: end the run
-    recorded: LoadOutcome = crash.value
-    return recorded
 
 
 def _pull_api(executor: Executor, working: Working, settings: Settings) -> list[LoadOutcome]:
@@ -258,9 +231,7 @@ def load_and_build(
         _value(executor.run(INITIALISE, working=working, settings=settings))
         summary.baseline = _value(executor.run(BEGIN, working=working, summary=summary))
         with console.progress("ingest", total=len(items)) as advance:
-            for item in items:
-                summary.inputs.append(_ingest_one(executor, working, item, settings, period))
-                advance(item.path.name)
+            summary.inputs += stage_and_load(working, items, settings, period, advance)
         if pull_api:
             summary.inputs += _pull_api(executor, working, settings)
         built = executor.run(BUILD, working=working, settings=settings)

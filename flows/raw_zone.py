@@ -36,4 +36,3 @@ def to_normalize(zone: zones.Zone | Path, relative: str, data: bytes) -> bytes |
     """
     target = zones.at(zone)
     return Path(target.url_of(relative)) if target.is_local else data
-

@@ -46,6 +46,8 @@ class Source:
 
 
 DEFAULT_CHUNK_DAYS = 30  # days a backfill publishes at a time (`kunci run backfill --chunk-days`)
+DEFAULT_STAGE_TIMEOUT_SECONDS = 15 * 60  # one input's staging; a hung parse is killed after it
+RUNNER_KINDS = ("processes", "threads", "dask")
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,26 @@ class ApiSource:
 
 
 @dataclass(frozen=True)
+class RunnerConfig:
+    """How inputs are staged in parallel (`[runner]`): see `flows.staging`.
+
+    `kind` is `processes` (worker processes, one killed when its input overruns the timeout),
+    `threads`, or `dask` (a `dask.distributed` cluster at `dask_address`, else a local one).
+    `workers` 0 means one per CPU.
+    """
+
+    kind: str = "processes"
+    workers: int = 0
+    dask_address: str | None = None
+    timeout_seconds: float = DEFAULT_STAGE_TIMEOUT_SECONDS
+
+    def worker_count(self, inputs: int) -> int:
+        """Workers worth starting for `inputs` inputs (never more than there are inputs)."""
+        wanted = self.workers or os.cpu_count() or 1
+        return max(1, min(wanted, inputs))
+
+
+@dataclass(frozen=True)
 class Settings:
     """The resolved workspace: accounts, sources, timezone, snapshot date, declared formats.
 
@@ -109,6 +131,7 @@ class Settings:
     lock_wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS
     zones: ZonesConfig = field(default_factory=ZonesConfig)
     parquet_export: str | None = None  # `[publish] parquet`: folder or URL; None: no export
+    runner: RunnerConfig = field(default_factory=RunnerConfig)
 
     def account(self, reference: str) -> Account:
         """Resolve `platform:account_id` (or `platform:handle`) to a configured or new account."""
@@ -205,6 +228,7 @@ def load_settings(config: str | None = None) -> Settings:
         lock_wait_seconds=config_file.database.lock_wait_seconds,
         zones=parse_zones(path, config_file.zones),
         parquet_export=_parquet_export(path, config_file.publish),
+        runner=_runner(path, config_file.runner),
     )
 
 
@@ -221,6 +245,36 @@ def _parquet_export(path: Path, publish: Any) -> str | None:
     if not isinstance(value, str) or not value.strip():
         raise InputError(f"{path}: publish.parquet must be a folder or a URL, got {value!r}")
     return root_of(path, value.strip())
+
+
+def _runner(path: Path, entry: Any) -> RunnerConfig:
+    """`[runner]`: how inputs are staged in parallel; errors name the file and the key."""
+    if not isinstance(entry, dict):
+        raise InputError(f"{path}: runner must be a [runner] table")
+    unknown = set(entry) - {"kind", "workers", "dask_address", "timeout_seconds"}
+    if unknown:
+        raise InputError(f"{path}: runner has unknown keys: {', '.join(sorted(unknown))}")
+    kind = entry.get("kind", "processes")
+    if kind not in RUNNER_KINDS:
+        raise InputError(
+            f"{path}: runner.kind must be one of {', '.join(RUNNER_KINDS)}, got {kind!r}"
+        )
+    workers = entry.get("workers", 0)
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
+        raise InputError(
+            f"{path}: runner.workers must be a whole number (0: one per CPU), got {workers!r}"
+        )
+    timeout = entry.get("timeout_seconds", DEFAULT_STAGE_TIMEOUT_SECONDS)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        raise InputError(
+            f"{path}: runner.timeout_seconds must be a positive number, got {timeout!r}"
+        )
+    address = entry.get("dask_address")
+    if address is not None and (not isinstance(address, str) or "://" not in address):
+        raise InputError(
+            f"{path}: runner.dask_address must be a URL such as tcp://host:8786, got {address!r}"
+        )
+    return RunnerConfig(str(kind), workers, address, float(timeout))
 
 
 def _account(entry: config_tables.AccountTable, timezone: str) -> Account:

@@ -159,7 +159,7 @@ def record_load(
     """
     con.begin()
     try:
-        load_id = _insert_ledger(
+        load_id = insert_ledger(
             con,
             entry,
             status="loaded",
@@ -174,7 +174,7 @@ def record_load(
             notes="; ".join(result.notes) or None,
             origin=origin,
         )
-        rival = _rival(con, origin)
+        rival = rival_origin(con, origin)
         choices = [
             choice
             for table, frame in result.tables.items()
@@ -211,7 +211,7 @@ def record_failure(
 ) -> int:
     """Record an input that could not be read at all (nothing of it reaches `core`)."""
     con.begin()
-    load_id = _insert_ledger(
+    load_id = insert_ledger(
         con,
         entry,
         status="failed",
@@ -224,7 +224,7 @@ def record_failure(
     return load_id
 
 
-def _insert_ledger(
+def insert_ledger(
     con: duckdb.DuckDBPyConnection,
     entry: LedgerEntry,
     *,
@@ -236,6 +236,7 @@ def _insert_ledger(
     notes: str | None = None,
     origin: str = "export",
 ) -> int:
+    """Insert one ledger row; return its load_id (assigned in insertion order)."""
     read, loaded, quarantined, skipped = counts or (None, None, None, None)
     row = con.execute(
         "insert into ops.load (source, sha256, raw_path, format, platform, rows_read, "
@@ -267,7 +268,7 @@ def _insert_ledger(
     return int(row[0])
 
 
-def _rival(con: duckdb.DuckDBPyConnection, origin: str) -> str | None:
+def rival_origin(con: duckdb.DuckDBPyConnection, origin: str) -> str | None:
     """The other origin when some load of it exists, else None: no stored row can be its.
 
     One query per input spares a join with each core table it writes (every export of a
@@ -333,7 +334,7 @@ def _keys_owned_by(
             params=[origin],
         ).pl()
     finally:
-        _unregister(con, "staged_keys")
+        unregister(con, "staged_keys")
     return owned
 
 
@@ -352,8 +353,16 @@ def _merge(
     """
     if not staged.height:
         return
+    con.register("staged_rows", staged)
+    try:
+        con.execute(merge_statement(table, "staged_rows", columns, rule))
+    finally:
+        unregister(con, "staged_rows")
+
+
+def merge_statement(table: str, source: str, columns: list[str], rule: str) -> str:
+    """The `merge` of the rows of `source` (with `load_id`) into `core.<table>` by natural key."""
     spec = TABLES[table]
-    target = f"core.{table}"
     names = [*columns, "load_id"]
     templates = {  # `s` is the staged row, `t` the stored one
         "replace": "{c} = s.{c}",
@@ -362,19 +371,15 @@ def _merge(
     }
     sets = [templates[rule].format(c=c) for c in names if c not in spec.key]
     matches = " and ".join(f"t.{k} = s.{k}" for k in spec.key)
-    con.register("staged_rows", staged)
-    try:
-        con.execute(
-            f"merge into {target} t using staged_rows s on ({matches}) "
-            f"when matched then update set {', '.join(sets)} "
-            f"when not matched then insert ({', '.join(names)}) "
-            f"values ({', '.join(f's.{c}' for c in names)})"
-        )
-    finally:
-        _unregister(con, "staged_rows")
+    return (
+        f"merge into core.{table} t using {source} s on ({matches}) "
+        f"when matched then update set {', '.join(sets)} "
+        f"when not matched then insert ({', '.join(names)}) "
+        f"values ({', '.join(f's.{c}' for c in names)})"
+    )
 
 
-def _unregister(con: duckdb.DuckDBPyConnection, name: str) -> None:
+def unregister(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """Drop a registered frame, unless a failed statement aborted the transaction.
 
     Then DuckDB refuses every statement until the rollback, `unregister` included, and its

@@ -21,11 +21,12 @@ import duckdb
 import pytest
 
 import flows.report
-from flows import ingest, jobs, pipeline
+from flows import ingest, pipeline
 from flows.ingest import InputFile
 from flows.nightly import RunFailed, RunSummary, nightly_flow
 from flows.settings import Settings, load_settings
 from tests.conftest import DEMO_CONFIG, REPO
+from tests.test_staging import crash, hang, parser_format
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
 
@@ -237,22 +238,19 @@ def test_failing_inputs_fail_the_run_after_the_rest_is_published(
 ) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    content = DEMO_INBOX / "x/content/account_analytics_content_2026-08-01_2026-08-31.csv"
     shutil.copy(OVERVIEW, inbox / "a_overview.csv")
-    shutil.copy(content, inbox / "b_crash.csv")
+    (inbox / "b_crash.csv").write_text("crash key,crash value\na,1\n", encoding="utf-8")
     (inbox / "c_empty.csv").write_bytes(b"")
-    shutil.copy(content, inbox / "d_slow.csv")
-    real = ingest.ingest_file
+    (inbox / "d_slow.csv").write_text("hang key,hang value\na,1\n", encoding="utf-8")
 
-    def ingest_file(con: duckdb.DuckDBPyConnection, item: InputFile, *args: Any) -> Any:
-        if item.path.name == "b_crash.csv":
-            raise KeyError("impressions")  # a defect in one parser
-        if item.path.name == "d_slow.csv":
-            time.sleep(60)  # hangs: the task's timeout interrupts it
-        return real(con, item, *args)
+    def load_settings_with_faulty_parsers(config: str | None = None) -> Settings:
+        # a parser with a defect and one that hangs, run in the real staging workers
+        settings = load_settings(config)
+        faulty = (parser_format("crash", crash), parser_format("hang", hang))
+        runner = replace(settings.runner, timeout_seconds=2)
+        return replace(settings, formats=settings.formats + faulty, runner=runner)
 
-    monkeypatch.setattr(ingest, "ingest_file", ingest_file)
-    monkeypatch.setattr(jobs, "INGEST", replace(jobs.INGEST, timeout_seconds=2))
+    monkeypatch.setattr("flows.jobs.load_settings", load_settings_with_faulty_parsers)
     db = tmp_path / "data" / "kunci.duckdb"
 
     started = time.monotonic()

@@ -21,12 +21,13 @@ from typing import Any
 import duckdb
 import pytest
 
-from flows import ingest, jobs, orchestration
-from flows.ingest import InputFile
+from flows import orchestration
 from flows.jobs import Step
 from flows.runs import RunFailed
+from flows.settings import Settings, load_settings
 from tests.conftest import DEMO_CONFIG, REPO
 from tests.test_crash import OVERVIEW, _digest, _x_config
+from tests.test_staging import crash, hang, parser_format
 
 CONTENT = DEMO_CONFIG.parent / "inbox/x/content/account_analytics_content_2026-08-01_2026-08-31.csv"
 
@@ -117,11 +118,11 @@ def _session_processes(session: int) -> list[int]:
 
 HANG_IN_INGEST = """
 import time
-from flows import ingest
+from flows import staging
 def hang(*args, **kwargs):
     print("loading", flush=True)
     time.sleep(600)
-ingest.ingest_file = hang
+staging.normalize_input = hang  # one input is staged in the command's own process
 """
 
 
@@ -198,20 +199,18 @@ def test_failing_inputs_fail_alone_in_a_local_run_as_in_a_prefect_run(
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     shutil.copy(OVERVIEW, inbox / "a_overview.csv")
-    shutil.copy(CONTENT, inbox / "b_crash.csv")
+    (inbox / "b_crash.csv").write_text("crash key,crash value\na,1\n", encoding="utf-8")
     (inbox / "c_empty.csv").write_bytes(b"")
-    shutil.copy(CONTENT, inbox / "d_slow.csv")
-    real = ingest.ingest_file
+    (inbox / "d_slow.csv").write_text("hang key,hang value\na,1\n", encoding="utf-8")
 
-    def ingest_file(con: duckdb.DuckDBPyConnection, item: InputFile, *args: Any) -> Any:
-        if item.path.name == "b_crash.csv":
-            raise KeyError("impressions")
-        if item.path.name == "d_slow.csv":
-            time.sleep(60)  # the step's timeout interrupts it
-        return real(con, item, *args)
+    def load_settings_with_faulty_parsers(config: str | None = None) -> Settings:
+        # a parser with a defect and one that hangs, run in the real staging workers
+        settings = load_settings(config)
+        faulty = (parser_format("crash", crash), parser_format("hang", hang))
+        runner = replace(settings.runner, timeout_seconds=2)
+        return replace(settings, formats=settings.formats + faulty, runner=runner)
 
-    monkeypatch.setattr(ingest, "ingest_file", ingest_file)
-    monkeypatch.setattr(jobs, "INGEST", replace(jobs.INGEST, timeout_seconds=2))
+    monkeypatch.setattr("flows.jobs.load_settings", load_settings_with_faulty_parsers)
     db = tmp_path / "data" / "kunci.duckdb"
 
     started = time.monotonic()

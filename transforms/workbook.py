@@ -137,8 +137,6 @@ def _check_size(sheet: str, rows: int, columns: int) -> None:
 
 
 def _xlsx_sheets(data: bytes) -> list[Sheet]:
-    import openpyxl  # a third of a second to import: only when a workbook arrives
-
     try:
         extents = _xlsx_extents(data)
     except (zipfile.BadZipFile, KeyError, OSError) as exc:

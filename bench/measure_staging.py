@@ -1,0 +1,165 @@
+"""Stage, then load (issue 17): many exports against bare `read_csv`, and 1 vs 2 workers.
+
+```sh
+.venv/bin/python -m bench.measure_staging [--scale 1] [--repeat 1] [--work /tmp/kunci-staging]
+```
+
+Everything in one run, so every figure has its baseline from the same minutes of the same machine:
+
+- `duckdb_read_csv`: DuckDB `read_csv(all_varchar)` of each file (`bench.measure_ingest`);
+- `one_by_one`: `flows.ingest.ingest_file` per input in one working copy (the path before staging);
+- `staged_processes_N`: `flows.stage_run.stage_and_load` with N worker processes (pool start
+  included), loading into a fresh working copy, published, as a run ingests;
+- `normalize_processes_N` and `normalize_dask_N`: staging alone (read, hash, raw zone, normalize,
+  Parquet and manifest), in N worker processes or on a local `dask.distributed` cluster of N
+  single-threaded worker processes, started beforehand (its start is not counted).
+
+Writes `bench/results/staging.json` and prints it.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench.measure_ingest import ingest_duckdb
+from bench.timing import Result, check_loaded, discard_database, elapsed, load_run, median
+from flows import ingest, pipeline, stage_pool, stage_run, staging
+from flows.settings import RunnerConfig, Settings, load_settings
+
+RESULTS = Path(__file__).parent / "results" / "staging.json"
+
+
+def _timed(repeat: int, action: Callable[[], Any]) -> dict[str, Any]:
+    seconds = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        seconds.append(elapsed(start))
+    return {"seconds": seconds, "median_seconds": median(seconds)}
+
+
+def _staged_run(db: Path, settings: Settings, items: list[ingest.InputFile], workers: int) -> None:
+    discard_database(db)
+    raw = pipeline.raw_root(db, settings)
+    with pipeline.working_database(db, settings.memory_limit) as working:
+        outcomes = pipeline.with_working(
+            working,
+            lambda con: (
+                pipeline.initialise(con, settings),
+                stage_run.stage_and_load(
+                    con,
+                    working.path,
+                    items,
+                    settings,
+                    None,
+                    RunnerConfig("processes", workers),
+                    raw,
+                ),
+            )[1],
+        )
+    check_loaded(outcomes)
+
+
+def _one_by_one(db: Path, settings: Settings, items: list[ingest.InputFile]) -> None:
+    discard_database(db)
+    check_loaded(load_run(db, items, settings))
+
+
+def _stage_only(
+    work: Path, settings: Settings, items: list[ingest.InputFile], runner: RunnerConfig
+) -> None:
+    root = work / "staging-only"
+    jobs = [
+        staging.StageJob(item, settings, None, str(work / "raw"), str(root / f"{n:06d}"))
+        for n, item in enumerate(items)
+    ]
+    stage_run.stage_all(jobs, frozenset(), runner, lambda _name: None)
+    failed = [job.name for job in jobs if staging.read_manifest(job.folder).status != "staged"]
+    shutil.rmtree(root)
+    if failed:
+        raise SystemExit(f"staging failed for {failed[:3]}")
+
+
+def measure(work: Path, scale: float, repeat: int) -> Result:
+    """Every measurement of this module, on one workload written under `work`."""
+    from distributed import LocalCluster
+
+    from bench.workload import Workload, write_workspace
+
+    written = write_workspace(work / "space", Workload.at_scale(scale))
+    settings = load_settings(str(work / "space" / "kunci.toml"))
+    items = ingest.inbox(settings)
+    db = work / "db" / "kunci.duckdb"
+    found: Result = {
+        "files": len(written),
+        "megabytes": round(sum(f.size for f in written) / 1e6, 1),
+        "rows": sum(f.rows for f in written),
+        "cpus": os.cpu_count(),
+        "load_average_before": os.getloadavg()[0],
+    }
+    duck = ingest_duckdb({"root": str(work / "space"), "repeat": repeat})
+    found["duckdb_read_csv"] = {
+        "seconds": duck["seconds"],
+        "median_seconds": median(duck["seconds"]),
+    }
+    found["one_by_one"] = _timed(repeat, lambda: _one_by_one(db, settings, items))
+    for workers in (1, 2):
+        found[f"staged_processes_{workers}"] = _timed(
+            repeat, lambda w=workers: _staged_run(db, settings, items, w)
+        )
+    for workers in (1, 2):
+        runner = RunnerConfig("processes", workers)
+        found[f"normalize_processes_{workers}"] = _timed(
+            repeat, lambda r=runner: _stage_only(work, settings, items, r)
+        )
+    for workers in (1, 2):
+        with LocalCluster(**stage_pool.local_cluster_options(workers)) as cluster:  # type: ignore[no-untyped-call]
+            runner = RunnerConfig("dask", workers, cluster.scheduler_address)
+            found[f"normalize_dask_{workers}"] = _timed(
+                repeat, lambda r=runner: _stage_only(work, settings, items, r)
+            )
+    found["load_average_after"] = os.getloadavg()[0]
+    base = found["duckdb_read_csv"]["median_seconds"]
+    found["ratios"] = {
+        "one_by_one / read_csv": round(found["one_by_one"]["median_seconds"] / base, 2),
+        **{
+            f"staged_processes_{w} / read_csv": round(
+                found[f"staged_processes_{w}"]["median_seconds"] / base, 2
+            )
+            for w in (1, 2)
+        },
+        **{
+            f"{kind} 1 worker / 2 workers": round(
+                found[f"normalize_{kind}_1"]["median_seconds"]
+                / found[f"normalize_{kind}_2"]["median_seconds"],
+                2,
+            )
+            for kind in ("processes", "dask")
+        },
+    }
+    return found
+
+
+def main() -> None:
+    """Command line: measure, print and write `bench/results/staging.json`."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/kunci-staging"))
+    args = parser.parse_args()
+    shutil.rmtree(args.work, ignore_errors=True)
+    try:
+        found = measure(args.work, args.scale, args.repeat)
+    finally:
+        shutil.rmtree(args.work, ignore_errors=True)
+    RESULTS.write_text(json.dumps(found, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(found, indent=1))
+
+
+if __name__ == "__main__":
+    main()

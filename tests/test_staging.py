@@ -1,0 +1,239 @@
+"""Stage, then load: parallel staging gives exactly what loading inputs one by one gives.
+
+The reference is `flows.ingest.ingest_file` per input (the one-by-one path every other test uses);
+staging runs in real worker processes, threads and a real `dask.distributed` cluster on loopback.
+Hangs, crashes and dying workers come from formats whose parser sleeps, raises or exits, run in
+those real workers (the format travels to them with the settings, as a declared one does).
+"""
+
+import os
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from flows import ingest, pipeline, stage_pool, stage_run, staged_load, staging
+from flows.ingest import InputFile, LoadOutcome
+from flows.settings import RunnerConfig, Settings, load_settings
+from tests.conftest import DEMO_CONFIG
+from transforms.context import IngestContext, Normalized, ParsedInput
+from transforms.detect import FormatSpec
+from transforms.errors import InputError
+
+DEMO_INBOX = DEMO_CONFIG.parent / "inbox"
+IDS = {"load_id", "started_at", "finished_at", "built_at", "applied_at"}
+
+
+def _contents(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every core, metrics and ops table, sorted, without wall-clock times and load ids."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        tables = con.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            "where schema_name in ('core', 'metrics', 'ops') order by all"
+        ).fetchall()
+        contents = {}
+        for schema, name in tables:
+            columns = [
+                f'"{c}"'
+                for (c,) in con.execute(
+                    "select column_name from duckdb_columns() where schema_name = ? "
+                    "and table_name = ? order by column_index",
+                    [schema, name],
+                ).fetchall()
+                if c not in IDS
+            ]
+            query = f"select {', '.join(columns)} from {schema}.{name} order by all"
+            contents[f"{schema}.{name}"] = con.execute(query).fetchall()
+        return contents
+    finally:
+        con.close()
+
+
+def _run(
+    db: Path, settings: Settings, items: list[InputFile], runner: RunnerConfig | None
+) -> list[LoadOutcome]:
+    """Load `items` into a fresh `db` and build: one by one (`runner` None) or staged."""
+    raw = pipeline.raw_root(db)
+    with pipeline.working_database(db) as working, pipeline.open_working(working) as con:
+        pipeline.initialise(con, settings)
+        if runner is None:
+            outcomes = [ingest.ingest_file(con, item, settings, raw) for item in items]
+        else:
+            outcomes = stage_run.stage_and_load(
+                con, working.path, items, settings, None, runner, raw
+            )
+        pipeline.refresh(con, settings)
+    leftovers = [p for p in (db.parent / "staging").rglob("*") if p.is_file()]
+    assert leftovers == [], "staged files are removed once loaded"
+    return outcomes
+
+
+def test_the_demo_staged_by_two_worker_processes_equals_loading_it_one_by_one(
+    tmp_path: Path,
+) -> None:
+    settings = load_settings(str(DEMO_CONFIG))
+    items = ingest.inbox(settings)
+    items.append(items[0])  # the same bytes twice in one run: the second is skipped
+    one_by_one = _run(tmp_path / "one/k.duckdb", settings, items, None)
+    staged = _run(tmp_path / "staged/k.duckdb", settings, items, RunnerConfig("processes", 2))
+
+    assert staged == one_by_one  # outcomes, load ids included
+    assert staged[-1].status == "skipped" and staged[-1].load_id == staged[0].load_id
+    assert sum(o.rows_read for o in staged) > 1000
+    reference = _contents(tmp_path / "one/k.duckdb")
+    assert _contents(tmp_path / "staged/k.duckdb") == reference
+    assert len(reference["ops.load"]) == len(items) - 1
+
+
+def test_a_second_run_skips_what_the_first_loaded_and_loads_a_corrected_export(
+    tmp_path: Path,
+) -> None:
+    settings = load_settings(str(DEMO_CONFIG))
+    items = [i for i in ingest.inbox(settings) if i.path.parent.name == "content"][:4]
+    db = tmp_path / "data/k.duckdb"
+    _run(db, settings, items[:3], RunnerConfig("threads", 2))
+    corrected = tmp_path / "late.csv"
+    corrected.write_bytes(items[0].path.read_bytes() + b"\n")
+    second = [*items, InputFile(corrected, items[0].account)]
+    with pipeline.working_database(db) as working, pipeline.open_working(working) as con:
+        outcomes = stage_run.stage_and_load(
+            con,
+            working.path,
+            second,
+            settings,
+            None,
+            RunnerConfig("threads", 2),
+            pipeline.raw_root(db),
+        )
+    assert [o.status for o in outcomes] == ["skipped"] * 3 + ["loaded", "loaded"]
+    assert [o.load_id for o in outcomes[:3]] == [1, 2, 3]
+
+
+def hang(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
+    time.sleep(120)
+    raise AssertionError("the worker should have been killed")
+
+
+def crash(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
+    raise KeyError("impressions")  # a defect in one parser
+
+
+def die(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
+    os._exit(3)  # a worker lost to a segfault or the OOM killer
+
+
+def parser_format(name: str, normalize: Any) -> FormatSpec:
+    """A format of files headed `<name> key,<name> value`, read by `normalize`."""
+    return FormatSpec(
+        name=name,
+        platform="x",
+        title=name,
+        columns={"en": {"key": (f"{name} key",), "value": (f"{name} value",)}},
+        required=("key", "value"),
+        normalize=normalize,
+    )
+
+
+def test_a_hung_a_crashing_and_a_dying_parse_fail_alone_in_killed_worker_processes(
+    tmp_path: Path,
+) -> None:
+    settings = load_settings(str(DEMO_CONFIG))
+    settings = replace(
+        settings,
+        formats=(
+            parser_format("hang", hang),
+            parser_format("crash", crash),
+            parser_format("die", die),
+        ),
+    )
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("hang", "crash", "die"):
+        (inbox / f"{name}.csv").write_text(f"{name} key,{name} value\na,1\n", encoding="utf-8")
+    (inbox / "empty.csv").write_bytes(b"")
+    good = next(i for i in ingest.inbox(settings) if i.path.parent.name == "overview")
+    items = [*ingest.expand([inbox]), good]
+    db = tmp_path / "data/k.duckdb"
+
+    started = time.monotonic()
+    outcomes = _run(db, settings, items, RunnerConfig("processes", 2, timeout_seconds=3))
+
+    assert time.monotonic() - started < 60
+    lost = "nothing of it was loaded"
+    assert {Path(o.path).name: (o.status, o.error) for o in outcomes} == {
+        "crash.csv": ("failed", f"internal error (KeyError: 'impressions'); {lost}"),
+        "die.csv": (
+            "failed",
+            f"internal error (the worker process ended with exit code 3); {lost}",
+        ),
+        "empty.csv": ("failed", "file is empty"),
+        "hang.csv": ("failed", f"timed out after 3 s; {lost}"),
+        good.path.name: ("loaded", None),
+    }
+    con = duckdb.connect(str(db), read_only=True)
+    ledger = con.execute("select status, count(*) from ops.load group by all order by 1").fetchall()
+    con.close()
+    assert ledger == [("failed", 4), ("loaded", 1)]
+
+
+def test_a_local_dask_cluster_of_two_worker_processes_stages_as_this_process_does(
+    tmp_path: Path,
+) -> None:
+    from distributed import Client, LocalCluster, get_task_stream
+
+    settings = load_settings(str(DEMO_CONFIG))
+    items = [i for i in ingest.inbox(settings) if i.path.parent.name in ("content", "overview")]
+    local = _run(tmp_path / "local/k.duckdb", settings, items, RunnerConfig("threads", 1))
+
+    with (
+        LocalCluster(**stage_pool.local_cluster_options(2)) as cluster,
+        Client(cluster) as client,
+    ):
+        address = cluster.scheduler_address
+        assert address.startswith("tcp://127.0.0.1:")
+        with get_task_stream(client) as stream:
+            on_dask = _run(
+                tmp_path / "dask/k.duckdb", settings, items, RunnerConfig("dask", 2, address)
+            )
+        staged_by = {task["worker"] for task in stream.data if "stage_safely" in task["key"]}
+        assert len(staged_by) == 2  # both workers staged inputs
+
+    assert on_dask == local
+    assert _contents(tmp_path / "dask/k.duckdb") == _contents(tmp_path / "local/k.duckdb")
+
+
+def test_inputs_with_other_columns_or_a_failing_batch_load_one_by_one_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = load_settings(str(DEMO_CONFIG))
+    items = [i for i in ingest.inbox(settings) if i.path.parent.name in ("content", "overview")]
+    together = _run(tmp_path / "together/k.duckdb", settings, items, RunnerConfig("threads", 2))
+
+    def refuse(con: duckdb.DuckDBPyConnection, batch: list[staging.Staged]) -> Any:
+        raise duckdb.ConstraintException("a violated check")
+
+    monkeypatch.setattr(staged_load, "_load_together", refuse)
+    alone = _run(tmp_path / "alone/k.duckdb", settings, items, RunnerConfig("threads", 2))
+    assert alone == together
+    assert _contents(tmp_path / "alone/k.duckdb") == _contents(tmp_path / "together/k.duckdb")
+
+
+def test_the_runner_table_is_read_and_checked(tmp_path: Path) -> None:
+    config = tmp_path / "kunci.toml"
+    config.write_text(
+        '[runner]\nkind = "dask"\nworkers = 2\ndask_address = "tcp://127.0.0.1:8786"\n'
+        "timeout_seconds = 60\n",
+        encoding="utf-8",
+    )
+    assert load_settings(str(config)).runner == RunnerConfig("dask", 2, "tcp://127.0.0.1:8786", 60)
+    assert RunnerConfig(workers=8).worker_count(3) == 3
+    config.write_text('[runner]\nkind = "fork"\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"runner\.kind must be one of processes, threads, dask"):
+        load_settings(str(config))
+    config.write_text("[runner]\nworkers = -1\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"runner\.workers must be a whole number"):
+        load_settings(str(config))
