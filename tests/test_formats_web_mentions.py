@@ -209,6 +209,22 @@ def test_ua_daily_rows_by_date_and_campaign() -> None:
     assert result.notes == ()
 
 
+def test_ua_bounce_rate_no_report_can_hold_is_quarantined_not_a_crash() -> None:
+    # found by the fuzz suite: a rate of 6e22 % overflowed the bounces' integer cast
+    text = (
+        "Date,Source / Medium,Campaign,Sessions,Bounce Rate,Pageviews\n"
+        "20190102,facebook.com / referral,spring,40,50.00%,90\n"
+        "20190103,ig / social,(not set),7,600000000000000000000000.00%,8\n"
+        "20190104,ig / social,(not set),7,-5.00%,8\n"
+    )
+    result = _normalize(text, account=WEB)
+
+    assert result.tables["web_traffic_daily"]["bounces"].to_list() == [20]
+    assert result.rows_quarantined == 2
+    reasons = result.quarantine["reason"].to_list()
+    assert all("is not a share of sessions (0-100 %)" in r for r in reasons), reasons
+
+
 def test_ua_indonesian_headers_and_numbers() -> None:
     text = (
         "Sumber,Negara,Sesi,Rasio Pentalan,Tampilan Halaman,Pengguna\n"

@@ -118,3 +118,21 @@ def test_xlsx_cells_of_every_type_hidden_sheets_and_merged_cells_read_as_before(
         ("Hidden", [["", ""], ["", "h"]]),
     ]
     assert read.sheets[0].decimal_cells == {(0, 4)}
+
+
+def test_a_workbook_whose_compressed_xml_is_damaged_is_refused_in_one_line() -> None:
+    # found by the fuzz suite: flipped bytes inside a deflated member raised zlib.error
+    book = openpyxl.Workbook()
+    for row in range(300):
+        book.active.append([f"row {row}", row, row * 1.5])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = bytearray(buffer.getvalue())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        member = archive.getinfo("xl/workbook.xml")
+    start = member.header_offset + 30 + len(member.filename) + len(member.extra)
+    for at in range(start + 8, start + member.compress_size - 4, 7):
+        data[at] ^= 0x5A
+
+    with pytest.raises(InputError, match=r"^damaged workbook: the XLSX workbook cannot be read"):
+        read_book(bytes(data))

@@ -23,6 +23,7 @@ parsed here with ElementTree.
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -144,7 +145,7 @@ def _xlsx_sheets(data: bytes) -> list[Sheet]:
             f"file is a zip archive but not a readable Excel workbook ({exc}); "
             "unzip it or re-export as XLSX or CSV"
         ) from None
-    except ElementTree.ParseError as exc:
+    except (ElementTree.ParseError, zlib.error, EOFError) as exc:  # a damaged zip member
         raise _damaged("XLSX workbook", "zip", exc) from None
     for name, (rows, columns) in extents.items():
         _check_size(name, rows, columns)

@@ -36,17 +36,23 @@ from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.detect import FormatSpec
 from transforms.errors import InputError
 from transforms.formats.ga4 import no_source_reason, skip_report, web_traffic, without_totals
-from transforms.typed import COUNT, DECIMAL, PERCENT, date_field, parse_fields
+from transforms.typed import COUNT, DECIMAL, PERCENT, date_field, flag, parse_fields
 
 # A currency mark before or after an amount: `$1,234.56`, `US$0.00`, `Rp1.234`, `12,00 €`, `EUR 5`.
 _CURRENCY_MARK = r"^(?:[A-Z]{1,3}\$|[$€£₹¥]|Rp\.?|RM|[A-Z]{3})\s*|\s*(?:[$€£₹¥]|[A-Z]{3})$"
 
 
 def _bounces(frame: pl.DataFrame) -> pl.DataFrame:
+    """Bounces from the rate; a rate outside 0-100 % is no rate UA writes: quarantined."""
     if "bounce_rate" not in frame.columns:
         return frame
-    bounces = (pl.col("bounce_rate") * pl.col("sessions")).round(0, mode="half_away_from_zero")
-    return frame.with_columns(bounces.cast(pl.Int64).alias("bounces"))
+    rate = pl.col("bounce_rate")
+    outside = (rate < 0) | (rate > 1)
+    reason = pl.format("bounce rate {} is not a share of sessions (0-100 %)", rate)
+    frame = flag(frame, outside, reason)
+    bounces = (rate * pl.col("sessions")).round(0, mode="half_away_from_zero")
+    kept = pl.when(outside).then(None).otherwise(bounces)
+    return frame.with_columns(kept.cast(pl.Int64, strict=False).alias("bounces"))
 
 
 def normalize_traffic(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
