@@ -207,7 +207,7 @@ def test_failing_inputs_fail_alone_in_a_local_run_as_in_a_prefect_run(
         # a parser with a defect and one that hangs, run in the real staging workers
         settings = load_settings(config)
         faulty = (parser_format("crash", crash), parser_format("hang", hang))
-        runner = replace(settings.runner, timeout_seconds=2)
+        runner = replace(settings.runner, timeout_seconds=10)  # a 90-row export: well within
         return replace(settings, formats=settings.formats + faulty, runner=runner)
 
     monkeypatch.setattr("flows.jobs.load_settings", load_settings_with_faulty_parsers)
@@ -224,7 +224,7 @@ def test_failing_inputs_fail_alone_in_a_local_run_as_in_a_prefect_run(
         "a_overview.csv": None,
         "b_crash.csv": "internal error (KeyError: 'impressions'); nothing of it was loaded",
         "c_empty.csv": "file is empty",
-        "d_slow.csv": "timed out after 2 s; nothing of it was loaded",
+        "d_slow.csv": "timed out after 10 s; nothing of it was loaded",
     }
     assert summary.flow == "kunci-nightly" and summary.published
     assert _query(db, "select count(*) from core.account_daily") == [(90,)]
