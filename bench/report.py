@@ -155,18 +155,13 @@ def _rebuild(r: Result) -> list[str]:
     h = r["history"]["tables"]
     lines = [
         f"**2. Metric rebuild.** `core`: {h['post']:,} posts, {h['post_metrics']:,} snapshots, "
-        f"{h['account_daily']:,} account-days ({r['history']['megabytes']} MB). Build (one "
-        f"thread, as `build_metrics` sets): {_s(median(r['build_seconds']))}. Baselines: "
-        f"group by post with all {r['threads']} threads "
+        f"{h['account_daily']:,} account-days ({r['history']['megabytes']} MB). Build (all "
+        f"{r['threads']} threads, as `build_metrics` runs): {_s(median(r['build_seconds']))}. "
+        f"Baselines: group by post with all {r['threads']} threads "
         f"{_s(median(r['scan_aggregate_by_post_seconds']))}, one thread "
         f"{_s(median(r['scan_aggregate_by_post_1_thread_seconds']))}; group by platform "
         f"{_s(median(r['scan_aggregate_by_platform_seconds']))}.",
     ]
-    if "prototype_build_all_threads_seconds" in r:
-        lines[0] += (
-            f" Prototype: the same build on {r['threads']} threads "
-            f"{_s(r['prototype_build_all_threads_seconds'])}."
-        )
     return [
         *lines,
         "",
