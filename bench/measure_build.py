@@ -1,8 +1,7 @@
 """Measurement 2: the metric build over generated history, against one scan-aggregate.
 
-With `prototypes`, also the fixes prototyped here: the build on all threads, a one-pass
-`int_post_latest`, the report reading tables instead of the model views, and (for the backfill's
-database) the build under a DuckDB memory limit.
+The build runs on every thread the connection has, as `build_metrics` runs it (exact DECIMAL
+sums keep its tables identical whatever the threads), and so does the main baseline.
 """
 
 import os
@@ -59,19 +58,14 @@ def history_setup(params: Result) -> Result:
 
 
 class TimedConnection:
-    """A DuckDB connection that times each statement by the model or table it names.
+    """A DuckDB connection that times each statement by the model or table it names."""
 
-    With `threads` set, it ignores the build's `set threads = 1`: the prototype of a parallel build.
-    """
-
-    def __init__(self, con: duckdb.DuckDBPyConnection, threads: int | None = None) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         """Wrap `con`."""
-        self.con, self.threads, self.stages = con, threads, Stages()
+        self.con, self.stages = con, Stages()
 
     def execute(self, query: str, *args: Any) -> duckdb.DuckDBPyConnection:
         """Run and time one statement."""
-        if self.threads is not None and query.startswith("set threads = 1"):
-            query = f"set threads = {self.threads}"
         found = re.search(r"\b(model|metrics)\.(\w+)", query)
         start = time.perf_counter()
         result = self.con.execute(query, *args)
@@ -110,11 +104,6 @@ def rebuild(params: Result) -> Result:
         con.execute(f"set threads = {setting}")
         result[f"{label}_seconds"] = [_time(con, query) for _ in range(runs)]
     con.execute(f"set threads = {threads}")
-    if params.get("prototypes"):
-        parallel = TimedConnection(con, threads)
-        start = time.perf_counter()
-        models.build_metrics(cast(duckdb.DuckDBPyConnection, parallel))
-        result["prototype_build_all_threads_seconds"] = elapsed(start)
     result["rss_mb"] = rss_mb()
     con.close()
     return result

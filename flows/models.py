@@ -54,7 +54,7 @@ def build_metrics(con: duckdb.DuckDBPyConnection, targets: Sequence[Target] = ()
     and the build is recorded in `ops.build`. Returns the row count of every materialized table.
     """
     declared = declared_models()
-    with _one_thread_transaction(con):
+    with _build_transaction(con):
         con.execute(
             "drop schema if exists model cascade; create schema model; "
             "create schema if not exists metrics"
@@ -90,7 +90,7 @@ def refresh_metrics(
         return build_metrics(con, targets), "rebuilt"
 
     declared = declared_models()
-    with _one_thread_transaction(con):
+    with _build_transaction(con):
         increment.update(con, declared, after_load=int(last[0] or 0))
         return _record_build(con, current, declared), "updated"
 
@@ -105,15 +105,14 @@ def _filled_api_rows(con: duckdb.DuckDBPyConnection, after_load: int) -> bool:
 
 
 @contextmanager
-def _one_thread_transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Run a build in one transaction, on one thread.
+def _build_transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Run a build in one transaction, on every thread the connection has.
 
-    Parallel sums of doubles add in a varying order, so one `core` file could give metric tables
-    differing in the last bits; one thread makes rebuilds of the same file identical. (`core` rows
-    stored in another order, by another sequence of loads, can still differ there.)
+    Parallel sums of doubles would add in a varying order and differ in the last bits from one
+    build of the same `core` to the next; the models sum fractional amounts (money, conversions,
+    leads, audience values) as DECIMAL, exact in any order, and every other sum is of integers,
+    so the tables are identical whatever the threads and the order rows were stored in.
     """
-    threads = con.execute("select current_setting('threads')").fetchone()
-    con.execute("set threads = 1")
     con.begin()
     try:
         yield
@@ -121,8 +120,6 @@ def _one_thread_transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     except BaseException:
         con.rollback()
         raise
-    finally:
-        con.execute(f"set threads = {int(threads[0]) if threads else 1}")
 
 
 def _record_build(

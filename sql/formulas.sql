@@ -144,7 +144,7 @@ create or replace macro model.target_status(actual, attainment, direction) as
 create or replace macro model.money_sum(amount, currency) as
     case
         when count(distinct coalesce(currency, '')) filter (where amount is not null) <= 1
-            then sum(amount)
+            then sum(amount::decimal(38, 12))::double
     end;
 
 -- macro money_currency: aggregate; the one currency of the rows holding money, NULL when they have none or several.

@@ -65,8 +65,8 @@ ads as (
         sum(impressions)::bigint as impressions,
         case when count(*) = 1 then max(reach) end as reach,
         sum(clicks)::bigint as clicks,
-        sum(leads) as ad_leads,
-        sum(conversions) as conversions
+        sum(leads::decimal(38, 12))::double as ad_leads,
+        sum(conversions::decimal(38, 12))::double as conversions
     from (
         select * from daily_ads
         union all by name
@@ -82,7 +82,7 @@ web as (
         min(w.date) as first_date,
         max(w.date) as last_date,
         sum(w.sessions)::bigint as sessions,
-        sum(w.leads) as web_leads
+        sum(w.leads::decimal(38, 12))::double as web_leads
     from core.web_traffic_daily as w
     inner join model.int_ad_platform_map as m on w.platform = m.platform
     group by m.ad_platform, w.campaign

@@ -33,7 +33,9 @@ final as (
         v.online_followers,
         model.share_of_total(
             v.online_followers,
-            sum(v.online_followers) over (partition by v.platform, v.account_id)
+            sum(v.online_followers::decimal(38, 12)) over (
+                partition by v.platform, v.account_id
+            )::double
         ) as share_of_week
     from averaged as v
     left join core.account as a on v.platform = a.platform and v.account_id = a.account_id

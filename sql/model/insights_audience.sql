@@ -24,9 +24,9 @@ with shares as (
         coalesce(
             model.share_of_total(
                 u.value,
-                sum(u.value) over (
+                sum(u.value::decimal(38, 12)) over (
                     partition by u.platform, u.account_id, u.as_of_date, u.measure, u.dimension
-                )
+                )::double
             ),
             u.share
         ) as share

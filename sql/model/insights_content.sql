@@ -1,6 +1,7 @@
 -- model: insights_content
 -- grain: Each row is one account's posts of one content type published in one calendar month (local dates), with their engagement (METRICS.md, insights: content preferences).
 -- materialize: metrics.insights_content
+-- refresh: month by month
 -- column platform: Platform code.
 -- column account_id: Account id.
 -- column month: First day of the calendar month of publication (local dates).

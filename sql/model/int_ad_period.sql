@@ -60,25 +60,32 @@ final as (
         date_start,
         date_end,
         max(campaign_name) as campaign_name,
-        sum(spend) as spend,
+        sum(spend::decimal(38, 12))::double as spend,
         sum(impressions)::bigint as impressions,
         case when count(*) = 1 then max(reach) end as reach,
         sum(clicks)::bigint as clicks,
-        sum(conversions) as conversions,
-        sum(conversion_value) as conversion_value,
-        sum(leads) as leads,
-        sum(spend) filter (where clicks is not null) as spend_with_clicks,
+        sum(conversions::decimal(38, 12))::double as conversions,
+        sum(conversion_value::decimal(38, 12))::double as conversion_value,
+        sum(leads::decimal(38, 12))::double as leads,
+        (sum(spend::decimal(38, 12)) filter (where clicks is not null))::double
+            as spend_with_clicks,
         sum(clicks) filter (where spend is not null)::bigint as clicks_with_spend,
-        sum(spend) filter (where impressions is not null) as spend_with_impressions,
+        (sum(spend::decimal(38, 12)) filter (where impressions is not null))::double
+            as spend_with_impressions,
         sum(impressions) filter (where spend is not null)::bigint as impressions_with_spend,
         sum(clicks) filter (where impressions is not null)::bigint as clicks_with_impressions,
         sum(impressions) filter (where clicks is not null)::bigint as impressions_with_clicks,
-        sum(conversions) filter (where clicks is not null) as conversions_with_clicks,
+        (sum(conversions::decimal(38, 12)) filter (where clicks is not null))::double
+            as conversions_with_clicks,
         sum(clicks) filter (where conversions is not null)::bigint as clicks_with_conversions,
-        sum(spend) filter (where conversions is not null) as spend_with_conversions,
-        sum(conversions) filter (where spend is not null) as conversions_with_spend,
-        sum(conversion_value) filter (where spend is not null) as conversion_value_with_spend,
-        sum(spend) filter (where conversion_value is not null) as spend_with_conversion_value
+        (sum(spend::decimal(38, 12)) filter (where conversions is not null))::double
+            as spend_with_conversions,
+        (sum(conversions::decimal(38, 12)) filter (where spend is not null))::double
+            as conversions_with_spend,
+        (sum(conversion_value::decimal(38, 12)) filter (where spend is not null))::double
+            as conversion_value_with_spend,
+        (sum(spend::decimal(38, 12)) filter (where conversion_value is not null))::double
+            as spend_with_conversion_value
     from measured
     group by platform, ad_account_id, campaign_id, currency, date_start, date_end
 )

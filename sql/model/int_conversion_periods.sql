@@ -57,24 +57,24 @@ campaigns as (
         campaign_id,
         arg_max(campaign_name, date) as campaign_name,
         currency,
-        sum(spend) as spend,
+        sum(spend::decimal(38, 12))::double as spend,
         sum(impressions)::bigint as impressions,
         case when grain = 'day' then max(reach) end as reach,
         sum(clicks)::bigint as clicks,
-        sum(conversions) as conversions,
-        sum(conversion_value) as conversion_value,
-        sum(spend_with_clicks) as spend_with_clicks,
+        sum(conversions::decimal(38, 12))::double as conversions,
+        sum(conversion_value::decimal(38, 12))::double as conversion_value,
+        sum(spend_with_clicks::decimal(38, 12))::double as spend_with_clicks,
         sum(clicks_with_spend)::bigint as clicks_with_spend,
-        sum(spend_with_impressions) as spend_with_impressions,
+        sum(spend_with_impressions::decimal(38, 12))::double as spend_with_impressions,
         sum(impressions_with_spend)::bigint as impressions_with_spend,
         sum(clicks_with_impressions)::bigint as clicks_with_impressions,
         sum(impressions_with_clicks)::bigint as impressions_with_clicks,
-        sum(conversions_with_clicks) as conversions_with_clicks,
+        sum(conversions_with_clicks::decimal(38, 12))::double as conversions_with_clicks,
         sum(clicks_with_conversions)::bigint as clicks_with_conversions,
-        sum(spend_with_conversions) as spend_with_conversions,
-        sum(conversions_with_spend) as conversions_with_spend,
-        sum(conversion_value_with_spend) as conversion_value_with_spend,
-        sum(spend_with_conversion_value) as spend_with_conversion_value
+        sum(spend_with_conversions::decimal(38, 12))::double as spend_with_conversions,
+        sum(conversions_with_spend::decimal(38, 12))::double as conversions_with_spend,
+        sum(conversion_value_with_spend::decimal(38, 12))::double as conversion_value_with_spend,
+        sum(spend_with_conversion_value::decimal(38, 12))::double as spend_with_conversion_value
     from expanded
     group by grain, period_start, period_end, platform, ad_account_id, campaign_id, currency
 ),
@@ -116,34 +116,34 @@ rollups as (
         sum(impressions)::bigint as impressions,
         null::bigint as reach,
         sum(clicks)::bigint as clicks,
-        sum(conversions) as conversions,
+        sum(conversions::decimal(38, 12))::double as conversions,
         model.money_sum(conversion_value, currency) as conversion_value,
         case
             when model.money_sum(spend, currency) is not null
-                then sum(spend_with_clicks)
+                then sum(spend_with_clicks::decimal(38, 12))::double
         end as spend_with_clicks,
         sum(clicks_with_spend)::bigint as clicks_with_spend,
         case
             when model.money_sum(spend, currency) is not null
-                then sum(spend_with_impressions)
+                then sum(spend_with_impressions::decimal(38, 12))::double
         end as spend_with_impressions,
         sum(impressions_with_spend)::bigint as impressions_with_spend,
         sum(clicks_with_impressions)::bigint as clicks_with_impressions,
         sum(impressions_with_clicks)::bigint as impressions_with_clicks,
-        sum(conversions_with_clicks) as conversions_with_clicks,
+        sum(conversions_with_clicks::decimal(38, 12))::double as conversions_with_clicks,
         sum(clicks_with_conversions)::bigint as clicks_with_conversions,
         case
             when model.money_sum(spend, currency) is not null
-                then sum(spend_with_conversions)
+                then sum(spend_with_conversions::decimal(38, 12))::double
         end as spend_with_conversions,
-        sum(conversions_with_spend) as conversions_with_spend,
+        sum(conversions_with_spend::decimal(38, 12))::double as conversions_with_spend,
         case
             when model.money_sum(conversion_value, currency) is not null
-                then sum(conversion_value_with_spend)
+                then sum(conversion_value_with_spend::decimal(38, 12))::double
         end as conversion_value_with_spend,
         case
             when model.money_sum(spend, currency) is not null
-                then sum(spend_with_conversion_value)
+                then sum(spend_with_conversion_value::decimal(38, 12))::double
         end as spend_with_conversion_value
     from expanded
     group by grouping sets (

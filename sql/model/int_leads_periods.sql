@@ -79,14 +79,15 @@ aggregated as (
         model.money_currency(currency, spend) as currency,
         model.money_sum(spend, currency) as spend,
         sum(clicks)::bigint as clicks,
-        sum(ad_leads) as ad_leads,
-        sum(web_leads) as web_leads,
+        sum(ad_leads::decimal(38, 12))::double as ad_leads,
+        sum(web_leads::decimal(38, 12))::double as web_leads,
         sum(sessions)::bigint as sessions,
-        sum(conversions) as conversions,
+        sum(conversions::decimal(38, 12))::double as conversions,
         case
-            when model.money_sum(spend, currency) is not null then sum(spend_with_ad_leads)
+            when model.money_sum(spend, currency) is not null
+                then sum(spend_with_ad_leads::decimal(38, 12))::double
         end as spend_with_ad_leads,
-        sum(ad_leads_with_spend) as ad_leads_with_spend
+        sum(ad_leads_with_spend::decimal(38, 12))::double as ad_leads_with_spend
     from expanded
     group by grouping sets (
         (grain, period_start, period_end, platform, campaign),
@@ -119,7 +120,8 @@ lead_pairs as (
         period_start,
         platform,
         campaign,
-        sum(leads) filter (where clicks is not null) as leads_with_clicks,
+        (sum(leads::decimal(38, 12)) filter (where clicks is not null))::double
+            as leads_with_clicks,
         sum(clicks) filter (where leads is not null)::bigint as clicks_with_leads
     from campaign_leads
     group by grouping sets (

@@ -20,34 +20,26 @@
 -- column engaged_views: YouTube Engaged views (the old definition of a view); NULL for other platforms and where the export has none.
 -- column engagements: reactions + comments + shares + saves (NULL only when all four are NULL).
 create or replace view model.int_post_latest as
-with latest as (
+with snapshots as materialized (
+    -- One pass over the snapshots: each measure of the row holding the post's latest date
+    -- (dates are unique per post, and arg_max_null keeps that row's NULLs).
     select
         platform,
         post_id,
-        max(as_of_date) as as_of_date
+        max(as_of_date) as as_of_date,
+        'snapshot' as measured_by,
+        arg_max_null(coalesce(impressions, views), as_of_date) as impressions,
+        arg_max_null(reach, as_of_date) as reach,
+        arg_max_null(reactions, as_of_date) as reactions,
+        arg_max_null(comments, as_of_date) as comments,
+        arg_max_null(shares, as_of_date) as shares,
+        arg_max_null(saves, as_of_date) as saves,
+        arg_max_null(clicks, as_of_date) as clicks,
+        arg_max_null(link_clicks, as_of_date) as link_clicks,
+        arg_max_null(video_views, as_of_date) as video_views,
+        arg_max_null(engaged_views, as_of_date) as engaged_views
     from core.post_metrics
     group by platform, post_id
-),
-
-snapshots as (
-    select
-        m.platform,
-        m.post_id,
-        m.as_of_date,
-        'snapshot' as measured_by,
-        coalesce(m.impressions, m.views) as impressions,
-        m.reach,
-        m.reactions,
-        m.comments,
-        m.shares,
-        m.saves,
-        m.clicks,
-        m.link_clicks,
-        m.video_views,
-        m.engaged_views
-    from core.post_metrics as m
-    inner join latest as l
-        on m.platform = l.platform and m.post_id = l.post_id and m.as_of_date = l.as_of_date
 ),
 
 daily_totals as (
@@ -67,7 +59,7 @@ daily_totals as (
         sum(d.video_views)::bigint as video_views,
         sum(d.engaged_views)::bigint as engaged_views
     from core.post_daily as d
-    anti join latest as l on d.platform = l.platform and d.post_id = l.post_id
+    anti join snapshots as l on d.platform = l.platform and d.post_id = l.post_id
     group by d.platform, d.post_id
 ),
 
