@@ -7,8 +7,8 @@ from datetime import date
 from pathlib import Path
 
 from bench.workload import Workload, write_workspace
+from demo.x import x_content_date
 from flows import ingest, pipeline, store
-from flows.demo.x import x_content_date
 from flows.settings import load_settings
 
 # Two accounts per platform across a month and a quarter boundary: 2 x (2 months x 2 content

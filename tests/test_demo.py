@@ -14,8 +14,8 @@ import openpyxl
 import polars as pl
 import pytest
 
-from flows.demo import END, INDEPENDENCE_DAY, START, demo_files, write_demo_workspace
-from flows.demo.common import xlsx_bytes
+from demo import END, INDEPENDENCE_DAY, START, demo_files, write_demo_workspace
+from demo.common import xlsx_bytes
 from flows.ingest import inbox
 from flows.settings import Settings, load_settings
 from transforms.context import Account, IngestContext, Normalized
