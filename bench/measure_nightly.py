@@ -114,7 +114,7 @@ def _accounts_prototype(db: Path, settings: Any) -> Result:
 
 def _nightly_steps(db: Path, settings: Any, stages: Stages) -> list[Any]:
     """What `flows.jobs.load_and_build` and `after_publishing` do, step by step, timed."""
-    from flows import ingest, pipeline, runs
+    from flows import inputs, pipeline, runs
     from flows.report import write_report
 
     def step(label: str, action: Callable[[], T]) -> T:
@@ -138,7 +138,7 @@ def _nightly_steps(db: Path, settings: Any, stages: Stages) -> list[Any]:
             NIGHTLY_STEPS[2],
             lambda: pipeline.with_working(work, lambda con: runs.begin(con, summary)),
         )
-        for item in ingest.inbox(settings):
+        for item in inputs.inbox(settings):
             summary.inputs.append(
                 step(
                     NIGHTLY_STEPS[3],

@@ -20,7 +20,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows import console, pipeline, store
 from flows.api import runner
-from flows.ingest import LoadOutcome
+from flows.outcomes import LoadOutcome
 from flows.settings import DEFAULT_CHUNK_DAYS, Settings, load_settings
 from transforms.api.envelope import Window
 from transforms.errors import InputError

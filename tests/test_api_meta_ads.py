@@ -14,7 +14,7 @@ from flows import pipeline, store
 from flows.api import runner
 from flows.api.errors import ApiError
 from flows.api.meta_ads import STREAMS, client_for, pull
-from flows.ingest import LoadOutcome
+from flows.outcomes import LoadOutcome
 from flows.settings import ApiSource, Settings, account_id_for, load_settings
 from tests.fakeapi import meta_ads as ads_fake
 from tests.fakeapi.server import FakeApi
