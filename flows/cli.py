@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flows.config_tables import DEFAULT_LOCK_WAIT_SECONDS
+from flows.publish import DatabaseBusy
 from flows.settings import (
     DEFAULT_CHUNK_DAYS,
     Settings,
@@ -325,7 +326,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     db = resolve_db(args.db)
     try:
         return HANDLERS[args.command](args, db)
-    except InputError as exc:
+    except (InputError, DatabaseBusy) as exc:
         return _error(args, str(exc))
     except KeyboardInterrupt:
         return _error(args, f"interrupted; {db} is unchanged")

@@ -143,7 +143,10 @@ def test_a_second_writer_waits_then_names_the_run_holding_the_database(tmp_path:
     db = tmp_path / "kunci.duckdb"
     with publish.writer_lock(db):
         started = time.monotonic()
-        with pytest.raises(InputError) as raised, pipeline.working_database(db, "256MB", 0.5):
+        with (
+            pytest.raises(publish.DatabaseBusy) as raised,
+            pipeline.working_database(db, "256MB", 0.5),
+        ):
             pass
         assert time.monotonic() - started >= 0.5
     message = str(raised.value)
