@@ -97,7 +97,7 @@ def backfill(params: Result) -> Result:
     As a run does it, with the workspace's settings: DuckDB capped at `memory_limit` (the
     default unless the workspace sets one), spilling beside the working file.
     """
-    from flows import inputs, pipeline, store
+    from flows import inputs, models, pipeline, store
     from flows.settings import load_settings
 
     root = Path(params["root"])
@@ -113,7 +113,7 @@ def backfill(params: Result) -> Result:
         marks["ingest_seconds"] = elapsed(start)
         marks["rss_after_ingest_mb"] = rss_mb()
         start = time.perf_counter()
-        pipeline.with_working(work, lambda con: pipeline.refresh(con, settings))
+        pipeline.with_working(work, lambda con: models.refresh_metrics(con, settings.targets))
         marks["build_seconds"] = elapsed(start)
     marks["memory_limit"] = settings.memory_limit
     check_loaded(outcomes)

@@ -496,13 +496,13 @@ def _print_summary(summary: "RunSummary") -> None:
 
 
 def _build(args: argparse.Namespace, db: Path) -> int:
-    from flows import jobs, pipeline
+    from flows import jobs, models, pipeline
 
     settings = load_settings(args.config)
     wait = _lock_wait(args, settings)
     with pipeline.working_database(db, settings.memory_limit, wait) as working:
         pipeline.initialise(working.con, settings)
-        tables = pipeline.build(working.con, settings)
+        tables = models.build_metrics(working.con, settings.targets)
     report = jobs.report(db) if jobs.report_exists(db) else None
     if args.json:
         _print_json({"db": str(db), "tables": tables, "report": report})

@@ -28,7 +28,7 @@ from typing import Any, Protocol
 
 import duckdb
 
-from flows import console, inputs, pipeline, runs, stage_run
+from flows import console, inputs, models, pipeline, runs, stage_run
 from flows.inputs import InputFile
 from flows.outcomes import LoadOutcome
 from flows.pipeline import Working
@@ -153,10 +153,12 @@ def pull_api(working: Working, settings: Settings) -> list[LoadOutcome]:
 
 def build(working: Working, settings: Settings) -> tuple[dict[str, int], bool]:
     """Rebuild the metric tables in the working file unless nothing changed since the last build."""
-    tables, rebuilt = pipeline.with_working(working, lambda con: pipeline.refresh(con, settings))
-    if not rebuilt:
+    tables, done = pipeline.with_working(
+        working, lambda con: models.refresh_metrics(con, settings.targets)
+    )
+    if done == "kept":
         run_logger().info("nothing new since the last build: metric tables kept as they are")
-    return tables, rebuilt
+    return tables, done != "kept"
 
 
 def finish(working: Working, summary: RunSummary) -> tuple[int | None, list[str]]:

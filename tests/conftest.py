@@ -90,7 +90,7 @@ def demo_database() -> Path:
 
     Tests only read it (or copy it before writing), so every module shares the one build.
     """
-    from flows import ingest, inputs, pipeline
+    from flows import ingest, inputs, models, pipeline
     from flows.settings import load_settings
 
     root = Path(tempfile.mkdtemp(prefix="kunci-demo-"))
@@ -102,7 +102,7 @@ def demo_database() -> Path:
         for item in inputs.inbox(settings):
             outcome = ingest.ingest_file(con, item, settings, pipeline.raw_root(db))
             assert outcome.status == "loaded", outcome
-        pipeline.build(con, settings)
+        models.build_metrics(con, settings.targets)
     return db
 
 

@@ -21,7 +21,7 @@ import duckdb
 import pytest
 
 import flows.report
-from flows import ingest, inputs, pipeline
+from flows import ingest, inputs, models, pipeline
 from flows.inputs import InputFile
 from flows.nightly import RunFailed, RunSummary, nightly_flow
 from flows.settings import Settings, load_settings
@@ -116,7 +116,7 @@ def _publish_directly(db: Path, settings: Settings, items: list[InputFile]) -> N
         pipeline.initialise(con, settings)
         for item in items:
             ingest.ingest_file(con, item, settings, pipeline.raw_root(db))
-        pipeline.refresh(con, settings)
+        models.refresh_metrics(con, settings.targets)
 
 
 def _raw_files(db: Path) -> int:

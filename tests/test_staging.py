@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from flows import ingest, inputs, pipeline, stage_pool, stage_run, staged_load, staging
+from flows import ingest, inputs, models, pipeline, stage_pool, stage_run, staged_load, staging
 from flows.inputs import InputFile
 from flows.outcomes import LoadOutcome
 from flows.settings import RunnerConfig, Settings, load_settings
@@ -67,7 +67,7 @@ def _run(
             outcomes = stage_run.stage_and_load(
                 con, working.path, items, settings, None, runner, raw
             )
-        pipeline.refresh(con, settings)
+        models.refresh_metrics(con, settings.targets)
     leftovers = [p for p in (db.parent / "staging").rglob("*") if p.is_file()]
     assert leftovers == [], "staged files are removed once loaded"
     return outcomes
