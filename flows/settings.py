@@ -28,8 +28,8 @@ from flows.config_tables import (
 from flows.targets import Target, parse_targets
 from flows.zones import ZonesConfig, parse_zones, root_of
 from transforms.context import Account
-from transforms.detect import FormatSpec
 from transforms.errors import InputError
+from transforms.format_spec import FormatSpec
 from transforms.formats import FORMATS, declared
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

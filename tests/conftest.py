@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 
 from transforms.context import IngestContext, Normalized
-from transforms.detect import FormatSpec
+from transforms.format_spec import FormatSpec
 from transforms.formats import FORMATS
 from transforms.read import normalize_export
 

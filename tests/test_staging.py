@@ -21,8 +21,8 @@ from flows.outcomes import LoadOutcome
 from flows.settings import RunnerConfig, Settings, load_settings
 from tests.conftest import DEMO_CONFIG
 from transforms.context import IngestContext, Normalized, ParsedInput
-from transforms.detect import FormatSpec
 from transforms.errors import InputError
+from transforms.format_spec import FormatSpec
 
 DEMO_INBOX = DEMO_CONFIG.parent / "inbox"
 IDS = {"load_id", "started_at", "finished_at", "built_at", "applied_at"}
