@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from flows.demo.x import x_content_csv
+from demo.x import x_content_csv
 
 _ROWS = """
 copy (

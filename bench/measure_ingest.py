@@ -28,12 +28,12 @@ def ingest_kunci(params: Result) -> Result:
     configured memory limit), each input is one `ingest_file` in its own transaction, and the file
     is checkpointed and published at the end.
     """
-    from flows import ingest, store
+    from flows import ingest, inputs, store
     from flows.settings import load_settings
 
     root, db = Path(params["root"]), Path(params["db"])
     settings = load_settings(str(root / "kunci.toml"))
-    items = ingest.inbox(settings)
+    items = inputs.inbox(settings)
     seconds, stages, outcomes = [], Stages(), []
     for _ in range(params["repeat"]):
         discard_database(db)
@@ -97,14 +97,14 @@ def backfill(params: Result) -> Result:
     As a run does it, with the workspace's settings: DuckDB capped at `memory_limit` (the
     default unless the workspace sets one), spilling beside the working file.
     """
-    from flows import ingest, pipeline, store
+    from flows import inputs, models, pipeline, store
     from flows.settings import load_settings
 
     root = Path(params["root"])
     db = root / "kunci.duckdb"
     discard_database(db)
     settings = load_settings(str(root / "kunci.toml"))
-    items = ingest.inbox(settings)
+    items = inputs.inbox(settings)
     marks: Result = {"rss_ready_mb": rss_mb()}
     start = time.perf_counter()
     with pipeline.working_database(db, settings.memory_limit) as work:
@@ -113,7 +113,7 @@ def backfill(params: Result) -> Result:
         marks["ingest_seconds"] = elapsed(start)
         marks["rss_after_ingest_mb"] = rss_mb()
         start = time.perf_counter()
-        pipeline.with_working(work, lambda con: pipeline.refresh(con, settings))
+        pipeline.with_working(work, lambda con: models.refresh_metrics(con, settings.targets))
         marks["build_seconds"] = elapsed(start)
     marks["memory_limit"] = settings.memory_limit
     check_loaded(outcomes)

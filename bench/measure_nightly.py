@@ -114,7 +114,7 @@ def _accounts_prototype(db: Path, settings: Any) -> Result:
 
 def _nightly_steps(db: Path, settings: Any, stages: Stages) -> list[Any]:
     """What `flows.jobs.load_and_build` and `after_publishing` do, step by step, timed."""
-    from flows import ingest, pipeline, runs
+    from flows import inputs, models, pipeline, runs
     from flows.report import write_report
 
     def step(label: str, action: Callable[[], T]) -> T:
@@ -138,17 +138,20 @@ def _nightly_steps(db: Path, settings: Any, stages: Stages) -> list[Any]:
             NIGHTLY_STEPS[2],
             lambda: pipeline.with_working(work, lambda con: runs.begin(con, summary)),
         )
-        for item in ingest.inbox(settings):
+        for item in inputs.inbox(settings):
             summary.inputs.append(
                 step(
                     NIGHTLY_STEPS[3],
                     partial(load_input, work, item, settings),
                 )
             )
-        summary.tables, summary.rebuilt = step(
+        summary.tables, done = step(
             NIGHTLY_STEPS[7],
-            lambda: pipeline.with_working(work, lambda con: pipeline.refresh(con, settings)),
+            lambda: pipeline.with_working(
+                work, lambda con: models.refresh_metrics(con, settings.targets)
+            ),
         )
+        summary.rebuilt = done != "kept"
         step(
             NIGHTLY_STEPS[8],
             lambda: pipeline.with_working(work, lambda con: runs.finish(con, summary)),

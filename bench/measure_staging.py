@@ -28,7 +28,7 @@ from typing import Any
 
 from bench.measure_ingest import ingest_duckdb
 from bench.timing import Result, check_loaded, discard_database, elapsed, load_run, median
-from flows import ingest, pipeline, stage_pool, stage_run, staging
+from flows import inputs, pipeline, stage_pool, stage_run, staging
 from flows.settings import RunnerConfig, Settings, load_settings
 
 RESULTS = Path(__file__).parent / "results" / "staging.json"
@@ -43,7 +43,7 @@ def _timed(repeat: int, action: Callable[[], Any]) -> dict[str, Any]:
     return {"seconds": seconds, "median_seconds": median(seconds)}
 
 
-def _staged_run(db: Path, settings: Settings, items: list[ingest.InputFile], workers: int) -> None:
+def _staged_run(db: Path, settings: Settings, items: list[inputs.InputFile], workers: int) -> None:
     discard_database(db)
     raw = pipeline.raw_root(db, settings)
     with pipeline.working_database(db, settings.memory_limit) as working:
@@ -65,13 +65,13 @@ def _staged_run(db: Path, settings: Settings, items: list[ingest.InputFile], wor
     check_loaded(outcomes)
 
 
-def _one_by_one(db: Path, settings: Settings, items: list[ingest.InputFile]) -> None:
+def _one_by_one(db: Path, settings: Settings, items: list[inputs.InputFile]) -> None:
     discard_database(db)
     check_loaded(load_run(db, items, settings))
 
 
 def _stage_only(
-    work: Path, settings: Settings, items: list[ingest.InputFile], runner: RunnerConfig
+    work: Path, settings: Settings, items: list[inputs.InputFile], runner: RunnerConfig
 ) -> None:
     root = work / "staging-only"
     jobs = [
@@ -93,7 +93,7 @@ def measure(work: Path, scale: float, repeat: int) -> Result:
 
     written = write_workspace(work / "space", Workload.at_scale(scale))
     settings = load_settings(str(work / "space" / "kunci.toml"))
-    items = ingest.inbox(settings)
+    items = inputs.inbox(settings)
     db = work / "db" / "kunci.duckdb"
     found: Result = {
         "files": len(written),

@@ -1,7 +1,7 @@
 """Seeded agency workload: N accounts per platform over a range of days, as the platforms export.
 
 An agency runs Kunci for many accounts over months or years; this writes what it downloads, in
-the real export layouts, through the demo's own writers (`flows.demo`), so the benchmark reads the
+the real export layouts, through the demo's own writers (`demo`), so the benchmark reads the
 bytes Kunci meets in practice (quoting, CRLF, UTF-8 text with emoji, 19-digit ids, Indonesian
 number grouping):
 
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from flows.demo.common import (
+from demo.common import (
     BRAND,
     DESTINATIONS,
     EMOJI,
@@ -43,14 +43,14 @@ from flows.demo.common import (
     whole,
     x_snowflake,
 )
-from flows.demo.instagram import (
+from demo.instagram import (
     IG_ACCOUNT_ID,
     IG_HANDLE,
     IgPost,
     instagram_content_csv,
     instagram_insight_csv,
 )
-from flows.demo.x import X_HANDLE, XPost, x_content_csv
+from demo.x import X_HANDLE, XPost, x_content_csv
 from transforms.context import Account
 
 SEED = 20261126

@@ -18,9 +18,9 @@ import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows import console, pipeline, store
+from flows import console, models, pipeline, store
 from flows.api import runner
-from flows.ingest import LoadOutcome
+from flows.outcomes import LoadOutcome
 from flows.settings import DEFAULT_CHUNK_DAYS, Settings, load_settings
 from transforms.api.envelope import Window
 from transforms.errors import InputError
@@ -159,9 +159,9 @@ def chunk_task(
             accounts=accounts,
             progress=lambda outcome: outcome.log(logger),
         )
-        _tables, rebuilt = pipeline.refresh(con, settings)
+        _tables, done = models.refresh_metrics(con, settings.targets)
         _record_chunk(con, backfill_key(parameters), parameters, chunk, outcomes)
-        return outcomes, rebuilt
+        return outcomes, done != "kept"
 
     with pipeline.working_database(
         db, settings.memory_limit, settings.lock_wait_seconds

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flows.config_tables import DEFAULT_LOCK_WAIT_SECONDS
+from flows.publish import DatabaseBusy
 from flows.settings import (
     DEFAULT_CHUNK_DAYS,
     Settings,
@@ -325,7 +326,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     db = resolve_db(args.db)
     try:
         return HANDLERS[args.command](args, db)
-    except InputError as exc:
+    except (InputError, DatabaseBusy) as exc:
         return _error(args, str(exc))
     except KeyboardInterrupt:
         return _error(args, f"interrupted; {db} is unchanged")
@@ -495,13 +496,13 @@ def _print_summary(summary: "RunSummary") -> None:
 
 
 def _build(args: argparse.Namespace, db: Path) -> int:
-    from flows import jobs, pipeline
+    from flows import jobs, models, pipeline
 
     settings = load_settings(args.config)
     wait = _lock_wait(args, settings)
     with pipeline.working_database(db, settings.memory_limit, wait) as working:
         pipeline.initialise(working.con, settings)
-        tables = pipeline.build(working.con, settings)
+        tables = models.build_metrics(working.con, settings.targets)
     report = jobs.report(db) if jobs.report_exists(db) else None
     if args.json:
         _print_json({"db": str(db), "tables": tables, "report": report})

@@ -28,8 +28,9 @@ from typing import Any, Protocol
 
 import duckdb
 
-from flows import console, ingest, pipeline, runs, stage_run
-from flows.ingest import InputFile, LoadOutcome
+from flows import console, inputs, models, pipeline, runs, stage_run
+from flows.inputs import InputFile
+from flows.outcomes import LoadOutcome
 from flows.pipeline import Working
 from flows.runs import RunSummary
 from flows.settings import Settings, load_settings
@@ -152,10 +153,12 @@ def pull_api(working: Working, settings: Settings) -> list[LoadOutcome]:
 
 def build(working: Working, settings: Settings) -> tuple[dict[str, int], bool]:
     """Rebuild the metric tables in the working file unless nothing changed since the last build."""
-    tables, rebuilt = pipeline.with_working(working, lambda con: pipeline.refresh(con, settings))
-    if not rebuilt:
+    tables, done = pipeline.with_working(
+        working, lambda con: models.refresh_metrics(con, settings.targets)
+    )
+    if done == "kept":
         run_logger().info("nothing new since the last build: metric tables kept as they are")
-    return tables, rebuilt
+    return tables, done != "kept"
 
 
 def finish(working: Working, summary: RunSummary) -> tuple[int | None, list[str]]:
@@ -274,7 +277,7 @@ def nightly(
     parameters = {"db": db, "config": config, "lock_wait_seconds": lock_wait_seconds}
     summary = executor.new_summary(Path(db), "kunci-nightly", parameters)
     settings = load_settings(config)
-    items = ingest.inbox(settings)
+    items = inputs.inbox(settings)
     load_and_build(executor, summary, items, settings, None, lock_wait_seconds, pull_api=True)
     after_publishing(executor, summary, write_report=True, leave_summary=True)
     return summary
@@ -301,7 +304,7 @@ def ingest_paths(
     summary = executor.new_summary(Path(db), "kunci-ingest", parameters)
     settings = load_settings(config)
     hint = settings.account(account) if account else None
-    items = list(ingest.expand([Path(p) for p in paths], hint))
+    items = list(inputs.expand([Path(p) for p in paths], hint))
     load_and_build(executor, summary, items, settings, period, lock_wait_seconds)
     after_publishing(executor, summary, report_exists(Path(db)), leave_summary=False)
     return summary

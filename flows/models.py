@@ -2,7 +2,8 @@
 
 The formula macros of `sql/formulas.sql` are created first (one macro per metric formula, so a
 formula is written once), then the views in the order `sql/model/ORDER` declares, documented, and
-the metric tables analysts query are materialized from them, with the catalog and the targets.
+the metric tables analysts query are materialized from them, with the catalog and the targets
+(their tables declared and documented in `sql/metrics/`, like every other table in `sql/`).
 Each intermediate (`int_*`, not materialized) is kept as a table of its view's rows: the metric
 tables and the report read it without recomputing it from `core`, and an incremental build
 (`flows/increment.py`) updates it in place.
@@ -41,6 +42,9 @@ from flows.settings import SQL_DIR
 from flows.targets import Target
 
 CATALOG = SQL_DIR / "seeds" / "metric_catalog.csv"
+# The two metric tables written from configuration and seeds, not from a model view
+TARGET_DDL = SQL_DIR / "metrics" / "target.sql"
+CATALOG_DDL = SQL_DIR / "metrics" / "catalog.sql"
 
 
 def _quote(text: str) -> str:
@@ -150,11 +154,12 @@ def last_load_id(con: duckdb.DuckDBPyConnection) -> int | None:
 def fingerprint(con: duckdb.DuckDBPyConnection, targets: Sequence[Target] = ()) -> str:
     """SHA-256 of what the metric tables depend on besides loads.
 
-    The formulas, model SQL, catalog, targets, configured accounts (ownership, brand, timezone)
-    and the schema version: a change to any of them calls for a rebuild.
+    The formulas, model SQL, catalog, targets, the DDL of their tables (`sql/metrics/`), configured
+    accounts (ownership, brand, timezone) and the schema version: a change to any of them calls for
+    a rebuild.
     """
     digest = hashlib.sha256()
-    for path in [FORMULAS, CATALOG, *sorted(MODEL_DIR.iterdir())]:
+    for path in [FORMULAS, CATALOG, TARGET_DDL, CATALOG_DDL, *sorted(MODEL_DIR.iterdir())]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     digest.update(repr(tuple(targets)).encode())
     for query in (
@@ -167,11 +172,8 @@ def fingerprint(con: duckdb.DuckDBPyConnection, targets: Sequence[Target] = ()) 
 
 
 def _load_targets(con: duckdb.DuckDBPyConnection, targets: Sequence[Target]) -> None:
-    con.execute(
-        "create or replace table metrics.target (objective varchar, metric varchar, "
-        "scope varchar, period varchar, grain varchar, period_start date, period_end date, "
-        "target double, direction varchar)"
-    )
+    """Recreate `metrics.target` (DDL and docs in `sql/metrics/target.sql`) with the targets."""
+    con.execute(TARGET_DDL.read_text(encoding="utf-8"))
     if targets:
         con.executemany(
             "insert into metrics.target values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -190,25 +192,6 @@ def _load_targets(con: duckdb.DuckDBPyConnection, targets: Sequence[Target]) -> 
                 for t in targets
             ],
         )
-    con.execute(
-        "comment on table metrics.target is "
-        + _quote(
-            "Each row is one scorecard target from kunci.toml ([[targets]]), written by the "
-            "build; metrics.scorecard compares it with the actual value."
-        )
-    )
-    for column, text in {
-        "objective": "Objective id: awareness, traffic, community, conversion or leads.",
-        "metric": "Metric: a column of the objective's daily table (metrics.catalog).",
-        "scope": "all, a platform code, or platform:account_id.",
-        "period": "Period as configured: YYYY-MM, YYYY-Qn or YYYY.",
-        "grain": "month, quarter or year (from the period).",
-        "period_start": "First date of the period.",
-        "period_end": "Last date of the period.",
-        "target": "Target value (rates as fractions, money in the scope's currency).",
-        "direction": "higher or lower: which is better.",
-    }.items():
-        con.execute(f"comment on column metrics.target.{column} is {_quote(text)}")
 
 
 def _create(con: duckdb.DuckDBPyConnection, model: Model) -> None:
@@ -242,29 +225,10 @@ def _comment(con: duckdb.DuckDBPyConnection, kind: str, name: str, model: Model)
 
 
 def _load_catalog(con: duckdb.DuckDBPyConnection) -> None:
+    """Recreate `metrics.catalog` (DDL and docs in `sql/metrics/catalog.sql`) from the seed CSV."""
+    con.execute(CATALOG_DDL.read_text(encoding="utf-8"))
     con.execute(
-        "create or replace table metrics.catalog as select * from read_csv(?, header = true, "
+        "insert into metrics.catalog by name select * from read_csv(?, header = true, "
         "all_varchar = true, quote = '\"')",
         [str(CATALOG)],
     )
-    con.execute(
-        "comment on table metrics.catalog is "
-        + _quote(
-            "Each row is one metric: where it lives (table, column), its formula, unit and "
-            "descriptions in English and Indonesian. Mirrors METRICS.md."
-        )
-    )
-    for column, text in {
-        "metric": "Metric name (METRICS.md).",
-        "objective": "Objective id: awareness, traffic, community, conversion, insights, leads.",
-        "table": "Metric table in schema metrics (daily; _weekly and _monthly share the column).",
-        "column": "Column holding the metric in that table.",
-        "formula": "Formula as METRICS.md states it.",
-        "numerator": "Base measure in the numerator (ratios only).",
-        "denominator": "Base measure in the denominator (ratios only).",
-        "unit": "count, fraction, currency or seconds.",
-        "description_en": "What the metric means, in English.",
-        "description_id": "Arti metrik, dalam bahasa Indonesia.",
-        "caveats": "Platform differences and limits analysts should know.",
-    }.items():
-        con.execute(f'comment on column metrics.catalog."{column}" is {_quote(text)}')

@@ -1,4 +1,4 @@
-"""Run-level steps shared by the flows and the command line: working copy, build, publish.
+"""Run-level steps shared by the flows and the command line: working copy, schema, publish.
 
 Every writing command follows the same life cycle: take the writer lock, copy the published file to
 a working file, open it once (memory capped, spilling beside it), write there, checkpoint, close,
@@ -14,7 +14,7 @@ from typing import TypeVar
 
 import duckdb
 
-from flows import models, publish, store, zones
+from flows import publish, store, zones
 from flows.config_tables import DEFAULT_LOCK_WAIT_SECONDS, DEFAULT_MEMORY_LIMIT
 from flows.settings import Settings
 
@@ -98,18 +98,3 @@ def initialise(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
     version = store.apply_schema(con)
     store.upsert_accounts(con, settings.accounts)
     return version
-
-
-def build(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, int]:
-    """Rebuild every metric table from `core` and the configured targets; return row counts."""
-    return models.build_metrics(con, settings.targets)
-
-
-def refresh(con: duckdb.DuckDBPyConnection, settings: Settings) -> tuple[dict[str, int], bool]:
-    """Bring the metric tables up to date: kept when nothing changed, else updated or rebuilt.
-
-    Returns the row counts per table and whether anything was recomputed (`ops.build` keeps the
-    last counts).
-    """
-    tables, done = models.refresh_metrics(con, settings.targets)
-    return tables, done != "kept"

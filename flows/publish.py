@@ -19,7 +19,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
-from transforms.errors import InputError
+
+class DatabaseBusy(Exception):
+    """Another run holds the writer lock past the wait: nothing is wrong with the input.
+
+    Not an `InputError`: the same command succeeds once the other run is done, so a caller (a
+    scheduler, a retrying script) must be able to tell "wait and retry" from "fix the input".
+    The message is one line naming the run that holds the database.
+    """
 
 
 def working_path(published: Path) -> Path:
@@ -41,7 +48,7 @@ LOCK_POLL_SECONDS = 0.1
 
 @contextmanager
 def writer_lock(published: Path, wait_seconds: float = 0) -> Iterator[None]:
-    """Hold an exclusive lock for the whole run; a second writer waits, then fails in one line.
+    """Hold an exclusive lock for the whole run; a second writer waits, then raises DatabaseBusy.
 
     The holder writes who it is (pid, command, start time) into the lock file, so a writer that
     gave up can say which run holds the database. The lock is the kernel's (`flock`): a killed
@@ -68,7 +75,7 @@ def _acquire(handle: IO[str], published: Path, wait_seconds: float) -> None:
             return
         except BlockingIOError:
             if time.monotonic() >= deadline:
-                raise InputError(
+                raise DatabaseBusy(
                     f"{published}: {_holder(handle)} is writing this database "
                     f"(waited {wait_seconds:g} s; try again later or give --lock-wait SECONDS)"
                 ) from None
@@ -95,7 +102,7 @@ def _holder(handle: IO[str]) -> str:
 
 
 def check_unlocked(published: Path, wait_seconds: float = 0) -> None:
-    """Wait (bounded) while another run holds the writer lock; fail in one line if it still does."""
+    """Wait (bounded) while another run holds the writer lock; DatabaseBusy if it still does."""
     with writer_lock(published, wait_seconds):
         pass
 

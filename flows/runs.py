@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from flows.ingest import LoadOutcome
+from flows.outcomes import LoadOutcome
 from flows.store import table_exists
 
 ROW_COUNTS = ("rows_read", "rows_loaded", "rows_quarantined", "rows_skipped")

@@ -10,9 +10,10 @@ the names of environment variables holding them.
 import os
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flows import config_tables
 from flows.config_tables import (
@@ -27,8 +28,8 @@ from flows.config_tables import (
 from flows.targets import Target, parse_targets
 from flows.zones import ZonesConfig, parse_zones, root_of
 from transforms.context import Account
-from transforms.detect import FormatSpec
 from transforms.errors import InputError
+from transforms.format_spec import FormatSpec
 from transforms.formats import FORMATS, declared
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -156,6 +157,11 @@ class Settings:
             if source.kind == "linkedin_community"
             for raw_id in source.ids.get("organizations", ())
         )
+
+
+def today_in(timezone: str) -> date:
+    """The local date in the workspace timezone (the default snapshot date)."""
+    return datetime.now(ZoneInfo(timezone)).date()
 
 
 def account_id_for(ids_key: str, raw_id: str) -> str:

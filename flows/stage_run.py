@@ -15,7 +15,8 @@ from pathlib import Path
 import duckdb
 
 from flows import stage_pool, staged_load, staging, zones
-from flows.ingest import InputFile, LoadOutcome
+from flows.inputs import InputFile
+from flows.outcomes import LoadOutcome
 from flows.settings import RunnerConfig, Settings
 from flows.stage_pool import Progress
 from flows.staging import Loaded, StageJob

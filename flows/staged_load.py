@@ -17,7 +17,7 @@ import duckdb
 import polars as pl
 
 from flows import store
-from flows.ingest import LoadOutcome
+from flows.outcomes import LoadOutcome
 from flows.staging import NOTHING_LOADED, QUARANTINE, Staged, frame_path, read_frame
 from transforms.context import Normalized
 from transforms.schemas import TABLES

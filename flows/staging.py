@@ -23,7 +23,9 @@ import duckdb
 import polars as pl
 
 from flows import raw_zone, zones
-from flows.ingest import InputFile, LoadOutcome, bound_account, normalize_input, read_bytes
+from flows.ingest import bound_account, normalize_input, read_bytes
+from flows.inputs import InputFile
+from flows.outcomes import LoadOutcome
 from flows.settings import Settings
 from transforms.errors import InputError
 from transforms.schemas import TABLES

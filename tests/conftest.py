@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 
 from transforms.context import IngestContext, Normalized
-from transforms.detect import FormatSpec
+from transforms.format_spec import FormatSpec
 from transforms.formats import FORMATS
 from transforms.read import normalize_export
 
@@ -90,7 +90,7 @@ def demo_database() -> Path:
 
     Tests only read it (or copy it before writing), so every module shares the one build.
     """
-    from flows import ingest, pipeline
+    from flows import ingest, inputs, models, pipeline
     from flows.settings import load_settings
 
     root = Path(tempfile.mkdtemp(prefix="kunci-demo-"))
@@ -99,10 +99,10 @@ def demo_database() -> Path:
     settings = load_settings(str(DEMO_CONFIG))
     with pipeline.working_database(db) as work, pipeline.open_working(work) as con:
         pipeline.initialise(con, settings)
-        for item in ingest.inbox(settings):
+        for item in inputs.inbox(settings):
             outcome = ingest.ingest_file(con, item, settings, pipeline.raw_root(db))
             assert outcome.status == "loaded", outcome
-        pipeline.build(con, settings)
+        models.build_metrics(con, settings.targets)
     return db
 
 

@@ -35,8 +35,8 @@ from pathlib import Path
 
 import duckdb
 
-from flows import ingest, pipeline
-from flows.settings import Settings
+from flows import ingest, inputs, outcomes, pipeline
+from flows.settings import Settings, today_in
 from tests.mutations import Case, _decode, _header_at, mutate
 from transforms.context import Account, IngestContext
 from transforms.formats import FORMATS
@@ -287,7 +287,7 @@ Rows = list[tuple[object, ...]]
 class Reference:
     """What the unmutated file loaded: its outcome and, per core table, the rows of its load."""
 
-    outcome: ingest.LoadOutcome
+    outcome: outcomes.LoadOutcome
     columns: dict[str, list[str]]
     rows: dict[str, Rows]
     reasons: list[str]
@@ -361,10 +361,10 @@ class Harness:
         path.write_bytes(case.data)
         return path
 
-    def _ingest(self, path: Path, account: Account | None) -> ingest.LoadOutcome:
-        return ingest.ingest_file(self.con, ingest.InputFile(path, account), SETTINGS, self.raw)
+    def _ingest(self, path: Path, account: Account | None) -> outcomes.LoadOutcome:
+        return ingest.ingest_file(self.con, inputs.InputFile(path, account), SETTINGS, self.raw)
 
-    def ingest_path(self, path: Path) -> tuple[ingest.LoadOutcome, Account | None]:
+    def ingest_path(self, path: Path) -> tuple[outcomes.LoadOutcome, Account | None]:
         """Ingest a file; one that needs `--account` is ingested again bound to one."""
         outcome = self._ingest(path, None)
         hint = _ACCOUNT_HINT.search(outcome.error or "") if outcome.status == "failed" else None
@@ -434,7 +434,7 @@ class Harness:
 
     @staticmethod
     def _check_read(
-        outcome: ingest.LoadOutcome, original: ingest.LoadOutcome, broken: list[str]
+        outcome: outcomes.LoadOutcome, original: outcomes.LoadOutcome, broken: list[str]
     ) -> None:
         if original.status == "failed":
             return
@@ -448,7 +448,7 @@ class Harness:
 
     def _check_skipped(
         self,
-        outcome: ingest.LoadOutcome,
+        outcome: outcomes.LoadOutcome,
         before: dict[str, tuple[int, int]],
         after: dict[str, tuple[int, int]],
         broken: list[str],
@@ -463,7 +463,7 @@ class Harness:
 
     def _check_failed(
         self,
-        outcome: ingest.LoadOutcome,
+        outcome: outcomes.LoadOutcome,
         before: dict[str, tuple[int, int]],
         after: dict[str, tuple[int, int]],
         broken: list[str],
@@ -477,7 +477,7 @@ class Harness:
         if "\n" in error or "Traceback" in error or "internal error" in error:
             broken.append(f"error is not one line in the file's terms: {error[:300]!r}")
 
-    def _check_ledger(self, outcome: ingest.LoadOutcome, broken: list[str]) -> None:
+    def _check_ledger(self, outcome: outcomes.LoadOutcome, broken: list[str]) -> None:
         row = self.con.execute(
             "select status, rows_read, rows_loaded, rows_quarantined, rows_skipped "
             "from ops.load where load_id = ?",
@@ -505,7 +505,7 @@ class Harness:
             broken.append("the outcome's counts differ from the ledger's")
 
     def _check_meaning(
-        self, outcome: ingest.LoadOutcome, reference: Reference, broken: list[str]
+        self, outcome: outcomes.LoadOutcome, reference: Reference, broken: list[str]
     ) -> None:
         original = reference.outcome
         if outcome.status != original.status:
@@ -552,7 +552,7 @@ class Harness:
         self,
         path: Path,
         account: Account | None,
-        first: ingest.LoadOutcome,
+        first: outcomes.LoadOutcome,
         counts: dict[str, tuple[int, int]],
         broken: list[str],
     ) -> None:
@@ -572,7 +572,7 @@ class Harness:
             broken.append("the same bytes again changed core")
 
 
-def _accounting(outcome: ingest.LoadOutcome) -> tuple[object, ...]:
+def _accounting(outcome: outcomes.LoadOutcome) -> tuple[object, ...]:
     """What a load must keep under a mutation that keeps the meaning (blank rows may be added,
     and are read and skipped)."""
     return (
@@ -589,7 +589,7 @@ def _written_columns(data: bytes, name: str, account: Account | None) -> dict[st
     ctx = IngestContext(
         source_name=name,
         as_of=AS_OF,
-        ingested_on=ingest.today_in(SETTINGS.timezone),
+        ingested_on=today_in(SETTINGS.timezone),
         default_timezone=SETTINGS.timezone,
         account=account,
     )

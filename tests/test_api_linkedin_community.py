@@ -21,7 +21,8 @@ from flows.api.linkedin_community import (
     pull,
     restli_list,
 )
-from flows.ingest import InputFile, LoadOutcome
+from flows.inputs import InputFile
+from flows.outcomes import LoadOutcome
 from flows.settings import ApiSource, Settings, account_id_for, load_settings
 from tests.conftest import REALDATA, needs_realdata
 from tests.fakeapi import linkedin_community as li_fake

@@ -10,11 +10,11 @@ from typing import Any
 import duckdb
 import pytest
 
-from flows import pipeline, store
+from flows import models, pipeline, store
 from flows.api import runner
 from flows.api.errors import ApiError
 from flows.api.meta_ads import STREAMS, client_for, pull
-from flows.ingest import LoadOutcome
+from flows.outcomes import LoadOutcome
 from flows.settings import ApiSource, Settings, account_id_for, load_settings
 from tests.fakeapi import meta_ads as ads_fake
 from tests.fakeapi.server import FakeApi
@@ -250,7 +250,7 @@ def test_leads_daily_fills_from_api_data_alone(
     fake, ads = world
     settings = _settings(tmp_path, fake)
     con, _ = _run(tmp_path, settings)
-    pipeline.build(con, settings)
+    models.build_metrics(con, settings.targets)
     row = con.execute(
         "select currency, sum(spend), sum(ad_leads), sum(conversions) from metrics.leads_daily "
         "where platform = 'meta' group by currency"

@@ -19,7 +19,7 @@ from flows.api import meta_graph as meta_connector
 from flows.api import runner
 from flows.api.meta_graph import STREAMS, client_for, pull
 from flows.api.streams import Refresh, RefreshPost
-from flows.ingest import LoadOutcome
+from flows.outcomes import LoadOutcome
 from flows.runs import RunSummary
 from flows.settings import ApiSource, load_settings
 from tests.conftest import reasons

@@ -11,12 +11,12 @@ from typing import Any
 import duckdb
 import pytest
 
-from flows import ingest, pipeline, store
+from flows import ingest, inputs, pipeline, store
 from flows.api import runner
 from flows.api.classify import RetryLater, tiktok_error
 from flows.api.errors import ApiError, ItemError, TokenError
 from flows.api.tiktok_business import STREAMS, client_for, pull
-from flows.ingest import LoadOutcome
+from flows.outcomes import LoadOutcome
 from flows.settings import ApiSource, Settings, load_settings
 from tests.fakeapi import meta_ads as ads_fake
 from tests.fakeapi import tiktok_business as tiktok_fake
@@ -319,7 +319,7 @@ def test_export_posts_meet_api_posts_and_one_tiktok_no_longer_serves_is_quaranti
     pipeline.initialise(con, settings)
     export = tmp_path / "Content.csv"
     export.write_text(CONTENT, encoding="utf-8")
-    item = ingest.InputFile(export, settings.account(f"tiktok:{BUSINESS}"))
+    item = inputs.InputFile(export, settings.account(f"tiktok:{BUSINESS}"))
     assert ingest.ingest_file(con, item, settings, tmp_path / "raw").status == "loaded"
     outcomes = runner.load_sources(con, settings, tmp_path / "raw", sources=("tiktok",))
     videos = next(o for o in outcomes if "/videos/" in o.path)

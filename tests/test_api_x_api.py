@@ -17,7 +17,7 @@ from flows.api import runner
 from flows.api.classify import RetryLater
 from flows.api.errors import ApiError, ItemError, TokenError
 from flows.api.x_api import PRIVATE_DAYS, STREAMS, client_for, pull, x_error
-from flows.ingest import LoadOutcome
+from flows.outcomes import LoadOutcome
 from flows.runs import RunSummary, markdown
 from flows.settings import ApiSource, Settings, load_settings
 from tests.fakeapi import x_api as x_fake

@@ -7,8 +7,8 @@ from datetime import date
 from pathlib import Path
 
 from bench.workload import Workload, write_workspace
-from flows import ingest, pipeline, store
-from flows.demo.x import x_content_date
+from demo.x import x_content_date
+from flows import ingest, inputs, pipeline, store
 from flows.settings import load_settings
 
 # Two accounts per platform across a month and a quarter boundary: 2 x (2 months x 2 content
@@ -35,7 +35,7 @@ def test_same_workload_same_bytes_and_every_row_loads(tmp_path: Path) -> None:
     con = store.connect(tmp_path / "kunci.duckdb")
     pipeline.initialise(con, settings)
     outcomes = [
-        ingest.ingest_file(con, item, settings, tmp_path / "raw") for item in ingest.inbox(settings)
+        ingest.ingest_file(con, item, settings, tmp_path / "raw") for item in inputs.inbox(settings)
     ]
     assert {o.path: o.rows_read for o in outcomes} == expected
     assert all(o.status == "loaded" for o in outcomes)

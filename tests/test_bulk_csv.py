@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from transforms.context import IngestContext, Normalized, ParsedInput
-from transforms.detect import Detection, FormatSpec
+from transforms.detect import Detection
 from transforms.errors import InputError
+from transforms.format_spec import FormatSpec
 from transforms.read import normalize_export, to_parsed_input
 from transforms.tabular import (
     FIELDS,

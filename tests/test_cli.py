@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from flows import cli, console, publish, store
-from flows.ingest import LoadOutcome
+from flows.outcomes import LoadOutcome
 from flows.runs import RunSummary
 from tests.conftest import REPO
 

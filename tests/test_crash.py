@@ -21,8 +21,8 @@ import duckdb
 import pytest
 
 import flows.report
-from flows import ingest, pipeline
-from flows.ingest import InputFile
+from flows import ingest, inputs, models, pipeline
+from flows.inputs import InputFile
 from flows.nightly import RunFailed, RunSummary, nightly_flow
 from flows.settings import Settings, load_settings
 from tests.conftest import DEMO_CONFIG, REPO
@@ -116,7 +116,7 @@ def _publish_directly(db: Path, settings: Settings, items: list[InputFile]) -> N
         pipeline.initialise(con, settings)
         for item in items:
             ingest.ingest_file(con, item, settings, pipeline.raw_root(db))
-        pipeline.refresh(con, settings)
+        models.refresh_metrics(con, settings.targets)
 
 
 def _raw_files(db: Path) -> int:
@@ -137,7 +137,7 @@ def test_sigkill_while_loading_keeps_the_published_file_and_the_next_run_matches
     from prefect.settings import PREFECT_API_URL
 
     settings = load_settings(str(DEMO_CONFIG))
-    items = ingest.inbox(settings)
+    items = inputs.inbox(settings)
     already = [i for i in items if i.path.parent.name in ("content", "insights")]
     assert 0 < len(already) < len(items) - 10
     db = tmp_path / "killed" / "kunci.duckdb"
@@ -400,7 +400,7 @@ direction = "higher"
         encoding="utf-8",
     )
     db = tmp_path / "data" / "kunci.duckdb"
-    _publish_directly(db, load_settings(str(config)), ingest.inbox(load_settings(str(config))))
+    _publish_directly(db, load_settings(str(config)), inputs.inbox(load_settings(str(config))))
     before = _metric_rows(db)
     latest_before = _query(db, "select * from model.int_post_latest order by post_id")
     september = inbox / "content/Sep-01-2026_Oct-07-2026_4963843775239898.csv"

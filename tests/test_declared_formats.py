@@ -23,8 +23,8 @@ from flows import cli
 from flows.settings import load_settings
 from tests.conftest import REALDATA, needs_realdata, normalize_counted, reasons
 from transforms.context import Account, IngestContext, Normalized
-from transforms.detect import FormatSpec
 from transforms.errors import InputError
+from transforms.format_spec import FormatSpec
 from transforms.formats import FORMATS
 from transforms.formats.declared import declare, spec
 

@@ -14,9 +14,9 @@ import openpyxl
 import polars as pl
 import pytest
 
-from flows.demo import END, INDEPENDENCE_DAY, START, demo_files, write_demo_workspace
-from flows.demo.common import xlsx_bytes
-from flows.ingest import inbox
+from demo import END, INDEPENDENCE_DAY, START, demo_files, write_demo_workspace
+from demo.common import xlsx_bytes
+from flows.inputs import inbox
 from flows.settings import Settings, load_settings
 from transforms.context import Account, IngestContext, Normalized
 from transforms.read import normalize_export

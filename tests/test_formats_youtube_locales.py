@@ -12,8 +12,9 @@ import pytest
 
 from tests.conftest import counts, normalize_counted, reasons
 from transforms.context import Account, IngestContext, Normalized
-from transforms.detect import FormatSpec, detect
+from transforms.detect import detect
 from transforms.errors import InputError
+from transforms.format_spec import FormatSpec
 from transforms.formats import FORMATS
 
 AS_OF = date(2026, 8, 5)

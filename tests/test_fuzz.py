@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from flows import cli
-from flows.ingest import InputFile, expand, ingest_file
+from flows.ingest import ingest_file
+from flows.inputs import InputFile, expand
 from tests.conftest import REALDATA, normalize_counted, skip_module_without_realdata
 from tests.fuzzing import (
     SAME_MEANING,

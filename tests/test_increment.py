@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import increment, ingest, model_files, models, pipeline, store
+from flows import increment, ingest, inputs, model_files, models, pipeline, store
 from flows.settings import load_settings
 from tests.conftest import DEMO_CONFIG
 
@@ -43,7 +43,7 @@ def assert_equals_full_build(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> 
 
 def test_demo_loaded_in_three_batches_equals_a_full_build(tmp_path: Path) -> None:
     settings = DEMO_SETTINGS
-    items = sorted(ingest.inbox(settings), key=lambda item: item.path.name)
+    items = sorted(inputs.inbox(settings), key=lambda item: item.path.name)
     con = duckdb.connect(str(tmp_path / "k.duckdb"))
     pipeline.initialise(con, settings)
     done = []

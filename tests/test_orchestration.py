@@ -18,8 +18,8 @@ import requests
 import yaml  # type: ignore[import-untyped]
 
 from flows import runs, serve, store
-from flows.ingest import LoadOutcome
 from flows.nightly import io_error
+from flows.outcomes import LoadOutcome
 from tests.conftest import DEMO_CONFIG, REPO
 from transforms.errors import InputError
 

@@ -18,7 +18,8 @@ import polars as pl
 import pytest
 
 from flows import store
-from flows.ingest import InputFile, ingest_file
+from flows.ingest import ingest_file
+from flows.inputs import InputFile
 from flows.settings import Settings
 from tests.conftest import REALDATA, counts, normalize_counted, skip_module_without_realdata
 from transforms.context import Account, IngestContext, Normalized

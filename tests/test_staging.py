@@ -15,13 +15,14 @@ from typing import Any
 import duckdb
 import pytest
 
-from flows import ingest, pipeline, stage_pool, stage_run, staged_load, staging
-from flows.ingest import InputFile, LoadOutcome
+from flows import ingest, inputs, models, pipeline, stage_pool, stage_run, staged_load, staging
+from flows.inputs import InputFile
+from flows.outcomes import LoadOutcome
 from flows.settings import RunnerConfig, Settings, load_settings
 from tests.conftest import DEMO_CONFIG
 from transforms.context import IngestContext, Normalized, ParsedInput
-from transforms.detect import FormatSpec
 from transforms.errors import InputError
+from transforms.format_spec import FormatSpec
 
 DEMO_INBOX = DEMO_CONFIG.parent / "inbox"
 IDS = {"load_id", "started_at", "finished_at", "built_at", "applied_at"}
@@ -66,7 +67,7 @@ def _run(
             outcomes = stage_run.stage_and_load(
                 con, working.path, items, settings, None, runner, raw
             )
-        pipeline.refresh(con, settings)
+        models.refresh_metrics(con, settings.targets)
     leftovers = [p for p in (db.parent / "staging").rglob("*") if p.is_file()]
     assert leftovers == [], "staged files are removed once loaded"
     return outcomes
@@ -76,7 +77,7 @@ def test_the_demo_staged_by_two_worker_processes_equals_loading_it_one_by_one(
     tmp_path: Path,
 ) -> None:
     settings = load_settings(str(DEMO_CONFIG))
-    items = ingest.inbox(settings)
+    items = inputs.inbox(settings)
     items.append(items[0])  # the same bytes twice in one run: the second is skipped
     one_by_one = _run(tmp_path / "one/k.duckdb", settings, items, None)
     staged = _run(tmp_path / "staged/k.duckdb", settings, items, RunnerConfig("processes", 2))
@@ -93,7 +94,7 @@ def test_a_second_run_skips_what_the_first_loaded_and_loads_a_corrected_export(
     tmp_path: Path,
 ) -> None:
     settings = load_settings(str(DEMO_CONFIG))
-    items = [i for i in ingest.inbox(settings) if i.path.parent.name == "content"][:4]
+    items = [i for i in inputs.inbox(settings) if i.path.parent.name == "content"][:4]
     db = tmp_path / "data/k.duckdb"
     _run(db, settings, items[:3], RunnerConfig("threads", 2))
     corrected = tmp_path / "late.csv"
@@ -155,8 +156,8 @@ def test_a_hung_a_crashing_and_a_dying_parse_fail_alone_in_killed_worker_process
     for name in ("hang", "crash", "die"):
         (inbox / f"{name}.csv").write_text(f"{name} key,{name} value\na,1\n", encoding="utf-8")
     (inbox / "empty.csv").write_bytes(b"")
-    good = next(i for i in ingest.inbox(settings) if i.path.parent.name == "overview")
-    items = [*ingest.expand([inbox]), good]
+    good = next(i for i in inputs.inbox(settings) if i.path.parent.name == "overview")
+    items = [*inputs.expand([inbox]), good]
     db = tmp_path / "data/k.duckdb"
 
     started = time.monotonic()
@@ -186,7 +187,7 @@ def test_a_local_dask_cluster_of_two_worker_processes_stages_as_this_process_doe
     from distributed import Client, LocalCluster, get_task_stream
 
     settings = load_settings(str(DEMO_CONFIG))
-    items = [i for i in ingest.inbox(settings) if i.path.parent.name in ("content", "overview")]
+    items = [i for i in inputs.inbox(settings) if i.path.parent.name in ("content", "overview")]
     local = _run(tmp_path / "local/k.duckdb", settings, items, RunnerConfig("threads", 1))
 
     with (
@@ -210,7 +211,7 @@ def test_inputs_with_other_columns_or_a_failing_batch_load_one_by_one_with_the_s
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = load_settings(str(DEMO_CONFIG))
-    items = [i for i in ingest.inbox(settings) if i.path.parent.name in ("content", "overview")]
+    items = [i for i in inputs.inbox(settings) if i.path.parent.name in ("content", "overview")]
     together = _run(tmp_path / "together/k.duckdb", settings, items, RunnerConfig("threads", 2))
 
     def refuse(con: duckdb.DuckDBPyConnection, batch: list[staging.Staged]) -> Any:

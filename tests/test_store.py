@@ -8,7 +8,8 @@ import pytest
 from polars.exceptions import PanicException
 
 from flows import ingest, store
-from flows.ingest import InputFile, ingest_file
+from flows.ingest import ingest_file
+from flows.inputs import InputFile
 from flows.settings import REPO_ROOT as REPO
 from flows.settings import SQL_DIR, Settings
 from transforms.context import Account

@@ -11,8 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import ingest, pipeline, publish, store
-from flows.ingest import InputFile
+from flows import ingest, outcomes, pipeline, publish, store
+from flows.inputs import InputFile
 from flows.settings import load_settings
 from tests.test_store import CONTENT, SETTINGS
 from transforms.errors import InputError
@@ -27,7 +27,7 @@ def _export(folder: Path, name: str = NAME, text: str = CONTENT) -> InputFile:
     return InputFile(path)
 
 
-def _load(work: pipeline.Working, item: InputFile) -> ingest.LoadOutcome:
+def _load(work: pipeline.Working, item: InputFile) -> outcomes.LoadOutcome:
     raw = pipeline.raw_root(work.path)
     return pipeline.with_working(work, lambda con: ingest.ingest_file(con, item, SETTINGS, raw))
 
@@ -143,7 +143,10 @@ def test_a_second_writer_waits_then_names_the_run_holding_the_database(tmp_path:
     db = tmp_path / "kunci.duckdb"
     with publish.writer_lock(db):
         started = time.monotonic()
-        with pytest.raises(InputError) as raised, pipeline.working_database(db, "256MB", 0.5):
+        with (
+            pytest.raises(publish.DatabaseBusy) as raised,
+            pipeline.working_database(db, "256MB", 0.5),
+        ):
             pass
         assert time.monotonic() - started >= 0.5
     message = str(raised.value)

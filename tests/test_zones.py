@@ -14,7 +14,7 @@ import duckdb
 import pytest
 import s3fs
 
-from flows import ingest, pipeline, raw_zone, store, zones
+from flows import ingest, inputs, pipeline, raw_zone, store, zones
 from flows.backfill import backfill_flow
 from flows.nightly import nightly_flow
 from flows.settings import load_settings
@@ -108,7 +108,7 @@ def test_an_export_lands_in_the_s3_raw_zone_and_the_ledger_keeps_its_relative_pa
     con = store.connect(db)
     try:
         pipeline.initialise(con, settings)
-        item = ingest.InputFile(export, settings.account("x:wisatanusantara"))
+        item = inputs.InputFile(export, settings.account("x:wisatanusantara"))
         outcome = ingest.ingest_file(con, item, settings, zone)
         (raw_path,) = con.execute("select raw_path from ops.load").fetchone() or ()
     finally:

@@ -9,8 +9,9 @@ import polars as pl
 
 from transforms.accounts import sole_account_note
 from transforms.context import IngestContext, Normalized, ParsedInput
-from transforms.detect import HEADER_SEARCH_DEPTH, Detection, FormatSpec, detect
+from transforms.detect import HEADER_SEARCH_DEPTH, Detection, detect
 from transforms.errors import InputError
+from transforms.format_spec import FormatSpec
 from transforms.formats import FORMATS
 from transforms.schemas import TABLES
 from transforms.tabular import (

@@ -29,8 +29,8 @@ from flows.api.client import ApiClient
 from flows.api.errors import ApiError, TokenError
 from flows.api.rawlog import RawLog
 from flows.api.streams import Refresh, RefreshPost, Stream
-from flows.ingest import LoadOutcome, today_in
-from flows.settings import ApiSource, Settings, account_id_for
+from flows.outcomes import LoadOutcome
+from flows.settings import ApiSource, Settings, account_id_for, today_in
 from transforms.api.envelope import REFRESH, Envelope, Window
 from transforms.context import Account, Normalized
 from transforms.errors import InputError

@@ -3,13 +3,14 @@
 The connector (`flows.api.ga4`) asks for `date, sessionSource, sessionMedium,
 sessionCampaignName` and pages by `limit`/`offset`; every page is one envelope.
 
-Mapping (DECISIONLOG, GA4 Data API; the same columns as the GA4 export, `transforms.formats.ga4`):
-`sessions`, `engagedSessions` -> `engaged_sessions`, `keyEvents` -> `conversions`, `totalRevenue`
--> `revenue`, `totalUsers` -> `users`, `screenPageViews` -> `pageviews`; `leads` = the sum of the
-`keyEvents:<event>` metrics of the configured lead events (NULL when none was returned); `bounces`
-stays NULL (GA4 has no bounce count; the metric layer derives the rate from engaged sessions).
-`property_id` is the account id, `properties/<number>` as the runner and the GA4 export of a
-configured `web` account store it; `platform` comes from the source (`platform_from_source`).
+Mapping (DECISIONLOG, GA4 Data API; the same columns as the GA4 export,
+`transforms.formats.ga4_exports`): `sessions`, `engagedSessions` -> `engaged_sessions`, `keyEvents`
+-> `conversions`, `totalRevenue` -> `revenue`, `totalUsers` -> `users`, `screenPageViews` ->
+`pageviews`; `leads` = the sum of the `keyEvents:<event>` metrics of the configured lead events
+(NULL when none was returned); `bounces` stays NULL (GA4 has no bounce count; the metric layer
+derives the rate from engaged sessions). `property_id` is the account id, `properties/<number>` as
+the runner and the GA4 export of a configured `web` account store it; `platform` comes from the
+source (`platform_from_source`).
 Dimension values are kept as GA4 writes them, `(direct)`, `(none)` and `(not set)` included; an
 empty one becomes `(not set)`, as in the export. `date` is the property's own date, as given.
 
@@ -32,7 +33,7 @@ from transforms.api.google import (
     typed_frame,
 )
 from transforms.context import Account, Normalized
-from transforms.formats.ga4 import NOT_SET
+from transforms.formats.ga4_exports import NOT_SET
 from transforms.platforms import platform_from_source
 from transforms.schemas import WEB_TRAFFIC_DAILY
 from transforms.typed import conform, drop_duplicate_keys, require, split_quarantine

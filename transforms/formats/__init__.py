@@ -1,9 +1,9 @@
 """One module per export format family; `FORMATS` is the registry detection searches."""
 
-from transforms.detect import FormatSpec
+from transforms.format_spec import FormatSpec
 from transforms.formats import (
     facebook_insights,
-    ga4,
+    ga4_exports,
     google_ads,
     linkedin,
     listening,
@@ -38,10 +38,10 @@ FORMATS: tuple[FormatSpec, ...] = (
     tiktok.FOLLOWER_ACTIVITY,
     tiktok.FOLLOWER_GENDER,
     tiktok.FOLLOWER_TERRITORIES,
-    ga4.TRAFFIC,
-    ga4.REPORT,
-    ga4.DATED_REPORT,
-    ga4.NTH_DAY_REPORT,
+    ga4_exports.TRAFFIC,
+    ga4_exports.REPORT,
+    ga4_exports.DATED_REPORT,
+    ga4_exports.NTH_DAY_REPORT,
     universal_analytics.TRAFFIC,
     universal_analytics.REPORT,
     listening.MENTIONS,
@@ -67,5 +67,5 @@ FORMATS: tuple[FormatSpec, ...] = (
     google_ads.REPORT,
     google_ads.OVERVIEW,
     tiktok_ads.REPORT,
-    ga4.ANY_REPORT,
+    ga4_exports.ANY_REPORT,
 )

@@ -42,8 +42,8 @@ import polars as pl
 from transforms.accounts import account_frame, find_account, hinted_account
 from transforms.context import Account, IngestContext, Normalized, ParsedInput
 from transforms.dates import local_date, localize, snapshot_date
-from transforms.detect import FormatSpec
 from transforms.errors import InputError
+from transforms.format_spec import FormatSpec
 from transforms.numbers import Locale
 from transforms.platforms import content_type, platform_from_source
 from transforms.schemas import (

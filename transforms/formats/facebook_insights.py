@@ -49,8 +49,8 @@ import polars as pl
 from transforms.accounts import account_frame, find_account, hinted_account
 from transforms.context import Account, IngestContext, Normalized, ParsedInput
 from transforms.dates import dates_in_name, local_date, localize, snapshot_date
-from transforms.detect import FormatSpec
 from transforms.errors import InputError
+from transforms.format_spec import FormatSpec
 from transforms.measures import total
 from transforms.numbers import Locale, invalid_number, parse_count
 from transforms.platforms import content_type

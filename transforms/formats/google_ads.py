@@ -57,8 +57,8 @@ import polars as pl
 
 from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.dates import read_named_dates
-from transforms.detect import FormatSpec
 from transforms.errors import InputError
+from transforms.format_spec import FormatSpec
 from transforms.formats.ads import (
     MEASURES,
     finish,

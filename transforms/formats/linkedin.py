@@ -54,7 +54,7 @@ import polars as pl
 from transforms.accounts import account_frame, hinted_account
 from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.dates import EXCEL_SERIAL, snapshot_date
-from transforms.detect import FormatSpec
+from transforms.format_spec import FormatSpec
 from transforms.formats.daily import finish_daily
 from transforms.formats.skipped import skip_every_row
 from transforms.measures import total

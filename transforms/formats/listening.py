@@ -21,7 +21,7 @@ import polars as pl
 
 from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.dates import local_date, localize
-from transforms.detect import FormatSpec
+from transforms.format_spec import FormatSpec
 from transforms.schemas import MENTION
 from transforms.typed import (
     COUNT,

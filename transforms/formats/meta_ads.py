@@ -36,7 +36,7 @@ from dataclasses import replace
 import polars as pl
 
 from transforms.context import IngestContext, Normalized, ParsedInput
-from transforms.detect import FormatSpec
+from transforms.format_spec import FormatSpec
 from transforms.formats.ads import (
     MEASURES,
     finish,

@@ -31,8 +31,8 @@ import polars as pl
 from transforms.accounts import account_frame, find_account, hinted_account, sole_account
 from transforms.context import Account, IngestContext, Normalized, ParsedInput
 from transforms.dates import localize, parse_date, snapshot_date
-from transforms.detect import FormatSpec
 from transforms.errors import InputError
+from transforms.format_spec import FormatSpec
 from transforms.formats.skipped import skip_every_row
 from transforms.numbers import Locale, invalid_number, parse_count, parse_percent_points
 from transforms.platforms import content_type

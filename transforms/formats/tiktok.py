@@ -78,7 +78,7 @@ from transforms.dates import (
     read_named_dates,
     snapshot_date,
 )
-from transforms.detect import FormatSpec
+from transforms.format_spec import FormatSpec
 from transforms.formats.daily import finish_daily
 from transforms.measures import total
 from transforms.numbers import Locale

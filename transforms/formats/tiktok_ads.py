@@ -35,7 +35,7 @@ from datetime import date
 
 from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.dates import dates_in_name
-from transforms.detect import FormatSpec
+from transforms.format_spec import FormatSpec
 from transforms.formats.ads import (
     MEASURES,
     finish,

@@ -17,9 +17,9 @@ by less than half a bounce. A `Source` without medium leaves medium `''`; an abs
 `''` (a missing key part, never NULL).
 
 Rows sharing a source (the report is split by page, country, device…) are summed to the table's
-grain, all of them counting as loaded; users are NULL then (see `ga4.to_grain`). A trailing totals
-row (all dimensions empty) is skipped and counted. `Avg. Time on Page`, `Unique Page Views` and
-other averages or unique counts have no canonical column and are not read.
+grain, all of them counting as loaded; users are NULL then (see `ga4_exports.to_grain`). A trailing
+totals row (all dimensions empty) is skipped and counted. `Avg. Time on Page`, `Unique Page Views`
+and other averages or unique counts have no canonical column and are not read.
 
 Reports without a source (`ua_report`: All Pages, Landing Pages, Events, the `Day Index` series
 of an Excel workbook's Dataset sheets) are recognised and their rows skipped, saying why: the
@@ -33,9 +33,14 @@ from dataclasses import replace
 import polars as pl
 
 from transforms.context import IngestContext, Normalized, ParsedInput
-from transforms.detect import FormatSpec
 from transforms.errors import InputError
-from transforms.formats.ga4 import no_source_reason, skip_report, web_traffic, without_totals
+from transforms.format_spec import FormatSpec
+from transforms.formats.ga4_exports import (
+    no_source_reason,
+    skip_report,
+    web_traffic,
+    without_totals,
+)
 from transforms.typed import COUNT, DECIMAL, PERCENT, date_field, flag, parse_fields
 
 # A currency mark before or after an amount: `$1,234.56`, `US$0.00`, `Rp1.234`, `12,00 €`, `EUR 5`.

@@ -34,7 +34,7 @@ import polars as pl
 from transforms.accounts import account_frame, accounts_by_handle, hinted_account
 from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.dates import dates_in_name, snapshot_date
-from transforms.detect import FormatSpec
+from transforms.format_spec import FormatSpec
 from transforms.formats.daily import finish_daily
 from transforms.measures import total
 from transforms.schemas import POST, POST_METRICS

@@ -43,7 +43,7 @@ import polars as pl
 from transforms.accounts import account_frame, accounts_by_handle, hinted_account
 from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.dates import local_date, localize, snapshot_date
-from transforms.detect import FormatSpec
+from transforms.format_spec import FormatSpec
 from transforms.formats.daily import finish_daily
 from transforms.formats.x_analytics import with_absent
 from transforms.measures import total

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from flows.demo.common import (
+from demo.common import (
     CAMPAIGN,
     CAMPAIGN_DAYS,
     END,

@@ -15,9 +15,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Literal, Protocol
 
 import openpyxl
+from babel.dates import get_day_names, get_month_names
 from openpyxl.writer.excel import ExcelWriter
-
-from transforms.calendar_names import day_names, month_names
 
 DEFAULT_SEED = 2026
 START = date(2026, 7, 3)
@@ -31,6 +30,23 @@ COMPETITOR = "Pesona Negeri"
 
 Language = Literal["en", "id"]
 Cell = str | int | float | date | datetime | None
+
+
+def month_names(locale: str, width: Literal["wide", "abbreviated"]) -> tuple[str, ...]:
+    """The twelve month names as `locale` writes them in a date, from CLDR.
+
+    Taken from Babel here, not from the readers' tables (`transforms.calendar_names`): the files
+    the readers are tested on must not be written with the readers' own code.
+    """
+    names = get_month_names(width, "format", locale)
+    return tuple(str(names[month]) for month in range(1, 13))
+
+
+def day_names(locale: str, width: Literal["wide", "abbreviated"]) -> tuple[str, ...]:
+    """The seven day names of `locale`, Monday first, as written in a date, from CLDR."""
+    names = get_day_names(width, "format", locale)
+    return tuple(str(names[weekday]) for weekday in range(7))
+
 
 # English day and month names as the platforms' English exports write them (CLDR data)
 WEEKDAYS = day_names("en", "abbreviated")

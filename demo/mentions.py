@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flows.demo.common import (
+from demo.common import (
     BRAND,
     COMPETITOR,
     DESTINATIONS,

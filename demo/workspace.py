@@ -5,8 +5,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from flows.demo import ads, facebook, instagram, linkedin, mentions, tiktok, web, x, youtube
-from flows.demo.common import DEFAULT_SEED
+from demo import ads, facebook, instagram, linkedin, mentions, tiktok, web, x, youtube
+from demo.common import DEFAULT_SEED
 
 KUNCI_TOML = """\
 # Demo workspace: a fictional Indonesian tourism office and one competitor.
@@ -294,11 +294,11 @@ def write_demo_workspace(target: Path, seed: int = DEFAULT_SEED) -> list[Path]:
 
 def default_target() -> Path:
     """Return the repository's bundled demo folder, `data/demo`."""
-    return Path(__file__).resolve().parents[2] / "data" / "demo"
+    return Path(__file__).resolve().parents[1] / "data" / "demo"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: `python -m flows.demo [TARGET]` regenerates the demo workspace."""
+    """Command line: `python -m demo [TARGET]` regenerates the demo workspace."""
     args = list(sys.argv[1:] if argv is None else argv)
     target = Path(args[0]) if args else default_target()
     for path in write_demo_workspace(target):

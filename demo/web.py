@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from flows.demo.common import (
+from demo.common import (
     CAMPAIGN,
     END,
     START,

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flows.demo.common import (
+from demo.common import (
     DESTINATIONS,
     EMOJI,
     END,
@@ -30,12 +30,12 @@ from flows.demo.common import (
     in_campaign,
     is_weekend,
     local_at,
+    month_names,
     noise,
     tiktok_id,
     whole,
     xlsx_bytes,
 )
-from transforms.calendar_names import month_names
 
 TIKTOK_HANDLE = "wisatanusantara"
 _INDONESIAN_MONTHS = month_names("id", "wide")  # `Juli`, as TikTok Studio writes it

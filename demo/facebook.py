@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flows.demo.common import (
+from demo.common import (
     BRAND,
     DESTINATIONS,
     EMOJI,

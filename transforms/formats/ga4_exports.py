@@ -61,8 +61,8 @@ import polars as pl
 
 from transforms.accounts import hinted_account
 from transforms.context import IngestContext, Normalized, ParsedInput
-from transforms.detect import FormatSpec
 from transforms.errors import InputError
+from transforms.format_spec import FormatSpec
 from transforms.formats.skipped import skip_every_row
 from transforms.platforms import platform_from_source
 from transforms.schemas import WEB_TRAFFIC_DAILY, WEB_TRAFFIC_PERIOD

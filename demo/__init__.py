@@ -29,11 +29,11 @@ clicks never exceed impressions nor leads clicks, engaged sessions never exceed 
 everything rises around Independence Day (17 August), the campaign of the period
 (`kemerdekaan_2026`, 10-24 August, on every ads platform and in the site's UTM campaigns).
 
-Run `python -m flows.demo [TARGET]` to regenerate (default: the repository's `data/demo`).
+Run `python -m demo [TARGET]` to regenerate (default: the repository's `data/demo`).
 """
 
-from flows.demo.common import CAMPAIGN, DEFAULT_SEED, END, INDEPENDENCE_DAY, START
-from flows.demo.workspace import (
+from demo.common import CAMPAIGN, DEFAULT_SEED, END, INDEPENDENCE_DAY, START
+from demo.workspace import (
     KUNCI_TOML,
     default_target,
     demo_files,
