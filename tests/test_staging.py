@@ -213,7 +213,7 @@ def test_inputs_with_other_columns_or_a_failing_batch_load_one_by_one_with_the_s
     items = [i for i in ingest.inbox(settings) if i.path.parent.name in ("content", "overview")]
     together = _run(tmp_path / "together/k.duckdb", settings, items, RunnerConfig("threads", 2))
 
-    def refuse(con: duckdb.DuckDBPyConnection, batch: list[staging.Staged]) -> Any:
+    def refuse(con: duckdb.DuckDBPyConnection, batch: list[staging.Staged], area: Any) -> Any:
         raise duckdb.ConstraintException("a violated check")
 
     monkeypatch.setattr(staged_load, "_load_together", refuse)
