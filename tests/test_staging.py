@@ -15,7 +15,6 @@ from typing import Any
 
 import duckdb
 import pytest
-import s3fs
 
 from flows import ingest, pipeline, publish, stage_pool, stage_run, staged_load, staging, zones
 from flows.ingest import InputFile, LoadOutcome
@@ -284,6 +283,8 @@ def test_raw_and_staging_zones_on_s3_load_what_local_zones_load_and_leave_nothin
 
     assert outcomes == local
     assert _contents(db) == _contents(tmp_path / "local/k.duckdb")
+    import s3fs  # here: worker processes import this module for its parsers, and s3fs is slow
+
     bucket = s3fs.S3FileSystem(key=S3_KEY, secret=S3_SECRET, endpoint_url=s3_endpoint)
     bucket.invalidate_cache()
     assert bucket.find(f"{url}/staging") == [], "staged objects are removed once loaded"
