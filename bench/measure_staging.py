@@ -28,7 +28,7 @@ from typing import Any
 
 from bench.measure_ingest import ingest_duckdb
 from bench.timing import Result, check_loaded, discard_database, elapsed, load_run, median
-from flows import inputs, pipeline, stage_pool, stage_run, staging
+from flows import inputs, pipeline, stage_pool, stage_run, staging, zones
 from flows.settings import RunnerConfig, Settings, load_settings
 
 RESULTS = Path(__file__).parent / "results" / "staging.json"
@@ -73,14 +73,19 @@ def _one_by_one(db: Path, settings: Settings, items: list[inputs.InputFile]) -> 
 def _stage_only(
     work: Path, settings: Settings, items: list[inputs.InputFile], runner: RunnerConfig
 ) -> None:
-    root = work / "staging-only"
+    area = staging.StagingArea(zones.Zone(str(work)), "staging-only", work / "scratch")
     jobs = [
-        staging.StageJob(item, settings, None, str(work / "raw"), str(root / f"{n:06d}"))
+        staging.StageJob(
+            item, settings, None, zones.Zone(str(work / "raw")), area.zone, f"{area.prefix}/{n:06d}"
+        )
         for n, item in enumerate(items)
     ]
     stage_run.stage_all(jobs, frozenset(), runner, lambda _name: None)
-    failed = [job.name for job in jobs if staging.read_manifest(job.folder).status != "staged"]
-    shutil.rmtree(root)
+    manifests = area.read_manifests([job.folder for job in jobs])
+    failed = [
+        job.name for job, staged in zip(jobs, manifests, strict=True) if staged.status != "staged"
+    ]
+    area.clear()
     if failed:
         raise SystemExit(f"staging failed for {failed[:3]}")
 

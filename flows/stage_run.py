@@ -39,16 +39,17 @@ def stage_and_load(
     """
     if not items:
         return []
-    root = staging.staging_root(work)
-    staging.remove(str(root))
-    run = root / uuid.uuid4().hex
+    area = staging.staging_area(work, settings)
+    area.clear()
+    run = f"{area.prefix}/{uuid.uuid4().hex}"
     jobs = [
-        staging.StageJob(item, settings, period, raw, str(run / f"{number:06d}"))
+        staging.StageJob(item, settings, period, raw, area.zone, f"{run}/{number:06d}")
         for number, item in enumerate(items)
     ]
     stage_all(jobs, staging.loaded_inputs(con), runner, progress or _ignore)
-    outcomes = staged_load.load_staged(con, [staging.read_manifest(job.folder) for job in jobs])
-    staging.remove(str(root))
+    manifests = area.read_manifests([job.folder for job in jobs])
+    outcomes = staged_load.load_staged(con, manifests, area)
+    area.clear()
     return outcomes
 
 

@@ -8,6 +8,9 @@ known of each attribute). The fast path holds when no API load exists (an export
 simply replace what they meet) and no input repeats a key within itself. Otherwise, or when a
 batch fails (a violated check), the batch is rolled back and its inputs are loaded one by one
 with `store.record_load`, so the input at fault fails alone with the error it would have had.
+
+The staged Parquet is read from the run's `StagingArea`: in place from a local staging zone, and
+from a URL zone after fetching one frame of one batch into a local folder (DuckDB reads files).
 """
 
 from collections.abc import Iterator
@@ -18,7 +21,7 @@ import polars as pl
 
 from flows import store
 from flows.outcomes import LoadOutcome
-from flows.staging import NOTHING_LOADED, QUARANTINE, Staged, frame_path, read_frame
+from flows.staging import NOTHING_LOADED, QUARANTINE, Staged, StagingArea
 from transforms.context import Normalized
 from transforms.schemas import TABLES
 
@@ -31,7 +34,9 @@ class _OneByOne(Exception):
     """The batch cannot be folded into one statement per table: load its inputs one by one."""
 
 
-def load_staged(con: duckdb.DuckDBPyConnection, manifests: list[Staged]) -> list[LoadOutcome]:
+def load_staged(
+    con: duckdb.DuckDBPyConnection, manifests: list[Staged], area: StagingArea
+) -> list[LoadOutcome]:
     """Record every staged input in `ops.load` (and its rows in `core`); outcomes in input order.
 
     Ledger rows are written in input order, so load_ids are those a one-by-one run would give.
@@ -43,7 +48,7 @@ def load_staged(con: duckdb.DuckDBPyConnection, manifests: list[Staged]) -> list
 
     def flush() -> None:
         batch = [staged for _, staged in pending]
-        for (index, staged), outcome in zip(pending, _load_batch(con, batch), strict=True):
+        for (index, staged), outcome in zip(pending, _load_batch(con, batch, area), strict=True):
             outcomes[index] = outcome
             if outcome.status != "failed" and outcome.load_id is not None:
                 loaded_now.setdefault(_key(staged), outcome.load_id)
@@ -89,24 +94,28 @@ def _record_unloaded(con: duckdb.DuckDBPyConnection, staged: Staged) -> LoadOutc
     return LoadOutcome(staged.source, "failed", error=error, load_id=load_id)
 
 
-def _load_batch(con: duckdb.DuckDBPyConnection, batch: list[Staged]) -> list[LoadOutcome]:
+def _load_batch(
+    con: duckdb.DuckDBPyConnection, batch: list[Staged], area: StagingArea
+) -> list[LoadOutcome]:
     if not batch:
         return []
     if store.rival_origin(con, "export") is None:
         try:
-            return _load_together(con, batch)
+            return _load_together(con, batch, area)
         except (_OneByOne, duckdb.Error):
             pass  # rolled back: one by one, the input at fault fails alone
-    return [_load_one(con, staged) for staged in batch]
+    return [_load_one(con, staged, area) for staged in batch]
 
 
-def _load_one(con: duckdb.DuckDBPyConnection, staged: Staged) -> LoadOutcome:
+def _load_one(con: duckdb.DuckDBPyConnection, staged: Staged, area: StagingArea) -> LoadOutcome:
     """One staged input through `store.record_load`, as `ingest_file` loads it."""
     result = Normalized(
         format=staged.format or "",
         platform=staged.platform or "",
-        tables={table: read_frame(staged.folder, table) for table in staged.tables},
-        quarantine=read_frame(staged.folder, QUARANTINE) if staged.quarantine else _NO_QUARANTINE,
+        tables={table: area.read_frame(staged.folder, table) for table in staged.tables},
+        quarantine=(
+            area.read_frame(staged.folder, QUARANTINE) if staged.quarantine else _NO_QUARANTINE
+        ),
         rows_read=staged.rows_read,
         rows_skipped=staged.rows_skipped,
         notes=staged.notes,
@@ -127,7 +136,9 @@ _NO_QUARANTINE = pl.DataFrame(
 )
 
 
-def _load_together(con: duckdb.DuckDBPyConnection, batch: list[Staged]) -> list[LoadOutcome]:
+def _load_together(
+    con: duckdb.DuckDBPyConnection, batch: list[Staged], area: StagingArea
+) -> list[LoadOutcome]:
     """The batch in one transaction: ledger rows, one `merge` per table, one quarantine insert."""
     con.begin()
     try:
@@ -151,10 +162,10 @@ def _load_together(con: duckdb.DuckDBPyConnection, batch: list[Staged]) -> list[
         tables = dict.fromkeys(table for staged in batch for table in staged.tables)
         for table in tables:
             members = [(s, i) for s, i in zip(batch, load_ids, strict=True) if table in s.tables]
-            _merge_table(con, table, members)
+            _merge_table(con, area, table, members)
         quarantined = [(s, i) for s, i in zip(batch, load_ids, strict=True) if s.quarantine]
         if quarantined:
-            with _staged_files(con, QUARANTINE, quarantined) as source:
+            with _staged_files(con, area, QUARANTINE, quarantined) as source:
                 con.execute(
                     "insert into ops.quarantine (load_id, sheet, row_number, reason, raw) "
                     f"select load_id, sheet, row_number, reason, raw::json from {source}"
@@ -167,7 +178,10 @@ def _load_together(con: duckdb.DuckDBPyConnection, batch: list[Staged]) -> list[
 
 
 def _merge_table(
-    con: duckdb.DuckDBPyConnection, table: str, members: list[tuple[Staged, int]]
+    con: duckdb.DuckDBPyConnection,
+    area: StagingArea,
+    table: str,
+    members: list[tuple[Staged, int]],
 ) -> None:
     """Upsert the rows of every member into `core.<table>`: one `merge` per run of inputs.
 
@@ -177,18 +191,21 @@ def _merge_table(
     run = [members[0]]
     for member in members[1:]:
         if member[0].tables[table] != run[0][0].tables[table]:
-            _merge_run(con, table, run)
+            _merge_run(con, area, table, run)
             run = []
         run.append(member)
-    _merge_run(con, table, run)
+    _merge_run(con, area, table, run)
 
 
 def _merge_run(
-    con: duckdb.DuckDBPyConnection, table: str, members: list[tuple[Staged, int]]
+    con: duckdb.DuckDBPyConnection,
+    area: StagingArea,
+    table: str,
+    members: list[tuple[Staged, int]],
 ) -> None:
     columns = members[0][0].tables[table]
     key = ", ".join(TABLES[table].key)
-    with _staged_files(con, table, members) as source:
+    with _staged_files(con, area, table, members) as source:
         repeated = con.execute(
             f"select count(*) from (select 1 from {source} "
             f"group by {key}, load_id having count(*) > 1)"
@@ -232,23 +249,24 @@ def _folded(table: str, columns: list[str], source: str) -> str:
 
 @contextmanager
 def _staged_files(
-    con: duckdb.DuckDBPyConnection, name: str, members: list[tuple[Staged, int]]
+    con: duckdb.DuckDBPyConnection,
+    area: StagingArea,
+    name: str,
+    members: list[tuple[Staged, int]],
 ) -> Iterator[str]:
     """A subquery over one frame of many staged inputs, each row with its input's load_id."""
-    files = pl.DataFrame(
-        {
-            "file": [frame_path(staged.folder, name) for staged, _ in members],
-            "load_id": [load_id for _, load_id in members],
-        },
-        schema={"file": pl.String, "load_id": pl.Int64},
-    )
-    listed = ", ".join("'" + path.replace("'", "''") + "'" for path in files["file"])
-    con.register("staged_files", files)
-    try:
-        yield (
-            f"(select p.* exclude (filename), f.load_id from read_parquet([{listed}], "
-            "filename = true, file_row_number = true, union_by_name = true) p "
-            "join staged_files f on p.filename = f.file)"
+    with area.frame_files([staged.folder for staged, _ in members], name) as paths:
+        files = pl.DataFrame(
+            {"file": paths, "load_id": [load_id for _, load_id in members]},
+            schema={"file": pl.String, "load_id": pl.Int64},
         )
-    finally:
-        store.unregister(con, "staged_files")
+        listed = ", ".join("'" + path.replace("'", "''") + "'" for path in paths)
+        con.register("staged_files", files)
+        try:
+            yield (
+                f"(select p.* exclude (filename), f.load_id from read_parquet([{listed}], "
+                "filename = true, file_row_number = true, union_by_name = true) p "
+                "join staged_files f on p.filename = f.file)"
+            )
+        finally:
+            store.unregister(con, "staged_files")

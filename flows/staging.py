@@ -1,23 +1,29 @@
 """Stage, then load: inputs normalized in parallel into a staging folder, loaded by one writer.
 
-Staging one input (`stage_input`) is a pure function of the input, the settings, its staging folder
-and the raw zone: read the bytes, hash them, skip them when already loaded, land them in the raw
-zone, normalize, and write the canonical frames as Parquet with a JSON manifest. It touches no
-database and no module state, so any worker can run it: a thread, a worker process, a Dask worker
-on another machine. The writer (`flows.staged_load`) then loads the staged inputs in input order,
-each accepted or refused alone in `ops.load`, exactly as `flows.ingest.ingest_file` would have.
+Staging one input (`stage_input`) is a pure function of the input, the settings, its folder in the
+staging zone and the raw zone: read the bytes, hash them, skip them when already loaded, land them
+in the raw zone, normalize, and write the canonical frames as Parquet with a JSON manifest. It
+touches no database and no module state, so any worker can run it: a thread, a worker process, a
+Dask worker on another machine. The writer (`flows.staged_load`) then loads the staged inputs in
+input order, each accepted or refused alone in `ops.load`, exactly as `flows.ingest.ingest_file`
+would have.
 
-All staging file I/O goes through the functions at the end of this module (`_write_frame`,
-`_write_manifest`, `read_manifest`, `frame_path`, `remove`), so the staging zone can move to an
-fsspec URL in one place.
+The staging zone is a local folder (`staging/` beside the database) or a URL (`[zones] staging`,
+`flows.zones`). All its I/O goes through the end of this module: workers write there with
+`_write_frame` and `_write_manifest`, the writer reads through a `StagingArea`, which also clears
+what a run leaves. A worker opens the zone itself, its credentials read from its own environment
+by the variable names the zone carries, so a job pickles to a process or a Dask worker secret-free.
 """
 
+import io
 import json
 import shutil
-from collections.abc import Collection
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
@@ -45,7 +51,8 @@ class StageJob:
     settings: Settings
     period: tuple[date, date] | None
     raw_root: zones.Zone
-    folder: str  # this input's staging folder
+    staging: zones.Zone
+    folder: str  # this input's folder, relative to the staging zone
 
     @property
     def name(self) -> str:
@@ -81,7 +88,7 @@ class Staged:
     quarantine: bool = False
     outcome: str | None = None
     error: str | None = None
-    folder: str = ""
+    folder: str = ""  # relative to the staging zone
 
     def outcome_of(self, load_id: int) -> LoadOutcome:
         """The `LoadOutcome` of this input once the writer recorded it as `load_id`."""
@@ -97,14 +104,6 @@ class Staged:
             error=self.error,
             load_id=load_id,
         )
-
-
-def staging_root(work: Path) -> Path:
-    """The staging zone lives next to the database, like the raw zone, one folder per file.
-
-    Two databases in one folder hold two writer locks, so neither may clear the other's.
-    """
-    return work.parent / "staging" / work.name
 
 
 def loaded_inputs(con: duckdb.DuckDBPyConnection) -> frozenset[tuple[str, str | None]]:
@@ -130,13 +129,19 @@ def record_crash(job: StageJob, started: datetime, reason: str) -> str:
 
     As a crashed task was recorded before staging existed: the source alone, no digest.
     """
-    staged = Staged(str(job.item.path), "failed", started, error=f"{reason}; {NOTHING_LOADED}")
-    _write_manifest(job.folder, staged)
+    staged = Staged(
+        str(job.item.path),
+        "failed",
+        started,
+        error=f"{reason}; {NOTHING_LOADED}",
+        folder=job.folder,
+    )
+    _write_manifest(job.staging, staged)
     return job.folder
 
 
 def stage_input(job: StageJob, loaded: Loaded) -> str:
-    """Stage one input into `job.folder` (frames and manifest); returns the folder.
+    """Stage one input into `job.folder` of the staging zone (frames, manifest); returns the folder.
 
     Never raises for bad input: an unreadable or unrecognised file is staged as failed, with
     the one-line error `ingest_file` would record.
@@ -168,13 +173,13 @@ def stage_input(job: StageJob, loaded: Loaded) -> str:
     for table, frame in result.tables.items():
         if frame.height:  # as `store.record_load`: an empty frame writes nothing
             columns = [c for c in frame.columns if c in TABLES[table].columns]
-            _write_frame(job.folder, table, frame.select(columns))
+            _write_frame(job.staging, job.folder, table, frame.select(columns))
             tables[table] = columns
     quarantine = result.quarantine
     if quarantine.height:
         if "sheet" not in quarantine.columns:
             quarantine = quarantine.with_columns(pl.lit("").alias("sheet"))
-        _write_frame(job.folder, QUARANTINE, quarantine.select(_QUARANTINE_COLUMNS))
+        _write_frame(job.staging, job.folder, QUARANTINE, quarantine.select(_QUARANTINE_COLUMNS))
     staged = replace(
         staged,
         status="staged",
@@ -197,45 +202,93 @@ _QUARANTINE_COLUMNS = ["sheet", "row_number", "reason", "raw"]
 
 
 def _finish(job: StageJob, staged: Staged) -> str:
-    _write_manifest(job.folder, staged)
+    _write_manifest(job.staging, staged)
     return job.folder
 
 
 # --- the staging zone's files: the only functions that touch them ------------------------------
 
 
-def frame_path(folder: str, name: str) -> str:
+def _frame_name(folder: str, name: str) -> str:
     """Where the Parquet file of one canonical table (or the quarantine) of an input lies."""
-    return str(Path(folder) / f"{name}.parquet")
+    return f"{folder}/{name}.parquet"
 
 
-def _write_frame(folder: str, name: str, frame: pl.DataFrame) -> None:
-    Path(folder).mkdir(parents=True, exist_ok=True)
-    frame.write_parquet(frame_path(folder, name), compression="lz4", statistics=False)
+def _write_frame(zone: zones.Zone, folder: str, name: str, frame: pl.DataFrame) -> None:
+    """Write a frame as Parquet: straight to its file locally, else whole through the zone.
+
+    A frame needs no partial name: its input's manifest, written last, is what says it is done.
+    """
+    relative = _frame_name(folder, name)
+    if zone.is_local:
+        target = Path(zone.url_of(relative))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        frame.write_parquet(target, compression="lz4", statistics=False)
+        return
+    buffer = io.BytesIO()
+    frame.write_parquet(buffer, compression="lz4", statistics=False)
+    zone.write(relative, buffer.getvalue())
 
 
-def _write_manifest(folder: str, staged: Staged) -> None:
-    """Write the manifest last, atomically: a folder with a manifest is complete."""
-    Path(folder).mkdir(parents=True, exist_ok=True)
-    body = asdict(staged) | {"started_at": staged.started_at.isoformat(), "folder": folder}
-    partial = Path(folder) / f".{MANIFEST}.partial"
-    partial.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
-    partial.replace(Path(folder) / MANIFEST)
+def _write_manifest(zone: zones.Zone, staged: Staged) -> None:
+    """Write the manifest last, whole (`Zone.write`): a folder with a manifest is complete."""
+    body = asdict(staged) | {"started_at": staged.started_at.isoformat()}
+    zone.write(f"{staged.folder}/{MANIFEST}", json.dumps(body, ensure_ascii=False).encode())
 
 
-def read_manifest(folder: str) -> Staged:
-    """The manifest a worker wrote for one input."""
-    body = json.loads((Path(folder) / MANIFEST).read_text(encoding="utf-8"))
+@dataclass(frozen=True)
+class StagingArea:
+    """What the writer of one database reads and clears in the staging zone.
+
+    Its staged inputs lie under `prefix` (the working file's name: two databases staging into
+    one folder hold two writer locks, so neither may clear the other's). DuckDB reads Parquet
+    from local files, so the Parquet of a URL zone is fetched into `scratch`, a local folder
+    beside the working file, one frame of one batch at a time.
+    """
+
+    zone: zones.Zone
+    prefix: str
+    scratch: Path
+
+    def read_manifests(self, folders: list[str]) -> list[Staged]:
+        """The manifests the workers wrote, one per folder (fetched all at once from a URL)."""
+        with self._fetched([f"{folder}/{MANIFEST}" for folder in folders]) as files:
+            return [_manifest(json.loads(path.read_bytes())) for path in files]
+
+    def read_frame(self, folder: str, name: str) -> pl.DataFrame:
+        """One staged frame, as the worker wrote it."""
+        relative = _frame_name(folder, name)
+        if self.zone.is_local:
+            return pl.read_parquet(self.zone.url_of(relative))
+        return pl.read_parquet(io.BytesIO(self.zone.read(relative)))
+
+    @contextmanager
+    def frame_files(self, folders: list[str], name: str) -> Iterator[list[str]]:
+        """Local Parquet files of one frame of many inputs, for DuckDB, while the block runs."""
+        with self._fetched([_frame_name(folder, name) for folder in folders]) as files:
+            yield [str(path) for path in files]
+
+    @contextmanager
+    def _fetched(self, relatives: list[str]) -> Iterator[Sequence[Path]]:
+        try:
+            yield self.zone.fetch(relatives, self.scratch)
+        finally:
+            if not self.zone.is_local:
+                shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def clear(self) -> None:
+        """Remove every staged input of this database, and the scratch folder (absent: nothing)."""
+        self.zone.remove(self.prefix)
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def _manifest(body: dict[str, Any]) -> Staged:
     body["started_at"] = datetime.fromisoformat(body["started_at"])
     body["notes"] = tuple(body["notes"])
     return Staged(**body)
 
 
-def read_frame(folder: str, name: str) -> pl.DataFrame:
-    """One staged frame, as the worker wrote it."""
-    return pl.read_parquet(frame_path(folder, name))
-
-
-def remove(folder: str) -> None:
-    """Remove a staging folder and everything in it (nothing when it does not exist)."""
-    shutil.rmtree(folder, ignore_errors=True)
+def staging_area(work: Path, settings: Settings) -> StagingArea:
+    """The staging area of the working file `work`: `[zones] staging`, else `staging/` beside it."""
+    zone = settings.zones.staging_for(work)
+    return StagingArea(zone, work.name, work.with_name(f"{work.name}.staged"))

@@ -2,9 +2,9 @@
 
 A zone is a root (a path, or an fsspec URL such as `s3://bucket/raw`, `gs://...`, `az://...`,
 `memory://...`) and the few operations the raw zone, the API raw log and staging need: write an
-object whole, read it, test it, list a prefix, remove it, name it. Objects are addressed by a
-POSIX path relative to the root, which is what the ledger keeps (`ops.load.raw_path`), so moving a
-zone changes one setting, not the database.
+object whole, read it, test it, list a prefix, remove it, name it, fetch it as a local file.
+Objects are addressed by a POSIX path relative to the root, which is what the ledger keeps
+(`ops.load.raw_path`), so moving a zone changes one setting, not the database.
 
 Writes appear whole or not at all: a local file is written beside its target and renamed over it;
 an object store publishes an object only when its upload completes (an S3 PUT or a completed
@@ -22,7 +22,7 @@ workers without carrying a secret. fsspec and its backends load only when a URL 
 import os
 import secrets
 import shutil
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -144,6 +144,23 @@ class Zone:
         fs.invalidate_cache(path)
         if fs.exists(path):
             fs.rm(path, recursive=True)
+
+    def fetch(self, relatives: Sequence[str], into: Path) -> Sequence[Path]:
+        """Local files holding these objects, for readers that need files (DuckDB's Parquet).
+
+        A local zone's files are used in place. A URL zone's objects are downloaded into the
+        local folder `into`, all at once (fsspec's concurrent `get`): DuckDB reading them
+        through a registered fsspec filesystem makes many small requests one after another,
+        11x slower on moto's server (`docs/DECISIONLOG.md`).
+        """
+        if self.is_local:
+            return [self._local(relative) for relative in relatives]
+        targets = [into / _checked(relative) for relative in relatives]
+        for parent in {target.parent for target in targets}:
+            parent.mkdir(parents=True, exist_ok=True)
+        fs, root = self._fs()
+        fs.get([f"{root}/{_checked(r)}" for r in relatives], [str(t) for t in targets])
+        return targets
 
     def replace_tree(self, relative: str, folder: Path) -> None:
         """Make `relative` hold exactly the files of the local `folder` (consumed).

@@ -7,6 +7,7 @@ those real workers (the format travels to them with the settings, as a declared 
 """
 
 import os
+import pickle
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -15,11 +16,22 @@ from typing import Any
 import duckdb
 import pytest
 
-from flows import ingest, inputs, models, pipeline, stage_pool, stage_run, staged_load, staging
+from flows import (
+    ingest,
+    inputs,
+    models,
+    pipeline,
+    publish,
+    stage_pool,
+    stage_run,
+    staged_load,
+    staging,
+    zones,
+)
 from flows.inputs import InputFile
 from flows.outcomes import LoadOutcome
 from flows.settings import RunnerConfig, Settings, load_settings
-from tests.conftest import DEMO_CONFIG
+from tests.conftest import DEMO_CONFIG, S3_KEY, S3_KEY_ENV, S3_SECRET, S3_SECRET_ENV
 from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.errors import InputError
 from transforms.format_spec import FormatSpec
@@ -214,7 +226,7 @@ def test_inputs_with_other_columns_or_a_failing_batch_load_one_by_one_with_the_s
     items = [i for i in inputs.inbox(settings) if i.path.parent.name in ("content", "overview")]
     together = _run(tmp_path / "together/k.duckdb", settings, items, RunnerConfig("threads", 2))
 
-    def refuse(con: duckdb.DuckDBPyConnection, batch: list[staging.Staged]) -> Any:
+    def refuse(con: duckdb.DuckDBPyConnection, batch: list[staging.Staged], area: Any) -> Any:
         raise duckdb.ConstraintException("a violated check")
 
     monkeypatch.setattr(staged_load, "_load_together", refuse)
@@ -238,3 +250,61 @@ def test_the_runner_table_is_read_and_checked(tmp_path: Path) -> None:
     config.write_text("[runner]\nworkers = -1\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"runner\.workers must be a whole number"):
         load_settings(str(config))
+
+
+def test_raw_and_staging_zones_on_s3_load_what_local_zones_load_and_leave_nothing_staged(
+    tmp_path: Path,
+    s3_endpoint: str,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Worker processes write the staged Parquet to moto's S3 server, the writer reads it back.
+
+    The workers open the zones with credentials from their own environment, by the names the
+    settings carry; what a killed run left staged at the URL is cleared before staging.
+    """
+    settings = load_settings(str(DEMO_CONFIG))
+    items = [i for i in inputs.inbox(settings) if i.path.parent.name in ("content", "overview")]
+    items.append(items[0])  # the same bytes twice in one run: the second is skipped
+    local = _run(tmp_path / "local/k.duckdb", settings, items, None)  # one by one, local zones
+
+    url = f"s3://kunci/{tmp_path.name}"
+    storage = zones.Storage(
+        (("endpoint_url", s3_endpoint),), (("key", S3_KEY_ENV), ("secret", S3_SECRET_ENV))
+    )
+    on_s3 = replace(settings, zones=zones.ZonesConfig(f"{url}/raw", f"{url}/staging", storage))
+    db = tmp_path / "s3/k.duckdb"
+    area = staging.staging_area(publish.working_path(db), on_s3)
+    assert area.zone.location == f"{url}/staging"
+    area.zone.write(f"{area.prefix}/killed-run/000000/{staging.MANIFEST}", b"{}")
+    job = staging.StageJob(items[0], on_s3, None, pipeline.raw_root(db, on_s3), area.zone, "x")
+    assert not any(secret in pickle.dumps(job) for secret in (S3_KEY.encode(), S3_SECRET.encode()))
+
+    with pipeline.working_database(db) as working, pipeline.open_working(working) as con:
+        pipeline.initialise(con, on_s3)
+        outcomes = stage_run.stage_and_load(
+            con,
+            working.path,
+            items,
+            on_s3,
+            None,
+            RunnerConfig("processes", 2),
+            pipeline.raw_root(db, on_s3),
+        )
+        models.refresh_metrics(con, on_s3.targets)
+
+    assert outcomes == local
+    assert _contents(db) == _contents(tmp_path / "local/k.duckdb")
+    import s3fs  # here: worker processes import this module for its parsers, and s3fs is slow
+
+    bucket = s3fs.S3FileSystem(key=S3_KEY, secret=S3_SECRET, endpoint_url=s3_endpoint)
+    bucket.invalidate_cache()
+    assert bucket.find(f"{url}/staging") == [], "staged objects are removed once loaded"
+    assert not area.scratch.exists() and not (db.parent / "staging").exists()
+    raw_objects = bucket.find(f"{url}/raw")
+    assert len(raw_objects) == len(items) - 1
+    written = [db.read_bytes()] + [bucket.cat_file(path) for path in raw_objects]
+    output = capsys.readouterr()
+    for secret in (S3_KEY, S3_SECRET):
+        assert not any(secret.encode() in blob for blob in written)
+        assert not any(secret in text for text in (output.out, output.err, caplog.text))
