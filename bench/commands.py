@@ -38,9 +38,17 @@ TARGETS = {"ingest_new": 5.0, "ingest_published": 5.0, "nightly_empty": 8.0}
 
 
 def local_env(work: Path) -> dict[str, str]:
-    """No Prefect API, this checkout's code, a Prefect home that must stay unused."""
+    """No Prefect API, this checkout's code, a Prefect home that must stay unused.
+
+    The exports are the demo workspace's X account's, so the ingests name its config.
+    """
     env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "KUNCI_DB")}
-    return {**env, "PYTHONPATH": str(ROOT), "PREFECT_HOME": str(work / "prefect-home")}
+    return {
+        **env,
+        "PYTHONPATH": str(ROOT),
+        "PREFECT_HOME": str(work / "prefect-home"),
+        "KUNCI_CONFIG": str(ROOT / "data" / "demo" / "kunci.toml"),
+    }
 
 
 def timed(command: list[str], env: dict[str, str], cwd: Path) -> float:
