@@ -63,6 +63,17 @@ class Envelope:
         """The parsed JSON body (raises ValueError on a malformed body)."""
         return json.loads(self.body)
 
+    def json_object(self) -> dict[str, Any]:
+        """The body as a JSON object; empty when it is malformed or not an object.
+
+        For mappings that read named members and count what is missing as missing.
+        """
+        try:
+            data = self.data()
+        except ValueError:
+            return {}
+        return data if isinstance(data, dict) else {}
+
     @property
     def ok(self) -> bool:
         """Whether the API answered with data (2xx)."""

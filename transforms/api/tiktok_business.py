@@ -122,22 +122,14 @@ def normalize(stream: str, envelopes: Sequence[Envelope], account: Account) -> N
 # --- shared -------------------------------------------------------------------------------------
 
 
-def _body(envelope: Envelope) -> dict[str, Any]:
-    try:
-        data = envelope.data()
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def answered(envelope: Envelope) -> bool:
     """Whether TikTok answered with data: HTTP 2xx and `code` 0."""
-    return envelope.ok and _body(envelope).get("code") == 0
+    return envelope.ok and envelope.json_object().get("code") == 0
 
 
 def _data(envelope: Envelope, key: str) -> list[Any]:
     """The list `data.<key>` of an answer; one line naming the request when it is not one."""
-    data = _body(envelope).get("data")
+    data = envelope.json_object().get("data")
     values = data.get(key) if isinstance(data, dict) else None
     if values is None:
         return []
@@ -155,7 +147,7 @@ def _errors(envelopes: Iterable[Envelope], first_row: int) -> pl.DataFrame:
     for envelope in envelopes:
         if answered(envelope):
             continue
-        body = _body(envelope)
+        body = envelope.json_object()
         code = body.get("code", envelope.status)
         message = one_line(str(body.get("message", envelope.body[:200])))
         error = {"code": code, "message": message, "request_id": body.get("request_id")}
@@ -290,7 +282,7 @@ def _audience(envelopes: Sequence[Envelope], account: Account) -> Normalized:
     cells: dict[str, list[Any]] = {"as_of_date": [], "dimension": [], "bucket": [], "share": []}
     for page in pages:
         day = page.fetched_on(account.timezone)
-        data = _body(page).get("data") or {}
+        data = page.json_object().get("data") or {}
         for name, (dimension, key) in _BREAKDOWNS.items():
             entries = data.get(name) if isinstance(data, dict) else None
             for entry in entries if isinstance(entries, list) else []:

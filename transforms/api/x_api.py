@@ -109,7 +109,7 @@ def normalize(stream: str, envelopes: Sequence[Envelope], account: Account) -> N
     for envelope in envelopes:
         if envelope.item.get(BUDGET):
             batch.note(envelope.item[BUDGET])
-        body = _body(envelope)
+        body = envelope.json_object()
         if not envelope.ok or ("data" not in body and _partial_errors(envelope)):
             batch.refuse(_error_reason(envelope), _error_raw(envelope))
             continue
@@ -124,14 +124,6 @@ def normalize(stream: str, envelopes: Sequence[Envelope], account: Account) -> N
     raise InputError(f"{KIND}: unknown stream '{stream}' (known: followers, posts)")
 
 
-def _body(envelope: Envelope) -> dict[str, Any]:
-    try:
-        data = envelope.data()
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def _problem(error: dict[str, Any]) -> str:
     """A problem's title, detail and the resource it names, on one line."""
     title = error.get("title") or "error"
@@ -142,12 +134,12 @@ def _problem(error: dict[str, Any]) -> str:
 
 
 def _partial_errors(envelope: Envelope) -> list[dict[str, Any]]:
-    errors = _body(envelope).get("errors")
+    errors = envelope.json_object().get("errors")
     return [e for e in errors if isinstance(e, dict)] if isinstance(errors, list) else []
 
 
 def _error_reason(envelope: Envelope) -> str:
-    body = _body(envelope)
+    body = envelope.json_object()
     errors = _partial_errors(envelope)
     if body.get("title") or not errors:
         text = _problem(body) if body else envelope.body.strip()[:200]
@@ -156,7 +148,7 @@ def _error_reason(envelope: Envelope) -> str:
 
 
 def _error_raw(envelope: Envelope) -> dict[str, Any]:
-    return {"item": envelope.item, "status": envelope.status, "error": _body(envelope)}
+    return {"item": envelope.item, "status": envelope.status, "error": envelope.json_object()}
 
 
 def _count(value: Any) -> int | None:
@@ -182,7 +174,7 @@ def _instant(text: Any) -> datetime | None:
 def _followers(batch: _Batch, envelopes: Iterable[Envelope]) -> Normalized:
     by_day: dict[date, int] = {}
     for envelope in envelopes:
-        user = _body(envelope)["data"]
+        user = envelope.json_object()["data"]
         metrics = user.get("public_metrics") if isinstance(user, dict) else None
         count = _count(metrics.get("followers_count")) if isinstance(metrics, dict) else None
         if count is None:
@@ -218,7 +210,7 @@ def _posts(batch: _Batch, envelopes: Iterable[Envelope]) -> Normalized:
     seen: set[str] = set()
     public_only = False
     for envelope in envelopes:
-        body = _body(envelope)
+        body = envelope.json_object()
         media = _media(body)
         since = envelope.item.get(REFRESH_SINCE)
         first = date.fromisoformat(since) if since else None
