@@ -71,7 +71,7 @@ def main() -> None:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     env = local_env(work)
-    kunci = [sys.executable, "-m", "flows.cli"]
+    kunci = [sys.executable, "-m", "flows.cli.commands"]
     empty = work / "empty" / "kunci.toml"
     empty.parent.mkdir()
     empty.write_text(

@@ -25,8 +25,10 @@ from bench.timing import (
 def history_setup(params: Result) -> Result:
     """A database with the workspace's accounts, generated history and a first build."""
     from bench.history import History, fill
-    from flows import models, pipeline, store
-    from flows.settings import load_settings
+    from flows.build import models
+    from flows.config.settings import load_settings
+    from flows.load import store
+    from flows.run import pipeline
 
     db = Path(params["db"])
     discard_database(db)
@@ -79,7 +81,7 @@ class TimedConnection:
 
 def rebuild(params: Result) -> Result:
     """`build_metrics` over the history against one scan-aggregate of `core.post_metrics`."""
-    from flows import models
+    from flows.build import models
 
     con = duckdb.connect(params["db"])
     repeat, threads = params["repeat"], os.cpu_count() or 1

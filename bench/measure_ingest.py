@@ -24,12 +24,12 @@ from bench.timing import (
 def ingest_kunci(params: Result) -> Result:
     """Exports → `core` as a run loads them: one working copy and connection, a load per input.
 
-    `flows.jobs.load_and_build` without Prefect: the working copy is opened once (with the
+    `flows.run.jobs.load_and_build` without Prefect: the working copy is opened once (with the
     configured memory limit), each input is one `ingest_file` in its own transaction, and the file
     is checkpointed and published at the end.
     """
-    from flows import ingest, inputs, store
-    from flows.settings import load_settings
+    from flows.config.settings import load_settings
+    from flows.load import ingest, inputs, store
 
     root, db = Path(params["root"]), Path(params["db"])
     settings = load_settings(str(root / "kunci.toml"))
@@ -97,8 +97,10 @@ def backfill(params: Result) -> Result:
     As a run does it, with the workspace's settings: DuckDB capped at `memory_limit` (the
     default unless the workspace sets one), spilling beside the working file.
     """
-    from flows import inputs, models, pipeline, store
-    from flows.settings import load_settings
+    from flows.build import models
+    from flows.config.settings import load_settings
+    from flows.load import inputs, store
+    from flows.run import pipeline
 
     root = Path(params["root"])
     db = root / "kunci.duckdb"

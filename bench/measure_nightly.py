@@ -1,6 +1,6 @@
 """Measurement 3: a nightly run's steps in-process on a copy of generated history.
 
-The steps are those of `flows.jobs.load_and_build` and `after_publishing`, each timed; the
+The steps are those of `flows.run.jobs.load_and_build` and `after_publishing`, each timed; the
 Prefect run itself is timed by `bench.run`. With `prototypes`, also declaring the configured
 accounts in one statement.
 """
@@ -45,8 +45,8 @@ NIGHTLY_STEPS = (
 
 def nightly(params: Result) -> Result:
     """A nightly run's steps in-process on a copy of `pristine`, `repeat` times."""
-    from flows import ingest, store
-    from flows.settings import load_settings
+    from flows.config.settings import load_settings
+    from flows.load import ingest, store
 
     root, pristine = Path(params["root"]), Path(params["pristine"])
     db = root / "kunci.duckdb"
@@ -82,8 +82,8 @@ def _accounts_prototype(db: Path, settings: Any) -> Result:
     """`store.upsert_accounts` (one statement per account) against one statement for all."""
     import polars as pl
 
-    from flows import store
-    from transforms.schemas import ACCOUNT
+    from flows.load import store
+    from transforms.canonical.schemas import ACCOUNT
 
     columns = list(ACCOUNT.columns)
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns[2:])
@@ -113,9 +113,11 @@ def _accounts_prototype(db: Path, settings: Any) -> Result:
 
 
 def _nightly_steps(db: Path, settings: Any, stages: Stages) -> list[Any]:
-    """What `flows.jobs.load_and_build` and `after_publishing` do, step by step, timed."""
-    from flows import inputs, models, pipeline, runs
+    """What `flows.run.jobs.load_and_build` and `after_publishing` do, step by step, timed."""
+    from flows.build import models
+    from flows.load import inputs
     from flows.report import write_report
+    from flows.run import pipeline, runs
 
     def step(label: str, action: Callable[[], T]) -> T:
         start = time.perf_counter()

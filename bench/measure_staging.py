@@ -7,8 +7,9 @@
 Everything in one run, so every figure has its baseline from the same minutes of the same machine:
 
 - `duckdb_read_csv`: DuckDB `read_csv(all_varchar)` of each file (`bench.measure_ingest`);
-- `one_by_one`: `flows.ingest.ingest_file` per input in one working copy (the path before staging);
-- `staged_processes_N`: `flows.stage_run.stage_and_load` with N worker processes (pool start
+- `one_by_one`: `flows.load.ingest.ingest_file` per input in one working copy (the path
+  before staging);
+- `staged_processes_N`: `flows.load.stage_run.stage_and_load` with N worker processes (pool start
   included), loading into a fresh working copy, published, as a run ingests;
 - `normalize_processes_N` and `normalize_dask_N`: staging alone (read, hash, raw zone, normalize,
   Parquet and manifest), in N worker processes or on a local `dask.distributed` cluster of N
@@ -28,8 +29,10 @@ from typing import Any
 
 from bench.measure_ingest import ingest_duckdb
 from bench.timing import Result, check_loaded, discard_database, elapsed, load_run, median
-from flows import inputs, pipeline, stage_pool, stage_run, staging, zones
-from flows.settings import RunnerConfig, Settings, load_settings
+from flows import zones
+from flows.config.settings import RunnerConfig, Settings, load_settings
+from flows.load import inputs, stage_pool, stage_run, staging
+from flows.run import pipeline
 
 RESULTS = Path(__file__).parent / "results" / "staging.json"
 

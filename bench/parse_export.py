@@ -152,12 +152,12 @@ def _normalize(path: Path) -> Callable[[], int]:
 
 def _breakdown(path: Path) -> dict[str, float]:
     """Seconds per stage of one `normalize_export` of the CSV, through the stages' own functions."""
+    from transforms.container.decode import utf8_bytes
+    from transforms.container.delimited import read_delimited
     from transforms.context import IngestContext
-    from transforms.decode import utf8_bytes
     from transforms.detect import detect
     from transforms.formats import FORMATS
-    from transforms.read import to_parsed_input
-    from transforms.tabular import read_delimited
+    from transforms.table import to_parsed_input
 
     ctx = IngestContext(source_name=SOURCE_NAME, as_of=date(2026, 1, 1))
     stages: dict[str, float] = {}

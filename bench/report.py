@@ -215,6 +215,6 @@ def _overhead(r: Result) -> list[str]:
     return [
         f"**5. Fixed overhead.** `kunci run nightly` with nothing to load, warm: "
         f"{_s(r['median_seconds'])}; the first run ever (Prefect creates its database): "
-        f"{_s(r['first_run_seconds'])}; `import flows.nightly` alone: "
+        f"{_s(r['first_run_seconds'])}; `import flows.run.nightly` alone: "
         f"{_s(r['import_flows_nightly_seconds'])}.",
     ]

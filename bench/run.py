@@ -109,7 +109,7 @@ def overhead(work: Path, args: argparse.Namespace) -> Result:
     env = prefect_env(work)
     run = [kunci(), "run", "nightly", "--config", str(space / "kunci.toml")]
     run += ["--db", str(space / "kunci.duckdb")]
-    imports = wall([sys.executable, "-c", "import flows.nightly"], env)
+    imports = wall([sys.executable, "-c", "import flows.run.nightly"], env)
     first = wall(run, env)
     warm = [wall(run, env) for _ in range(args.repeat)]
     return {

@@ -5,7 +5,8 @@
 ```
 
 The one writer reads one table of a batch of staged inputs with DuckDB `read_parquet` over many
-files (`flows.staged_load`). httpfs is not available, so at a URL there are three ways, timed in
+files (`flows.load.staged_load`). httpfs is not available, so at a URL there are three ways, timed
+in
 one run with the local read as baseline:
 
 - `local`: the files on local disk, read in place (a local staging zone, today's path);

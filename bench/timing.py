@@ -71,11 +71,12 @@ def discard_database(db: Path) -> None:
 
 
 def load_input(work: Any, item: Any, settings: Any) -> Any:
-    """One input into the working file, as the ingest step (`flows.jobs.ingest_input`) loads it.
+    """One input into the working file, as the ingest step (`flows.run.jobs.ingest_input`) loads it.
 
     Inside `pipeline.working_database` it goes through the run's one connection, as in a run.
     """
-    from flows import ingest, pipeline
+    from flows.load import ingest
+    from flows.run import pipeline
 
     raw = pipeline.raw_root(work.path)
     return pipeline.with_working(work, lambda con: ingest.ingest_file(con, item, settings, raw))
@@ -83,7 +84,7 @@ def load_input(work: Any, item: Any, settings: Any) -> Any:
 
 def load_run(db: Path, items: list[Any], settings: Any) -> list[Any]:
     """Every input into a fresh working copy of `db`, then publish: a run's ingest, no build."""
-    from flows import pipeline
+    from flows.run import pipeline
 
     with pipeline.working_database(db, settings.memory_limit) as work:
         pipeline.with_working(work, lambda con: pipeline.initialise(con, settings))

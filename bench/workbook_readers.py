@@ -4,9 +4,10 @@ Writes a deterministic workbook (dates, whole and decimal numbers, text, empty c
 openpyxl, then times in one run, median of `--repeat`:
 
 - `openpyxl`: `load_workbook(read_only=True, data_only=True)`, `iter_rows(values_only=True)`,
-  every cell rendered with `render_cell` (what `transforms.workbook` did before calamine);
-- `read_book`: `transforms.workbook.read_book` (calamine, with the cell-reference scan that
-  bounds a sheet's size before it is read);
+  every cell rendered with `render_cell` (what `transforms.container.workbooks` did before
+  calamine);
+- `read_book`: `transforms.container.book.read_book` (calamine, with the cell-reference scan
+  that bounds a sheet's size before it is read);
 - `calamine_only`: calamine's `to_python` and `render_cell` alone, to show what the scan costs.
 
 The readers must give the same cells (trailing empty cells aside), or the script stops. Figures go
@@ -28,7 +29,8 @@ from pathlib import Path
 import openpyxl
 import python_calamine
 
-from transforms.workbook import read_book, render_cell
+from transforms.container.book import read_book
+from transforms.container.workbooks import render_cell
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "workbook_readers.json"
@@ -63,7 +65,7 @@ def workbook(rows: int) -> bytes:
 
 
 def with_openpyxl(data: bytes) -> list[list[str]]:
-    """The reader before calamine, as `transforms.workbook` used it."""
+    """The reader before calamine, as `transforms.container.workbooks` used it."""
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     worksheet = book.worksheets[0]
     records = [[render_cell(v) for v in row] for row in worksheet.iter_rows(values_only=True)]

@@ -1,9 +1,10 @@
 """The measurements, each run by `bench.run` in a process of its own (so its memory is its own).
 
 `python -m bench.workers NAME PARAMS_JSON` runs one and prints its result as one JSON line. Kunci's
-steps are called in-process, exactly as the flows call them (`flows.pipeline`, `flows.ingest`,
-`flows.models`, `flows.runs`, `flows.publish`), without Prefect; `bench.run` times the Prefect
-runs separately. Stage timings wrap the flows' own functions for the duration of a run.
+steps are called in-process, exactly as the flows call them (`flows.run.pipeline`,
+`flows.load.ingest`, `flows.build.models`, `flows.run.runs`, `flows.publish.working_file`), without
+Prefect; `bench.run` times the Prefect runs separately. Stage timings wrap the flows' own functions
+for the duration of a run.
 """
 
 import json

@@ -35,8 +35,8 @@ Cell = str | int | float | date | datetime | None
 def month_names(locale: str, width: Literal["wide", "abbreviated"]) -> tuple[str, ...]:
     """The twelve month names as `locale` writes them in a date, from CLDR.
 
-    Taken from Babel here, not from the readers' tables (`transforms.calendar_names`): the files
-    the readers are tested on must not be written with the readers' own code.
+    Taken from Babel here, not from the readers' tables (`transforms.values.calendar_names`): the
+    files the readers are tested on must not be written with the readers' own code.
     """
     names = get_month_names(width, "format", locale)
     return tuple(str(names[month]) for month in range(1, 13))

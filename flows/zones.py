@@ -169,7 +169,7 @@ class Zone:
         a mix (for an instant, between the renames, neither). Object storage has no rename of a
         prefix: the old objects are deleted and the new ones uploaded, each object whole, so a
         reader listing during the swap can see part of the tree; readers wait for a marker
-        written last (`flows.export` writes `_SUCCESS`).
+        written last (`flows.publish.export` writes `_SUCCESS`).
         """
         if self.is_local:
             target = self._local(relative)

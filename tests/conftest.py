@@ -22,7 +22,7 @@ import pytest
 from transforms.context import IngestContext, Normalized
 from transforms.format_spec import FormatSpec
 from transforms.formats import FORMATS
-from transforms.read import normalize_export
+from transforms.normalize import normalize_export
 
 # Prefect reads its settings at import time: isolate it before anything imports it.
 _PREFECT_HOME = tempfile.mkdtemp(prefix="kunci-prefect-")
@@ -90,8 +90,10 @@ def demo_database() -> Path:
 
     Tests only read it (or copy it before writing), so every module shares the one build.
     """
-    from flows import ingest, inputs, models, pipeline
-    from flows.settings import load_settings
+    from flows.build import models
+    from flows.config.settings import load_settings
+    from flows.load import ingest, inputs
+    from flows.run import pipeline
 
     root = Path(tempfile.mkdtemp(prefix="kunci-demo-"))
     atexit.register(shutil.rmtree, root, ignore_errors=True)

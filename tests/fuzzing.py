@@ -4,7 +4,8 @@
 what a file means (rows reordered, the file re-encoded, other line ends, trailing blank lines),
 the damage issue 19 found (megabyte cells, a lone CR in a quoted cell, NUL bytes, values no
 platform writes), and a `Harness`: one DuckDB working file, schema applied, into which each
-case is ingested the way `kunci ingest` does it (`flows.ingest.ingest_file`, one transaction per
+case is ingested the way `kunci ingest` does it (`flows.load.ingest.ingest_file`, one transaction
+per
 input), then checked:
 
 - the outcome is loaded, quarantined or failed, and ingesting never raises;
@@ -35,13 +36,14 @@ from pathlib import Path
 
 import duckdb
 
-from flows import ingest, inputs, outcomes, pipeline
-from flows.settings import Settings, today_in
+from flows.config.settings import Settings, today_in
+from flows.load import ingest, inputs, outcomes
+from flows.run import pipeline
 from tests.mutations import Case, _decode, _header_at, mutate
+from transforms.canonical.schemas import TABLES
 from transforms.context import Account, IngestContext
 from transforms.formats import FORMATS
-from transforms.read import normalize_export
-from transforms.schemas import TABLES
+from transforms.normalize import normalize_export
 
 AS_OF = date(2026, 9, 1)
 TEXT_SUFFIXES = (".csv", ".tsv")
@@ -539,7 +541,7 @@ class Harness:
     @staticmethod
     def _out_of_run(reasons: list[str], reference: Reference, rows: dict[str, Rows]) -> bool:
         """Rows of a yearless daily export moved out of its run of days: by design, its order
-        pins the years (`transforms/dates.py`), so they are quarantined, loudly; every row
+        pins the years (`transforms/values/dates.py`), so they are quarantined, loudly; every row
         that did load must be one the file itself loads."""
         added = Counter(reasons) - Counter(reference.reasons)
         if not added or not all(OUT_OF_RUN in reason for reason in added):

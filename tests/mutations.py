@@ -27,7 +27,7 @@ import openpyxl
 
 from transforms.context import Account, IngestContext, Normalized
 from transforms.errors import InputError
-from transforms.read import normalize_export
+from transforms.normalize import normalize_export
 
 SUFFIXES = (".csv", ".tsv", ".xls", ".xlsx")
 GARBAGE = (

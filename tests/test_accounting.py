@@ -8,8 +8,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from flows.inputs import expand
-from flows.outcomes import LoadOutcome
+from flows.load.inputs import expand
+from flows.load.outcomes import LoadOutcome
 from tests.conftest import REALDATA, normalize_counted
 from transforms.context import Account, IngestContext, Normalized
 from transforms.errors import InputError

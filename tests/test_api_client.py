@@ -22,7 +22,7 @@ from flows.api.classify import RetryLater, google_error, meta_error
 from flows.api.client import ApiClient, Auth, Classifier, RetryPolicy, user_agent
 from flows.api.errors import ApiError, InvalidMetricError, ItemError, TokenError
 from flows.api.rawlog import RawLog
-from flows.settings import ApiSource
+from flows.config.settings import ApiSource
 from tests.conftest import REALDATA, needs_realdata
 from tests.fakeapi import FakeApi, Reply, Request
 from transforms.api.envelope import Window

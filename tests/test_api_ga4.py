@@ -19,7 +19,7 @@ from flows.api import ga4 as connector
 from flows.api.client import ApiClient
 from flows.api.errors import TokenError
 from flows.api.rawlog import RawLog
-from flows.settings import ApiSource
+from flows.config.settings import ApiSource
 from tests.fakeapi import FakeApi
 from tests.fakeapi.google import FIXTURES, SOURCES, GoogleWorld, install
 from transforms.api.envelope import Envelope, Window

@@ -10,7 +10,6 @@ from typing import Any
 import duckdb
 import pytest
 
-from flows import ingest, pipeline, store
 from flows.api import runner
 from flows.api.errors import ApiError
 from flows.api.linkedin_community import (
@@ -21,9 +20,11 @@ from flows.api.linkedin_community import (
     pull,
     restli_list,
 )
-from flows.inputs import InputFile
-from flows.outcomes import LoadOutcome
-from flows.settings import ApiSource, Settings, account_id_for, load_settings
+from flows.config.settings import ApiSource, Settings, account_id_for, load_settings
+from flows.load import ingest, store
+from flows.load.inputs import InputFile
+from flows.load.outcomes import LoadOutcome
+from flows.run import pipeline
 from tests.conftest import REALDATA, needs_realdata
 from tests.fakeapi import linkedin_community as li_fake
 from tests.fakeapi.server import FakeApi, Reply

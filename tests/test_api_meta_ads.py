@@ -10,12 +10,14 @@ from typing import Any
 import duckdb
 import pytest
 
-from flows import models, pipeline, store
 from flows.api import runner
 from flows.api.errors import ApiError
 from flows.api.meta_ads import STREAMS, client_for, pull
-from flows.outcomes import LoadOutcome
-from flows.settings import ApiSource, Settings, account_id_for, load_settings
+from flows.build import models
+from flows.config.settings import ApiSource, Settings, account_id_for, load_settings
+from flows.load import store
+from flows.load.outcomes import LoadOutcome
+from flows.run import pipeline
 from tests.fakeapi import meta_ads as ads_fake
 from tests.fakeapi.server import FakeApi
 from tests.fakeapi.workspace import TOKENS, install_all, write_config

@@ -16,7 +16,7 @@ from flows.api.client import ApiClient
 from flows.api.errors import ApiError, TokenError
 from flows.api.meta_graph import STREAMS, api_version, client_for, pull
 from flows.api.rawlog import RawLog
-from flows.settings import ApiSource
+from flows.config.settings import ApiSource
 from tests.conftest import REALDATA, needs_realdata, reasons
 from tests.fakeapi.meta_graph import DEPRECATED, MetaWorld, install
 from tests.fakeapi.server import FakeApi, Reply

@@ -21,9 +21,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import pipeline, store
 from flows.api import runner
-from flows.settings import load_settings
+from flows.config.settings import load_settings
+from flows.load import store
+from flows.run import pipeline
 from tests.fakeapi import FakeApi, Reply
 from tests.fakeapi.workspace import TOKENS, install_all, write_config
 

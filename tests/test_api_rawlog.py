@@ -12,7 +12,7 @@ import pytest
 from flows.api.classify import meta_error
 from flows.api.client import ApiClient, RetryPolicy
 from flows.api.rawlog import RawLog, from_json, to_json
-from flows.settings import ApiSource
+from flows.config.settings import ApiSource
 from tests.fakeapi import FakeApi, Reply, Request
 from transforms.api.envelope import Envelope, Window
 

@@ -14,14 +14,15 @@ from typing import Any
 import duckdb
 import pytest
 
-from flows import pipeline, store
 from flows.api import meta_graph as meta_connector
 from flows.api import runner
 from flows.api.meta_graph import STREAMS, client_for, pull
 from flows.api.streams import Refresh, RefreshPost
-from flows.outcomes import LoadOutcome
-from flows.runs import RunSummary
-from flows.settings import ApiSource, load_settings
+from flows.config.settings import ApiSource, load_settings
+from flows.load import store
+from flows.load.outcomes import LoadOutcome
+from flows.run import pipeline
+from flows.run.runs import RunSummary
 from tests.conftest import reasons
 from tests.fakeapi import FakeApi, Request
 from tests.fakeapi import google as google_fake
@@ -256,7 +257,7 @@ def test_post_refresh_days_is_configurable_and_zero_turns_it_off(tmp_path: Path)
 
 
 def test_the_summary_prints_refreshed_posts_per_source(capsys: pytest.CaptureFixture[str]) -> None:
-    from flows.cli import _print_summary
+    from flows.cli.commands import _print_summary
 
     outcomes = [
         LoadOutcome("api://meta/page_posts/1/2026-11-16..2026-11-23", "loaded", posts_refreshed=2),

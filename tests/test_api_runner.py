@@ -8,15 +8,15 @@ import duckdb
 import polars as pl
 import pytest
 
-from flows import store
 from flows.api import runner
 from flows.api.runner import windows
 from flows.api.streams import Stream
-from flows.settings import ApiSource
+from flows.config.settings import ApiSource
+from flows.load import store
 from transforms.api.envelope import Window
+from transforms.canonical.schemas import ACCOUNT_DAILY, POST
+from transforms.canonical.typed import conform
 from transforms.context import Account, Normalized
-from transforms.schemas import ACCOUNT_DAILY, POST
-from transforms.typed import conform
 
 SOURCE = ApiSource("meta", "meta_graph", "META_TOKEN", "http://127.0.0.1:1", {"pages": ("1",)})
 TODAY = date(2026, 10, 8)

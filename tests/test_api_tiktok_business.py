@@ -11,13 +11,14 @@ from typing import Any
 import duckdb
 import pytest
 
-from flows import ingest, inputs, pipeline, store
 from flows.api import runner
 from flows.api.classify import RetryLater, tiktok_error
 from flows.api.errors import ApiError, ItemError, TokenError
 from flows.api.tiktok_business import STREAMS, client_for, pull
-from flows.outcomes import LoadOutcome
-from flows.settings import ApiSource, Settings, load_settings
+from flows.config.settings import ApiSource, Settings, load_settings
+from flows.load import ingest, inputs, store
+from flows.load.outcomes import LoadOutcome
+from flows.run import pipeline
 from tests.fakeapi import meta_ads as ads_fake
 from tests.fakeapi import tiktok_business as tiktok_fake
 from tests.fakeapi.server import FakeApi

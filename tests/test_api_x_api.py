@@ -12,14 +12,15 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pytest
 
-from flows import pipeline, store
 from flows.api import runner
 from flows.api.classify import RetryLater
 from flows.api.errors import ApiError, ItemError, TokenError
 from flows.api.x_api import PRIVATE_DAYS, STREAMS, client_for, pull, x_error
-from flows.outcomes import LoadOutcome
-from flows.runs import RunSummary, markdown
-from flows.settings import ApiSource, Settings, load_settings
+from flows.config.settings import ApiSource, Settings, load_settings
+from flows.load import store
+from flows.load.outcomes import LoadOutcome
+from flows.run import pipeline
+from flows.run.runs import RunSummary, markdown
 from tests.fakeapi import x_api as x_fake
 from tests.fakeapi.server import FakeApi, Reply
 from transforms.api.envelope import REFRESH, Envelope, Window

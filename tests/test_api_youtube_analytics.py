@@ -20,7 +20,7 @@ from flows.api.client import ApiClient
 from flows.api.errors import ApiError, ItemError, TokenError
 from flows.api.rawlog import RawLog
 from flows.api.refusals import ask_for_metrics
-from flows.settings import ApiSource
+from flows.config.settings import ApiSource
 from tests.fakeapi import FakeApi, Reply, Request
 from tests.fakeapi.google import FIXTURES, GoogleWorld, install
 from transforms.api.envelope import Envelope, Window

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.backfill import backfill_flow
+from flows.run.backfill import backfill_flow
 from tests.fakeapi import FakeApi, Reply, Request
 from tests.fakeapi.workspace import TOKENS, install_all, write_config
 

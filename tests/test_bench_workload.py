@@ -8,8 +8,9 @@ from pathlib import Path
 
 from bench.workload import Workload, write_workspace
 from demo.x import x_content_date
-from flows import ingest, inputs, pipeline, store
-from flows.settings import load_settings
+from flows.config.settings import load_settings
+from flows.load import ingest, inputs, store
+from flows.run import pipeline
 
 # Two accounts per platform across a month and a quarter boundary: 2 x (2 months x 2 content
 # exports + 2 quarters x 4 charts) = 24 files.

@@ -19,21 +19,15 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
+from transforms.container.delimited import HEAD_RECORDS, read_delimited, split_records
+from transforms.container.sheets import FIELDS, WHITESPACE, is_blank
 from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.detect import Detection
 from transforms.errors import InputError
 from transforms.format_spec import FormatSpec
-from transforms.read import normalize_export, to_parsed_input
-from transforms.tabular import (
-    FIELDS,
-    HEAD_RECORDS,
-    WHITESPACE,
-    dedupe_header,
-    fit_to_header,
-    is_blank,
-    read_delimited,
-    split_records,
-)
+from transforms.headers import dedupe_header
+from transforms.normalize import normalize_export
+from transforms.table import fit_to_header, to_parsed_input
 
 PROPERTY = settings(max_examples=150, deadline=None)
 X_HEADER = (

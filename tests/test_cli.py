@@ -14,9 +14,12 @@ from typing import Any
 import duckdb
 import pytest
 
-from flows import cli, console, publish, store
-from flows.outcomes import LoadOutcome
-from flows.runs import RunSummary
+from flows import console
+from flows.cli import commands as cli
+from flows.load import store
+from flows.load.outcomes import LoadOutcome
+from flows.publish import working_file as publish
+from flows.run.runs import RunSummary
 from tests.conftest import REPO
 
 GUIDE = REPO / "docs" / "analysts.md"
@@ -192,7 +195,7 @@ def test_a_run_prints_its_summary_and_fails_with_the_failed_input(
         tables={"metrics.awareness_daily": 5, "metrics.catalog": 93},
         report="data/report.html",
     )  # fmt: skip
-    monkeypatch.setattr("flows.orchestration.run_nightly", lambda *_args: summary)
+    monkeypatch.setattr("flows.run.orchestration.run_nightly", lambda *_args: summary)
 
     assert cli.main(["run", "nightly", "--db", "data/kunci.duckdb"]) == cli.EXIT_INPUT_FAILED
 
@@ -439,7 +442,7 @@ def test_an_input_with_every_row_quarantined_is_not_shown_as_loaded(
         error="every row quarantined: column 'Date': not a date",
     )  # fmt: skip
     summary = RunSummary(db="data/kunci.duckdb", inputs=[emptied], tables={"metrics.x": 1})
-    monkeypatch.setattr("flows.orchestration.run_ingest", lambda *_args: summary)
+    monkeypatch.setattr("flows.run.orchestration.run_ingest", lambda *_args: summary)
 
     assert cli.main(["ingest", "overview.csv", "--db", "data/kunci.duckdb"]) == cli.EXIT_OK
     assert capsys.readouterr().out.splitlines()[:2] == [

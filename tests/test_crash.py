@@ -21,10 +21,12 @@ import duckdb
 import pytest
 
 import flows.report
-from flows import ingest, inputs, models, pipeline
-from flows.inputs import InputFile
-from flows.nightly import RunFailed, RunSummary, nightly_flow
-from flows.settings import Settings, load_settings
+from flows.build import models
+from flows.config.settings import Settings, load_settings
+from flows.load import ingest, inputs
+from flows.load.inputs import InputFile
+from flows.run import pipeline
+from flows.run.nightly import RunFailed, RunSummary, nightly_flow
 from tests.conftest import DEMO_CONFIG, REPO
 from tests.test_staging import crash, hang, parser_format
 
@@ -250,7 +252,7 @@ def test_failing_inputs_fail_the_run_after_the_rest_is_published(
         runner = replace(settings.runner, timeout_seconds=10)  # a 90-row export: well within
         return replace(settings, formats=settings.formats + faulty, runner=runner)
 
-    monkeypatch.setattr("flows.jobs.load_settings", load_settings_with_faulty_parsers)
+    monkeypatch.setattr("flows.run.jobs.load_settings", load_settings_with_faulty_parsers)
     db = tmp_path / "data" / "kunci.duckdb"
 
     started = time.monotonic()

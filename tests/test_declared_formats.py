@@ -19,8 +19,8 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from flows import cli
-from flows.settings import load_settings
+from flows.cli import commands as cli
+from flows.config.settings import load_settings
 from tests.conftest import REALDATA, needs_realdata, normalize_counted, reasons
 from transforms.context import Account, IngestContext, Normalized
 from transforms.errors import InputError

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transforms import decode
+from transforms.container import decode
 
 
 @given(st.binary(max_size=40) | st.text(max_size=20).map(str.encode))

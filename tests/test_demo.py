@@ -16,10 +16,10 @@ import pytest
 
 from demo import END, INDEPENDENCE_DAY, START, demo_files, write_demo_workspace
 from demo.common import xlsx_bytes
-from flows.inputs import inbox
-from flows.settings import Settings, load_settings
+from flows.config.settings import Settings, load_settings
+from flows.load.inputs import inbox
 from transforms.context import Account, IngestContext, Normalized
-from transforms.read import normalize_export
+from transforms.normalize import normalize_export
 
 DEMO = Path(__file__).resolve().parent.parent / "data" / "demo"
 NINETY_DAYS = [START + timedelta(days=n) for n in range(90)]

@@ -13,7 +13,9 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from flows import cli, export, store
+from flows.cli import commands as cli
+from flows.load import store
+from flows.publish import export
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ import duckdb
 import pytest
 import s3fs
 
-from flows import cli, export
+from flows.cli import commands as cli
+from flows.publish import export
 from tests.conftest import DEMO_CONFIG, S3_KEY, S3_SECRET, s3_zones_toml
 
 

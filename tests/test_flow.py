@@ -9,7 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import cli, orchestration
+from flows.cli import commands as cli
+from flows.run import orchestration
 from tests.conftest import DEMO_CONFIG, REPO
 from tests.test_crash import _contents
 
@@ -25,7 +26,7 @@ def _query(db: Path, sql: str) -> list[tuple[object, ...]]:
 
 
 def test_nightly_on_the_demo_publishes_every_table(workdir: Path) -> None:
-    from flows.nightly import nightly_flow
+    from flows.run.nightly import nightly_flow
 
     summary = nightly_flow(db="data/kunci.duckdb", config=str(DEMO_CONFIG))
 
@@ -228,7 +229,7 @@ def test_read_only_analyst_does_not_block_the_run(workdir: Path) -> None:
     kunci = (
         [str(REPO / ".venv/bin/kunci")]
         if (REPO / ".venv/bin/kunci").exists()
-        else [sys.executable, "-m", "flows.cli"]
+        else [sys.executable, "-m", "flows.cli.commands"]
     )
     # the session's Prefect server: no ephemeral server to start for each command
     env = {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value())}

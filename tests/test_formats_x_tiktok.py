@@ -12,9 +12,9 @@ import polars as pl
 import pytest
 
 from tests.conftest import REALDATA, needs_realdata, normalize_counted, reasons, xlsx
-from transforms.calendar_names import INTERFACE_LOCALES, calendar_names
 from transforms.context import Account, IngestContext, Normalized
 from transforms.errors import InputError
+from transforms.values.calendar_names import INTERFACE_LOCALES, calendar_names
 
 AS_OF = date(2026, 8, 5)
 X = Account("x", "ropensci", handle="ropensci")

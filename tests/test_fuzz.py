@@ -1,6 +1,6 @@
 """The fast slice of the fuzz suite: seeded mutations of the real exports, end to end.
 
-Each case is written under its source's name and ingested with `flows.ingest.ingest_file` into
+Each case is written under its source's name and ingested with `flows.load.ingest.ingest_file` into
 one DuckDB working file for the module, then checked against the promises `tests/fuzzing.py`
 states (outcome loaded/quarantined/failed and nothing raised; the ledger adds up and the
 quarantine holds the rows it counts; a failed input leaves `core` as it was and says why in one
@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from flows import cli
-from flows.ingest import ingest_file
-from flows.inputs import InputFile, expand
+from flows.cli import commands as cli
+from flows.load.ingest import ingest_file
+from flows.load.inputs import InputFile, expand
 from tests.conftest import REALDATA, normalize_counted, skip_module_without_realdata
 from tests.fuzzing import (
     SAME_MEANING,
@@ -84,7 +84,7 @@ def test_the_harness_reports_an_ingest_that_raises(
     def crash(*args: object, **kwargs: object) -> None:
         raise KeyError("boom")
 
-    monkeypatch.setattr("flows.ingest.normalize_file", crash)
+    monkeypatch.setattr("flows.load.ingest.normalize_file", crash)
     fuzz = Harness(tmp_path)
     result = fuzz.run(mutate(_SMALL[0], 0))
     fuzz.close()
@@ -94,9 +94,9 @@ def test_the_harness_reports_an_ingest_that_raises(
 def test_the_harness_reports_rows_that_change_under_a_reencoding(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import flows.ingest
+    import flows.load.ingest
 
-    real = flows.ingest.normalize_file
+    real = flows.load.ingest.normalize_file
 
     def drop_last_row_of_utf16(path: Path, *args: object) -> object:
         result = real(path, *args)  # type: ignore[arg-type]
@@ -105,7 +105,7 @@ def test_the_harness_reports_rows_that_change_under_a_reencoding(
             result.tables["post"] = post.head(post.height - 1)
         return result
 
-    monkeypatch.setattr("flows.ingest.normalize_file", drop_last_row_of_utf16)
+    monkeypatch.setattr("flows.load.ingest.normalize_file", drop_last_row_of_utf16)
     fuzz = Harness(tmp_path)
     result = fuzz.run(same_meaning(FB_POSTS, 0, "utf-16"))
     fuzz.close()

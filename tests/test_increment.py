@@ -7,8 +7,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import increment, ingest, inputs, model_files, models, pipeline, store
-from flows.settings import load_settings
+from flows.build import increment, model_files, models
+from flows.config.settings import load_settings
+from flows.load import ingest, inputs, store
+from flows.run import pipeline
 from tests.conftest import DEMO_CONFIG
 
 DEMO_SETTINGS = load_settings(str(DEMO_CONFIG))

@@ -27,7 +27,7 @@ from datetime import date
 from pathlib import Path
 
 from transforms.context import IngestContext
-from transforms.read import normalize_file
+from transforms.normalize import normalize_file
 
 ctx = IngestContext(source_name=sys.argv[1], as_of=date(2026, 1, 1))
 normalize_file(Path(sys.argv[2]), ctx)  # warm up: polars' thread pools, the compiled patterns

@@ -15,9 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from transforms.canonical.typed import date_field, datetime_field, parse_fields
 from transforms.context import ParsedInput
-from transforms.dates import EXCEL_SERIAL, parse_date, parse_datetime
-from transforms.numbers import (
+from transforms.values.dates import EXCEL_SERIAL, parse_date, parse_datetime
+from transforms.values.numbers import (
     Locale,
     invalid_number,
     parse_count,
@@ -25,7 +26,6 @@ from transforms.numbers import (
     parse_percent,
     parse_percent_points,
 )
-from transforms.typed import date_field, datetime_field, parse_fields
 
 LOCALES: tuple[Locale, ...] = ("en", "id")
 FAST = settings(max_examples=40, deadline=None)

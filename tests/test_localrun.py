@@ -1,8 +1,8 @@
 """Local runs: no Prefect, the same semantics, and the faults a command must survive.
 
 With no Prefect API configured a command runs its steps in its own process
-(`flows.orchestration`): these tests run `kunci` as a child process, as people do, and check what
-it imports, what it prints, what a SIGKILL leaves, and what two commands at once do. The same
+(`flows.run.orchestration`): these tests run `kunci` as a child process, as people do, and check
+what it imports, what it prints, what a SIGKILL leaves, and what two commands at once do. The same
 run under Prefect gives the same tables (tests/test_flow.py compares the two on the demo).
 """
 
@@ -21,10 +21,10 @@ from typing import Any
 import duckdb
 import pytest
 
-from flows import orchestration
-from flows.jobs import Step
-from flows.runs import RunFailed
-from flows.settings import Settings, load_settings
+from flows.config.settings import Settings, load_settings
+from flows.run import orchestration
+from flows.run.jobs import Step
+from flows.run.runs import RunFailed
 from tests.conftest import DEMO_CONFIG, REPO
 from tests.test_crash import OVERVIEW, _digest, _x_config
 from tests.test_staging import crash, hang, parser_format
@@ -118,7 +118,7 @@ def _session_processes(session: int) -> list[int]:
 
 HANG_IN_INGEST = """
 import time
-from flows import staging
+from flows.load import staging
 def hang(*args, **kwargs):
     print("loading", flush=True)
     time.sleep(600)
@@ -210,7 +210,7 @@ def test_failing_inputs_fail_alone_in_a_local_run_as_in_a_prefect_run(
         runner = replace(settings.runner, timeout_seconds=10)  # a 90-row export: well within
         return replace(settings, formats=settings.formats + faulty, runner=runner)
 
-    monkeypatch.setattr("flows.jobs.load_settings", load_settings_with_faulty_parsers)
+    monkeypatch.setattr("flows.run.jobs.load_settings", load_settings_with_faulty_parsers)
     db = tmp_path / "data" / "kunci.duckdb"
 
     started = time.monotonic()

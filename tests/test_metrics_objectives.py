@@ -12,8 +12,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import models, store
-from flows.targets import Target, parse_targets, period_bounds
+from flows.build import models
+from flows.config.targets import Target, parse_targets, period_bounds
+from flows.load import store
 from tests.test_models import GRAINS, one, unique_grain
 from transforms.context import Account
 from transforms.errors import InputError

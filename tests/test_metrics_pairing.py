@@ -12,7 +12,8 @@ from datetime import date
 import duckdb
 import pytest
 
-from flows import models, store
+from flows.build import models
+from flows.load import store
 from tests.test_metrics_objectives import target
 from tests.test_models import one
 from transforms.context import Account

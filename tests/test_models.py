@@ -6,7 +6,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import docs, model_files, models, store
+from flows.build import docs, model_files, models
+from flows.load import store
 from transforms.context import Account
 
 OWN = Account("instagram", "ig1", brand="Brand")
@@ -298,4 +299,4 @@ def test_rebuild_is_repeatable(con: duckdb.DuckDBPyConnection, tmp_path: Path) -
 
 
 def test_committed_data_dictionary_is_up_to_date() -> None:
-    assert docs.DOCS.read_text(encoding="utf-8") == docs.render(), "run python -m flows.docs"
+    assert docs.DOCS.read_text(encoding="utf-8") == docs.render(), "run python -m flows.build.docs"

@@ -17,9 +17,10 @@ import pytest
 import requests
 import yaml  # type: ignore[import-untyped]
 
-from flows import runs, serve, store
-from flows.nightly import io_error
-from flows.outcomes import LoadOutcome
+from flows.load import store
+from flows.load.outcomes import LoadOutcome
+from flows.run import runs, serve
+from flows.run.nightly import io_error
 from tests.conftest import DEMO_CONFIG, REPO
 from transforms.errors import InputError
 
@@ -84,7 +85,7 @@ def test_serving_uses_the_given_database_and_configuration(tmp_path: Path) -> No
 
     assert [d.name for d in served] == ["nightly", "backfill"]
     nightly = served[0]
-    assert nightly.entrypoint == "flows.nightly.nightly_flow"  # imported by module, any cwd
+    assert nightly.entrypoint == "flows.run.nightly.nightly_flow"  # imported by module, any cwd
     assert nightly.parameters == {"db": str(db.resolve()), "config": str(DEMO_CONFIG.resolve())}
     assert [(s.schedule.cron, s.schedule.timezone) for s in nightly.schedules] == [  # type: ignore[union-attr]
         ("0 2 * * *", "Asia/Jakarta")
@@ -265,7 +266,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 SERVE = """
 import sys
 from pathlib import Path
-from flows.serve import serve
+from flows.run.serve import serve
 serve(Path(sys.argv[1]), sys.argv[2], ["nightly"])
 """
 

@@ -10,9 +10,9 @@ import polars as pl
 import pytest
 
 from tests.conftest import REALDATA, normalize_counted, skip_module_without_realdata
+from transforms.container.book import read_book
 from transforms.context import Account, IngestContext, Normalized
 from transforms.errors import InputError
-from transforms.workbook import read_book
 
 skip_module_without_realdata()
 

@@ -14,10 +14,11 @@ import polars as pl
 import pytest
 
 from tests.conftest import REALDATA, counts, normalize_counted, skip_module_without_realdata
+from transforms.container.delimited import split_records
 from transforms.context import Account, IngestContext, Normalized
 from transforms.errors import InputError
 from transforms.formats.meta_business_suite import chart_title
-from transforms.tabular import fit_to_header, split_records
+from transforms.table import fit_to_header
 
 skip_module_without_realdata()
 

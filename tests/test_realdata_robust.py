@@ -17,9 +17,10 @@ import pytest
 
 from tests.conftest import REALDATA, normalize_counted, reasons, skip_module_without_realdata
 from tests.mutations import mutate, outcome, realdata_files
+from transforms.container.book import read_book
+from transforms.container.workbooks import MAX_CELLS
 from transforms.context import Account, IngestContext, Normalized
 from transforms.errors import InputError
-from transforms.workbook import MAX_CELLS, read_book
 
 skip_module_without_realdata()
 

@@ -15,9 +15,9 @@ import polars as pl
 import pytest
 
 from tests.conftest import REALDATA, normalize_counted, skip_module_without_realdata
+from transforms.container.delimited import unwrap_text_formulas
 from transforms.context import Account, IngestContext, Normalized
 from transforms.errors import InputError
-from transforms.tabular import unwrap_text_formulas
 
 skip_module_without_realdata()
 

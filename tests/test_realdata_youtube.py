@@ -17,10 +17,10 @@ import duckdb
 import polars as pl
 import pytest
 
-from flows import store
-from flows.ingest import ingest_file
-from flows.inputs import InputFile
-from flows.settings import Settings
+from flows.config.settings import Settings
+from flows.load import store
+from flows.load.ingest import ingest_file
+from flows.load.inputs import InputFile
 from tests.conftest import REALDATA, counts, normalize_counted, skip_module_without_realdata
 from transforms.context import Account, IngestContext, Normalized
 from transforms.errors import InputError

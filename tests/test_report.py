@@ -17,7 +17,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import models, store
+from flows.build import models
+from flows.load import store
 from flows.report import fmt, render_report, write_report
 from flows.report.periods import window
 from tests.conftest import REPO, demo_database

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.config_tables import API_KINDS
-from flows.settings import load_settings
+from flows.config.settings import load_settings
+from flows.config.tables import API_KINDS
 from transforms.errors import InputError
 
 GA4 = '[[sources]]\nkind = "ga4"\ntoken_env = "T"\nproperties = ["1"]\n'

@@ -1,9 +1,9 @@
 """Stage, then load: parallel staging gives exactly what loading inputs one by one gives.
 
-The reference is `flows.ingest.ingest_file` per input (the one-by-one path every other test uses);
-staging runs in real worker processes, threads and a real `dask.distributed` cluster on loopback.
-Hangs, crashes and dying workers come from formats whose parser sleeps, raises or exits, run in
-those real workers (the format travels to them with the settings, as a declared one does).
+The reference is `flows.load.ingest.ingest_file` per input (the one-by-one path every other test
+uses); staging runs in real worker processes, threads and a real `dask.distributed` cluster on
+loopback. Hangs, crashes and dying workers come from formats whose parser sleeps, raises or exits,
+run in those real workers (the format travels to them with the settings, as a declared one does).
 """
 
 import os
@@ -16,21 +16,14 @@ from typing import Any
 import duckdb
 import pytest
 
-from flows import (
-    ingest,
-    inputs,
-    models,
-    pipeline,
-    publish,
-    stage_pool,
-    stage_run,
-    staged_load,
-    staging,
-    zones,
-)
-from flows.inputs import InputFile
-from flows.outcomes import LoadOutcome
-from flows.settings import RunnerConfig, Settings, load_settings
+from flows import zones
+from flows.build import models
+from flows.config.settings import RunnerConfig, Settings, load_settings
+from flows.load import ingest, inputs, stage_pool, stage_run, staged_load, staging
+from flows.load.inputs import InputFile
+from flows.load.outcomes import LoadOutcome
+from flows.publish import working_file as publish
+from flows.run import pipeline
 from tests.conftest import DEMO_CONFIG, S3_KEY, S3_KEY_ENV, S3_SECRET, S3_SECRET_ENV
 from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.errors import InputError

@@ -7,11 +7,11 @@ import duckdb
 import pytest
 from polars.exceptions import PanicException
 
-from flows import ingest, store
-from flows.ingest import ingest_file
-from flows.inputs import InputFile
-from flows.settings import REPO_ROOT as REPO
-from flows.settings import SQL_DIR, Settings
+from flows.config.settings import REPO_ROOT as REPO
+from flows.config.settings import SQL_DIR, Settings
+from flows.load import ingest, store
+from flows.load.ingest import ingest_file
+from flows.load.inputs import InputFile
 from transforms.context import Account
 
 X = Account("x", "wisatanusantara", handle="wisatanusantara", brand="Wisata Nusantara")

@@ -10,19 +10,21 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from tests.conftest import normalize_counted
+from transforms.canonical.platforms import content_type, platform_from_source
+from transforms.container.decode import utf8_bytes
+from transforms.container.delimited import split_records
 from transforms.context import Account, IngestContext, Normalized
-from transforms.dates import dates_in_name, local_date, localize, parse_date, snapshot_date
-from transforms.decode import utf8_bytes
 from transforms.errors import InputError
-from transforms.numbers import (
+from transforms.headers import dedupe_header
+from transforms.table import fit_to_header
+from transforms.values.dates import dates_in_name, local_date, localize, parse_date, snapshot_date
+from transforms.values.numbers import (
     Locale,
     invalid_number,
     parse_count,
     parse_decimal,
     parse_percent,
 )
-from transforms.platforms import content_type, platform_from_source
-from transforms.tabular import dedupe_header, fit_to_header, split_records
 
 AS_OF = date(2026, 8, 5)
 UTC_TYPE = pl.Datetime("us", "UTC")

@@ -7,8 +7,9 @@ from datetime import date, datetime, time, timedelta
 import openpyxl
 import pytest
 
+from transforms.container.book import read_book
+from transforms.container.workbooks import render_cell
 from transforms.errors import InputError
-from transforms.workbook import read_book, render_cell
 
 
 def _xlsx(rows: list[list[object]], title: str = "Overview") -> bytes:

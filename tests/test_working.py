@@ -11,9 +11,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import ingest, outcomes, pipeline, publish, store
-from flows.inputs import InputFile
-from flows.settings import load_settings
+from flows.config.settings import load_settings
+from flows.load import ingest, outcomes, store
+from flows.load.inputs import InputFile
+from flows.publish import working_file as publish
+from flows.run import pipeline
 from tests.test_store import CONTENT, SETTINGS
 from transforms.errors import InputError
 

@@ -20,8 +20,8 @@ import duckdb
 import pytest
 import requests
 
-from flows import deploy
-from flows.settings import REPO_ROOT
+from flows.config.settings import REPO_ROOT
+from flows.run import deploy
 from tests.conftest import DEMO_CONFIG
 
 X_EXPORTS = DEMO_CONFIG.parent / "inbox" / "x" / "content"
@@ -146,7 +146,15 @@ def test_two_workspaces_run_at_once_on_two_workers_of_one_pool(
     api, env = prefect_server
     configs = [_workspace(tmp_path / name, f"Brand {name.upper()}") for name in ("a", "b")]
     deployed = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "deploy", "--pool", "kunci-test", *map(str, configs)],
+        [
+            sys.executable,
+            "-m",
+            "flows.cli.commands",
+            "deploy",
+            "--pool",
+            "kunci-test",
+            *map(str, configs),
+        ],
         env=env,
         capture_output=True,
         text=True,

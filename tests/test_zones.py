@@ -14,10 +14,12 @@ import duckdb
 import pytest
 import s3fs
 
-from flows import ingest, inputs, pipeline, raw_zone, store, zones
-from flows.backfill import backfill_flow
-from flows.nightly import nightly_flow
-from flows.settings import load_settings
+from flows import zones
+from flows.config.settings import load_settings
+from flows.load import ingest, inputs, raw_zone, store
+from flows.run import pipeline
+from flows.run.backfill import backfill_flow
+from flows.run.nightly import nightly_flow
 from tests.conftest import DEMO_CONFIG, S3_KEY, S3_KEY_ENV, S3_SECRET, S3_SECRET_ENV, s3_zones_toml
 from tests.fakeapi import FakeApi
 from tests.fakeapi.workspace import TOKENS, install_all, write_config

@@ -5,7 +5,12 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from transforms.numbers import Locale
+from transforms.values.numbers import Locale
+
+ROW = "_row"
+"""The record's number in the file, 1-based as a spreadsheet shows it."""
+RAW = "_raw"
+"""The original record of a row: a struct of its cells keyed by the file's own column names."""
 
 
 @dataclass(frozen=True)

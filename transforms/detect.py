@@ -6,14 +6,16 @@ case. When nothing matches, the closest format of the file's own platform family
 columns make the error actionable; a format of another platform is never named.
 """
 
+import csv
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from transforms.container.sheets import is_blank
 from transforms.errors import InputError
 from transforms.format_spec import FoldedAliases, FormatSpec
-from transforms.numbers import Locale
-from transforms.tabular import normalize_header
+from transforms.headers import normalize_header
+from transforms.values.numbers import Locale
 
 HEADER_SEARCH_DEPTH = 15
 
@@ -86,6 +88,9 @@ def detect(
                     best_score = len(positions)
     if best is not None:
         return best
+    wrapped = _wrapped_rows(records)
+    if wrapped is not None:
+        raise InputError(wrapped)
     candidates: list[_Candidate] = []
     for _index, record, folded in headers:
         for spec in formats:
@@ -157,3 +162,27 @@ def _closest(candidates: list[_Candidate], family: str | None) -> _Candidate | N
         families = {family}
     eligible = [c for c in candidates if c.spec.platform in families and c.share >= 0.5]
     return max(eligible, key=lambda c: (c.share, c.cells), default=None)
+
+
+def _wrapped_rows(records: Sequence[Sequence[str]]) -> str | None:
+    """Say so when every row is one quoted cell holding a whole row (else None).
+
+    Opening a comma-separated export in a spreadsheet set to another separator and saving it
+    puts each line into one cell, which is then written quoted (`"Video asset ID,""Page ID""…"`):
+    no header is found, and "unknown format" would not tell why.
+    """
+    filled = [record for record in records[:HEADER_SEARCH_DEPTH] if not is_blank(record)]
+    one_cell = [bool(record[0].strip()) and is_blank(record[1:]) for record in filled]
+    # The lines of a multi-line caption are cells of their own, and one with a comma in it is
+    # not re-quoted: the first row (the header) and most rows are what tells.
+    if not filled or not one_cell[0] or 2 * sum(one_cell) < len(one_cell):
+        return None
+    cell = filled[0][0]
+    if max(len(next(csv.reader([cell], delimiter=d), [])) for d in ",;\t") < 3:
+        return None
+    shown = cell if len(cell) <= 60 else cell[:60] + "…"
+    return (
+        f"every row is one cell holding a whole row ('{shown}'): a spreadsheet program re-saved "
+        "this export with another separator; download it again and ingest it without opening "
+        "it in a spreadsheet"
+    )

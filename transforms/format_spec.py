@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 
 from transforms.context import IngestContext, Normalized, ParsedInput
-from transforms.numbers import Locale
-from transforms.tabular import normalize_header
+from transforms.headers import normalize_header
+from transforms.values.numbers import Locale
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ import requests
 from flows.api.classify import RetryLater
 from flows.api.errors import ApiError, InvalidMetricError
 from flows.api.rawlog import RawLog
-from flows.settings import ApiSource
+from flows.config.settings import ApiSource
 from transforms.api.envelope import Envelope, Window
 from transforms.api.refusals import named_metrics
 

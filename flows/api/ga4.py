@@ -15,7 +15,7 @@ from flows.api.client import ApiClient
 from flows.api.rawlog import RawLog
 from flows.api.refusals import ask_for_metrics
 from flows.api.streams import Stream
-from flows.settings import ApiSource
+from flows.config.settings import ApiSource
 from transforms.api import ga4 as mapping
 from transforms.api.envelope import Envelope, Window
 

@@ -52,7 +52,7 @@ from flows.api.client import ApiClient
 from flows.api.errors import ApiError, ItemError, TokenError
 from flows.api.rawlog import RawLog
 from flows.api.streams import Refresh, Stream
-from flows.settings import ApiSource
+from flows.config.settings import ApiSource
 from transforms.api.envelope import REFRESH, Envelope, Window
 from transforms.api.refusals import one_line
 

@@ -32,7 +32,7 @@ from flows.api.client import ApiClient
 from flows.api.errors import ApiError
 from flows.api.rawlog import RawLog
 from flows.api.streams import Stream
-from flows.settings import ApiSource
+from flows.config.settings import ApiSource
 from transforms.api.envelope import Envelope, Window
 from transforms.api.meta_ads import DEFAULT_ACTION_TYPES, FIELDS, action_types, too_much_data
 from transforms.errors import InputError

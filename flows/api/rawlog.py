@@ -19,7 +19,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from flows import raw_zone, zones
+from flows import zones
+from flows.load import raw_zone
 from transforms.api.envelope import Envelope, Window
 
 FORMAT = 1  # version of the envelope and manifest JSON

@@ -24,13 +24,14 @@ from typing import Protocol
 import duckdb
 from polars.exceptions import PanicException
 
-from flows import store, zones
+from flows import zones
 from flows.api.client import ApiClient
 from flows.api.errors import ApiError, TokenError
 from flows.api.rawlog import RawLog
 from flows.api.streams import Refresh, RefreshPost, Stream
-from flows.outcomes import LoadOutcome
-from flows.settings import ApiSource, Settings, account_id_for, today_in
+from flows.config.settings import ApiSource, Settings, account_id_for, today_in
+from flows.load import store
+from flows.load.outcomes import LoadOutcome
 from transforms.api.envelope import REFRESH, Envelope, Window
 from transforms.context import Account, Normalized
 from transforms.errors import InputError

@@ -42,7 +42,7 @@ from flows.api.errors import ApiError, TokenError
 from flows.api.rawlog import RawLog
 from flows.api.refusals import ask_for_metrics
 from flows.api.streams import Refresh, Stream
-from flows.settings import ApiSource
+from flows.config.settings import ApiSource
 from transforms.api.envelope import REFRESH, Envelope, Window
 from transforms.api.youtube_analytics import VIDEO_METRICS
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from flows import store
+from flows.load import store
 from flows.report.query import report_data
 from flows.report.render import render
 from transforms.errors import InputError

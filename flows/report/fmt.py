@@ -8,7 +8,7 @@ numbers use the typographic minus, so a change reads the same in every cell.
 import math
 from datetime import date
 
-from transforms.calendar_names import month_names
+from transforms.values.calendar_names import month_names
 
 MINUS = "\u2212"
 SEPARATORS = {"en": (",", "."), "id": (".", ",")}
@@ -19,7 +19,7 @@ COMPACT = {
     "id": ((1e9, " M"), (1e6, " jt"), (1e3, " rb")),
 }
 # Month names as each report language writes them in a date, from CLDR (one source for every
-# language Kunci reads or writes: transforms/calendar_names.py).
+# language Kunci reads or writes: transforms/values/calendar_names.py).
 MONTHS = {lang: month_names(lang, "wide") for lang in ("en", "id")}
 SHORT_MONTHS = {lang: month_names(lang, "abbreviated") for lang in ("en", "id")}
 WEEK_OF = {"en": "Week of {}", "id": "Pekan {}"}

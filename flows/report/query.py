@@ -15,7 +15,7 @@ from datetime import date
 
 import duckdb
 
-from flows import store
+from flows.load import store
 from flows.report.layout import DETAIL, trend_metrics
 from flows.report.periods import GRAINS, PERIOD_COLUMN, TABLE_SUFFIX, Window, window
 from flows.report.rows import PERIODIC, ObjectiveRows, ReportData, Row

@@ -1,4 +1,4 @@
--- Incremental refresh of model.int_post_latest (flows/increment.py runs it; the view in
+-- Incremental refresh of model.int_post_latest (flows/build/increment.py runs it; the view in
 -- int_post_latest.sql stays the definition, and tests/test_increment.py holds both to the same rows).
 --
 -- Input: the temp table refresh_posts (platform, post_id): every post a load after the last build

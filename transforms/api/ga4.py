@@ -32,11 +32,11 @@ from transforms.api.google import (
     sum_or_null,
     typed_frame,
 )
+from transforms.canonical.platforms import platform_from_source
+from transforms.canonical.schemas import WEB_TRAFFIC_DAILY
+from transforms.canonical.typed import conform, drop_duplicate_keys, require, split_quarantine
 from transforms.context import Account, Normalized
 from transforms.formats.ga4_exports import NOT_SET
-from transforms.platforms import platform_from_source
-from transforms.schemas import WEB_TRAFFIC_DAILY
-from transforms.typed import conform, drop_duplicate_keys, require, split_quarantine
 
 PRODUCT = "GA4 Data API"
 DIMENSIONS = {

@@ -16,9 +16,9 @@ import polars as pl
 
 from transforms.api.envelope import Envelope
 from transforms.api.refusals import google_refused, one_line
+from transforms.canonical.typed import REASON
 from transforms.context import Normalized
 from transforms.errors import InputError
-from transforms.typed import REASON
 
 _KINDS: dict[pl.DataType, str] = {pl.Int64(): "whole number", pl.Float64(): "number"}
 # An API pull has no sheets: the store gives its quarantine rows sheet '' as it does a CSV's

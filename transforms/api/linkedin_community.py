@@ -40,14 +40,14 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from transforms.accounts import account_frame
 from transforms.api.envelope import REFRESH, Envelope, Window
 from transforms.api.google import QUARANTINE, result, sum_or_null, typed_frame
 from transforms.api.refusals import one_line
+from transforms.canonical.accounts import account_frame
+from transforms.canonical.schemas import ACCOUNT_DAILY, AUDIENCE, POST, POST_METRICS
+from transforms.canonical.typed import conform, drop_duplicate_keys, require, split_quarantine
 from transforms.context import Account, Normalized
 from transforms.errors import InputError
-from transforms.schemas import ACCOUNT_DAILY, AUDIENCE, POST, POST_METRICS
-from transforms.typed import conform, drop_duplicate_keys, require, split_quarantine
 
 PLATFORM = "linkedin"
 DAY_MS = 86_400_000

@@ -80,12 +80,10 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from transforms.accounts import account_frame
 from transforms.api.envelope import REFRESH, Envelope, Window
 from transforms.api.refusals import meta_refused, named_metrics, one_line
-from transforms.context import Account, Normalized
-from transforms.errors import InputError
-from transforms.schemas import (
+from transforms.canonical.accounts import account_frame
+from transforms.canonical.schemas import (
     ACCOUNT_DAILY,
     AUDIENCE,
     AUDIENCE_ACTIVITY,
@@ -93,7 +91,9 @@ from transforms.schemas import (
     POST_METRICS,
     CanonicalTable,
 )
-from transforms.typed import conform
+from transforms.canonical.typed import conform
+from transforms.context import Account, Normalized
+from transforms.errors import InputError
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
 KIND = "meta_graph"

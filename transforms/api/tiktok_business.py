@@ -38,14 +38,20 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from transforms.accounts import account_frame
 from transforms.api.envelope import Envelope
 from transforms.api.google import QUARANTINE, result, sum_or_null, typed_frame
 from transforms.api.refusals import one_line
+from transforms.canonical.accounts import account_frame
+from transforms.canonical.schemas import (
+    ACCOUNT_DAILY,
+    AUDIENCE,
+    AUDIENCE_ACTIVITY,
+    POST,
+    POST_METRICS,
+)
+from transforms.canonical.typed import conform, drop_duplicate_keys, flag, require, split_quarantine
 from transforms.context import Account, Normalized
 from transforms.errors import InputError
-from transforms.schemas import ACCOUNT_DAILY, AUDIENCE, AUDIENCE_ACTIVITY, POST, POST_METRICS
-from transforms.typed import conform, drop_duplicate_keys, flag, require, split_quarantine
 
 PLATFORM = "tiktok"
 HISTORY_DAYS = 60  # TikTok serves an account's daily metrics for the last 60 days only

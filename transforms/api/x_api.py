@@ -36,14 +36,14 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from transforms.accounts import account_frame
 from transforms.api.envelope import Envelope
 from transforms.api.google import QUARANTINE, result
 from transforms.api.refusals import one_line
+from transforms.canonical.accounts import account_frame
+from transforms.canonical.schemas import ACCOUNT_DAILY, POST, POST_METRICS
+from transforms.canonical.typed import conform
 from transforms.context import Account, Normalized
 from transforms.errors import InputError
-from transforms.schemas import ACCOUNT_DAILY, POST, POST_METRICS
-from transforms.typed import conform
 
 KIND = "x_api"
 PLATFORM = "x"

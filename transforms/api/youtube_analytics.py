@@ -47,7 +47,6 @@ from typing import Any
 
 import polars as pl
 
-from transforms.accounts import account_frame
 from transforms.api.envelope import Envelope
 from transforms.api.google import (
     documented_shape,
@@ -56,9 +55,16 @@ from transforms.api.google import (
     sum_or_null,
     typed_frame,
 )
+from transforms.canonical.accounts import account_frame
+from transforms.canonical.schemas import ACCOUNT_DAILY, AUDIENCE, POST, POST_DAILY, POST_METRICS
+from transforms.canonical.typed import (
+    conform,
+    drop_duplicate_keys,
+    require,
+    skip_rows,
+    split_quarantine,
+)
 from transforms.context import Account, Normalized
-from transforms.schemas import ACCOUNT_DAILY, AUDIENCE, POST, POST_DAILY, POST_METRICS
-from transforms.typed import conform, drop_duplicate_keys, require, skip_rows, split_quarantine
 
 PRODUCT = "YouTube API"
 WATCH_URL = "https://www.youtube.com/watch?v="

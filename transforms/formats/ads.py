@@ -25,13 +25,9 @@ from datetime import date
 
 import polars as pl
 
-from transforms.accounts import sole_account
-from transforms.context import IngestContext, Normalized, ParsedInput
-from transforms.errors import InputError
-from transforms.numbers import PLACEHOLDERS
-from transforms.schemas import AD_DAILY, AD_PERIOD
-from transforms.tabular import RAW
-from transforms.typed import (
+from transforms.canonical.accounts import sole_account
+from transforms.canonical.schemas import AD_DAILY, AD_PERIOD
+from transforms.canonical.typed import (
     COUNT,
     DECIMAL,
     FieldType,
@@ -43,6 +39,9 @@ from transforms.typed import (
     skip_rows,
     split_quarantine,
 )
+from transforms.context import RAW, IngestContext, Normalized, ParsedInput
+from transforms.errors import InputError
+from transforms.values.numbers import PLACEHOLDERS
 
 # ISO 4217 codes of the currencies ad accounts are billed in; headers carry them: `Cost (USD)`.
 _CURRENCY_CODES = """

@@ -8,10 +8,10 @@ from collections.abc import Iterable
 
 import polars as pl
 
-from transforms.accounts import account_frame
+from transforms.canonical.accounts import account_frame
+from transforms.canonical.schemas import ACCOUNT_DAILY
+from transforms.canonical.typed import assemble, conform, drop_duplicate_keys, split_quarantine
 from transforms.context import Account, Normalized, ParsedInput
-from transforms.schemas import ACCOUNT_DAILY
-from transforms.typed import assemble, conform, drop_duplicate_keys, split_quarantine
 
 
 def finish_daily(

@@ -39,14 +39,9 @@ from typing import Any, cast, get_args
 
 import polars as pl
 
-from transforms.accounts import account_frame, find_account, hinted_account
-from transforms.context import Account, IngestContext, Normalized, ParsedInput
-from transforms.dates import local_date, localize, snapshot_date
-from transforms.errors import InputError
-from transforms.format_spec import FormatSpec
-from transforms.numbers import Locale
-from transforms.platforms import content_type, platform_from_source
-from transforms.schemas import (
+from transforms.canonical.accounts import account_frame, find_account, hinted_account
+from transforms.canonical.platforms import content_type, platform_from_source
+from transforms.canonical.schemas import (
     ACCOUNT_DAILY,
     AD_DAILY,
     AD_PERIOD,
@@ -58,8 +53,7 @@ from transforms.schemas import (
     WEB_TRAFFIC_PERIOD,
     CanonicalTable,
 )
-from transforms.tabular import RAW, normalize_header
-from transforms.typed import (
+from transforms.canonical.typed import (
     COUNT,
     DECIMAL,
     REASON,
@@ -73,6 +67,12 @@ from transforms.typed import (
     require,
     split_quarantine,
 )
+from transforms.context import RAW, Account, IngestContext, Normalized, ParsedInput
+from transforms.errors import InputError
+from transforms.format_spec import FormatSpec
+from transforms.headers import normalize_header
+from transforms.values.dates import local_date, localize, snapshot_date
+from transforms.values.numbers import Locale
 
 # The tables a declared sheet can feed; the first is the one named, post_metrics also fills post.
 TABLES: dict[str, tuple[CanonicalTable, ...]] = {

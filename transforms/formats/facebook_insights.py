@@ -1,7 +1,7 @@
 """Facebook Page Insights "Export Data" (the legacy Insights export, 2012-2018), CSV or `.xls`.
 
 Three exports, each downloadable as CSV or as XML Spreadsheet 2003 (`.xls`, split into sheets by
-`transforms.workbook`):
+`transforms.container.workbooks`):
 
 - **post level** (and its **video posts** variant): one row per post, lifetime metrics;
 - **page level**: one row per day, `Daily`/`Weekly`/`28 Days` variants of each metric side by side,
@@ -46,23 +46,17 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from transforms.accounts import account_frame, find_account, hinted_account
-from transforms.context import Account, IngestContext, Normalized, ParsedInput
-from transforms.dates import dates_in_name, local_date, localize, snapshot_date
-from transforms.errors import InputError
-from transforms.format_spec import FormatSpec
-from transforms.measures import total
-from transforms.numbers import Locale, invalid_number, parse_count
-from transforms.platforms import content_type
-from transforms.schemas import (
+from transforms.canonical.accounts import account_frame, find_account, hinted_account
+from transforms.canonical.measures import total
+from transforms.canonical.platforms import content_type
+from transforms.canonical.schemas import (
     ACCOUNT_DAILY,
     AUDIENCE,
     AUDIENCE_ACTIVITY,
     POST,
     POST_METRICS,
 )
-from transforms.tabular import RAW, normalize_header
-from transforms.typed import (
+from transforms.canonical.typed import (
     COUNT,
     REASON,
     assemble,
@@ -74,6 +68,12 @@ from transforms.typed import (
     require,
     split_quarantine,
 )
+from transforms.context import RAW, Account, IngestContext, Normalized, ParsedInput
+from transforms.errors import InputError
+from transforms.format_spec import FormatSpec
+from transforms.headers import normalize_header
+from transforms.values.dates import dates_in_name, local_date, localize, snapshot_date
+from transforms.values.numbers import Locale, invalid_number, parse_count
 
 PLATFORM = "facebook"
 PACIFIC = "America/Los_Angeles"

@@ -35,8 +35,8 @@ page, first-user dimensions (User acquisition: `First user source / medium` attr
 their first visit's source, not the session's, so its sessions are not sessions by source), Tech,
 Demographics, explorations by user or app instance, and the Reports snapshot (stacked cards of
 `Nth day` series, channel groups, countries, pages, events; the cards below the first are counted
-and named by `transforms.read`). Objectives need sessions per social platform, which none of them
-states.
+and named by `transforms.normalize`). Objectives need sessions per social platform, which none of
+them states.
 
 Interface languages (issue 14): GA4 writes plain numbers in every language, so the names of
 other languages sit beside the English ones (number locale `en`). Spanish is seen in a real
@@ -59,15 +59,10 @@ from datetime import date, datetime
 
 import polars as pl
 
-from transforms.accounts import hinted_account
-from transforms.context import IngestContext, Normalized, ParsedInput
-from transforms.errors import InputError
-from transforms.format_spec import FormatSpec
-from transforms.formats.skipped import skip_every_row
-from transforms.platforms import platform_from_source
-from transforms.schemas import WEB_TRAFFIC_DAILY, WEB_TRAFFIC_PERIOD
-from transforms.tabular import RAW, normalize_header
-from transforms.typed import (
+from transforms.canonical.accounts import hinted_account
+from transforms.canonical.platforms import platform_from_source
+from transforms.canonical.schemas import WEB_TRAFFIC_DAILY, WEB_TRAFFIC_PERIOD
+from transforms.canonical.typed import (
     COUNT,
     DECIMAL,
     assemble,
@@ -78,6 +73,11 @@ from transforms.typed import (
     skip_rows,
     split_quarantine,
 )
+from transforms.context import RAW, IngestContext, Normalized, ParsedInput
+from transforms.errors import InputError
+from transforms.format_spec import FormatSpec
+from transforms.formats.skipped import skip_every_row
+from transforms.headers import normalize_header
 
 NOT_SET = "(not set)"
 DIMENSIONS = (

@@ -55,8 +55,8 @@ from datetime import date, datetime
 
 import polars as pl
 
-from transforms.context import IngestContext, Normalized, ParsedInput
-from transforms.dates import read_named_dates
+from transforms.canonical.typed import REASON, date_field, flag, parse_fields
+from transforms.context import RAW, IngestContext, Normalized, ParsedInput
 from transforms.errors import InputError
 from transforms.format_spec import FormatSpec
 from transforms.formats.ads import (
@@ -68,8 +68,7 @@ from transforms.formats.ads import (
     with_currencies,
 )
 from transforms.formats.skipped import skip_every_row
-from transforms.tabular import RAW
-from transforms.typed import REASON, date_field, flag, parse_fields
+from transforms.values.dates import read_named_dates
 
 _RANGE = re.compile(r"^(.+?)\s+[-–]\s+(.+)$")
 _DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%d")
@@ -126,7 +125,7 @@ def _report_range(parsed: ParsedInput) -> tuple[date, date] | None:
 
     Other interface languages write the months in their own words (Spanish `1 de julio de 2026
     - 20 de septiembre de 2026`): those are read with the month names of the language the
-    cells themselves are in (`transforms.dates.read_named_dates`).
+    cells themselves are in (`transforms.values.dates.read_named_dates`).
     """
     for record in parsed.preamble:
         text = ",".join(record).strip().strip(",")

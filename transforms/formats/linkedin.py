@@ -51,16 +51,10 @@ from collections.abc import Callable, Mapping
 
 import polars as pl
 
-from transforms.accounts import account_frame, hinted_account
-from transforms.context import IngestContext, Normalized, ParsedInput
-from transforms.dates import EXCEL_SERIAL, snapshot_date
-from transforms.format_spec import FormatSpec
-from transforms.formats.daily import finish_daily
-from transforms.formats.skipped import skip_every_row
-from transforms.measures import total
-from transforms.schemas import AUDIENCE, POST, POST_METRICS
-from transforms.tabular import normalize_header
-from transforms.typed import (
+from transforms.canonical.accounts import account_frame, hinted_account
+from transforms.canonical.measures import total
+from transforms.canonical.schemas import AUDIENCE, POST, POST_METRICS
+from transforms.canonical.typed import (
     COUNT,
     assemble,
     conform,
@@ -70,6 +64,12 @@ from transforms.typed import (
     require,
     split_quarantine,
 )
+from transforms.context import IngestContext, Normalized, ParsedInput
+from transforms.format_spec import FormatSpec
+from transforms.formats.daily import finish_daily
+from transforms.formats.skipped import skip_every_row
+from transforms.headers import normalize_header
+from transforms.values.dates import EXCEL_SERIAL, snapshot_date
 
 _DAY = date_field("%m/%d/%Y", "%Y-%m-%d", EXCEL_SERIAL)
 _ACTIVITY = r"(urn:li:[A-Za-z]+:\d+)"

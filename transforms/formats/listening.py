@@ -19,11 +19,8 @@ import hashlib
 
 import polars as pl
 
-from transforms.context import IngestContext, Normalized, ParsedInput
-from transforms.dates import local_date, localize
-from transforms.format_spec import FormatSpec
-from transforms.schemas import MENTION
-from transforms.typed import (
+from transforms.canonical.schemas import MENTION
+from transforms.canonical.typed import (
     COUNT,
     assemble,
     conform,
@@ -33,6 +30,9 @@ from transforms.typed import (
     require,
     split_quarantine,
 )
+from transforms.context import IngestContext, Normalized, ParsedInput
+from transforms.format_spec import FormatSpec
+from transforms.values.dates import local_date, localize
 
 _SENTIMENTS = {
     "positive": "positive",

@@ -35,6 +35,7 @@ from dataclasses import replace
 
 import polars as pl
 
+from transforms.canonical.typed import DECIMAL, date_field, parse_fields
 from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.format_spec import FormatSpec
 from transforms.formats.ads import (
@@ -44,8 +45,7 @@ from transforms.formats.ads import (
     skip_summaries,
     with_currencies,
 )
-from transforms.numbers import Locale
-from transforms.typed import DECIMAL, date_field, parse_fields
+from transforms.values.numbers import Locale
 
 _LEAD = r"lead|prospek|form[ _]?submi|formulir|clientes potenciales"
 _CONVERSION = (

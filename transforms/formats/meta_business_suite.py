@@ -28,17 +28,10 @@ from dataclasses import dataclass, replace
 
 import polars as pl
 
-from transforms.accounts import account_frame, find_account, hinted_account, sole_account
-from transforms.context import Account, IngestContext, Normalized, ParsedInput
-from transforms.dates import localize, parse_date, snapshot_date
-from transforms.errors import InputError
-from transforms.format_spec import FormatSpec
-from transforms.formats.skipped import skip_every_row
-from transforms.numbers import Locale, invalid_number, parse_count, parse_percent_points
-from transforms.platforms import content_type
-from transforms.schemas import ACCOUNT_DAILY, AUDIENCE, POST, POST_METRICS
-from transforms.tabular import RAW, ROW, normalize_header
-from transforms.typed import (
+from transforms.canonical.accounts import account_frame, find_account, hinted_account, sole_account
+from transforms.canonical.platforms import content_type
+from transforms.canonical.schemas import ACCOUNT_DAILY, AUDIENCE, POST, POST_METRICS
+from transforms.canonical.typed import (
     COUNT,
     DECIMAL,
     assemble,
@@ -52,6 +45,13 @@ from transforms.typed import (
     require,
     split_quarantine,
 )
+from transforms.context import RAW, ROW, Account, IngestContext, Normalized, ParsedInput
+from transforms.errors import InputError
+from transforms.format_spec import FormatSpec
+from transforms.formats.skipped import skip_every_row
+from transforms.headers import normalize_header
+from transforms.values.dates import localize, parse_date, snapshot_date
+from transforms.values.numbers import Locale, invalid_number, parse_count, parse_percent_points
 
 _CONTENT_COLUMNS: dict[Locale, dict[str, tuple[str, ...]]] = {
     "en": {

@@ -2,8 +2,8 @@
 
 import polars as pl
 
+from transforms.canonical.typed import assemble, raw_json
 from transforms.context import Normalized, ParsedInput
-from transforms.typed import assemble, raw_json
 
 
 def skip_every_row(

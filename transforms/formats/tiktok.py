@@ -67,23 +67,10 @@ from datetime import date
 
 import polars as pl
 
-from transforms.accounts import account_frame, accounts_by_handle, hinted_account
-from transforms.context import IngestContext, Normalized, ParsedInput
-from transforms.dates import (
-    MonthDay,
-    dates_in_name,
-    latest_on_or_before,
-    localize,
-    place_daily_run,
-    read_named_dates,
-    snapshot_date,
-)
-from transforms.format_spec import FormatSpec
-from transforms.formats.daily import finish_daily
-from transforms.measures import total
-from transforms.numbers import Locale
-from transforms.schemas import AUDIENCE, AUDIENCE_ACTIVITY, POST, POST_METRICS
-from transforms.typed import (
+from transforms.canonical.accounts import account_frame, accounts_by_handle, hinted_account
+from transforms.canonical.measures import total
+from transforms.canonical.schemas import AUDIENCE, AUDIENCE_ACTIVITY, POST, POST_METRICS
+from transforms.canonical.typed import (
     COUNT,
     PERCENT,
     REASON,
@@ -97,6 +84,19 @@ from transforms.typed import (
     require,
     split_quarantine,
 )
+from transforms.context import IngestContext, Normalized, ParsedInput
+from transforms.format_spec import FormatSpec
+from transforms.formats.daily import finish_daily
+from transforms.values.dates import (
+    MonthDay,
+    dates_in_name,
+    latest_on_or_before,
+    localize,
+    place_daily_run,
+    read_named_dates,
+    snapshot_date,
+)
+from transforms.values.numbers import Locale
 
 _STATED_FORMATS = (
     "%Y-%m-%d",

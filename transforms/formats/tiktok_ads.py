@@ -23,7 +23,7 @@ produk`); conversions = SKU orders (`Pesanan SKU`); conversion_value = Gross rev
 kotor`); currency = Currency (`Mata uang`). Status (`Ditayangkan`, `Dalam antrean`, ...),
 authorisation type, post time, ROI, rates and view rates are not stored. Every cell of that
 download is an Excel text formula (`="…"`), unwrapped when the file is read
-(`transforms.tabular.unwrap_text_formulas`), so 19-digit ids stay text.
+(`transforms.container.delimited.unwrap_text_formulas`), so 19-digit ids stay text.
 
 Numbers: TikTok Ads Manager writes numbers with a decimal point in every interface language
 (`161074.000` Rupiah in the Indonesian export), so they are read that way whatever the header
@@ -33,8 +33,8 @@ language; reading `14.000` Indonesian-style would make 14 Rupiah fourteen thousa
 from dataclasses import replace
 from datetime import date
 
+from transforms.canonical.typed import date_field, parse_fields
 from transforms.context import IngestContext, Normalized, ParsedInput
-from transforms.dates import dates_in_name
 from transforms.format_spec import FormatSpec
 from transforms.formats.ads import (
     MEASURES,
@@ -43,7 +43,7 @@ from transforms.formats.ads import (
     skip_summaries,
     with_currencies,
 )
-from transforms.typed import date_field, parse_fields
+from transforms.values.dates import dates_in_name
 
 
 def _period(ctx: IngestContext) -> tuple[tuple[date, date] | None, tuple[str, ...]]:

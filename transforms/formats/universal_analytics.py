@@ -32,6 +32,7 @@ from dataclasses import replace
 
 import polars as pl
 
+from transforms.canonical.typed import COUNT, DECIMAL, PERCENT, date_field, flag, parse_fields
 from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.errors import InputError
 from transforms.format_spec import FormatSpec
@@ -41,7 +42,6 @@ from transforms.formats.ga4_exports import (
     web_traffic,
     without_totals,
 )
-from transforms.typed import COUNT, DECIMAL, PERCENT, date_field, flag, parse_fields
 
 # A currency mark before or after an amount: `$1,234.56`, `US$0.00`, `Rp1.234`, `12,00 €`, `EUR 5`.
 _CURRENCY_MARK = r"^(?:[A-Z]{1,3}\$|[$€£₹¥]|Rp\.?|RM|[A-Z]{3})\s*|\s*(?:[$€£₹¥]|[A-Z]{3})$"

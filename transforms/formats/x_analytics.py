@@ -31,14 +31,10 @@ from datetime import date, datetime
 
 import polars as pl
 
-from transforms.accounts import account_frame, accounts_by_handle, hinted_account
-from transforms.context import IngestContext, Normalized, ParsedInput
-from transforms.dates import dates_in_name, snapshot_date
-from transforms.format_spec import FormatSpec
-from transforms.formats.daily import finish_daily
-from transforms.measures import total
-from transforms.schemas import POST, POST_METRICS
-from transforms.typed import (
+from transforms.canonical.accounts import account_frame, accounts_by_handle, hinted_account
+from transforms.canonical.measures import total
+from transforms.canonical.schemas import POST, POST_METRICS
+from transforms.canonical.typed import (
     COUNT,
     assemble,
     conform,
@@ -48,6 +44,10 @@ from transforms.typed import (
     require,
     split_quarantine,
 )
+from transforms.context import IngestContext, Normalized, ParsedInput
+from transforms.format_spec import FormatSpec
+from transforms.formats.daily import finish_daily
+from transforms.values.dates import dates_in_name, snapshot_date
 
 _CONTENT_COUNTS = (
     "impressions",

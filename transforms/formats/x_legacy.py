@@ -40,15 +40,10 @@ from datetime import date, datetime, timedelta
 
 import polars as pl
 
-from transforms.accounts import account_frame, accounts_by_handle, hinted_account
-from transforms.context import IngestContext, Normalized, ParsedInput
-from transforms.dates import local_date, localize, snapshot_date
-from transforms.format_spec import FormatSpec
-from transforms.formats.daily import finish_daily
-from transforms.formats.x_analytics import with_absent
-from transforms.measures import total
-from transforms.schemas import POST, POST_METRICS
-from transforms.typed import (
+from transforms.canonical.accounts import account_frame, accounts_by_handle, hinted_account
+from transforms.canonical.measures import total
+from transforms.canonical.schemas import POST, POST_METRICS
+from transforms.canonical.typed import (
     COUNT,
     REASON,
     FieldType,
@@ -60,6 +55,11 @@ from transforms.typed import (
     require,
     split_quarantine,
 )
+from transforms.context import IngestContext, Normalized, ParsedInput
+from transforms.format_spec import FormatSpec
+from transforms.formats.daily import finish_daily
+from transforms.formats.x_analytics import with_absent
+from transforms.values.dates import local_date, localize, snapshot_date
 
 _PERMALINK = (
     r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/([A-Za-z0-9_]+)/status/(\d+)(?:[/?#]|$)"

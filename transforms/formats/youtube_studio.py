@@ -63,7 +63,7 @@ grouped thousands, `12,5` in a decimal column (watch hours, rates) a decimal com
 `1,234`, `12.5` are English; `243.645` in a decimal column reads both ways and decides nothing.
 A file without evidence, or with both, is read as Studio writes numbers in every language seen,
 and the notes say so. Publish dates are read with the headers' month names (`12 Mei 2024`,
-`Mei 12, 2024`, `Aug 28, 2025`) through `transforms.dates`.
+`Mei 12, 2024`, `Aug 28, 2025`) through `transforms.values.dates`.
 
 Quirks: the first data row of Table data is an aggregate `Total` row (skipped and counted); video
 ids starting with `-` are prefixed with a space (Studio's guard against CSV formula injection), and
@@ -80,15 +80,9 @@ from dataclasses import replace
 
 import polars as pl
 
-from transforms.accounts import account_frame, hinted_account
-from transforms.context import IngestContext, Normalized, ParsedInput
-from transforms.dates import parse_date, snapshot_date
-from transforms.format_spec import FormatSpec
-from transforms.formats.daily import finish_daily
-from transforms.formats.skipped import skip_every_row
-from transforms.numbers import Locale, parse_count, parse_decimal, parse_percent_points
-from transforms.schemas import AUDIENCE, POST, POST_DAILY, POST_METRICS
-from transforms.typed import (
+from transforms.canonical.accounts import account_frame, hinted_account
+from transforms.canonical.schemas import AUDIENCE, POST, POST_DAILY, POST_METRICS
+from transforms.canonical.typed import (
     COUNT,
     DECIMAL,
     SIGNED_COUNT,
@@ -102,6 +96,12 @@ from transforms.typed import (
     skip_rows,
     split_quarantine,
 )
+from transforms.context import IngestContext, Normalized, ParsedInput
+from transforms.format_spec import FormatSpec
+from transforms.formats.daily import finish_daily
+from transforms.formats.skipped import skip_every_row
+from transforms.values.dates import parse_date, snapshot_date
+from transforms.values.numbers import Locale, parse_count, parse_decimal, parse_percent_points
 
 _VIDEO_ID = r"^[A-Za-z0-9_-]{11}$"
 _WATCH_URL = "https://www.youtube.com/watch?v="

@@ -1,0 +1,1 @@
+"""Build: the declared metric models, applied in full or incrementally."""

@@ -1,0 +1,1 @@
+"""The `kunci` command line: the parser, the command handlers, what people see."""

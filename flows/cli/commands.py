@@ -1,0 +1,773 @@
+"""The `kunci` command line: people get short summaries and tables, machines get `--json`.
+
+Bad input never produces a traceback: each input that could not be read gets one line naming it
+and the reason, and the exit status is non-zero. Prefect is imported only by tracked runs (a
+Prefect API is configured, `flows.run.orchestration`) and `kunci serve`. Each command is one
+`_add_<command>` parser builder (its `--help` ends with examples) and one handler in `HANDLERS`;
+tables for people are drawn by `flows.console`.
+"""
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from flows.config.settings import (
+    DEFAULT_CHUNK_DAYS,
+    Settings,
+    configure_prefect,
+    load_settings,
+    resolve_db,
+)
+from flows.config.tables import DEFAULT_LOCK_WAIT_SECONDS
+from flows.publish.working_file import DatabaseBusy
+from transforms.errors import InputError
+
+if TYPE_CHECKING:
+    from flows.run.runs import RunSummary
+
+EXIT_OK, EXIT_INPUT_FAILED, EXIT_ERROR = 0, 1, 2
+
+Commands = Any  # argparse's _SubParsersAction, which argparse does not export
+Parents = list[argparse.ArgumentParser]
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db", help="published DuckDB file (default: $KUNCI_DB or data/kunci.duckdb)"
+    )
+    common.add_argument("--json", action="store_true", help="machine-readable summary on stdout")
+    writing = argparse.ArgumentParser(add_help=False)
+    writing.add_argument(
+        "--lock-wait",
+        type=float,
+        metavar="SECONDS",
+        help="how long to wait while another run writes the database "
+        f"(default: [database] lock_wait_seconds, {DEFAULT_LOCK_WAIT_SECONDS:g})",
+    )
+    writing.add_argument(
+        "--verbose",
+        action="store_true",
+        help="show the run's log lines (Kunci's, and Prefect's in a tracked run) on stderr",
+    )
+    configured = argparse.ArgumentParser(add_help=False)
+    configured.add_argument(
+        "--config", help="kunci.toml (default: KUNCI_CONFIG, else ./kunci.toml, else none: empty)"
+    )
+
+    parser = argparse.ArgumentParser(
+        prog="kunci",
+        description="Social-media success per objective: exports and APIs to DuckDB metric tables.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_examples(
+            "kunci run nightly --config data/demo/kunci.toml  (the bundled demo workspace)",
+            "kunci ingest ~/Downloads/exports/",
+            "kunci status",
+            "kunci export awareness_daily --format csv",
+            "kunci COMMAND --help           (each command's options and examples)",
+        ),
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_run(commands, [common, configured, writing])
+    _add_ingest(commands, [common, configured, writing])
+    _add_build(commands, [common, configured, writing])
+    _add_status(commands, [common])
+    _add_metrics(commands, [common])
+    _add_formats(commands, [common, configured])
+    _add_export(commands, [common, configured])
+    _add_report(commands, [common])
+    _add_serve(commands, [common, configured])
+    _add_deploy(commands, [common])
+    return parser
+
+
+def _examples(*lines: str) -> str:
+    return "examples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def _command(
+    commands: Commands, name: str, summary: str, parents: Parents, examples: Sequence[str]
+) -> argparse.ArgumentParser:
+    """A subcommand whose `--help` states what it does and ends with examples, as written."""
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name,
+        help=summary,
+        description=f"{summary[0].upper()}{summary[1:]}.",
+        parents=parents,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_examples(*examples),
+    )
+    return parser
+
+
+def _add_run(commands: Commands, parents: Parents) -> None:
+    run = _command(
+        commands,
+        "run",
+        "run a job",
+        parents,
+        [
+            "kunci run nightly",
+            "kunci run nightly --config /srv/kunci/kunci.toml --db /srv/kunci/data/kunci.duckdb",
+            "kunci run nightly --json > last-run.json",
+            "kunci run backfill --start 2026-01-01 --end 2026-06-30",
+            "kunci run backfill --start 2026-01-01 --end 2026-06-30 --source meta --replay",
+        ],
+    )
+    run.add_argument(
+        "job",
+        choices=["nightly", "backfill"],
+        help="nightly: ingest what is new, pull the APIs, rebuild, publish; "
+        "backfill: re-pull (or --replay) a date range of the API sources, chunk by chunk",
+    )
+    run.add_argument("--start", type=date.fromisoformat, help="backfill: first date (ISO)")
+    run.add_argument("--end", type=date.fromisoformat, help="backfill: last date (ISO)")
+    run.add_argument(
+        "--source", action="append", help="backfill: only this API source (repeatable)"
+    )
+    run.add_argument(
+        "--account", action="append", help="backfill: only this account id (repeatable)"
+    )
+    run.add_argument(
+        "--replay", action="store_true", help="backfill: rebuild from the raw zone, no network"
+    )
+    run.add_argument(
+        "--chunk-days",
+        type=int,
+        default=DEFAULT_CHUNK_DAYS,
+        help=f"backfill: days per published chunk ({DEFAULT_CHUNK_DAYS})",
+    )
+
+
+def _add_ingest(commands: Commands, parents: Parents) -> None:
+    ingest = _command(
+        commands,
+        "ingest",
+        "ingest export files or folders, rebuild the metric tables and publish",
+        parents,
+        [
+            "kunci ingest ~/Downloads/Sep-01-2026_Sep-30-2026_123.csv",
+            "kunci ingest exports/                      (a folder, recursively)",
+            "kunci ingest overview.csv --account x:wisatanusantara",
+            "kunci ingest traffic.csv --account web:properties/123 --period 2026-09-01:2026-09-30",
+        ],
+    )
+    ingest.add_argument("paths", nargs="+", help="files or folders of exports")
+    ingest.add_argument("--account", help="platform:id of the account exports belong to")
+    ingest.add_argument("--period", help="START:END date range of an aggregate export (ISO dates)")
+
+
+def _add_build(commands: Commands, parents: Parents) -> None:
+    _command(
+        commands,
+        "build",
+        "rebuild the metric tables from core (creates the schema in a new file) and publish",
+        parents,
+        ["kunci build", "kunci build --config kunci.toml --db data/kunci.duckdb --json"],
+    )
+
+
+def _add_status(commands: Commands, parents: Parents) -> None:
+    status = _command(
+        commands,
+        "status",
+        "recent loads, failures and quarantine of the published file",
+        parents,
+        ["kunci status", "kunci status --limit 100", "kunci status --json"],
+    )
+    status.add_argument("--limit", type=int, default=20, help="loads to show (default 20)")
+
+
+def _add_serve(commands: Commands, parents: Parents) -> None:
+    serve = _command(
+        commands,
+        "serve",
+        "serve the prefect.yaml deployments (nightly on its cron schedule, backfill on demand) "
+        "against a running Prefect server: start one with `prefect server start --host "
+        "127.0.0.1` and export PREFECT_API_URL=http://127.0.0.1:4200/api",
+        parents,
+        [
+            "kunci serve --config kunci.toml",
+            "kunci serve nightly --config kunci.toml --db /srv/kunci/data/kunci.duckdb",
+        ],
+    )
+    serve.add_argument(
+        "deployments", nargs="*", help="deployment names from prefect.yaml (default: all)"
+    )
+
+
+def _add_deploy(commands: Commands, parents: Parents) -> None:
+    deploy = _command(
+        commands,
+        "deploy",
+        "register the prefect.yaml deployments of one or more workspaces on a process work pool "
+        "(created if missing); run them with `prefect worker start --pool NAME` on each machine",
+        parents,
+        [
+            "kunci deploy --pool kunci                          (./kunci.toml, --db or default)",
+            "kunci deploy --pool kunci brands/a/kunci.toml brands/b/kunci.toml",
+        ],
+    )
+    deploy.add_argument("--pool", required=True, help="process work pool name")
+    deploy.add_argument(
+        "configs",
+        nargs="*",
+        help="workspace kunci.toml files (default: ./kunci.toml); each one's database is "
+        "data/kunci.duckdb beside it, or --db for a single workspace",
+    )
+
+
+def _add_metrics(commands: Commands, parents: Parents) -> None:
+    metrics = _command(
+        commands,
+        "metrics",
+        "the metric catalog: every metric with its objective, unit, table.column and formula",
+        parents,
+        [
+            "kunci metrics",
+            "kunci metrics | grep leads",
+            "kunci metrics --caveats | grep reach",
+            "kunci metrics --json",
+        ],
+    )
+    metrics.add_argument(
+        "--caveats",
+        action="store_true",
+        help="the catalog's caveats instead: platform differences and eras (why a series steps)",
+    )
+
+
+def _add_formats(commands: Commands, parents: Parents) -> None:
+    _command(
+        commands,
+        "formats",
+        "the export formats Kunci recognises (with those declared in kunci.toml)",
+        parents,
+        ["kunci formats", "kunci formats --config kunci.toml --json"],
+    )
+
+
+def _add_export(commands: Commands, parents: Parents) -> None:
+    export = _command(
+        commands,
+        "export",
+        "write a metric or core table to Parquet or CSV (read-only, safe during a run)",
+        parents,
+        [
+            "kunci export awareness_daily                     (awareness_daily.parquet)",
+            "kunci export metrics.community_weekly --format csv --out community.csv",
+            "kunci export core.post --since 2026-09-01 --until 2026-09-30 --out posts.csv",
+            "kunci export leads_daily --json",
+            "kunci export --all --to lake/kunci                (hive-partitioned Parquet)",
+            "kunci export --all --to s3://bucket/kunci --config kunci.toml   ([zones.storage])",
+        ],
+    )
+    export.add_argument(
+        "table",
+        nargs="?",
+        help="metric table (awareness_daily or metrics.awareness_daily) or core.TABLE",
+    )
+    export.add_argument(
+        "--all",
+        action="store_true",
+        help="every metric table as hive-partitioned Parquet under --to "
+        "(<objective>/<table>/year_month=YYYY-MM/data_0.parquet)",
+    )
+    export.add_argument(
+        "--to", help="--all: folder or URL (s3://, gs://, az://; options from [zones.storage])"
+    )
+    export.add_argument(
+        "--format",
+        choices=["parquet", "csv"],
+        help="file format (default: from the --out suffix, else parquet)",
+    )
+    export.add_argument("--out", help="output file (default: TABLE.FORMAT in this folder)")
+    export.add_argument(
+        "--since",
+        type=_iso_date,
+        help="only rows dated on or after this ISO date (the table's date, week_start, "
+        "month_start, ... column; a period table's first day)",
+    )
+    export.add_argument("--until", type=_iso_date, help="only rows dated on or before this date")
+
+
+def _add_report(commands: Commands, parents: Parents) -> None:
+    report = _command(
+        commands,
+        "report",
+        "write the objective report: one self-contained HTML file that opens offline",
+        parents,
+        [
+            "kunci report                                     (report.html next to the database)",
+            "kunci report --period week --lang id --out laporan.html",
+        ],
+    )
+    report.add_argument("--out", help="HTML file (default: report.html next to the database)")
+    report.add_argument(
+        "--period",
+        choices=["day", "week", "month"],
+        default="month",
+        help="grain of the headline figures and trends, each compared with the one before "
+        "(default month)",
+    )
+    report.add_argument(
+        "--lang", choices=["en", "id"], default="en", help="labels in English or Indonesian (en)"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `kunci` script."""
+    args = _parser().parse_args(argv)
+    db = resolve_db(args.db)
+    try:
+        return HANDLERS[args.command](args, db)
+    except (InputError, DatabaseBusy) as exc:
+        return _error(args, str(exc))
+    except KeyboardInterrupt:
+        return _error(args, f"interrupted; {db} is unchanged")
+    except Exception as exc:
+        # Not a bad input (those never raise): a defect or an environment failure. `--verbose`
+        # (or the Prefect server's log) holds the traceback; the published database is untouched
+        # by construction.
+        if os.environ.get("KUNCI_DEBUG"):
+            raise
+        return _error(args, f"failed ({type(exc).__name__}: {exc}); {db} is unchanged")
+
+
+def _error(args: argparse.Namespace, message: str) -> int:
+    """A command that could not run: one line on stderr and, with `--json`, an object on stdout.
+
+    A script reading `--json` must learn why there is no summary without parsing stderr.
+    """
+    print(f"kunci {args.command}: {message}", file=sys.stderr)
+    if getattr(args, "json", False):
+        _print_json({"command": args.command, "status": "error", "error": message})
+    return EXIT_ERROR
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not an ISO date (YYYY-MM-DD)") from None
+
+
+def _parse_period(text: str | None) -> tuple[date, date] | None:
+    if text is None:
+        return None
+    start, sep, end = text.partition(":")
+    try:
+        period = (date.fromisoformat(start), date.fromisoformat(end))
+    except ValueError:
+        period = None
+    if not sep or period is None or period[0] > period[1]:
+        raise InputError(f"--period '{text}' is not START:END (e.g. 2026-07-01:2026-07-31)")
+    return period
+
+
+def _run_flow(args: argparse.Namespace, db: Path) -> int:
+    from flows.run import orchestration
+
+    settings = _check_before_running(args, db)
+    configure_prefect()
+    orchestration.show_logs(args.verbose)
+    if args.command == "run" and args.job == "backfill":
+        return _backfill(args, db, settings)
+    from flows.run.runs import RunFailed
+
+    try:
+        if args.command == "run":
+            summary = orchestration.run_nightly(db, args.config, args.lock_wait)
+        else:
+            summary = orchestration.run_ingest(
+                db,
+                args.paths,
+                args.account,
+                _parse_period(args.period),
+                args.config,
+                args.lock_wait,
+            )
+    except RunFailed as failed:  # what loaded was published, then the run ended Failed
+        summary = failed.summary
+    if args.json:
+        _print_json(summary.as_dict())
+    else:
+        _print_summary(summary)
+    if summary.status == "failed":
+        print(summary.message(), file=sys.stderr)
+        return EXIT_INPUT_FAILED
+    return EXIT_OK
+
+
+def _check_before_running(args: argparse.Namespace, db: Path) -> Settings:
+    """Refuse in one line what would make the run fail at its start; return the settings.
+
+    A bad config, account or period, or a database another run is still writing after the
+    wait: inside a tracked flow run, Prefect would log each as a traceback before the one-line
+    reason. (A local run waits for the lock where it takes it.)
+    """
+    from flows.publish import working_file as publish
+    from flows.run import orchestration
+
+    settings = load_settings(args.config)
+    if getattr(args, "account", None):
+        settings.account(args.account)
+    _parse_period(getattr(args, "period", None))
+    if orchestration.is_tracked() or (args.command == "run" and args.job == "backfill"):
+        publish.check_unlocked(db, _lock_wait(args, settings))
+    return settings
+
+
+def _lock_wait(args: argparse.Namespace, settings: Settings) -> float:
+    """`--lock-wait`, else `[database] lock_wait_seconds`."""
+    wait: float = settings.lock_wait_seconds if args.lock_wait is None else args.lock_wait
+    return wait
+
+
+def _backfill(args: argparse.Namespace, db: Path, settings: Settings) -> int:
+    """Run a backfill; one line per chunk, one per failed pull."""
+    if args.start is None or args.end is None:
+        raise InputError("run backfill needs --start DATE and --end DATE")
+    from flows.run.backfill import backfill_flow, check
+
+    check(settings, args.start, args.end, args.source, args.chunk_days)
+    summary = backfill_flow(
+        db=str(db),
+        start=args.start,
+        end=args.end,
+        source=args.source,
+        account=args.account,
+        replay=args.replay,
+        config=args.config,
+        chunk_days=args.chunk_days,
+    )
+    if args.json:
+        _print_json(summary.as_dict())
+    else:
+        for chunk in summary.chunks:
+            state = "published earlier" if chunk.done_before else f"{len(chunk.outcomes)} pulls"
+            print(f"{chunk.start}..{chunk.end}: {state}, {len(chunk.failed)} failed")
+            for outcome in chunk.failed:
+                print(f"  FAILED {outcome.path}: {outcome.error}")
+        print(f"published {summary.db}")
+    return EXIT_INPUT_FAILED if summary.failed else EXIT_OK
+
+
+def _print_json(value: object) -> None:
+    print(json.dumps(value, indent=2, default=str))
+
+
+def _print_summary(summary: "RunSummary") -> None:
+    emptied = [o for o in summary.inputs if o.status == "quarantined"]
+    ignored = [o for o in summary.inputs if o.status == "ignored"]
+    print(
+        f"{len(summary.inputs)} inputs: {summary.count('loaded')} loaded, "
+        + (f"{len(emptied)} with every row quarantined, " if emptied else "")
+        + f"{summary.count('skipped')} skipped (already loaded), "
+        + (f"{len(ignored)} ignored, " if ignored else "")
+        + f"{len(summary.failed)} failed"
+    )
+    for outcome in summary.failed:
+        print(f"  FAILED {outcome.path}: {outcome.error}")
+    for outcome in emptied:
+        print(f"  NOTHING LOADED {outcome.path}: {outcome.error}")
+    for outcome in ignored:
+        print(f"  IGNORED {outcome.path}: {outcome.error}")
+    rows = summary.rows()  # only loaded inputs have rows
+    print(
+        f"rows: {rows['rows_read']} read = {rows['rows_loaded']} loaded + "
+        f"{rows['rows_quarantined']} quarantined + {rows['rows_skipped']} skipped"
+    )
+    refreshed = summary.refreshed()
+    if refreshed:
+        print("posts refreshed: " + ", ".join(f"{name} {n}" for name, n in refreshed.items()))
+    reads = summary.reads()
+    if reads:
+        print("API reads used: " + ", ".join(f"{name} {n}" for name, n in reads.items()))
+    tables = ", ".join(f"{name.removeprefix('metrics.')} {n}" for name, n in summary.tables.items())
+    print(f"metric tables{'' if summary.rebuilt else ' (unchanged, not rebuilt)'}: {tables}")
+    print(f"published {summary.db}")
+    if summary.report:
+        print(f"report {summary.report}")
+
+
+def _build(args: argparse.Namespace, db: Path) -> int:
+    from flows.build import models
+    from flows.run import jobs, pipeline
+
+    settings = load_settings(args.config)
+    wait = _lock_wait(args, settings)
+    with pipeline.working_database(db, settings.memory_limit, wait) as working:
+        pipeline.initialise(working.con, settings)
+        tables = models.build_metrics(working.con, settings.targets)
+    report = jobs.report(db) if jobs.report_exists(db) else None
+    if args.json:
+        _print_json({"db": str(db), "tables": tables, "report": report})
+    else:
+        for name, rows in tables.items():
+            print(f"{name}: {rows} rows")
+        print(f"published {db}")
+        if report:
+            print(f"report {report}")
+    return EXIT_OK
+
+
+def _require_db(db: Path) -> None:
+    if not db.is_file():
+        raise InputError(f"{db}: no database yet; run `kunci run nightly` first")
+
+
+def _read_only(db: Path) -> Any:
+    from flows.load import store
+
+    _require_db(db)
+    return store.connect(db, read_only=True)
+
+
+def _status(args: argparse.Namespace, db: Path) -> int:
+    from flows.run import runs
+
+    con = _read_only(db)
+    try:
+        loads = con.sql(
+            "select load_id, status, format, platform, rows_read, rows_loaded, rows_quarantined, "
+            "rows_skipped, source, error, finished_at from ops.load order by load_id desc limit ?",
+            params=[args.limit],
+        ).pl()
+        recent = runs.recent_runs(con, 5)
+        totals = con.execute(
+            "select count(*) filter (where status = 'loaded') as loaded, "
+            "count(*) filter (where status = 'failed') as failed, "
+            "coalesce(sum(rows_quarantined), 0)::bigint as quarantined from ops.load"
+        ).fetchone()
+    finally:
+        con.close()
+    loaded, failed, quarantined = totals or (0, 0, 0)
+    if args.json:
+        _print_json(
+            {
+                "db": str(db),
+                "loads_loaded": loaded,
+                "loads_failed": failed,
+                "rows_quarantined": quarantined,
+                "recent_loads": loads.to_dicts(),
+                "runs": recent,
+            }
+        )
+        return EXIT_OK
+    from flows import console
+
+    headline = f"{db}: {loaded} loads, {failed} failed, {quarantined} rows in quarantine"
+    parts = [headline, *(["recent runs:", *map(runs.describe, recent)] if recent else [])]
+    console.show(*parts, *([_loads_table(loads.to_dicts())] if not loads.is_empty() else []))
+    return EXIT_OK
+
+
+LOAD_COUNTS = {
+    "read": "rows_read",
+    "loaded": "rows_loaded",
+    "quarantined": "rows_quarantined",
+    "skipped": "rows_skipped",
+}
+
+
+def _loads_table(loads: list[dict[str, Any]]) -> Any:
+    """One row per load; the error column only when some load failed."""
+    from flows import console
+
+    errors = any(load["error"] for load in loads)
+    headers = ["load", "status", "format", "input", *LOAD_COUNTS, "finished (UTC)"]
+    rows = [
+        [
+            load["load_id"],
+            load["status"],
+            load["format"],
+            load["source"] if load["source"].startswith("api://") else Path(load["source"]).name,
+            *(load[column] for column in LOAD_COUNTS.values()),
+            f"{load['finished_at']:%Y-%m-%d %H:%M}" if load["finished_at"] else None,
+            *([load["error"]] if errors else []),
+        ]
+        for load in loads
+    ]
+    numeric = ["load", *LOAD_COUNTS]
+    return console.table(
+        [*headers, *(["error"] if errors else [])],
+        rows,
+        numeric=numeric,
+        row_style=lambda row: "red" if row[1] == "failed" else None,
+    )
+
+
+def _metrics(args: argparse.Namespace, db: Path) -> int:
+    con = _read_only(db)
+    try:
+        catalog = con.sql(
+            'select metric, objective, "table", "column", formula, unit, description_en'
+            + (", caveats" if args.caveats else "")
+            + " from metrics.catalog order by objective, metric"
+        ).pl()
+    finally:
+        con.close()
+    if args.json:
+        print(json.dumps(catalog.to_dicts(), indent=2))
+        return EXIT_OK
+    from flows import console
+
+    if args.caveats:
+        noted = [
+            [r["objective"], r["metric"], r["caveats"]]
+            for r in catalog.iter_rows(named=True)
+            if r["caveats"]
+        ]
+        console.show(console.table(["objective", "metric", "caveats"], noted))
+        return EXIT_OK
+
+    rows = [
+        [r["objective"], r["metric"], r["unit"], f"{r['table']}.{r['column']}", r["formula"]]
+        for r in catalog.iter_rows(named=True)
+    ]
+    console.show(console.table(["objective", "metric", "unit", "table.column", "formula"], rows))
+    return EXIT_OK
+
+
+def _formats(args: argparse.Namespace, db: Path) -> int:
+    from transforms.formats import FORMATS
+
+    declared = load_settings(args.config).formats
+    described: list[dict[str, Any]] = [
+        {
+            "format": spec.name,
+            "platform": spec.platform,
+            "title": spec.title,
+            "declared": spec in declared,
+            "languages": sorted(spec.columns),
+            "sheets": list(spec.sheets),
+            "required_columns": {
+                locale: list(dict.fromkeys(aliases[name][0] for name in spec.required))
+                for locale, aliases in spec.columns.items()
+            },
+        }
+        for spec in FORMATS + declared
+    ]
+    if args.json:
+        print(json.dumps(described, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    for item in described:
+        origin = " (declared in kunci.toml)" if item["declared"] else ""
+        print(f"{item['format']:<30} {item['platform']:<10} {item['title']}{origin}")
+        if item["sheets"]:
+            print(f"{'':<30} sheets: {', '.join(item['sheets'])}")
+        for locale, columns in item["required_columns"].items():
+            print(f"{'':<30} {locale}: {', '.join(columns)}")
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace, db: Path) -> int:
+    from flows.publish import export
+
+    if args.all:
+        return _export_all(args, db)
+    if args.table is None or args.to:
+        raise InputError("give one TABLE (with --out), or --all with --to DIR_OR_URL")
+    if args.since and args.until and args.since > args.until:
+        raise InputError(f"--since {args.since} is after --until {args.until}")
+    out = Path(args.out) if args.out else None
+    fmt = export.format_for(out, args.format)
+    con = _read_only(db)
+    try:
+        result = export.export_table(con, args.table, fmt, out, args.since, args.until)
+    finally:
+        con.close()
+    if args.json:
+        _print_json(result.as_dict())
+    else:
+        print(f"{result.table}: {result.rows} rows written to {result.path} ({result.format})")
+    return EXIT_OK
+
+
+def _export_all(args: argparse.Namespace, db: Path) -> int:
+    from flows import zones
+    from flows.publish import export
+
+    if args.table or not args.to or args.out or args.format == "csv" or args.since or args.until:
+        raise InputError("--all takes --to DIR_OR_URL only (every metric table, whole, as Parquet)")
+    storage = load_settings(args.config).zones.storage
+    con = _read_only(db)
+    try:
+        results = export.export_all(con, zones.Zone(args.to, storage))
+    finally:
+        con.close()
+    if args.json:
+        _print_json([r.as_dict() for r in results])
+    else:
+        rows = sum(r.rows for r in results)
+        print(f"{len(results)} metric tables, {rows} rows, written to {args.to} (hive-partitioned)")
+    return EXIT_OK
+
+
+def _report(args: argparse.Namespace, db: Path) -> int:
+    from flows.report import write_report  # the report's modules load only when asked for
+
+    _require_db(db)
+    out = Path(args.out) if args.out else None
+    path = write_report(db, out, period=args.period, lang=args.lang)
+    if args.json:
+        _print_json({"db": str(db), "path": str(path), "period": args.period, "lang": args.lang})
+    else:
+        print(f"report written to {path}")
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace, db: Path) -> int:
+    configure_prefect()
+    from flows.run.serve import serve
+
+    serve(db, args.config, args.deployments)
+    return EXIT_OK
+
+
+def _deploy(args: argparse.Namespace, db: Path) -> int:
+    configure_prefect()
+    from flows.config.settings import config_path
+    from flows.run import deploy
+
+    if len(args.configs) > 1 and args.db:
+        raise InputError("--db names one database: give it with one workspace only")
+    if args.configs:
+        places = [
+            deploy.workspace(Path(c), Path(args.db) if args.db else None) for c in args.configs
+        ]
+    else:
+        found = config_path(None)
+        if found is None:
+            raise InputError("no kunci.toml here: name each workspace's config file to deploy")
+        places = [deploy.workspace(found, db)]
+    names = deploy.deploy(places, args.pool)
+    if args.json:
+        _print_json({"pool": args.pool, "deployments": names})
+    else:
+        for name in names:
+            print(f"{name}  (pool {args.pool})")
+    return EXIT_OK
+
+
+HANDLERS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
+    "run": _run_flow,
+    "ingest": _run_flow,
+    "build": _build,
+    "status": _status,
+    "metrics": _metrics,
+    "formats": _formats,
+    "export": _export,
+    "report": _report,
+    "serve": _serve,
+    "deploy": _deploy,
+}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Settings: `kunci.toml` and the environment, validated into typed settings."""

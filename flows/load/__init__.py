@@ -1,0 +1,1 @@
+"""Load: which files a run reads, the raw zone, staging, the store and its ledger."""

@@ -1,0 +1,224 @@
+"""Stage many inputs in parallel, each bounded by a timeout (`[runner]` in `kunci.toml`).
+
+Kinds:
+- `processes` (default): worker processes, started with `spawn` (a forked polars can deadlock),
+  each fed one input at a time through a pipe. An input that overruns the timeout has its process
+  killed and replaced and is recorded failed; a worker that dies (a segfault, the OOM killer)
+  fails its input alone. A thread cannot be stopped in the middle of a polars call; a process can.
+- `threads`: threads of this process; no isolation, a hung parse runs on (for trusted inputs).
+- `dask`: tasks on a `dask.distributed` cluster (`dask_address`, else a local one of `workers`
+  processes). Dask cannot stop a running task: one that overruns is recorded failed and its
+  worker left to finish it (a local cluster is closed at the end of the staging).
+
+Under a Prefect flow run every input is a Prefect task (tracked on the Prefect server) submitted to
+a task runner: Prefect's `ThreadPoolTaskRunner`, whose threads feed the worker processes, or
+prefect-dask's `DaskTaskRunner`. Outside one, a `ThreadPoolExecutor` feeds the worker processes and
+a dask `Client` maps over the cluster directly. One input is staged in this process whatever the
+kind: starting a worker costs more than staging a small export.
+"""
+
+import contextlib
+import ctypes
+import multiprocessing
+import queue
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from datetime import UTC, datetime
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+from flows.config.settings import RunnerConfig
+from flows.load import staging
+from flows.load.staging import Loaded, StageJob
+
+Progress = Callable[[str], None]
+_STOP_GRACE_SECONDS = 5.0
+_START_SECONDS = 300.0  # a worker's imports, on a machine busy with other work
+_READY = "ready"
+
+
+def in_threads(
+    jobs: list[StageJob], workers: int, stage: Callable[[StageJob], str], progress: Progress
+) -> None:
+    """Run `stage` on every job from `workers` threads (which may feed worker processes)."""
+    with ThreadPoolExecutor(workers, thread_name_prefix="kunci-stage") as threads:
+        futures = {threads.submit(stage, job): job for job in jobs}
+        for future in as_completed(futures):
+            future.result()
+            progress(futures[future].name)
+
+
+class WorkerPool:
+    """Worker processes staging one input at a time; `stage` may be called from many threads."""
+
+    def __init__(self, size: int, loaded: Loaded) -> None:
+        """Prepare `size` workers, each given the loaded inputs once (started on entry)."""
+        self._size = size
+        self._loaded = frozenset(loaded)
+        self._context = multiprocessing.get_context("spawn")
+        self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
+        self._workers: set[_Worker] = set()
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> "WorkerPool":
+        for _ in range(self._size):
+            self._idle.put(self._start())
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        with self._lock:
+            workers = list(self._workers)
+        for worker in workers:
+            worker.stop()
+
+    def _start(self) -> "_Worker":
+        worker = _Worker(self._context, self._loaded)
+        with self._lock:
+            self._workers.add(worker)
+        return worker
+
+    def _retire(self, worker: "_Worker") -> None:
+        worker.kill()
+        with self._lock:
+            self._workers.discard(worker)
+        self._idle.put(self._start())
+
+    def stage(self, job: StageJob, timeout: float) -> str:
+        """Stage one job in an idle worker; kill the worker when the job overruns `timeout`."""
+        worker = self._idle.get()
+        started = datetime.now(UTC)
+        try:
+            worker.wait_ready()
+            worker.connection.send(job)
+            if worker.connection.poll(timeout):
+                folder: str = worker.connection.recv()
+                self._idle.put(worker)
+                return folder
+            reason = f"timed out after {timeout:g} s"
+        except (EOFError, OSError):
+            reason = f"internal error (the worker process {worker.ended()})"
+        self._retire(worker)
+        return staging.record_crash(job, started, reason)
+
+
+class _Worker:
+    """One worker process and this side of its pipe."""
+
+    def __init__(self, context: Any, loaded: frozenset[tuple[str, str | None]]) -> None:
+        self.connection, theirs = multiprocessing.Pipe()
+        self.process: BaseProcess = context.Process(
+            target=_serve, args=(theirs, loaded), name="kunci-stage", daemon=True
+        )
+        self.process.start()
+        theirs.close()  # so that its death reads as end of file here
+        self._ready = False
+
+    def wait_ready(self) -> None:
+        """Wait until the process has imported what staging needs (it says so once).
+
+        The timeout bounds an input's staging, not the start of a worker on a busy machine.
+        """
+        if not self._ready:
+            if not self.connection.poll(_START_SECONDS) or self.connection.recv() != _READY:
+                raise OSError("the worker process did not start")
+            self._ready = True
+
+    def ended(self) -> str:
+        """How the process ended, in words, once it did."""
+        self.process.join(_STOP_GRACE_SECONDS)
+        code = self.process.exitcode
+        if code is not None and code < 0:
+            return f"was killed by signal {signal.Signals(-code).name}"
+        return f"ended with exit code {code}"
+
+    def kill(self) -> None:
+        """End the process now (a hung parse gives no other way out)."""
+        self.process.kill()
+        self.process.join(_STOP_GRACE_SECONDS)
+        self.connection.close()
+
+    def stop(self) -> None:
+        """Ask the process to finish; kill it when it does not within the grace period."""
+        with contextlib.suppress(OSError):
+            self.connection.send(None)
+        self.process.join(_STOP_GRACE_SECONDS)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(_STOP_GRACE_SECONDS)
+        self.connection.close()
+
+
+def _serve(connection: Connection, loaded: frozenset[tuple[str, str | None]]) -> None:
+    """A worker's life: stage the jobs it receives until told to stop or its parent is gone."""
+    _die_with_parent()
+    connection.send(_READY)
+    while True:
+        try:
+            job = connection.recv()
+        except EOFError:  # the parent died
+            return
+        if job is None:
+            return
+        connection.send(staging.stage_safely(job, loaded))
+
+
+def _die_with_parent() -> None:
+    """On Linux, have the kernel kill this worker when its parent dies (a SIGKILLed run).
+
+    Without it a worker busy with a large input would finish it after the run is gone.
+    """
+    if sys.platform != "linux":
+        return
+    with contextlib.suppress(OSError):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
+def stage_on_dask(
+    jobs: list[StageJob], loaded: Loaded, runner: RunnerConfig, workers: int, progress: Progress
+) -> None:
+    """Map the jobs over a dask cluster; each result awaited at most the timeout."""
+    from distributed import TimeoutError as DaskTimeout
+
+    with dask_client(runner, workers) as client:
+        [shared] = client.scatter([frozenset(loaded)], broadcast=True)
+        started = datetime.now(UTC)
+        futures = client.map(staging.stage_safely, jobs, loaded=shared, pure=False)
+        for job, future in zip(jobs, futures, strict=True):
+            try:
+                future.result(timeout=runner.timeout_seconds)
+            except (DaskTimeout, TimeoutError):
+                future.cancel()
+                staging.record_crash(job, started, f"timed out after {runner.timeout_seconds:g} s")
+            progress(job.name)
+
+
+@contextlib.contextmanager
+def dask_client(runner: RunnerConfig, workers: int) -> Iterator[Any]:
+    """A client of the configured scheduler, else of a local cluster of `workers` processes."""
+    from distributed import Client, LocalCluster
+
+    if runner.dask_address:
+        with Client(runner.dask_address) as client:  # type: ignore[no-untyped-call]
+            yield client
+        return
+    with (
+        LocalCluster(**local_cluster_options(workers)) as cluster,  # type: ignore[no-untyped-call]
+        Client(cluster) as client,  # type: ignore[no-untyped-call]
+    ):
+        yield client
+
+
+def local_cluster_options(workers: int) -> dict[str, Any]:
+    """A local Dask cluster on loopback: one single-threaded process per worker, no dashboard."""
+    return {
+        "n_workers": workers,
+        "threads_per_worker": 1,
+        "processes": True,
+        "host": "127.0.0.1",
+        "dashboard_address": None,
+    }

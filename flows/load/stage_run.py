@@ -1,0 +1,92 @@
+"""Stage, then load: the inputs of a run normalized in parallel, loaded by its one writer.
+
+`flows.load.staging` stages one input (frames and manifest in the staging zone),
+`flows.load.stage_pool` runs many in worker processes, threads or on Dask, `flows.load.stage_tasks`
+makes each a tracked Prefect task inside a flow run, and `flows.load.staged_load` loads the
+manifests in batches. This module puts them in that order; none of them imports it.
+"""
+
+import sys
+import uuid
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from flows import zones
+from flows.config.settings import RunnerConfig, Settings
+from flows.load import stage_pool, staged_load, staging
+from flows.load.inputs import InputFile
+from flows.load.outcomes import LoadOutcome
+from flows.load.stage_pool import Progress
+from flows.load.staging import Loaded, StageJob
+
+
+def stage_and_load(
+    con: duckdb.DuckDBPyConnection,
+    work: Path,
+    items: list[InputFile],
+    settings: Settings,
+    period: tuple[date, date] | None,
+    runner: RunnerConfig,
+    raw: zones.Zone,
+    progress: Callable[[str], None] | None = None,
+) -> list[LoadOutcome]:
+    """Stage every input in parallel, then load them with `con`; outcomes in input order.
+
+    Runs under the writer lock, so what an earlier, killed run left in the staging zone is
+    removed first: staged files are never read by another run.
+    """
+    if not items:
+        return []
+    area = staging.staging_area(work, settings)
+    area.clear()
+    run = f"{area.prefix}/{uuid.uuid4().hex}"
+    jobs = [
+        staging.StageJob(item, settings, period, raw, area.zone, f"{run}/{number:06d}")
+        for number, item in enumerate(items)
+    ]
+    stage_all(jobs, staging.loaded_inputs(con), runner, progress or _ignore)
+    manifests = area.read_manifests([job.folder for job in jobs])
+    outcomes = staged_load.load_staged(con, manifests, area)
+    area.clear()
+    return outcomes
+
+
+def _ignore(_name: str) -> None:
+    """No progress to show."""
+
+
+def stage_all(
+    jobs: list[StageJob], loaded: Loaded, runner: RunnerConfig, progress: Progress
+) -> None:
+    """Stage every job into its folder; each ends with a manifest, whatever happened to it."""
+    if len(jobs) == 1:
+        staging.stage_safely(jobs[0], loaded)
+        progress(jobs[0].name)
+        return
+    workers = runner.worker_count(len(jobs))
+    if _in_flow_run():
+        from flows.load import stage_tasks  # Prefect loads only where a flow run already did
+
+        stage_tasks.stage_tracked(jobs, loaded, runner, workers, progress)
+    elif runner.kind == "dask":
+        stage_pool.stage_on_dask(jobs, loaded, runner, workers, progress)
+    elif runner.kind == "threads":
+        stage_one = lambda job: staging.stage_safely(job, loaded)  # noqa: E731
+        stage_pool.in_threads(jobs, workers, stage_one, progress)
+    else:
+        with stage_pool.WorkerPool(workers, loaded) as pool:
+            stage_pool.in_threads(
+                jobs, workers, lambda job: pool.stage(job, runner.timeout_seconds), progress
+            )
+
+
+def _in_flow_run() -> bool:
+    """Whether a Prefect flow run is active (never true when Prefect was not even imported)."""
+    if "prefect.context" not in sys.modules:
+        return False
+    from prefect.context import FlowRunContext
+
+    return FlowRunContext.get() is not None

@@ -1,0 +1,272 @@
+"""The one writer: staged inputs into DuckDB in input order, many inputs per statement.
+
+Each input keeps its own ledger row, load_id and outcome, exactly as `store.record_load` writes
+them one by one; a batch only reads the Parquet of many inputs at once (`read_parquet` over their
+files) and upserts each table in one `merge`, where the inputs' rows for one key are first folded
+as the one-by-one upserts would fold them (the newest input's row; for accounts, the first value
+known of each attribute). The fast path holds when no API load exists (an export's rows then
+simply replace what they meet) and no input repeats a key within itself. Otherwise, or when a
+batch fails (a violated check), the batch is rolled back and its inputs are loaded one by one
+with `store.record_load`, so the input at fault fails alone with the error it would have had.
+
+The staged Parquet is read from the run's `StagingArea`: in place from a local staging zone, and
+from a URL zone after fetching one frame of one batch into a local folder (DuckDB reads files).
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import duckdb
+import polars as pl
+
+from flows.load import store
+from flows.load.outcomes import LoadOutcome
+from flows.load.staging import NOTHING_LOADED, QUARANTINE, Staged, StagingArea
+from transforms.canonical.schemas import TABLES
+from transforms.context import Normalized
+
+BATCH_INPUTS = 256  # inputs per transaction: enough to amortize a statement, few enough to retry
+
+Key = tuple[str | None, str | None]  # (sha256, bound account)
+
+
+class _OneByOne(Exception):
+    """The batch cannot be folded into one statement per table: load its inputs one by one."""
+
+
+def load_staged(
+    con: duckdb.DuckDBPyConnection, manifests: list[Staged], area: StagingArea
+) -> list[LoadOutcome]:
+    """Record every staged input in `ops.load` (and its rows in `core`); outcomes in input order.
+
+    Ledger rows are written in input order, so load_ids are those a one-by-one run would give.
+    An input whose bytes an earlier input of this run loaded is skipped, as it would have been.
+    """
+    outcomes: dict[int, LoadOutcome] = {}
+    pending: list[tuple[int, Staged]] = []
+    loaded_now: dict[Key, int] = {}
+
+    def flush() -> None:
+        batch = [staged for _, staged in pending]
+        for (index, staged), outcome in zip(pending, _load_batch(con, batch, area), strict=True):
+            outcomes[index] = outcome
+            if outcome.status != "failed" and outcome.load_id is not None:
+                loaded_now.setdefault(_key(staged), outcome.load_id)
+        pending.clear()
+
+    for index, staged in enumerate(manifests):
+        key = _key(staged)
+        if staged.status == "staged" and key in {_key(s) for _, s in pending}:
+            flush()
+        if staged.status in ("staged", "skipped") and key in loaded_now:
+            flush()
+            outcomes[index] = LoadOutcome(staged.source, "skipped", load_id=loaded_now[key])
+        elif staged.status == "staged":
+            pending.append((index, staged))
+            if len(pending) >= BATCH_INPUTS:
+                flush()
+        else:
+            flush()
+            outcomes[index] = _record_unloaded(con, staged)
+    flush()
+    return [outcomes[index] for index in range(len(manifests))]
+
+
+def _key(staged: Staged) -> Key:
+    return staged.sha256, staged.bound_account
+
+
+def _entry(staged: Staged) -> store.LedgerEntry:
+    return store.LedgerEntry(
+        staged.source, staged.started_at, staged.sha256, staged.raw_path, staged.bound_account
+    )
+
+
+def _record_unloaded(con: duckdb.DuckDBPyConnection, staged: Staged) -> LoadOutcome:
+    """An input with nothing to load: skipped (bytes loaded before this run), ignored or failed."""
+    if staged.status == "skipped" and staged.sha256:
+        previous = store.loaded_load_id(con, staged.sha256, staged.bound_account)
+        return LoadOutcome(staged.source, "skipped", load_id=previous)
+    if staged.status == "ignored":
+        return LoadOutcome(staged.source, "ignored", error=staged.error)
+    error = staged.error or "staging failed"
+    load_id = store.record_failure(con, _entry(staged), error)
+    return LoadOutcome(staged.source, "failed", error=error, load_id=load_id)
+
+
+def _load_batch(
+    con: duckdb.DuckDBPyConnection, batch: list[Staged], area: StagingArea
+) -> list[LoadOutcome]:
+    if not batch:
+        return []
+    if store.rival_origin(con, "export") is None:
+        try:
+            return _load_together(con, batch, area)
+        except (_OneByOne, duckdb.Error):
+            pass  # rolled back: one by one, the input at fault fails alone
+    return [_load_one(con, staged, area) for staged in batch]
+
+
+def _load_one(con: duckdb.DuckDBPyConnection, staged: Staged, area: StagingArea) -> LoadOutcome:
+    """One staged input through `store.record_load`, as `ingest_file` loads it."""
+    result = Normalized(
+        format=staged.format or "",
+        platform=staged.platform or "",
+        tables={table: area.read_frame(staged.folder, table) for table in staged.tables},
+        quarantine=(
+            area.read_frame(staged.folder, QUARANTINE) if staged.quarantine else _NO_QUARANTINE
+        ),
+        rows_read=staged.rows_read,
+        rows_skipped=staged.rows_skipped,
+        notes=staged.notes,
+    )
+    try:
+        load_id = store.record_load(con, _entry(staged), result)
+    except Exception as exc:  # a defect or a violated check: this input fails alone
+        error = f"internal error ({type(exc).__name__}: {exc}); {NOTHING_LOADED}"
+        entry = store.LedgerEntry(staged.source, staged.started_at)
+        return LoadOutcome(
+            staged.source, "failed", error=error, load_id=store.record_failure(con, entry, error)
+        )
+    return staged.outcome_of(load_id)
+
+
+_NO_QUARANTINE = pl.DataFrame(
+    schema={"sheet": pl.String, "row_number": pl.Int64, "reason": pl.String, "raw": pl.String}
+)
+
+
+def _load_together(
+    con: duckdb.DuckDBPyConnection, batch: list[Staged], area: StagingArea
+) -> list[LoadOutcome]:
+    """The batch in one transaction: ledger rows, one `merge` per table, one quarantine insert."""
+    con.begin()
+    try:
+        load_ids = [
+            store.insert_ledger(
+                con,
+                _entry(staged),
+                status="loaded",
+                format_name=staged.format,
+                platform=staged.platform,
+                counts=(
+                    staged.rows_read,
+                    staged.rows_loaded,
+                    staged.rows_quarantined,
+                    staged.rows_skipped,
+                ),
+                notes="; ".join(staged.notes) or None,
+            )
+            for staged in batch
+        ]
+        tables = dict.fromkeys(table for staged in batch for table in staged.tables)
+        for table in tables:
+            members = [(s, i) for s, i in zip(batch, load_ids, strict=True) if table in s.tables]
+            _merge_table(con, area, table, members)
+        quarantined = [(s, i) for s, i in zip(batch, load_ids, strict=True) if s.quarantine]
+        if quarantined:
+            with _staged_files(con, area, QUARANTINE, quarantined) as source:
+                con.execute(
+                    "insert into ops.quarantine (load_id, sheet, row_number, reason, raw) "
+                    f"select load_id, sheet, row_number, reason, raw::json from {source}"
+                )
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return [staged.outcome_of(load_id) for staged, load_id in zip(batch, load_ids, strict=True)]
+
+
+def _merge_table(
+    con: duckdb.DuckDBPyConnection,
+    area: StagingArea,
+    table: str,
+    members: list[tuple[Staged, int]],
+) -> None:
+    """Upsert the rows of every member into `core.<table>`: one `merge` per run of inputs.
+
+    A run is a sequence of consecutive inputs providing the same columns: a column an input
+    lacks must stay untouched, not become NULL, so inputs with other columns start a new run.
+    """
+    run = [members[0]]
+    for member in members[1:]:
+        if member[0].tables[table] != run[0][0].tables[table]:
+            _merge_run(con, area, table, run)
+            run = []
+        run.append(member)
+    _merge_run(con, area, table, run)
+
+
+def _merge_run(
+    con: duckdb.DuckDBPyConnection,
+    area: StagingArea,
+    table: str,
+    members: list[tuple[Staged, int]],
+) -> None:
+    columns = members[0][0].tables[table]
+    key = ", ".join(TABLES[table].key)
+    with _staged_files(con, area, table, members) as source:
+        repeated = con.execute(
+            f"select count(*) from (select 1 from {source} "
+            f"group by {key}, load_id having count(*) > 1)"
+        ).fetchone()
+        if repeated and repeated[0]:
+            raise _OneByOne(f"{table}: an input repeats a key")
+        folded = _folded(table, columns, source)
+        con.execute(f"create or replace temp table staged_batch as {folded}")
+    try:
+        rule = "keep" if table == "account" else "replace"
+        con.execute(store.merge_statement(table, "staged_batch", columns, rule))
+    finally:
+        con.execute("drop table if exists staged_batch")
+
+
+def _folded(table: str, columns: list[str], source: str) -> str:
+    """One row per key: what upserting the inputs one after another would leave.
+
+    Facts: the row of the newest input (`replace`). Accounts (`keep`): each attribute's first
+    known value, and the first input's load_id. Rows come in the order they were first met.
+    """
+    keys = list(TABLES[table].key)
+    first_seen = "min({'l': load_id, 'r': file_row_number})"
+    if table == "account":
+        values = [
+            c if c in keys else f"arg_min({c}, load_id) filter (where {c} is not null) as {c}"
+            for c in columns
+        ]
+        return (
+            f"select {', '.join(values)}, min(load_id) as load_id from {source} "
+            f"group by {', '.join(keys)} order by {first_seen}"
+        )
+    names = ", ".join([*columns, "load_id"])
+    return (
+        f"select {names} from (select *, "
+        f"row_number() over (partition by {', '.join(keys)} order by load_id desc) as newest, "
+        f"{first_seen} over (partition by {', '.join(keys)}) as first_seen from {source}) "
+        "where newest = 1 order by first_seen"
+    )
+
+
+@contextmanager
+def _staged_files(
+    con: duckdb.DuckDBPyConnection,
+    area: StagingArea,
+    name: str,
+    members: list[tuple[Staged, int]],
+) -> Iterator[str]:
+    """A subquery over one frame of many staged inputs, each row with its input's load_id."""
+    with area.frame_files([staged.folder for staged, _ in members], name) as paths:
+        files = pl.DataFrame(
+            {"file": paths, "load_id": [load_id for _, load_id in members]},
+            schema={"file": pl.String, "load_id": pl.Int64},
+        )
+        listed = ", ".join("'" + path.replace("'", "''") + "'" for path in paths)
+        con.register("staged_files", files)
+        try:
+            yield (
+                f"(select p.* exclude (filename), f.load_id from read_parquet([{listed}], "
+                "filename = true, file_row_number = true, union_by_name = true) p "
+                "join staged_files f on p.filename = f.file)"
+            )
+        finally:
+            store.unregister(con, "staged_files")

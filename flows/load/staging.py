@@ -1,0 +1,295 @@
+"""Stage, then load: inputs normalized in parallel into a staging folder, loaded by one writer.
+
+Staging one input (`stage_input`) is a pure function of the input, the settings, its folder in the
+staging zone and the raw zone: read the bytes, hash them, skip them when already loaded, land them
+in the raw zone, normalize, and write the canonical frames as Parquet with a JSON manifest. It
+touches no database and no module state, so any worker can run it: a thread, a worker process, a
+Dask worker on another machine. The writer (`flows.load.staged_load`) then loads the staged inputs
+in input order, each accepted or refused alone in `ops.load`, exactly as
+`flows.load.ingest.ingest_file` would have.
+
+The staging zone is a local folder (`staging/` beside the database) or a URL (`[zones] staging`,
+`flows.zones`). All its I/O goes through the end of this module: workers write there with
+`_write_frame` and `_write_manifest`, the writer reads through a `StagingArea`, which also clears
+what a run leaves. A worker opens the zone itself, its credentials read from its own environment
+by the variable names the zone carries, so a job pickles to a process or a Dask worker secret-free.
+"""
+
+import io
+import json
+import shutil
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from flows import zones
+from flows.config.settings import Settings
+from flows.load import raw_zone
+from flows.load.ingest import bound_account, normalize_input, read_bytes
+from flows.load.inputs import InputFile
+from flows.load.outcomes import LoadOutcome
+from transforms.canonical.schemas import TABLES
+from transforms.errors import InputError
+
+MANIFEST = "manifest.json"
+QUARANTINE = "quarantine"
+NOTHING_LOADED = "nothing of it was loaded"
+
+Loaded = Collection[tuple[str, str | None]]  # (sha256, bound account) of every loaded input
+
+
+@dataclass(frozen=True)
+class StageJob:
+    """Everything a worker needs to stage one input (picklable: no connection, no module state)."""
+
+    item: InputFile
+    settings: Settings
+    period: tuple[date, date] | None
+    raw_root: zones.Zone
+    staging: zones.Zone
+    folder: str  # this input's folder, relative to the staging zone
+
+    @property
+    def name(self) -> str:
+        """The input's file name, for progress and task names."""
+        return self.item.path.name
+
+
+@dataclass(frozen=True)
+class Staged:
+    """One input's manifest: what the writer records in `ops.load`, and where its frames are.
+
+    `status` is `staged` (frames written), `skipped` (its bytes were already loaded), `failed` or
+    `ignored`. For a staged input, `outcome` is `loaded` or `quarantined` (every row went to
+    quarantine; `error` then names the most frequent reason), as `LoadOutcome.loaded` says.
+    `tables` maps each written table to its columns; `quarantine` is True when a quarantine frame
+    was written.
+    """
+
+    source: str
+    status: str
+    started_at: datetime
+    bound_account: str | None = None
+    sha256: str | None = None
+    raw_path: str | None = None
+    format: str | None = None
+    platform: str | None = None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    rows_skipped: int = 0
+    notes: tuple[str, ...] = ()
+    tables: dict[str, list[str]] = field(default_factory=dict)
+    quarantine: bool = False
+    outcome: str | None = None
+    error: str | None = None
+    folder: str = ""  # relative to the staging zone
+
+    def outcome_of(self, load_id: int) -> LoadOutcome:
+        """The `LoadOutcome` of this input once the writer recorded it as `load_id`."""
+        return LoadOutcome(
+            self.source,
+            self.outcome or "loaded",
+            format=self.format,
+            platform=self.platform,
+            rows_read=self.rows_read,
+            rows_loaded=self.rows_loaded,
+            rows_quarantined=self.rows_quarantined,
+            rows_skipped=self.rows_skipped,
+            error=self.error,
+            load_id=load_id,
+        )
+
+
+def loaded_inputs(con: duckdb.DuckDBPyConnection) -> frozenset[tuple[str, str | None]]:
+    """Every (sha256, bound account) already loaded: read once, before the workers start."""
+    rows = con.execute(
+        "select distinct sha256, bound_account from ops.load "
+        "where status = 'loaded' and sha256 is not null"
+    ).fetchall()
+    return frozenset((str(digest), bound) for digest, bound in rows)
+
+
+def stage_safely(job: StageJob, loaded: Loaded) -> str:
+    """`stage_input`, with a defect in a parser failing this input alone; returns its folder."""
+    started = datetime.now(UTC)
+    try:
+        return stage_input(job, loaded)
+    except Exception as exc:
+        return record_crash(job, started, f"internal error ({type(exc).__name__}: {exc})")
+
+
+def record_crash(job: StageJob, started: datetime, reason: str) -> str:
+    """Stage an input whose staging crashed, hung or died: failed, nothing of it loaded.
+
+    As a crashed task was recorded before staging existed: the source alone, no digest.
+    """
+    staged = Staged(
+        str(job.item.path),
+        "failed",
+        started,
+        error=f"{reason}; {NOTHING_LOADED}",
+        folder=job.folder,
+    )
+    _write_manifest(job.staging, staged)
+    return job.folder
+
+
+def stage_input(job: StageJob, loaded: Loaded) -> str:
+    """Stage one input into `job.folder` of the staging zone (frames, manifest); returns the folder.
+
+    Never raises for bad input: an unreadable or unrecognised file is staged as failed, with
+    the one-line error `ingest_file` would record.
+    """
+    item = job.item
+    staged = Staged(
+        str(item.path), "failed", datetime.now(UTC), bound_account(item), folder=job.folder
+    )
+    if item.ignored:
+        return _finish(job, replace(staged, status="ignored", error=item.ignored))
+    try:
+        data = read_bytes(item.path)
+    except InputError as exc:
+        return _finish(job, replace(staged, error=str(exc)))
+    digest = raw_zone.sha256_of(data)
+    staged = replace(staged, sha256=digest)
+    if (digest, staged.bound_account) in loaded:
+        return _finish(job, replace(staged, status="skipped"))
+    relative = raw_zone.land(job.raw_root, data, digest, item.path.suffix)
+    staged = replace(staged, raw_path=str(relative))
+    landed = raw_zone.to_normalize(job.raw_root, relative, data)
+    del data  # a local landed copy is read by `normalize_file`, which frees it once it is split
+    try:
+        result = normalize_input(landed, item, job.settings, job.period)
+    except InputError as exc:
+        return _finish(job, replace(staged, error=str(exc)))
+    outcome = LoadOutcome.loaded(staged.source, result.format, result, 0)
+    tables = {}
+    for table, frame in result.tables.items():
+        if frame.height:  # as `store.record_load`: an empty frame writes nothing
+            columns = [c for c in frame.columns if c in TABLES[table].columns]
+            _write_frame(job.staging, job.folder, table, frame.select(columns))
+            tables[table] = columns
+    quarantine = result.quarantine
+    if quarantine.height:
+        if "sheet" not in quarantine.columns:
+            quarantine = quarantine.with_columns(pl.lit("").alias("sheet"))
+        _write_frame(job.staging, job.folder, QUARANTINE, quarantine.select(_QUARANTINE_COLUMNS))
+    staged = replace(
+        staged,
+        status="staged",
+        format=result.format,
+        platform=result.platform,
+        rows_read=result.rows_read,
+        rows_loaded=result.rows_loaded,
+        rows_quarantined=result.rows_quarantined,
+        rows_skipped=result.rows_skipped,
+        notes=result.notes,
+        tables=tables,
+        quarantine=bool(quarantine.height),
+        outcome=outcome.status,
+        error=outcome.error,
+    )
+    return _finish(job, staged)
+
+
+_QUARANTINE_COLUMNS = ["sheet", "row_number", "reason", "raw"]
+
+
+def _finish(job: StageJob, staged: Staged) -> str:
+    _write_manifest(job.staging, staged)
+    return job.folder
+
+
+# --- the staging zone's files: the only functions that touch them ------------------------------
+
+
+def _frame_name(folder: str, name: str) -> str:
+    """Where the Parquet file of one canonical table (or the quarantine) of an input lies."""
+    return f"{folder}/{name}.parquet"
+
+
+def _write_frame(zone: zones.Zone, folder: str, name: str, frame: pl.DataFrame) -> None:
+    """Write a frame as Parquet: straight to its file locally, else whole through the zone.
+
+    A frame needs no partial name: its input's manifest, written last, is what says it is done.
+    """
+    relative = _frame_name(folder, name)
+    if zone.is_local:
+        target = Path(zone.url_of(relative))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        frame.write_parquet(target, compression="lz4", statistics=False)
+        return
+    buffer = io.BytesIO()
+    frame.write_parquet(buffer, compression="lz4", statistics=False)
+    zone.write(relative, buffer.getvalue())
+
+
+def _write_manifest(zone: zones.Zone, staged: Staged) -> None:
+    """Write the manifest last, whole (`Zone.write`): a folder with a manifest is complete."""
+    body = asdict(staged) | {"started_at": staged.started_at.isoformat()}
+    zone.write(f"{staged.folder}/{MANIFEST}", json.dumps(body, ensure_ascii=False).encode())
+
+
+@dataclass(frozen=True)
+class StagingArea:
+    """What the writer of one database reads and clears in the staging zone.
+
+    Its staged inputs lie under `prefix` (the working file's name: two databases staging into
+    one folder hold two writer locks, so neither may clear the other's). DuckDB reads Parquet
+    from local files, so the Parquet of a URL zone is fetched into `scratch`, a local folder
+    beside the working file, one frame of one batch at a time.
+    """
+
+    zone: zones.Zone
+    prefix: str
+    scratch: Path
+
+    def read_manifests(self, folders: list[str]) -> list[Staged]:
+        """The manifests the workers wrote, one per folder (fetched all at once from a URL)."""
+        with self._fetched([f"{folder}/{MANIFEST}" for folder in folders]) as files:
+            return [_manifest(json.loads(path.read_bytes())) for path in files]
+
+    def read_frame(self, folder: str, name: str) -> pl.DataFrame:
+        """One staged frame, as the worker wrote it."""
+        relative = _frame_name(folder, name)
+        if self.zone.is_local:
+            return pl.read_parquet(self.zone.url_of(relative))
+        return pl.read_parquet(io.BytesIO(self.zone.read(relative)))
+
+    @contextmanager
+    def frame_files(self, folders: list[str], name: str) -> Iterator[list[str]]:
+        """Local Parquet files of one frame of many inputs, for DuckDB, while the block runs."""
+        with self._fetched([_frame_name(folder, name) for folder in folders]) as files:
+            yield [str(path) for path in files]
+
+    @contextmanager
+    def _fetched(self, relatives: list[str]) -> Iterator[Sequence[Path]]:
+        try:
+            yield self.zone.fetch(relatives, self.scratch)
+        finally:
+            if not self.zone.is_local:
+                shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def clear(self) -> None:
+        """Remove every staged input of this database, and the scratch folder (absent: nothing)."""
+        self.zone.remove(self.prefix)
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def _manifest(body: dict[str, Any]) -> Staged:
+    body["started_at"] = datetime.fromisoformat(body["started_at"])
+    body["notes"] = tuple(body["notes"])
+    return Staged(**body)
+
+
+def staging_area(work: Path, settings: Settings) -> StagingArea:
+    """The staging area of the working file `work`: `[zones] staging`, else `staging/` beside it."""
+    zone = settings.zones.staging_for(work)
+    return StagingArea(zone, work.name, work.with_name(f"{work.name}.staged"))

@@ -1,0 +1,1 @@
+"""Publish: the working file swapped in for analysts, exports for other readers."""

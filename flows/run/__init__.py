@@ -1,0 +1,1 @@
+"""Runs: the run sequences, their executors (local or Prefect), deployments."""

@@ -1,0 +1,1 @@
+"""The canonical model: schemas, typed frames with quarantine, accounts, platforms."""
