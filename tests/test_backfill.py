@@ -1,5 +1,14 @@
-"""Backfills over the fake APIs: identical tables when run twice, replay, resume after a failure."""
+"""Backfills over the fake APIs: identical tables when run twice, replay, resume after a failure.
 
+The flow tests call the Prefect flow; the command tests run `kunci run backfill` as a child
+process, as people do, tracked (a Prefect API configured) or local (none: no Prefect imported).
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -8,8 +17,10 @@ import duckdb
 import pytest
 
 from flows.run.backfill import backfill_flow
+from tests.conftest import REPO
 from tests.fakeapi import FakeApi, Reply, Request
 from tests.fakeapi.workspace import TOKENS, install_all, write_config
+from tests.test_localrun import SAY_IF_PREFECT_WAS_IMPORTED
 
 pytestmark = pytest.mark.flow
 START, END = date(2026, 10, 1), date(2026, 11, 23)
@@ -78,6 +89,63 @@ def test_the_same_backfill_twice_gives_identical_tables_and_replay_gives_the_sam
     assert _content(db) == before
 
 
+def _backfill_command(
+    tmp_path: Path, db: Path, config: str, *options: str, prefect_api: str | None = None
+) -> tuple[subprocess.CompletedProcess[str], float]:
+    """`kunci run backfill START..END OPTIONS` in a child; tracked iff `prefect_api`; wall time."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "KUNCI_DB")}
+    env["PYTHONPATH"] = str(REPO)
+    if prefect_api:
+        env["PREFECT_API_URL"] = prefect_api
+    code = (
+        f"{SAY_IF_PREFECT_WAS_IMPORTED}\nfrom flows.cli import commands\n"
+        "sys.exit(commands.main(sys.argv[1:]))"
+    )
+    dates = ["--start", START.isoformat(), "--end", END.isoformat()]
+    command = ["run", "backfill", *dates, "--config", config, "--db", str(db), *options]
+    began = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", code, *command],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    return done, time.monotonic() - began
+
+
+def test_a_local_backfill_imports_no_prefect_and_gives_the_tables_of_the_prefect_flow(
+    tmp_path: Path, api: FakeApi, prefect_harness: None
+) -> None:
+    from prefect.settings import PREFECT_API_URL
+
+    config = str(write_config(tmp_path, api.base_url))
+    db = tmp_path / "data" / "kunci.duckdb"
+    backfill_flow(str(db), START, END, config=config)  # fills the raw zone beside the database
+    pulled = _content(db)
+
+    db.unlink()
+    server = str(PREFECT_API_URL.value())  # the session's server: no temporary one to start
+    tracked, tracked_seconds = _backfill_command(
+        tmp_path, db, config, "--replay", "--json", prefect_api=server
+    )
+    assert tracked.returncode == 0, tracked.stderr[-2000:]
+    assert tracked.stderr.endswith("prefect imported: True\n")
+    assert _content(db) == pulled
+
+    db.unlink()
+    local, local_seconds = _backfill_command(tmp_path, db, config, "--replay", "--json")
+    assert local.returncode == 0, local.stderr[-2000:]
+    assert local.stderr == "prefect imported: False\n"  # no Prefect log, server or traceback
+    assert _content(db) == pulled
+    assert json.loads(local.stdout) == json.loads(tracked.stdout)  # chunks, pulls, rows, load ids
+    # The same work without importing Prefect or reporting to a server. Shown with `pytest -s`.
+    print(f"replay backfill: local {local_seconds:.2f} s, tracked {tracked_seconds:.2f} s")
+    assert local_seconds < tracked_seconds
+
+
 def test_an_interrupted_backfill_resumes_at_its_first_unfinished_chunk(
     tmp_path: Path, api: FakeApi, prefect_harness: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -115,3 +183,37 @@ def test_an_interrupted_backfill_resumes_at_its_first_unfinished_chunk(
     clean = tmp_path / "clean" / "kunci.duckdb"
     backfill_flow(str(clean), START, END, source=["ga4"], config=config)
     assert _content(db, ("core",)) == _content(clean, ("core",))
+
+
+def test_a_local_backfill_reports_a_failed_pull_in_one_line_and_resumes(
+    tmp_path: Path, api: FakeApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = str(write_config(tmp_path, api.base_url))
+    db = tmp_path / "data" / "kunci.duckdb"
+    answer = api.answer
+
+    def refuse_second_chunk(request: Request) -> Reply:
+        if (
+            request.path == GA4_REPORT
+            and request.json()["dateRanges"][0]["startDate"] >= "2026-10-31"
+        ):
+            error = {"code": 400, "message": "backend refused", "status": "FAILED_PRECONDITION"}
+            return Reply.json({"error": error}, status=400)
+        return answer(request)
+
+    monkeypatch.setattr(api, "answer", refuse_second_chunk)
+    broken, _seconds = _backfill_command(tmp_path, db, config, "--source", "ga4")
+    assert broken.returncode == 1, broken.stderr[-2000:]
+    assert broken.stderr == "prefect imported: False\n"
+    lines = broken.stdout.splitlines()
+    assert lines[0] == "2026-10-01..2026-10-30: 1 pulls, 0 failed"
+    assert lines[1] == "2026-10-31..2026-11-23: 1 pulls, 1 failed"
+    assert lines[2].startswith("  FAILED api://ga4") and "backend refused" in lines[2]
+    assert lines[3:] == [f"published {db}"]
+    monkeypatch.setattr(api, "answer", answer)
+
+    resumed, _seconds = _backfill_command(tmp_path, db, config, "--source", "ga4", "--json")
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    chunks = json.loads(resumed.stdout)["chunks"]
+    assert [c["done_before"] for c in chunks] == [True, False]
+    assert json.loads(resumed.stdout)["failed"] == 0

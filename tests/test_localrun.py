@@ -46,7 +46,10 @@ def _env(tmp_path: Path) -> dict[str, str]:
 
 def _kunci(tmp_path: Path, *args: str, prelude: str = "") -> subprocess.Popen[str]:
     """`kunci ARGS` in a child (its own session); `prelude` runs first, e.g. to slow a step."""
-    code = f"{prelude}\nimport sys\nfrom flows.cli import commands\nsys.exit(commands.main(sys.argv[1:]))"
+    code = (
+        f"{prelude}\nimport sys\nfrom flows.cli import commands\n"
+        "sys.exit(commands.main(sys.argv[1:]))"
+    )
     return subprocess.Popen(
         [sys.executable, "-c", code, *args],
         env=_env(tmp_path),

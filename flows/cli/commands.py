@@ -138,18 +138,19 @@ def _backfill(args: argparse.Namespace, db: Path, settings: Settings) -> int:
     """Run a backfill; one line per chunk, one per failed pull."""
     if args.start is None or args.end is None:
         raise InputError("run backfill needs --start DATE and --end DATE")
-    from flows.run.backfill import backfill_flow, check
+    from flows.run import orchestration
+    from flows.run.backfill_run import check
 
     check(settings, args.start, args.end, args.source, args.chunk_days)
-    summary = backfill_flow(
-        db=str(db),
-        start=args.start,
-        end=args.end,
-        source=args.source,
-        account=args.account,
-        replay=args.replay,
-        config=args.config,
-        chunk_days=args.chunk_days,
+    summary = orchestration.run_backfill(
+        db,
+        args.start,
+        args.end,
+        args.source,
+        args.account,
+        args.replay,
+        args.config,
+        args.chunk_days,
     )
     if args.json:
         _print_json(summary.as_dict())

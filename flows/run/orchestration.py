@@ -6,8 +6,8 @@ local run needs none of that and must not pay for it: importing Prefect alone ta
 loading a small export, and without a server Prefect would start a temporary one per command (a
 process that a SIGKILLed command used to leave behind). So a local run executes the same
 sequence (`flows.run.jobs`) here, each step with the same timeout and I/O retries, and imports no
-Prefect at all: `kunci ingest` and `kunci run nightly` never start a temporary Prefect server.
-(`kunci run backfill` is still a Prefect flow: hours of pulls, for which a start costs nothing.)
+Prefect at all: `kunci ingest`, `kunci run nightly` and `kunci run backfill` (its chunk loop,
+`flows.run.backfill_run`) never start a temporary Prefect server.
 """
 
 import ctypes
@@ -23,11 +23,14 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flows.run import jobs
 from flows.run.jobs import Result, Step
 from flows.run.runs import RunFailed, RunSummary
+
+if TYPE_CHECKING:
+    from flows.run.backfill_run import BackfillSummary
 
 
 def prefect_api_url() -> str | None:
@@ -200,3 +203,34 @@ def run_ingest(
         tracked: RunSummary = ingest_flow(**arguments)
         return tracked
     return jobs.ingest_paths(LocalExecutor(), **arguments)
+
+
+def run_backfill(
+    db: Path,
+    start: date,
+    end: date,
+    source: list[str] | None,
+    account: list[str] | None,
+    replay: bool,
+    config: str | None,
+    chunk_days: int,
+) -> "BackfillSummary":
+    """A backfill, tracked or local; a chunk that crashed raises, the chunks before it published."""
+    arguments: dict[str, Any] = {
+        "db": str(db),
+        "start": start,
+        "end": end,
+        "source": source,
+        "account": account,
+        "replay": replay,
+        "config": config,
+        "chunk_days": chunk_days,
+    }
+    if is_tracked():
+        from flows.run.backfill import backfill_flow
+
+        tracked: BackfillSummary = backfill_flow(**arguments)
+        return tracked
+    from flows.run import backfill_run  # the HTTP stack loads only for a backfill
+
+    return backfill_run.backfill(LocalExecutor(), **arguments)
