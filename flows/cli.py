@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from flows import stage_watch
 from flows.config_tables import DEFAULT_LOCK_WAIT_SECONDS
 from flows.publish import DatabaseBusy
 from flows.settings import (
@@ -321,8 +322,10 @@ def _add_report(commands: Commands, parents: Parents) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `kunci` script."""
+    """Entry point of the `kunci` script (`argv` None: this process's own command line)."""
     args = _parser().parse_args(argv)
+    if argv is None:  # running its own command line, the process may run it again
+        stage_watch.allow_restart()
     db = resolve_db(args.db)
     try:
         return HANDLERS[args.command](args, db)
