@@ -31,6 +31,7 @@ TIMEOUT = 3
 X = DEMO_CONFIG.parent / "inbox" / "x"
 OVERVIEW = X / "overview" / "account_overview_analytics_2026-07-03_2026-09-30.csv"
 CONTENT = X / "content" / "account_analytics_content_2026-08-01_2026-08-31.csv"
+WHEN_AND_WHICH = ("load_id", "started_at", "finished_at", "built_at", "applied_at")
 COMMAND = """
 import os, sys
 from flows import cli, jobs
@@ -95,12 +96,14 @@ def kunci(stuck: str, db: Path, *paths: Path) -> tuple[subprocess.CompletedProce
 
 
 def _table_rows(db: Path, schemas: tuple[str, ...]) -> dict[str, list[tuple[Any, ...]]]:
-    """Every table of `schemas`, sorted, without load ids (a failed input shifts them)."""
+    """Every table of `schemas`, sorted, without load ids (a failed input shifts them) or times."""
     con = duckdb.connect(str(db), read_only=True)
     try:
         tables = con.execute(
-            "select schema_name || '.' || table_name, list(column_name) from duckdb_columns() "
-            f"where schema_name in {schemas} and column_name != 'load_id' group by 1 order by 1"
+            "select schema_name || '.' || table_name, list('\"' || column_name || '\"' order by "
+            "column_index) from duckdb_columns() "
+            f"where schema_name in {schemas} and column_name not in {WHEN_AND_WHICH} "
+            "group by 1 order by 1"
         ).fetchall()
         return {
             name: con.execute(f"select {', '.join(columns)} from {name} order by all").fetchall()
