@@ -1,9 +1,10 @@
 """A parse stuck on the one input of a `kunci` command is bounded by `[runner] timeout_seconds`.
 
-Each test runs the real command in a subprocess (`python -c` calling `flows.cli.main`, which
-restarts itself by its own command line), with a declared format whose parser is stuck: asleep,
-in a backtracking regex, in native code that ignores signals (with or without the interpreter
-lock). The format is added to the settings the run reads, as `tests/test_crash.py` does.
+Each test runs the real command in a subprocess of its own session (`python -c` calling
+`flows.cli.main`, which restarts itself by its own command line; no process of the session may
+outlive it), with a declared format whose parser is stuck: asleep, in a backtracking regex, in
+native code that ignores signals (with or without the interpreter lock). The format is added to
+the settings the run reads, as `tests/test_crash.py` does.
 """
 
 import ctypes
@@ -16,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from subprocess import PIPE
 from typing import Any
 
 import duckdb
@@ -23,6 +25,7 @@ import pytest
 
 from flows.settings import Settings, load_settings
 from tests.conftest import DEMO_CONFIG
+from tests.test_localrun import _session_processes
 from tests.test_staging import hang, parser_format
 from transforms.context import IngestContext, Normalized, ParsedInput
 
@@ -79,20 +82,22 @@ def with_stuck_parser(name: str) -> Callable[[str | None], Settings]:
 
 
 def kunci(stuck: str, db: Path, *paths: Path) -> tuple[subprocess.CompletedProcess[str], float]:
-    """`kunci ingest PATHS` (a local run) with the stuck parser; the result and its seconds."""
+    """`kunci ingest PATHS` (a local run, its own session) with the stuck parser; and its seconds.
+
+    Returns once the command ended and no process of its session is left.
+    """
     env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "KUNCI_DB")}
     env |= {"PYTHONPATH": str(REPO), "KUNCI_TEST_STUCK": stuck, "NO_COLOR": "1"}
-    options = ["--db", str(db), "--config", str(DEMO_CONFIG)]
+    command = [sys.executable, "-c", COMMAND, "ingest", *map(str, paths)]
+    command += ["--db", str(db), "--config", str(DEMO_CONFIG)]
     started = time.monotonic()
-    done = subprocess.run(
-        [sys.executable, "-c", COMMAND, "ingest", *map(str, paths), *options],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    run = subprocess.Popen(
+        command, env=env, stdout=PIPE, stderr=PIPE, text=True, start_new_session=True
     )
-    return done, time.monotonic() - started
+    out, err = run.communicate(timeout=300)
+    seconds = time.monotonic() - started
+    assert _session_processes(run.pid) == [], "a process of the command outlived it"
+    return subprocess.CompletedProcess(command, run.returncode, out, err), seconds
 
 
 def _table_rows(db: Path, schemas: tuple[str, ...]) -> dict[str, list[tuple[Any, ...]]]:
@@ -122,19 +127,6 @@ def _leftovers(db: Path) -> list[str]:
         for p in db.parent.rglob("*")
         if p.is_file() and p not in kept and raw not in p.parents
     )
-
-
-def _processes_naming(folder: Path) -> list[int]:
-    """Pids of live processes whose command line names `folder` (a run or a worker of it)."""
-    found = []
-    for proc in Path("/proc").iterdir():
-        if proc.name.isdigit():
-            try:
-                if str(folder).encode() in (proc / "cmdline").read_bytes():
-                    found.append(int(proc.name))
-            except OSError:
-                continue  # ended meanwhile
-    return found
 
 
 @pytest.fixture
@@ -174,7 +166,6 @@ def test_a_hung_parse_of_the_one_input_fails_it_alone_and_the_run_publishes(
     assert ledger == [(str(OVERVIEW), "loaded", None), (str(hung), "failed", error)]
     assert runs == [("completed", 0), ("failed", 1)]
     assert _leftovers(db) == []
-    assert _processes_naming(tmp_path) == []
 
     # the next command runs as on a database the stuck input never met
     clean = tmp_path / "clean" / "kunci.duckdb"
@@ -200,7 +191,6 @@ def test_a_parse_stuck_in_a_regex_or_in_native_code_is_bounded_alike(
         done.stdout.splitlines()
     )
     assert _leftovers(db) == []
-    assert _processes_naming(tmp_path) == []
 
 
 def test_native_code_holding_the_interpreter_lock_ends_the_command_leaving_the_file_as_it_was(
@@ -216,7 +206,6 @@ def test_native_code_holding_the_interpreter_lock_ends_the_command_leaving_the_f
     assert done.stderr.startswith("Timeout (")  # where each thread was stuck, for the report
     assert "in native_holding_the_lock" in done.stderr
     assert db.read_bytes() == published
-    assert _processes_naming(tmp_path) == []
     # the lock went with the process, the working file with the next run
     again, _ = kunci("sleep", db, CONTENT)
     assert again.returncode == 0, again.stderr
