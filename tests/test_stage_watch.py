@@ -210,3 +210,25 @@ def test_native_code_holding_the_interpreter_lock_ends_the_command_leaving_the_f
     again, _ = kunci("sleep", db, CONTENT)
     assert again.returncode == 0, again.stderr
     assert _leftovers(db) == []
+
+
+@pytest.mark.flow
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_flow_run_stages_its_one_input_in_a_worker_killed_at_the_timeout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.nightly import ingest_flow  # a flow run cannot be restarted: a worker stages it
+
+    monkeypatch.setattr("flows.jobs.load_settings", with_stuck_parser("sleep"))
+    stuck = tmp_path / "hang.csv"
+    stuck.write_text("hang key,hang value\na,1\n", encoding="utf-8")
+    db = tmp_path / "data" / "kunci.duckdb"
+
+    started = time.monotonic()
+    summary = ingest_flow(db=str(db), paths=[str(stuck)], config=str(DEMO_CONFIG))
+
+    assert time.monotonic() - started < 120  # a worker's start on a busy machine, the timeout
+    assert [(o.status, o.error) for o in summary.inputs] == [
+        ("failed", f"timed out after {TIMEOUT} s; nothing of it was loaded")
+    ]
+    assert summary.published
