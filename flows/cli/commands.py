@@ -23,6 +23,7 @@ from flows.config.settings import (
     load_settings,
     resolve_db,
 )
+from flows.load import stage_watch
 from flows.publish.working_file import DatabaseBusy
 from transforms.errors import InputError
 
@@ -33,8 +34,10 @@ EXIT_OK, EXIT_INPUT_FAILED, EXIT_ERROR = 0, 1, 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `kunci` script."""
+    """Entry point of the `kunci` script (`argv` None: this process's own command line)."""
     args = build_parser().parse_args(argv)
+    if argv is None:  # running its own command line, the process may run it again
+        stage_watch.allow_restart()
     db = resolve_db(args.db)
     try:
         return HANDLERS[args.command](args, db)

@@ -13,8 +13,9 @@ Kinds:
 Under a Prefect flow run every input is a Prefect task (tracked on the Prefect server) submitted to
 a task runner: Prefect's `ThreadPoolTaskRunner`, whose threads feed the worker processes, or
 prefect-dask's `DaskTaskRunner`. Outside one, a `ThreadPoolExecutor` feeds the worker processes and
-a dask `Client` maps over the cluster directly. One input is staged in this process whatever the
-kind: starting a worker costs more than staging a small export.
+a dask `Client` maps over the cluster directly. One input of a `kunci` command is staged in the
+command's own process whatever the kind (starting a worker costs more than staging a small
+export), bounded by `flows.load.stage_watch`.
 """
 
 import contextlib

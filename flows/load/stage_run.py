@@ -2,21 +2,22 @@
 
 `flows.load.staging` stages one input (frames and manifest in the staging zone),
 `flows.load.stage_pool` runs many in worker processes, threads or on Dask, `flows.load.stage_tasks`
-makes each a tracked Prefect task inside a flow run, and `flows.load.staged_load` loads the
-manifests in batches. This module puts them in that order; none of them imports it.
+makes each a tracked Prefect task inside a flow run, `flows.load.stage_watch` bounds the one input a
+`kunci` command stages in its own process, and `flows.load.staged_load` loads the manifests in
+batches. This module puts them in that order; none of them imports it.
 """
 
 import sys
 import uuid
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 
 from flows import zones
 from flows.config.settings import RunnerConfig, Settings
-from flows.load import stage_pool, staged_load, staging
+from flows.load import stage_pool, stage_watch, staged_load, staging
 from flows.load.inputs import InputFile
 from flows.load.outcomes import LoadOutcome
 from flows.load.stage_pool import Progress
@@ -61,13 +62,27 @@ def _ignore(_name: str) -> None:
 def stage_all(
     jobs: list[StageJob], loaded: Loaded, runner: RunnerConfig, progress: Progress
 ) -> None:
-    """Stage every job into its folder; each ends with a manifest, whatever happened to it."""
-    if len(jobs) == 1:
-        staging.stage_safely(jobs[0], loaded)
-        progress(jobs[0].name)
+    """Stage every job into its folder; each ends with a manifest, whatever happened to it.
+
+    One input is staged in this process when it is a `kunci` command (`flows.load.stage_watch`
+    bounds it: a worker would cost more than a small export), and where a library calls this; in a
+    Prefect flow run, which cannot be restarted, it goes to a worker as many inputs do.
+    """
+    jobs = _refuse_overran(jobs, progress)
+    if not jobs:
+        return
+    in_flow_run = _in_flow_run()
+    if len(jobs) == 1 and not in_flow_run:
+        [job] = jobs
+        if stage_watch.can_restart():
+            with stage_watch.watched(str(job.item.path), runner.timeout_seconds):
+                staging.stage_safely(job, loaded)
+        else:
+            staging.stage_safely(job, loaded)
+        progress(job.name)
         return
     workers = runner.worker_count(len(jobs))
-    if _in_flow_run():
+    if in_flow_run:
         from flows.load import stage_tasks  # Prefect loads only where a flow run already did
 
         stage_tasks.stage_tracked(jobs, loaded, runner, workers, progress)
@@ -81,6 +96,20 @@ def stage_all(
             stage_pool.in_threads(
                 jobs, workers, lambda job: pool.stage(job, runner.timeout_seconds), progress
             )
+
+
+def _refuse_overran(jobs: list[StageJob], progress: Progress) -> list[StageJob]:
+    """Record as timed out, unread, the inputs this command overran before it restarted."""
+    started = datetime.now(UTC)
+    left = []
+    for job in jobs:
+        timeout = stage_watch.overran(str(job.item.path))
+        if timeout is None:
+            left.append(job)
+            continue
+        staging.record_crash(job, started, f"timed out after {timeout:g} s")
+        progress(job.name)
+    return left
 
 
 def _in_flow_run() -> bool:
