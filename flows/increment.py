@@ -15,7 +15,8 @@ are exactly what changed. From them:
   so the rows before the first affected date are what a full build would give. DuckDB cannot
   push that condition into a CTE a model reads twice (it materializes it), so such a model also
   filters its sources with `model.refresh_from()`, the first affected date during the update and
-  '-infinity' otherwise (`int_base_daily` would read all posts of the history each night);
+  '-infinity' otherwise (`int_base_daily` would read all posts of the history each night,
+  `int_platform_periods` total the followers of every period);
 - the other models (the calendar, ranges, campaigns, audience and the scorecard) are recomputed
   whole: their size follows campaigns and targets, not the number of days.
 
