@@ -126,8 +126,9 @@ def written_back(work: Path) -> Iterator[None]:
     The copy leaves the whole file in the page cache, not yet on disk, and the checkpoint before
     publishing syncs the file: it waited for the copy's writeback, which grows with the history
     (1.5 to 2 s for an 850 MB file on the loaded test machine, against 0.1 s for a 30 MB one).
-    Synced from the start, the writeback overlaps ingesting and building, and the checkpoint's
-    own sync still covers everything before the rename, so publishing is as durable as before.
+    Synced from the start, the writeback overlaps ingesting and building (the run's commits do
+    not sync, `pipeline.working_database`, or the first would wait for it), and the checkpoint's
+    own sync, with this one joined, covers everything before the rename.
     Hold this around the run's connection: closing any descriptor of a file drops the process's
     POSIX locks on it, DuckDB's writer lock (`fcntl` F_SETLK) included, so the thread's
     descriptor is closed only after the connection is. A failed sync fails the run: a later
