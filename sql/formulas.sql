@@ -9,6 +9,10 @@
 -- Each `-- macro <name>: <text>` line documents the macro that follows it and becomes its
 -- COMMENT ON MACRO.
 
+-- macro refresh_from: The first date an incremental build recomputes (flows/build/increment.py sets it), '-infinity' in a full build; a date-refreshed model filters its sources' dates with it where a CTE read twice would keep DuckDB from pushing the refresh condition down to them.
+create or replace macro model.refresh_from() as
+    coalesce(getvariable('kunci_refresh_from'), date '-infinity');
+
 -- macro conversations: comments + mentions (jumlah perbincangan); NULL only when both are NULL.
 create or replace macro model.conversations(comments, mentions) as
     case

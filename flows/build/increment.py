@@ -12,7 +12,11 @@ are exactly what changed. From them:
 - every model declaring `-- refresh: <column>` deletes and re-inserts its rows from that date on
   (`<column> by <grain>`: from the start of the period holding it). A model row depends only on
   core rows of its own dates and earlier ones (the previous day's followers), never later ones,
-  so the rows before the first affected date are what a full build would give;
+  so the rows before the first affected date are what a full build would give. DuckDB cannot
+  push that condition into a CTE a model reads twice (it materializes it), so such a model also
+  filters its sources with `model.refresh_from()`, the first affected date during the update and
+  '-infinity' otherwise (`int_base_daily` would read all posts of the history each night,
+  `int_platform_periods` total the followers of every period);
 - the other models (the calendar, ranges, campaigns, audience and the scorecard) are recomputed
   whole: their size follows campaigns and targets, not the number of days.
 
@@ -27,6 +31,8 @@ import duckdb
 from flows.build.model_files import Model, model_query
 
 AFTER_LOAD = "kunci_after_load"
+# The first affected date while the refreshed models are recomputed: `model.refresh_from()`.
+REFRESH_FROM = "kunci_refresh_from"
 
 # Core tables whose rows carry a date the metric tables are keyed by (beyond posts).
 DATED_CORE = (
@@ -58,9 +64,14 @@ def update(
         "semi join refresh_posts using (platform, post_id)"
     )
     start = _first_affected_date(con)
-    for model in declared:
-        if model.script is None and (model.refresh is None or start is not None):
-            _recompute(con, model, start)
+    if start is not None:
+        con.execute(f"set variable {REFRESH_FROM} = ?", [start])
+    try:
+        for model in declared:
+            if model.script is None and (model.refresh is None or start is not None):
+                _recompute(con, model, start)
+    finally:
+        con.execute(f"reset variable {REFRESH_FROM}")
     con.execute("drop table refresh_posts; drop table changed_post_dates")
     return start
 

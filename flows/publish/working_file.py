@@ -4,7 +4,9 @@ A read-only DuckDB session holds a lock that blocks every writer of that file, s
 the published file. Each run copies it to a working file, writes there, checkpoints, closes, and
 `os.replace`s the working file over the published path: analysts keep reading the old file until
 they reconnect, and a failed run leaves the published file untouched. A lock file keeps two writing
-runs from racing: the second waits, with a bound, for the first.
+runs from racing: the second waits, with a bound, for the first. The copy is written to disk in the
+background while the run works on it (`written_back`), so the checkpoint waits only for the run's
+own writes.
 """
 
 import fcntl
@@ -12,6 +14,7 @@ import json
 import os
 import shutil
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -114,6 +117,44 @@ def prepare_working_copy(published: Path) -> Path:
     if published.exists():
         shutil.copyfile(published, work)
     return work
+
+
+@contextmanager
+def written_back(work: Path) -> Iterator[None]:
+    """Write the fresh working copy to disk in a thread while the run works on it.
+
+    The copy leaves the whole file in the page cache, not yet on disk, and the checkpoint before
+    publishing syncs the file: it waited for the copy's writeback, which grows with the history
+    (1.5 to 2 s for an 850 MB file on the loaded test machine, against 0.1 s for a 30 MB one).
+    Synced from the start, the writeback overlaps ingesting and building (the run's commits do
+    not sync, `pipeline.working_database`, or the first would wait for it), and the checkpoint's
+    own sync, with this one joined, covers everything before the rename.
+    Hold this around the run's connection: closing any descriptor of a file drops the process's
+    POSIX locks on it, DuckDB's writer lock (`fcntl` F_SETLK) included, so the thread's
+    descriptor is closed only after the connection is. A failed sync fails the run: a later
+    sync may not report the same lost write again.
+    """
+    if not work.exists():  # the first run: DuckDB creates the file, nothing was copied
+        yield
+        return
+    failed: list[OSError] = []
+
+    def sync(descriptor: int) -> None:
+        try:
+            os.fsync(descriptor)
+        except OSError as exc:
+            failed.append(exc)
+
+    descriptor = os.open(work, os.O_RDONLY)
+    thread = threading.Thread(target=sync, args=(descriptor,), name="kunci-writeback", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
+        os.close(descriptor)
+    if failed:
+        raise OSError(f"{work}: writing the working copy to disk failed: {failed[0]}")
 
 
 def publish(work: Path, published: Path) -> None:

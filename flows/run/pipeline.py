@@ -1,9 +1,9 @@
 """Run-level steps shared by the flows and the command line: working copy, schema, publish.
 
 Every writing command follows the same life cycle: take the writer lock, copy the published file to
-a working file, open it once (memory capped, spilling beside it), write there, checkpoint, close,
-and atomically replace the published file. Anything that raises in between leaves the published
-file as it was.
+a working file (written to disk in the background while the run works), open it once (memory
+capped, spilling beside it), write there, checkpoint, close, and atomically replace the published
+file. Anything that raises in between leaves the published file as it was.
 """
 
 from collections.abc import Callable, Iterator
@@ -62,12 +62,17 @@ def working_database(
     with publish.writer_lock(published, lock_wait_seconds):
         work = publish.prepare_working_copy(published)
         try:
-            con = store.connect_writer(work, memory_limit, publish.spill_path(work))
-            try:
-                yield Working(work, con)
-                con.execute("checkpoint")
-            finally:
-                con.close()
+            with publish.written_back(work):
+                con = store.connect_writer(work, memory_limit, publish.spill_path(work))
+                try:
+                    # A killed run's working file is discarded, so its commits need not reach
+                    # the disk; only the checkpoint before publishing must. Syncing each commit
+                    # would also wait for the copy's writeback (`publish.written_back`).
+                    con.execute("set fsync_mode = 'none'")
+                    yield Working(work, con)
+                    con.execute("set fsync_mode = 'standard'; checkpoint")
+                finally:
+                    con.close()
         except BaseException:
             publish.discard(work)
             raise

@@ -75,7 +75,7 @@ with post_days as (
         count(shares) as posts_with_shares,
         count(clicks) as posts_with_clicks
     from model.int_post_latest
-    where published_date is not null and account_id is not null
+    where published_date >= model.refresh_from() and account_id is not null
     group by platform, account_id, published_date
 ),
 
@@ -101,6 +101,7 @@ account_days as (
         on d.platform = prev.platform
         and d.account_id = prev.account_id
         and prev.date = d.date - 1
+    where d.date >= model.refresh_from()
 ),
 
 platform_mentions as (
@@ -109,7 +110,7 @@ platform_mentions as (
         date,
         count(*) as tracked_mentions
     from core.mention
-    where date is not null
+    where date >= model.refresh_from()
     group by platform, date
 ),
 
@@ -123,7 +124,7 @@ brand_mentions as (
     from core.mention as m
     inner join core.account as a
         on m.platform = a.platform and lower(m.brand) = lower(a.brand)
-    where m.date is not null
+    where m.date >= model.refresh_from()
     group by a.platform, a.account_id, m.date
 ),
 

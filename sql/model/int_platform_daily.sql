@@ -68,7 +68,7 @@ with own_days as (
         sum(profile_visits)::bigint as profile_visits,
         sum(website_clicks)::bigint as website_clicks
     from model.int_base_daily
-    where is_own
+    where is_own and date >= model.refresh_from()
     group by date, platform
 ),
 
@@ -87,7 +87,7 @@ mention_days as (
         sum(m.author_followers) filter (where b.brand is not null)::bigint as potential_reach
     from core.mention as m
     left join own_brands as b on lower(m.brand) = b.brand
-    where m.date is not null and m.platform in (select platform from model.int_ad_platform_map)
+    where m.date >= model.refresh_from() and m.platform in (select platform from model.int_ad_platform_map)
     group by m.date, m.platform
 ),
 

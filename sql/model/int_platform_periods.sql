@@ -154,7 +154,7 @@ stocks as (
             as posts_with_shares_with_followers,
         sum(followers_total) filter (where posts_with_shares > 0)::bigint as followers_with_shares
     from model.int_account_periods
-    where is_own
+    where is_own and period_end >= model.refresh_from()
     group by grouping sets ((grain, period_start, platform), (grain, period_start))
 ),
 
