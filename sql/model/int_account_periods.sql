@@ -146,17 +146,22 @@ days as (
     from model.int_base_daily
 ),
 
-periods as (
-    select * from days
-    union all by name
-    select * from aggregated
-),
-
 final as (
+    -- The day before each period, joined in each branch: an incremental build's few rows then
+    -- look up core.account_daily, rather than core.account_daily's rows looking up theirs.
     select
         a.*,
         coalesce(prev.followers_total, a.followers_first_start) as followers_start
-    from periods as a
+    from days as a
+    left join core.account_daily as prev
+        on a.platform = prev.platform
+        and a.account_id = prev.account_id
+        and prev.date = a.period_start - 1
+    union all by name
+    select
+        a.*,
+        coalesce(prev.followers_total, a.followers_first_start) as followers_start
+    from aggregated as a
     left join core.account_daily as prev
         on a.platform = prev.platform
         and a.account_id = prev.account_id
