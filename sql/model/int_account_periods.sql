@@ -42,6 +42,7 @@
 -- column bounces_with_sessions: Summed bounces of the web rows that have sessions.
 create or replace view model.int_account_periods as
 with expanded as (
+    -- Weeks, months, quarters and years: each day in every period holding it.
     select
         c.grain,
         c.period_start,
@@ -49,6 +50,7 @@ with expanded as (
         d.*
     from model.int_base_daily as d
     inner join model.int_calendar as c on d.date = c.date
+    where c.grain <> 'day'
 ),
 
 aggregated as (
@@ -61,7 +63,7 @@ aggregated as (
         bool_and(is_own) as is_own,
         sum(posts)::bigint as posts,
         sum(impressions)::bigint as impressions,
-        case when grain = 'day' then max(reach) end as reach,
+        null::bigint as reach,
         sum(post_impressions)::bigint as post_impressions,
         sum(post_reach)::bigint as post_reach,
         sum(reactions)::bigint as reactions,
@@ -98,7 +100,64 @@ aggregated as (
     group by grain, period_start, period_end, platform, account_id
 ),
 
+days as (
+    -- A day is one row of int_base_daily (unique by date, platform and account, and every date of
+    -- it is in the calendar): its values are that row's, without grouping it with itself.
+    select
+        'day' as grain,
+        date as period_start,
+        date as period_end,
+        platform,
+        account_id,
+        is_own,
+        posts,
+        impressions,
+        reach,
+        post_impressions,
+        post_reach,
+        reactions,
+        comments,
+        shares,
+        saves,
+        clicks,
+        video_views,
+        engagements,
+        engagements_with_reach,
+        post_reach_with_engagements,
+        engagements_with_impressions,
+        post_impressions_with_engagements,
+        posts_with_engagements,
+        posts_with_reactions,
+        posts_with_comments,
+        posts_with_shares,
+        posts_with_clicks,
+        followers_total,
+        followers_total - net_follower_growth as followers_first_start,
+        net_follower_growth,
+        mentions,
+        tracked_mentions,
+        potential_reach,
+        conversations,
+        sessions,
+        sessions_with_engaged,
+        engaged_sessions_with_sessions,
+        sessions_with_bounces,
+        bounces_with_sessions
+    from model.int_base_daily
+),
+
 final as (
+    -- The day before each period, joined in each branch: an incremental build's few rows then
+    -- look up core.account_daily, rather than core.account_daily's rows looking up theirs.
+    select
+        a.*,
+        coalesce(prev.followers_total, a.followers_first_start) as followers_start
+    from days as a
+    left join core.account_daily as prev
+        on a.platform = prev.platform
+        and a.account_id = prev.account_id
+        and prev.date = a.period_start - 1
+    union all by name
     select
         a.*,
         coalesce(prev.followers_total, a.followers_first_start) as followers_start

@@ -143,19 +143,11 @@ mention_days as (
     where a.brand is not null
 ),
 
-spine as (
-    select platform, account_id, date from post_days
-    union
-    select platform, account_id, date from account_days
-    union
-    select platform, account_id, date from mention_days
-),
-
 final as (
     select
-        s.date,
-        s.platform,
-        s.account_id,
+        coalesce(p.date, d.date, m.date) as date,
+        coalesce(p.platform, d.platform, m.platform) as platform,
+        coalesce(p.account_id, d.account_id, m.account_id) as account_id,
         coalesce(a.is_own, true) as is_own,
         coalesce(p.posts, 0) as posts,
         coalesce(d.impressions, p.post_impressions) as impressions,
@@ -194,16 +186,22 @@ final as (
         t.engaged_sessions_with_sessions,
         t.sessions_with_bounces,
         t.bounces_with_sessions
-    from spine as s
-    left join core.account as a on s.platform = a.platform and s.account_id = a.account_id
-    left join post_days as p
-        on s.platform = p.platform and s.account_id = p.account_id and s.date = p.date
-    left join account_days as d
-        on s.platform = d.platform and s.account_id = d.account_id and s.date = d.date
-    left join mention_days as m
-        on s.platform = m.platform and s.account_id = m.account_id and s.date = m.date
+    -- Every account-day of the three sources, each unique by its key: full joins give each one
+    -- row with its post, account and mention values (not a union of their keys joined back).
+    from post_days as p
+    full join account_days as d
+        on p.platform = d.platform and p.account_id = d.account_id and p.date = d.date
+    full join mention_days as m
+        on coalesce(p.platform, d.platform) = m.platform
+        and coalesce(p.account_id, d.account_id) = m.account_id
+        and coalesce(p.date, d.date) = m.date
+    left join core.account as a
+        on coalesce(p.platform, d.platform, m.platform) = a.platform
+        and coalesce(p.account_id, d.account_id, m.account_id) = a.account_id
     left join model.int_web_daily as t
-        on s.platform = t.platform and s.date = t.date and coalesce(a.is_own, true)
+        on coalesce(p.platform, d.platform, m.platform) = t.platform
+        and coalesce(p.date, d.date, m.date) = t.date
+        and coalesce(a.is_own, true)
 )
 
 select
