@@ -2,6 +2,8 @@
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
 
 import polars as pl
 
@@ -75,17 +77,7 @@ def parse_fields(parsed: ParsedInput, types: Mapping[str, FieldType]) -> pl.Data
     scratch = {name: f"{_PARSED}{name}" for name in present}
     fields = list(present.items())
     at_once = len(fields) if frame.height <= _SMALL_ROWS else _FIELDS_AT_ONCE
-    suspect_expr = (
-        pl.any_horizontal(
-            pl.lit(False),
-            *[
-                pl.col(column).is_null() & (pl.col(name).str.len_bytes() > 0)
-                for name, column in scratch.items()
-            ],
-        )
-        .fill_null(False)
-        .alias(_SUSPECT)
-    )
+    suspect_expr = _suspect(tuple(scratch.items()))
     for start in range(0, max(len(fields), 1), max(at_once, 1)):
         # lazily, so that polars evaluates what a field's expressions share (its cleaned text)
         # once; in memory, because the streaming engine returns columns cut into unequal chunks,
@@ -98,17 +90,17 @@ def parse_fields(parsed: ParsedInput, types: Mapping[str, FieldType]) -> pl.Data
             lazy = lazy.with_columns(suspect_expr)
         frame = lazy.collect(engine="in-memory")
     suspect = frame.get_column(_SUSPECT)
-    reasons = [
-        pl.when(invalid_number(name, pl.col(scratch[name]))).then(
-            pl.format(
-                f"column '{parsed.headers.get(name, name)}': '{{}}' is not a {kind.kind}",
-                pl.col(name),
-            )
-        )
-        for name, kind in present.items()
-    ]
     reason: pl.Expr | pl.Series = pl.lit(None, pl.String).alias(REASON)
     if suspect.any():
+        reasons = [
+            pl.when(invalid_number(name, pl.col(scratch[name]))).then(
+                pl.format(
+                    f"column '{parsed.headers.get(name, name)}': '{{}}' is not a {kind.kind}",
+                    pl.col(name),
+                )
+            )
+            for name, kind in present.items()
+        ]
         reason = pl.repeat(None, frame.height, dtype=pl.String, eager=True).alias(REASON)
         # rechunk: polars 2.1 panics ('i < self.len()') in string functions over some filtered
         # frames
@@ -116,44 +108,83 @@ def parse_fields(parsed: ParsedInput, types: Mapping[str, FieldType]) -> pl.Data
         joined = pl.concat_str(reasons, separator="; ", ignore_nulls=True).replace("", None)
         reason.scatter(suspect.arg_true(), checked.select(joined).to_series())
     renamed = [pl.col(column).alias(name) for name, column in scratch.items()]
-    dtypes = {name: frame.schema[column] for name, column in scratch.items()}
-    flagged = _implausible(dtypes, parsed, present)
+    schema = frame.schema
+    first = FIRST_DATES.get(parsed.platform, OLDEST_DATE)
+    flagged = _implausible(
+        tuple(
+            _Checked(
+                name,
+                parsed.headers.get(name, name),
+                schema[scratch[name]],
+                kind is COUNT,
+                kind in (COUNT, SIGNED_COUNT, DECIMAL),
+            )
+            for name, kind in present.items()
+        ),
+        first,
+        parsed.latest_date,
+    )
     lazy = frame.lazy().with_columns(*renamed, reason).drop(*scratch.values(), _SUSPECT)
     if flagged is not None:
         lazy = lazy.with_columns(flagged)
     return lazy.collect(engine="in-memory")
 
 
-def _implausible(
-    dtypes: Mapping[str, pl.DataType], parsed: ParsedInput, present: Mapping[str, FieldType]
-) -> pl.Expr | None:
+@lru_cache(maxsize=1024)
+def _suspect(scratch: tuple[tuple[str, str], ...]) -> pl.Expr:
+    """True where a non-empty cell of a field parsed to null (its scratch column is null)."""
+    return (
+        pl.any_horizontal(
+            pl.lit(False),
+            *[
+                pl.col(column).is_null() & (pl.col(name).str.len_bytes() > 0)
+                for name, column in scratch
+            ],
+        )
+        .fill_null(False)
+        .alias(_SUSPECT)
+    )
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """What `_implausible` needs of one parsed field (hashable: its expression is cached)."""
+
+    name: str
+    header: str
+    dtype: pl.DataType
+    nonnegative: bool  # a COUNT: never below zero
+    bounded: bool  # a count or an amount: never beyond MAX_COUNT or MAX_AMOUNT
+
+
+@lru_cache(maxsize=1024)
+def _implausible(fields: tuple[_Checked, ...], first: date, latest: date | None) -> pl.Expr | None:
     """Quarantine values no platform can write: they come from a damaged or edited file.
 
-    Dates before the platform existed or after the ingest date, negative counts where the
-    platform never writes one (`SIGNED_COUNT` says where it does), counts and amounts beyond any
-    real account. Loading them would put a year-1 day or a 1e20 reach into every total.
-    Returns the new `_reason` column over the parsed fields (None: nothing to check).
+    Dates before the platform existed (`first`) or after the ingest date (`latest`), negative
+    counts where the platform never writes one (`SIGNED_COUNT` says where it does), counts and
+    amounts beyond any real account. Loading them would put a year-1 day or a 1e20 reach into
+    every total. Returns the new `_reason` column over the parsed fields (None: nothing to
+    check); cached, as every export of a format asks for the same one.
     """
-    first = FIRST_DATES.get(parsed.platform, OLDEST_DATE)
     checks: list[tuple[pl.Expr, pl.Expr]] = []
-    for name, kind in present.items():
-        value, header = pl.col(name), parsed.headers.get(name, name)
-        dtype = dtypes[name]
+    for field in fields:
+        value, header, dtype = pl.col(field.name), field.header, field.dtype
         if dtype == pl.Date or isinstance(dtype, pl.Datetime):
             day = value.dt.date() if isinstance(dtype, pl.Datetime) else value
             checks.append(
                 (day < first, pl.format(f"column '{header}': {{}} is before {first.year}", day))
             )
-            if parsed.latest_date is not None:
+            if latest is not None:
                 checks.append(
                     (
-                        day > parsed.latest_date,
+                        day > latest,
                         pl.format(f"column '{header}': {{}} is after the ingest date", day),
                     )
                 )
-        elif kind is COUNT:
+        elif field.nonnegative:
             checks.append((value < 0, pl.format(f"column '{header}': {{}} is negative", value)))
-        if kind in (COUNT, SIGNED_COUNT, DECIMAL) and dtype.is_numeric():
+        if field.bounded and dtype.is_numeric():
             limit = MAX_COUNT if dtype.is_integer() else MAX_AMOUNT
             checks.append(
                 (
