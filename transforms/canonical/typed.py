@@ -207,21 +207,20 @@ def require(frame: pl.DataFrame, holds: pl.Expr, reason: str) -> pl.DataFrame:
 
 def flag(frame: pl.DataFrame, bad: pl.Expr, reason: pl.Expr) -> pl.DataFrame:
     """Add a reason built per row (naming its value) where `bad` holds; a null `bad` is not bad."""
-    return flag_all(frame, [(bad, reason)])
-
-
-def flag_all(frame: pl.DataFrame, checks: Sequence[tuple[pl.Expr, pl.Expr]]) -> pl.DataFrame:
-    """`flag` for every (bad, reason) check in order, in one pass over the frame.
-
-    The same reasons as flagging one check after another (a row's reasons joined in check order),
-    at the cost of one polars call: on a small export each call costs more than its work.
-    """
-    flagged = _flagged(checks)
-    return frame if flagged is None else frame.with_columns(flagged)
+    return frame.with_columns(
+        pl.when(bad.fill_null(False))
+        .then(pl.concat_str([pl.col(REASON), reason], separator="; ", ignore_nulls=True))
+        .otherwise(pl.col(REASON))
+        .alias(REASON)
+    )
 
 
 def _flagged(checks: Sequence[tuple[pl.Expr, pl.Expr]]) -> pl.Expr | None:
-    """`_reason` with the reason of every check that holds appended, in order (None: no check)."""
+    """`_reason` with the reason of every check that holds appended, in order (None: no check).
+
+    What `flag` for one check after another gives, in one expression: on a small export each
+    polars call costs more than its work.
+    """
     if not checks:
         return None
     bads = [bad.fill_null(False) for bad, _ in checks]
