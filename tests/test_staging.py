@@ -301,3 +301,83 @@ def test_raw_and_staging_zones_on_s3_load_what_local_zones_load_and_leave_nothin
     for secret in (S3_KEY, S3_SECRET):
         assert not any(secret.encode() in blob for blob in written)
         assert not any(secret in text for text in (output.out, output.err, caplog.text))
+
+
+def _distinct_copies(tmp_path: Path, settings: Settings, count: int) -> list[InputFile]:
+    """`count` inputs of one demo content export, each with other bytes (trailing blank lines)."""
+    source = next(i for i in inputs.inbox(settings) if i.path.parent.name == "content")
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    items = []
+    for number in range(count):
+        path = folder / f"content_{number:03d}.csv"
+        path.write_bytes(source.path.read_bytes() + b"\n" * number)
+        items.append(InputFile(path, source.account))
+    return items
+
+
+def test_the_writer_loads_staged_inputs_while_later_ones_are_still_staged(
+    tmp_path: Path,
+) -> None:
+    settings = load_settings(str(DEMO_CONFIG))
+    items = _distinct_copies(tmp_path, settings, staged_load.BATCH_WHILE_STAGING + 2)
+    db = tmp_path / "data/k.duckdb"
+    seen: list[int] = []
+    with pipeline.working_database(db) as working, pipeline.open_working(working) as con:
+        pipeline.initialise(con, settings)
+        reader = con.cursor()  # its own connection: sees what the writer thread committed
+
+        def progress(name: str) -> None:
+            if name != items[-1].path.name:
+                return
+            # the last input is staged, and staging has not returned yet
+            deadline = time.monotonic() + 60
+            loaded = 0
+            while loaded < staged_load.BATCH_WHILE_STAGING and time.monotonic() < deadline:
+                time.sleep(0.05)
+                row = reader.execute("select count(*) from ops.load").fetchone()
+                loaded = row[0] if row else 0
+            seen.append(loaded)
+
+        outcomes = stage_run.stage_and_load(
+            con,
+            working.path,
+            items,
+            settings,
+            None,
+            RunnerConfig("threads", 1),
+            pipeline.raw_root(db),
+            progress,
+        )
+        reader.close()
+    assert seen and seen[0] >= staged_load.BATCH_WHILE_STAGING
+    assert [o.status for o in outcomes] == ["loaded"] * len(items)
+    assert [o.load_id for o in outcomes] == list(range(1, len(items) + 1))
+
+
+def test_staging_that_raises_stops_the_writer_and_the_run_sees_its_error(tmp_path: Path) -> None:
+    settings = load_settings(str(DEMO_CONFIG))
+    items = _distinct_copies(tmp_path, settings, 4)
+
+    def progress(name: str) -> None:
+        if name == items[2].path.name:
+            raise RuntimeError("the console went away")
+
+    db = tmp_path / "data/k.duckdb"
+    with (
+        pytest.raises(RuntimeError, match="the console went away"),
+        pipeline.working_database(db) as working,
+        pipeline.open_working(working) as con,
+    ):
+        pipeline.initialise(con, settings)
+        stage_run.stage_and_load(
+            con,
+            working.path,
+            items,
+            settings,
+            None,
+            RunnerConfig("threads", 1),
+            pipeline.raw_root(db),
+            progress,
+        )
+    assert not db.exists()  # the failed run published nothing

@@ -62,6 +62,7 @@ def detect(
     closest format of the file's own platform (see `_closest`), or none.
     """
     family = _preamble_family(records)
+    index_of = _required_index(formats)
     formats = [
         spec
         for spec in formats
@@ -76,11 +77,12 @@ def detect(
     best: Detection | None = None
     best_score = -1
     for index, record, folded in headers:
+        specs, pairs = index_of.matching(folded)
         for spec in formats:
-            if not spec.accepts_width(record):
+            if id(spec) not in specs or not spec.accepts_width(record):
                 continue
             for locale, aliases in spec.folded.items():
-                if not aliases.can_match(folded):
+                if (id(spec), locale) not in pairs or not aliases.can_match(folded):
                     continue
                 positions = _match(folded, aliases)
                 if len(positions) > best_score:
@@ -114,6 +116,59 @@ def detect(
     raise InputError(
         f"unknown format: closest is {spec.name} ({spec.title}), missing columns {names}"
     )
+
+
+_Pair = tuple[int, str]  # (id of a format, header language)
+
+
+class _RequiredIndex:
+    """Which (format, language) pairs can match a header, from the required aliases it holds.
+
+    Checking every format in every language against every header candidate of every file
+    (`FoldedAliases.can_match`) was most of detection's cost; a header cell names few aliases, so
+    looking its cells up here finds the few pairs worth checking. The check itself still decides.
+    """
+
+    def __init__(self, formats: Sequence[FormatSpec]) -> None:
+        """Index the required aliases of `formats` (kept, so that their ids stay theirs)."""
+        self.formats = tuple(formats)
+        self._always: set[_Pair] = set()
+        self._needs: dict[_Pair, int] = {}
+        self._by_alias: dict[str, list[tuple[_Pair, int]]] = {}
+        for spec in self.formats:
+            for locale, aliases in spec.folded.items():
+                pair = (id(spec), locale)
+                self._needs[pair] = len(aliases.required)
+                if not aliases.required:
+                    self._always.add(pair)
+                for field, names in enumerate(aliases.required):
+                    for name in names:
+                        self._by_alias.setdefault(name, []).append((pair, field))
+
+    def matching(self, header: Mapping[str, int]) -> tuple[set[int], set[_Pair]]:
+        """The pairs whose every required field has an alias in `header`, and their formats' ids."""
+        found: dict[_Pair, set[int]] = {}
+        for cell in header:
+            for pair, field in self._by_alias.get(cell, ()):
+                found.setdefault(pair, set()).add(field)
+        pairs = set(self._always)
+        pairs.update(pair for pair, fields in found.items() if len(fields) == self._needs[pair])
+        return {spec for spec, _locale in pairs}, pairs
+
+
+_INDEXES: dict[tuple[int, ...], _RequiredIndex] = {}
+_INDEXES_KEPT = 16  # format lists of a few workspaces (built-in formats plus declared ones)
+
+
+def _required_index(formats: Sequence[FormatSpec]) -> _RequiredIndex:
+    """The index of a list of formats, built once per list (the index keeps the list alive)."""
+    key = tuple(id(spec) for spec in formats)
+    index = _INDEXES.get(key)
+    if index is None:
+        if len(_INDEXES) >= _INDEXES_KEPT:
+            _INDEXES.clear()
+        index = _INDEXES[key] = _RequiredIndex(formats)
+    return index
 
 
 @dataclass(frozen=True)

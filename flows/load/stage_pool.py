@@ -36,7 +36,8 @@ from flows.config.settings import RunnerConfig
 from flows.load import staging
 from flows.load.staging import Loaded, StageJob
 
-Progress = Callable[[str], None]
+Progress = Callable[[StageJob], None]
+"""Told of each job once it is staged (its manifest written), in the order they finish."""
 _STOP_GRACE_SECONDS = 5.0
 _START_SECONDS = 300.0  # a worker's imports, on a machine busy with other work
 _READY = "ready"
@@ -50,7 +51,7 @@ def in_threads(
         futures = {threads.submit(stage, job): job for job in jobs}
         for future in as_completed(futures):
             future.result()
-            progress(futures[future].name)
+            progress(futures[future])
 
 
 class WorkerPool:
@@ -195,7 +196,7 @@ def stage_on_dask(
             except (DaskTimeout, TimeoutError):
                 future.cancel()
                 staging.record_crash(job, started, f"timed out after {runner.timeout_seconds:g} s")
-            progress(job.name)
+            progress(job)
 
 
 @contextlib.contextmanager

@@ -4,12 +4,16 @@
 `flows.load.stage_pool` runs many in worker processes, threads or on Dask, `flows.load.stage_tasks`
 makes each a tracked Prefect task inside a flow run, `flows.load.stage_watch` bounds the one input a
 `kunci` command stages in its own process, and `flows.load.staged_load` loads the manifests in
-batches. This module puts them in that order; none of them imports it.
+batches. This module puts them in that order; none of them imports it. The writer does not wait for
+the last input: it loads the staged inputs in input order while the workers stage the ones after
+them (`_Finished`).
 """
 
 import sys
+import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -21,7 +25,7 @@ from flows.load import stage_pool, stage_watch, staged_load, staging
 from flows.load.inputs import InputFile
 from flows.load.outcomes import LoadOutcome
 from flows.load.stage_pool import Progress
-from flows.load.staging import Loaded, StageJob
+from flows.load.staging import Loaded, Staged, StageJob, StagingArea
 
 
 def stage_and_load(
@@ -34,10 +38,12 @@ def stage_and_load(
     raw: zones.Zone,
     progress: Callable[[str], None] | None = None,
 ) -> list[LoadOutcome]:
-    """Stage every input in parallel, then load them with `con`; outcomes in input order.
+    """Stage every input in parallel and load them with `con`; outcomes in input order.
 
     Runs under the writer lock, so what an earlier, killed run left in the staging zone is
-    removed first: staged files are never read by another run.
+    removed first: staged files are never read by another run. The writer loads in a thread of
+    its own as soon as the next inputs in input order are staged, so loading overlaps staging
+    instead of following it; `con` is used by that thread alone until it is done.
     """
     if not items:
         return []
@@ -48,15 +54,74 @@ def stage_and_load(
         staging.StageJob(item, settings, period, raw, area.zone, f"{run}/{number:06d}")
         for number, item in enumerate(items)
     ]
-    stage_all(jobs, staging.loaded_inputs(con), runner, progress or _ignore)
-    manifests = area.read_manifests([job.folder for job in jobs])
-    outcomes = staged_load.load_staged(con, manifests, area)
+    loaded = staging.loaded_inputs(con)
+    finished = _Finished(jobs)
+    shown = progress or _ignore
+
+    def staged(job: StageJob) -> None:
+        finished.add(job)
+        shown(job.name)
+
+    with ThreadPoolExecutor(1, thread_name_prefix="kunci-load") as writer:
+        loading = writer.submit(staged_load.load_staged, con, finished.in_order(area), area)
+        try:
+            stage_all(jobs, loaded, runner, staged)
+        except BaseException:
+            finished.abandon()  # the writer stops at the next input it would wait for
+            raise
+    outcomes = loading.result()
     area.clear()
     return outcomes
 
 
 def _ignore(_name: str) -> None:
     """No progress to show."""
+
+
+class _Abandoned(Exception):
+    """Staging ended with an error: the writer stops waiting for the inputs still to come."""
+
+
+class _Finished:
+    """Which jobs are staged, for the writer reading their manifests in input order."""
+
+    def __init__(self, jobs: list[StageJob]) -> None:
+        """Nothing staged yet."""
+        self._jobs = jobs
+        self._done: set[str] = set()
+        self._abandoned = False
+        self._changed = threading.Condition()
+
+    def add(self, job: StageJob) -> None:
+        """`job` is staged: its manifest is written."""
+        with self._changed:
+            self._done.add(job.folder)
+            self._changed.notify_all()
+
+    def abandon(self) -> None:
+        """No more jobs will be staged: a writer waiting for one raises `_Abandoned`."""
+        with self._changed:
+            self._abandoned = True
+            self._changed.notify_all()
+
+    def in_order(self, area: StagingArea) -> Iterator[list[Staged]]:
+        """The manifests in input order, as many at a time as are staged in a row (at least one).
+
+        Waits for the next job in input order; the manifests of the staged jobs after it are
+        read at once (one fetch from a URL zone).
+        """
+        start = 0
+        while start < len(self._jobs):
+            with self._changed:
+                while not (self._abandoned or self._jobs[start].folder in self._done):
+                    self._changed.wait()
+                if self._abandoned:
+                    raise _Abandoned
+                end = start
+                while end < len(self._jobs) and self._jobs[end].folder in self._done:
+                    end += 1
+            yield area.read_manifests([job.folder for job in self._jobs[start:end]])
+            start = end
 
 
 def stage_all(
@@ -79,7 +144,7 @@ def stage_all(
                 staging.stage_safely(job, loaded)
         else:
             staging.stage_safely(job, loaded)
-        progress(job.name)
+        progress(job)
         return
     workers = runner.worker_count(len(jobs))
     if in_flow_run:
@@ -108,7 +173,7 @@ def _refuse_overran(jobs: list[StageJob], progress: Progress) -> list[StageJob]:
             left.append(job)
             continue
         staging.record_crash(job, started, f"timed out after {timeout:g} s")
-        progress(job.name)
+        progress(job)
     return left
 
 

@@ -67,7 +67,7 @@ def _submit(
             state = future.state
             if not state.is_completed():
                 staging.record_crash(job, started, _reason(state, runner.timeout_seconds))
-            progress(job.name)
+            progress(job)
 
 
 def _reason(state: Any, timeout: float) -> str:

@@ -1,7 +1,9 @@
 """Typed parsing of matched fields, with a quarantine reason for every value that does not parse."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
 
 import polars as pl
 
@@ -21,6 +23,9 @@ _PARSED = "_parsed_"
 _FIELDS_AT_ONCE = 4
 """Fields parsed in one pass: each holds a few copies of its column's text until the pass ends
 (all 14 counts of an X export at once took 240 MB more for a 210 MB file; four at a time, half)."""
+_SMALL_ROWS = 10_000
+"""Up to this many rows every field is parsed in one pass: the copies are small, the calls not."""
+_SUSPECT = "_suspect_"
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,83 +68,123 @@ def parse_fields(parsed: ParsedInput, types: Mapping[str, FieldType]) -> pl.Data
 
     Each field is parsed once into a scratch column. Only rows where some non-empty cell parsed
     to null can need a reason, so the (costly) placeholder check runs on those rows alone: on a
-    large export that is a handful of rows instead of every cell twice.
+    large export that is a handful of rows instead of every cell twice. A small export is parsed
+    in two polars calls (fields, then reasons and checks): each call costs about a millisecond
+    whatever the rows, more than parsing a hundred rows does.
     """
     frame = parsed.frame
     present = {name: kind for name, kind in types.items() if name in frame.columns}
     scratch = {name: f"{_PARSED}{name}" for name in present}
     fields = list(present.items())
-    for start in range(0, len(fields), _FIELDS_AT_ONCE):
+    at_once = len(fields) if frame.height <= _SMALL_ROWS else _FIELDS_AT_ONCE
+    suspect_expr = _suspect(tuple(scratch.items()))
+    for start in range(0, max(len(fields), 1), max(at_once, 1)):
         # lazily, so that polars evaluates what a field's expressions share (its cleaned text)
         # once; in memory, because the streaming engine returns columns cut into unequal chunks,
         # and the next eager step would copy every column to line them up (330 MB for 210 MB)
-        frame = (
-            frame.lazy()
-            .with_columns(
-                kind.build(name, parsed.locale).alias(scratch[name])
-                for name, kind in fields[start : start + _FIELDS_AT_ONCE]
-            )
-            .collect(engine="in-memory")
+        lazy = frame.lazy().with_columns(
+            kind.build(name, parsed.locale).alias(scratch[name])
+            for name, kind in fields[start : start + at_once]
         )
-    suspect = frame.select(
-        pl.any_horizontal(
-            pl.lit(False),
-            *[
-                pl.col(column).is_null() & (pl.col(name).str.len_bytes() > 0)
-                for name, column in scratch.items()
-            ],
-        ).fill_null(False)
-    ).to_series()
-    reasons = [
-        pl.when(invalid_number(name, pl.col(scratch[name]))).then(
-            pl.format(
-                f"column '{parsed.headers.get(name, name)}': '{{}}' is not a {kind.kind}",
-                pl.col(name),
-            )
-        )
-        for name, kind in present.items()
-    ]
-    reason = pl.repeat(None, frame.height, dtype=pl.String, eager=True).alias(REASON)
+        if start + at_once >= len(fields):
+            lazy = lazy.with_columns(suspect_expr)
+        frame = lazy.collect(engine="in-memory")
+    suspect = frame.get_column(_SUSPECT)
+    reason: pl.Expr | pl.Series = pl.lit(None, pl.String).alias(REASON)
     if suspect.any():
+        reasons = [
+            pl.when(invalid_number(name, pl.col(scratch[name]))).then(
+                pl.format(
+                    f"column '{parsed.headers.get(name, name)}': '{{}}' is not a {kind.kind}",
+                    pl.col(name),
+                )
+            )
+            for name, kind in present.items()
+        ]
+        reason = pl.repeat(None, frame.height, dtype=pl.String, eager=True).alias(REASON)
         # rechunk: polars 2.1 panics ('i < self.len()') in string functions over some filtered
         # frames
         checked = frame.filter(suspect).rechunk()
         joined = pl.concat_str(reasons, separator="; ", ignore_nulls=True).replace("", None)
         reason.scatter(suspect.arg_true(), checked.select(joined).to_series())
     renamed = [pl.col(column).alias(name) for name, column in scratch.items()]
-    frame = frame.with_columns(*renamed, reason).drop(scratch.values())
-    return _flag_implausible(frame, parsed, present)
+    schema = frame.schema
+    first = FIRST_DATES.get(parsed.platform, OLDEST_DATE)
+    flagged = _implausible(
+        tuple(
+            _Checked(
+                name,
+                parsed.headers.get(name, name),
+                schema[scratch[name]],
+                kind is COUNT,
+                kind in (COUNT, SIGNED_COUNT, DECIMAL),
+            )
+            for name, kind in present.items()
+        ),
+        first,
+        parsed.latest_date,
+    )
+    lazy = frame.lazy().with_columns(*renamed, reason).drop(*scratch.values(), _SUSPECT)
+    if flagged is not None:
+        lazy = lazy.with_columns(flagged)
+    return lazy.collect(engine="in-memory")
 
 
-def _flag_implausible(
-    frame: pl.DataFrame, parsed: ParsedInput, present: Mapping[str, FieldType]
-) -> pl.DataFrame:
+@lru_cache(maxsize=1024)
+def _suspect(scratch: tuple[tuple[str, str], ...]) -> pl.Expr:
+    """True where a non-empty cell of a field parsed to null (its scratch column is null)."""
+    return (
+        pl.any_horizontal(
+            pl.lit(False),
+            *[
+                pl.col(column).is_null() & (pl.col(name).str.len_bytes() > 0)
+                for name, column in scratch
+            ],
+        )
+        .fill_null(False)
+        .alias(_SUSPECT)
+    )
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """What `_implausible` needs of one parsed field (hashable: its expression is cached)."""
+
+    name: str
+    header: str
+    dtype: pl.DataType
+    nonnegative: bool  # a COUNT: never below zero
+    bounded: bool  # a count or an amount: never beyond MAX_COUNT or MAX_AMOUNT
+
+
+@lru_cache(maxsize=1024)
+def _implausible(fields: tuple[_Checked, ...], first: date, latest: date | None) -> pl.Expr | None:
     """Quarantine values no platform can write: they come from a damaged or edited file.
 
-    Dates before the platform existed or after the ingest date, negative counts where the
-    platform never writes one (`SIGNED_COUNT` says where it does), counts and amounts beyond any
-    real account. Loading them would put a year-1 day or a 1e20 reach into every total.
+    Dates before the platform existed (`first`) or after the ingest date (`latest`), negative
+    counts where the platform never writes one (`SIGNED_COUNT` says where it does), counts and
+    amounts beyond any real account. Loading them would put a year-1 day or a 1e20 reach into
+    every total. Returns the new `_reason` column over the parsed fields (None: nothing to
+    check); cached, as every export of a format asks for the same one.
     """
-    first = FIRST_DATES.get(parsed.platform, OLDEST_DATE)
     checks: list[tuple[pl.Expr, pl.Expr]] = []
-    for name, kind in present.items():
-        value, header = pl.col(name), parsed.headers.get(name, name)
-        dtype = frame.schema[name]
+    for field in fields:
+        value, header, dtype = pl.col(field.name), field.header, field.dtype
         if dtype == pl.Date or isinstance(dtype, pl.Datetime):
             day = value.dt.date() if isinstance(dtype, pl.Datetime) else value
             checks.append(
                 (day < first, pl.format(f"column '{header}': {{}} is before {first.year}", day))
             )
-            if parsed.latest_date is not None:
+            if latest is not None:
                 checks.append(
                     (
-                        day > parsed.latest_date,
+                        day > latest,
                         pl.format(f"column '{header}': {{}} is after the ingest date", day),
                     )
                 )
-        elif kind is COUNT:
+        elif field.nonnegative:
             checks.append((value < 0, pl.format(f"column '{header}': {{}} is negative", value)))
-        if kind in (COUNT, SIGNED_COUNT, DECIMAL) and dtype.is_numeric():
+        if field.bounded and dtype.is_numeric():
             limit = MAX_COUNT if dtype.is_integer() else MAX_AMOUNT
             checks.append(
                 (
@@ -147,9 +192,7 @@ def _flag_implausible(
                     pl.format(f"column '{header}': {{}} is implausibly large", value),
                 )
             )
-    for bad, reason in checks:
-        frame = flag(frame, bad, reason)
-    return frame
+    return _flagged(checks)
 
 
 def require(frame: pl.DataFrame, holds: pl.Expr, reason: str) -> pl.DataFrame:
@@ -167,6 +210,24 @@ def flag(frame: pl.DataFrame, bad: pl.Expr, reason: pl.Expr) -> pl.DataFrame:
     return frame.with_columns(
         pl.when(bad.fill_null(False))
         .then(pl.concat_str([pl.col(REASON), reason], separator="; ", ignore_nulls=True))
+        .otherwise(pl.col(REASON))
+        .alias(REASON)
+    )
+
+
+def _flagged(checks: Sequence[tuple[pl.Expr, pl.Expr]]) -> pl.Expr | None:
+    """`_reason` with the reason of every check that holds appended, in order (None: no check).
+
+    What `flag` for one check after another gives, in one expression: on a small export each
+    polars call costs more than its work.
+    """
+    if not checks:
+        return None
+    bads = [bad.fill_null(False) for bad, _ in checks]
+    reasons = [pl.when(bad).then(reason) for bad, (_, reason) in zip(bads, checks, strict=True)]
+    return (
+        pl.when(pl.any_horizontal(bads))
+        .then(pl.concat_str([pl.col(REASON), *reasons], separator="; ", ignore_nulls=True))
         .otherwise(pl.col(REASON))
         .alias(REASON)
     )

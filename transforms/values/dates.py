@@ -4,7 +4,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 
 import polars as pl
@@ -18,7 +18,7 @@ from transforms.values.calendar_names import (
     month_names,
     width_names,
 )
-from transforms.values.numbers import Locale
+from transforms.values.numbers import EXPRESSIONS_KEPT, Locale
 
 EXCEL_SERIAL = "excel-serial"
 """Pseudo-format: a spreadsheet serial day number (44008 = 2020-06-26), as Excel stores dates."""
@@ -64,6 +64,7 @@ def _excel_serial(text: pl.Expr) -> pl.Expr:
     return pl.when(text.str.contains(_SERIAL)).then(instant.dt.cast_time_unit("us"))
 
 
+@lru_cache(maxsize=EXPRESSIONS_KEPT)  # see EXPRESSIONS_KEPT; `formats` must be a tuple
 def parse_datetime(column: str, formats: tuple[str, ...], locale: Locale = "en") -> pl.Expr:
     """Parse naive local timestamps, trying each format in turn (null where none fits).
 
@@ -80,6 +81,7 @@ def parse_datetime(column: str, formats: tuple[str, ...], locale: Locale = "en")
     return pl.coalesce(attempts).alias(column)
 
 
+@lru_cache(maxsize=EXPRESSIONS_KEPT)  # see EXPRESSIONS_KEPT; `formats` must be a tuple
 def parse_date(column: str, formats: tuple[str, ...], locale: Locale = "en") -> pl.Expr:
     """Parse calendar dates, trying each format in turn (null where none fits).
 

@@ -17,6 +17,7 @@ Decisions, per locale (`en` groups with `,` and marks decimals with `.`; `id` th
   `parse_percent_points` (YouTube's CTR `1.68`): the format module decides, once per column.
 """
 
+from functools import lru_cache
 from typing import Literal
 
 import polars as pl
@@ -56,6 +57,12 @@ def _to_float(text: pl.Expr, locale: Locale) -> pl.Expr:
     return text.cast(pl.Float64, strict=False)
 
 
+EXPRESSIONS_KEPT = 4096
+"""Parsing expressions kept per parser: building one costs more than parsing a small export with it,
+and every export of a format asks for the same ones (an expression is immutable, so shareable)."""
+
+
+@lru_cache(maxsize=EXPRESSIONS_KEPT)
 def parse_count(column: str, locale: Locale) -> pl.Expr:
     """Parse a whole-number count (Int64); anything else becomes null."""
     text = _compact(column)
@@ -63,6 +70,7 @@ def parse_count(column: str, locale: Locale) -> pl.Expr:
     return pl.when(text.str.contains(_COUNT[locale])).then(value).alias(column)
 
 
+@lru_cache(maxsize=EXPRESSIONS_KEPT)
 def parse_decimal(column: str, locale: Locale) -> pl.Expr:
     """Parse a decimal number (Float64); anything else becomes null."""
     text = _compact(column)
@@ -77,11 +85,13 @@ def _percent(column: str, locale: Locale, bare_divisor: float) -> pl.Expr:
     return pl.when(number.str.contains(_DECIMAL[locale])).then(value).alias(column)
 
 
+@lru_cache(maxsize=EXPRESSIONS_KEPT)
 def parse_percent(column: str, locale: Locale) -> pl.Expr:
     """Parse `32.30%` (or a bare fraction, `0.323`) into a fraction (0.323)."""
     return _percent(column, locale, 1.0)
 
 
+@lru_cache(maxsize=EXPRESSIONS_KEPT)
 def parse_percent_points(column: str, locale: Locale) -> pl.Expr:
     """Parse `1.68%` or bare percent points (`1.68`, as YouTube writes CTR) into a fraction."""
     return _percent(column, locale, 100.0)
