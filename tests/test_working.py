@@ -182,3 +182,59 @@ def test_memory_limit_is_read_from_the_database_table(tmp_path: Path) -> None:
             f'{config}: database.memory_limit must be a size such as "1GB" or "512MB", '
             f"got {shown!r}"
         )
+
+
+def _reflink_folder(tmp_path: Path) -> Path | None:
+    """A folder where files can share blocks: `KUNCI_TEST_REFLINK_DIR` (e.g. on XFS), else tmp."""
+    given = os.environ.get("KUNCI_TEST_REFLINK_DIR")
+    for folder in ([Path(given) / tmp_path.name] if given else []) + [tmp_path]:
+        folder.mkdir(exist_ok=True)
+        probe, clone = folder / "probe", folder / "probe-clone"
+        probe.write_bytes(b"x" * 4096)
+        try:
+            if publish.clone_or_copy(probe, clone):
+                return folder
+        finally:
+            probe.unlink()
+            clone.unlink(missing_ok=True)
+    return None
+
+
+def _published_database(folder: Path) -> Path:
+    db = folder / "kunci.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("create table t as select range as n from range(100000)")
+    con.close()
+    return db
+
+
+def test_the_working_copy_is_the_published_file_byte_for_byte(tmp_path: Path) -> None:
+    db = _published_database(tmp_path)
+
+    work = publish.prepare_working_copy(db)
+
+    assert work.read_bytes() == db.read_bytes()
+
+
+def test_a_reflinked_working_copy_leaves_the_published_file_unchanged(tmp_path: Path) -> None:
+    folder = _reflink_folder(tmp_path)
+    if folder is None:
+        pytest.skip(
+            "no copy-on-write file system here (tmp is not XFS/Btrfs); set KUNCI_TEST_REFLINK_DIR "
+            "to a folder on one to test the reflinked working copy"
+        )
+    db = _published_database(folder)
+    before = db.read_bytes()
+    work = publish.prepare_working_copy(db)
+    assert publish.clone_or_copy(db, folder / "again.duckdb")
+    (folder / "again.duckdb").unlink()
+
+    con = duckdb.connect(str(work))
+    con.execute("update t set n = n + 1; checkpoint")
+    con.close()
+
+    assert db.read_bytes() == before
+    reader = duckdb.connect(str(db), read_only=True)
+    assert reader.execute("select sum(n) from t").fetchone() == (sum(range(100000)),)
+    reader.close()
+    publish.discard(work)

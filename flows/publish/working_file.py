@@ -115,8 +115,31 @@ def prepare_working_copy(published: Path) -> Path:
     work = working_path(published)
     discard(work)
     if published.exists():
-        shutil.copyfile(published, work)
+        clone_or_copy(published, work)
     return work
+
+
+_FICLONE = 0x40049409  # linux/fs.h: _IOW(0x94, 9, int), "share the blocks of that file"
+
+
+def clone_or_copy(source: Path, target: Path) -> bool:
+    """Copy `source` to `target`; True when the file system shared its blocks (a reflink).
+
+    On XFS, Btrfs, bcachefs, ZFS 2.2 and APFS-like copy-on-write file systems the working copy is a
+    reflink: made at once whatever the file's size, nothing to write back, and the run's writes
+    go to new blocks, so the published file never changes. Copying the file was what grew with
+    history in a nightly (a 1 GB file: 0.5 s to copy and more than 1 s for the kernel to write
+    it back while the run waits). Elsewhere (ext4, or a system without the Linux ioctl) the
+    bytes are copied as before.
+    """
+    with source.open("rb") as src, target.open("wb") as dst:
+        try:
+            fcntl.ioctl(dst.fileno(), _FICLONE, src.fileno())
+            return True
+        except OSError:  # EOPNOTSUPP, EXDEV, ENOTTY, EINVAL: no shared blocks here
+            pass
+    shutil.copyfile(source, target)
+    return False
 
 
 @contextmanager
