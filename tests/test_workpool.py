@@ -98,6 +98,9 @@ def prefect_server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_UI_ENABLED": "false",
         "PYTHONPATH": str(REPO_ROOT),
+        # workers look for runs every second (default 10 s): a nightly of these workspaces takes
+        # a few seconds, so two runs picked up at polls 10 s apart would never overlap
+        "PREFECT_WORKER_QUERY_SECONDS": "1",
     }
     port = api.rsplit(":", 1)[1].split("/")[0]
     server = _start(
@@ -124,7 +127,12 @@ def prefect_server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
 def _run_deployment(api: str, name: str) -> str:
     deployment = requests.get(f"{api}/deployments/name/{name}", timeout=10)
     deployment.raise_for_status()
-    run = requests.post(f"{api}/deployments/{deployment.json()['id']}/create_flow_run", json={})
+    url = f"{api}/deployments/{deployment.json()['id']}/create_flow_run"
+    for _attempt in range(10):  # the server's SQLite answers 503 while another write holds it
+        run = requests.post(url, json={}, timeout=30)
+        if run.status_code != 503:
+            break
+        time.sleep(1)
     run.raise_for_status()
     return str(run.json()["id"])
 
