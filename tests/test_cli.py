@@ -18,7 +18,7 @@ from flows import console
 from flows.cli import commands as cli
 from flows.load import store
 from flows.load.outcomes import LoadOutcome
-from flows.publish import working_file as publish
+from flows.publish import working_file
 from flows.run.runs import RunSummary
 from tests.conftest import REPO
 
@@ -478,7 +478,7 @@ def test_a_second_writer_is_refused_in_one_line_with_json(
     export.write_text("Date,Views\n2026-09-01,5\n")
 
     argv = ["ingest", str(export), "--db", str(db), "--json", "--lock-wait", "0.2"]
-    with publish.writer_lock(db):
+    with working_file.writer_lock(db):
         err, printed = _refused(capsys, argv)
 
     holder = f"pid {os.getpid()}, `{' '.join(sys.argv)}`, started "

@@ -22,7 +22,7 @@ from flows.config.settings import RunnerConfig, Settings, load_settings
 from flows.load import ingest, inputs, stage_pool, stage_run, staged_load, staging
 from flows.load.inputs import InputFile
 from flows.load.outcomes import LoadOutcome
-from flows.publish import working_file as publish
+from flows.publish import working_file
 from flows.run import pipeline
 from tests.conftest import DEMO_CONFIG, S3_KEY, S3_KEY_ENV, S3_SECRET, S3_SECRET_ENV
 from transforms.context import IngestContext, Normalized, ParsedInput
@@ -267,7 +267,7 @@ def test_raw_and_staging_zones_on_s3_load_what_local_zones_load_and_leave_nothin
     )
     on_s3 = replace(settings, zones=zones.ZonesConfig(f"{url}/raw", f"{url}/staging", storage))
     db = tmp_path / "s3/k.duckdb"
-    area = staging.staging_area(publish.working_path(db), on_s3)
+    area = staging.staging_area(working_file.working_path(db), on_s3)
     assert area.zone.location == f"{url}/staging"
     area.zone.write(f"{area.prefix}/killed-run/000000/{staging.MANIFEST}", b"{}")
     job = staging.StageJob(items[0], on_s3, None, pipeline.raw_root(db, on_s3), area.zone, "x")

@@ -14,7 +14,7 @@ import pytest
 from flows.config.settings import load_settings
 from flows.load import ingest, outcomes, store
 from flows.load.inputs import InputFile
-from flows.publish import working_file as publish
+from flows.publish import working_file
 from flows.run import pipeline
 from tests.test_store import CONTENT, SETTINGS
 from transforms.errors import InputError
@@ -62,19 +62,19 @@ def test_the_spill_folder_never_outlives_the_run(tmp_path: Path) -> None:
     db = tmp_path / "kunci.duckdb"
     with pipeline.working_database(db) as work:
         assert _setting(work.con, "memory_limit") == "953.6 MiB"  # the default, 1GB
-        spill = publish.spill_path(work.path)
+        spill = working_file.spill_path(work.path)
         spill.mkdir()  # as DuckDB makes it when a build exceeds the limit
         (spill / "duckdb_temp_storage-0.tmp").write_bytes(b"spilled")
     assert not spill.exists() and db.is_file()
 
     with pytest.raises(KeyError), pipeline.working_database(db) as work:
-        publish.spill_path(work.path).mkdir()
+        working_file.spill_path(work.path).mkdir()
         raise KeyError("a defect")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kunci.duckdb", "kunci.duckdb.lock"]
 
-    publish.spill_path(publish.working_path(db)).mkdir()  # left by a killed run
-    assert publish.prepare_working_copy(db) == publish.working_path(db)
-    assert not publish.spill_path(publish.working_path(db)).exists()
+    working_file.spill_path(working_file.working_path(db)).mkdir()  # left by a killed run
+    assert working_file.prepare_working_copy(db) == working_file.working_path(db)
+    assert not working_file.spill_path(working_file.working_path(db)).exists()
 
 
 def _interrupted(con: duckdb.DuckDBPyConnection) -> None:
@@ -143,10 +143,10 @@ def test_a_second_run_over_the_same_inputs_changes_nothing(tmp_path: Path) -> No
 
 def test_a_second_writer_waits_then_names_the_run_holding_the_database(tmp_path: Path) -> None:
     db = tmp_path / "kunci.duckdb"
-    with publish.writer_lock(db):
+    with working_file.writer_lock(db):
         started = time.monotonic()
         with (
-            pytest.raises(publish.DatabaseBusy) as raised,
+            pytest.raises(working_file.DatabaseBusy) as raised,
             pipeline.working_database(db, "256MB", 0.5),
         ):
             pass
@@ -192,7 +192,7 @@ def _reflink_folder(tmp_path: Path) -> Path | None:
         probe, clone = folder / "probe", folder / "probe-clone"
         probe.write_bytes(b"x" * 4096)
         try:
-            if publish.clone_or_copy(probe, clone):
+            if working_file.clone_or_copy(probe, clone):
                 return folder
         finally:
             probe.unlink()
@@ -211,7 +211,7 @@ def _published_database(folder: Path) -> Path:
 def test_the_working_copy_is_the_published_file_byte_for_byte(tmp_path: Path) -> None:
     db = _published_database(tmp_path)
 
-    work = publish.prepare_working_copy(db)
+    work = working_file.prepare_working_copy(db)
 
     assert work.read_bytes() == db.read_bytes()
 
@@ -225,8 +225,8 @@ def test_a_reflinked_working_copy_leaves_the_published_file_unchanged(tmp_path: 
         )
     db = _published_database(folder)
     before = db.read_bytes()
-    work = publish.prepare_working_copy(db)
-    assert publish.clone_or_copy(db, folder / "again.duckdb")
+    work = working_file.prepare_working_copy(db)
+    assert working_file.clone_or_copy(db, folder / "again.duckdb")
     (folder / "again.duckdb").unlink()
 
     con = duckdb.connect(str(work))
@@ -237,4 +237,4 @@ def test_a_reflinked_working_copy_leaves_the_published_file_unchanged(tmp_path: 
     reader = duckdb.connect(str(db), read_only=True)
     assert reader.execute("select sum(n) from t").fetchone() == (sum(range(100000)),)
     reader.close()
-    publish.discard(work)
+    working_file.discard(work)

@@ -119,7 +119,7 @@ def _check_before_running(args: argparse.Namespace, db: Path) -> Settings:
     wait: inside a tracked flow run, Prefect would log each as a traceback before the one-line
     reason. (A local run waits for the lock where it takes it.)
     """
-    from flows.publish import working_file as publish
+    from flows.publish import working_file
     from flows.run import orchestration
 
     settings = load_settings(args.config)
@@ -127,7 +127,7 @@ def _check_before_running(args: argparse.Namespace, db: Path) -> Settings:
         settings.account(args.account)
     _parse_period(getattr(args, "period", None))
     if orchestration.is_tracked() or (args.command == "run" and args.job == "backfill"):
-        publish.check_unlocked(db, _lock_wait(args, settings))
+        working_file.check_unlocked(db, _lock_wait(args, settings))
     return settings
 
 

@@ -18,7 +18,7 @@ from flows import zones
 from flows.config.settings import Settings
 from flows.config.tables import DEFAULT_LOCK_WAIT_SECONDS, DEFAULT_MEMORY_LIMIT
 from flows.load import store
-from flows.publish import working_file as publish
+from flows.publish import working_file
 
 T = TypeVar("T")
 
@@ -59,24 +59,24 @@ def working_database(
     (`store.record_load`), so a bad or interrupted input leaves nothing behind; a failed run
     discards the whole file anyway. A second writer waits up to `lock_wait_seconds` for the lock.
     """
-    with publish.writer_lock(published, lock_wait_seconds):
-        work = publish.prepare_working_copy(published)
+    with working_file.writer_lock(published, lock_wait_seconds):
+        work = working_file.prepare_working_copy(published)
         try:
-            with publish.written_back(work):
-                con = store.connect_writer(work, memory_limit, publish.spill_path(work))
+            with working_file.written_back(work):
+                con = store.connect_writer(work, memory_limit, working_file.spill_path(work))
                 try:
                     # A killed run's working file is discarded, so its commits need not reach
                     # the disk; only the checkpoint before publishing must. Syncing each commit
-                    # would also wait for the copy's writeback (`publish.written_back`).
+                    # would also wait for the copy's writeback (`working_file.written_back`).
                     con.execute("set fsync_mode = 'none'")
                     yield Working(work, con)
                     con.execute("set fsync_mode = 'standard'; checkpoint")
                 finally:
                     con.close()
         except BaseException:
-            publish.discard(work)
+            working_file.discard(work)
             raise
-        publish.publish(work, published)
+        working_file.publish(work, published)
 
 
 @contextmanager
