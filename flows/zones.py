@@ -46,6 +46,10 @@ SECRET_OPTIONS = frozenset(
         "credentials",
     }
 )
+# Values of those options that name an authentication method rather than hold a secret: gcsfs'
+# `token = "anon"` (a public bucket, or a local emulator) or `"google_default"` (the machine's
+# application-default credentials).
+METHOD_VALUES = {"token": frozenset({"anon", "google_default", "cloud", "cache"})}
 
 
 @dataclass(frozen=True)
@@ -256,7 +260,7 @@ def _storage(config: Path, table: Any) -> Storage:
         raise InputError(f"{config}: zones.storage must be a [zones.storage] table")
     options, secret_envs = [], []
     for key, value in table.items():
-        if key in SECRET_OPTIONS:
+        if key in SECRET_OPTIONS and value not in METHOD_VALUES.get(key, ()):
             raise InputError(
                 f"{config}: zones.storage.{key} holds a secret: give {key}_env, the name of the "
                 "environment variable holding it"

@@ -157,6 +157,29 @@ def s3_endpoint() -> Iterator[str]:
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def gcs_endpoint() -> Iterator[str]:
+    """A real GCS JSON-API server on 127.0.0.1 (`gcp-storage-emulator`, in memory), bucket `kunci`.
+
+    gcsfs (2026.10 on) first asks the Storage Control gRPC API whether a bucket has a
+    hierarchical namespace, which an emulator does not serve (each call would wait 60 s):
+    its plain filesystem is chosen here, before anything imports gcsfs, for this process and the
+    worker processes it starts.
+    """
+    import socket
+
+    from gcp_storage_emulator.server import create_server  # type: ignore[import-untyped]
+
+    os.environ["GCSFS_EXPERIMENTAL_ZB_HNS_SUPPORT"] = "false"
+    with socket.socket() as probe:  # a free port: the emulator does not report the one it bound
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = create_server("127.0.0.1", port, in_memory=True, default_bucket="kunci")
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
 def s3_zones_toml(endpoint: str, raw: str) -> str:
     """A `[zones]` section putting the raw zone at `raw` on the test server, credentials by name."""
     return (

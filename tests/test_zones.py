@@ -1,4 +1,4 @@
-"""Zones at a URL: the same object operations on a folder, in memory and on a local S3 server.
+"""Zones at a URL: the same object operations on a folder, in memory, on local S3 and GCS servers.
 
 The end-to-end test runs a real nightly whose raw zone lives at `s3://kunci/...` on moto's server
 (real HTTP on 127.0.0.1), then loses the database and replays it from the URL with a backfill: the
@@ -7,6 +7,7 @@ Kunci wrote. That nightly also exports its metric tables as Parquet (`[publish] 
 """
 
 import os
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -15,8 +16,9 @@ import pytest
 import s3fs
 
 from flows import zones
-from flows.config.settings import load_settings
-from flows.load import ingest, inputs, raw_zone, store
+from flows.build import models
+from flows.config.settings import RunnerConfig, load_settings
+from flows.load import ingest, inputs, raw_zone, stage_run, store
 from flows.run import pipeline
 from flows.run.backfill import backfill_flow
 from flows.run.nightly import nightly_flow
@@ -25,26 +27,29 @@ from tests.fakeapi import FakeApi
 from tests.fakeapi.workspace import TOKENS, install_all, write_config
 from tests.test_backfill import _content
 from tests.test_export_all import same_tables
+from tests.test_staging import _contents, _run
 
 DEMO_EXPORT = DEMO_CONFIG.parent / "inbox" / "x" / "content"
 
 
-def _zone_kinds(tmp_path: Path, s3_endpoint: str) -> dict[str, zones.Zone]:
+def _zone_kinds(tmp_path: Path, s3_endpoint: str, gcs_endpoint: str) -> dict[str, zones.Zone]:
     storage = zones.Storage(
         (("endpoint_url", s3_endpoint),), (("key", S3_KEY_ENV), ("secret", S3_SECRET_ENV))
     )
+    gcs = zones.Storage((("endpoint_url", gcs_endpoint), ("token", "anon")))
     return {
         "local": zones.Zone(str(tmp_path / "zone")),
         "memory": zones.Zone(f"memory://kunci-{tmp_path.name}/zone"),
         "s3": zones.Zone(f"s3://kunci/{tmp_path.name}/zone", storage),
+        "gs": zones.Zone(f"gs://kunci/{tmp_path.name}/zone", gcs),
     }
 
 
-@pytest.mark.parametrize("kind", ["local", "memory", "s3"])
+@pytest.mark.parametrize("kind", ["local", "memory", "s3", "gs"])
 def test_every_backend_writes_reads_lists_and_removes_the_same_way(
-    kind: str, tmp_path: Path, s3_endpoint: str
+    kind: str, tmp_path: Path, s3_endpoint: str, gcs_endpoint: str
 ) -> None:
-    zone = _zone_kinds(tmp_path, s3_endpoint)[kind]
+    zone = _zone_kinds(tmp_path, s3_endpoint, gcs_endpoint)[kind]
     assert zone.list() == [] and not zone.exists("ab/one.json")
     zone.write("ab/one.json", b"1")
     zone.write("ab/cd/two.csv", b"2")
@@ -62,10 +67,11 @@ def test_every_backend_writes_reads_lists_and_removes_the_same_way(
     assert zone.list() == ["ab/cd/two.csv"]
 
 
-def test_landing_is_content_addressed_and_idempotent_on_s3(
-    tmp_path: Path, s3_endpoint: str
+@pytest.mark.parametrize("kind", ["s3", "gs"])
+def test_landing_is_content_addressed_and_idempotent_at_a_url(
+    kind: str, tmp_path: Path, s3_endpoint: str, gcs_endpoint: str
 ) -> None:
-    zone = _zone_kinds(tmp_path, s3_endpoint)["s3"]
+    zone = _zone_kinds(tmp_path, s3_endpoint, gcs_endpoint)[kind]
     data = b"date,impressions\n2026-10-01,5\n"
     digest = raw_zone.sha256_of(data)
     first = raw_zone.land(zone, data, digest, ".CSV")
@@ -87,6 +93,10 @@ def test_zones_config_resolves_paths_and_refuses_secrets_given_as_values(tmp_pat
     )
     with pytest.raises(Exception, match=r"zones.storage.secret holds a secret: give secret_env"):
         zones.parse_zones(config, {"storage": {"secret": "plain"}})
+    with pytest.raises(Exception, match=r"zones.storage.token holds a secret: give token_env"):
+        zones.parse_zones(config, {"storage": {"token": "ya29.a0-an-oauth-token"}})
+    public = zones.parse_zones(config, {"storage": {"token": "anon"}})  # a method, not a secret
+    assert public.storage == zones.Storage((("token", "anon"),))
     with pytest.raises(Exception, match="zones has unknown key rwa"):
         zones.parse_zones(config, {"rwa": "x"})
     missing = zones.Storage((), (("key", "KUNCI_TEST_UNSET_VARIABLE"),))
@@ -177,3 +187,36 @@ def test_a_nightly_with_its_raw_zone_on_s3_replays_from_the_url_to_the_same_tabl
     for secret in (S3_KEY, S3_SECRET):
         assert not any(secret.encode() in blob for blob in written)
         assert not any(secret in text for text in texts)
+
+
+def test_raw_and_staging_zones_on_gcs_load_what_local_zones_load(
+    tmp_path: Path, gcs_endpoint: str
+) -> None:
+    """Worker processes stage to a GCS bucket (the emulator) and the writer loads from it.
+
+    The zone and its storage options are pickled to the workers, which open the bucket themselves.
+    """
+    settings = load_settings(str(DEMO_CONFIG))
+    items = [i for i in inputs.inbox(settings) if i.path.parent.name in ("content", "overview")]
+    local = _run(tmp_path / "local/k.duckdb", settings, items, None)
+
+    url = f"gs://kunci/{tmp_path.name}"
+    storage = zones.Storage((("endpoint_url", gcs_endpoint), ("token", "anon")))
+    on_gcs = replace(settings, zones=zones.ZonesConfig(f"{url}/raw", f"{url}/staging", storage))
+    db = tmp_path / "gcs/k.duckdb"
+    raw = pipeline.raw_root(db, on_gcs)
+    with pipeline.working_database(db) as working, pipeline.open_working(working) as con:
+        pipeline.initialise(con, on_gcs)
+        outcomes = stage_run.stage_and_load(
+            con, working.path, items, on_gcs, None, RunnerConfig("processes", 2), raw
+        )
+        models.refresh_metrics(con, on_gcs.targets)
+
+    assert outcomes == local
+    assert _contents(db) == _contents(tmp_path / "local/k.duckdb")
+    staged = zones.Zone(f"{url}/staging", storage)
+    assert staged.list() == [], "staged objects are removed once loaded"
+    assert sorted(raw.read(path) for path in raw.list()) == sorted(
+        item.path.read_bytes() for item in items
+    )
+    assert not (db.parent / "raw").exists() and not (db.parent / "staging").exists()
