@@ -104,6 +104,7 @@ def rebuild(params: Result) -> Result:
         "snapshots": int((con.execute(_COUNT).fetchone() or (0,))[0]),
         "threads": threads,
     }
+    result["write_floor_seconds"] = [_write_floor(con) for _ in range(repeat)]
     for label, query, setting, runs in (
         ("scan_aggregate_by_post", SCAN_AGGREGATE_BY_POST, threads, repeat),
         ("scan_aggregate_by_post_1_thread", SCAN_AGGREGATE_BY_POST, 1, 1),
@@ -115,6 +116,31 @@ def rebuild(params: Result) -> Result:
     result["rss_mb"] = rss_mb()
     con.close()
     return result
+
+
+def _write_floor(con: duckdb.DuckDBPyConnection) -> float:
+    """Seconds to write the build's tables again: each copied whole, in one transaction, committed.
+
+    What any build that materializes these tables pays before computing anything: a floor
+    under the build that a cleverer query cannot lower (it moves only with what is materialized).
+    """
+    tables = [
+        f"{schema}.{name}"
+        for schema, name in con.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            "where schema_name in ('model', 'metrics') and not temporary order by all"
+        ).fetchall()
+    ]
+    start = time.perf_counter()
+    con.begin()
+    con.execute("create schema bench_floor")
+    for table in tables:
+        con.execute(f"create table bench_floor.{table.replace('.', '__')} as from {table}")
+    con.commit()
+    seconds = elapsed(start)
+    con.execute("drop schema bench_floor cascade")
+    con.execute("checkpoint")
+    return seconds
 
 
 _COUNT = "select count(*) from core.post_metrics"

@@ -160,7 +160,10 @@ def _rebuild(r: Result) -> list[str]:
         f"Baselines: group by post with all {r['threads']} threads "
         f"{_s(median(r['scan_aggregate_by_post_seconds']))}, one thread "
         f"{_s(median(r['scan_aggregate_by_post_1_thread_seconds']))}; group by platform "
-        f"{_s(median(r['scan_aggregate_by_platform_seconds']))}.",
+        f"{_s(median(r['scan_aggregate_by_platform_seconds']))}. Writing the build's tables "
+        f"again (each copied whole, one transaction, committed; the floor under any build that "
+        f"materializes them): {_s(median(r['write_floor_seconds']))}, "
+        f"{r['write_floor_ratio']}× the scan-aggregate.",
     ]
     return [
         *lines,

@@ -206,7 +206,13 @@ def rebuild(work: Path, args: argparse.Namespace) -> Result:
     copy.unlink()
     build = median(result["build_seconds"])
     baseline = median(result["scan_aggregate_by_post_seconds"])
-    return {"history": history, **result, "ratio": round(build / baseline, 2)}
+    floor = median(result["write_floor_seconds"])
+    return {
+        "history": history,
+        **result,
+        "ratio": round(build / baseline, 2),
+        "write_floor_ratio": round(floor / baseline, 2),
+    }
 
 
 def nightly(work: Path, args: argparse.Namespace) -> Result:
