@@ -302,8 +302,8 @@ def insert_ledger_rows(con: duckdb.DuckDBPyConnection, rows: list[LedgerRow]) ->
 
     One statement instead of one per input (a statement costs more than a small input's rows).
     The ids are drawn from the ledger's sequence first, as `insert_ledger`'s default draws them
-    (a rollback returns both), and given explicitly: row n gets the n-th smallest, the id that
-    inserting the rows one by one would have given it, whatever order the insert runs in.
+    (a rolled-back batch uses them up either way), and given explicitly: row n gets the n-th
+    smallest, the id inserting the rows one by one would give it, whatever order the insert takes.
     """
     if not rows:
         return []
