@@ -1,6 +1,6 @@
 """The store on real DuckDB files: schema versions, idempotent loads, accounting, atomicity."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -226,3 +226,49 @@ def test_migration_011_lets_a_youtube_short_be_stored_and_keeps_the_posts(tmp_pa
             con.execute(row, ["youtube", "a", "video"])  # the primary key is back
     finally:
         con.close()
+
+
+def test_ledger_rows_inserted_together_get_the_ids_and_values_of_one_by_one(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    started = datetime(2026, 10, 8, 1, 2, 3, tzinfo=UTC)
+    rows = [
+        store.LedgerRow(
+            store.LedgerEntry(f"in/{n}.csv", started, f"{n:064x}", f"aa/{n}.csv", "x:acct"),
+            "loaded",
+            (n + 3, n + 2, 1, 0),
+            format_name="x_analytics_content",
+            platform="x",
+            notes=f"note {n}" if n % 2 else None,
+        )
+        for n in range(5)
+    ]
+    store.record_failure(con, store.LedgerEntry("in/before.csv", started), "unreadable")
+    con.begin()
+    store.insert_ledger_rows(con, rows[:2])
+    con.rollback()  # a rolled-back batch uses up its ids, as inserts one by one do
+    con.begin()
+    together = store.insert_ledger_rows(con, rows)
+    con.commit()
+    alone = [
+        store.insert_ledger(
+            con,
+            row.entry,
+            status=row.status,
+            counts=row.counts,
+            format_name=row.format_name,
+            platform=row.platform,
+            notes=row.notes,
+        )
+        for row in rows
+    ]
+
+    assert together == [4, 5, 6, 7, 8]
+    assert alone == [9, 10, 11, 12, 13]
+    columns = (
+        "source, sha256, raw_path, format, platform, rows_read, rows_loaded, rows_quarantined, "
+        "rows_skipped, status, error, notes, started_at, origin, bound_account"
+    )
+    stored = con.execute(f"select load_id, {columns} from ops.load order by load_id").fetchall()
+    assert [row[1:] for row in stored[1:6]] == [row[1:] for row in stored[6:]]
+    assert [row[1] for row in stored[1:6]] == [f"in/{n}.csv" for n in range(5)]

@@ -161,23 +161,25 @@ def _load_together(
     """The batch in one transaction: ledger rows, one `merge` per table, one quarantine insert."""
     con.begin()
     try:
-        load_ids = [
-            store.insert_ledger(
-                con,
-                _entry(staged),
-                status="loaded",
-                format_name=staged.format,
-                platform=staged.platform,
-                counts=(
-                    staged.rows_read,
-                    staged.rows_loaded,
-                    staged.rows_quarantined,
-                    staged.rows_skipped,
-                ),
-                notes="; ".join(staged.notes) or None,
-            )
-            for staged in batch
-        ]
+        load_ids = store.insert_ledger_rows(
+            con,
+            [
+                store.LedgerRow(
+                    _entry(staged),
+                    "loaded",
+                    (
+                        staged.rows_read,
+                        staged.rows_loaded,
+                        staged.rows_quarantined,
+                        staged.rows_skipped,
+                    ),
+                    format_name=staged.format,
+                    platform=staged.platform,
+                    notes="; ".join(staged.notes) or None,
+                )
+                for staged in batch
+            ],
+        )
         tables = dict.fromkeys(table for staged in batch for table in staged.tables)
         for table in tables:
             members = [(s, i) for s, i in zip(batch, load_ids, strict=True) if table in s.tables]
@@ -204,35 +206,39 @@ def _merge_table(
 ) -> None:
     """Upsert the rows of every member into `core.<table>`: one `merge` per run of inputs.
 
-    A run is a sequence of consecutive inputs providing the same columns: a column an input
-    lacks must stay untouched, not become NULL, so inputs with other columns start a new run.
+    The members' Parquet files are read once, into a temporary table. A run is a sequence of
+    consecutive inputs providing the same columns: a column an input lacks must stay untouched,
+    not become NULL, so inputs with other columns start a new run.
     """
-    run = [members[0]]
-    for member in members[1:]:
-        if member[0].tables[table] != run[0][0].tables[table]:
-            _merge_run(con, area, table, run)
-            run = []
-        run.append(member)
-    _merge_run(con, area, table, run)
-
-
-def _merge_run(
-    con: duckdb.DuckDBPyConnection,
-    area: StagingArea,
-    table: str,
-    members: list[tuple[Staged, int]],
-) -> None:
-    columns = members[0][0].tables[table]
     key = ", ".join(TABLES[table].key)
     with _staged_files(con, area, table, members) as source:
+        con.execute(f"create or replace temp table staged_rows as {source}")
+    try:
         repeated = con.execute(
-            f"select count(*) from (select 1 from {source} "
+            f"select count(*) from (select 1 from staged_rows "
             f"group by {key}, load_id having count(*) > 1)"
         ).fetchone()
         if repeated and repeated[0]:
             raise _OneByOne(f"{table}: an input repeats a key")
-        folded = _folded(table, columns, source)
-        con.execute(f"create or replace temp table staged_batch as {folded}")
+        run = [members[0]]
+        for member in members[1:]:
+            if member[0].tables[table] != run[0][0].tables[table]:
+                _merge_run(con, table, run)
+                run = []
+            run.append(member)
+        _merge_run(con, table, run)
+    finally:
+        con.execute("drop table if exists staged_rows")
+
+
+def _merge_run(
+    con: duckdb.DuckDBPyConnection, table: str, members: list[tuple[Staged, int]]
+) -> None:
+    """Merge the rows of one run of `staged_rows` (consecutive members: a load_id range)."""
+    columns = members[0][0].tables[table]
+    first, last = members[0][1], members[-1][1]
+    source = f"(select * from staged_rows where load_id between {first} and {last})"
+    con.execute(f"create or replace temp table staged_batch as {_folded(table, columns, source)}")
     try:
         rule = "keep" if table == "account" else "replace"
         con.execute(store.merge_statement(table, "staged_batch", columns, rule))

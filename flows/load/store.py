@@ -224,6 +224,56 @@ def record_failure(
     return load_id
 
 
+@dataclass(frozen=True)
+class LedgerRow:
+    """One ledger row to insert: the input's entry and what became of it."""
+
+    entry: LedgerEntry
+    status: str
+    counts: tuple[int, int, int, int] | None
+    format_name: str | None = None
+    platform: str | None = None
+    error: str | None = None
+    notes: str | None = None
+    origin: str = "export"
+
+    def values(self) -> list[object]:
+        """The row's values in the order of `_LEDGER_COLUMNS`, finished now."""
+        read, loaded, quarantined, skipped = self.counts or (None, None, None, None)
+        entry = self.entry
+        return [
+            entry.source,
+            entry.sha256,
+            entry.raw_path,
+            self.format_name,
+            self.platform,
+            read,
+            loaded,
+            quarantined,
+            skipped,
+            self.status,
+            self.error,
+            self.notes,
+            entry.started_at,
+            datetime.now(UTC),
+            self.origin,
+            entry.bound_account,
+        ]
+
+
+_LEDGER_COLUMNS = (
+    "source, sha256, raw_path, format, platform, rows_read, rows_loaded, rows_quarantined, "
+    "rows_skipped, status, error, notes, started_at, finished_at, origin, bound_account"
+)
+
+
+def _placeholders(count: int) -> str:
+    return "(" + ", ".join(["?"] * count) + ")"
+
+
+_LEDGER_VALUES = _placeholders(_LEDGER_COLUMNS.count(",") + 1)
+
+
 def insert_ledger(
     con: duckdb.DuckDBPyConnection,
     entry: LedgerEntry,
@@ -237,35 +287,38 @@ def insert_ledger(
     origin: str = "export",
 ) -> int:
     """Insert one ledger row; return its load_id (assigned in insertion order)."""
-    read, loaded, quarantined, skipped = counts or (None, None, None, None)
+    ledger = LedgerRow(entry, status, counts, format_name, platform, error, notes, origin)
     row = con.execute(
-        "insert into ops.load (source, sha256, raw_path, format, platform, rows_read, "
-        "rows_loaded, rows_quarantined, rows_skipped, status, error, notes, started_at, "
-        "finished_at, origin, bound_account) "
-        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "returning load_id",
-        [
-            entry.source,
-            entry.sha256,
-            entry.raw_path,
-            format_name,
-            platform,
-            read,
-            loaded,
-            quarantined,
-            skipped,
-            status,
-            error,
-            notes,
-            entry.started_at,
-            datetime.now(UTC),
-            origin,
-            entry.bound_account,
-        ],
+        f"insert into ops.load ({_LEDGER_COLUMNS}) values {_LEDGER_VALUES} returning load_id",
+        ledger.values(),
     ).fetchone()
     if row is None:
         raise RuntimeError("ops.load insert returned no load_id")
     return int(row[0])
+
+
+def insert_ledger_rows(con: duckdb.DuckDBPyConnection, rows: list[LedgerRow]) -> list[int]:
+    """Insert many ledger rows in one statement; their load_ids, in the order of `rows`.
+
+    One statement instead of one per input (a statement costs more than a small input's rows).
+    The ids are drawn from the ledger's sequence first, as `insert_ledger`'s default draws them
+    (a rolled-back batch uses them up either way), and given explicitly: row n gets the n-th
+    smallest, the id inserting the rows one by one would give it, whatever order the insert takes.
+    """
+    if not rows:
+        return []
+    drawn = con.execute("select nextval('ops.load_id_seq') from range(?)", [len(rows)]).fetchall()
+    load_ids = sorted(int(value) for (value,) in drawn)
+    con.execute(
+        f"insert into ops.load (load_id, {_LEDGER_COLUMNS}) values "
+        + ", ".join([_placeholders(_LEDGER_COLUMNS.count(",") + 2)] * len(rows)),
+        [
+            value
+            for load_id, row in zip(load_ids, rows, strict=True)
+            for value in (load_id, *row.values())
+        ],
+    )
+    return load_ids
 
 
 def rival_origin(con: duckdb.DuckDBPyConnection, origin: str) -> str | None:
