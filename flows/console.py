@@ -3,17 +3,19 @@
 A terminal gets colours and a live progress bar. A pipe, a file or a log (or `NO_COLOR` set) gets
 plain text with no escape codes and one line per table row, so `grep` and CI logs keep working;
 progress is then silent, since a bar redrawn in a log file is noise. Machines use `--json` instead.
+rich loads only when something is drawn: a run that nobody watches on a terminal (a pipe, a log, a
+scheduler) never imports it, so a command's start stays short.
 """
 
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from rich import box
-from rich.console import Console
-from rich.table import Table
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
 
 PLAIN_WIDTH = 1000  # wide enough that a plain table row is never wrapped
 
@@ -23,8 +25,10 @@ def is_plain(stream: IO[str]) -> bool:
     return bool(os.environ.get("NO_COLOR")) or not stream.isatty()
 
 
-def stdout_console() -> Console:
+def stdout_console() -> "Console":
     """A console on the current stdout: styled on a terminal, plain text otherwise."""
+    from rich.console import Console
+
     stream = sys.stdout
     if is_plain(stream):
         return Console(
@@ -44,12 +48,15 @@ def table(
     rows: Iterable[Sequence[object]],
     numeric: Iterable[str] = (),
     row_style: Callable[[Sequence[object]], str | None] | None = None,
-) -> Table:
+) -> "Table":
     """A table in the house look; None shows as blank; long text wraps, it is never cut.
 
     `numeric` columns are right-aligned; `row_style` gives a row's style on a terminal (e.g.
     "red" for a failed load).
     """
+    from rich import box
+    from rich.table import Table
+
     right = set(numeric)
     grid = Table(box=box.SIMPLE_HEAD, header_style="bold", show_edge=False, pad_edge=False)
     for header in headers:
@@ -60,7 +67,7 @@ def table(
     return grid
 
 
-def show(*lines: str | Table) -> None:
+def show(*lines: "str | Table") -> None:
     """Print text lines and tables to stdout; plain output carries no trailing blanks."""
     out = stdout_console()
     if not is_plain(out.file):
@@ -86,7 +93,8 @@ def progress(
     if is_plain(target):
         yield _ignore
         return
-    from rich.progress import (  # only a terminal draws a bar; a command's start stays short
+    from rich.console import Console
+    from rich.progress import (  # only a terminal draws a bar
         BarColumn,
         MofNCompleteColumn,
         Progress,

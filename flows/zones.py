@@ -19,6 +19,7 @@ filesystem is opened, in the process that opens it. A `Zone` therefore pickles t
 workers without carrying a secret. fsspec and its backends load only when a URL zone is used.
 """
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -148,6 +149,18 @@ class Zone:
         fs.invalidate_cache(path)
         if fs.exists(path):
             fs.rm(path, recursive=True)
+
+    def remove_root_if_empty(self) -> None:
+        """Remove a local root folder that holds nothing; a URL zone has no folders to remove.
+
+        Writes create the folders they need (`write`), so nothing relies on an empty root. A
+        root holding anything (another database's staging) stays, and so does an empty one that
+        cannot be removed (a mount point, a parent not writable): it holds nothing to lose.
+        """
+        if not self.is_local:
+            return  # object storage keeps objects, not folders: removing them left no prefix
+        with contextlib.suppress(OSError):  # not empty, absent, busy or not ours to remove
+            self._local_root().rmdir()
 
     def fetch(self, relatives: Sequence[str], into: Path) -> Sequence[Path]:
         """Local files holding these objects, for readers that need files (DuckDB's Parquet).

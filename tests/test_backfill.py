@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -217,3 +218,83 @@ def test_a_local_backfill_reports_a_failed_pull_in_one_line_and_resumes(
     chunks = json.loads(resumed.stdout)["chunks"]
     assert [c["done_before"] for c in chunks] == [True, False]
     assert json.loads(resumed.stdout)["failed"] == 0
+
+
+def test_a_backfill_whose_later_chunk_crashed_says_what_it_published_and_what_failed(
+    tmp_path: Path,
+    api: FakeApi,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A defect in the second chunk's pulls: the first stays published, the command says so."""
+    from flows.cli import commands
+    from flows.run import backfill_run
+
+    config = str(write_config(tmp_path, api.base_url))
+    db = tmp_path / "data" / "kunci.duckdb"
+    load_sources = backfill_run.runner.load_sources
+
+    def crash_in_second_chunk(*args: object, **kwargs: Any) -> object:
+        if kwargs["requested"].start >= date(2026, 10, 31):
+            raise RuntimeError("a defect in the pulls")
+        return load_sources(*args, **kwargs)
+
+    monkeypatch.setattr(backfill_run.runner, "load_sources", crash_in_second_chunk)
+    dates = ["--start", START.isoformat(), "--end", END.isoformat()]
+    command = ["run", "backfill", *dates, "--source", "ga4", "--config", config, "--db", str(db)]
+    assert commands.main(command) == commands.EXIT_ERROR
+    shown = capsys.readouterr()
+    assert shown.out == "2026-10-01..2026-10-30: 1 pulls, 0 failed\n"
+    assert shown.err == (
+        "kunci run: backfill chunk 2026-10-31..2026-11-23 failed (RuntimeError: a defect in the "
+        f"pulls); published before it in {db}: 2026-10-01..2026-10-30 (1 chunk); "
+        "rerun the same backfill to resume at 2026-10-31\n"
+    )
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        chunks = con.execute("select chunk_start, chunk_end from ops.backfill_chunk").fetchall()
+        last_day = con.execute("select max(date) from core.web_traffic_daily").fetchone()
+    finally:
+        con.close()
+    assert chunks == [(date(2026, 10, 1), date(2026, 10, 30))]
+    assert last_day is not None and date(2026, 10, 1) <= last_day[0] <= date(2026, 10, 30)
+
+    assert commands.main([*command, "--json"]) == commands.EXIT_ERROR  # resumes, crashes again
+    crashed = json.loads(capsys.readouterr().out)
+    assert crashed["status"] == "error" and "published before it" in crashed["error"]
+    assert [(c["start"], c["done_before"]) for c in crashed["chunks"]] == [("2026-10-01", True)]
+
+    monkeypatch.setattr(backfill_run.runner, "load_sources", load_sources)
+    assert commands.main([*command, "--json"]) == commands.EXIT_OK
+    chunks = json.loads(capsys.readouterr().out)["chunks"]
+    assert [(c["start"], c["done_before"]) for c in chunks] == [
+        ("2026-10-01", True),
+        ("2026-10-31", False),
+    ]
+    assert len(_content(db, ("core",))["core.web_traffic_daily"]) == 35  # as a clean backfill
+
+
+def test_a_backfill_whose_first_chunk_crashed_says_the_database_is_unchanged(
+    tmp_path: Path,
+    api: FakeApi,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from flows.cli import commands
+    from flows.run import backfill_run
+
+    config = str(write_config(tmp_path, api.base_url))
+    db = tmp_path / "data" / "kunci.duckdb"
+
+    def crash(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("a defect in the pulls")
+
+    monkeypatch.setattr(backfill_run.runner, "load_sources", crash)
+    dates = ["--start", START.isoformat(), "--end", END.isoformat()]
+    command = ["run", "backfill", *dates, "--source", "ga4", "--config", config, "--db", str(db)]
+    assert commands.main(command) == commands.EXIT_ERROR
+    shown = capsys.readouterr()
+    assert shown.out == ""
+    assert shown.err.startswith("kunci run: backfill chunk 2026-10-01..2026-10-30 failed")
+    assert f"nothing of it was published, {db} is unchanged" in shown.err
+    assert not db.exists()

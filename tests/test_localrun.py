@@ -90,6 +90,29 @@ def test_a_local_ingest_imports_no_prefect_and_shows_only_its_summary(tmp_path: 
     assert not (tmp_path / "prefect-home").exists()
 
 
+def test_an_ingest_into_a_new_database_loads_no_module_it_does_not_use(tmp_path: Path) -> None:
+    """Whatever a command imports, it pays for at every start (issue 17: within 5x of the floor).
+
+    Nobody watches a terminal here, so no progress bar (rich); no frame goes to DuckDB through
+    pyarrow; no Prefect. The staging folder of the run is gone when it exits.
+    """
+    db = tmp_path / "data" / "kunci.duckdb"
+    say = (
+        "import atexit, sys\natexit.register(lambda: print(sorted(m for m in "
+        "('prefect', 'pyarrow', 'rich') if m in sys.modules), file=sys.stderr))"
+    )
+    out, err = _kunci(tmp_path, "ingest", str(CONTENT), "--db", str(db), prelude=say).communicate(
+        timeout=120
+    )
+    assert err == "[]\n"
+    assert out.splitlines()[0] == "1 inputs: 1 loaded, 0 skipped (already loaded), 0 failed"
+    assert sorted(p.name for p in db.parent.iterdir()) == [
+        "kunci.duckdb",
+        "kunci.duckdb.lock",
+        "raw",
+    ]
+
+
 def test_verbose_shows_the_run_log(tmp_path: Path) -> None:
     db = tmp_path / "kunci.duckdb"
     args = ["ingest", str(OVERVIEW), str(tmp_path / "nope.csv"), "--db", str(db), "--verbose"]

@@ -73,8 +73,7 @@ def _run(
                 con, working.path, items, settings, None, runner, raw
             )
         models.refresh_metrics(con, settings.targets)
-    leftovers = [p for p in (db.parent / "staging").rglob("*") if p.is_file()]
-    assert leftovers == [], "staged files are removed once loaded"
+    assert not (db.parent / "staging").exists(), "staged files and their folder are removed"
     return outcomes
 
 
@@ -93,6 +92,34 @@ def test_the_demo_staged_by_two_worker_processes_equals_loading_it_one_by_one(
     reference = _contents(tmp_path / "one/k.duckdb")
     assert _contents(tmp_path / "staged/k.duckdb") == reference
     assert len(reference["ops.load"]) == len(items) - 1
+
+
+def test_a_run_leaves_no_staging_folder_but_keeps_what_another_database_staged_beside_it(
+    tmp_path: Path,
+) -> None:
+    """Two databases in one folder share `staging/`; each run clears only its own inputs."""
+    settings = load_settings(str(DEMO_CONFIG))
+    items = [i for i in inputs.inbox(settings) if i.path.parent.name == "content"][:2]
+    db = tmp_path / "k.duckdb"
+    theirs = staging.staging_area(working_file.working_path(tmp_path / "other.duckdb"), settings)
+    theirs.zone.write(f"{theirs.prefix}/running/000000/{staging.MANIFEST}", b"{}")
+    with pipeline.working_database(db) as working, pipeline.open_working(working) as con:
+        pipeline.initialise(con, settings)
+        outcomes = stage_run.stage_and_load(
+            con,
+            working.path,
+            items,
+            settings,
+            None,
+            RunnerConfig("threads", 2),
+            pipeline.raw_root(db),
+        )
+    assert [o.status for o in outcomes] == ["loaded", "loaded"]
+    assert theirs.zone.list() == [f"{theirs.prefix}/running/000000/{staging.MANIFEST}"]
+
+    theirs.clear()  # the other database's run finishes: nothing is left, not even the folder
+    assert not (tmp_path / "staging").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["k.duckdb", "k.duckdb.lock", "raw"]
 
 
 def test_a_second_run_skips_what_the_first_loaded_and_loads_a_corrected_export(

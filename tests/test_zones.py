@@ -67,6 +67,25 @@ def test_every_backend_writes_reads_lists_and_removes_the_same_way(
     assert zone.list() == ["ab/cd/two.csv"]
 
 
+@pytest.mark.parametrize("kind", ["local", "memory", "s3", "gs"])
+def test_an_emptied_zone_leaves_no_folder_while_what_another_writer_holds_stays(
+    kind: str, tmp_path: Path, s3_endpoint: str, gcs_endpoint: str
+) -> None:
+    zone = _zone_kinds(tmp_path, s3_endpoint, gcs_endpoint)[kind]
+    zone.write("mine.working/run/000000/manifest.json", b"{}")
+    zone.write("theirs.working/run/000000/manifest.json", b"{}")
+    zone.remove("mine.working")
+    zone.remove_root_if_empty()
+    assert zone.list() == ["theirs.working/run/000000/manifest.json"]
+    zone.remove("theirs.working")
+    zone.remove_root_if_empty()
+    zone.remove_root_if_empty()  # absent: not an error
+    assert zone.list() == []
+    assert not (tmp_path / "zone").exists()  # a URL zone never had a local folder either
+    zone.write("again.json", b"1")  # a later writer recreates the root as it writes
+    assert zone.read("again.json") == b"1"
+
+
 @pytest.mark.parametrize("kind", ["s3", "gs"])
 def test_landing_is_content_addressed_and_idempotent_at_a_url(
     kind: str, tmp_path: Path, s3_endpoint: str, gcs_endpoint: str

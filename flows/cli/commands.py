@@ -28,6 +28,7 @@ from flows.publish.working_file import DatabaseBusy
 from transforms.errors import InputError
 
 if TYPE_CHECKING:
+    from flows.run.backfill_run import BackfillSummary
     from flows.run.runs import RunSummary
 
 EXIT_OK, EXIT_INPUT_FAILED, EXIT_ERROR = 0, 1, 2
@@ -142,29 +143,42 @@ def _backfill(args: argparse.Namespace, db: Path, settings: Settings) -> int:
     if args.start is None or args.end is None:
         raise InputError("run backfill needs --start DATE and --end DATE")
     from flows.run import orchestration
-    from flows.run.backfill_run import check
+    from flows.run.backfill_run import BackfillFailed, check
 
     check(settings, args.start, args.end, args.source, args.chunk_days)
-    summary = orchestration.run_backfill(
-        db,
-        args.start,
-        args.end,
-        args.source,
-        args.account,
-        args.replay,
-        args.config,
-        args.chunk_days,
-    )
+    try:
+        summary = orchestration.run_backfill(
+            db,
+            args.start,
+            args.end,
+            args.source,
+            args.account,
+            args.replay,
+            args.config,
+            args.chunk_days,
+        )
+    except BackfillFailed as crashed:  # the chunks before the crashed one are published
+        print(f"kunci {args.command}: {crashed.message}", file=sys.stderr)
+        if args.json:
+            _print_json(crashed.summary.as_dict() | {"status": "error", "error": crashed.message})
+        else:
+            _print_chunks(crashed.summary)
+        return EXIT_ERROR
     if args.json:
         _print_json(summary.as_dict())
     else:
-        for chunk in summary.chunks:
-            state = "published earlier" if chunk.done_before else f"{len(chunk.outcomes)} pulls"
-            print(f"{chunk.start}..{chunk.end}: {state}, {len(chunk.failed)} failed")
-            for outcome in chunk.failed:
-                print(f"  FAILED {outcome.path}: {outcome.error}")
+        _print_chunks(summary)
         print(f"published {summary.db}")
     return EXIT_INPUT_FAILED if summary.failed else EXIT_OK
+
+
+def _print_chunks(summary: "BackfillSummary") -> None:
+    """One line per published chunk, one per failed pull."""
+    for chunk in summary.chunks:
+        state = "published earlier" if chunk.done_before else f"{len(chunk.outcomes)} pulls"
+        print(f"{chunk.start}..{chunk.end}: {state}, {len(chunk.failed)} failed")
+        for outcome in chunk.failed:
+            print(f"  FAILED {outcome.path}: {outcome.error}")
 
 
 def _print_json(value: object) -> None:

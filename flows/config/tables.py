@@ -113,7 +113,7 @@ Required = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
 class Table(BaseModel):
     """A table of `kunci.toml`: every key it may hold is declared; any other is refused."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class WorkspaceTable(Table):

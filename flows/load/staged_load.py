@@ -279,19 +279,19 @@ def _staged_files(
     name: str,
     members: list[tuple[Staged, int]],
 ) -> Iterator[str]:
-    """A subquery over one frame of many staged inputs, each row with its input's load_id."""
+    """A subquery over one frame of many staged inputs, each row with its input's load_id.
+
+    The files and their load ids are literals of the query, not a registered frame: DuckDB reads
+    a polars frame through pyarrow, whose import alone costs a small command more than the load.
+    """
     with area.frame_files([staged.folder for staged, _ in members], name) as paths:
-        files = pl.DataFrame(
-            {"file": paths, "load_id": [load_id for _, load_id in members]},
-            schema={"file": pl.String, "load_id": pl.Int64},
+        quoted = ["'" + path.replace("'", "''") + "'" for path in paths]
+        files = ", ".join(
+            f"({path}, {int(load_id)}::bigint)"
+            for path, (_, load_id) in zip(quoted, members, strict=True)
         )
-        listed = ", ".join("'" + path.replace("'", "''") + "'" for path in paths)
-        con.register("staged_files", files)
-        try:
-            yield (
-                f"(select p.* exclude (filename), f.load_id from read_parquet([{listed}], "
-                "filename = true, file_row_number = true, union_by_name = true) p "
-                "join staged_files f on p.filename = f.file)"
-            )
-        finally:
-            store.unregister(con, "staged_files")
+        yield (
+            f"(select p.* exclude (filename), f.load_id from read_parquet([{', '.join(quoted)}], "
+            "filename = true, file_row_number = true, union_by_name = true) p "
+            f"join (values {files}) f(file, load_id) on p.filename = f.file)"
+        )

@@ -280,8 +280,13 @@ class StagingArea:
                 shutil.rmtree(self.scratch, ignore_errors=True)
 
     def clear(self) -> None:
-        """Remove every staged input of this database, and the scratch folder (absent: nothing)."""
+        """Remove every staged input of this database, and the scratch folder (absent: nothing).
+
+        A local zone's folder goes too once it is empty, so a finished run leaves no empty
+        `staging/` behind; another database's staged inputs keep it (and are never touched).
+        """
         self.zone.remove(self.prefix)
+        self.zone.remove_root_if_empty()
         shutil.rmtree(self.scratch, ignore_errors=True)
 
 

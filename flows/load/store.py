@@ -116,26 +116,26 @@ def loaded_load_id(
 
 
 def upsert_accounts(con: duckdb.DuckDBPyConnection, accounts: tuple[Account, ...]) -> None:
-    """Declare configured accounts in one statement; the configuration wins over exports."""
+    """Declare configured accounts in one statement; the configuration wins over exports.
+
+    The rows go in as parameters, not as a registered frame: DuckDB reads a polars frame through
+    pyarrow, whose import alone costs a small command more than the insert.
+    """
     if not accounts:
         return
     spec = TABLES["account"]
     columns = list(spec.columns)
-    frame = pl.DataFrame(
-        [[getattr(a, name) for name in columns] for a in accounts],
-        schema=spec.columns,
-        orient="row",
-    ).unique(subset=list(spec.key), keep="last", maintain_order=True)  # a repeated entry: last wins
+    rows = {  # one row per key (an upsert may not touch a row twice): a repeated entry, last wins
+        tuple(getattr(a, name) for name in spec.key): [getattr(a, name) for name in columns]
+        for a in accounts
+    }
+    row = f"({', '.join('?' * len(columns))})"
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns[2:])
-    con.register("configured_accounts", frame)
-    try:
-        con.execute(
-            f"insert into core.account ({', '.join(columns)}) "
-            f"select {', '.join(columns)} from configured_accounts "
-            f"on conflict (platform, account_id) do update set {updates}"
-        )
-    finally:
-        con.unregister("configured_accounts")
+    con.execute(
+        f"insert into core.account ({', '.join(columns)}) values {', '.join([row] * len(rows))} "
+        f"on conflict (platform, account_id) do update set {updates}",
+        [value for values in rows.values() for value in values],
+    )
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,38 @@ class BackfillSummary:
         }
 
 
+class BackfillFailed(Exception):
+    """A backfill whose chunk crashed; the chunks before it stay published, `summary` lists them.
+
+    The message names the chunk, its error and what was published, so nobody reads "unchanged"
+    of a database that holds the earlier chunks. Its arguments are (message, summary) so that it
+    pickles (a tracked backfill's flow run fails with it).
+    """
+
+    def __init__(self, message: str, summary: BackfillSummary) -> None:
+        super().__init__(message, summary)
+        self.message = message
+        self.summary = summary
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def crash_message(summary: BackfillSummary, chunk: Window, error: BaseException) -> str:
+    """One line: which chunk crashed and why, what stays published, where a rerun resumes."""
+    published = summary.chunks  # a chunk is in the summary once it is published
+    kept = (
+        f"published before it in {summary.db}: {published[0].start}..{published[-1].end} "
+        f"({len(published)} chunk{'s' if len(published) > 1 else ''})"
+        if published
+        else f"nothing of it was published, {summary.db} is unchanged"
+    )
+    return (
+        f"backfill chunk {chunk} failed ({type(error).__name__}: {error}); {kept}; "
+        f"rerun the same backfill to resume at {chunk.start}"
+    )
+
+
 def backfill_key(parameters: dict[str, object]) -> str:
     """Identity of a backfill: the same parameters resume the same backfill."""
     text = json.dumps(parameters, sort_keys=True, default=str)
@@ -194,8 +226,9 @@ def backfill(
 ) -> BackfillSummary:
     """Re-pull or replay start..end chunk by chunk; resumable, one publish per chunk.
 
-    A chunk whose step crashed (the database busy past the lock wait, a defect) raises its error
-    here, after the chunks before it were published, as the Prefect flow run fails with it.
+    A chunk whose step crashed (the database busy past the lock wait, a defect) raises
+    `BackfillFailed` here, naming the chunks published before it, and the Prefect flow run fails
+    with it.
     """
     settings = load_settings(config)
     check(settings, start, end, source, chunk_days)
@@ -232,7 +265,8 @@ def backfill(
                     replay=replay,
                 )
                 if ran.error is not None:
-                    raise ran.error
+                    message = crash_message(summary, chunk, ran.error)
+                    raise BackfillFailed(message, summary) from ran.error
                 result: ChunkResult = ran.value
                 logger.info(
                     "[%d/%d] %s: %d pulls, %d failed",
