@@ -10,7 +10,11 @@ STAMP := $(VENV)/.kunci-installed
 
 .PHONY: setup demo test lint lock clean
 
+# Kunci's own modules compiled once, as pip compiles an installed package's: where the
+# environment forbids writing bytecode (PYTHONDONTWRITEBYTECODE), an editable install would
+# otherwise compile every module from source on every command (up-to-date files are skipped).
 setup: $(STAMP)
+	$(BIN)/python -m compileall -q flows transforms
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
