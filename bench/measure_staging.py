@@ -31,7 +31,7 @@ from bench.measure_ingest import ingest_duckdb
 from bench.timing import Result, check_loaded, discard_database, elapsed, load_run, median
 from flows import zones
 from flows.config.settings import RunnerConfig, Settings, load_settings
-from flows.load import inputs, stage_pool, stage_run, staging
+from flows.load import inputs, stage_dask, stage_run, staging
 from flows.run import pipeline
 
 RESULTS = Path(__file__).parent / "results" / "staging.json"
@@ -126,7 +126,7 @@ def measure(work: Path, scale: float, repeat: int) -> Result:
             repeat, lambda r=runner: _stage_only(work, settings, items, r)
         )
     for workers in (1, 2):
-        with LocalCluster(**stage_pool.local_cluster_options(workers)) as cluster:  # type: ignore[no-untyped-call]
+        with LocalCluster(**stage_dask.local_cluster_options(workers)) as cluster:  # type: ignore[no-untyped-call]
             runner = RunnerConfig("dask", workers, cluster.scheduler_address)
             found[f"normalize_dask_{workers}"] = _timed(
                 repeat, lambda r=runner: _stage_only(work, settings, items, r)
