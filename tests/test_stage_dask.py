@@ -10,6 +10,7 @@ import os
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -119,11 +120,14 @@ def test_on_a_cluster_at_an_address_a_hung_parse_is_refused_and_left_running_as_
     assert [o.status for o in outcomes if o is not hung] == ["loaded"] * (len(items) - 1)
 
 
-@pytest.mark.parametrize(
-    ("inputs_count", "workers", "size"),
-    [(400, 2, 25), (400, 1, 25), (40, 2, 5), (9, 2, 2), (3, 4, 1), (1, 0, 1)],
-)
-def test_batches_are_several_per_worker_and_bounded(
-    inputs_count: int, workers: int, size: int
+@pytest.mark.parametrize(("workers", "first"), [(1, 25), (2, 25), (8, 13)])
+def test_batches_take_every_input_once_in_order_shrinking_to_single_inputs(
+    workers: int, first: int
 ) -> None:
-    assert stage_dask.batch_size(inputs_count, workers) == size
+    jobs: list[Any] = list(range(400))
+    sizes = [len(batch) for batch in stage_dask.batches(jobs, workers)]
+    assert [job for batch in stage_dask.batches(jobs, workers) for job in batch] == jobs
+    assert sizes[0] == first and sizes[-1] == 1  # 400 / (4 x workers), 25 at most
+    assert sizes == sorted(sizes, reverse=True)
+    assert len(sizes) < 400 / 2  # far fewer tasks than inputs
+    assert list(stage_dask.batches(jobs[:3], 4)) == [[0], [1], [2]]

@@ -4,10 +4,9 @@ Imported only when that kind is configured (Dask is the optional `dask` extra).
 
 Why batches: every Dask task costs the scheduler and the client a few milliseconds, on the same
 cores as the workers of a local cluster. With one task per small export (about 12 ms of
-normalizing) that overhead ate the second worker's gain. So consecutive inputs go in one task,
-about `_BATCHES_PER_WORKER` batches per worker thread, so that a worker finishing early still
-finds one to take, and at most `_MAX_BATCH` inputs, so that the writer, which loads in input
-order, soon has a finished batch to load.
+normalizing) that overhead ate the second worker's gain. So consecutive inputs go in one task:
+at most `_MAX_BATCH` inputs, so that the writer, which loads in input order, soon has a finished
+batch to load, and fewer as fewer are left (`batches`), so that the workers finish together.
 
 A batch does not lessen what each input gets alone:
 - Each job of a batch runs `staging.stage_safely`, which records its own failure. A batch
@@ -93,9 +92,19 @@ def _staged_within(job: StageJob, loaded: Loaded, timeout: float) -> bool:
     return not thread.is_alive()
 
 
-def batch_size(inputs: int, workers: int) -> int:
-    """Inputs per batch: about `_BATCHES_PER_WORKER` batches per worker, `_MAX_BATCH` at most."""
-    return max(1, min(_MAX_BATCH, math.ceil(inputs / (_BATCHES_PER_WORKER * max(1, workers)))))
+def batches(jobs: list[StageJob], workers: int) -> Iterator[list[StageJob]]:
+    """Consecutive jobs in batches that shrink as fewer are left (guided self-scheduling).
+
+    Each batch takes a `_BATCHES_PER_WORKER`-th of a worker's share of the jobs left, at most
+    `_MAX_BATCH` and at least one: large batches while there is much to do (few tasks), single
+    inputs at the end (no worker waits long for another finishing a large batch).
+    """
+    start = 0
+    while start < len(jobs):
+        share = math.ceil((len(jobs) - start) / (_BATCHES_PER_WORKER * max(1, workers)))
+        size = max(1, min(_MAX_BATCH, share))
+        yield jobs[start : start + size]
+        start += size
 
 
 class _BatchedStaging:
@@ -121,9 +130,8 @@ class _BatchedStaging:
         or lost holds no finished batch that would have to run again. The oldest batch still
         out is bounded by `_bound`, counted from the moment it became the oldest.
         """
-        size = batch_size(len(jobs), sum(self._client.nthreads().values()))
-        for start in range(0, len(jobs), size):
-            self._send(jobs[start : start + size])
+        for batch in batches(jobs, sum(self._client.nthreads().values())):
+            self._send(batch)
         oldest, deadline = None, 0.0
         while self._outstanding:
             if oldest not in self._outstanding:
