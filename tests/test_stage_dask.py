@@ -23,7 +23,7 @@ from tests.test_staging import _run, crash, die, parser_format
 from transforms.context import IngestContext, Normalized, ParsedInput
 
 PID_FOLDER_ENV = "KUNCI_TEST_HUNG_PIDS"
-TIMEOUT = 3
+TIMEOUT = 10  # a good input stays well within it on a loaded machine
 LOST = "nothing of it was loaded"
 
 
@@ -78,7 +78,7 @@ def test_on_its_own_cluster_a_hung_parse_is_refused_and_its_worker_restarted_oth
     started = time.monotonic()
     outcomes = _run(db, settings, items, RunnerConfig("dask", 2, timeout_seconds=TIMEOUT), progress)
 
-    assert time.monotonic() - started < 100
+    assert time.monotonic() - started < 110  # the run did not wait for the 120 s parse
     by_name = {Path(o.path).name: (o.status, o.error) for o in outcomes}
     assert by_name.pop("crash.csv") == (
         "failed",

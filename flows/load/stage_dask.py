@@ -145,6 +145,8 @@ class _BatchedStaging:
                 ).done
             except TimeoutError:
                 assert oldest is not None
+                if oldest.status != "pending":  # it ended as the wait gave up: fetched next turn
+                    continue
                 batch = self._outstanding.pop(oldest)
                 note = self._stop(oldest)
                 for job in batch:
