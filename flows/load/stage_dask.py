@@ -25,7 +25,9 @@ A batch does not lessen what each input gets alone:
   which the next run clears.
 - A batch whose worker dies is retried by the scheduler, which gives up with `KilledWorker`.
   Its inputs are then sent again, one per task, so that only the input that kills its worker is
-  refused.
+  refused. On the local cluster a worker is given a task only when its thread is free, so a task
+  waiting on a worker is never blamed for that worker's death; a cluster at `dask_address` keeps
+  its own `worker-saturation`.
 - Native code that holds the interpreter lock keeps the worker from timing its job. The client
   then bounds the batch once it is the oldest one out: one timeout per input of the batch, one
   more, and the time a worker takes to be replaced. Past that, every input of the batch is
@@ -43,6 +45,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+import dask
 from distributed import Client, Future, KilledWorker, LocalCluster, wait
 
 from flows.config.settings import RunnerConfig
@@ -232,10 +235,11 @@ def dask_client(runner: RunnerConfig, workers: int) -> Iterator[Any]:
         with Client(runner.dask_address) as client:  # type: ignore[no-untyped-call]
             yield client
         return
-    with (
-        LocalCluster(**local_cluster_options(workers)) as cluster,  # type: ignore[no-untyped-call]
-        Client(cluster) as client,  # type: ignore[no-untyped-call]
-    ):
+    # a task is given to a worker only when it has a free thread: a worker killed by an input
+    # then counts against that input's task alone, not against one waiting there for its turn
+    with dask.config.set({"distributed.scheduler.worker-saturation": 1.0}):
+        cluster = LocalCluster(**local_cluster_options(workers))  # type: ignore[no-untyped-call]
+    with cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
         yield client
 
 
