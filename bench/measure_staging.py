@@ -2,6 +2,7 @@
 
 ```sh
 .venv/bin/python -m bench.measure_staging [--scale 1] [--repeat 1] [--work /tmp/kunci-staging]
+    [--only dask]
 ```
 
 Everything in one run, so every figure has its baseline from the same minutes of the same machine:
@@ -14,6 +15,9 @@ Everything in one run, so every figure has its baseline from the same minutes of
 - `normalize_processes_N` and `normalize_dask_N`: staging alone (read, hash, raw zone, normalize,
   Parquet and manifest), in N worker processes or on a local `dask.distributed` cluster of N
   single-threaded worker processes, started beforehand (its start is not counted).
+
+`--only dask` measures the Dask staging alone (its two lines and their ratio), for work on it,
+into `bench/results/staging_dask.json`.
 
 Writes `bench/results/staging.json` and prints it.
 """
@@ -31,10 +35,11 @@ from bench.measure_ingest import ingest_duckdb
 from bench.timing import Result, check_loaded, discard_database, elapsed, load_run, median
 from flows import zones
 from flows.config.settings import RunnerConfig, Settings, load_settings
-from flows.load import inputs, stage_pool, stage_run, staging
+from flows.load import inputs, stage_dask, stage_run, staging
 from flows.run import pipeline
 
 RESULTS = Path(__file__).parent / "results" / "staging.json"
+DASK_RESULTS = RESULTS.with_name("staging_dask.json")  # `--only dask`: the full figures stay
 
 
 def _timed(repeat: int, action: Callable[[], Any]) -> dict[str, Any]:
@@ -93,8 +98,8 @@ def _stage_only(
         raise SystemExit(f"staging failed for {failed[:3]}")
 
 
-def measure(work: Path, scale: float, repeat: int) -> Result:
-    """Every measurement of this module, on one workload written under `work`."""
+def measure(work: Path, scale: float, repeat: int, only_dask: bool = False) -> Result:
+    """Every measurement of this module (or the Dask ones), on one workload under `work`."""
     from distributed import LocalCluster
 
     from bench.workload import Workload, write_workspace
@@ -110,30 +115,48 @@ def measure(work: Path, scale: float, repeat: int) -> Result:
         "cpus": os.cpu_count(),
         "load_average_before": os.getloadavg()[0],
     }
-    duck = ingest_duckdb({"root": str(work / "space"), "repeat": repeat})
-    found["duckdb_read_csv"] = {
-        "seconds": duck["seconds"],
-        "median_seconds": median(duck["seconds"]),
-    }
-    found["one_by_one"] = _timed(repeat, lambda: _one_by_one(db, settings, items))
+    if not only_dask:
+        duck = ingest_duckdb({"root": str(work / "space"), "repeat": repeat})
+        found["duckdb_read_csv"] = {
+            "seconds": duck["seconds"],
+            "median_seconds": median(duck["seconds"]),
+        }
+        found["one_by_one"] = _timed(repeat, lambda: _one_by_one(db, settings, items))
+        for workers in (1, 2):
+            found[f"staged_processes_{workers}"] = _timed(
+                repeat, lambda w=workers: _staged_run(db, settings, items, w)
+            )
+        for workers in (1, 2):
+            runner = RunnerConfig("processes", workers)
+            found[f"normalize_processes_{workers}"] = _timed(
+                repeat, lambda r=runner: _stage_only(work, settings, items, r)
+            )
     for workers in (1, 2):
-        found[f"staged_processes_{workers}"] = _timed(
-            repeat, lambda w=workers: _staged_run(db, settings, items, w)
-        )
-    for workers in (1, 2):
-        runner = RunnerConfig("processes", workers)
-        found[f"normalize_processes_{workers}"] = _timed(
-            repeat, lambda r=runner: _stage_only(work, settings, items, r)
-        )
-    for workers in (1, 2):
-        with LocalCluster(**stage_pool.local_cluster_options(workers)) as cluster:  # type: ignore[no-untyped-call]
+        with LocalCluster(**stage_dask.local_cluster_options(workers)) as cluster:  # type: ignore[no-untyped-call]
             runner = RunnerConfig("dask", workers, cluster.scheduler_address)
             found[f"normalize_dask_{workers}"] = _timed(
                 repeat, lambda r=runner: _stage_only(work, settings, items, r)
             )
     found["load_average_after"] = os.getloadavg()[0]
+    found["ratios"] = _ratios(found, only_dask)
+    return found
+
+
+def _ratios(found: Result, only_dask: bool) -> dict[str, float]:
+    """Each figure against its baseline of the same run."""
+    kinds = ("dask",) if only_dask else ("processes", "dask")
+    workers_ratios = {
+        f"{kind} 1 worker / 2 workers": round(
+            found[f"normalize_{kind}_1"]["median_seconds"]
+            / found[f"normalize_{kind}_2"]["median_seconds"],
+            2,
+        )
+        for kind in kinds
+    }
+    if only_dask:
+        return workers_ratios
     base = found["duckdb_read_csv"]["median_seconds"]
-    found["ratios"] = {
+    return {
         "one_by_one / read_csv": round(found["one_by_one"]["median_seconds"] / base, 2),
         **{
             f"staged_processes_{w} / read_csv": round(
@@ -141,31 +164,26 @@ def measure(work: Path, scale: float, repeat: int) -> Result:
             )
             for w in (1, 2)
         },
-        **{
-            f"{kind} 1 worker / 2 workers": round(
-                found[f"normalize_{kind}_1"]["median_seconds"]
-                / found[f"normalize_{kind}_2"]["median_seconds"],
-                2,
-            )
-            for kind in ("processes", "dask")
-        },
+        **workers_ratios,
     }
-    return found
 
 
 def main() -> None:
-    """Command line: measure, print and write `bench/results/staging.json`."""
+    """Command line: measure, print and write the results (`--only dask`: elsewhere)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--work", type=Path, default=Path("/tmp/kunci-staging"))
+    parser.add_argument("--only", choices=["dask"], help="measure the Dask staging alone")
     args = parser.parse_args()
     shutil.rmtree(args.work, ignore_errors=True)
     try:
-        found = measure(args.work, args.scale, args.repeat)
+        found = measure(args.work, args.scale, args.repeat, only_dask=args.only == "dask")
     finally:
         shutil.rmtree(args.work, ignore_errors=True)
-    RESULTS.write_text(json.dumps(found, indent=1) + "\n", encoding="utf-8")
+    (DASK_RESULTS if args.only else RESULTS).write_text(
+        json.dumps(found, indent=1) + "\n", encoding="utf-8"
+    )
     print(json.dumps(found, indent=1))
 
 

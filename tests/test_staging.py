@@ -9,6 +9,7 @@ run in those real workers (the format travels to them with the settings, as a de
 import os
 import pickle
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ import pytest
 from flows import zones
 from flows.build import models
 from flows.config.settings import RunnerConfig, Settings, load_settings
-from flows.load import ingest, inputs, stage_pool, stage_run, staged_load, staging
+from flows.load import ingest, inputs, stage_dask, stage_run, staged_load, staging
 from flows.load.inputs import InputFile
 from flows.load.outcomes import LoadOutcome
 from flows.publish import working_file
@@ -60,7 +61,11 @@ def _contents(db: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def _run(
-    db: Path, settings: Settings, items: list[InputFile], runner: RunnerConfig | None
+    db: Path,
+    settings: Settings,
+    items: list[InputFile],
+    runner: RunnerConfig | None,
+    progress: Callable[[str], None] | None = None,
 ) -> list[LoadOutcome]:
     """Load `items` into a fresh `db` and build: one by one (`runner` None) or staged."""
     raw = pipeline.raw_root(db)
@@ -70,7 +75,7 @@ def _run(
             outcomes = [ingest.ingest_file(con, item, settings, raw) for item in items]
         else:
             outcomes = stage_run.stage_and_load(
-                con, working.path, items, settings, None, runner, raw
+                con, working.path, items, settings, None, runner, raw, progress
             )
         models.refresh_metrics(con, settings.targets)
     assert not (db.parent / "staging").exists(), "staged files and their folder are removed"
@@ -223,7 +228,7 @@ def test_a_local_dask_cluster_of_two_worker_processes_stages_as_this_process_doe
     local = _run(tmp_path / "local/k.duckdb", settings, items, RunnerConfig("threads", 1))
 
     with (
-        LocalCluster(**stage_pool.local_cluster_options(2)) as cluster,
+        LocalCluster(**stage_dask.local_cluster_options(2)) as cluster,
         Client(cluster) as client,
     ):
         address = cluster.scheduler_address
@@ -232,8 +237,8 @@ def test_a_local_dask_cluster_of_two_worker_processes_stages_as_this_process_doe
             on_dask = _run(
                 tmp_path / "dask/k.duckdb", settings, items, RunnerConfig("dask", 2, address)
             )
-        staged_by = {task["worker"] for task in stream.data if "stage_safely" in task["key"]}
-        assert len(staged_by) == 2  # both workers staged inputs
+        staged_by = {task["worker"] for task in stream.data if "stage_batch" in task["key"]}
+        assert len(staged_by) == 2  # both workers staged batches of inputs
 
     assert on_dask == local
     assert _contents(tmp_path / "dask/k.duckdb") == _contents(tmp_path / "local/k.duckdb")

@@ -6,15 +6,14 @@ Kinds:
   killed and replaced and is recorded failed; a worker that dies (a segfault, the OOM killer)
   fails its input alone. A thread cannot be stopped in the middle of a polars call; a process can.
 - `threads`: threads of this process; no isolation, a hung parse runs on (for trusted inputs).
-- `dask`: tasks on a `dask.distributed` cluster (`dask_address`, else a local one of `workers`
-  processes). Dask cannot stop a running task: one that overruns is recorded failed and its
-  worker left to finish it (a local cluster is closed at the end of the staging).
+- `dask`: batches of inputs on a `dask.distributed` cluster (`dask_address`, else a local one of
+  `workers` processes), each input timed in its worker: `flows.load.stage_dask`.
 
 Under a Prefect flow run every input is a Prefect task (tracked on the Prefect server) submitted to
 a task runner: Prefect's `ThreadPoolTaskRunner`, whose threads feed the worker processes, or
 prefect-dask's `DaskTaskRunner`. Outside one, a `ThreadPoolExecutor` feeds the worker processes and
-a dask `Client` maps over the cluster directly. One input of a `kunci` command is staged in the
-command's own process whatever the kind (starting a worker costs more than staging a small
+a dask `Client` sends batches to the cluster directly. One input of a `kunci` command is staged in
+the command's own process whatever the kind (starting a worker costs more than staging a small
 export), bounded by `flows.load.stage_watch`.
 """
 
@@ -25,14 +24,13 @@ import queue
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from flows.config.settings import RunnerConfig
 from flows.load import staging
 from flows.load.staging import Loaded, StageJob
 
@@ -178,49 +176,3 @@ def _die_with_parent() -> None:
     with contextlib.suppress(OSError):
         pr_set_pdeathsig = 1
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
-
-
-def stage_on_dask(
-    jobs: list[StageJob], loaded: Loaded, runner: RunnerConfig, workers: int, progress: Progress
-) -> None:
-    """Map the jobs over a dask cluster; each result awaited at most the timeout."""
-    from distributed import TimeoutError as DaskTimeout
-
-    with dask_client(runner, workers) as client:
-        [shared] = client.scatter([frozenset(loaded)], broadcast=True)
-        started = datetime.now(UTC)
-        futures = client.map(staging.stage_safely, jobs, loaded=shared, pure=False)
-        for job, future in zip(jobs, futures, strict=True):
-            try:
-                future.result(timeout=runner.timeout_seconds)
-            except (DaskTimeout, TimeoutError):
-                future.cancel()
-                staging.record_crash(job, started, f"timed out after {runner.timeout_seconds:g} s")
-            progress(job)
-
-
-@contextlib.contextmanager
-def dask_client(runner: RunnerConfig, workers: int) -> Iterator[Any]:
-    """A client of the configured scheduler, else of a local cluster of `workers` processes."""
-    from distributed import Client, LocalCluster
-
-    if runner.dask_address:
-        with Client(runner.dask_address) as client:  # type: ignore[no-untyped-call]
-            yield client
-        return
-    with (
-        LocalCluster(**local_cluster_options(workers)) as cluster,  # type: ignore[no-untyped-call]
-        Client(cluster) as client,  # type: ignore[no-untyped-call]
-    ):
-        yield client
-
-
-def local_cluster_options(workers: int) -> dict[str, Any]:
-    """A local Dask cluster on loopback: one single-threaded process per worker, no dashboard."""
-    return {
-        "n_workers": workers,
-        "threads_per_worker": 1,
-        "processes": True,
-        "host": "127.0.0.1",
-        "dashboard_address": None,
-    }

@@ -1,12 +1,12 @@
 """Stage, then load: the inputs of a run normalized in parallel, loaded by its one writer.
 
 `flows.load.staging` stages one input (frames and manifest in the staging zone),
-`flows.load.stage_pool` runs many in worker processes, threads or on Dask, `flows.load.stage_tasks`
-makes each a tracked Prefect task inside a flow run, `flows.load.stage_watch` bounds the one input a
-`kunci` command stages in its own process, and `flows.load.staged_load` loads the manifests in
-batches. This module puts them in that order; none of them imports it. The writer does not wait for
-the last input: it loads the staged inputs in input order while the workers stage the ones after
-them (`_Finished`).
+`flows.load.stage_pool` runs many in worker processes or threads, `flows.load.stage_dask` in
+batches on Dask, `flows.load.stage_tasks` makes each a tracked Prefect task inside a flow run,
+`flows.load.stage_watch` bounds the one input a `kunci` command stages in its own process, and
+`flows.load.staged_load` loads the manifests in batches. This module puts them in that order;
+none of them imports it. The writer does not wait for the last input: it loads the staged inputs
+in input order while the workers stage the ones after them (`_Finished`).
 """
 
 import sys
@@ -152,7 +152,9 @@ def stage_all(
 
         stage_tasks.stage_tracked(jobs, loaded, runner, workers, progress)
     elif runner.kind == "dask":
-        stage_pool.stage_on_dask(jobs, loaded, runner, workers, progress)
+        from flows.load import stage_dask  # Dask is an optional extra, loaded where configured
+
+        stage_dask.stage_on_dask(jobs, loaded, runner, workers, progress)
     elif runner.kind == "threads":
         stage_one = lambda job: staging.stage_safely(job, loaded)  # noqa: E731
         stage_pool.in_threads(jobs, workers, stage_one, progress)

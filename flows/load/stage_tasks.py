@@ -12,7 +12,7 @@ from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from flows.config.settings import RunnerConfig
-from flows.load import stage_pool, staging
+from flows.load import staging
 from flows.load.stage_pool import Progress, WorkerPool
 from flows.load.staging import Loaded, StageJob
 
@@ -81,9 +81,11 @@ def _reason(state: Any, timeout: float) -> str:
 def _dask_runner(runner: RunnerConfig, workers: int) -> TaskRunner[Any]:
     from prefect_dask.task_runners import DaskTaskRunner
 
+    from flows.load import stage_dask
+
     if runner.dask_address:
         return DaskTaskRunner(address=runner.dask_address)
     return DaskTaskRunner(
         cluster_class="distributed.LocalCluster",
-        cluster_kwargs=stage_pool.local_cluster_options(workers),
+        cluster_kwargs=stage_dask.local_cluster_options(workers),
     )
