@@ -330,3 +330,36 @@ def test_ingest_and_build_refresh_a_report_beside_the_database(tmp_path: Path) -
     build = _kunci(tmp_path, "build", "--db", str(db))
     assert build.communicate(timeout=180)[0].splitlines()[-1] == f"report {report}"
     assert "<html" in report.read_text(encoding="utf-8")
+
+
+def test_a_failure_after_publishing_says_the_database_was_published_not_unchanged(
+    tmp_path: Path,
+) -> None:
+    """Printing the summary to a closed pipe fails after the publish; before it, nothing changed."""
+    db = tmp_path / "kunci.duckdb"
+    after = (
+        "from flows.cli import commands\n"
+        "def closed(*_args):\n    raise BrokenPipeError(32, 'Broken pipe')\n"
+        "commands._print_summary = closed"
+    )
+    published = _kunci(tmp_path, "ingest", str(OVERVIEW), "--db", str(db), prelude=after)
+    _out, err = published.communicate(timeout=120)
+    assert published.returncode == 2
+    assert err.strip().endswith(
+        f"{db} was published before it stopped (rerun the command to finish what remained)"
+    )
+    assert _query(db, "select status from ops.load") == [("loaded",)]
+
+    before = db.stat()
+    crash_in_build = (
+        "from flows.build import models\n"
+        "def defect(*_args, **_kwargs):\n    raise RuntimeError('a defect in the build')\n"
+        "models.refresh_metrics = defect"
+    )
+    unchanged = _kunci(tmp_path, "ingest", str(CONTENT), "--db", str(db), prelude=crash_in_build)
+    _out, err = unchanged.communicate(timeout=120)
+    assert unchanged.returncode == 2
+    assert err.strip().endswith(
+        f"failed (RuntimeError: a defect in the build); {db} is unchanged"
+    ), err
+    assert (db.stat().st_ino, db.stat().st_mtime_ns) == (before.st_ino, before.st_mtime_ns)

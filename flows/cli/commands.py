@@ -40,19 +40,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv is None:  # running its own command line, the process may run it again
         stage_watch.allow_restart()
     db = resolve_db(args.db)
+    published = _published_file(db)
     try:
         return HANDLERS[args.command](args, db)
     except (InputError, DatabaseBusy) as exc:
         return _error(args, str(exc))
     except KeyboardInterrupt:
-        return _error(args, f"interrupted; {db} is unchanged")
+        return _error(args, f"interrupted; {_what_became_of(db, published)}")
     except Exception as exc:
         # Not a bad input (those never raise): a defect or an environment failure. `--verbose`
-        # (or the Prefect server's log) holds the traceback; the published database is untouched
-        # by construction.
+        # (or the Prefect server's log) holds the traceback.
         if os.environ.get("KUNCI_DEBUG"):
             raise
-        return _error(args, f"failed ({type(exc).__name__}: {exc}); {db} is unchanged")
+        what = _what_became_of(db, published)
+        return _error(args, f"failed ({type(exc).__name__}: {exc}); {what}")
+
+
+def _published_file(db: Path) -> tuple[int, int] | None:
+    """The published file's identity: a publish replaces it (`os.replace`), a new inode."""
+    try:
+        stat = db.stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns
+
+
+def _what_became_of(db: Path, before: tuple[int, int] | None) -> str:
+    """Whether the command published before it stopped (a run only ever publishes whole files).
+
+    A failure after the publish (writing the report, printing to a closed pipe) or a backfill
+    interrupted after some chunks leaves a new published file: saying "unchanged" would be false.
+    """
+    if _published_file(db) == before:
+        return f"{db} is unchanged"
+    return f"{db} was published before it stopped (rerun the command to finish what remained)"
 
 
 def _error(args: argparse.Namespace, message: str) -> int:
