@@ -48,10 +48,6 @@ TARGET_DDL = SQL_DIR / "metrics" / "target.sql"
 CATALOG_DDL = SQL_DIR / "metrics" / "catalog.sql"
 
 
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def build_metrics(con: duckdb.DuckDBPyConnection, targets: Sequence[Target] = ()) -> dict[str, int]:
     """(Re)create formulas, views and tables from all of `core`: the catalog and targets too.
 
@@ -66,7 +62,7 @@ def build_metrics(con: duckdb.DuckDBPyConnection, targets: Sequence[Target] = ()
         )
         con.execute(FORMULAS.read_text(encoding="utf-8"))
         for name, text in declared_macros().items():
-            con.execute(f"comment on macro model.{name} is {_quote(text)}")
+            con.execute(f"comment on macro model.{name} is {store.sql_string(text)}")
         _load_targets(con, targets)
         for model in declared:
             _create(con, model)
@@ -217,9 +213,9 @@ def _create(con: duckdb.DuckDBPyConnection, model: Model) -> None:
 
 
 def _comment(con: duckdb.DuckDBPyConnection, kind: str, name: str, model: Model) -> None:
-    statements = [f"comment on {kind} {name} is {_quote(model.grain)}"]
+    statements = [f"comment on {kind} {name} is {store.sql_string(model.grain)}"]
     statements += [
-        f"comment on column {name}.{column} is {_quote(text)}"
+        f"comment on column {name}.{column} is {store.sql_string(text)}"
         for column, text in model.columns.items()
     ]
     con.execute(";\n".join(statements))

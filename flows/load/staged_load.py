@@ -285,7 +285,7 @@ def _staged_files(
     a polars frame through pyarrow, whose import alone costs a small command more than the load.
     """
     with area.frame_files([staged.folder for staged, _ in members], name) as paths:
-        quoted = ["'" + path.replace("'", "''") + "'" for path in paths]
+        quoted = [store.sql_string(path) for path in paths]
         files = ", ".join(
             f"({path}, {int(load_id)}::bigint)"
             for path, (_, load_id) in zip(quoted, members, strict=True)

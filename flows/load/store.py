@@ -42,8 +42,8 @@ def connect_writer(path: Path, memory_limit: str, spill: Path) -> duckdb.DuckDBP
     file in this process (DuckDB shares one instance per file) never differs in configuration.
     """
     con = connect(path)
-    con.execute(f"set memory_limit = '{_quoted(memory_limit)}'")
-    con.execute(f"set temp_directory = '{_quoted(str(spill))}'")
+    con.execute(f"set memory_limit = {sql_string(memory_limit)}")
+    con.execute(f"set temp_directory = {sql_string(str(spill))}")
     return con
 
 
@@ -58,9 +58,12 @@ def abandon(con: duckdb.DuckDBPyConnection) -> None:
         con.rollback()
 
 
-def _quoted(text: str) -> str:
-    """Text inside a single-quoted SQL literal (`SET` takes no parameters)."""
-    return text.replace("'", "''")
+def sql_string(text: str) -> str:
+    """`text` as a single-quoted SQL literal.
+
+    For statements that take no parameters: `SET`, `COMMENT ON`, `read_parquet`'s list of files.
+    """
+    return "'" + text.replace("'", "''") + "'"
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection, ddl_dir: Path = SQL_DIR / "core") -> int:
@@ -129,7 +132,7 @@ def upsert_accounts(con: duckdb.DuckDBPyConnection, accounts: tuple[Account, ...
         tuple(getattr(a, name) for name in spec.key): [getattr(a, name) for name in columns]
         for a in accounts
     }
-    row = f"({', '.join('?' * len(columns))})"
+    row = _placeholders(len(columns))
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns[2:])
     con.execute(
         f"insert into core.account ({', '.join(columns)}) values {', '.join([row] * len(rows))} "
