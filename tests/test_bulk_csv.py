@@ -1,16 +1,17 @@
 """The bulk of a CSV read by polars: the same records, row numbers and errors as the csv module.
 
 A file longer than the records the csv module reads first (`HEAD_RECORDS`) has its bulk read by
-polars' CSV reader. The properties compare both readers on generated files, malformed ones
-included; the examples check the row rules (blank, comment, ragged, truncated) where polars read
-the rows, through `normalize_export`.
+polars' CSV reader, unless it is small (`SMALL_FILE`): these tests lower that bound to nothing, so
+that polars reads the bulk of their small files as it reads a large export's. The properties
+compare both readers on generated files, malformed ones included; the examples check the row rules
+(blank, comment, ragged, truncated) where polars read the rows, through `normalize_export`.
 """
 
 import csv
 import io
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 
 import polars as pl
@@ -19,6 +20,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
+from transforms.container import delimited
 from transforms.container.delimited import HEAD_RECORDS, read_delimited, split_records
 from transforms.container.sheets import FIELDS, WHITESPACE, is_blank
 from transforms.context import IngestContext, Normalized, ParsedInput
@@ -35,6 +37,13 @@ X_HEADER = (
     "Replies,Reposts,Profile visits,Detail expands,Url clicks,Hashtag clicks,Permalink clicks"
 )
 CELLS = ["", "x", "12", " ", "#c", 'q"q', "a,b", "l\nm", "r\r\nn", "é😀", "\\", "\t", "\x01"]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _bulk_of_every_file() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(delimited, "SMALL_FILE", 0)
+        yield
 
 
 def _x_export(rows: int, text: Callable[[int], str] = lambda n: f"post {n}, day") -> str:
@@ -331,3 +340,26 @@ def test_a_lone_carriage_return_inside_a_quoted_cell_of_an_lf_file_is_text() -> 
     result = _normalize(text)
     assert result.rows_loaded == 60
     assert "post 30,\rday" in result.tables["post"]["text"].to_list()
+
+
+def test_a_small_file_is_read_whole_by_the_csv_module_to_the_same_result() -> None:
+    lines = _x_export(60, lambda n: 'says "hi",\n\\ \t' if n == 50 else f"post {n}").split("\r\n")
+    lines[40:40] = ["", " , ,", "# exported by Kunci", "#,,"]
+    lines[45] = lines[45].rsplit(",", 2)[0] + ","  # a short row
+    lines[31] = lines[31].replace(",30,1,2,", ",3O,1,2,")  # quarantined
+    data = "\r\n".join(lines).encode("utf-8")
+    in_bulk = _normalize(data)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(delimited, "SMALL_FILE", len(data))
+        assert read_delimited(data)[1] is None
+        whole = _normalize(data)
+    assert (whole.rows_read, whole.rows_loaded, whole.rows_quarantined) == (62, 59, 1)
+    assert (whole.rows_read, whole.rows_skipped, whole.notes) == (
+        in_bulk.rows_read,
+        in_bulk.rows_skipped,
+        in_bulk.notes,
+    )
+    assert_frame_equal(whole.quarantine, in_bulk.quarantine)
+    assert whole.tables.keys() == in_bulk.tables.keys()
+    for name, frame in whole.tables.items():
+        assert_frame_equal(frame, in_bulk.tables[name])

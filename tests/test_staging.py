@@ -8,6 +8,7 @@ run in those real workers (the format travels to them with the settings, as a de
 
 import os
 import pickle
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -20,7 +21,7 @@ import pytest
 from flows import zones
 from flows.build import models
 from flows.config.settings import RunnerConfig, Settings, load_settings
-from flows.load import ingest, inputs, stage_dask, stage_run, staged_load, staging
+from flows.load import ingest, inputs, stage_dask, stage_pool, stage_run, staged_load, staging
 from flows.load.inputs import InputFile
 from flows.load.outcomes import LoadOutcome
 from flows.publish import working_file
@@ -413,3 +414,29 @@ def test_staging_that_raises_stops_the_writer_and_the_run_sees_its_error(tmp_pat
             progress,
         )
     assert not db.exists()  # the failed run published nothing
+
+
+def _polars_threads_of_workers(size: int) -> list[str | None]:
+    """`POLARS_MAX_THREADS` as each started staging worker process inherited it (Linux)."""
+    with stage_pool.WorkerPool(size, frozenset()) as pool:
+        for worker in pool._workers:
+            worker.wait_ready()  # past its start: its environment is the one it runs with
+        pids = [worker.process.pid for worker in pool._workers]
+        environments = [Path(f"/proc/{pid}/environ").read_bytes().split(b"\0") for pid in pids]
+    found = []
+    for environment in environments:
+        values = [
+            v for k, _, v in (e.partition(b"=") for e in environment) if k == b"POLARS_MAX_THREADS"
+        ]
+        found.append(values[0].decode() if values else None)
+    return found
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads a process's environment in /proc")
+def test_staging_workers_share_the_cores_in_polars(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("POLARS_MAX_THREADS", raising=False)
+    share = str(max(1, (os.cpu_count() or 1) // 2))
+    assert _polars_threads_of_workers(2) == [share, share]
+    assert "POLARS_MAX_THREADS" not in os.environ  # the run's own polars is not limited
+    monkeypatch.setenv("POLARS_MAX_THREADS", "3")  # set for the run: every worker keeps it
+    assert _polars_threads_of_workers(2) == ["3", "3"]

@@ -20,11 +20,12 @@ export), bounded by `flows.load.stage_watch`.
 import contextlib
 import ctypes
 import multiprocessing
+import os
 import queue
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
@@ -39,6 +40,7 @@ Progress = Callable[[StageJob], None]
 _STOP_GRACE_SECONDS = 5.0
 _START_SECONDS = 300.0  # a worker's imports, on a machine busy with other work
 _READY = "ready"
+_POLARS_THREADS = "POLARS_MAX_THREADS"
 
 
 def in_threads(
@@ -63,6 +65,7 @@ class WorkerPool:
         self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
+        self._spawning = threading.Lock()  # the environment a worker inherits is set meanwhile
 
     def __enter__(self) -> "WorkerPool":
         for _ in range(self._size):
@@ -76,7 +79,8 @@ class WorkerPool:
             worker.stop()
 
     def _start(self) -> "_Worker":
-        worker = _Worker(self._context, self._loaded)
+        with self._spawning, _inherited(_POLARS_THREADS, str(polars_threads(self._size))):
+            worker = _Worker(self._context, self._loaded)
         with self._lock:
             self._workers.add(worker)
         return worker
@@ -103,6 +107,33 @@ class WorkerPool:
             reason = f"internal error (the worker process {worker.ended()})"
         self._retire(worker)
         return staging.record_crash(job, started, reason)
+
+
+def polars_threads(workers: int) -> int:
+    """Threads of polars in each of `workers` staging processes: one share of the cores.
+
+    polars sizes its thread pool to every core of the machine in each process; `workers`
+    processes busy at once would then run twice as many threads as there are cores, trading
+    places on them between every small polars call (staging 400 small exports took 15 % more
+    CPU so). Read once, when polars is imported: a worker must inherit it in its environment.
+    """
+    return max(1, (os.cpu_count() or 1) // max(1, workers))
+
+
+@contextlib.contextmanager
+def _inherited(name: str, value: str) -> Iterator[None]:
+    """`name` set to `value` in the environment processes started meanwhile inherit.
+
+    A value the user set is kept: `POLARS_MAX_THREADS` in the run's environment wins.
+    """
+    if name in os.environ:
+        yield
+        return
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        del os.environ[name]
 
 
 class _Worker:

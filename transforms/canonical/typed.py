@@ -4,6 +4,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import TypeVar
 
 import polars as pl
 
@@ -26,6 +27,10 @@ _FIELDS_AT_ONCE = 4
 _SMALL_ROWS = 10_000
 """Up to this many rows every field is parsed in one pass: the copies are small, the calls not."""
 _SUSPECT = "_suspect_"
+
+Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
+"""A frame, or a lazy one: a format chains its row checks lazily and runs them in one polars call
+(on a small export each call costs more than its work)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -195,7 +200,7 @@ def _implausible(fields: tuple[_Checked, ...], first: date, latest: date | None)
     return _flagged(checks)
 
 
-def require(frame: pl.DataFrame, holds: pl.Expr, reason: str) -> pl.DataFrame:
+def require(frame: Frame, holds: pl.Expr, reason: str) -> Frame:
     """Add `reason` to the rows where the condition `holds` is false or null (a missing key)."""
     return frame.with_columns(
         pl.when(~holds.fill_null(False))
@@ -205,7 +210,7 @@ def require(frame: pl.DataFrame, holds: pl.Expr, reason: str) -> pl.DataFrame:
     )
 
 
-def flag(frame: pl.DataFrame, bad: pl.Expr, reason: pl.Expr) -> pl.DataFrame:
+def flag(frame: Frame, bad: pl.Expr, reason: pl.Expr) -> Frame:
     """Add a reason built per row (naming its value) where `bad` holds; a null `bad` is not bad."""
     return frame.with_columns(
         pl.when(bad.fill_null(False))

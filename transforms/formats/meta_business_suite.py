@@ -153,7 +153,7 @@ def _account_for(ctx: IngestContext, row: dict[str, str | None]) -> Account:
     return account
 
 
-def _flag_meta_rows(frame: pl.DataFrame, parsed: ParsedInput) -> pl.DataFrame:
+def _flag_meta_rows(frame: pl.LazyFrame, columns: list[str], parsed: ParsedInput) -> pl.LazyFrame:
     """Reasons for the rows Meta could not export, in Meta's own words, and for non-lifetime rows.
 
     Meta writes a row with no post ID and the reason in `Data comment` ("An error occurred while
@@ -165,7 +165,7 @@ def _flag_meta_rows(frame: pl.DataFrame, parsed: ParsedInput) -> pl.DataFrame:
     post_id = pl.col("post_id").str.strip_chars()
     comment = (
         pl.col("data_comment").str.strip_chars()
-        if "data_comment" in frame.columns
+        if "data_comment" in columns
         else pl.lit("", pl.String)
     )
     meta_error = (post_id == "") & (comment != "")
@@ -178,7 +178,7 @@ def _flag_meta_rows(frame: pl.DataFrame, parsed: ParsedInput) -> pl.DataFrame:
             comment,
         ),
     )
-    if "period" in frame.columns:
+    if "period" in columns:
         period = pl.col("period").str.strip_chars()
         frame = flag(
             frame,
@@ -264,18 +264,20 @@ def normalize_content(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
             "published": datetime_field(*_PUBLISH_FORMATS),
         },
     )
-    frame = require(
-        frame,
+    checked = require(
+        frame.lazy(),
         ~pl.col("post_id").str.contains(_SCIENTIFIC),
         f"column '{parsed.headers['post_id']}' holds a number in scientific notation (a "
         "spreadsheet program rounded the ID): the ID is lost, re-export without opening "
         "the file in a spreadsheet",
     )
-    frame = _flag_meta_rows(frame, parsed)
+    checked = _flag_meta_rows(checked, frame.columns, parsed)
     meta_error = pl.col("_meta_error")
-    frame = require(frame, (pl.col("post_id").str.strip_chars() != "") | meta_error, "no post ID")
-    frame = require(frame, pl.col("published").is_not_null() | meta_error, "no publish time")
-    kept, quarantine = split_quarantine(frame)
+    checked = require(
+        checked, (pl.col("post_id").str.strip_chars() != "") | meta_error, "no post ID"
+    )
+    checked = require(checked, pl.col("published").is_not_null() | meta_error, "no publish time")
+    kept, quarantine = split_quarantine(checked.collect(engine="in-memory"))
     kept, duplicates = drop_duplicate_keys(kept, ["post_id"])
 
     identity = [c for c in ("account_id", "handle", "account_name") if c in kept.columns]
@@ -601,16 +603,16 @@ def _chart_frames(
     typed = parse_fields(
         replace(parsed, frame=frame), {"date": date_field(*_CHART_DATES), "value": COUNT}
     )
-    typed = require(typed, pl.col("date").is_not_null(), "no date")
+    checked = require(typed.lazy(), pl.col("date").is_not_null(), "no date")
     for platform, account in accounts.items():
         if account is None:
-            typed = require(
-                typed,
+            checked = require(
+                checked,
                 pl.col("platform") != platform,
                 f"no {platform} account for this {platform} chart: configure one or pass "
                 f"--account {platform}:<id>",
             )
-    kept, quarantine = split_quarantine(typed)
+    kept, quarantine = split_quarantine(checked.collect(engine="in-memory"))
     return (
         kept,
         quarantine,
@@ -633,16 +635,16 @@ def _daily_from_long(kept: pl.DataFrame) -> tuple[pl.DataFrame, int]:
 
 def _gaps_note(kept: pl.DataFrame) -> list[str]:
     """Name the days a chart leaves out (they are not loaded, so they stay NULL)."""
-    notes = []
-    for (platform, metric), block in kept.group_by(["platform", "metric"], maintain_order=True):
-        dates = block["date"].unique().to_list()
-        span = (max(dates) - min(dates)).days + 1
-        if len(dates) < span:
-            notes.append(
-                f"{platform} {metric}: {span - len(dates)} of {span} days are absent from the "
-                "chart and stay NULL (not 0)"
-            )
-    return notes
+    spans = kept.group_by("platform", "metric", maintain_order=True).agg(
+        pl.col("date").n_unique().alias("days"),
+        ((pl.col("date").max() - pl.col("date").min()).dt.total_days() + 1).alias("span"),
+    )
+    return [
+        f"{platform} {metric}: {span - days} of {span} days are absent from the "
+        "chart and stay NULL (not 0)"
+        for platform, metric, days, span in spans.rows()
+        if days < span
+    ]
 
 
 def normalize_insight(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
@@ -731,20 +733,20 @@ def normalize_facebook_content(parsed: ParsedInput, ctx: IngestContext) -> Norma
             "published": datetime_field(*_PUBLISH_FORMATS),
         },
     )
-    frame = _flag_meta_rows(frame, parsed)
+    checked = _flag_meta_rows(frame.lazy(), frame.columns, parsed)
     meta_error = pl.col("_meta_error")
     for field in ("post_id", "page_id"):
         value = pl.col(field).str.strip_chars()
-        frame = require(frame, (value != "") | meta_error, f"no {parsed.headers[field]}")
-        frame = require(
-            frame,
+        checked = require(checked, (value != "") | meta_error, f"no {parsed.headers[field]}")
+        checked = require(
+            checked,
             (value == "") | value.str.contains(r"^\d+(_\d+)?$"),
             f"column '{parsed.headers[field]}' is not a numeric id (a spreadsheet program may "
             "have rounded it to scientific notation): the ID is lost, re-export without opening "
             "the file in a spreadsheet",
         )
-    frame = require(frame, pl.col("published").is_not_null() | meta_error, "no publish time")
-    kept, quarantine = split_quarantine(frame)
+    checked = require(checked, pl.col("published").is_not_null() | meta_error, "no publish time")
+    kept, quarantine = split_quarantine(checked.collect(engine="in-memory"))
     kept = kept.with_columns(_facebook_post_id(), pl.col("page_id").str.strip_chars())
     kept, duplicates = drop_duplicate_keys(kept, ["post_id"])
 

@@ -36,6 +36,7 @@ from transforms.canonical.measures import total
 from transforms.canonical.schemas import POST, POST_METRICS
 from transforms.canonical.typed import (
     COUNT,
+    Frame,
     assemble,
     conform,
     date_field,
@@ -78,13 +79,13 @@ def normalize_content(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
             "date": date_field("%a %b %d %Y", "%a, %b %d, %Y", "%b %d, %Y", "%Y-%m-%d"),
         },
     )
-    frame = with_absent(frame, _CONTENT_COUNTS)
+    checked = with_absent(frame.lazy(), _CONTENT_COUNTS)
     if "post_text" not in frame.columns:
-        frame = frame.with_columns(pl.lit(None, pl.String).alias("post_text"))
-    frame = frame.with_columns(pl.col("link").str.extract(_HANDLE, 1).alias("handle"))
-    frame = require(frame, pl.col("post_id").str.contains(r"^\d+$"), "post id is not a number")
-    frame = require(frame, pl.col("date").is_not_null(), "no date")
-    kept, quarantine = split_quarantine(frame)
+        checked = checked.with_columns(pl.lit(None, pl.String).alias("post_text"))
+    checked = checked.with_columns(pl.col("link").str.extract(_HANDLE, 1).alias("handle"))
+    checked = require(checked, pl.col("post_id").str.contains(r"^\d+$"), "post id is not a number")
+    checked = require(checked, pl.col("date").is_not_null(), "no date")
+    kept, quarantine = split_quarantine(checked.collect(engine="in-memory"))
     kept, duplicates = drop_duplicate_keys(kept, ["post_id"])
 
     kept, accounts = accounts_by_handle(kept, ctx, "x")
@@ -141,9 +142,10 @@ def content_snapshot_date(source_name: str, fallback: date) -> tuple[date, str]:
     return min(end, fallback), "snapshot date taken from the file name's end date"
 
 
-def with_absent(frame: pl.DataFrame, counts: Sequence[str]) -> pl.DataFrame:
+def with_absent(frame: Frame, counts: Sequence[str]) -> Frame:
     """Add the count columns the file lacks as NULL: a trimmed export did not provide them."""
-    missing = [name for name in counts if name not in frame.columns]
+    present = frame.collect_schema().names()
+    missing = [name for name in counts if name not in present]
     return frame.with_columns(pl.lit(None, pl.Int64).alias(name) for name in missing)
 
 
