@@ -131,3 +131,18 @@ def test_batches_take_every_input_once_in_order_shrinking_to_single_inputs(
     assert sizes == sorted(sizes, reverse=True)
     assert len(sizes) < 400 / 2  # far fewer tasks than inputs
     assert list(stage_dask.batches(jobs[:3], 4)) == [[0], [1], [2]]
+
+
+def test_the_local_cluster_gives_polars_in_each_worker_the_workers_one_thread() -> None:
+    import polars as pl
+    from distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(**stage_dask.local_cluster_options(2)) as cluster,
+        Client(cluster) as client,
+    ):
+        pools = client.run(pl.thread_pool_size)
+        threads = {w["id"]: w["nthreads"] for w in cluster.scheduler_info["workers"].values()}
+
+    assert len(pools) == 2
+    assert set(pools.values()) == {1} == set(threads.values())
