@@ -133,16 +133,22 @@ def test_batches_take_every_input_once_in_order_shrinking_to_single_inputs(
     assert list(stage_dask.batches(jobs[:3], 4)) == [[0], [1], [2]]
 
 
-def test_the_local_cluster_gives_polars_in_each_worker_the_workers_one_thread() -> None:
+def test_the_local_cluster_gives_polars_in_each_worker_one_share_of_the_cores(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import polars as pl
     from distributed import Client, LocalCluster
 
+    monkeypatch.delenv("POLARS_MAX_THREADS", raising=False)
     with (
         LocalCluster(**stage_dask.local_cluster_options(2)) as cluster,
         Client(cluster) as client,
     ):
         pools = client.run(pl.thread_pool_size)
-        threads = {w["id"]: w["nthreads"] for w in cluster.scheduler_info["workers"].values()}
 
-    assert len(pools) == 2
-    assert set(pools.values()) == {1} == set(threads.values())
+    assert list(pools.values()) == [max(1, (os.cpu_count() or 1) // 2)] * 2
+    assert stage_dask.local_cluster_options(1)["env"] == {
+        "POLARS_MAX_THREADS": str(os.cpu_count() or 1)
+    }
+    monkeypatch.setenv("POLARS_MAX_THREADS", "3")  # set for the run: the workers inherit it
+    assert "env" not in stage_dask.local_cluster_options(2)

@@ -39,6 +39,7 @@ A batch does not lessen what each input gets alone:
 
 import contextlib
 import math
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -49,7 +50,7 @@ import dask
 from distributed import Client, Future, KilledWorker, LocalCluster, wait
 
 from flows.config.settings import RunnerConfig
-from flows.load import staging
+from flows.load import stage_pool, staging
 from flows.load.stage_pool import Progress
 from flows.load.staging import Loaded, StageJob
 
@@ -57,7 +58,6 @@ _BATCHES_PER_WORKER = 4
 _MAX_BATCH = 25
 _RESTART_SECONDS = 120.0  # a worker's imports, on a machine busy with other work
 _FIRST = 1  # the priority of inputs sent again: before the batches still queued
-_THREADS_PER_WORKER = 1  # a worker stages one input at a time; inputs run side by side
 
 
 def stage_on_dask(
@@ -247,17 +247,19 @@ def dask_client(runner: RunnerConfig, workers: int) -> Iterator[Any]:
 def local_cluster_options(workers: int) -> dict[str, Any]:
     """A local Dask cluster on loopback: one single-threaded process per worker, no dashboard.
 
-    Polars in each worker gets that one thread too: by default it sizes its pool to every core,
-    so two workers on two cores would run four threads, and a small export's polars calls pay
-    more in handing work between threads than they gain (the nanny already sets
-    `OMP_NUM_THREADS=1` for the same reason). A cluster at `dask_address` is configured by whoever
-    runs it (the README says how).
+    Polars in each worker gets one share of the cores, as in the worker processes
+    (`stage_pool.polars_threads`): it would size its pool to every core in each worker (the
+    nanny sets `OMP_NUM_THREADS=1` for the same reason). A `POLARS_MAX_THREADS` the run sets is
+    inherited instead. A cluster at `dask_address` is configured by whoever runs it (the README
+    says how).
     """
-    return {
+    options: dict[str, Any] = {
         "n_workers": workers,
-        "threads_per_worker": _THREADS_PER_WORKER,
+        "threads_per_worker": 1,
         "processes": True,
         "host": "127.0.0.1",
         "dashboard_address": None,
-        "env": {"POLARS_MAX_THREADS": str(_THREADS_PER_WORKER)},
     }
+    if stage_pool.POLARS_THREADS not in os.environ:
+        options["env"] = {stage_pool.POLARS_THREADS: str(stage_pool.polars_threads(workers))}
+    return options

@@ -40,7 +40,7 @@ Progress = Callable[[StageJob], None]
 _STOP_GRACE_SECONDS = 5.0
 _START_SECONDS = 300.0  # a worker's imports, on a machine busy with other work
 _READY = "ready"
-_POLARS_THREADS = "POLARS_MAX_THREADS"
+POLARS_THREADS = "POLARS_MAX_THREADS"
 
 
 def in_threads(
@@ -79,7 +79,7 @@ class WorkerPool:
             worker.stop()
 
     def _start(self) -> "_Worker":
-        with self._spawning, _inherited(_POLARS_THREADS, str(polars_threads(self._size))):
+        with self._spawning, _inherited(POLARS_THREADS, str(polars_threads(self._size))):
             worker = _Worker(self._context, self._loaded)
         with self._lock:
             self._workers.add(worker)
