@@ -16,25 +16,33 @@ from tests.conftest import DEMO_CONFIG
 DEMO_SETTINGS = load_settings(str(DEMO_CONFIG))
 
 
-def _tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+def _relations(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """Every model and metric table, and every intermediate kept as a view, with its kind."""
     return [
-        f"{schema}.{name}"
-        for schema, name in con.execute(
-            "select schema_name, table_name from duckdb_tables() "
-            "where schema_name in ('model', 'metrics') and table_name <> 'target' order by all"
+        (f"{schema}.{name}", kind)
+        for schema, name, kind in con.execute(
+            "select schema_name, table_name, 'table' from duckdb_tables() "
+            "where schema_name in ('model', 'metrics') and table_name <> 'target' "
+            "union all select schema_name, view_name, 'view' from duckdb_views() "
+            "where schema_name = 'model' and view_name like 'int\\_%' escape '\\' "
+            "order by all"
         ).fetchall()
     ]
 
 
 def assert_equals_full_build(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
-    """Every model and metric table equals a full build of a copy of the same file."""
+    """Every model and metric table, and every view-only intermediate, equals a full build's.
+
+    The same relations of the same kind: an incremental build leaves a `-- keep: view`
+    intermediate a view, as a full build does, and writes no table of it.
+    """
     con.execute("checkpoint")
     copy = tmp_path / "full.duckdb"
     shutil.copy(tmp_path / "k.duckdb", copy)
     full = duckdb.connect(str(copy))
     models.build_metrics(full, DEMO_SETTINGS.targets)
-    assert _tables(con) == _tables(full)
-    for table in _tables(con):
+    assert _relations(con) == _relations(full)
+    for table, _kind in _relations(con):
         mine = con.execute(f"select * from {table} order by all").fetchall()
         theirs = full.execute(f"select * from {table} order by all").fetchall()
         assert len(mine) == len(theirs), table
@@ -162,3 +170,29 @@ def test_an_export_meeting_api_rows_rebuilds(demo_copy: duckdb.DuckDBPyConnectio
     assert models.refresh_metrics(demo_copy, DEMO_SETTINGS.targets)[1] == "rebuilt"
     _new_load(demo_copy)
     assert models.refresh_metrics(demo_copy, DEMO_SETTINGS.targets)[1] == "updated"
+
+
+def test_view_only_intermediates_stay_views_through_an_update(
+    demo_copy: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    con = demo_copy
+    view_only = {f"model.{m.name}" for m in model_files.declared_models() if m.view_only}
+    assert "model.int_account_metrics" in view_only
+    query = (
+        "select account_id, followers_total from metrics.awareness_daily "
+        "where platform = 'instagram' and date = date '2026-08-14' "
+        "and followers_total is not null order by account_id"
+    )
+    before = con.execute(query).fetchall()
+    assert before
+    load = _new_load(con)
+    con.execute(
+        "update core.account_daily set followers_total = followers_total + 100, load_id = ? "
+        "where platform = 'instagram' and date = date '2026-08-14'",
+        [load],
+    )
+    assert _update(con) == date(2026, 8, 14)
+    # The metric table read the view's new rows; no table of a view-only model was written.
+    assert con.execute(query).fetchall() == [(a, f + 100) for a, f in before]
+    assert {name for name, kind in _relations(con) if kind == "view"} == view_only
+    assert_equals_full_build(con, tmp_path)

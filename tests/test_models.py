@@ -300,3 +300,32 @@ def test_rebuild_is_repeatable(con: duckdb.DuckDBPyConnection, tmp_path: Path) -
 
 def test_committed_data_dictionary_is_up_to_date() -> None:
     assert docs.DOCS.read_text(encoding="utf-8") == docs.render(), "run python -m flows.build.docs"
+
+
+def test_view_only_intermediates_are_documented_views(con: duckdb.DuckDBPyConnection) -> None:
+    view_only = [m for m in model_files.declared_models() if m.view_only]
+    assert {m.name for m in view_only} >= {"int_account_metrics", "int_traffic_metrics"}
+    for model in view_only:
+        assert con.execute(
+            "select count(*) from duckdb_tables() where schema_name = 'model' and table_name = ?",
+            [model.name],
+        ).fetchone() == (0,)
+        comment = con.execute(
+            "select comment from duckdb_views() where schema_name = 'model' and view_name = ?",
+            [model.name],
+        ).fetchone()
+        assert comment == (f"{model.grain} {models.VIEW_ONLY_NOTE}",)
+
+
+@pytest.mark.parametrize("line", ["-- materialize: metrics.x", "-- refresh: period_end"])
+def test_a_view_only_model_refuses_rows_of_its_own(tmp_path: Path, line: str) -> None:
+    path = tmp_path / "int_x.sql"
+    path.write_text(
+        f"-- grain: One row.\n-- keep: view\n{line}\n"
+        "create or replace view model.int_x as select 1 as one\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="keep: view"):
+        model_files.parse_model(path)
+    path.write_text(path.read_text(encoding="utf-8").replace(f"{line}\n", ""), encoding="utf-8")
+    assert model_files.parse_model(path).view_only

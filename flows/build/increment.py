@@ -18,7 +18,9 @@ are exactly what changed. From them:
   '-infinity' otherwise (`int_base_daily` would read all posts of the history each night,
   `int_platform_periods` total the followers of every period);
 - the other models (the calendar, ranges, campaigns, audience and the scorecard) are recomputed
-  whole: their size follows campaigns and targets, not the number of days.
+  whole: their size follows campaigns and targets, not the number of days;
+- a `-- keep: view` intermediate is a view and has no rows to update: the metric tables reading
+  it compute its rows from the updated tables, with their own refresh condition.
 
 `tests/test_increment.py` holds an incremental build to a full build of the same `core`.
 """
@@ -68,7 +70,9 @@ def update(
         con.execute(f"set variable {REFRESH_FROM} = ?", [start])
     try:
         for model in declared:
-            if model.script is None and (model.refresh is None or start is not None):
+            if model.view_only or model.script is not None:
+                continue
+            if model.refresh is None or start is not None:
                 _recompute(con, model, start)
     finally:
         con.execute(f"reset variable {REFRESH_FROM}")

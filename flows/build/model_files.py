@@ -9,6 +9,12 @@ its columns once: `-- columns of <model> except <column>` takes that model's col
 order, at that place in the header. `-- refresh: <column>` (or `<column> by <grain>`) says which of
 its rows an incremental build recomputes from a date; a `<name>.refresh.sql` file next to it
 replaces that with a script of its own.
+
+An intermediate (`int_*`, not materialized) is kept as a table of its view's rows, unless its header
+says `-- keep: view`: then it stays a plain view, computed whenever it is read. That suits a cheap
+per-row projection of another kept table (the `int_*_metrics` models apply the formula macros to
+each row of a periods table): writing its rows would cost more than reading them again, and an
+incremental build has nothing of it to update.
 """
 
 import re
@@ -24,6 +30,7 @@ _COLUMN = re.compile(r"^-- column (\w+): (.+)$")
 _COLUMNS_OF = re.compile(r"^-- columns of (\w+) except (\w+)$")
 _MACRO = re.compile(r"^-- macro (\w+): (.+)$")
 _REFRESH = re.compile(r"^-- refresh: (\w+)(?: by (week|month|grain))?$")
+_KEEP_VIEW = "-- keep: view"
 
 
 @dataclass(frozen=True)
@@ -56,20 +63,29 @@ class Model:
     materialize: str | None
     refresh: Refresh | None = None
     script: str | None = None
+    # `-- keep: view`: an intermediate left a plain view, never written as a table.
+    view_only: bool = False
 
 
 def parse_model(path: Path) -> Model:
-    """Read a model file and its header docs; refuse a file that documents no grain."""
+    """Read a model file and its header docs; refuse a file that documents no grain.
+
+    Also refuse a `-- keep: view` model that is materialized or declares a refresh: a view has no
+    rows of its own to materialize or update.
+    """
     sql = path.read_text(encoding="utf-8")
     grain = ""
     materialize = None
     refresh = None
+    view_only = False
     columns: dict[str, str] = {}
     for line in sql.splitlines():
         if line.startswith("-- grain: "):
             grain = line.removeprefix("-- grain: ").strip()
         elif match := _REFRESH.match(line):
             refresh = Refresh(match.group(1), match.group(2))
+        elif line.strip() == _KEEP_VIEW:
+            view_only = True
         elif line.startswith("-- materialize: "):
             materialize = line.removeprefix("-- materialize: ").strip()
         elif match := _COLUMN.match(line):
@@ -84,7 +100,9 @@ def parse_model(path: Path) -> Model:
         raise ValueError(f"{path.name}: no single '{_view_statement(path.stem)}'")
     script_path = path.with_name(f"{path.stem}.refresh.sql")
     script = script_path.read_text(encoding="utf-8") if script_path.exists() else None
-    return Model(path.stem, sql, grain, columns, materialize, refresh, script)
+    if view_only and (materialize or refresh or script):
+        raise ValueError(f"{path.name}: '{_KEEP_VIEW}' with a materialize, refresh or script")
+    return Model(path.stem, sql, grain, columns, materialize, refresh, script, view_only)
 
 
 def _view_statement(name: str) -> str:

@@ -6,7 +6,9 @@ the metric tables analysts query are materialized from them, with the catalog an
 (their tables declared and documented in `sql/metrics/`, like every other table in `sql/`).
 Each intermediate (`int_*`, not materialized) is kept as a table of its view's rows: the metric
 tables and the report read it without recomputing it from `core`, and an incremental build
-(`flows/build/increment.py`) updates it in place.
+(`flows/build/increment.py`) updates it in place. One whose header says `-- keep: view` stays a
+plain view (a cheap per-row projection of a kept table, cheaper to read again than to write), and
+its comment says so.
 
 Each `sql/model/<name>.sql` defines one view and documents it in its header (`-- grain:`,
 `-- column <name>: <text>`, optionally `-- materialize: metrics.<table>`). The header is the single
@@ -46,6 +48,11 @@ CATALOG = SQL_DIR / "seeds" / "metric_catalog.csv"
 # The two metric tables written from configuration and seeds, not from a model view
 TARGET_DDL = SQL_DIR / "metrics" / "target.sql"
 CATALOG_DDL = SQL_DIR / "metrics" / "catalog.sql"
+# Ends the comment of a `-- keep: view` intermediate: where a table of its rows is expected.
+VIEW_ONLY_NOTE = (
+    "A view, not a table (`-- keep: view`): its rows are computed from the tables it reads "
+    "whenever it is read."
+)
 
 
 def build_metrics(con: duckdb.DuckDBPyConnection, targets: Sequence[Target] = ()) -> dict[str, int]:
@@ -193,7 +200,7 @@ def _load_targets(con: duckdb.DuckDBPyConnection, targets: Sequence[Target]) -> 
 
 def _create(con: duckdb.DuckDBPyConnection, model: Model) -> None:
     """Create the model: its documented view and metric table, or a documented intermediate."""
-    if model.materialize:
+    if model.materialize or model.view_only:
         statement = model.sql
     else:
         statement = f"create table model.{model.name} as {model_query(model)}"
@@ -208,12 +215,17 @@ def _create(con: duckdb.DuckDBPyConnection, model: Model) -> None:
             f"select {', '.join(model.columns)} from model.{model.name}"
         )
         _comment(con, "table", model.materialize, model)
+    elif model.view_only:
+        _comment(con, "view", f"model.{model.name}", model, f"{model.grain} {VIEW_ONLY_NOTE}")
     else:
         _comment(con, "table", f"model.{model.name}", model)
 
 
-def _comment(con: duckdb.DuckDBPyConnection, kind: str, name: str, model: Model) -> None:
-    statements = [f"comment on {kind} {name} is {store.sql_string(model.grain)}"]
+def _comment(
+    con: duckdb.DuckDBPyConnection, kind: str, name: str, model: Model, text: str | None = None
+) -> None:
+    """Document the relation (its grain, or `text`) and its columns from the model's header."""
+    statements = [f"comment on {kind} {name} is {store.sql_string(text or model.grain)}"]
     statements += [
         f"comment on column {name}.{column} is {store.sql_string(text)}"
         for column, text in model.columns.items()

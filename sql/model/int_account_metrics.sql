@@ -1,6 +1,6 @@
 -- model: int_account_metrics
 -- grain: Each row is one scope in one period of one grain (day, week, month, quarter, year): an account, or own accounts of one platform or of all platforms (the report's totals and the scorecard's scopes), with every awareness and community metric computed once from the period's base measures by the macros in sql/formulas.sql.
--- refresh: period_end
+-- keep: view
 -- column level: account, platform or all.
 -- column scope: platform:account_id for an account, the platform code, or 'all'.
 -- column grain: day, week, month, quarter or year.

@@ -1,6 +1,6 @@
 -- model: int_conversion_metrics
 -- grain: Each row is one ads scope (campaign in one currency, ad account, ads platform or all platforms) in one period of one grain (day, week, month, quarter, year), with every conversion metric computed once from the period's base measures by the macros in sql/formulas.sql.
--- refresh: period_end
+-- keep: view
 -- column level: campaign, ad_account, platform or all.
 -- column scope: NULL for campaigns; platform:ad_account_id, the ads platform code, or 'all'.
 -- column grain: day, week, month, quarter or year.

@@ -1,6 +1,6 @@
 -- model: int_leads_metrics
 -- grain: Each row is one leads scope (campaign, ads platform or all platforms) in one period of one grain (day, week, month, quarter, year), with every leads metric computed once from the period's base measures by the macros in sql/formulas.sql.
--- refresh: period_end
+-- keep: view
 -- column level: campaign, platform or all.
 -- column scope: NULL for campaigns; the ads platform code, or 'all'.
 -- column grain: day, week, month, quarter or year.

@@ -1,6 +1,6 @@
 -- model: int_traffic_metrics
 -- grain: Each row is one scope (a social platform, or all platforms) in one period of one grain (day, week, month, quarter, year), with every traffic metric computed once from the period's base measures by the macros in sql/formulas.sql.
--- refresh: period_end
+-- keep: view
 -- column level: platform or all.
 -- column scope: The platform code, or 'all'.
 -- column grain: day, week, month, quarter or year.
