@@ -9,11 +9,18 @@ import csv
 import io
 from collections import Counter
 from datetime import date
+from pathlib import Path
 
 import polars as pl
 import pytest
 
-from tests.conftest import REALDATA, counts, normalize_counted, skip_module_without_realdata
+from tests.conftest import (
+    REALDATA,
+    counts,
+    normalize_counted,
+    reasons,
+    skip_module_without_realdata,
+)
 from transforms.container.delimited import split_records
 from transforms.context import Account, IngestContext, Normalized
 from transforms.errors import InputError
@@ -91,6 +98,43 @@ def test_facebook_viewers_chart_resaved_by_excel_with_semicolons_and_dst() -> No
     assert min(reach) == date(2025, 10, 31) and max(reach) == date(2025, 12, 31)
     assert reach[date(2025, 11, 3)] == 277  # the first row written T01:00:00
     assert result.tables["account"]["account_id"].to_list() == [FB.account_id]
+
+
+@pytest.mark.parametrize(
+    ("relative", "encoding", "expected"),
+    [
+        (
+            "instagram/mbs_ig_chart_views_vintage_utf16.csv",
+            "utf-16",
+            "column 'Date': '2025-11-1T00:00:00' is not a date; no date",
+        ),
+        (
+            "facebook/mbs_fb_audience_vintage_excel_cp1251_decimals_as_dates.csv",
+            "cp1251",
+            "'2025-11-1T01:00:00' in the 'Follows' chart is not a date",
+        ),
+    ],
+)
+def test_chart_day_that_lost_a_digit_is_quarantined_not_read_as_another_day(
+    relative: str, encoding: str, expected: str
+) -> None:
+    """A mutation sweep's find: `2025-11-1T` (the 10th, a digit lost) was read as the 1st."""
+    text = (REALDATA / relative).read_bytes().decode(encoding)
+    damaged = text.replace("2025-11-10T", "2025-11-1T", 1)
+    assert damaged != text
+    platform = "instagram" if relative.startswith("instagram") else "facebook"
+    column = "views" if platform == "instagram" else "followers_gained"
+    account = IG if platform == "instagram" else FB
+
+    intact = _normalize(text.encode(encoding), Path(relative).name, account)
+    result = _normalize(damaged.encode(encoding), Path(relative).name, account)
+
+    read, loaded, quarantined, skipped = counts(intact)
+    assert counts(result) == (read, loaded - 1, quarantined + 1, skipped)
+    assert reasons(result)[-1][1] == expected
+    days = _daily(intact, column, platform)
+    del days[date(2025, 11, 10)]
+    assert _daily(result, column, platform) == days  # the 1st keeps its own figure
 
 
 def test_chart_without_platform_or_account_is_refused() -> None:

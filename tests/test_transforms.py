@@ -563,6 +563,43 @@ def test_mbs_insight_chart() -> None:
     )
 
 
+_IG_REACH = 'sep=,\n"Instagram reach"\n"Date","Primary"\n'
+
+
+def test_mbs_insight_chart_date_that_lost_a_digit_is_quarantined_naming_it() -> None:
+    """Found by a mutation sweep: `2026-07-1T` was read as the 1st, replacing that day's reach."""
+    text = _IG_REACH + (
+        '"2026-07-01T00:00:00","100"\n"2026-07-02T00:00:00","200"\n"2026-07-1T00:00:00","999"\n'
+    )
+    result = _normalize(text, account=Account("instagram", "17841400000000001"))
+
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (3, 2, 1)
+    assert result.quarantine.select("row_number", "reason").rows() == [
+        (6, "column 'Date': '2026-07-1T00:00:00' is not a date; no date")
+    ]
+    daily = result.tables["account_daily"]
+    assert daily.select("date", "reach").rows() == [
+        (date(2026, 7, 1), 100),
+        (date(2026, 7, 2), 200),
+    ]
+
+
+def test_mbs_insight_chart_day_listed_twice_is_loaded_once_and_skipped_once() -> None:
+    """The repeated day was counted as loaded and as skipped (the accounting check failed)."""
+    text = _IG_REACH + (
+        '"2026-07-01T00:00:00","100"\n"2026-07-02T00:00:00","200"\n"2026-07-01T00:00:00","150"\n'
+    )
+    result = _normalize(text, account=Account("instagram", "17841400000000001"))
+
+    assert (result.rows_read, result.rows_loaded, result.rows_skipped) == (3, 2, 1)
+    assert "1 rows skipped: a day the chart lists again (its last row is loaded)" in result.notes
+    daily = result.tables["account_daily"]
+    assert daily.select("date", "reach").rows() == [
+        (date(2026, 7, 1), 150),
+        (date(2026, 7, 2), 200),
+    ]
+
+
 def test_mbs_insight_chart_needs_an_account() -> None:
     text = 'sep=,\n"Instagram reach"\n"Date","Primary"\n"2026-07-03T00:00:00","5"\n'
     with pytest.raises(InputError, match="pass --account instagram:<id>"):

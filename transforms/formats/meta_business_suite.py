@@ -34,9 +34,9 @@ from transforms.canonical.schemas import ACCOUNT_DAILY, AUDIENCE, POST, POST_MET
 from transforms.canonical.typed import (
     COUNT,
     DECIMAL,
+    FieldType,
     assemble,
     conform,
-    date_field,
     datetime_field,
     drop_duplicate_keys,
     flag,
@@ -427,6 +427,22 @@ _CHART_SERIES = (
 )
 """Value column names: `Primary`, or (older files) a platform series name, never trusted."""
 _CHART_DATES = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d", "%m/%d/%Y")
+_DAILY_KEY = ["platform", "account_id", "date", "metric"]
+
+
+def _chart_date(column: str, locale: Locale) -> pl.Expr:
+    """A chart's day; a date in year-first order must have two-digit months and days.
+
+    Meta writes `2026-04-10T00:00:00`. strptime reads `2026-04-1T00:00:00` (a digit lost to
+    damage) as April 1st, which would replace that day's figure with the 10th's: such a cell is
+    no date. The month-first form (`4/10/2026`, Excel's re-save) is unpadded as written.
+    """
+    text = pl.col(column).str.strip_chars()
+    unpadded = text.str.contains(r"^\d{4}-") & ~text.str.contains(r"^\d{4}-\d{2}-\d{2}(\D|$)")
+    return pl.when(~unpadded).then(parse_date(column, _CHART_DATES, locale)).alias(column)
+
+
+_CHART_DAY = FieldType("date", _chart_date)
 
 
 @dataclass(frozen=True)
@@ -600,9 +616,7 @@ def _chart_frames(
                 f"the value column named '{name}' holds the chart of the title above it: the "
                 "title is trusted, not the column name"
             )
-    typed = parse_fields(
-        replace(parsed, frame=frame), {"date": date_field(*_CHART_DATES), "value": COUNT}
-    )
+    typed = parse_fields(replace(parsed, frame=frame), {"date": _CHART_DAY, "value": COUNT})
     checked = require(typed.lazy(), pl.col("date").is_not_null(), "no date")
     for platform, account in accounts.items():
         if account is None:
@@ -622,15 +636,18 @@ def _chart_frames(
     )
 
 
-def _daily_from_long(kept: pl.DataFrame) -> tuple[pl.DataFrame, int]:
-    """One `core.account_daily` row per platform, account and date, a column per metric."""
-    kept, duplicates = drop_duplicate_keys(kept, ["platform", "account_id", "date", "metric"])
+def _daily_from_long(kept: pl.DataFrame) -> pl.DataFrame:
+    """One `core.account_daily` row per platform, account and date, a column per metric.
+
+    `kept` holds one row per `_DAILY_KEY`: the caller drops the repeated ones, as it must count
+    them as skipped rows (the pivot refuses a repeated key rather than pick one).
+    """
     metrics = kept["metric"].unique(maintain_order=True).to_list()
     wide = kept.select("platform", "account_id", "date", "metric", "value").pivot(
         on="metric", index=["platform", "account_id", "date"], values="value"
     )
     wide = wide.with_columns(pl.col(metric).cast(pl.Int64) for metric in metrics)
-    return conform(wide.sort("platform", "account_id", "date"), ACCOUNT_DAILY.columns), duplicates
+    return conform(wide.sort("platform", "account_id", "date"), ACCOUNT_DAILY.columns)
 
 
 def _gaps_note(kept: pl.DataFrame) -> list[str]:
@@ -651,7 +668,11 @@ def normalize_insight(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     """Map per-metric chart blocks to `core.account_daily`, each providing its metric's column."""
     frame, titles = chart_blocks(parsed.frame, _preamble_title(parsed))
     kept, quarantine, accounts, notes, skipped = _chart_frames(parsed, frame, titles, ctx)
-    daily, duplicates = _daily_from_long(kept)
+    kept, duplicates = drop_duplicate_keys(kept, _DAILY_KEY)
+    if duplicates:
+        notes.append(
+            f"{duplicates} rows skipped: a day the chart lists again (its last row is loaded)"
+        )
     platforms = sorted({account.platform for account in accounts})
     return assemble(
         "meta_business_suite_insight",
@@ -659,7 +680,7 @@ def normalize_insight(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
         parsed,
         kept,
         quarantine,
-        {"account": account_frame(accounts), "account_daily": daily},
+        {"account": account_frame(accounts), "account_daily": _daily_from_long(kept)},
         skipped=skipped + duplicates,
         notes=(*notes, *_workspace_note(ctx, accounts), *_gaps_note(kept)),
     )
@@ -1029,7 +1050,7 @@ def _parse_audience_cells(cells: pl.DataFrame) -> pl.DataFrame:
     text = pl.col("text")
     share = parse_percent_points("text", "en")
     count = parse_count("text", "en")
-    day = parse_date("bucket", _CHART_DATES, "en")
+    day = _chart_date("bucket", "en")
     is_share = pl.col("_kind").is_in(["gender_age", "city", "country"])
     cells = cells.with_columns(
         pl.when(is_share).then(share).alias("share"),
@@ -1155,7 +1176,8 @@ def normalize_audience(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
         pl.col("_kind").alias("metric"),
         pl.col("count").alias("value"),
     )
-    daily_frame, daily_duplicates = _daily_from_long(daily)
+    daily, daily_duplicates = drop_duplicate_keys(daily, _DAILY_KEY)
+    daily_frame = _daily_from_long(daily)
     used = [account for account in accounts.values() if account is not None]
     kept = pl.DataFrame({"_row": loaded_rows}, schema={"_row": pl.Int64})
     return assemble(
