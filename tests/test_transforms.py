@@ -584,20 +584,34 @@ def test_mbs_insight_chart_date_that_lost_a_digit_is_quarantined_naming_it() -> 
     ]
 
 
-def test_mbs_insight_chart_day_listed_twice_is_loaded_once_and_skipped_once() -> None:
+def test_mbs_insight_chart_day_repeated_with_its_figure_is_loaded_once_skipped_once() -> None:
     """The repeated day was counted as loaded and as skipped (the accounting check failed)."""
+    text = _IG_REACH + (
+        '"2026-07-01T00:00:00","100"\n"2026-07-02T00:00:00","200"\n"2026-07-01T00:00:00","100"\n'
+    )
+    result = _normalize(text, account=Account("instagram", "17841400000000001"))
+
+    assert (result.rows_read, result.rows_loaded, result.rows_skipped) == (3, 2, 1)
+    assert "1 rows skipped: a day the chart lists again with the same figure" in result.notes
+    daily = result.tables["account_daily"]
+    assert daily.select("date", "reach").rows() == [
+        (date(2026, 7, 1), 100),
+        (date(2026, 7, 2), 200),
+    ]
+
+
+def test_mbs_insight_chart_day_listed_twice_with_two_figures_is_quarantined() -> None:
+    """`2026-07-10` damaged into `2026-07-01` would have given the 1st the 10th's reach."""
     text = _IG_REACH + (
         '"2026-07-01T00:00:00","100"\n"2026-07-02T00:00:00","200"\n"2026-07-01T00:00:00","150"\n'
     )
     result = _normalize(text, account=Account("instagram", "17841400000000001"))
 
-    assert (result.rows_read, result.rows_loaded, result.rows_skipped) == (3, 2, 1)
-    assert "1 rows skipped: a day the chart lists again (its last row is loaded)" in result.notes
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (3, 1, 2)
+    reason = "rows 4, 6 give different reach figures for 2026-07-01: which is the day's is unknown"
+    assert result.quarantine.select("row_number", "reason").rows() == [(4, reason), (6, reason)]
     daily = result.tables["account_daily"]
-    assert daily.select("date", "reach").rows() == [
-        (date(2026, 7, 1), 150),
-        (date(2026, 7, 2), 200),
-    ]
+    assert daily.select("date", "reach").rows() == [(date(2026, 7, 2), 200)]
 
 
 def test_mbs_insight_chart_needs_an_account() -> None:

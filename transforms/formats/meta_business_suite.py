@@ -34,6 +34,7 @@ from transforms.canonical.schemas import ACCOUNT_DAILY, AUDIENCE, POST, POST_MET
 from transforms.canonical.typed import (
     COUNT,
     DECIMAL,
+    REASON,
     FieldType,
     assemble,
     conform,
@@ -435,10 +436,11 @@ def _chart_date(column: str, locale: Locale) -> pl.Expr:
 
     Meta writes `2026-04-10T00:00:00`. strptime reads `2026-04-1T00:00:00` (a digit lost to
     damage) as April 1st, which would replace that day's figure with the 10th's: such a cell is
-    no date. The month-first form (`4/10/2026`, Excel's re-save) is unpadded as written.
+    no date. strptime skips whitespace before a number (`2026- 04-10`), so the check does too.
+    The month-first form (`4/10/2026`, Excel's re-save) is unpadded as written.
     """
-    text = pl.col(column).str.strip_chars()
-    unpadded = text.str.contains(r"^\d{4}-") & ~text.str.contains(r"^\d{4}-\d{2}-\d{2}(\D|$)")
+    digits = pl.col(column).str.replace_all(r"\s", "")
+    unpadded = digits.str.contains(r"^\d{4}-(\d-|\d{2}-\d(\D|$))")
     return pl.when(~unpadded).then(parse_date(column, _CHART_DATES, locale)).alias(column)
 
 
@@ -557,8 +559,8 @@ def _chart_frames(
 ) -> tuple[pl.DataFrame, pl.DataFrame, list[Account], list[str], int]:
     """Parse the data rows of every block into (platform, account, date, metric, value).
 
-    Returns the kept long frame, the quarantine, the accounts, notes and the rows skipped
-    (block titles and repeated headers).
+    Returns the kept long frame (with each row's record, for `_one_row_per_day`), the
+    quarantine, the accounts, notes and the rows skipped (block titles and repeated headers).
     """
     names = {0: parsed.headers.get("value", "Primary")}
     for block, name in frame.filter(pl.col("_kind") == "header").select("_block", "value").rows():
@@ -626,7 +628,7 @@ def _chart_frames(
                 f"no {platform} account for this {platform} chart: configure one or pass "
                 f"--account {platform}:<id>",
             )
-    kept, quarantine = split_quarantine(checked.collect(engine="in-memory"))
+    kept, quarantine = split_quarantine(checked.collect(engine="in-memory"), keep_record=True)
     return (
         kept,
         quarantine,
@@ -650,6 +652,37 @@ def _daily_from_long(kept: pl.DataFrame) -> pl.DataFrame:
     return conform(wide.sort("platform", "account_id", "date"), ACCOUNT_DAILY.columns)
 
 
+def _one_row_per_day(kept: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+    """Skip a day a chart repeats with the same figure; quarantine a day given different ones.
+
+    Meta lists each day of a chart once. A day given twice comes from damage (`2025-12-27` that
+    lost characters reads as `2025-12-20`) or from two files run together: with different
+    figures, which one is the day's is unknown, so every row of that day is quarantined rather
+    than one picked. Returns the rows to load (without their record), the quarantine and the
+    number of repeats skipped.
+    """
+    unique = kept.unique(subset=[*_DAILY_KEY, "value"], keep="first", maintain_order=True)
+    shared = (
+        unique.group_by(_DAILY_KEY)
+        .agg(pl.col(ROW).sort().cast(pl.String).str.join(", ").alias("_rows"), pl.len())
+        .filter(pl.col("len") > 1)
+    )
+    flagged = unique.join(shared, on=_DAILY_KEY, how="left", maintain_order="left").with_columns(
+        pl.when(pl.col("len").is_not_null())
+        .then(
+            pl.format(
+                "rows {} give different {} figures for {}: which is the day's is unknown",
+                "_rows",
+                "metric",
+                "date",
+            )
+        )
+        .alias(REASON)
+    )
+    loaded, clashes = split_quarantine(flagged)
+    return loaded.drop("_rows", "len"), clashes, kept.height - unique.height
+
+
 def _gaps_note(kept: pl.DataFrame) -> list[str]:
     """Name the days a chart leaves out (they are not loaded, so they stay NULL)."""
     spans = kept.group_by("platform", "metric", maintain_order=True).agg(
@@ -668,20 +701,18 @@ def normalize_insight(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     """Map per-metric chart blocks to `core.account_daily`, each providing its metric's column."""
     frame, titles = chart_blocks(parsed.frame, _preamble_title(parsed))
     kept, quarantine, accounts, notes, skipped = _chart_frames(parsed, frame, titles, ctx)
-    kept, duplicates = drop_duplicate_keys(kept, _DAILY_KEY)
-    if duplicates:
-        notes.append(
-            f"{duplicates} rows skipped: a day the chart lists again (its last row is loaded)"
-        )
+    kept, clashes, repeats = _one_row_per_day(kept)
+    if repeats:
+        notes.append(f"{repeats} rows skipped: a day the chart lists again with the same figure")
     platforms = sorted({account.platform for account in accounts})
     return assemble(
         "meta_business_suite_insight",
         "+".join(platforms),
         parsed,
         kept,
-        quarantine,
+        pl.concat([quarantine, clashes]),
         {"account": account_frame(accounts), "account_daily": _daily_from_long(kept)},
-        skipped=skipped + duplicates,
+        skipped=skipped + repeats,
         notes=(*notes, *_workspace_note(ctx, accounts), *_gaps_note(kept)),
     )
 
