@@ -10,6 +10,7 @@ import io
 import random
 import time
 import zipfile
+from collections.abc import Callable
 from datetime import date, datetime
 
 import openpyxl
@@ -204,6 +205,38 @@ def test_xlsx_with_a_broken_sheet_part_is_refused_as_a_damaged_workbook() -> Non
 
     with pytest.raises(InputError, match=r"^damaged workbook: the XLSX workbook cannot be read"):
         read_book(out.getvalue())
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (
+            lambda data: data[:200] + data[213:],
+            "damaged workbook: the XLSX workbook cannot be read past its damage (zip: ValueError "
+            "negative seek value -13); re-export it",
+        ),
+        (
+            lambda data: data[:200] + b"\r\n" + data[200:],
+            "file is a zip archive but not a readable Excel workbook (Bad magic number for file "
+            "header); unzip it or re-export as XLSX or CSV",
+        ),
+    ],
+    ids=["13 bytes lost", "2 bytes inserted"],
+)
+def test_real_xlsx_with_bytes_lost_or_inserted_is_refused_in_one_line(
+    damage: Callable[[bytes], bytes], message: str
+) -> None:
+    """The mutation sweep's m0 of this file raised `ValueError: negative seek value -13`.
+
+    Bytes lost before the central directory move the members it points to, so zipfile seeks
+    before the start of the file for the first one (a worksheet, read for its extent).
+    """
+    data = (
+        REALDATA / "google_analytics/ua_all_web_site_data_pages_2022-07_excel.xlsx"
+    ).read_bytes()
+    with pytest.raises(InputError) as refused:
+        _normalize_bytes(damage(data), "ua_pages.xlsx")
+    assert str(refused.value) == message
 
 
 def _spreadsheet_ml(rows: str) -> bytes:

@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 import openpyxl
@@ -137,3 +138,107 @@ def test_a_workbook_whose_compressed_xml_is_damaged_is_refused_in_one_line() -> 
 
     with pytest.raises(InputError, match=r"^damaged workbook: the XLSX workbook cannot be read"):
         read_book(bytes(data))
+
+
+# --- damaged zip containers: found by a mutation sweep, each raised from zipfile or ElementTree ---
+
+
+def _central_entry(data: bytes, name: str) -> int:
+    """Where the central directory record of member `name` starts."""
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        length = int.from_bytes(data[at + 28 : at + 30], "little")
+        if data[at + 46 : at + 46 + length] == name.encode():
+            return at
+        at = data.find(b"PK\x01\x02", at + 4)
+    raise AssertionError(f"no member {name}")
+
+
+def _poke(data: bytes, name: str, field: int, value: int) -> bytes:
+    """Overwrite a two-byte field of member `name`'s central directory record."""
+    at = _central_entry(data, name) + field
+    return data[:at] + value.to_bytes(2, "little") + data[at + 2 :]
+
+
+def _rezipped(data: bytes, name: str, body: bytes | None = None) -> bytes:
+    """The workbook with member `name` first, its bytes replaced by `body` if given."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        target.writestr(name, source.read(name) if body is None else body)
+        for member in source.namelist():
+            if member != name:
+                target.writestr(member, source.read(member))
+    return out.getvalue()
+
+
+def _bytes_lost(data: bytes) -> bytes:
+    """13 bytes lost inside the first member: zipfile seeks 13 bytes before the file's start."""
+    first = _rezipped(data, "xl/workbook.xml")
+    return first[:100] + first[113:]
+
+
+_VERSION_NEEDED, _FLAGS, _METHOD = 6, 8, 10
+_WORKBOOK = _xlsx([["Date", "Views"], ["2026-04-12", 1938]])
+
+
+@pytest.mark.parametrize(
+    ("damage", "detail"),
+    [
+        (_bytes_lost, "zip: ValueError negative seek value -13"),
+        (
+            lambda d: _poke(d, "xl/workbook.xml", _METHOD, 99),
+            "zip: NotImplementedError That compression method is not supported",
+        ),
+        (
+            lambda d: _poke(d, "xl/workbook.xml", _FLAGS, 0x1),
+            "zip: RuntimeError File 'xl/workbook.xml' is encrypted, password required for "
+            "extraction",
+        ),
+        (
+            lambda d: _poke(d, "xl/workbook.xml", _FLAGS, 0x20),
+            "zip: NotImplementedError compressed patched data (flag bit 5)",
+        ),
+        (
+            lambda d: _poke(d, "xl/workbook.xml", _VERSION_NEEDED, 71),
+            "zip: NotImplementedError zip file version 7.1",
+        ),
+        (
+            lambda d: _poke(d, "xl/workbook.xml", _FLAGS, 0x800).replace(
+                b"xl/workbook.xml", b"xl/w\xffrkbook.xml"
+            ),
+            "zip: UnicodeDecodeError 'utf-8' codec can't decode byte 0xff in position 4: invalid "
+            "start byte",
+        ),
+        (
+            lambda d: _rezipped(
+                d, "xl/workbook.xml", b'<?xml version="1.0" encoding="XFD1048577"?><workbook/>'
+            ),
+            "zip: LookupError unknown encoding: XFD1048577",
+        ),
+        (
+            lambda d: _rezipped(
+                d, "xl/workbook.xml", b'<?xml version="1.0" encoding="utf-32"?><workbook/>'
+            ),
+            "zip: ValueError multi-byte encodings are not supported",
+        ),
+    ],
+    ids=[
+        "bytes lost",
+        "unknown method",
+        "encrypted flag",
+        "patched flag",
+        "zip version",
+        "name not utf-8",
+        "unknown xml encoding",
+        "multi-byte xml encoding",
+    ],
+)
+def test_a_workbook_with_a_damaged_zip_header_is_refused_in_one_line(
+    damage: Callable[[bytes], bytes], detail: str
+) -> None:
+    with pytest.raises(InputError) as refused:
+        read_book(damage(_WORKBOOK))
+    assert str(refused.value) == (
+        f"damaged workbook: the XLSX workbook cannot be read past its damage ({detail}); "
+        "re-export it"
+    )

@@ -21,6 +21,7 @@ parsed here with ElementTree.
 """
 
 import io
+import lzma
 import re
 import zipfile
 import zlib
@@ -105,16 +106,7 @@ def _check_size(sheet: str, rows: int, columns: int) -> None:
 
 
 def _xlsx_sheets(data: bytes) -> list[Sheet]:
-    try:
-        extents = _xlsx_extents(data)
-    except (zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise InputError(
-            f"file is a zip archive but not a readable Excel workbook ({exc}); "
-            "unzip it or re-export as XLSX or CSV"
-        ) from None
-    except (ElementTree.ParseError, zlib.error, EOFError) as exc:  # a damaged zip member
-        raise _damaged("XLSX workbook", "zip", exc) from None
-    for name, (rows, columns) in extents.items():
+    for name, (rows, columns) in _xlsx_extents(data).items():
         _check_size(name, rows, columns)
     return _calamine_sheets(data, "XLSX workbook")
 
@@ -155,6 +147,51 @@ def _calamine_sheets(data: bytes, kind: str) -> list[Sheet]:
     return sheets
 
 
+_NOT_A_WORKBOOK = (zipfile.BadZipFile, KeyError, OSError)
+"""What zipfile raises for bytes it finds no zip archive in, or a zip without a workbook part."""
+_DAMAGED_ZIP = (zlib.error, EOFError, lzma.LZMAError, ValueError, NotImplementedError, RuntimeError)
+"""What zipfile raises past damaged headers or members (each seen in a mutation sweep): a member
+that does not inflate (zlib.error, EOFError, LZMAError), offsets moved by lost bytes (ValueError:
+negative seek value), a name flagged UTF-8 that is not (UnicodeDecodeError, a ValueError), a
+compression method, version or flag bit it does not handle (NotImplementedError), the encryption
+flag set (RuntimeError)."""
+_DAMAGED_XML = (ElementTree.ParseError, LookupError, ValueError)
+"""What ElementTree raises for a part that is not well-formed (ParseError) or declares an unknown
+(LookupError) or multi-byte (ValueError) encoding."""
+
+
+def _zip_errors(exc: Exception) -> InputError:
+    """The one-line refusal of what zipfile or ElementTree raised reading the workbook's parts."""
+    if isinstance(exc, _NOT_A_WORKBOOK):
+        return InputError(
+            f"file is a zip archive but not a readable Excel workbook ({exc}); "
+            "unzip it or re-export as XLSX or CSV"
+        )
+    return _damaged("XLSX workbook", "zip", exc)
+
+
+def _open_zip(data: bytes) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (*_NOT_A_WORKBOOK, *_DAMAGED_ZIP) as exc:
+        raise _zip_errors(exc) from None
+
+
+def _part(archive: zipfile.ZipFile, name: str) -> bytes:
+    try:
+        return archive.read(name)
+    except (*_NOT_A_WORKBOOK, *_DAMAGED_ZIP) as exc:
+        raise _zip_errors(exc) from None
+
+
+def _xml_part(archive: zipfile.ZipFile, name: str) -> ElementTree.Element:
+    xml = _part(archive, name)
+    try:
+        return ElementTree.fromstring(xml)
+    except _DAMAGED_XML as exc:
+        raise _zip_errors(exc) from None
+
+
 _REF = re.compile(rb' r="([A-Z]{0,3})([0-9]{1,9})"')  # cells' `A1` and rows' `1` references
 _RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -166,13 +203,15 @@ def _xlsx_extents(data: bytes) -> dict[str, tuple[int, int]]:
 
     calamine makes a sheet one dense range from A1 to its farthest cell, so a single stray cell
     at XFD1048576 would cost gigabytes; the references are checked first so such a sheet is
-    refused in one line instead.
+    refused in one line instead. The library calls are wrapped one by one (`_open_zip`, `_part`,
+    `_xml_part`) so that what they raise on damaged bytes is refused in one line, and a mistake
+    of this function's own is not taken for damage.
     """
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+    with _open_zip(data) as archive:
         names = set(archive.namelist())
-        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        book = _xml_part(archive, "xl/workbook.xml")
         rels_name = "xl/_rels/workbook.xml.rels"
-        rels = ElementTree.fromstring(archive.read(rels_name)) if rels_name in names else None
+        rels = _xml_part(archive, rels_name) if rels_name in names else None
         targets = {
             rel.get("Id"): rel.get("Target", "")
             for rel in (rels.iter(_RELATIONSHIP) if rels is not None else ())
@@ -182,7 +221,7 @@ def _xlsx_extents(data: bytes) -> dict[str, tuple[int, int]]:
             target = targets.get(sheet.get(_DOC_RELATIONSHIP), "")
             part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
             if part in names:
-                extents[sheet.get("name", "")] = _extent(archive.read(part))
+                extents[sheet.get("name", "")] = _extent(_part(archive, part))
         return extents
 
 
