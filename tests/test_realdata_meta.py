@@ -556,6 +556,18 @@ def test_export_whose_rows_were_each_put_into_one_cell_is_refused_saying_so() ->
     assert "a spreadsheet program re-saved this export with another separator" in str(caught.value)
 
 
+def test_one_cell_rows_with_a_line_break_inside_are_refused_in_one_line() -> None:
+    """A mutation sweep's find: a line break in the header cell raised csv's own error."""
+    text = '"Video asset ID,Page ID,Title\nPublish time,Reach"\n"1,2,3,4,5"\n"6,7,8,9,10"\n'
+    with pytest.raises(InputError) as caught:
+        _normalize(text, account=FB)
+    assert str(caught.value).startswith(
+        "every row is one cell holding a whole row ('Video asset ID,Page ID,Title Publish time,"
+        "Reach'): a spreadsheet program re-saved this export"
+    )
+    assert "\n" not in str(caught.value)
+
+
 def test_one_cell_rows_without_a_row_inside_are_not_blamed_on_a_spreadsheet() -> None:
     with pytest.raises(InputError, match=r"^unknown format"):
         _normalize('"just text"\n"more text"\n')

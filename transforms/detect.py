@@ -7,6 +7,7 @@ columns make the error actionable; a format of another platform is never named.
 """
 
 import csv
+import io
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -233,9 +234,12 @@ def _wrapped_rows(records: Sequence[Sequence[str]]) -> str | None:
     if not filled or not one_cell[0] or 2 * sum(one_cell) < len(one_cell):
         return None
     cell = filled[0][0]
-    if max(len(next(csv.reader([cell], delimiter=d), [])) for d in ",;\t") < 3:
+    # its first record: csv refuses a line break outside quotes in a line it is given as one
+    first = (next(csv.reader(io.StringIO(cell, newline=""), delimiter=d), []) for d in ",;\t")
+    if max(len(record) for record in first) < 3:
         return None
-    shown = cell if len(cell) <= 60 else cell[:60] + "…"
+    line = " ".join(cell.splitlines())  # the message is one line
+    shown = line if len(line) <= 60 else line[:60] + "…"
     return (
         f"every row is one cell holding a whole row ('{shown}'): a spreadsheet program re-saved "
         "this export with another separator; download it again and ingest it without opening "
