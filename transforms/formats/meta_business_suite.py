@@ -25,6 +25,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import polars as pl
 
@@ -52,7 +53,13 @@ from transforms.format_spec import FormatSpec
 from transforms.formats.skipped import skip_every_row
 from transforms.headers import normalize_header
 from transforms.values.dates import localize, parse_date, snapshot_date
-from transforms.values.numbers import Locale, invalid_number, parse_count, parse_percent_points
+from transforms.values.numbers import (
+    EXPRESSIONS_KEPT,
+    Locale,
+    invalid_number,
+    parse_count,
+    parse_percent_points,
+)
 
 _CONTENT_COLUMNS: dict[Locale, dict[str, tuple[str, ...]]] = {
     "en": {
@@ -431,6 +438,7 @@ _CHART_DATES = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d", "%m/%d/%Y")
 _DAILY_KEY = ["platform", "account_id", "date", "metric"]
 
 
+@lru_cache(maxsize=EXPRESSIONS_KEPT)  # see EXPRESSIONS_KEPT
 def _chart_date(column: str, locale: Locale) -> pl.Expr:
     """A chart's day; a date in year-first order must have two-digit months and days.
 
@@ -439,8 +447,7 @@ def _chart_date(column: str, locale: Locale) -> pl.Expr:
     no date. strptime skips whitespace before a number (`2026- 04-10`), so the check does too.
     The month-first form (`4/10/2026`, Excel's re-save) is unpadded as written.
     """
-    digits = pl.col(column).str.replace_all(r"\s", "")
-    unpadded = digits.str.contains(r"^\d{4}-(\d-|\d{2}-\d(\D|$))")
+    unpadded = pl.col(column).str.contains(r"^\s*\d{4}-\s*(\d-|\d{2}-\s*\d(\D|$))")
     return pl.when(~unpadded).then(parse_date(column, _CHART_DATES, locale)).alias(column)
 
 
@@ -659,8 +666,11 @@ def _one_row_per_day(kept: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, in
     lost characters reads as `2025-12-20`) or from two files run together: with different
     figures, which one is the day's is unknown, so every row of that day is quarantined rather
     than one picked. Returns the rows to load (without their record), the quarantine and the
-    number of repeats skipped.
+    number of repeats skipped. A chart without repeats (every intact one) costs one check.
     """
+    if kept.select(pl.struct(_DAILY_KEY).is_unique().all()).item():
+        quarantine = {"row_number": pl.Int64, "reason": pl.String, "raw": pl.String}
+        return kept.drop(RAW), pl.DataFrame(schema=quarantine), 0
     unique = kept.unique(subset=[*_DAILY_KEY, "value"], keep="first", maintain_order=True)
     shared = (
         unique.group_by(_DAILY_KEY)
