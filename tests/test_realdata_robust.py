@@ -193,6 +193,19 @@ def test_damaged_legacy_xls_is_refused_as_a_damaged_workbook(seed: int, flip: bo
     )
 
 
+@pytest.mark.parametrize("length", [85258, 84935])
+def test_legacy_xls_that_makes_calamine_panic_is_refused_as_a_damaged_workbook(length: int) -> None:
+    """Cut short there, calamine's Rust code panics; pyo3 raised that past `except Exception`."""
+    data = (REALDATA / LINKEDIN_XLS).read_bytes()[:length]
+    with pytest.raises(InputError) as refused:
+        read_book(data)
+    assert str(refused.value).startswith(
+        "damaged workbook: the legacy Excel (.xls) workbook cannot be read past its damage "
+        "(calamine: PanicException "
+    )
+    assert "\n" not in str(refused.value)
+
+
 def test_xlsx_with_a_broken_sheet_part_is_refused_as_a_damaged_workbook() -> None:
     source = zipfile.ZipFile(
         io.BytesIO((REALDATA / "google_ads/gads_ad_asset_report_GBP_2024_excel.xlsx").read_bytes())

@@ -83,7 +83,7 @@ def render_cell(value: object) -> str:
     return str(value)
 
 
-def _damaged(kind: str, library: str, exc: Exception) -> InputError:
+def _damaged(kind: str, library: str, exc: BaseException) -> InputError:
     """The one-line refusal of a workbook its reader library could not parse."""
     text = str(exc).splitlines()[0][:160] if str(exc).strip() else ""
     detail = f"{library}: {type(exc).__name__}" + (f" {text}" if text else "")
@@ -129,6 +129,10 @@ def _calamine_sheets(data: bytes, kind: str) -> list[Sheet]:
         raise
     except Exception as exc:  # calamine's zip, XML and BIFF parsers: all are damage here
         raise _damaged(kind, "calamine", exc) from None
+    except BaseException as exc:
+        if not _is_panic(exc):  # an interrupt, an exit
+            raise
+        raise _damaged(kind, "calamine", exc) from None
     sheets = []
     try:
         for meta in book.sheets_metadata:
@@ -142,9 +146,23 @@ def _calamine_sheets(data: bytes, kind: str) -> list[Sheet]:
         raise
     except Exception as exc:
         raise _damaged(kind, "calamine", exc) from None
+    except BaseException as exc:
+        if not _is_panic(exc):  # an interrupt, an exit
+            raise
+        raise _damaged(kind, "calamine", exc) from None
     finally:
         book.close()
     return sheets
+
+
+def _is_panic(exc: BaseException) -> bool:
+    """Whether calamine's Rust code panicked: pyo3 raises `pyo3_runtime.PanicException`.
+
+    Some damaged workbooks make calamine panic (a truncated BIFF stream: `slice index starts at
+    84480 but ends at 84423`). The exception is a BaseException that cannot be imported by
+    name, so it is told by its type's module and name.
+    """
+    return (type(exc).__module__, type(exc).__name__) == ("pyo3_runtime", "PanicException")
 
 
 _NOT_A_WORKBOOK = (zipfile.BadZipFile, KeyError, OSError)
