@@ -16,17 +16,11 @@ import polars as pl
 
 from transforms.api.envelope import Envelope
 from transforms.api.refusals import google_refused, one_line
-from transforms.canonical.typed import REASON
+from transforms.canonical.typed import QUARANTINE, REASON
 from transforms.context import Normalized
 from transforms.errors import InputError
 
 _KINDS: dict[pl.DataType, str] = {pl.Int64(): "whole number", pl.Float64(): "number"}
-# An API pull has no sheets: the store gives its quarantine rows sheet '' as it does a CSV's
-QUARANTINE = {
-    "row_number": pl.Int64(),
-    "reason": pl.String(),
-    "raw": pl.String(),
-}
 
 
 def error_of(envelope: Envelope) -> dict[str, Any]:

@@ -41,11 +41,17 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from transforms.api.envelope import REFRESH, Envelope, Window
-from transforms.api.google import QUARANTINE, result, sum_or_null, typed_frame
+from transforms.api.google import result, sum_or_null, typed_frame
 from transforms.api.refusals import one_line
 from transforms.canonical.accounts import account_frame
 from transforms.canonical.schemas import ACCOUNT_DAILY, AUDIENCE, POST, POST_METRICS
-from transforms.canonical.typed import conform, drop_duplicate_keys, require, split_quarantine
+from transforms.canonical.typed import (
+    QUARANTINE,
+    conform,
+    drop_duplicate_keys,
+    require,
+    split_quarantine,
+)
 from transforms.context import Account, Normalized
 from transforms.errors import InputError
 

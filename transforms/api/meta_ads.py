@@ -34,10 +34,16 @@ from typing import Any
 import polars as pl
 
 from transforms.api.envelope import Envelope
-from transforms.api.google import QUARANTINE, result, typed_frame
+from transforms.api.google import result, typed_frame
 from transforms.api.refusals import one_line
 from transforms.canonical.schemas import AD_DAILY
-from transforms.canonical.typed import conform, drop_duplicate_keys, require, split_quarantine
+from transforms.canonical.typed import (
+    QUARANTINE,
+    conform,
+    drop_duplicate_keys,
+    require,
+    split_quarantine,
+)
 from transforms.context import Account, Normalized
 from transforms.errors import InputError
 

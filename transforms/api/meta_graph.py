@@ -91,7 +91,7 @@ from transforms.canonical.schemas import (
     POST_METRICS,
     CanonicalTable,
 )
-from transforms.canonical.typed import conform
+from transforms.canonical.typed import QUARANTINE, conform
 from transforms.context import Account, Normalized
 from transforms.errors import InputError
 
@@ -317,7 +317,7 @@ class _Batch:
             tables={"account": account_frame([self.account]), **tables},
             quarantine=pl.DataFrame(
                 self.quarantine,
-                schema={"row_number": pl.Int64, "reason": pl.String, "raw": pl.String},
+                schema=QUARANTINE,
                 orient="row",
             ),
             rows_read=self.read,

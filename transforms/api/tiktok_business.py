@@ -39,7 +39,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from transforms.api.envelope import Envelope
-from transforms.api.google import QUARANTINE, result, sum_or_null, typed_frame
+from transforms.api.google import result, sum_or_null, typed_frame
 from transforms.api.refusals import one_line
 from transforms.canonical.accounts import account_frame
 from transforms.canonical.schemas import (
@@ -49,7 +49,14 @@ from transforms.canonical.schemas import (
     POST,
     POST_METRICS,
 )
-from transforms.canonical.typed import conform, drop_duplicate_keys, flag, require, split_quarantine
+from transforms.canonical.typed import (
+    QUARANTINE,
+    conform,
+    drop_duplicate_keys,
+    flag,
+    require,
+    split_quarantine,
+)
 from transforms.context import Account, Normalized
 from transforms.errors import InputError
 

@@ -37,11 +37,11 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from transforms.api.envelope import Envelope
-from transforms.api.google import QUARANTINE, result
+from transforms.api.google import result
 from transforms.api.refusals import one_line
 from transforms.canonical.accounts import account_frame
 from transforms.canonical.schemas import ACCOUNT_DAILY, POST, POST_METRICS
-from transforms.canonical.typed import conform
+from transforms.canonical.typed import QUARANTINE, conform
 from transforms.context import Account, Normalized
 from transforms.errors import InputError
 

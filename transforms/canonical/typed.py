@@ -27,6 +27,9 @@ _FIELDS_AT_ONCE = 4
 _SMALL_ROWS = 10_000
 """Up to this many rows every field is parsed in one pass: the copies are small, the calls not."""
 _SUSPECT = "_suspect_"
+QUARANTINE = {"row_number": pl.Int64(), "reason": pl.String(), "raw": pl.String()}
+"""The quarantine frame's columns (`split_quarantine`'s, and any a format or an API builds). An API
+pull has no sheets: the store gives its quarantine rows sheet '' as it does a CSV's."""
 
 Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
 """A frame, or a lazy one: a format chains its row checks lazily and runs them in one polars call

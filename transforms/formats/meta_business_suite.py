@@ -35,6 +35,7 @@ from transforms.canonical.schemas import ACCOUNT_DAILY, AUDIENCE, POST, POST_MET
 from transforms.canonical.typed import (
     COUNT,
     DECIMAL,
+    QUARANTINE,
     REASON,
     FieldType,
     assemble,
@@ -669,8 +670,7 @@ def _one_row_per_day(kept: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, in
     number of repeats skipped. A chart without repeats (every intact one) costs one check.
     """
     if kept.select(pl.struct(_DAILY_KEY).is_unique().all()).item():
-        quarantine = {"row_number": pl.Int64, "reason": pl.String, "raw": pl.String}
-        return kept.drop(RAW), pl.DataFrame(schema=quarantine), 0
+        return kept.drop(RAW), pl.DataFrame(schema=QUARANTINE), 0
     unique = kept.unique(subset=[*_DAILY_KEY, "value"], keep="first", maintain_order=True)
     shared = (
         unique.group_by(_DAILY_KEY)
