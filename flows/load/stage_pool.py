@@ -14,7 +14,8 @@ a task runner: Prefect's `ThreadPoolTaskRunner`, whose threads feed the worker p
 prefect-dask's `DaskTaskRunner`. Outside one, a `ThreadPoolExecutor` feeds the worker processes and
 a dask `Client` sends batches to the cluster directly. One input of a `kunci` command is staged in
 the command's own process whatever the kind (starting a worker costs more than staging a small
-export), bounded by `flows.load.stage_watch`.
+export), bounded by `flows.load.stage_watch`, unless it is a workbook calamine reads: that can
+abort its process, so it goes to a pool of one worker process whatever the kind.
 """
 
 import contextlib
@@ -62,7 +63,7 @@ class WorkerPool:
         self._size = size
         self._loaded = frozenset(loaded)
         self._context = multiprocessing.get_context("spawn")
-        self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
+        self._idle: queue.SimpleQueue[_Worker | None] = queue.SimpleQueue()  # None: start one
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
         self._spawning = threading.Lock()  # the environment a worker inherits is set meanwhile
@@ -86,14 +87,15 @@ class WorkerPool:
         return worker
 
     def _retire(self, worker: "_Worker") -> None:
+        """Kill `worker`; its replacement starts when an input needs it (the last may not)."""
         worker.kill()
         with self._lock:
             self._workers.discard(worker)
-        self._idle.put(self._start())
+        self._idle.put(None)
 
     def stage(self, job: StageJob, timeout: float) -> str:
         """Stage one job in an idle worker; kill the worker when the job overruns `timeout`."""
-        worker = self._idle.get()
+        worker = self._idle.get() or self._start()
         started = datetime.now(UTC)
         try:
             worker.wait_ready()
@@ -104,9 +106,32 @@ class WorkerPool:
                 return folder
             reason = f"timed out after {timeout:g} s"
         except (EOFError, OSError):
-            reason = f"internal error (the worker process {worker.ended()})"
+            reason = died(job, worker.exit_code())
         self._retire(worker)
         return staging.record_crash(job, started, reason)
+
+
+def died(job: StageJob, code: int | None) -> str:
+    """Why `job` failed when its worker process ended with `code`, in words a user can act on.
+
+    A signal is what native code ends a process with: calamine aborts (SIGABRT) on some damaged
+    workbooks, a defect segfaults, the kernel kills (SIGKILL) when memory runs out. Only the
+    first is the file's fault for sure, and the user can do something about it: re-export it.
+    """
+    if code is None or code >= 0:
+        return f"internal error (the worker process ended with exit code {code})"
+    name = signal.Signals(-code).name
+    if -code == signal.SIGKILL:
+        return (
+            f"the process normalizing it was killed (signal {name}: by the system when memory "
+            "runs out, or by a user)"
+        )
+    if staging.read_natively(job.item):
+        return (
+            f"the workbook reader crashed on it (its process was killed by signal {name}): "
+            "the file is probably damaged; re-export it"
+        )
+    return f"internal error (the process normalizing it crashed: killed by signal {name})"
 
 
 def polars_threads(workers: int) -> int:
@@ -158,13 +183,10 @@ class _Worker:
                 raise OSError("the worker process did not start")
             self._ready = True
 
-    def ended(self) -> str:
-        """How the process ended, in words, once it did."""
+    def exit_code(self) -> int | None:
+        """The process's exit code once it ended (minus the signal that killed it), else None."""
         self.process.join(_STOP_GRACE_SECONDS)
-        code = self.process.exitcode
-        if code is not None and code < 0:
-            return f"was killed by signal {signal.Signals(-code).name}"
-        return f"ended with exit code {code}"
+        return self.process.exitcode
 
     def kill(self) -> None:
         """End the process now (a hung parse gives no other way out)."""

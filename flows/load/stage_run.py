@@ -131,7 +131,9 @@ def stage_all(
 
     One input is staged in this process when it is a `kunci` command (`flows.load.stage_watch`
     bounds it: a worker would cost more than a small export), and where a library calls this; in a
-    Prefect flow run, which cannot be restarted, it goes to a worker as many inputs do.
+    Prefect flow run, which cannot be restarted, it goes to a worker as many inputs do. So does a
+    workbook read by native code, whatever the caller: calamine can abort the process it runs in
+    (`staging.read_natively`), and then it is a worker that dies and this input alone that fails.
     """
     jobs = _refuse_overran(jobs, progress)
     if not jobs:
@@ -139,7 +141,10 @@ def stage_all(
     in_flow_run = _in_flow_run()
     if len(jobs) == 1 and not in_flow_run:
         [job] = jobs
-        if stage_watch.can_restart():
+        if staging.read_natively(job.item):
+            with stage_pool.WorkerPool(1, loaded) as pool:
+                pool.stage(job, runner.timeout_seconds)
+        elif stage_watch.can_restart():
             with stage_watch.watched(str(job.item.path), runner.timeout_seconds):
                 staging.stage_safely(job, loaded)
         else:

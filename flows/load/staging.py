@@ -35,6 +35,7 @@ from flows.load.ingest import bound_account, normalize_input, read_bytes
 from flows.load.inputs import InputFile
 from flows.load.outcomes import LoadOutcome
 from transforms.canonical.schemas import TABLES
+from transforms.container import workbooks
 from transforms.errors import InputError
 
 MANIFEST = "manifest.json"
@@ -123,6 +124,21 @@ def stage_safely(job: StageJob, loaded: Loaded) -> str:
         return stage_input(job, loaded)
     except Exception as exc:
         return record_crash(job, started, f"internal error ({type(exc).__name__}: {exc})")
+
+
+def read_natively(item: InputFile) -> bool:
+    """Whether the input is read by native code that can abort its process (a workbook).
+
+    One read of its first bytes (`transforms.container.workbooks.read_natively`); what is not a
+    readable regular file is not (staging refuses it in one line; a FIFO would block the read).
+    """
+    if item.ignored or not item.path.is_file():
+        return False
+    try:
+        with item.path.open("rb") as file:
+            return workbooks.read_natively(file.read(workbooks.SIGNATURE_BYTES))
+    except OSError:
+        return False
 
 
 def record_crash(job: StageJob, started: datetime, reason: str) -> str:
