@@ -8,6 +8,7 @@ run in those real workers (the format travels to them with the settings, as a de
 
 import os
 import pickle
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -162,7 +163,16 @@ def crash(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
 
 
 def die(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
-    os._exit(3)  # a worker lost to a segfault or the OOM killer
+    os._exit(3)  # a worker lost to a defect of its own
+
+
+def abort(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
+    os.abort()  # as native code does (a failed allocation in Rust)
+
+
+def oom_kill(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
+    os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's OOM killer does
+    raise AssertionError("the worker should have been killed")
 
 
 def parser_format(name: str, normalize: Any) -> FormatSpec:
@@ -187,11 +197,13 @@ def test_a_hung_a_crashing_and_a_dying_parse_fail_alone_in_killed_worker_process
             parser_format("hang", hang),
             parser_format("crash", crash),
             parser_format("die", die),
+            parser_format("abort", abort),
+            parser_format("oom", oom_kill),
         ),
     )
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    for name in ("hang", "crash", "die"):
+    for name in ("hang", "crash", "die", "abort", "oom"):
         (inbox / f"{name}.csv").write_text(f"{name} key,{name} value\na,1\n", encoding="utf-8")
     (inbox / "empty.csv").write_bytes(b"")
     good = next(i for i in inputs.inbox(settings) if i.path.parent.name == "overview")
@@ -209,6 +221,16 @@ def test_a_hung_a_crashing_and_a_dying_parse_fail_alone_in_killed_worker_process
             "failed",
             f"internal error (the worker process ended with exit code 3); {lost}",
         ),
+        "abort.csv": (
+            "failed",
+            "internal error (the process normalizing it crashed: killed by signal SIGABRT); "
+            + lost,
+        ),
+        "oom.csv": (
+            "failed",
+            "the process normalizing it was killed (signal SIGKILL: by the system when memory "
+            f"runs out, or by a user); {lost}",
+        ),
         "empty.csv": ("failed", "file is empty"),
         "hang.csv": ("failed", f"timed out after 3 s; {lost}"),
         good.path.name: ("loaded", None),
@@ -216,7 +238,7 @@ def test_a_hung_a_crashing_and_a_dying_parse_fail_alone_in_killed_worker_process
     con = duckdb.connect(str(db), read_only=True)
     ledger = con.execute("select status, count(*) from ops.load group by all order by 1").fetchall()
     con.close()
-    assert ledger == [("failed", 4), ("loaded", 1)]
+    assert ledger == [("failed", 6), ("loaded", 1)]
 
 
 def test_a_local_dask_cluster_of_two_worker_processes_stages_as_this_process_does(

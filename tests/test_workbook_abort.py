@@ -1,0 +1,109 @@
+"""A workbook whose reader aborts the process fails alone, even as the one input of a command.
+
+calamine (Rust) aborts the process it runs in on some damaged workbooks: one byte changed in a real
+LinkedIn `.xls` has it allocate 343 GB. The damaged copy is made here, in the test's folder, from
+the real-data export (never copied into the repository); the real `kunci` entry point of the venv
+ingests it alone, as a user would.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.config.settings import RunnerConfig, load_settings
+from flows.load.inputs import InputFile
+from tests.conftest import DEMO_CONFIG, REALDATA, needs_realdata
+from tests.test_staging import _contents, _run
+
+REPO = Path(__file__).resolve().parents[1]
+KUNCI = Path(sys.executable).with_name("kunci")
+LINKEDIN_XLS = REALDATA / "linkedin" / "linkedin_page_NPLF_2020Q2_visitors_updates.xls"
+ABORTING_BYTE = (56859, 0x00, 0x53)  # 0-based offset, byte there, byte that makes calamine abort
+LINKEDIN_XLSX = (
+    DEMO_CONFIG.parent
+    / "inbox/linkedin/dinas-pariwisata-nusantara_content_2026-07-03_2026-09-30.xlsx"
+)
+
+
+def _kunci(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The venv's `kunci` on this checkout, in an empty workspace.
+
+    Without `RUST_BACKTRACE`, as a user runs it: with it, Rust prints its backtrace as calamine
+    aborts, which is what setting it asks for.
+    """
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PREFECT_API_URL", "KUNCI_DB", "KUNCI_CONFIG", "RUST_BACKTRACE")
+    }
+    env |= {"PYTHONPATH": str(REPO), "PREFECT_HOME": str(tmp_path / "prefect-home")}
+    return subprocess.run(
+        [str(KUNCI), *args], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
+
+
+def _damaged_copy(folder: Path) -> Path:
+    data = bytearray(LINKEDIN_XLS.read_bytes())
+    offset, was, damaged = ABORTING_BYTE
+    assert data[offset] == was, "the real-data export changed: find the aborting byte again"
+    data[offset] = damaged
+    path = folder / "visitors_damaged.xls"
+    path.write_bytes(bytes(data))
+    return path
+
+
+@needs_realdata
+def test_a_workbook_that_aborts_its_reader_fails_alone_when_ingested_alone(
+    tmp_path: Path,
+) -> None:
+    damaged = _damaged_copy(tmp_path)
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    db = tmp_path / "data" / "kunci.duckdb"
+
+    run = _kunci(tmp_path, "ingest", str(damaged), "--db", str(db))
+    other = _kunci(tmp_path, "ingest", str(empty), "--db", str(tmp_path / "other.duckdb"))
+
+    assert other.returncode != 0
+    assert run.returncode == other.returncode  # as any run with a failed input
+    reason = (
+        "the workbook reader crashed on it (its process was killed by signal SIGABRT): "
+        "the file is probably damaged; re-export it; nothing of it was loaded"
+    )
+    assert [line for line in run.stdout.splitlines() if damaged.name in line] == [
+        f"  FAILED {damaged}: {reason}"
+    ]
+    assert run.stdout.splitlines()[-1] == f"published {db}"
+    rust_abort = ("memory allocation of", "note: run with `RUST_BACKTRACE=1`")
+    for line in run.stderr.splitlines():  # Rust's last words in the worker, the run's one line
+        assert line.startswith(rust_abort) or (
+            line.startswith(f"kunci-ingest run failed: {damaged}: {reason}.")
+        ), run.stderr
+    assert "Traceback" not in run.stdout + run.stderr
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        ledger = con.execute("select source, status, error from ops.load").fetchall()
+        runs = con.execute("select count(*) from ops.run").fetchall()
+    finally:
+        con.close()
+    assert ledger == [(str(damaged), "failed", reason)]
+    assert runs == [(1,)]
+
+
+@pytest.mark.parametrize("kind", ["threads", "processes"])
+def test_one_healthy_workbook_staged_alone_in_a_worker_loads_as_ingesting_it_does(
+    tmp_path: Path, kind: str
+) -> None:
+    settings = load_settings(str(DEMO_CONFIG))
+    items = [InputFile(LINKEDIN_XLSX)]
+
+    one_by_one = _run(tmp_path / "one/k.duckdb", settings, items, None)
+    staged = _run(tmp_path / "staged/k.duckdb", settings, items, RunnerConfig(kind, 2))
+
+    assert staged == one_by_one
+    assert [(o.status, o.rows_read > 0) for o in staged] == [("loaded", True)]
+    assert _contents(tmp_path / "staged/k.duckdb") == _contents(tmp_path / "one/k.duckdb")
