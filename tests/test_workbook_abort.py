@@ -57,15 +57,19 @@ def _damaged_copy(folder: Path) -> Path:
 
 
 @needs_realdata
+@pytest.mark.parametrize("kind", ["processes", "threads"])
 def test_a_workbook_that_aborts_its_reader_fails_alone_when_ingested_alone(
-    tmp_path: Path,
+    tmp_path: Path, kind: str
 ) -> None:
+    """Whatever the runner's kind: a command's one input is never staged by a pool of it."""
     damaged = _damaged_copy(tmp_path)
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
+    config = tmp_path / "kunci.toml"
+    config.write_text(f'[runner]\nkind = "{kind}"\n', encoding="utf-8")
     db = tmp_path / "data" / "kunci.duckdb"
 
-    run = _kunci(tmp_path, "ingest", str(damaged), "--db", str(db))
+    run = _kunci(tmp_path, "ingest", str(damaged), "--db", str(db), "--config", str(config))
     other = _kunci(tmp_path, "ingest", str(empty), "--db", str(tmp_path / "other.duckdb"))
 
     assert other.returncode != 0
@@ -98,6 +102,7 @@ def test_a_workbook_that_aborts_its_reader_fails_alone_when_ingested_alone(
 def test_one_healthy_workbook_staged_alone_in_a_worker_loads_as_ingesting_it_does(
     tmp_path: Path, kind: str
 ) -> None:
+    """The same outcome, rows and ledger as `ingest_file` in this process gives."""
     settings = load_settings(str(DEMO_CONFIG))
     items = [InputFile(LINKEDIN_XLSX)]
 
