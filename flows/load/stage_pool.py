@@ -1,10 +1,11 @@
 """Stage many inputs in parallel, each bounded by a timeout (`[runner]` in `kunci.toml`).
 
 Kinds:
-- `processes` (default): worker processes, started with `spawn` (a forked polars can deadlock),
-  each fed one input at a time through a pipe. An input that overruns the timeout has its process
-  killed and replaced and is recorded failed; a worker that dies (a segfault, the OOM killer)
-  fails its input alone. A thread cannot be stopped in the middle of a polars call; a process can.
+- `processes` (default): worker processes, each a fresh interpreter (a forked polars can
+  deadlock) fed one input at a time through a pipe. An input that overruns the timeout has its
+  process killed and replaced and is recorded failed; a worker that dies (a segfault, the OOM
+  killer, a native reader's abort) fails its input alone. A thread cannot be stopped in the middle
+  of a polars call; a process can.
 - `threads`: threads of this process; no isolation, a hung parse runs on (for trusted inputs).
 - `dask`: batches of inputs on a `dask.distributed` cluster (`dask_address`, else a local one of
   `workers` processes), each input timed in its worker: `flows.load.stage_dask`.
@@ -24,14 +25,13 @@ import multiprocessing
 import os
 import queue
 import signal
+import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
-from typing import Any
 
 from flows.load import staging
 from flows.load.staging import Loaded, StageJob
@@ -62,11 +62,9 @@ class WorkerPool:
         """Prepare `size` workers, each given the loaded inputs once (started on entry)."""
         self._size = size
         self._loaded = frozenset(loaded)
-        self._context = multiprocessing.get_context("spawn")
         self._idle: queue.SimpleQueue[_Worker | None] = queue.SimpleQueue()  # None: start one
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
-        self._spawning = threading.Lock()  # the environment a worker inherits is set meanwhile
 
     def __enter__(self) -> "WorkerPool":
         for _ in range(self._size):
@@ -80,8 +78,7 @@ class WorkerPool:
             worker.stop()
 
     def _start(self) -> "_Worker":
-        with self._spawning, _inherited(POLARS_THREADS, str(polars_threads(self._size))):
-            worker = _Worker(self._context, self._loaded)
+        worker = _Worker(self._loaded, polars_threads(self._size))
         with self._lock:
             self._workers.add(worker)
         return worker
@@ -145,32 +142,40 @@ def polars_threads(workers: int) -> int:
     return max(1, (os.cpu_count() or 1) // max(1, workers))
 
 
-@contextlib.contextmanager
-def _inherited(name: str, value: str) -> Iterator[None]:
-    """`name` set to `value` in the environment processes started meanwhile inherit.
-
-    A value the user set is kept: `POLARS_MAX_THREADS` in the run's environment wins.
-    """
-    if name in os.environ:
-        yield
-        return
-    os.environ[name] = value
-    try:
-        yield
-    finally:
-        del os.environ[name]
+# A worker's interpreter runs this and nothing else: it imports what staging needs, never the
+# parent's `__main__` (multiprocessing's `spawn` would run that again in every worker: a
+# benchmark's or a Prefect worker's imports, a second or more of CPU each). The pipe's end is
+# inherited as a file descriptor; the parent's `sys.path` comes first through it, so the worker
+# finds the modules (and the pickled parsers of a test or a plug-in) where the parent does, then
+# the loaded inputs: both read before the imports, so the parent never waits on a full pipe.
+_WORKER_MAIN = """
+import sys
+from multiprocessing.connection import Connection
+connection = Connection(int(sys.argv[1]))
+sys.path[:] = connection.recv()
+loaded = connection.recv()
+from flows.load.stage_pool import serve
+serve(connection, loaded)
+"""
 
 
 class _Worker:
     """One worker process and this side of its pipe."""
 
-    def __init__(self, context: Any, loaded: frozenset[tuple[str, str | None]]) -> None:
+    def __init__(self, loaded: frozenset[tuple[str, str | None]], polars_threads: int) -> None:
+        """Start the process; its polars gets `polars_threads` unless the run set a count."""
         self.connection, theirs = multiprocessing.Pipe()
-        self.process: BaseProcess = context.Process(
-            target=_serve, args=(theirs, loaded), name="kunci-stage", daemon=True
+        environment = {POLARS_THREADS: str(polars_threads)} | dict(os.environ)
+        descriptor = theirs.fileno()
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _WORKER_MAIN, str(descriptor)],
+            pass_fds=(descriptor,),
+            env=environment,
+            stdin=subprocess.DEVNULL,
         )
-        self.process.start()
         theirs.close()  # so that its death reads as end of file here
+        self.connection.send(list(sys.path))
+        self.connection.send(loaded)
         self._ready = False
 
     def wait_ready(self) -> None:
@@ -185,27 +190,31 @@ class _Worker:
 
     def exit_code(self) -> int | None:
         """The process's exit code once it ended (minus the signal that killed it), else None."""
-        self.process.join(_STOP_GRACE_SECONDS)
-        return self.process.exitcode
+        return self._wait()
 
     def kill(self) -> None:
         """End the process now (a hung parse gives no other way out)."""
         self.process.kill()
-        self.process.join(_STOP_GRACE_SECONDS)
+        self._wait()
         self.connection.close()
 
     def stop(self) -> None:
         """Ask the process to finish; kill it when it does not within the grace period."""
         with contextlib.suppress(OSError):
             self.connection.send(None)
-        self.process.join(_STOP_GRACE_SECONDS)
-        if self.process.is_alive():
+        if self._wait() is None:
             self.process.kill()
-            self.process.join(_STOP_GRACE_SECONDS)
+            self._wait()
         self.connection.close()
 
+    def _wait(self) -> int | None:
+        """The exit status once the process ended, waiting at most the grace period; else None."""
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(_STOP_GRACE_SECONDS)
+        return self.process.returncode
 
-def _serve(connection: Connection, loaded: frozenset[tuple[str, str | None]]) -> None:
+
+def serve(connection: Connection, loaded: frozenset[tuple[str, str | None]]) -> None:
     """A worker's life: stage the jobs it receives until told to stop or its parent is gone."""
     _die_with_parent()
     connection.send(_READY)
