@@ -148,15 +148,11 @@ def polars_threads(workers: int) -> int:
 # inherited as a file descriptor; the parent's `sys.path` comes first through it, so the worker
 # finds the modules (and the pickled parsers of a test or a plug-in) where the parent does, then
 # the loaded inputs: both read before the imports, so the parent never waits on a full pipe.
-_WORKER_MAIN = """
-import sys
-from multiprocessing.connection import Connection
-connection = Connection(int(sys.argv[1]))
-sys.path[:] = connection.recv()
-loaded = connection.recv()
-from flows.load.stage_pool import serve
-serve(connection, loaded)
-"""
+_WORKER_MAIN = (
+    "import sys; from multiprocessing.connection import Connection; "
+    "connection = Connection(int(sys.argv[1])); sys.path[:] = connection.recv(); "
+    "loaded = connection.recv(); from flows.load.stage_pool import serve; serve(connection, loaded)"
+)
 
 
 class _Worker:
