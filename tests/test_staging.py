@@ -410,6 +410,52 @@ def test_the_writer_loads_staged_inputs_while_later_ones_are_still_staged(
     assert [o.load_id for o in outcomes] == list(range(1, len(items) + 1))
 
 
+def test_the_writer_removes_each_loaded_inputs_staged_files_while_later_ones_are_staged(
+    tmp_path: Path,
+) -> None:
+    settings = load_settings(str(DEMO_CONFIG))
+    items = _distinct_copies(tmp_path, settings, staged_load.BATCH_WHILE_STAGING + 2)
+    db = tmp_path / "data/k.duckdb"
+    left_while_staging: list[int] = []
+    with pipeline.working_database(db) as working, pipeline.open_working(working) as con:
+        pipeline.initialise(con, settings)
+        area = staging.staging_area(working.path, settings)
+
+        def staged_inputs() -> int:
+            """Manifests still in the staging zone (the writer removes folders meanwhile)."""
+            while True:
+                try:
+                    names = area.zone.list(area.prefix)
+                    return sum(name.endswith(staging.MANIFEST) for name in names)
+                except FileNotFoundError:  # a folder went while it was listed
+                    continue
+
+        def progress(name: str) -> None:
+            if name != items[-1].path.name:
+                return
+            # the last input is staged: the writer has loaded a batch, and removes it meanwhile
+            deadline = time.monotonic() + 60
+            while staged_inputs() > len(items) - staged_load.BATCH_WHILE_STAGING:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
+            left_while_staging.append(staged_inputs())
+
+        outcomes = stage_run.stage_and_load(
+            con,
+            working.path,
+            items,
+            settings,
+            None,
+            RunnerConfig("threads", 1),
+            pipeline.raw_root(db),
+            progress,
+        )
+        assert not area.zone.list(area.prefix)
+    assert left_while_staging[0] <= len(items) - staged_load.BATCH_WHILE_STAGING
+    assert [o.status for o in outcomes] == ["loaded"] * len(items)
+
+
 def test_staging_that_raises_stops_the_writer_and_the_run_sees_its_error(tmp_path: Path) -> None:
     settings = load_settings(str(DEMO_CONFIG))
     items = _distinct_copies(tmp_path, settings, 4)

@@ -60,6 +60,7 @@ def load_staged(
             outcomes[index] = outcome
             if outcome.status != "failed" and outcome.load_id is not None:
                 loaded_now.setdefault(_key(staged), outcome.load_id)
+        area.discard([staged.folder for staged in batch])
         pending.clear()
 
     for index, staged, last_arrived in manifests:
@@ -69,6 +70,7 @@ def load_staged(
         if staged.status in ("staged", "skipped") and key in loaded_now:
             flush()
             outcomes[index] = LoadOutcome(staged.source, "skipped", load_id=loaded_now[key])
+            area.discard([staged.folder])
         elif staged.status == "staged":
             pending.append((index, staged))
             if len(pending) >= BATCH_INPUTS or (
@@ -78,6 +80,7 @@ def load_staged(
         else:
             flush()
             outcomes[index] = _record_unloaded(con, staged)
+            area.discard([staged.folder])
     flush()
     return [outcomes[index] for index in range(len(outcomes))]
 

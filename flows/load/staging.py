@@ -295,6 +295,20 @@ class StagingArea:
             if not self.zone.is_local:
                 shutil.rmtree(self.scratch, ignore_errors=True)
 
+    def discard(self, folders: list[str]) -> None:
+        """Remove the staged files of inputs the writer is done with, while the workers go on.
+
+        Each input's files are read once, by the batch that loads it. Removed locally now, they
+        no longer wait for the end of the run (1,440 files of 400 small inputs took 0.2 to 0.4 s
+        to remove there, after the last load), and a file deleted this young is often never
+        written to disk at all. A URL zone keeps them for the one bulk delete of `clear`,
+        cheaper than a request per input.
+        """
+        if self.zone.is_local:
+            for folder in folders:
+                if folder:  # never the zone's root
+                    self.zone.remove(folder)
+
     def clear(self) -> None:
         """Remove every staged input of this database, and the scratch folder (absent: nothing).
 
