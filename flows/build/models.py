@@ -48,6 +48,8 @@ CATALOG = SQL_DIR / "seeds" / "metric_catalog.csv"
 # The two metric tables written from configuration and seeds, not from a model view
 TARGET_DDL = SQL_DIR / "metrics" / "target.sql"
 CATALOG_DDL = SQL_DIR / "metrics" / "catalog.sql"
+# DuckDB's rows per row group, the unit its threads split a table scan into.
+ROW_GROUP_ROWS = 122_880
 # Ends the comment of a `-- keep: view` intermediate: where a table of its rows is expected.
 VIEW_ONLY_NOTE = (
     "A view, not a table (`-- keep: view`): its rows are computed from the tables it reads "
@@ -117,18 +119,22 @@ def _filled_api_rows(con: duckdb.DuckDBPyConnection, after_load: int) -> bool:
 
 @contextmanager
 def _build_transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Run a build in one transaction, on every thread the connection has.
+    """Run a build in one transaction, on every thread the connection has unless `core` is small.
 
     Parallel sums of doubles would add in a varying order and differ in the last bits from one
     build of the same `core` to the next; the models sum fractional amounts (money, conversions,
     leads, audience values) as DECIMAL, exact in any order, and every other sum is of integers,
     so the tables are identical whatever the threads and the order rows were stored in.
 
-    The documentation step runs on one thread with the optimizer off (`_document`); the thread
-    count and optimizer the connection had are put back after the commit or the rollback, as an
-    aborted transaction refuses even a `SET`.
+    DuckDB splits a scan into row groups: where every `core` table fits in one, a second thread
+    has nothing to scan and only adds hand-offs to each of the build's statements, so such a
+    build runs on one thread. The documentation step runs on one thread with the optimizer off
+    (`_document`). The thread count and optimizer the connection had are put back after the
+    commit or the rollback, as an aborted transaction refuses even a `SET`.
     """
     restore = _settings_now(con)
+    if _core_fits_one_row_group(con):
+        con.execute("set threads = 1")
     con.begin()
     try:
         yield
@@ -138,6 +144,14 @@ def _build_transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         con.execute(restore)
         raise
     con.execute(restore)
+
+
+def _core_fits_one_row_group(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether every `core` table holds fewer rows than DuckDB's row group (`ROW_GROUP_ROWS`)."""
+    row = con.execute(
+        "select coalesce(max(estimated_size), 0) from duckdb_tables() where schema_name = 'core'"
+    ).fetchone()
+    return bool(row and row[0] < ROW_GROUP_ROWS)
 
 
 def _settings_now(con: duckdb.DuckDBPyConnection) -> str:
