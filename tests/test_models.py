@@ -362,3 +362,18 @@ def test_a_build_leaves_threads_and_optimizer_as_it_found_them(
             "select comment from duckdb_columns() where table_name = 'int_x'"
         ).fetchall() == [("The column.",)]
     assert connection.execute(settings).fetchall() == as_set
+
+
+def test_only_a_core_within_one_row_group_is_built_on_one_thread(tmp_path: Path) -> None:
+    connection = store.connect(tmp_path / "k.duckdb")
+    store.apply_schema(connection)
+    assert models._core_fits_one_row_group(connection)
+    rows = models.ROW_GROUP_ROWS
+    connection.execute(
+        "insert into core.post (platform, post_id, load_id) "
+        "select 'x', range::varchar, 1 from range(?)",
+        [rows - 1],
+    )
+    assert models._core_fits_one_row_group(connection)
+    connection.execute("insert into core.post (platform, post_id, load_id) values ('x', 'last', 1)")
+    assert not models._core_fits_one_row_group(connection)
