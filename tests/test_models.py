@@ -329,3 +329,51 @@ def test_a_view_only_model_refuses_rows_of_its_own(tmp_path: Path, line: str) ->
         model_files.parse_model(path)
     path.write_text(path.read_text(encoding="utf-8").replace(f"{line}\n", ""), encoding="utf-8")
     assert model_files.parse_model(path).view_only
+
+
+@pytest.mark.parametrize("documented", ["one", "missing"])
+def test_a_build_leaves_threads_and_optimizer_as_it_found_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, documented: str
+) -> None:
+    # The docs are written on one thread with the optimizer off; a doc naming a column that does
+    # not exist fails the build in that step, in a transaction that refuses even a `SET`.
+    path = tmp_path / "int_x.sql"
+    path.write_text(
+        f"-- grain: One row.\n-- column {documented}: The column.\n"
+        "create or replace view model.int_x as select 1 as one\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(models, "declared_models", lambda: [model_files.parse_model(path)])
+    connection = store.connect(tmp_path / "k.duckdb")
+    store.apply_schema(connection)
+    connection.execute("set threads = 3")
+    settings = (
+        "select name, value from duckdb_settings() "
+        "where name in ('threads', 'enable_optimizer') order by name"
+    )
+    as_set = [("enable_optimizer", "true"), ("threads", "3")]
+    assert connection.execute(settings).fetchall() == as_set
+    if documented == "missing":
+        with pytest.raises(duckdb.BinderException, match="missing"):
+            models.build_metrics(connection)
+    else:
+        assert set(models.build_metrics(connection)) == {"metrics.catalog"}
+        assert connection.execute(
+            "select comment from duckdb_columns() where table_name = 'int_x'"
+        ).fetchall() == [("The column.",)]
+    assert connection.execute(settings).fetchall() == as_set
+
+
+def test_only_a_core_within_one_row_group_is_built_on_one_thread(tmp_path: Path) -> None:
+    connection = store.connect(tmp_path / "k.duckdb")
+    store.apply_schema(connection)
+    assert models._core_fits_one_row_group(connection)
+    rows = models.ROW_GROUP_ROWS
+    connection.execute(
+        "insert into core.post (platform, post_id, load_id) "
+        "select 'x', range::varchar, 1 from range(?)",
+        [rows - 1],
+    )
+    assert models._core_fits_one_row_group(connection)
+    connection.execute("insert into core.post (platform, post_id, load_id) values ('x', 'last', 1)")
+    assert not models._core_fits_one_row_group(connection)

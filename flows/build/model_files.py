@@ -80,6 +80,8 @@ def parse_model(path: Path) -> Model:
     view_only = False
     columns: dict[str, str] = {}
     for line in sql.splitlines():
+        if "--" not in line:  # every header line is a comment; most lines are the query's
+            continue
         if line.startswith("-- grain: "):
             grain = line.removeprefix("-- grain: ").strip()
         elif match := _REFRESH.match(line):
