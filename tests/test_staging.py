@@ -371,55 +371,22 @@ def _distinct_copies(tmp_path: Path, settings: Settings, count: int) -> list[Inp
     return items
 
 
-def test_the_writer_loads_staged_inputs_while_later_ones_are_still_staged(
+def test_the_writer_loads_staged_inputs_and_removes_their_files_while_later_ones_are_staged(
     tmp_path: Path,
 ) -> None:
     settings = load_settings(str(DEMO_CONFIG))
     items = _distinct_copies(tmp_path, settings, staged_load.BATCH_WHILE_STAGING + 2)
     db = tmp_path / "data/k.duckdb"
-    seen: list[int] = []
+    seen: list[tuple[int, int]] = []  # (inputs loaded, inputs left in the staging zone)
     with pipeline.working_database(db) as working, pipeline.open_working(working) as con:
         pipeline.initialise(con, settings)
         reader = con.cursor()  # its own connection: sees what the writer thread committed
-
-        def progress(name: str) -> None:
-            if name != items[-1].path.name:
-                return
-            # the last input is staged, and staging has not returned yet
-            deadline = time.monotonic() + 60
-            loaded = 0
-            while loaded < staged_load.BATCH_WHILE_STAGING and time.monotonic() < deadline:
-                time.sleep(0.05)
-                row = reader.execute("select count(*) from ops.load").fetchone()
-                loaded = row[0] if row else 0
-            seen.append(loaded)
-
-        outcomes = stage_run.stage_and_load(
-            con,
-            working.path,
-            items,
-            settings,
-            None,
-            RunnerConfig("threads", 1),
-            pipeline.raw_root(db),
-            progress,
-        )
-        reader.close()
-    assert seen and seen[0] >= staged_load.BATCH_WHILE_STAGING
-    assert [o.status for o in outcomes] == ["loaded"] * len(items)
-    assert [o.load_id for o in outcomes] == list(range(1, len(items) + 1))
-
-
-def test_the_writer_removes_each_loaded_inputs_staged_files_while_later_ones_are_staged(
-    tmp_path: Path,
-) -> None:
-    settings = load_settings(str(DEMO_CONFIG))
-    items = _distinct_copies(tmp_path, settings, staged_load.BATCH_WHILE_STAGING + 2)
-    db = tmp_path / "data/k.duckdb"
-    left_while_staging: list[int] = []
-    with pipeline.working_database(db) as working, pipeline.open_working(working) as con:
-        pipeline.initialise(con, settings)
         area = staging.staging_area(working.path, settings)
+        batch = staged_load.BATCH_WHILE_STAGING
+
+        def loaded() -> int:
+            row = reader.execute("select count(*) from ops.load").fetchone()
+            return row[0] if row else 0
 
         def staged_inputs() -> int:
             """Manifests still in the staging zone (the writer removes folders meanwhile)."""
@@ -433,13 +400,13 @@ def test_the_writer_removes_each_loaded_inputs_staged_files_while_later_ones_are
         def progress(name: str) -> None:
             if name != items[-1].path.name:
                 return
-            # the last input is staged: the writer has loaded a batch, and removes it meanwhile
+            # the last input is staged, and staging has not returned yet
             deadline = time.monotonic() + 60
-            while staged_inputs() > len(items) - staged_load.BATCH_WHILE_STAGING:
-                if time.monotonic() > deadline:
-                    break
+            while time.monotonic() < deadline and (
+                loaded() < batch or staged_inputs() > len(items) - batch
+            ):
                 time.sleep(0.05)
-            left_while_staging.append(staged_inputs())
+            seen.append((loaded(), staged_inputs()))
 
         outcomes = stage_run.stage_and_load(
             con,
@@ -451,9 +418,11 @@ def test_the_writer_removes_each_loaded_inputs_staged_files_while_later_ones_are
             pipeline.raw_root(db),
             progress,
         )
+        reader.close()
         assert not area.zone.list(area.prefix)
-    assert left_while_staging[0] <= len(items) - staged_load.BATCH_WHILE_STAGING
+    assert seen and seen[0][0] >= batch and seen[0][1] <= len(items) - batch
     assert [o.status for o in outcomes] == ["loaded"] * len(items)
+    assert [o.load_id for o in outcomes] == list(range(1, len(items) + 1))
 
 
 def test_staging_that_raises_stops_the_writer_and_the_run_sees_its_error(tmp_path: Path) -> None:
