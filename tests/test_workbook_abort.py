@@ -15,6 +15,7 @@ import duckdb
 import pytest
 
 from flows.config.settings import RunnerConfig, load_settings
+from flows.load import staging
 from flows.load.inputs import InputFile
 from tests.conftest import DEMO_CONFIG, REALDATA, needs_realdata
 from tests.test_staging import _contents, _run
@@ -100,13 +101,18 @@ def test_a_workbook_that_aborts_its_reader_fails_alone_when_ingested_alone(
 
 @pytest.mark.parametrize("kind", ["threads", "processes"])
 def test_one_healthy_workbook_staged_alone_in_a_worker_loads_as_ingesting_it_does(
-    tmp_path: Path, kind: str
+    tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The same outcome, rows and ledger as `ingest_file` in this process gives."""
     settings = load_settings(str(DEMO_CONFIG))
     items = [InputFile(LINKEDIN_XLSX)]
 
     one_by_one = _run(tmp_path / "one/k.duckdb", settings, items, None)
+
+    def not_here(*_args: object) -> str:
+        raise AssertionError("a workbook alone was staged in this process, not in a worker")
+
+    monkeypatch.setattr(staging, "stage_safely", not_here)  # the worker imports its own
     staged = _run(tmp_path / "staged/k.duckdb", settings, items, RunnerConfig(kind, 2))
 
     assert staged == one_by_one

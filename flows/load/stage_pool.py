@@ -185,29 +185,28 @@ class _Worker:
             self._ready = True
 
     def exit_code(self) -> int | None:
-        """The process's exit code once it ended (minus the signal that killed it), else None."""
-        return self._wait()
+        """The exit code (minus the signal that killed it), waiting at most the grace period.
+
+        None while the process still runs past it.
+        """
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(_STOP_GRACE_SECONDS)
+        return self.process.returncode
 
     def kill(self) -> None:
         """End the process now (a hung parse gives no other way out)."""
         self.process.kill()
-        self._wait()
+        self.exit_code()
         self.connection.close()
 
     def stop(self) -> None:
         """Ask the process to finish; kill it when it does not within the grace period."""
         with contextlib.suppress(OSError):
             self.connection.send(None)
-        if self._wait() is None:
-            self.process.kill()
-            self._wait()
+        if self.exit_code() is None:
+            self.kill()
+            return
         self.connection.close()
-
-    def _wait(self) -> int | None:
-        """The exit status once the process ended, waiting at most the grace period; else None."""
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.process.wait(_STOP_GRACE_SECONDS)
-        return self.process.returncode
 
 
 def serve(connection: Connection, loaded: frozenset[tuple[str, str | None]]) -> None:

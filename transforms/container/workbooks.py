@@ -25,7 +25,8 @@ import lzma
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from xml.etree import ElementTree
 
@@ -69,10 +70,10 @@ def read_natively(head: bytes) -> bool:
     calamine is Rust, and some damage makes it abort the whole process, which no exception
     handler sees: one changed byte of a real LinkedIn `.xls` has it allocate 343 GB from a
     damaged count. A caller that must outlive a damaged workbook reads these in a process of
-    their own. Told by the first bytes, as `container_of` tells them: a zip is read as XLSX
-    whatever its name (a zip that is not a workbook is refused before calamine sees it).
+    their own. Told by the first bytes, by `container_of`: a zip is read as XLSX whatever its
+    name (a zip that is not a workbook is refused before calamine sees it).
     """
-    return head.startswith((_ZIP, _BIFF))
+    return container_of(head) in ("xlsx", "xls")
 
 
 def read_sheets(data: bytes, kind: str) -> list[Sheet]:
@@ -139,36 +140,38 @@ def _calamine_sheets(data: bytes, kind: str) -> list[Sheet]:
     row of empty cells and every row is as wide as the widest; empty rows after the last value
     are not returned.
     """
-    try:
+    with _calamine_errors(kind):
         book = python_calamine.CalamineWorkbook.from_object(io.BytesIO(data))
-    except MemoryError:
-        raise
-    except Exception as exc:  # calamine's zip, XML and BIFF parsers: all are damage here
-        raise _damaged(kind, "calamine", exc) from None
-    except BaseException as exc:
-        if not _is_panic(exc):  # an interrupt, an exit
-            raise
-        raise _damaged(kind, "calamine", exc) from None
     sheets = []
     try:
-        for meta in book.sheets_metadata:
-            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
-                continue
-            worksheet = book.get_sheet_by_name(meta.name)
-            _check_size(meta.name, worksheet.total_height, worksheet.total_width)
-            rows = worksheet.to_python(skip_empty_area=False)
-            sheets.append(_typed_sheet(meta.name, rows))
-    except (InputError, MemoryError):
-        raise
-    except Exception as exc:
-        raise _damaged(kind, "calamine", exc) from None
-    except BaseException as exc:
-        if not _is_panic(exc):  # an interrupt, an exit
-            raise
-        raise _damaged(kind, "calamine", exc) from None
+        with _calamine_errors(kind):
+            for meta in book.sheets_metadata:
+                if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+                    continue
+                worksheet = book.get_sheet_by_name(meta.name)
+                _check_size(meta.name, worksheet.total_height, worksheet.total_width)
+                rows = worksheet.to_python(skip_empty_area=False)
+                sheets.append(_typed_sheet(meta.name, rows))
     finally:
         book.close()
     return sheets
+
+
+@contextmanager
+def _calamine_errors(kind: str) -> Iterator[None]:
+    """Refuse in one line what calamine raises reading a damaged workbook of that kind.
+
+    Its zip, XML and BIFF parsers raise all sorts of exceptions, and a Rust panic (`_is_panic`):
+    all are damage here. Our own refusals, running out of memory, interrupts and exits pass.
+    """
+    try:
+        yield
+    except (InputError, MemoryError):
+        raise
+    except BaseException as exc:
+        if not isinstance(exc, Exception) and not _is_panic(exc):  # an interrupt, an exit
+            raise
+        raise _damaged(kind, "calamine", exc) from None
 
 
 def _is_panic(exc: BaseException) -> bool:
