@@ -3,6 +3,12 @@
 The steps are those of `flows.run.jobs.load_and_build` and `after_publishing`, each timed; the
 Prefect run itself is timed by `bench.run`. With `prototypes`, also declaring the configured
 accounts in one statement.
+
+Each measured run starts as a night does after another night: beside the published file lies the
+generation the last publish replaced (`flows.publish.previous_generation`), one night's changes
+away from it. An unmeasured first run makes that generation: the history with the night's
+exports loaded, which differs from the history by what a night changes. With `first_night`, no
+generation is kept and the run copies the whole file, as the first night after an upgrade does.
 """
 
 import os
@@ -48,18 +54,18 @@ def nightly(params: Result) -> Result:
     """A nightly run's steps in-process on a copy of `pristine`, `repeat` times."""
     from flows.config.settings import load_settings
     from flows.load import ingest, store
+    from flows.publish import previous_generation
 
     root, pristine = Path(params["root"]), Path(params["pristine"])
     db = root / "kunci.duckdb"
     settings = load_settings(str(root / "kunci.toml"))
+    night_after = None if params.get("first_night") else _night_after(db, pristine, settings)
     runs = []
     for _ in range(params["repeat"]):
         discard_database(db)
-        shutil.copyfile(pristine, db)
-        # On disk, as the last run's checkpoint leaves the published file: the run's own copy
-        # and checkpoint must not wait for the writeback of this one (850 MB at 3 years).
-        with db.open("rb") as published:
-            os.fsync(published.fileno())
+        _on_disk(pristine, db)
+        if night_after is not None:
+            _on_disk(night_after, previous_generation.previous_path(db))
         stages = Stages()
         with (
             stages.wrapping(ingest, "normalize_file", NIGHTLY_STEPS[4]),
@@ -69,6 +75,8 @@ def nightly(params: Result) -> Result:
             outcomes = _nightly_steps(db, settings, stages)
         check_loaded(outcomes)
         runs.append(stages.rounded())
+    if night_after is not None:
+        night_after.unlink()
     steps = {label: median([run.get(label, 0.0) for run in runs]) for label in NIGHTLY_STEPS}
     result: Result = {
         "seconds": [run["total"] for run in runs],
@@ -81,6 +89,27 @@ def nightly(params: Result) -> Result:
     if params.get("prototypes"):
         result.update(_accounts_prototype(db, settings))
     return result
+
+
+def _on_disk(source: Path, target: Path) -> None:
+    """Copy `source` to `target` and sync it, as the last run's checkpoint leaves a file.
+
+    The run's own copy and checkpoint must not wait for the writeback of this one (850 MB at
+    three years).
+    """
+    shutil.copyfile(source, target)
+    with target.open("rb") as copied:
+        os.fsync(copied.fileno())
+
+
+def _night_after(db: Path, pristine: Path, settings: Any) -> Path:
+    """The history with the night's exports loaded: an unmeasured run's published file."""
+    discard_database(db)
+    _on_disk(pristine, db)
+    check_loaded(_nightly_steps(db, settings, Stages()))
+    kept = db.with_name(f"{db.name}.night-after")
+    db.replace(kept)
+    return kept
 
 
 def _accounts_prototype(db: Path, settings: Any) -> Result:

@@ -62,8 +62,9 @@ class Stages:
 
 
 def discard_database(db: Path) -> None:
-    """Remove a database file, its WAL, raw zone and report: the next run starts clean."""
-    for path in (db, db.with_name(db.name + ".wal"), db.parent / "raw", db.parent / "report.html"):
+    """Remove a database file, its WAL, kept generation, raw zone and report: a clean start."""
+    siblings = [db.with_name(db.name + suffix) for suffix in (".wal", ".previous")]
+    for path in (db, *siblings, db.parent / "raw", db.parent / "report.html"):
         if path.is_dir():
             shutil.rmtree(path)
         else:

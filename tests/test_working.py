@@ -192,7 +192,7 @@ def _reflink_folder(tmp_path: Path) -> Path | None:
         probe, clone = folder / "probe", folder / "probe-clone"
         probe.write_bytes(b"x" * 4096)
         try:
-            if working_file.clone_or_copy(probe, clone):
+            if working_file.reflink(probe, clone):
                 return folder
         finally:
             probe.unlink()
@@ -226,7 +226,7 @@ def test_a_reflinked_working_copy_leaves_the_published_file_unchanged(tmp_path: 
     db = _published_database(folder)
     before = db.read_bytes()
     work = working_file.prepare_working_copy(db)
-    assert working_file.clone_or_copy(db, folder / "again.duckdb")
+    assert working_file.reflink(db, folder / "again.duckdb")
     (folder / "again.duckdb").unlink()
 
     con = duckdb.connect(str(work))

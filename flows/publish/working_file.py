@@ -1,12 +1,12 @@
 """Publishing: build in a working file, then atomically replace what analysts open.
 
 A read-only DuckDB session holds a lock that blocks every writer of that file, so no run ever writes
-the published file. Each run copies it to a working file, writes there, checkpoints, closes, and
-`os.replace`s the working file over the published path: analysts keep reading the old file until
-they reconnect, and a failed run leaves the published file untouched. A lock file keeps two writing
-runs from racing: the second waits, with a bound, for the first. The copy is written to disk in the
-background while the run works on it (`written_back`), so the checkpoint waits only for the run's
-own writes.
+the published file. Each run makes a working copy of it (`prepare_working_copy`: without copying
+the whole file where it can), writes there, checkpoints, closes, and `os.replace`s the working file
+over the published path: analysts keep reading the old file until they reconnect, and a failed run
+leaves the published file untouched. A lock file keeps two writing runs from racing: the second
+waits, with a bound, for the first. What the copy wrote is written to disk in the background while
+the run works on it (`written_back`), so the checkpoint waits only for the run's own writes.
 """
 
 import fcntl
@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
+
+from flows.publish import previous_generation
 
 
 class DatabaseBusy(Exception):
@@ -111,26 +113,32 @@ def check_unlocked(published: Path, wait_seconds: float = 0) -> None:
 
 
 def prepare_working_copy(published: Path) -> Path:
-    """Start a run: a fresh working file holding the published content (or nothing, at first)."""
+    """Start a run: a fresh working file holding the published content (or nothing, at first).
+
+    The cheapest way that applies: a reflink where the file system shares blocks, else the
+    generation kept by the last publish brought up to date (`previous_generation`), else a copy.
+    """
     work = working_path(published)
     discard(work)
-    if published.exists():
-        clone_or_copy(published, work)
+    if published.exists() and not (
+        reflink(published, work) or previous_generation.bring_up_to_date(published, work)
+    ):
+        shutil.copyfile(published, work)
     return work
 
 
 _FICLONE = 0x40049409  # linux/fs.h: _IOW(0x94, 9, int), "share the blocks of that file"
 
 
-def clone_or_copy(source: Path, target: Path) -> bool:
-    """Copy `source` to `target`; True when the file system shared its blocks (a reflink).
+def reflink(source: Path, target: Path) -> bool:
+    """Make `target` a copy of `source` sharing its blocks; False where the file system cannot.
 
     On XFS, Btrfs, bcachefs, ZFS 2.2 and APFS-like copy-on-write file systems the working copy is a
     reflink: made at once whatever the file's size, nothing to write back, and the run's writes
     go to new blocks, so the published file never changes. Copying the file was what grew with
     history in a nightly (a 1 GB file: 0.5 s to copy and more than 1 s for the kernel to write
-    it back while the run waits). Elsewhere (ext4, or a system without the Linux ioctl) the
-    bytes are copied as before.
+    it back while the run waits). Elsewhere (ext4, or a system without the Linux ioctl) no
+    `target` is left behind.
     """
     with source.open("rb") as src, target.open("wb") as dst:
         try:
@@ -138,7 +146,7 @@ def clone_or_copy(source: Path, target: Path) -> bool:
             return True
         except OSError:  # EOPNOTSUPP, EXDEV, ENOTTY, EINVAL: no shared blocks here
             pass
-    shutil.copyfile(source, target)
+    target.unlink()
     return False
 
 
@@ -183,12 +191,14 @@ def written_back(work: Path) -> Iterator[None]:
 def publish(work: Path, published: Path) -> None:
     """Replace the published file with the finished, checkpointed working file.
 
-    The spill folder goes first: it belongs to the run, never to what analysts open.
+    The spill folder goes first: it belongs to the run, never to what analysts open. The replaced
+    file is kept as the next run's head start (`previous_generation.keep`).
     """
     wal = work.with_name(f"{work.name}.wal")
     if wal.exists():
         raise RuntimeError(f"{work}: refusing to publish with a pending write-ahead log")
     shutil.rmtree(spill_path(work), ignore_errors=True)
+    previous_generation.keep(published)
     work.replace(published)
 
 

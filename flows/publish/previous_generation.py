@@ -1,0 +1,128 @@
+"""The file analysts opened before the last publish, kept as the next run's working copy.
+
+Copying the published file was what a nightly paid for history on a file system that cannot share
+blocks (ext4): 1 GB at three years, copied in 0.5 to 1 s and written back to disk during the run,
+for a night that changes about 1 % of it (45 of 3,796 blocks of 256 KB). So publishing keeps the
+replaced file under a second name (`keep`), and the next run brings that file up to date instead
+of copying (`bring_up_to_date`): it reads both files, rewrites only the ranges that differ, and
+truncates to the published size. The result is the published file byte for byte, whatever state
+the kept file was left in (a killed run, a half-patched file): every byte is compared, nothing is
+assumed from DuckDB's format. DuckDB's own block checksums are no shortcut: they XOR one hash per
+8-byte word, so two blocks holding the same words in another order (rows a build on two threads
+wrote in another order) have equal checksums.
+
+The kept file is used only when nothing else has it open. An analyst's read-only session opened
+before the last publish still reads it (DuckDB holds a POSIX read lock on it for the session):
+then the run copies the published file as before, and leaves the analyst's file alone. A kept
+file that is another name of the published file (a run killed between the two renames of
+`keep`) is never written either.
+
+Cost: the kept file stays on disk between runs, the size of the published file again (during a
+run there were already two). Reading it is fast while it is in the page cache (0.35 s for 1 GB
+here against 0.5 s to copy and 1.5 s to write the copy back); read cold from a disk, it costs what
+a copy's reading did.
+"""
+
+import fcntl
+import os
+from pathlib import Path
+
+_CHUNK = 4 * 1024 * 1024  # read and compared at once
+_PATCH = 256 * 1024  # rewritten at once where a chunk differs: DuckDB's block size
+
+
+def previous_path(published: Path) -> Path:
+    """Where the generation before the published one is kept (beside it, same file system)."""
+    return published.with_name(f"{published.name}.previous")
+
+
+def keep(published: Path) -> None:
+    """Keep the published file under a second name; the caller then replaces the first name.
+
+    A hard link: nothing is copied, and the file analysts read keeps its content and its
+    published name until the caller's rename. The kept file is only a head start for the next
+    run, never trusted, so a run killed here (no kept file, or one that is also the published
+    file) costs the next run a copy, nothing else.
+    """
+    if not published.exists():
+        return
+    kept = previous_path(published)
+    kept.unlink(missing_ok=True)
+    os.link(published, kept)
+
+
+def bring_up_to_date(published: Path, target: Path) -> bool:
+    """Turn the kept file into a copy of `published` named `target`; False when it cannot be.
+
+    False when there is no kept file, when it has another name (the published one among them),
+    or when a process (this one included) has it open: the caller copies instead.
+    """
+    kept = previous_path(published)
+    try:
+        status = kept.stat()
+    except FileNotFoundError:
+        return False
+    if status.st_nlink != 1 or _open_here(status):
+        return False
+    descriptor = os.open(kept, os.O_RDWR)
+    try:
+        try:  # fails while any other process holds a DuckDB session (a POSIX lock) on it
+            fcntl.lockf(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False
+        source = os.open(published, os.O_RDONLY)
+        try:
+            _patch(source, descriptor)
+        finally:
+            os.close(source)
+    finally:
+        os.close(descriptor)  # releases the lock before DuckDB opens the file
+    os.replace(kept, target)
+    return True
+
+
+def _open_here(status: os.stat_result) -> bool:
+    """Whether this process has the file open (a DuckDB session of its own, say).
+
+    Checked before opening it: closing any descriptor of a file drops every POSIX lock this
+    process holds on it, so a probe's descriptor would silently unlock such a session. Where
+    `/proc` cannot tell (not Linux), the file counts as open.
+    """
+    descriptors = Path("/proc/self/fd")
+    if not descriptors.is_dir():
+        return True
+    for entry in descriptors.iterdir():
+        try:
+            found = entry.stat()
+        except OSError:  # closed since the listing (the listing's own descriptor among them)
+            continue
+        if (found.st_dev, found.st_ino) == (status.st_dev, status.st_ino):
+            return True
+    return False
+
+
+def _patch(source: int, target: int) -> None:
+    """Make `target` equal to `source`, writing only the `_PATCH`-sized ranges that differ.
+
+    Read into two buffers allocated once: comparing fresh `bytes` of each chunk cost twice the
+    time, most of it allocating and copying.
+    """
+    size = os.fstat(source).st_size
+    wanted, found = bytearray(_CHUNK), bytearray(_CHUNK)
+    for offset in range(0, size, _CHUNK):
+        length = os.preadv(source, [wanted], offset)
+        got = os.preadv(target, [found], offset)  # less than `length` past the target's end
+        if got == length == _CHUNK and found == wanted:
+            continue
+        for start in range(0, length, _PATCH):
+            end = min(start + _PATCH, length)
+            if end > got or found[start:end] != wanted[start:end]:
+                _write_all(target, memoryview(wanted)[start:end], offset + start)
+    os.ftruncate(target, size)
+
+
+def _write_all(descriptor: int, view: memoryview, offset: int) -> None:
+    """`pwrite` until all of `view` is written (a write may be short)."""
+    while view:
+        written = os.pwrite(descriptor, view, offset)
+        view, offset = view[written:], offset + written
