@@ -175,3 +175,45 @@ def test_a_shorter_kept_file_is_extended_even_where_the_published_bytes_repeat(
     assert previous_generation.bring_up_to_date(published, tmp_path / "work")
 
     assert (tmp_path / "work").read_bytes() == published.read_bytes()
+
+
+def _evicted(path: Path) -> bool:
+    """Drop `path` from the page cache; whether it is gone (tmpfs, say, keeps it)."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+        os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_DONTNEED)
+        try:
+            os.preadv(descriptor, [bytearray(4096)], 0, os.RWF_NOWAIT)
+        except BlockingIOError:
+            return True
+        return False
+    finally:
+        os.close(descriptor)
+
+
+def test_a_kept_file_out_of_memory_is_overwritten_without_being_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = random.Random(2).randbytes(6 * 1024 * 1024)
+    published = tmp_path / "kunci.duckdb"
+    published.write_bytes(content)
+    kept = previous_generation.previous_path(published)
+    kept.write_bytes(content[:5000000] + bytes(1024) + content[5001024:])
+    if not _evicted(kept):
+        pytest.skip(f"the page cache of {tmp_path} cannot be dropped (tmpfs?)")
+    writes: list[int] = []
+    pwrite = os.pwrite
+
+    def counted(descriptor: int, data: bytes, offset: int) -> int:
+        writes.append(len(data))
+        return pwrite(descriptor, data, offset)
+
+    monkeypatch.setattr(os, "pwrite", counted)
+
+    assert previous_generation.bring_up_to_date(published, tmp_path / "work")
+
+    assert (tmp_path / "work").read_bytes() == content
+    # the first 4 MB are equal, but were not in memory: written whole rather than read (the
+    # kernel may read ahead what follows, which is then compared)
+    assert writes[:16] == [256 * 1024] * 16

@@ -23,12 +23,14 @@ here against 0.5 s to copy and 1.5 s to write the copy back); read cold from a d
 a copy's reading did.
 """
 
+import errno
 import fcntl
 import os
 from pathlib import Path
 
 _CHUNK = 4 * 1024 * 1024  # read and compared at once
 _PATCH = 256 * 1024  # rewritten at once where a chunk differs: DuckDB's block size
+_NOWAIT = getattr(os, "RWF_NOWAIT", 0)  # a read of the page cache alone (Linux)
 
 
 def previous_path(published: Path) -> Path:
@@ -104,6 +106,11 @@ def _open_here(status: os.stat_result) -> bool:
 def _patch(source: int, target: int) -> None:
     """Make `target` equal to `source`, writing only the `_PATCH`-sized ranges that differ.
 
+    Only what the page cache holds of `target` is compared (`_cached_read`); the rest is
+    overwritten without reading it. Reading a kept file from the disk cost more than copying
+    (2.5 s for 1 GB on the test machine, against 0.5 s for the copy, whose writeback overlaps
+    the run), so a kept file no longer in memory costs what a copy does, and one still in memory
+    (the usual case on a machine that keeps its page cache overnight) costs a comparison.
     Read into two buffers allocated once: comparing fresh `bytes` of each chunk cost twice the
     time, most of it allocating and copying.
     """
@@ -111,7 +118,7 @@ def _patch(source: int, target: int) -> None:
     wanted, found = bytearray(_CHUNK), bytearray(_CHUNK)
     for offset in range(0, size, _CHUNK):
         length = os.preadv(source, [wanted], offset)
-        got = os.preadv(target, [found], offset)  # less than `length` past the target's end
+        got = _cached_read(target, found, offset)  # what is past it is written without a look
         if got == length == _CHUNK and found == wanted:
             continue
         for start in range(0, length, _PATCH):
@@ -119,6 +126,22 @@ def _patch(source: int, target: int) -> None:
             if end > got or found[start:end] != wanted[start:end]:
                 _write_all(target, memoryview(wanted)[start:end], offset + start)
     os.ftruncate(target, size)
+
+
+def _cached_read(descriptor: int, buffer: bytearray, offset: int) -> int:
+    """Read what the page cache holds from `offset` on, without waiting for the disk.
+
+    The count of bytes read: fewer than asked for past the end of the file or where the cache
+    stops holding it (`RWF_NOWAIT`, Linux 4.14). Where the flag is unknown, a plain read.
+    """
+    try:
+        return os.preadv(descriptor, [buffer], offset, _NOWAIT)
+    except BlockingIOError:  # nothing of it in memory
+        return 0
+    except OSError as error:
+        if error.errno != errno.EOPNOTSUPP:
+            raise
+        return os.preadv(descriptor, [buffer], offset)
 
 
 def _write_all(descriptor: int, view: memoryview, offset: int) -> None:
