@@ -9,6 +9,7 @@ import random
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -138,10 +139,13 @@ def test_an_analyst_reading_the_kept_file_keeps_it_and_the_run_copies(tmp_path: 
     assert previous_generation.previous_path(db).read_bytes() != before  # generation 2 now
 
 
-def test_a_kept_file_that_is_also_the_published_file_is_never_written(tmp_path: Path) -> None:
+@pytest.mark.parametrize("link", [os.link, os.symlink])
+def test_a_kept_file_that_is_also_the_published_file_is_never_written(
+    tmp_path: Path, link: Any
+) -> None:
     db = tmp_path / "kunci.duckdb"
     _run(db, "create table t as select 1 as n")
-    os.link(db, previous_generation.previous_path(db))  # a run killed between keep and rename
+    link(db, previous_generation.previous_path(db))  # a hard link: a run killed in `publish`
 
     assert not previous_generation.bring_up_to_date(db, tmp_path / "work")
 

@@ -26,6 +26,7 @@ a copy's reading did.
 import errno
 import fcntl
 import os
+import stat
 from pathlib import Path
 
 _CHUNK = 4 * 1024 * 1024  # read and compared at once
@@ -56,17 +57,18 @@ def keep(published: Path) -> None:
 def bring_up_to_date(published: Path, target: Path) -> bool:
     """Turn the kept file into a copy of `published` named `target`; False when it cannot be.
 
-    False when there is no kept file, when it has another name (the published one among them),
-    or when a process (this one included) has it open: the caller copies instead.
+    False when there is no kept file, when it is not a plain file with one name (a symbolic or
+    hard link, to the published file say), or when a process (this one included) has it open:
+    the caller copies instead.
     """
     kept = previous_path(published)
     try:
-        status = kept.stat()
+        status = kept.lstat()
     except FileNotFoundError:
         return False
-    if status.st_nlink != 1 or _open_here(status):
-        return False
-    descriptor = os.open(kept, os.O_RDWR)
+    if not stat.S_ISREG(status.st_mode) or status.st_nlink != 1 or _open_here(status):
+        return False  # a link of any kind could lead the run's writes into the published file
+    descriptor = os.open(kept, os.O_RDWR | os.O_NOFOLLOW)
     try:
         try:  # fails while any other process holds a DuckDB session (a POSIX lock) on it
             fcntl.lockf(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -79,7 +81,7 @@ def bring_up_to_date(published: Path, target: Path) -> bool:
             os.close(source)
     finally:
         os.close(descriptor)  # releases the lock before DuckDB opens the file
-    os.replace(kept, target)
+    kept.replace(target)
     return True
 
 
