@@ -217,9 +217,10 @@ def test_batches_take_every_input_once_in_order_shrinking_to_single_inputs(
     assert list(stage_dask.batches(jobs[:3], 4)) == [[0], [1], [2]]
 
 
-def test_the_local_cluster_gives_polars_in_each_worker_one_share_of_the_cores(
+def test_the_local_cluster_gives_polars_in_each_worker_one_share_of_the_cores_and_no_profiler(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    import dask
     import polars as pl
     from distributed import Client, LocalCluster
 
@@ -229,8 +230,10 @@ def test_the_local_cluster_gives_polars_in_each_worker_one_share_of_the_cores(
         Client(cluster) as client,
     ):
         pools = client.run(pl.thread_pool_size)
+        profiling = client.run(dask.config.get, "distributed.worker.profile.enabled")
 
     assert list(pools.values()) == [max(1, (os.cpu_count() or 1) // 2)] * 2
+    assert list(profiling.values()) == [False, False]
     assert stage_dask.local_cluster_options(1)["env"] == {
         "POLARS_MAX_THREADS": str(os.cpu_count() or 1)
     }
