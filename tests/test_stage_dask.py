@@ -6,7 +6,9 @@ leaves alone. The hung parse writes the pid of its worker process, so the test c
 that process still lives when the refusal is reported.
 """
 
+import json
 import os
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -15,8 +17,9 @@ from typing import Any
 import duckdb
 import pytest
 
+from flows import zones
 from flows.config.settings import RunnerConfig, Settings, load_settings
-from flows.load import inputs, stage_dask
+from flows.load import inputs, stage_dask, staging
 from flows.load.inputs import InputFile
 from tests.conftest import DEMO_CONFIG
 from tests.test_staging import _run, crash, die, parser_format
@@ -33,6 +36,19 @@ def hang_and_say_where(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     (folder / f"{os.getpid()}.pid").write_text("", encoding="utf-8")
     time.sleep(120)
     raise AssertionError("the worker should have been restarted or closed")
+
+
+def say_thread_then_fail(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
+    """A parse that writes which thread ran it, then fails (a manifest, quickly)."""
+    (Path(os.environ[PID_FOLDER_ENV]) / f"{threading.get_native_id()}.thread").touch()
+    raise KeyError("impressions")
+
+
+def pause_and_say_thread(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
+    """A parse that writes which thread ran it, then takes 3 s to fail."""
+    (Path(os.environ[PID_FOLDER_ENV]) / f"{threading.get_native_id()}.thread").touch()
+    time.sleep(3)
+    raise KeyError("impressions")
 
 
 def _alive(pid: int) -> bool:
@@ -53,7 +69,13 @@ def _workspace(
     pids = tmp_path / "pids"
     pids.mkdir()
     monkeypatch.setenv(PID_FOLDER_ENV, str(pids))
-    parsers = {"hang": hang_and_say_where, "crash": crash, "die": die}
+    parsers = {
+        "hang": hang_and_say_where,
+        "crash": crash,
+        "die": die,
+        "quick": say_thread_then_fail,
+        "slow": pause_and_say_thread,
+    }
     settings = load_settings(str(DEMO_CONFIG))
     settings = replace(settings, formats=tuple(parser_format(n, parsers[n]) for n in names))
     inbox = tmp_path / "inbox"
@@ -120,6 +142,68 @@ def test_on_a_cluster_at_an_address_a_hung_parse_is_refused_and_left_running_as_
     assert [o.status for o in outcomes if o is not hung] == ["loaded"] * (len(items) - 1)
 
 
+def _jobs(tmp_path: Path, settings: Settings, names: list[str]) -> list[staging.StageJob]:
+    """A job per test input named `<format><n>.csv`, each with its own staging folder."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir(exist_ok=True)
+    jobs = []
+    for n, name in enumerate(names):
+        kind = name.rstrip("0123456789")
+        path = inbox / f"{name}.csv"
+        path.write_text(f"{kind} key,{kind} value\na,1\n", encoding="utf-8")
+        [item] = inputs.expand([path])
+        raw, staged = zones.Zone(str(tmp_path / "raw")), zones.Zone(str(tmp_path / "staging"))
+        jobs.append(staging.StageJob(item, settings, None, raw, staged, f"{n:06d}"))
+    return jobs
+
+
+def _has_manifest(job: staging.StageJob) -> bool:
+    return f"{job.folder}/{staging.MANIFEST}" in job.staging.list()
+
+
+def _stagers() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "kunci-stage"]
+
+
+def test_a_batch_stages_its_inputs_in_one_thread_and_starts_none_after_one_that_overruns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings, _items, seen = _workspace(tmp_path, monkeypatch, ("quick", "slow"))
+    jobs = _jobs(tmp_path, settings, ["quick1", "quick2", "slow1", "quick3"])
+
+    assert stage_dask.stage_batch(jobs, frozenset(), timeout=1.0) == 2  # slow1 overran
+
+    assert [_has_manifest(job) for job in jobs] == [True, True, False, False]
+    [thread] = {int(p.stem) for p in seen.glob("*.thread")}  # quick1, quick2, slow1 alike
+    assert thread != threading.get_native_id()
+    deadline = time.monotonic() + 30
+    while _stagers() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _stagers()  # the thread ended once the overrun parse returned, and took no more
+    assert _has_manifest(jobs[2]) and not _has_manifest(jobs[3])
+    failed = json.loads((tmp_path / "staging/000000" / staging.MANIFEST).read_bytes())
+    assert (failed["status"], failed["error"]) == (
+        "failed",
+        f"internal error (KeyError: 'impressions'); {LOST}",
+    )
+
+
+def test_a_failure_a_batch_cannot_record_is_raised_by_the_batch_not_taken_for_a_timeout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings, _items, _seen = _workspace(tmp_path, monkeypatch, ("quick",))
+    jobs = _jobs(tmp_path, settings, ["quick1", "quick2"])
+
+    def unwritable(*_args: object) -> str:
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(staging, "record_crash", unwritable)
+    started = time.monotonic()
+    with pytest.raises(OSError, match="No space left on device"):
+        stage_dask.stage_batch(jobs, frozenset(), timeout=60.0)
+    assert time.monotonic() - started < 30
+
+
 @pytest.mark.parametrize(("workers", "first"), [(1, 25), (2, 25), (8, 13)])
 def test_batches_take_every_input_once_in_order_shrinking_to_single_inputs(
     workers: int, first: int
@@ -133,9 +217,10 @@ def test_batches_take_every_input_once_in_order_shrinking_to_single_inputs(
     assert list(stage_dask.batches(jobs[:3], 4)) == [[0], [1], [2]]
 
 
-def test_the_local_cluster_gives_polars_in_each_worker_one_share_of_the_cores(
+def test_the_local_cluster_gives_polars_in_each_worker_one_share_of_the_cores_and_no_profiler(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    import dask
     import polars as pl
     from distributed import Client, LocalCluster
 
@@ -145,8 +230,10 @@ def test_the_local_cluster_gives_polars_in_each_worker_one_share_of_the_cores(
         Client(cluster) as client,
     ):
         pools = client.run(pl.thread_pool_size)
+        profiling = client.run(dask.config.get, "distributed.worker.profile.enabled")
 
     assert list(pools.values()) == [max(1, (os.cpu_count() or 1) // 2)] * 2
+    assert list(profiling.values()) == [False, False]
     assert stage_dask.local_cluster_options(1)["env"] == {
         "POLARS_MAX_THREADS": str(os.cpu_count() or 1)
     }
