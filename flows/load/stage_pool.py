@@ -41,6 +41,7 @@ Progress = Callable[[StageJob], None]
 _STOP_GRACE_SECONDS = 5.0
 _START_SECONDS = 300.0  # a worker's imports, on a machine busy with other work
 _READY = "ready"
+_TAKEN = "taken"
 POLARS_THREADS = "POLARS_MAX_THREADS"
 
 
@@ -97,6 +98,7 @@ class WorkerPool:
         try:
             worker.wait_ready()
             worker.connection.send(job)
+            worker.wait_taken()
             if worker.connection.poll(timeout):
                 folder: str = worker.connection.recv()
                 self._idle.put(worker)
@@ -184,6 +186,16 @@ class _Worker:
                 raise OSError("the worker process did not start")
             self._ready = True
 
+    def wait_taken(self) -> None:
+        """Wait until the process has unpickled the job it was sent (it says so each time).
+
+        Unpickling imports the modules of the job's parsers (a plug-in's or a test's) the first
+        time a worker meets them: seconds on a busy machine, part of a worker's start, not of
+        the input's staging, which the timeout bounds from here on.
+        """
+        if not self.connection.poll(_START_SECONDS) or self.connection.recv() != _TAKEN:
+            raise OSError("the worker process did not take its input")
+
     def exit_code(self) -> int | None:
         """The exit code (minus the signal that killed it), waiting at most the grace period.
 
@@ -220,6 +232,7 @@ def serve(connection: Connection, loaded: frozenset[tuple[str, str | None]]) -> 
             return
         if job is None:
             return
+        connection.send(_TAKEN)
         connection.send(staging.stage_safely(job, loaded))
 
 
