@@ -11,6 +11,7 @@ import pickle
 import signal
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -161,7 +162,11 @@ def hang(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
     raise AssertionError("the worker should have been killed")
 
 
+ALLOCATION_FAILED = "memory allocation of 343597383680 bytes failed"
+
+
 def crash(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
+    warnings.warn("a parser's warning", UserWarning, stacklevel=1)  # relayed: nothing is lost
     raise KeyError("impressions")  # a defect in one parser
 
 
@@ -170,7 +175,8 @@ def die(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
 
 
 def abort(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
-    os.abort()  # as native code does (a failed allocation in Rust)
+    os.write(2, f"{ALLOCATION_FAILED}\nstack backtrace:\n   0: std::alloc::rust_oom\n".encode())
+    os.abort()  # as native code does (a failed allocation in Rust, which says so first)
 
 
 def oom_kill(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
@@ -191,7 +197,7 @@ def parser_format(name: str, normalize: Any) -> FormatSpec:
 
 
 def test_a_hung_a_crashing_and_a_dying_parse_fail_alone_in_killed_worker_processes(
-    tmp_path: Path,
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
     settings = load_settings(str(DEMO_CONFIG))
     settings = replace(
@@ -228,8 +234,8 @@ def test_a_hung_a_crashing_and_a_dying_parse_fail_alone_in_killed_worker_process
         ),
         "abort.csv": (
             "failed",
-            "internal error (the process normalizing it crashed: killed by signal SIGABRT); "
-            + lost,
+            "internal error (the process normalizing it crashed: killed by signal SIGABRT: "
+            f"{ALLOCATION_FAILED}); {lost}",
         ),
         "oom.csv": (
             "failed",
@@ -244,6 +250,9 @@ def test_a_hung_a_crashing_and_a_dying_parse_fail_alone_in_killed_worker_process
     ledger = con.execute("select status, count(*) from ops.load group by all order by 1").fetchall()
     con.close()
     assert ledger == [("failed", 6), ("loaded", 1)]
+    terminal = capfd.readouterr().err
+    assert "UserWarning: a parser's warning" in terminal  # a living worker's stderr, relayed
+    assert "memory allocation" not in terminal and "backtrace" not in terminal
 
 
 def test_the_timeout_counts_the_parse_not_the_import_of_a_plug_in_parser_by_a_new_worker(
