@@ -84,7 +84,7 @@ def test_the_harness_reports_an_ingest_that_raises(
     def crash(*args: object, **kwargs: object) -> None:
         raise KeyError("boom")
 
-    monkeypatch.setattr("flows.load.ingest.normalize_file", crash)
+    monkeypatch.setattr("flows.load.reading.normalize_file", crash)
     fuzz = Harness(tmp_path)
     result = fuzz.run(mutate(_SMALL[0], 0))
     fuzz.close()
@@ -94,9 +94,9 @@ def test_the_harness_reports_an_ingest_that_raises(
 def test_the_harness_reports_rows_that_change_under_a_reencoding(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import flows.load.ingest
+    import flows.load.reading
 
-    real = flows.load.ingest.normalize_file
+    real = flows.load.reading.normalize_file
 
     def drop_last_row_of_utf16(path: Path, *args: object) -> object:
         result = real(path, *args)  # type: ignore[arg-type]
@@ -105,7 +105,7 @@ def test_the_harness_reports_rows_that_change_under_a_reencoding(
             result.tables["post"] = post.head(post.height - 1)
         return result
 
-    monkeypatch.setattr("flows.load.ingest.normalize_file", drop_last_row_of_utf16)
+    monkeypatch.setattr("flows.load.reading.normalize_file", drop_last_row_of_utf16)
     fuzz = Harness(tmp_path)
     result = fuzz.run(same_meaning(FB_POSTS, 0, "utf-16"))
     fuzz.close()

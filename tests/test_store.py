@@ -9,7 +9,7 @@ from polars.exceptions import PanicException
 
 from flows.config.settings import REPO_ROOT as REPO
 from flows.config.settings import SQL_DIR, Settings
-from flows.load import ingest, store
+from flows.load import reading, store
 from flows.load.ingest import ingest_file
 from flows.load.inputs import InputFile
 from transforms.context import Account
@@ -156,7 +156,7 @@ def test_an_engine_panic_fails_that_input_alone(
         raise PanicException("assertion failed: i < self.len()")
 
     path = _write(tmp_path, "account_analytics_content_2026-08-31_2026-09-02.csv", CONTENT)
-    monkeypatch.setattr(ingest, "normalize_file", panic)
+    monkeypatch.setattr(reading, "normalize_file", panic)
     outcome = ingest_file(con, InputFile(path), SETTINGS, tmp_path / "raw")
     assert outcome.status == "failed"
     assert outcome.error is not None and "polars engine" in outcome.error

@@ -5,7 +5,9 @@ Kinds:
   deadlock) fed one input at a time through a pipe. An input that overruns the timeout has its
   process killed and replaced and is recorded failed; a worker that dies (a segfault, the OOM
   killer, a native reader's abort) fails its input alone. A thread cannot be stopped in the middle
-  of a polars call; a process can.
+  of a polars call; a process can. A worker's stderr is kept off the terminal
+  (`flows.load.worker_stderr`): relayed after each input it staged, logged when it dies, its
+  first meaningful line then in its input's one-line reason.
 - `threads`: threads of this process; no isolation, a hung parse runs on (for trusted inputs).
 - `dask`: batches of inputs on a `dask.distributed` cluster (`dask_address`, else a local one of
   `workers` processes), each input timed in its worker: `flows.load.stage_dask`.
@@ -35,12 +37,14 @@ from multiprocessing.connection import Connection
 
 from flows.load import staging
 from flows.load.staging import Loaded, StageJob
+from flows.load.worker_stderr import WorkerStderr
 
 Progress = Callable[[StageJob], None]
 """Told of each job once it is staged (its manifest written), in the order they finish."""
 _STOP_GRACE_SECONDS = 5.0
 _START_SECONDS = 300.0  # a worker's imports, on a machine busy with other work
 _READY = "ready"
+_TAKEN = "taken"
 POLARS_THREADS = "POLARS_MAX_THREADS"
 
 
@@ -97,38 +101,47 @@ class WorkerPool:
         try:
             worker.wait_ready()
             worker.connection.send(job)
+            worker.wait_taken()
             if worker.connection.poll(timeout):
                 folder: str = worker.connection.recv()
+                worker.stderr.relay()
                 self._idle.put(worker)
                 return folder
             reason = f"timed out after {timeout:g} s"
+            self._retire(worker)
+            worker.stderr.last_words(str(job.item.path))  # logged: a hung parse's is no reason
         except (EOFError, OSError):
-            reason = died(job, worker.exit_code())
-        self._retire(worker)
+            code = worker.exit_code()
+            self._retire(worker)
+            reason = died(job, code, worker.stderr.last_words(str(job.item.path)))
+        worker.stderr.close()
         return staging.record_crash(job, started, reason)
 
 
-def died(job: StageJob, code: int | None) -> str:
+def died(job: StageJob, code: int | None, message: str | None = None) -> str:
     """Why `job` failed when its worker process ended with `code`, in words a user can act on.
 
     A signal is what native code ends a process with: calamine aborts (SIGABRT) on some damaged
     workbooks, a defect segfaults, the kernel kills (SIGKILL) when memory runs out. Only the
     first is the file's fault for sure, and the user can do something about it: re-export it.
+    `message` is the first meaningful line the process wrote as it ended (Rust's "memory
+    allocation of N bytes failed"), if it wrote one.
     """
+    said = f": {message}" if message else ""
     if code is None or code >= 0:
-        return f"internal error (the worker process ended with exit code {code})"
+        return f"internal error (the worker process ended with exit code {code}{said})"
     name = signal.Signals(-code).name
     if -code == signal.SIGKILL:
         return (
             f"the process normalizing it was killed (signal {name}: by the system when memory "
-            "runs out, or by a user)"
+            f"runs out, or by a user{said})"
         )
     if staging.read_natively(job.item):
         return (
-            f"the workbook reader crashed on it (its process was killed by signal {name}): "
+            f"the workbook reader crashed on it (its process was killed by signal {name}{said}): "
             "the file is probably damaged; re-export it"
         )
-    return f"internal error (the process normalizing it crashed: killed by signal {name})"
+    return f"internal error (the process normalizing it crashed: killed by signal {name}{said})"
 
 
 def polars_threads(workers: int) -> int:
@@ -161,6 +174,7 @@ class _Worker:
     def __init__(self, loaded: frozenset[tuple[str, str | None]], polars_threads: int) -> None:
         """Start the process; its polars gets `polars_threads` unless the run set a count."""
         self.connection, theirs = multiprocessing.Pipe()
+        self.stderr = WorkerStderr()
         environment = {POLARS_THREADS: str(polars_threads)} | dict(os.environ)
         descriptor = theirs.fileno()
         self.process = subprocess.Popen(
@@ -168,6 +182,7 @@ class _Worker:
             pass_fds=(descriptor,),
             env=environment,
             stdin=subprocess.DEVNULL,
+            stderr=self.stderr.file,
         )
         theirs.close()  # so that its death reads as end of file here
         self.connection.send(list(sys.path))
@@ -183,6 +198,16 @@ class _Worker:
             if not self.connection.poll(_START_SECONDS) or self.connection.recv() != _READY:
                 raise OSError("the worker process did not start")
             self._ready = True
+
+    def wait_taken(self) -> None:
+        """Wait until the process has unpickled the job it was sent (it says so each time).
+
+        Unpickling imports the modules of the job's parsers (a plug-in's or a test's) the first
+        time a worker meets them: seconds on a busy machine, part of a worker's start, not of
+        the input's staging, which the timeout bounds from here on.
+        """
+        if not self.connection.poll(_START_SECONDS) or self.connection.recv() != _TAKEN:
+            raise OSError("the worker process did not take its input")
 
     def exit_code(self) -> int | None:
         """The exit code (minus the signal that killed it), waiting at most the grace period.
@@ -200,13 +225,18 @@ class _Worker:
         self.connection.close()
 
     def stop(self) -> None:
-        """Ask the process to finish; kill it when it does not within the grace period."""
+        """Ask the process to finish (kill it when it does not within the grace period).
+
+        What it wrote since its last input (at exit) is relayed, as after each input.
+        """
         with contextlib.suppress(OSError):
             self.connection.send(None)
         if self.exit_code() is None:
             self.kill()
-            return
-        self.connection.close()
+        else:
+            self.connection.close()
+        self.stderr.relay()
+        self.stderr.close()
 
 
 def serve(connection: Connection, loaded: frozenset[tuple[str, str | None]]) -> None:
@@ -220,6 +250,7 @@ def serve(connection: Connection, loaded: frozenset[tuple[str, str | None]]) -> 
             return
         if job is None:
             return
+        connection.send(_TAKEN)
         connection.send(staging.stage_safely(job, loaded))
 
 

@@ -21,7 +21,7 @@ import duckdb
 
 from flows import zones
 from flows.config.settings import RunnerConfig, Settings
-from flows.load import stage_pool, stage_watch, staged_load, staging
+from flows.load import stage_pool, stage_watch, staged_load, staging, store
 from flows.load.inputs import InputFile
 from flows.load.outcomes import LoadOutcome
 from flows.load.stage_pool import Progress
@@ -54,7 +54,7 @@ def stage_and_load(
         staging.StageJob(item, settings, period, raw, area.zone, f"{run}/{number:06d}")
         for number, item in enumerate(items)
     ]
-    loaded = staging.loaded_inputs(con)
+    loaded = store.loaded_inputs(con)
     finished = _Finished(jobs)
     shown = progress or _ignore
 

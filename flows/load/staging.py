@@ -25,15 +25,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import polars as pl
 
 from flows import zones
 from flows.config.settings import Settings
 from flows.load import raw_zone
-from flows.load.ingest import bound_account, normalize_input, read_bytes
 from flows.load.inputs import InputFile
 from flows.load.outcomes import LoadOutcome
+from flows.load.reading import bound_account, normalize_input, read_bytes
 from transforms.canonical.schemas import TABLES
 from transforms.container import workbooks
 from transforms.errors import InputError
@@ -106,15 +105,6 @@ class Staged:
             error=self.error,
             load_id=load_id,
         )
-
-
-def loaded_inputs(con: duckdb.DuckDBPyConnection) -> frozenset[tuple[str, str | None]]:
-    """Every (sha256, bound account) already loaded: read once, before the workers start."""
-    rows = con.execute(
-        "select distinct sha256, bound_account from ops.load "
-        "where status = 'loaded' and sha256 is not null"
-    ).fetchall()
-    return frozenset((str(digest), bound) for digest, bound in rows)
 
 
 def stage_safely(job: StageJob, loaded: Loaded) -> str:

@@ -118,6 +118,18 @@ def loaded_load_id(
     return int(row[0]) if row and row[0] is not None else None
 
 
+def loaded_inputs(con: duckdb.DuckDBPyConnection) -> frozenset[tuple[str, str | None]]:
+    """Every (sha256, bound account) already loaded: read once, before staging workers start.
+
+    A worker skips an input found here, as `loaded_load_id` would have had it skipped.
+    """
+    rows = con.execute(
+        "select distinct sha256, bound_account from ops.load "
+        "where status = 'loaded' and sha256 is not null"
+    ).fetchall()
+    return frozenset((str(digest), bound) for digest, bound in rows)
+
+
 def upsert_accounts(con: duckdb.DuckDBPyConnection, accounts: tuple[Account, ...]) -> None:
     """Declare configured accounts in one statement; the configuration wins over exports.
 
