@@ -29,7 +29,7 @@ def ingest_kunci(params: Result) -> Result:
     is checkpointed and published at the end.
     """
     from flows.config.settings import load_settings
-    from flows.load import ingest, inputs, store
+    from flows.load import ingest, inputs, reading, store
 
     root, db = Path(params["root"]), Path(params["db"])
     settings = load_settings(str(root / "kunci.toml"))
@@ -41,7 +41,7 @@ def ingest_kunci(params: Result) -> Result:
         start = time.perf_counter()
         with (
             stages.wrapping(ingest, "ingest_file", "ingest_file"),
-            stages.wrapping(ingest, "normalize_file", INGEST_STAGES[0]),
+            stages.wrapping(reading, "normalize_file", INGEST_STAGES[0]),
             stages.wrapping(store, "record_load", INGEST_STAGES[1]),
         ):
             outcomes = load_run(db, items, settings)

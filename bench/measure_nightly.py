@@ -53,7 +53,7 @@ NIGHTLY_STEPS = (
 def nightly(params: Result) -> Result:
     """A nightly run's steps in-process on a copy of `pristine`, `repeat` times."""
     from flows.config.settings import load_settings
-    from flows.load import ingest, store
+    from flows.load import reading, store
     from flows.publish import previous_generation
 
     root, pristine = Path(params["root"]), Path(params["pristine"])
@@ -68,7 +68,7 @@ def nightly(params: Result) -> Result:
             _on_disk(night_after, previous_generation.previous_path(db))
         stages = Stages()
         with (
-            stages.wrapping(ingest, "normalize_file", NIGHTLY_STEPS[4]),
+            stages.wrapping(reading, "normalize_file", NIGHTLY_STEPS[4]),
             stages.wrapping(store, "record_load", NIGHTLY_STEPS[5]),
             stages.wrapping(store, "_keys_owned_by", NIGHTLY_STEPS[6]),
         ):
