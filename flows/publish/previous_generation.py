@@ -29,8 +29,10 @@ import os
 import stat
 from pathlib import Path
 
-_CHUNK = 4 * 1024 * 1024  # read and compared at once
-_PATCH = 256 * 1024  # rewritten at once where a chunk differs: DuckDB's block size
+# Read, compared and rewritten at once. Larger buffers made a process's first pass over a file
+# five times slower here (0.6 s for 1 GB against 0.13 s, from 256 KB on), smaller ones cost
+# more calls.
+_CHUNK = 128 * 1024
 _NOWAIT = getattr(os, "RWF_NOWAIT", 0)  # a read of the page cache alone (Linux)
 
 
@@ -106,27 +108,21 @@ def _open_here(status: os.stat_result) -> bool:
 
 
 def _patch(source: int, target: int) -> None:
-    """Make `target` equal to `source`, writing only the `_PATCH`-sized ranges that differ.
+    """Make `target` equal to `source`, writing only the `_CHUNK`s that differ.
 
     Only what the page cache holds of `target` is compared (`_cached_read`); the rest is
     overwritten without reading it. Reading a kept file from the disk cost more than copying
-    (2.5 s for 1 GB on the test machine, against 0.5 s for the copy, whose writeback overlaps
+    (1.8 s for 1 GB on the test machine, against 0.4 s for the copy, whose writeback overlaps
     the run), so a kept file no longer in memory costs what a copy does, and one still in memory
     (the usual case on a machine that keeps its page cache overnight) costs a comparison.
-    Read into two buffers allocated once: comparing fresh `bytes` of each chunk cost twice the
-    time, most of it allocating and copying.
     """
     size = os.fstat(source).st_size
-    wanted, found = bytearray(_CHUNK), bytearray(_CHUNK)
+    wanted, found = bytearray(_CHUNK), bytearray(_CHUNK)  # compared whole: no slice copied
     for offset in range(0, size, _CHUNK):
         length = os.preadv(source, [wanted], offset)
-        got = _cached_read(target, found, offset)  # what is past it is written without a look
-        if got == length == _CHUNK and found == wanted:
-            continue
-        for start in range(0, length, _PATCH):
-            end = min(start + _PATCH, length)
-            if end > got or found[start:end] != wanted[start:end]:
-                _write_all(target, memoryview(wanted)[start:end], offset + start)
+        got = _cached_read(target, found, offset)  # less than `length`: what is past it differs
+        if got != length or found != wanted:  # past a short tail: at worst a needless write
+            _write_all(target, memoryview(wanted)[:length], offset)
     os.ftruncate(target, size)
 
 
