@@ -7,9 +7,9 @@ replaced file under a second name (`keep`), and the next run brings that file up
 of copying (`bring_up_to_date`): it reads both files, rewrites only the ranges that differ, and
 truncates to the published size. The result is the published file byte for byte, whatever state
 the kept file was left in (a killed run, a half-patched file): every byte is compared or
-rewritten, nothing is assumed from DuckDB's format. DuckDB's own block checksums are no shortcut: they XOR one hash per
-8-byte word, so two blocks holding the same words in another order (rows a build on two threads
-wrote in another order) have equal checksums.
+rewritten, nothing is assumed from DuckDB's format. DuckDB's own block checksums are no
+shortcut: they XOR one hash per 8-byte word, so two blocks holding the same words in another
+order (rows a build on two threads wrote in another order) have equal checksums.
 
 The kept file is used only when nothing else has it open. An analyst's read-only session opened
 before the last publish still reads it (DuckDB holds a POSIX read lock on it for the session):
