@@ -24,6 +24,7 @@ import duckdb
 import pytest
 
 from flows.config.settings import Settings, load_settings
+from flows.publish import previous_generation
 from tests.conftest import DEMO_CONFIG
 from tests.test_localrun import _session_processes
 from tests.test_staging import hang, parser_format
@@ -120,8 +121,12 @@ def _table_rows(db: Path, schemas: tuple[str, ...]) -> dict[str, list[tuple[Any,
 
 
 def _leftovers(db: Path) -> list[str]:
-    """Files a run leaves only while it runs: the working file, its WAL, spill, staged inputs."""
-    kept = {db, db.with_name(f"{db.name}.lock")}
+    """Files a run leaves only while it runs: the working file, its WAL, spill, staged inputs.
+
+    Not the published file, its lock, or the file the last publish replaced, kept for the next
+    run's working copy (`previous_generation`).
+    """
+    kept = {db, db.with_name(f"{db.name}.lock"), previous_generation.previous_path(db)}
     raw = db.parent / "raw"
     return sorted(
         str(p.relative_to(db.parent))
