@@ -53,12 +53,14 @@ ONLY_RESULTS = {  # `--only`: the full figures stay
 
 
 def _timed(repeat: int, action: Callable[[], Any]) -> dict[str, Any]:
-    seconds = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        seconds.append(elapsed(start))
-    return {"seconds": seconds, "median_seconds": median(seconds)}
+    """Seconds of `action`, `repeat` times, and their median."""
+    return _self_timed(repeat, lambda: _seconds_of(action))
+
+
+def _seconds_of(action: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    action()
+    return elapsed(start)
 
 
 def _staged_run(db: Path, settings: Settings, items: list[inputs.InputFile], workers: int) -> None:
@@ -105,9 +107,7 @@ def _stage_only(
         )
         for n, item in enumerate(items)
     ]
-    start = time.perf_counter()
-    stage_run.stage_all(jobs, frozenset(), runner, lambda _name: None)
-    seconds = elapsed(start)
+    seconds = _seconds_of(lambda: stage_run.stage_all(jobs, frozenset(), runner, lambda _: None))
     manifests = area.read_manifests([job.folder for job in jobs])
     failed = [
         job.name for job, staged in zip(jobs, manifests, strict=True) if staged.status != "staged"
@@ -179,7 +179,7 @@ def measure_ingest_pairs(work: Path, scale: float, repeat: int) -> Result:
     rounds = []
     for _ in range(repeat):
         [duck] = _fresh_read_csv(work / "space")
-        [staged] = _timed(1, lambda: _staged_run(db, settings, items, 2))["seconds"]
+        staged = _seconds_of(lambda: _staged_run(db, settings, items, 2))
         rounds.append(
             {
                 "duckdb_read_csv": duck,

@@ -46,7 +46,7 @@ def test_a_run_starts_from_the_kept_generation_brought_up_to_date(tmp_path: Path
     working_file.discard(work)
 
 
-def test_three_runs_publish_what_copies_would_have(tmp_path: Path) -> None:
+def test_runs_from_kept_generations_publish_the_rows_their_statements_make(tmp_path: Path) -> None:
     db = tmp_path / "kunci.duckdb"
     statements = [
         "create table t as select range as n from range(200000)",

@@ -87,12 +87,18 @@ class WorkerPool:
             self._workers.add(worker)
         return worker
 
-    def _retire(self, worker: "_Worker") -> None:
-        """Kill `worker`; its replacement starts when an input needs it (the last may not)."""
+    def _retire(self, worker: "_Worker", job: StageJob) -> str | None:
+        """Kill `worker`; its replacement starts when an input needs it (the last may not).
+
+        Returns the first meaningful line of what it wrote staging `job`, all of which is logged.
+        """
         worker.kill()
+        last_words = worker.stderr.last_words(str(job.item.path))
+        worker.stderr.close()
         with self._lock:
             self._workers.discard(worker)
         self._idle.put(None)
+        return last_words
 
     def stage(self, job: StageJob, timeout: float) -> str:
         """Stage one job in an idle worker; kill the worker when the job overruns `timeout`."""
@@ -108,17 +114,14 @@ class WorkerPool:
                 self._idle.put(worker)
                 return folder
             reason = f"timed out after {timeout:g} s"
-            self._retire(worker)
-            worker.stderr.last_words(str(job.item.path))  # logged: a hung parse's is no reason
+            self._retire(worker, job)  # what a hung parse wrote is logged, and no reason
         except (EOFError, OSError):
             code = worker.exit_code()
-            self._retire(worker)
-            reason = died(job, code, worker.stderr.last_words(str(job.item.path)))
-        worker.stderr.close()
+            reason = died(job, code, self._retire(worker, job))
         return staging.record_crash(job, started, reason)
 
 
-def died(job: StageJob, code: int | None, message: str | None = None) -> str:
+def died(job: StageJob, code: int | None, message: str | None) -> str:
     """Why `job` failed when its worker process ended with `code`, in words a user can act on.
 
     A signal is what native code ends a process with: calamine aborts (SIGABRT) on some damaged
