@@ -72,7 +72,7 @@ def test_any_kept_file_becomes_the_published_file_byte_for_byte(
 ) -> None:
     rng = random.Random(state)
     published = tmp_path / "kunci.duckdb"
-    content = rng.randbytes(9 * 1024 * 1024 + 12345)  # chunks of 4 MB and a short tail
+    content = rng.randbytes(9 * 1024 * 1024 + 12345)  # two parts of 128 KB chunks, a short tail
     published.write_bytes(content)
     changed = bytearray(content)
     for offset in (5, 4 * 1024 * 1024 + 300000, len(content) - 3):
@@ -102,7 +102,7 @@ def test_any_kept_file_becomes_the_published_file_byte_for_byte(
     if state == "same":
         assert writes == []
     if state == "bytes changed":  # the three 128 KB ranges holding them, the last one short
-        assert writes == [128 * 1024, 128 * 1024, len(content) % (128 * 1024)]
+        assert sorted(writes) == sorted([128 * 1024, 128 * 1024, len(content) % (128 * 1024)])
 
 
 def test_an_analyst_reading_the_kept_file_keeps_it_and_the_run_copies(tmp_path: Path) -> None:
@@ -219,5 +219,6 @@ def test_a_kept_file_out_of_memory_is_overwritten_without_being_read(
 
     assert (tmp_path / "work").read_bytes() == content
     # the first 128 KB are equal, but were not in memory: written rather than read (the
-    # kernel may read ahead what follows, which is then compared)
-    assert written_at[0] == 0
+    # kernel may read ahead what follows, which is then compared; the file's second half is
+    # compared at the same time, so its writes may come first)
+    assert 0 in written_at
