@@ -6,9 +6,9 @@ read the model files; they live here so neither of the two imports the other for
 Each `sql/model/<name>.sql` defines one view and documents it in its header (`-- grain:`,
 `-- column <name>: <text>`, optionally `-- materialize: metrics.<table>`). A period table documents
 its columns once: `-- columns of <model> except <column>` takes that model's column docs, in their
-order, at that place in the header. `-- refresh: <column>` (or `<column> by <grain>`) says which of
-its rows an incremental build recomputes from a date; a `<name>.refresh.sql` file next to it
-replaces that with a script of its own.
+order, at that place in the header (`-- columns of <model>` takes all of them). `-- refresh:
+<column>` (or `<column> by <grain>`) says which of its rows an incremental build recomputes from a
+date; a `<name>.refresh.sql` file next to it replaces that with a script of its own.
 
 An intermediate (`int_*`, not materialized) is kept as a table of its view's rows, unless its header
 says `-- keep: view`: then it stays a plain view, computed whenever it is read. That suits a cheap
@@ -27,7 +27,7 @@ from flows.config.settings import SQL_DIR
 MODEL_DIR = SQL_DIR / "model"
 FORMULAS = SQL_DIR / "formulas.sql"
 _COLUMN = re.compile(r"^-- column (\w+): (.+)$")
-_COLUMNS_OF = re.compile(r"^-- columns of (\w+) except (\w+)$")
+_COLUMNS_OF = re.compile(r"^-- columns of (\w+)(?: except (\w+))?$")
 _MACRO = re.compile(r"^-- macro (\w+): (.+)$")
 _REFRESH = re.compile(r"^-- refresh: (\w+)(?: by (week|month|grain))?$")
 _KEEP_VIEW = "-- keep: view"

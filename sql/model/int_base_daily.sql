@@ -30,6 +30,7 @@
 -- column posts_with_shares: The day's posts that have shares.
 -- column posts_with_clicks: The day's posts that have clicks.
 -- column followers_total: Followers at the end of the date.
+-- column followers_start: Followers at the start of the date: followers_total of the day before, else followers_total - net_follower_growth.
 -- column net_follower_growth: followers_gained - followers_lost; where not given, the change of followers_total from the previous date.
 -- column profile_visits: Account-level profile visits that date.
 -- column website_clicks: Account-level clicks on the profile's website link that date.
@@ -202,6 +203,20 @@ final as (
         on coalesce(p.platform, d.platform, m.platform) = t.platform
         and coalesce(p.date, d.date, m.date) = t.date
         and coalesce(a.is_own, true)
+),
+
+with_start as (
+    -- The day before, looked up for every row (a day with posts or mentions but no account row
+    -- still starts from the previous day's total): int_account_periods' day rows are these rows.
+    select
+        f.*,
+        coalesce(prev.followers_total, f.followers_total - f.net_follower_growth)
+            as followers_start
+    from final as f
+    left join core.account_daily as prev
+        on f.platform = prev.platform
+        and f.account_id = prev.account_id
+        and prev.date = f.date - 1
 )
 
 select
@@ -210,8 +225,8 @@ select
     engagements_with_reach, post_reach_with_engagements, engagements_with_impressions,
     post_impressions_with_engagements, link_clicks_with_impressions,
     post_impressions_with_link_clicks, posts_with_engagements, posts_with_reactions,
-    posts_with_comments, posts_with_shares, posts_with_clicks, followers_total, net_follower_growth,
-    profile_visits, website_clicks, mentions, tracked_mentions, potential_reach, conversations,
-    sessions, sessions_with_engaged, engaged_sessions_with_sessions, sessions_with_bounces,
-    bounces_with_sessions
-from final
+    posts_with_comments, posts_with_shares, posts_with_clicks, followers_total, followers_start,
+    net_follower_growth, profile_visits, website_clicks, mentions, tracked_mentions,
+    potential_reach, conversations, sessions, sessions_with_engaged,
+    engaged_sessions_with_sessions, sessions_with_bounces, bounces_with_sessions
+from with_start
