@@ -205,6 +205,14 @@ final as (
         and coalesce(a.is_own, true)
 ),
 
+previous_days as (
+    -- An incremental build's rows look up the day before their dates only, rather than hashing
+    -- every account day of the history for them.
+    select platform, account_id, date, followers_total
+    from core.account_daily
+    where date + 1 >= model.refresh_from()
+),
+
 with_start as (
     -- The day before, looked up for every row (a day with posts or mentions but no account row
     -- still starts from the previous day's total): int_account_periods' day rows are these rows.
@@ -213,7 +221,7 @@ with_start as (
         coalesce(prev.followers_total, f.followers_total - f.net_follower_growth)
             as followers_start
     from final as f
-    left join core.account_daily as prev
+    left join previous_days as prev
         on f.platform = prev.platform
         and f.account_id = prev.account_id
         and prev.date = f.date - 1
