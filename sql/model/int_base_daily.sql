@@ -81,28 +81,19 @@ with post_days as (
 ),
 
 account_days as (
-    -- The previous day by a join rather than a window, so a build of recent dates (flows/increment)
-    -- reads only those dates and the day before them.
     select
-        d.platform,
-        d.account_id,
-        d.date,
-        d.impressions,
-        d.reach,
-        d.followers_total,
-        d.profile_visits,
-        d.website_clicks,
-        case
-            when d.followers_gained is not null or d.followers_lost is not null
-                then coalesce(d.followers_gained, 0) - coalesce(d.followers_lost, 0)
-            else d.followers_total - prev.followers_total
-        end as net_follower_growth
-    from core.account_daily as d
-    left join core.account_daily as prev
-        on d.platform = prev.platform
-        and d.account_id = prev.account_id
-        and prev.date = d.date - 1
-    where d.date >= model.refresh_from()
+        platform,
+        account_id,
+        date,
+        impressions,
+        reach,
+        followers_total,
+        profile_visits,
+        website_clicks,
+        followers_gained,
+        followers_lost
+    from core.account_daily
+    where date >= model.refresh_from()
 ),
 
 platform_mentions as (
@@ -175,7 +166,8 @@ final as (
         coalesce(p.posts_with_shares, 0) as posts_with_shares,
         coalesce(p.posts_with_clicks, 0) as posts_with_clicks,
         d.followers_total,
-        d.net_follower_growth,
+        d.followers_gained,
+        d.followers_lost,
         d.profile_visits,
         d.website_clicks,
         m.mentions,
@@ -206,20 +198,25 @@ final as (
 ),
 
 previous_days as (
-    -- An incremental build's rows look up the day before their dates only, rather than hashing
-    -- every account day of the history for them.
+    -- The day before by a join rather than a window, so a build of recent dates (flows/increment)
+    -- reads only those dates and the day before them, not every account day of the history.
     select platform, account_id, date, followers_total
     from core.account_daily
     where date + 1 >= model.refresh_from()
 ),
 
-with_start as (
-    -- The day before, looked up for every row (a day with posts or mentions but no account row
-    -- still starts from the previous day's total): int_account_periods' day rows are these rows.
+with_previous as (
+    -- Every row looks up the day before, one join for both uses: the change of followers_total
+    -- where gains and losses are not given, and the start of the day (a day with posts or
+    -- mentions but no account row still starts from the previous day's total).
     select
         f.*,
-        coalesce(prev.followers_total, f.followers_total - f.net_follower_growth)
-            as followers_start
+        case
+            when f.followers_gained is not null or f.followers_lost is not null
+                then coalesce(f.followers_gained, 0) - coalesce(f.followers_lost, 0)
+            else f.followers_total - prev.followers_total
+        end as net_follower_growth,
+        prev.followers_total as followers_before
     from final as f
     left join previous_days as prev
         on f.platform = prev.platform
@@ -233,8 +230,9 @@ select
     engagements_with_reach, post_reach_with_engagements, engagements_with_impressions,
     post_impressions_with_engagements, link_clicks_with_impressions,
     post_impressions_with_link_clicks, posts_with_engagements, posts_with_reactions,
-    posts_with_comments, posts_with_shares, posts_with_clicks, followers_total, followers_start,
+    posts_with_comments, posts_with_shares, posts_with_clicks, followers_total,
+    coalesce(followers_before, followers_total - net_follower_growth) as followers_start,
     net_follower_growth, profile_visits, website_clicks, mentions, tracked_mentions,
     potential_reach, conversations, sessions, sessions_with_engaged,
     engaged_sessions_with_sessions, sessions_with_bounces, bounces_with_sessions
-from with_start
+from with_previous
