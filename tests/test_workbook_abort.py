@@ -15,8 +15,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from flows import zones
 from flows.config.settings import RunnerConfig, load_settings
-from flows.load import staging
+from flows.load import stage_pool, stage_tasks, staging
 from flows.load.inputs import InputFile
 from tests.conftest import DEMO_CONFIG, REALDATA, needs_realdata
 from tests.test_staging import _contents, _run
@@ -28,6 +29,9 @@ ABORTING_BYTE = (56859, 0x00, 0x53)  # 0-based offset, byte there, byte that mak
 LINKEDIN_XLSX = (
     DEMO_CONFIG.parent
     / "inbox/linkedin/dinas-pariwisata-nusantara_content_2026-07-03_2026-09-30.xlsx"
+)
+X_CONTENT = (
+    DEMO_CONFIG.parent / "inbox/x/content/account_analytics_content_2026-07-03_2026-07-31.csv"
 )
 
 
@@ -129,3 +133,49 @@ def test_one_healthy_workbook_staged_alone_in_a_worker_loads_as_ingesting_it_doe
     assert staged == one_by_one
     assert [(o.status, o.rows_read > 0) for o in staged] == [("loaded", True)]
     assert _contents(tmp_path / "staged/k.duckdb") == _contents(tmp_path / "one/k.duckdb")
+
+
+@needs_realdata
+def test_with_the_threads_runner_an_aborting_workbook_fails_alone_among_other_inputs(
+    tmp_path: Path,
+) -> None:
+    """The threads runner stages in the command's process, except a workbook native code reads.
+
+    That one goes to a worker, which the abort kills; the other input loads and the run publishes.
+    """
+    damaged = _damaged_copy(tmp_path)
+    config = tmp_path / "kunci.toml"
+    config.write_text('[runner]\nkind = "threads"\nworkers = 2\n', encoding="utf-8")
+    db = tmp_path / "data" / "kunci.duckdb"
+
+    run = _kunci(
+        tmp_path, "ingest", str(damaged), str(X_CONTENT), "--db", str(db), "--config", str(config)
+    )
+
+    assert "Traceback" not in run.stdout + run.stderr
+    assert run.stdout.splitlines()[-1] == f"published {db}"
+    [failed] = [line for line in run.stdout.splitlines() if damaged.name in line]
+    assert failed.startswith(f"  FAILED {damaged}: the workbook reader crashed on it")
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        ledger = dict(con.execute("select source, status from ops.load").fetchall())
+    finally:
+        con.close()
+    assert ledger == {str(damaged): "failed", str(X_CONTENT): "loaded"}
+
+
+def test_the_threads_runner_sends_a_workbook_native_code_reads_to_a_worker(tmp_path: Path) -> None:
+    """In a flow run too: the workbook's task stages in the worker pool, the CSV's in its thread."""
+    settings = load_settings(str(DEMO_CONFIG))
+    runner = RunnerConfig("threads", 2)
+    zone = zones.at(tmp_path)
+    jobs = [
+        staging.StageJob(InputFile(path), settings, None, zone, zone, f"run/{n:06d}")
+        for n, path in enumerate([LINKEDIN_XLSX, X_CONTENT])
+    ]
+    with stage_pool.workbook_pool(jobs, frozenset()) as pool:
+        assert pool is not None
+        routed = [stage_tasks._task_for(job, frozenset(), pool, runner)[1]["pool"] for job in jobs]
+    assert routed == [pool, None]
+    with stage_pool.workbook_pool(jobs[1:], frozenset()) as pool:
+        assert pool is None  # no worker started for inputs that need none

@@ -30,7 +30,7 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
@@ -57,6 +57,20 @@ def in_threads(
         for future in as_completed(futures):
             future.result()
             progress(futures[future])
+
+
+@contextlib.contextmanager
+def workbook_pool(jobs: list[StageJob], loaded: Loaded) -> Iterator["WorkerPool | None"]:
+    """One worker process for the workbooks among `jobs` that native code reads, if any.
+
+    For a runner that stages in this process (threads): calamine can abort the process it runs
+    in (`staging.read_natively`), which must be a worker's, not the run's. None: no such input.
+    """
+    if not any(staging.read_natively(job.item) for job in jobs):
+        yield None
+        return
+    with WorkerPool(1, loaded) as pool:
+        yield pool
 
 
 class WorkerPool:

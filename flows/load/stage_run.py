@@ -132,8 +132,9 @@ def stage_all(
     One input is staged in this process when it is a `kunci` command (`flows.load.stage_watch`
     bounds it: a worker would cost more than a small export), and where a library calls this; in a
     Prefect flow run, which cannot be restarted, it goes to a worker as many inputs do. So does a
-    workbook read by native code, whatever the caller: calamine can abort the process it runs in
-    (`staging.read_natively`), and then it is a worker that dies and this input alone that fails.
+    workbook read by native code, whatever the caller and the runner's kind: calamine can abort
+    the process it runs in (`staging.read_natively`), and then it is a worker that dies and this
+    input alone that fails; with the threads runner, the other inputs stay in threads.
     """
     jobs = _refuse_overran(jobs, progress)
     if not jobs:
@@ -161,8 +162,14 @@ def stage_all(
 
         stage_dask.stage_on_dask(jobs, loaded, runner, workers, progress)
     elif runner.kind == "threads":
-        stage_one = lambda job: staging.stage_safely(job, loaded)  # noqa: E731
-        stage_pool.in_threads(jobs, workers, stage_one, progress)
+        with stage_pool.workbook_pool(jobs, loaded) as workbooks:
+
+            def stage_one(job: StageJob) -> str:
+                if workbooks and staging.read_natively(job.item):
+                    return workbooks.stage(job, runner.timeout_seconds)
+                return staging.stage_safely(job, loaded)
+
+            stage_pool.in_threads(jobs, workers, stage_one, progress)
     else:
         with stage_pool.WorkerPool(workers, loaded) as pool:
             stage_pool.in_threads(

@@ -13,7 +13,7 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from flows.config.settings import RunnerConfig
 from flows.load import staging
-from flows.load.stage_pool import Progress, WorkerPool
+from flows.load.stage_pool import Progress, WorkerPool, workbook_pool
 from flows.load.staging import Loaded, StageJob
 
 
@@ -33,11 +33,12 @@ def stage_tracked(
         with WorkerPool(workers, loaded) as pool:
             _submit(jobs, loaded, pool, runner, ThreadPoolTaskRunner(max_workers=workers), progress)
         return
-    if runner.kind == "threads":
-        task_runner: TaskRunner[Any] = ThreadPoolTaskRunner(max_workers=workers)
-    else:
-        task_runner = _dask_runner(runner, workers)
-    _submit(jobs, loaded, None, runner, task_runner, progress)
+    if runner.kind == "threads":  # a workbook native code reads still goes to a worker
+        with workbook_pool(jobs, loaded) as workbooks:
+            threads: TaskRunner[Any] = ThreadPoolTaskRunner(max_workers=workers)
+            _submit(jobs, loaded, workbooks, runner, threads, progress)
+        return
+    _submit(jobs, loaded, None, runner, _dask_runner(runner, workers), progress)
 
 
 def _submit(
@@ -48,18 +49,10 @@ def _submit(
     task_runner: TaskRunner[Any],
     progress: Progress,
 ) -> None:
-    # a worker process is killed at the timeout; a thread or a Dask task is abandoned by Prefect
-    bounded = (
-        stage_task if pool else stage_task.with_options(timeout_seconds=runner.timeout_seconds)
-    )
     started = datetime.now(UTC)
     with task_runner:
         futures: dict[PrefectFuture[str], StageJob] = {
-            task_runner.submit(
-                bounded,
-                {"job": job, "loaded": loaded, "pool": pool, "timeout": runner.timeout_seconds},
-            ): job
-            for job in jobs
+            task_runner.submit(*_task_for(job, loaded, pool, runner)): job for job in jobs
         }
         for future in as_completed(list(futures)):
             job = futures[future]
@@ -68,6 +61,22 @@ def _submit(
             if not state.is_completed():
                 staging.record_crash(job, started, _reason(state, runner.timeout_seconds))
             progress(job)
+
+
+def _task_for(
+    job: StageJob, loaded: Loaded, pool: WorkerPool | None, runner: RunnerConfig
+) -> tuple[Any, dict[str, Any]]:
+    """The task staging `job` and its parameters: in `pool`, or where the task runs.
+
+    `pool` takes every job of the processes runner and the natively read workbooks of the
+    threads runner. A worker process is killed at the timeout; a thread or a Dask task is
+    abandoned by Prefect.
+    """
+    if pool and (runner.kind == "processes" or staging.read_natively(job.item)):
+        task, in_pool = stage_task, pool
+    else:
+        task, in_pool = stage_task.with_options(timeout_seconds=runner.timeout_seconds), None
+    return task, {"job": job, "loaded": loaded, "pool": in_pool, "timeout": runner.timeout_seconds}
 
 
 def _reason(state: Any, timeout: float) -> str:
