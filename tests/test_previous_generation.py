@@ -18,9 +18,9 @@ from flows.publish import previous_generation, working_file
 from flows.run import pipeline
 
 
-def _run(db: Path, sql: str) -> None:
+def _run(db: Path, sql: str, keep_previous: bool = True) -> None:
     """One writing run that executes `sql` and publishes."""
-    with pipeline.working_database(db) as work:
+    with pipeline.working_database(db, keep_previous=keep_previous) as work:
         pipeline.with_working(work, lambda con: con.execute(sql))
 
 
@@ -44,6 +44,26 @@ def test_a_run_starts_from_the_kept_generation_brought_up_to_date(tmp_path: Path
     assert not kept.exists()
     assert work.read_bytes() == published
     working_file.discard(work)
+
+
+def test_a_workspace_that_keeps_no_previous_file_has_none_and_its_runs_copy(
+    tmp_path: Path,
+) -> None:
+    """`[database] keep_previous = false`: disk over time; a file kept before it is removed."""
+    db = tmp_path / "kunci.duckdb"
+    kept = previous_generation.previous_path(db)
+    _run(db, "create table t as select range as n from range(1000)")
+    _run(db, "insert into t values (1000)")
+    assert kept.exists()
+
+    _run(db, "insert into t values (1001)", keep_previous=False)
+    assert not kept.exists()
+    _run(db, "insert into t values (1002)", keep_previous=False)
+    assert not kept.exists()
+
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("select count(*), max(n) from t").fetchone() == (1003, 1002)
+    con.close()
 
 
 def test_runs_from_kept_generations_publish_the_rows_their_statements_make(tmp_path: Path) -> None:

@@ -246,7 +246,9 @@ def _build(args: argparse.Namespace, db: Path) -> int:
 
     settings = load_settings(args.config)
     wait = _lock_wait(args, settings)
-    with pipeline.working_database(db, settings.memory_limit, wait) as working:
+    with pipeline.working_database(
+        db, settings.memory_limit, wait, settings.keep_previous
+    ) as working:
         pipeline.initialise(working.con, settings)
         tables = models.build_metrics(working.con, settings.targets)
     report = jobs.report(db) if jobs.report_exists(db) else None

@@ -112,8 +112,10 @@ class Settings:
     """The resolved workspace: accounts, sources, timezone, snapshot date, declared formats.
 
     `formats` are the export formats declared in `[[formats]]`; detection tries them beside the
-    built-in ones. `memory_limit` caps DuckDB's memory in writing runs and `lock_wait_seconds`
-    bounds how long a writing run waits while another one writes the database (`[database]`).
+    built-in ones. `memory_limit` caps DuckDB's memory in writing runs, `lock_wait_seconds`
+    bounds how long a writing run waits while another one writes the database, and
+    `keep_previous` whether a publish keeps the file it replaces for the next run to start from
+    (`[database]`, `flows.publish.previous_generation`).
     `zones` says where the raw and staging zones live (`[zones]`: folders beside the database,
     or URLs); `parquet_export` where every published run also writes its metric tables as
     hive-partitioned Parquet (`[publish] parquet`).
@@ -130,6 +132,7 @@ class Settings:
     api_sources: tuple[ApiSource, ...] = ()
     memory_limit: str = DEFAULT_MEMORY_LIMIT
     lock_wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS
+    keep_previous: bool = True
     zones: ZonesConfig = field(default_factory=ZonesConfig)
     parquet_export: str | None = None  # `[publish] parquet`: folder or URL; None: no export
     runner: RunnerConfig = field(default_factory=RunnerConfig)
@@ -232,6 +235,7 @@ def load_settings(config: str | None = None) -> Settings:
         api_sources=api_sources,
         memory_limit=config_file.database.memory_limit,
         lock_wait_seconds=config_file.database.lock_wait_seconds,
+        keep_previous=config_file.database.keep_previous,
         zones=parse_zones(path, config_file.zones),
         parquet_export=_parquet_export(path, config_file.publish),
         runner=_runner(path, config_file.runner),

@@ -125,10 +125,11 @@ class WorkspaceTable(Table):
 
 
 class DatabaseTable(Table):
-    """`[database]`: how a writing run may use DuckDB."""
+    """`[database]`: how a writing run may use DuckDB, and whether it keeps the replaced file."""
 
     memory_limit: str = DEFAULT_MEMORY_LIMIT
     lock_wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS
+    keep_previous: bool = True
 
     @field_validator("lock_wait_seconds", mode="before")
     @classmethod

@@ -188,17 +188,22 @@ def written_back(work: Path) -> Iterator[None]:
         raise OSError(f"{work}: writing the working copy to disk failed: {failed[0]}")
 
 
-def publish(work: Path, published: Path) -> None:
+def publish(work: Path, published: Path, keep_previous: bool = True) -> None:
     """Replace the published file with the finished, checkpointed working file.
 
     The spill folder goes first: it belongs to the run, never to what analysts open. The replaced
-    file is kept as the next run's head start (`previous_generation.keep`).
+    file is kept as the next run's head start (`previous_generation.keep`), unless
+    `keep_previous` is false (`[database] keep_previous`): then a file kept earlier is removed,
+    and every run copies.
     """
     wal = work.with_name(f"{work.name}.wal")
     if wal.exists():
         raise RuntimeError(f"{work}: refusing to publish with a pending write-ahead log")
     shutil.rmtree(spill_path(work), ignore_errors=True)
-    previous_generation.keep(published)
+    if keep_previous:
+        previous_generation.keep(published)
+    else:
+        previous_generation.previous_path(published).unlink(missing_ok=True)
     work.replace(published)
 
 

@@ -202,7 +202,7 @@ def load_chunk(
         return outcomes, done != "kept"
 
     with pipeline.working_database(
-        db, settings.memory_limit, settings.lock_wait_seconds
+        db, settings.memory_limit, settings.lock_wait_seconds, settings.keep_previous
     ) as working:
         outcomes, rebuilt = pipeline.with_working(working, work)
     return ChunkResult(chunk.start, chunk.end, outcomes, rebuilt=rebuilt)

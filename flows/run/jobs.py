@@ -233,7 +233,9 @@ def load_and_build(
     """The life cycle every publishing run shares: load, build, record the run, publish."""
     db = Path(summary.db)
     wait = settings.lock_wait_seconds if lock_wait_seconds is None else lock_wait_seconds
-    with pipeline.working_database(db, settings.memory_limit, wait) as working:
+    with pipeline.working_database(
+        db, settings.memory_limit, wait, settings.keep_previous
+    ) as working:
         _value(executor.run(INITIALISE, working=working, settings=settings))
         summary.baseline = _value(executor.run(BEGIN, working=working, summary=summary))
         with console.progress("ingest", total=len(items)) as advance:

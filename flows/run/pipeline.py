@@ -50,6 +50,7 @@ def working_database(
     published: Path,
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
     lock_wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS,
+    keep_previous: bool = True,
 ) -> Iterator[Working]:
     """Yield the run's working file and connection under the writer lock; publish on success.
 
@@ -58,6 +59,7 @@ def working_database(
     than loading a small export. Each input still writes in its own transaction
     (`store.record_load`), so a bad or interrupted input leaves nothing behind; a failed run
     discards the whole file anyway. A second writer waits up to `lock_wait_seconds` for the lock.
+    `keep_previous`: the publish keeps the file it replaces for the next run to start from.
     """
     with working_file.writer_lock(published, lock_wait_seconds):
         work = working_file.prepare_working_copy(published)
@@ -76,7 +78,7 @@ def working_database(
         except BaseException:
             working_file.discard(work)
             raise
-        working_file.publish(work, published)
+        working_file.publish(work, published, keep_previous)
 
 
 @contextmanager
