@@ -59,8 +59,22 @@ def history_setup(params: Result) -> Result:
     }
 
 
+# The relation a statement creates, else the first it names: a model's query also names the
+# macros and relations it reads (`model.refresh_from()` came first in two of them).
+_CREATED = re.compile(r"\bcreate (?:or replace )?(?:table|view) ((?:model|metrics)\.\w+)")
+_NAMED = re.compile(r"\b(model|metrics)\.(\w+)")
+
+
+def _stage_of(query: str) -> str:
+    """The relation a statement creates, else the first it names, else "other"."""
+    if created := _CREATED.search(query):
+        return created.group(1)
+    named = _NAMED.search(query)
+    return named.group(0) if named else "other"
+
+
 class TimedConnection:
-    """A DuckDB connection that times each statement by the model or table it names."""
+    """A DuckDB connection that times each statement by the model or table it creates."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         """Wrap `con`."""
@@ -68,10 +82,9 @@ class TimedConnection:
 
     def execute(self, query: str, *args: Any) -> duckdb.DuckDBPyConnection:
         """Run and time one statement."""
-        found = re.search(r"\b(model|metrics)\.(\w+)", query)
         start = time.perf_counter()
         result = self.con.execute(query, *args)
-        self.stages.add(found.group(0) if found else "other", time.perf_counter() - start)
+        self.stages.add(_stage_of(query), time.perf_counter() - start)
         return result
 
     def commit(self) -> None:
