@@ -24,8 +24,14 @@ from transforms.format_spec import FormatSpec
 from transforms.formats import FORMATS
 from transforms.normalize import normalize_export
 
-# Prefect reads its settings at import time: isolate it before anything imports it.
-_PREFECT_HOME = tempfile.mkdtemp(prefix="kunci-prefect-")
+# Prefect reads its settings at import time: isolate it before anything imports it. The processes
+# a test starts import this module too (a Dask worker unpickling a test's function): they share
+# the session's folder, which the process that made it removes as it exits.
+_PREFECT_HOME = os.environ.get("KUNCI_TEST_PREFECT_HOME", "")
+if not _PREFECT_HOME:
+    _PREFECT_HOME = tempfile.mkdtemp(prefix="kunci-prefect-")
+    os.environ["KUNCI_TEST_PREFECT_HOME"] = _PREFECT_HOME
+    atexit.register(shutil.rmtree, _PREFECT_HOME, ignore_errors=True)
 os.environ["PREFECT_HOME"] = _PREFECT_HOME
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "90"
