@@ -60,13 +60,15 @@ def history_setup(params: Result) -> Result:
 
 
 # The relation a statement creates, else the first it names: a model's query also names the
-# macros and relations it reads (`model.refresh_from()` came first in two of them).
+# macros and relations it reads, and the docs script names a macro first (`model.refresh_from`).
 _CREATED = re.compile(r"\bcreate (?:or replace )?(?:table|view) ((?:model|metrics)\.\w+)")
 _NAMED = re.compile(r"\b(model|metrics)\.(\w+)")
 
 
 def _stage_of(query: str) -> str:
-    """The relation a statement creates, else the first it names, else "other"."""
+    """The relation a statement creates, the docs, else the first relation it names, or "other"."""
+    if query.startswith("comment on"):
+        return "docs (comment on)"
     if created := _CREATED.search(query):
         return created.group(1)
     named = _NAMED.search(query)
