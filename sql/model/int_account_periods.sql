@@ -54,14 +54,5 @@ select
     potential_reach, conversations, sessions, sessions_with_engaged,
     engaged_sessions_with_sessions, sessions_with_bounces, bounces_with_sessions
 from model.int_base_daily
-union all
-select
-    grain, period_start, period_end, platform, account_id, is_own, posts, impressions, reach,
-    post_impressions, post_reach, reactions, comments, shares, saves, clicks, video_views,
-    engagements, engagements_with_reach, post_reach_with_engagements, engagements_with_impressions,
-    post_impressions_with_engagements, posts_with_engagements, posts_with_reactions,
-    posts_with_comments, posts_with_shares, posts_with_clicks, followers_total, followers_start,
-    net_follower_growth, mentions, tracked_mentions, potential_reach, conversations, sessions,
-    sessions_with_engaged, engaged_sessions_with_sessions, sessions_with_bounces,
-    bounces_with_sessions
-from model.int_account_rollups
+union all by name
+select * from model.int_account_rollups
