@@ -46,18 +46,23 @@ def test_a_run_starts_from_the_kept_generation_brought_up_to_date(tmp_path: Path
     working_file.discard(work)
 
 
-def test_a_workspace_that_keeps_no_previous_file_has_none_and_its_runs_copy(
+def test_a_workspace_that_keeps_no_previous_file_removes_the_one_kept_before_and_copies(
     tmp_path: Path,
 ) -> None:
-    """`[database] keep_previous = false`: disk over time; a file kept before it is removed."""
+    """`[database] keep_previous = false`: disk over time.
+
+    The kept file here has a second name (as a backup tool's hard link would give it), so the run
+    cannot start from it and copies, and its publish must remove it.
+    """
     db = tmp_path / "kunci.duckdb"
     kept = previous_generation.previous_path(db)
     _run(db, "create table t as select range as n from range(1000)")
     _run(db, "insert into t values (1000)")
-    assert kept.exists()
+    os.link(kept, tmp_path / "second-name")
 
     _run(db, "insert into t values (1001)", keep_previous=False)
     assert not kept.exists()
+    assert _inode(db) != _inode(tmp_path / "second-name")  # copied, the kept file left alone
     _run(db, "insert into t values (1002)", keep_previous=False)
     assert not kept.exists()
 

@@ -164,7 +164,9 @@ def test_with_the_threads_runner_an_aborting_workbook_fails_alone_among_other_in
     assert ledger == {str(damaged): "failed", str(X_CONTENT): "loaded"}
 
 
-def test_the_threads_runner_sends_a_workbook_native_code_reads_to_a_worker(tmp_path: Path) -> None:
+def test_the_threads_runner_sends_a_workbook_native_code_reads_to_a_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """In a flow run too: the workbook's task stages in the worker pool, the CSV's in its thread."""
     settings = load_settings(str(DEMO_CONFIG))
     runner = RunnerConfig("threads", 2)
@@ -179,3 +181,9 @@ def test_the_threads_runner_sends_a_workbook_native_code_reads_to_a_worker(tmp_p
     assert routed == [pool, None]
     with stage_pool.workbook_pool(jobs[1:], frozenset()) as pool:
         assert pool is None  # no worker started for inputs that need none
+
+    given: list[object] = []
+    monkeypatch.setattr(stage_tasks, "_submit", lambda _jobs, _loaded, pool, *_: given.append(pool))
+    stage_tasks.stage_tracked(jobs, frozenset(), runner, 2, lambda _job: None)
+    stage_tasks.stage_tracked(jobs[1:], frozenset(), runner, 2, lambda _job: None)
+    assert [type(pool).__name__ for pool in given] == ["WorkerPool", "NoneType"]

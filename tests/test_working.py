@@ -161,6 +161,14 @@ def test_a_second_writer_waits_then_names_the_run_holding_the_database(tmp_path:
         pass
 
 
+def test_keep_previous_is_read_from_the_database_table(tmp_path: Path) -> None:
+    config = tmp_path / "kunci.toml"
+    config.write_text("[workspace]\nname = 'w'\n", encoding="utf-8")
+    assert load_settings(str(config)).keep_previous
+    config.write_text("[database]\nkeep_previous = false\n", encoding="utf-8")
+    assert not load_settings(str(config)).keep_previous
+
+
 def test_memory_limit_is_read_from_the_database_table(tmp_path: Path) -> None:
     config = tmp_path / "kunci.toml"
     config.write_text("[workspace]\nname = 'w'\n", encoding="utf-8")
@@ -170,9 +178,6 @@ def test_memory_limit_is_read_from_the_database_table(tmp_path: Path) -> None:
     assert load_settings(str(config)).lock_wait_seconds == 120
     config.write_text("[database]\nlock_wait_seconds = 5\n", encoding="utf-8")
     assert load_settings(str(config)).lock_wait_seconds == 5
-    assert load_settings(str(config)).keep_previous
-    config.write_text("[database]\nkeep_previous = false\n", encoding="utf-8")
-    assert not load_settings(str(config)).keep_previous
     config.write_text("[database]\nlock_wait_seconds = 'soon'\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"database\.lock_wait_seconds must be a number"):
         load_settings(str(config))

@@ -6,14 +6,16 @@ read the model files; they live here so neither of the two imports the other for
 Each `sql/model/<name>.sql` defines one view and documents it in its header (`-- grain:`,
 `-- column <name>: <text>`, optionally `-- materialize: metrics.<table>`). A period table documents
 its columns once: `-- columns of <model> except <column>` takes that model's column docs, in their
-order, at that place in the header (`-- columns of <model>` takes all of them). `-- refresh:
+order, at that place in the header (`-- columns of <model>` takes all of them; a `-- column`
+line after it rewrites one doc in its place). `-- refresh:
 <column>` (or `<column> by <grain>`) says which of its rows an incremental build recomputes from a
 date; a `<name>.refresh.sql` file next to it replaces that with a script of its own.
 
 An intermediate (`int_*`, not materialized) is kept as a table of its view's rows, unless its header
 says `-- keep: view`: then it stays a plain view, computed whenever it is read. That suits a cheap
-per-row projection of another kept table (the `int_*_metrics` models apply the formula macros to
-each row of a periods table): writing its rows would cost more than reading them again, and an
+per-row projection of kept tables (the `int_*_metrics` models apply the formula macros to each
+row of a periods table; `int_account_periods` is the rows of `int_base_daily` and
+`int_account_rollups`): writing its rows would cost more than reading them again, and an
 incremental build has nothing of it to update.
 """
 

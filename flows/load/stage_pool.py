@@ -8,7 +8,8 @@ Kinds:
   of a polars call; a process can. A worker's stderr is kept off the terminal
   (`flows.load.worker_stderr`): relayed after each input it staged, logged when it dies, its
   first meaningful line then in its input's one-line reason.
-- `threads`: threads of this process; no isolation, a hung parse runs on (for trusted inputs).
+- `threads`: threads of this process; no isolation, a hung parse runs on (for trusted inputs),
+  except workbooks read by native code, which go to one worker process (`workbook_pool`).
 - `dask`: batches of inputs on a `dask.distributed` cluster (`dask_address`, else a local one of
   `workers` processes), each input timed in its worker: `flows.load.stage_dask`.
 
@@ -18,7 +19,8 @@ prefect-dask's `DaskTaskRunner`. Outside one, a `ThreadPoolExecutor` feeds the w
 a dask `Client` sends batches to the cluster directly. One input of a `kunci` command is staged in
 the command's own process whatever the kind (starting a worker costs more than staging a small
 export), bounded by `flows.load.stage_watch`, unless it is a workbook calamine reads: that can
-abort its process, so it goes to a pool of one worker process whatever the kind.
+abort its process, so it goes to a pool of one worker process whatever the kind, as the
+workbooks among many inputs do under `threads`.
 """
 
 import contextlib

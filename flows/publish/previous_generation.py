@@ -19,8 +19,8 @@ that publishes) is never written either, nor is a symbolic link.
 
 Cost: the kept file stays on disk between runs, the size of the published file again (during a
 run there were already two). Bringing it up to date takes 0.12 to 0.13 s for 0.8 GB held in the
-page cache here (two threads, each comparing half of the file), against 0.4 s to copy 1 GB and
-1.3 to 1.6 s to write the copy back; what the cache no longer holds is overwritten rather than
+page cache here (two threads, each comparing half of the file), where a copy took 0.4 s per GB
+and its writeback 1.3 to 1.6 s more; what the cache no longer holds is overwritten rather than
 read, so a cold kept file costs what a copy did.
 """
 

@@ -2,6 +2,9 @@
 -- grain: Each row is one account on one platform in one week (ISO, from Monday), calendar month, quarter or year, with the period's summed base measures and its stocks (last value): the periods of int_account_periods longer than a day, kept as a table (a day is its int_base_daily row).
 -- refresh: period_end
 -- columns of int_account_periods
+-- column grain: week, month, quarter or year.
+-- column period_start: First date of the period.
+-- column reach: NULL: daily reach is never summed into a longer period.
 create or replace view model.int_account_rollups as
 with expanded as (
     -- Weeks, months, quarters and years: each day in every period holding it.

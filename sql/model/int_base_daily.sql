@@ -135,7 +135,7 @@ mention_days as (
     where a.brand is not null
 ),
 
-final as (
+joined as (
     select
         coalesce(p.date, d.date, m.date) as date,
         coalesce(p.platform, d.platform, m.platform) as platform,
@@ -205,7 +205,7 @@ previous_days as (
     where date + 1 >= model.refresh_from()
 ),
 
-with_previous as (
+final as (
     -- Every row looks up the day before, one join for both uses: the change of followers_total
     -- where gains and losses are not given, and the start of the day (a day with posts or
     -- mentions but no account row still starts from the previous day's total).
@@ -217,7 +217,7 @@ with_previous as (
             else f.followers_total - prev.followers_total
         end as net_follower_growth,
         prev.followers_total as followers_before
-    from final as f
+    from joined as f
     left join previous_days as prev
         on f.platform = prev.platform
         and f.account_id = prev.account_id
@@ -235,4 +235,4 @@ select
     net_follower_growth, profile_visits, website_clicks, mentions, tracked_mentions,
     potential_reach, conversations, sessions, sessions_with_engaged,
     engaged_sessions_with_sessions, sessions_with_bounces, bounces_with_sessions
-from with_previous
+from final
