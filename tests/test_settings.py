@@ -1,5 +1,8 @@
 """kunci.toml: unknown keys refused in one line, API options checked per kind, no demo default."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -95,3 +98,24 @@ def test_kunci_config_names_the_configuration(
     monkeypatch.setenv("KUNCI_CONFIG", str(tmp_path / "missing.toml"))
     with pytest.raises(InputError, match=r"missing\.toml: config file not found"):
         load_settings()
+
+
+def test_a_command_without_configuration_and_a_staging_worker_never_import_pydantic(
+    tmp_path: Path,
+) -> None:
+    """The configuration's models cost about 0.2 s to import and build, a fifth of a small ingest.
+
+    A command run where there is no `kunci.toml`, and a staging worker unpickling its settings,
+    have no configuration to validate (`flows.config.defaults`).
+    """
+    code = (
+        "import sys; import flows.cli.commands, flows.load.stage_pool; "
+        "from flows.config.settings import load_settings; load_settings(None); "
+        "print('pydantic' in sys.modules)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "KUNCI_CONFIG"}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert done.stdout.strip() == "False", done.stderr

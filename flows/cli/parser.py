@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from flows.config.defaults import DEFAULT_LOCK_WAIT_SECONDS
 from flows.config.settings import DEFAULT_CHUNK_DAYS
-from flows.config.tables import DEFAULT_LOCK_WAIT_SECONDS
 
 Commands = Any  # argparse's _SubParsersAction, which argparse does not export
 Parents = list[argparse.ArgumentParser]

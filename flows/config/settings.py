@@ -12,11 +12,10 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from flows.config import tables as config_tables
-from flows.config.tables import (
+from flows.config.defaults import (
     DEFAULT_HISTORY_DAYS,
     DEFAULT_LOCK_WAIT_SECONDS,
     DEFAULT_LOOKBACK_DAYS,
@@ -31,6 +30,9 @@ from transforms.context import Account
 from transforms.errors import InputError
 from transforms.format_spec import FormatSpec
 from transforms.formats import FORMATS, declared
+
+if TYPE_CHECKING:  # the pydantic models are imported where a `kunci.toml` is read
+    from flows.config import tables as config_tables
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SQL_DIR = REPO_ROOT / "sql"
@@ -209,6 +211,9 @@ def load_settings(config: str | None = None) -> Settings:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: not valid TOML ({exc})") from None
+    # Imported here: a command without a configuration and a staging worker never build them.
+    from flows.config import tables as config_tables
+
     config_file, api_tables = config_tables.read(path, raw)
     workspace = config_file.workspace
     accounts = tuple(_account(entry, workspace.timezone) for entry in config_file.accounts)
@@ -287,7 +292,7 @@ def _runner(path: Path, entry: Any) -> RunnerConfig:
     return RunnerConfig(str(kind), workers, address, float(timeout))
 
 
-def _account(entry: config_tables.AccountTable, timezone: str) -> Account:
+def _account(entry: "config_tables.AccountTable", timezone: str) -> Account:
     return Account(
         platform=entry.platform,
         account_id=entry.account_id,
@@ -300,9 +305,11 @@ def _account(entry: config_tables.AccountTable, timezone: str) -> Account:
     )
 
 
-def _api_source(table: config_tables.ApiSourceTable) -> ApiSource:
+def _api_source(table: "config_tables.ApiSourceTable") -> ApiSource:
     """The connector's view of a validated API entry: ids by list, options as given."""
-    kind = config_tables.API_KINDS[table.kind]
+    from flows.config.tables import API_KINDS  # imported by `load_settings`, its only caller
+
+    kind = API_KINDS[table.kind]
     given = table.model_fields_set
     lookback = getattr(table, "attribution_window_days", table.lookback_days)
     return ApiSource(

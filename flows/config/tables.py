@@ -27,15 +27,17 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
 
+from flows.config.defaults import (
+    DEFAULT_HISTORY_DAYS,
+    DEFAULT_LOCK_WAIT_SECONDS,
+    DEFAULT_LOOKBACK_DAYS,
+    DEFAULT_MEMORY_LIMIT,
+    DEFAULT_POST_REFRESH_DAYS,
+    DEFAULT_TIMEZONE,
+    DEFAULT_WINDOW_DAYS,
+)
 from transforms.errors import InputError
 
-DEFAULT_TIMEZONE = "Asia/Jakarta"
-DEFAULT_LOOKBACK_DAYS = 7
-DEFAULT_WINDOW_DAYS = 90
-DEFAULT_HISTORY_DAYS = 30
-DEFAULT_POST_REFRESH_DAYS = 28  # posts this young get their lifetime insights read again each run
-DEFAULT_MEMORY_LIMIT = "1GB"  # DuckDB's memory for a writing run; beyond it, it spills to disk
-DEFAULT_LOCK_WAIT_SECONDS = 120.0  # how long a writing run waits for another run's writer lock
 META_GRAPH_MAX_WINDOW_DAYS = 90
 _MEMORY = re.compile(r"^\s*\d+(\.\d+)?\s*([KMGT]i?B|B)\s*$", re.IGNORECASE)
 _SENTENCE = "sentence"  # an error that continues the entry's label ("... has no 'x'")

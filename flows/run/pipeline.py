@@ -15,8 +15,8 @@ from typing import TypeVar
 import duckdb
 
 from flows import zones
+from flows.config.defaults import DEFAULT_LOCK_WAIT_SECONDS, DEFAULT_MEMORY_LIMIT
 from flows.config.settings import Settings
-from flows.config.tables import DEFAULT_LOCK_WAIT_SECONDS, DEFAULT_MEMORY_LIMIT
 from flows.load import store
 from flows.publish import working_file
 
