@@ -3,11 +3,10 @@
 Staging one input (`stage_input`) is a pure function of the input, the settings, its stem in the
 staging zone and the raw zone: read the bytes, hash them, skip them when already loaded, land them
 in the raw zone, normalize, and write the canonical frames as one Parquet file with a JSON
-manifest beside it (`<stem>.parquet`, `<stem>.json`). It
-touches no database and no module state, so any worker can run it: a thread, a worker process, a
-Dask worker on another machine. The writer (`flows.load.staged_load`) then loads the staged inputs
-in input order, each accepted or refused alone in `ops.load`, exactly as
-`flows.load.ingest.ingest_file` would have.
+manifest beside it (`<stem>.parquet`, `<stem>.json`). It touches no database and no module
+state, so any worker can run it: a thread, a worker process, a Dask worker on another machine.
+The writer (`flows.load.staged_load`) then loads the staged inputs in input order, each accepted
+or refused alone in `ops.load`, exactly as `flows.load.ingest.ingest_file` would have.
 
 The staging zone is a local folder (`staging/` beside the database) or a URL (`[zones] staging`,
 `flows.zones`). All its I/O goes through the end of this module: workers write there with
