@@ -108,7 +108,7 @@ def _stage_only(
         for n, item in enumerate(items)
     ]
     seconds = _seconds_of(lambda: stage_run.stage_all(jobs, frozenset(), runner, lambda _: None))
-    manifests = area.read_manifests([job.folder for job in jobs])
+    manifests = area.read_manifests([job.stem for job in jobs])
     failed = [
         job.name for job, staged in zip(jobs, manifests, strict=True) if staged.status != "staged"
     ]

@@ -143,7 +143,7 @@ def test_on_a_cluster_at_an_address_a_hung_parse_is_refused_and_left_running_as_
 
 
 def _jobs(tmp_path: Path, settings: Settings, names: list[str]) -> list[staging.StageJob]:
-    """A job per test input named `<format><n>.csv`, each with its own staging folder."""
+    """A job per test input named `<format><n>.csv`, each with its own stem in the staging zone."""
     inbox = tmp_path / "inbox"
     inbox.mkdir(exist_ok=True)
     jobs = []
@@ -158,7 +158,7 @@ def _jobs(tmp_path: Path, settings: Settings, names: list[str]) -> list[staging.
 
 
 def _has_manifest(job: staging.StageJob) -> bool:
-    return f"{job.folder}/{staging.MANIFEST}" in job.staging.list()
+    return staging.manifest_name(job.stem) in job.staging.list()
 
 
 def _stagers() -> list[threading.Thread]:
@@ -181,7 +181,7 @@ def test_a_batch_stages_its_inputs_in_one_thread_and_starts_none_after_one_that_
         time.sleep(0.1)
     assert not _stagers()  # the thread ended once the overrun parse returned, and took no more
     assert _has_manifest(jobs[2]) and not _has_manifest(jobs[3])
-    failed = json.loads((tmp_path / "staging/000000" / staging.MANIFEST).read_bytes())
+    failed = json.loads((tmp_path / "staging" / staging.manifest_name("000000")).read_bytes())
     assert (failed["status"], failed["error"]) == (
         "failed",
         f"internal error (KeyError: 'impressions'); {LOST}",

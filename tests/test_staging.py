@@ -110,7 +110,7 @@ def test_a_run_leaves_no_staging_folder_but_keeps_what_another_database_staged_b
     items = [i for i in inputs.inbox(settings) if i.path.parent.name == "content"][:2]
     db = tmp_path / "k.duckdb"
     theirs = staging.staging_area(working_file.working_path(tmp_path / "other.duckdb"), settings)
-    theirs.zone.write(f"{theirs.prefix}/running/000000/{staging.MANIFEST}", b"{}")
+    theirs.zone.write(staging.manifest_name(f"{theirs.prefix}/running/000000"), b"{}")
     with pipeline.working_database(db) as working, pipeline.open_working(working) as con:
         pipeline.initialise(con, settings)
         outcomes = stage_run.stage_and_load(
@@ -123,7 +123,7 @@ def test_a_run_leaves_no_staging_folder_but_keeps_what_another_database_staged_b
             pipeline.raw_root(db),
         )
     assert [o.status for o in outcomes] == ["loaded", "loaded"]
-    assert theirs.zone.list() == [f"{theirs.prefix}/running/000000/{staging.MANIFEST}"]
+    assert theirs.zone.list() == [staging.manifest_name(f"{theirs.prefix}/running/000000")]
 
     theirs.clear()  # the other database's run finishes: nothing is left, not even the folder
     assert not (tmp_path / "staging").exists()
@@ -366,7 +366,7 @@ def test_raw_and_staging_zones_on_s3_load_what_local_zones_load_and_leave_nothin
     db = tmp_path / "s3/k.duckdb"
     area = staging.staging_area(working_file.working_path(db), on_s3)
     assert area.zone.location == f"{url}/staging"
-    area.zone.write(f"{area.prefix}/killed-run/000000/{staging.MANIFEST}", b"{}")
+    area.zone.write(staging.manifest_name(f"{area.prefix}/killed-run/000000"), b"{}")
     job = staging.StageJob(items[0], on_s3, None, pipeline.raw_root(db, on_s3), area.zone, "x")
     assert not any(secret in pickle.dumps(job) for secret in (S3_KEY.encode(), S3_SECRET.encode()))
 
@@ -431,11 +431,11 @@ def test_the_writer_loads_staged_inputs_and_removes_their_files_while_later_ones
             return row[0] if row else 0
 
         def staged_inputs() -> int:
-            """Manifests still in the staging zone (the writer removes folders meanwhile)."""
+            """Manifests still in the staging zone (the writer removes inputs meanwhile)."""
             while True:
                 try:
                     names = area.zone.list(area.prefix)
-                    return sum(name.endswith(staging.MANIFEST) for name in names)
+                    return sum(name.endswith(staging.manifest_name("")) for name in names)
                 except FileNotFoundError:  # a folder went while it was listed
                     continue
 

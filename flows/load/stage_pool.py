@@ -125,10 +125,10 @@ class WorkerPool:
             worker.connection.send(job)
             worker.wait_taken()
             if worker.connection.poll(timeout):
-                folder: str = worker.connection.recv()
+                stem: str = worker.connection.recv()
                 worker.stderr.relay()
                 self._idle.put(worker)
-                return folder
+                return stem
             reason = f"timed out after {timeout:g} s"
             self._retire(worker, job)  # what a hung parse wrote is logged, and no reason
         except (EOFError, OSError):

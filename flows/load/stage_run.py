@@ -95,7 +95,7 @@ class _Finished:
     def add(self, job: StageJob) -> None:
         """`job` is staged: its manifest is written."""
         with self._changed:
-            self._done.add(job.folder)
+            self._done.add(job.stem)
             self._changed.notify_all()
 
     def abandon(self) -> None:
@@ -113,21 +113,21 @@ class _Finished:
         start = 0
         while start < len(self._jobs):
             with self._changed:
-                while not (self._abandoned or self._jobs[start].folder in self._done):
+                while not (self._abandoned or self._jobs[start].stem in self._done):
                     self._changed.wait()
                 if self._abandoned:
                     raise _Abandoned
                 end = start
-                while end < len(self._jobs) and self._jobs[end].folder in self._done:
+                while end < len(self._jobs) and self._jobs[end].stem in self._done:
                     end += 1
-            yield area.read_manifests([job.folder for job in self._jobs[start:end]])
+            yield area.read_manifests([job.stem for job in self._jobs[start:end]])
             start = end
 
 
 def stage_all(
     jobs: list[StageJob], loaded: Loaded, runner: RunnerConfig, progress: Progress
 ) -> None:
-    """Stage every job into its folder; each ends with a manifest, whatever happened to it.
+    """Stage every job under its stem; each ends with a manifest, whatever happened to it.
 
     One input is staged in this process when it is a `kunci` command (`flows.load.stage_watch`
     bounds it: a worker would cost more than a small export), and where a library calls this; in a

@@ -10,18 +10,27 @@ batch fails (a violated check), the batch is rolled back and its inputs are load
 with `store.record_load`, so the input at fault fails alone with the error it would have had.
 
 The staged Parquet is read from the run's `StagingArea`: in place from a local staging zone, and
-from a URL zone after fetching one frame of one batch into a local folder (DuckDB reads files).
+from a URL zone after fetching the files of one batch into a local folder (DuckDB reads files).
+An input's file holds all its frames, each its own rows (`staging.PART`), so a batch reads its
+files once, into `staged_frames`, and each table takes its rows from there.
 """
 
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 
 import duckdb
 import polars as pl
 
 from flows.load import store
 from flows.load.outcomes import LoadOutcome
-from flows.load.staging import NOTHING_LOADED, QUARANTINE, Staged, StagingArea
+from flows.load.staging import (
+    NOTHING_LOADED,
+    PART,
+    QUARANTINE,
+    QUARANTINE_COLUMNS,
+    Staged,
+    StagingArea,
+    part_column,
+)
 from transforms.canonical.schemas import TABLES
 from transforms.context import Normalized
 
@@ -60,7 +69,7 @@ def load_staged(
             outcomes[index] = outcome
             if outcome.status != "failed" and outcome.load_id is not None:
                 loaded_now.setdefault(_key(staged), outcome.load_id)
-        area.discard([staged.folder for staged in batch])
+        area.discard([staged.stem for staged in batch])
         pending.clear()
 
     for index, staged, last_arrived in manifests:
@@ -70,7 +79,7 @@ def load_staged(
         if staged.status in ("staged", "skipped") and key in loaded_now:
             flush()
             outcomes[index] = LoadOutcome(staged.source, "skipped", load_id=loaded_now[key])
-            area.discard([staged.folder])
+            area.discard([staged.stem])
         elif staged.status == "staged":
             pending.append((index, staged))
             if len(pending) >= BATCH_INPUTS or (
@@ -80,7 +89,7 @@ def load_staged(
         else:
             flush()
             outcomes[index] = _record_unloaded(con, staged)
-            area.discard([staged.folder])
+            area.discard([staged.stem])
     flush()
     return [outcomes[index] for index in range(len(outcomes))]
 
@@ -134,9 +143,14 @@ def _load_one(con: duckdb.DuckDBPyConnection, staged: Staged, area: StagingArea)
     result = Normalized(
         format=staged.format or "",
         platform=staged.platform or "",
-        tables={table: area.read_frame(staged.folder, table) for table in staged.tables},
+        tables={
+            table: area.read_frame(staged.stem, table, columns)
+            for table, columns in staged.tables.items()
+        },
         quarantine=(
-            area.read_frame(staged.folder, QUARANTINE) if staged.quarantine else _NO_QUARANTINE
+            area.read_frame(staged.stem, QUARANTINE, QUARANTINE_COLUMNS)
+            if staged.quarantine
+            else _NO_QUARANTINE
         ),
         rows_read=staged.rows_read,
         rows_skipped=staged.rows_skipped,
@@ -183,17 +197,23 @@ def _load_together(
                 for staged in batch
             ],
         )
-        tables = dict.fromkeys(table for staged in batch for table in staged.tables)
-        for table in tables:
-            members = [(s, i) for s, i in zip(batch, load_ids, strict=True) if table in s.tables]
-            _merge_table(con, area, table, members)
-        quarantined = [(s, i) for s, i in zip(batch, load_ids, strict=True) if s.quarantine]
-        if quarantined:
-            with _staged_files(con, area, QUARANTINE, quarantined) as source:
+        framed = [(s, i) for s, i in zip(batch, load_ids, strict=True) if s.tables or s.quarantine]
+        if framed:
+            _read_frames(con, area, framed)
+        try:
+            tables = dict.fromkeys(table for staged in batch for table in staged.tables)
+            for table in tables:
+                members = [(s, i) for s, i in framed if table in s.tables]
+                _merge_table(con, table, members)
+            quarantined = [(s, i) for s, i in framed if s.quarantine]
+            if quarantined:
                 con.execute(
                     "insert into ops.quarantine (load_id, sheet, row_number, reason, raw) "
-                    f"select load_id, sheet, row_number, reason, raw::json from {source}"
+                    "select load_id, sheet, row_number, reason, raw::json from "
+                    f"{_frame_rows(QUARANTINE, QUARANTINE_COLUMNS)}"
                 )
+        finally:
+            con.execute("drop table if exists staged_frames")
         con.commit()
     except BaseException:
         con.rollback()
@@ -202,20 +222,18 @@ def _load_together(
 
 
 def _merge_table(
-    con: duckdb.DuckDBPyConnection,
-    area: StagingArea,
-    table: str,
-    members: list[tuple[Staged, int]],
+    con: duckdb.DuckDBPyConnection, table: str, members: list[tuple[Staged, int]]
 ) -> None:
     """Upsert the rows of every member into `core.<table>`: one `merge` per run of inputs.
 
-    The members' Parquet files are read once, into a temporary table. A run is a sequence of
+    The members' rows of this table are taken from `staged_frames` once, into a temporary
+    table (`staged_rows`), with the columns any member has. A run is a sequence of
     consecutive inputs providing the same columns: a column an input lacks must stay untouched,
     not become NULL, so inputs with other columns start a new run.
     """
     key = ", ".join(TABLES[table].key)
-    with _staged_files(con, area, table, members) as source:
-        con.execute(f"create or replace temp table staged_rows as {source}")
+    columns = list(dict.fromkeys(c for staged, _ in members for c in staged.tables[table]))
+    con.execute(f"create or replace temp table staged_rows as {_frame_rows(table, columns)}")
     try:
         repeated = con.execute(
             f"select count(*) from (select 1 from staged_rows "
@@ -275,26 +293,35 @@ def _folded(table: str, columns: list[str], source: str) -> str:
     )
 
 
-@contextmanager
-def _staged_files(
-    con: duckdb.DuckDBPyConnection,
-    area: StagingArea,
-    name: str,
-    members: list[tuple[Staged, int]],
-) -> Iterator[str]:
-    """A subquery over one frame of many staged inputs, each row with its input's load_id.
+def _read_frames(
+    con: duckdb.DuckDBPyConnection, area: StagingArea, members: list[tuple[Staged, int]]
+) -> None:
+    """Read the Parquet files of the members once, into `staged_frames`, with their load_ids.
 
-    The files and their load ids are literals of the query, not a registered frame: DuckDB reads
-    a polars frame through pyarrow, whose import alone costs a small command more than the load.
+    Every frame of every member, its columns those any member has (NULL where one lacks them),
+    and `file_row_number`, whose order within a file is each frame's own. The files and their
+    load ids are literals of the query, not a registered frame: DuckDB reads a polars frame
+    through pyarrow, whose import alone costs a small command more than the load.
     """
-    with area.frame_files([staged.folder for staged, _ in members], name) as paths:
+    with area.frames_files([staged.stem for staged, _ in members]) as paths:
         quoted = [store.sql_string(path) for path in paths]
         files = ", ".join(
             f"({path}, {int(load_id)}::bigint)"
             for path, (_, load_id) in zip(quoted, members, strict=True)
         )
-        yield (
-            f"(select p.* exclude (filename), f.load_id from read_parquet([{', '.join(quoted)}], "
+        con.execute(
+            "create or replace temp table staged_frames as "
+            f"select p.* exclude (filename), f.load_id from read_parquet([{', '.join(quoted)}], "
             "filename = true, file_row_number = true, union_by_name = true) p "
-            f"join (values {files}) f(file, load_id) on p.filename = f.file)"
+            f"join (values {files}) f(file, load_id) on p.filename = f.file"
         )
+
+
+def _frame_rows(name: str, columns: list[str]) -> str:
+    """A subquery over the rows of one frame (a table or the quarantine) in `staged_frames`."""
+    # canonical names, as bare as in every statement of this module; quoted for their dot
+    selected = ", ".join(f'"{part_column(name, column)}" as {column}' for column in columns)
+    return (
+        f"(select {selected}, file_row_number, load_id from staged_frames "
+        f"where {PART} = {store.sql_string(name)})"
+    )
