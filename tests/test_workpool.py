@@ -7,6 +7,7 @@ deployments `kunci deploy` would register, without a server.
 """
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -37,6 +38,23 @@ def _workspace(root: Path, name: str) -> Path:
         '[[accounts]]\nplatform = "x"\naccount_id = "wisatanusantara"\n'
         'handle = "wisatanusantara"\n\n'
         f'[[sources]]\nkind = "exports"\npath = "{X_EXPORTS}"\naccount = "x:wisatanusantara"\n',
+        encoding="utf-8",
+    )
+    return config
+
+
+def _demo_workspace(root: Path, name: str) -> Path:
+    """A copy of the demo workspace (its 39 exports) under another name.
+
+    Its nightly lasts long enough (several seconds under a flow run) that two runs picked up by
+    two workers polling each second overlap: the X exports alone took about 2 s, and two such
+    runs started 2.6 s apart did not.
+    """
+    shutil.copytree(DEMO_CONFIG.parent, root)
+    config = root / "kunci.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace('name = "Dinas Pariwisata Nusantara (demo)"', f'name = "{name}"', 1),
         encoding="utf-8",
     )
     return config
@@ -152,7 +170,7 @@ def test_two_workspaces_run_at_once_on_two_workers_of_one_pool(
     tmp_path: Path, prefect_server: tuple[str, dict[str, str]]
 ) -> None:
     api, env = prefect_server
-    configs = [_workspace(tmp_path / name, f"Brand {name.upper()}") for name in ("a", "b")]
+    configs = [_demo_workspace(tmp_path / name, f"Brand {name.upper()}") for name in ("a", "b")]
     deployed = subprocess.run(
         [
             sys.executable,
@@ -201,7 +219,8 @@ def test_two_workspaces_run_at_once_on_two_workers_of_one_pool(
         (datetime.fromisoformat(str(r["start_time"])), datetime.fromisoformat(str(r["end_time"])))
         for r in runs.values()
     )
-    assert first[0] < second[1] and second[0] < first[1], "the two runs did not overlap"
+    overlap = f"the two runs did not overlap: {first}, {second}\n{logs}"
+    assert first[0] < second[1] and second[0] < first[1], overlap
     for config in configs:
         con = duckdb.connect(str(config.parent / "data" / "kunci.duckdb"), read_only=True)
         try:
@@ -209,4 +228,4 @@ def test_two_workspaces_run_at_once_on_two_workers_of_one_pool(
             posts = con.execute("select count(*) from core.post").fetchone()
         finally:
             con.close()
-        assert loaded == (3,) and posts is not None and posts[0] > 0
+        assert loaded == (39,) and posts is not None and posts[0] > 0
