@@ -47,12 +47,14 @@ def test_an_input_stages_as_one_parquet_file_and_a_manifest_and_its_frames_read_
     [staged] = area.read_manifests(["k/0"])
     expected = normalize_input(item.path, item, settings, None)
     assert list(staged.tables) == ["account", "post", "post_metrics"]
-    for table, columns in staged.tables.items():
-        assert_frame_equal(area.read_frame("k/0", table, columns), expected.tables[table])
+    frames = area.read_frames(
+        "k/0", staged.tables | {staging.QUARANTINE: staging.QUARANTINE_COLUMNS}
+    )
+    for table in staged.tables:
+        assert_frame_equal(frames[table], expected.tables[table])
     assert staged.quarantine and expected.quarantine.height == 1
     assert_frame_equal(
-        area.read_frame("k/0", staging.QUARANTINE, staging.QUARANTINE_COLUMNS),
-        expected.quarantine.select(staging.QUARANTINE_COLUMNS),
+        frames[staging.QUARANTINE], expected.quarantine.select(staging.QUARANTINE_COLUMNS)
     )
 
 

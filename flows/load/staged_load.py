@@ -140,18 +140,13 @@ def _load_batch(
 
 def _load_one(con: duckdb.DuckDBPyConnection, staged: Staged, area: StagingArea) -> LoadOutcome:
     """One staged input through `store.record_load`, as `ingest_file` loads it."""
+    wanted = staged.tables | ({QUARANTINE: QUARANTINE_COLUMNS} if staged.quarantine else {})
+    frames = area.read_frames(staged.stem, wanted) if wanted else {}
     result = Normalized(
         format=staged.format or "",
         platform=staged.platform or "",
-        tables={
-            table: area.read_frame(staged.stem, table, columns)
-            for table, columns in staged.tables.items()
-        },
-        quarantine=(
-            area.read_frame(staged.stem, QUARANTINE, QUARANTINE_COLUMNS)
-            if staged.quarantine
-            else _NO_QUARANTINE
-        ),
+        tables={table: frames[table] for table in staged.tables},
+        quarantine=frames.get(QUARANTINE, _NO_QUARANTINE),
         rows_read=staged.rows_read,
         rows_skipped=staged.rows_skipped,
         notes=staged.notes,

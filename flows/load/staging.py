@@ -290,16 +290,23 @@ class StagingArea:
         with self._fetched([manifest_name(stem) for stem in stems]) as files:
             return [_manifest(json.loads(path.read_bytes())) for path in files]
 
-    def read_frame(self, stem: str, name: str, columns: list[str]) -> pl.DataFrame:
-        """The `columns` of one staged frame (a table or the quarantine), as the worker had it."""
+    def read_frames(self, stem: str, wanted: dict[str, list[str]]) -> dict[str, pl.DataFrame]:
+        """Staged frames of one input (tables or the quarantine) as the worker had them.
+
+        Each with its columns as `wanted` names them; the input's file is read (from a URL,
+        fetched) once for all of them.
+        """
         relative = _frames_name(stem)
         if self.zone.is_local:
             frames = pl.read_parquet(self.zone.url_of(relative))
         else:
             frames = pl.read_parquet(io.BytesIO(self.zone.read(relative)))
-        return frames.filter(pl.col(PART) == name).select(
-            pl.col(part_column(name, column)).alias(column) for column in columns
-        )
+        return {
+            name: frames.filter(pl.col(PART) == name).select(
+                pl.col(part_column(name, column)).alias(column) for column in columns
+            )
+            for name, columns in wanted.items()
+        }
 
     @contextmanager
     def frames_files(self, stems: list[str]) -> Iterator[list[str]]:
