@@ -23,7 +23,7 @@ import contextlib
 import os
 import secrets
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -96,10 +96,9 @@ class Zone:
         """Store `data` at `relative`, whole or not at all (replacing what was there)."""
         if self.is_local:
             target = self._local(relative)
-            target.parent.mkdir(parents=True, exist_ok=True)
             # A name of its own, so two processes landing the same object never share a file.
             partial = target.with_name(f".{target.name}.{secrets.token_hex(4)}.partial")
-            partial.write_bytes(data)
+            write_creating_folders(partial, lambda path: path.write_bytes(data))
             partial.replace(target)
             return
         fs, root = self._fs()
@@ -218,6 +217,20 @@ class Zone:
 
         fs, root = url_to_fs(self.location, **self.storage.resolve())
         return fs, str(root).rstrip("/")
+
+
+def write_creating_folders(path: Path, write: Callable[[Path], object]) -> None:
+    """`write(path)`, creating the path's folders only when they are missing.
+
+    Tried first, since the folder is there for all but the first of the many objects written
+    into it: asking for it before every write cost a system call per object, about 0.1 ms each
+    on this machine's disk, three times per staged input.
+    """
+    try:
+        write(path)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write(path)
 
 
 @dataclass(frozen=True)

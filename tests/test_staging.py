@@ -519,3 +519,85 @@ def test_staging_workers_share_the_cores_in_polars(monkeypatch: pytest.MonkeyPat
     assert "POLARS_MAX_THREADS" not in os.environ  # the run's own polars is not limited
     monkeypatch.setenv("POLARS_MAX_THREADS", "3")  # set for the run: every worker keeps it
     assert _polars_threads_of_workers(2) == ["3", "3"]
+
+
+def _cpus_of(process_id: int) -> str:
+    """The CPUs a process may run on, as Linux lists them (`0-1`, `3`)."""
+    status = Path(f"/proc/{process_id}/status").read_text().splitlines()
+    return next(
+        line.split(":")[1].strip() for line in status if line.startswith("Cpus_allowed_list")
+    )
+
+
+def _worker_cpus(pool: stage_pool.WorkerPool) -> list[str]:
+    """The CPUs each live worker of `pool` may run on, past its start."""
+    for worker in pool._workers:
+        worker.wait_ready()
+    return sorted(_cpus_of(worker.process.pid) for worker in pool._workers)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads a process's CPUs in /proc")
+def test_staging_workers_with_one_polars_thread_each_keep_to_a_cpu_of_their_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("POLARS_MAX_THREADS", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)  # two workers: one polars thread each
+    cpus = sorted(os.sched_getaffinity(0))
+    expected = sorted(str(cpus[k % len(cpus)]) for k in range(2))
+    settings = replace(load_settings(str(DEMO_CONFIG)), formats=(parser_format("die", die),))
+    (tmp_path / "die.csv").write_text("die key,die value\na,1\n", encoding="utf-8")
+    good = next(i for i in inputs.inbox(settings) if i.path.parent.name == "overview")
+    area = staging.StagingArea(zones.Zone(str(tmp_path / "staging")), "t", tmp_path / "scratch")
+
+    def job(item: InputFile, number: int) -> staging.StageJob:
+        raw = zones.Zone(str(tmp_path / "raw"))
+        return staging.StageJob(item, settings, None, raw, area.zone, f"t/{number:02d}")
+
+    with stage_pool.WorkerPool(2, frozenset()) as pool:
+        assert _worker_cpus(pool) == expected
+        # both workers die and are replaced: each replacement takes the CPU its predecessor had
+        for number in range(2):
+            pool.stage(job(InputFile(tmp_path / "die.csv"), number), 60)
+        for number in range(2, 4):
+            pool.stage(job(good, number), 60)
+        assert len(pool._workers) == 2 and _worker_cpus(pool) == expected
+    statuses = [m.status for m in area.read_manifests([f"t/{n:02d}" for n in range(4)])]
+    assert statuses == ["failed", "failed", "staged", "staged"]
+
+    monkeypatch.setenv("POLARS_MAX_THREADS", "3")  # the run's own count: the system places them
+    with stage_pool.WorkerPool(2, frozenset()) as pool:
+        assert _worker_cpus(pool) == [_cpus_of(os.getpid())] * 2
+
+
+def test_the_writer_uses_the_cores_the_staging_workers_leave_and_then_all_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: 3)
+    settings = load_settings(str(DEMO_CONFIG))
+    items = _distinct_copies(tmp_path, settings, 3)
+    db = tmp_path / "data/k.duckdb"
+    seen: list[int] = []
+    with pipeline.working_database(db) as working, pipeline.open_working(working) as con:
+        pipeline.initialise(con, settings)
+        con.execute("set threads = 3")
+        observer = con.cursor()  # the setting is the database's: any connection of it reads it
+
+        def progress(_name: str) -> None:
+            row = observer.execute("select current_setting('threads')").fetchone()
+            seen.append(row[0] if row else 0)
+
+        outcomes = stage_run.stage_and_load(
+            con,
+            working.path,
+            items,
+            settings,
+            None,
+            RunnerConfig("threads", 2),
+            pipeline.raw_root(db),
+            progress,
+        )
+        after = con.execute("select current_setting('threads')").fetchone()
+        observer.close()
+    assert [o.status for o in outcomes] == ["loaded"] * 3
+    assert seen == [1, 1, 1]  # three cores, two of them staging
+    assert after == (3,)

@@ -84,6 +84,9 @@ class WorkerPool:
         self._loaded = frozenset(loaded)
         self._idle: queue.SimpleQueue[_Worker | None] = queue.SimpleQueue()  # None: start one
         self._workers: set[_Worker] = set()
+        self._free_cpus: queue.SimpleQueue[int | None] = queue.SimpleQueue()  # `worker_cpus`
+        for cpu in worker_cpus(size):
+            self._free_cpus.put(cpu)
         self._lock = threading.Lock()
 
     def __enter__(self) -> "WorkerPool":
@@ -98,7 +101,7 @@ class WorkerPool:
             worker.stop()
 
     def _start(self) -> "_Worker":
-        worker = _Worker(self._loaded, polars_threads(self._size))
+        worker = _Worker(self._loaded, polars_threads(self._size), self._free_cpus.get_nowait())
         with self._lock:
             self._workers.add(worker)
         return worker
@@ -113,6 +116,7 @@ class WorkerPool:
         worker.stderr.close()
         with self._lock:
             self._workers.discard(worker)
+        self._free_cpus.put(worker.cpu)  # for its replacement
         self._idle.put(None)
         return last_words
 
@@ -174,14 +178,34 @@ def polars_threads(workers: int) -> int:
     return max(1, (os.cpu_count() or 1) // max(1, workers))
 
 
+def worker_cpus(workers: int) -> list[int | None]:
+    """The CPU each of `workers` staging processes is kept on, or None each where none is.
+
+    A worker whose polars has one thread (`polars_threads`: as many workers as cores, the
+    default) is kept on one CPU of those this process may use, the workers spread over them.
+    polars hands each call's work to its pool thread and waits for it: on a CPU of its own
+    the thread is woken where the worker sleeps (11 µs here), elsewhere through an idle virtual
+    CPU (85 µs), and staging a small export makes about 35 such calls. Kept so, 400 small exports
+    were staged in 28 % less time by one worker. A worker with several polars threads, or where
+    the system cannot say which CPUs there are, is left where the system puts it.
+    """
+    threads = os.environ.get(POLARS_THREADS, str(polars_threads(workers)))
+    if threads != "1" or not hasattr(os, "sched_getaffinity"):
+        return [None] * workers
+    cpus = sorted(os.sched_getaffinity(0))
+    return [cpus[index % len(cpus)] for index in range(workers)]
+
+
 # A worker's interpreter runs this and nothing else: it imports what staging needs, never the
 # parent's `__main__` (multiprocessing's `spawn` would run that again in every worker: a
 # benchmark's or a Prefect worker's imports, a second or more of CPU each). The pipe's end is
 # inherited as a file descriptor; the parent's `sys.path` comes first through it, so the worker
 # finds the modules (and the pickled parsers of a test or a plug-in) where the parent does, then
 # the loaded inputs: both read before the imports, so the parent never waits on a full pipe.
+# Its CPU (`worker_cpus`), if any, is set before polars starts its threads, which inherit it.
 _WORKER_MAIN = (
-    "import sys; from multiprocessing.connection import Connection; "
+    "import os, sys; from multiprocessing.connection import Connection; "
+    "sys.argv[2] and os.sched_setaffinity(0, {int(sys.argv[2])}); "
     "connection = Connection(int(sys.argv[1])); sys.path[:] = connection.recv(); "
     "loaded = connection.recv(); from flows.load.stage_pool import serve; serve(connection, loaded)"
 )
@@ -190,14 +214,17 @@ _WORKER_MAIN = (
 class _Worker:
     """One worker process and this side of its pipe."""
 
-    def __init__(self, loaded: frozenset[tuple[str, str | None]], polars_threads: int) -> None:
-        """Start the process; its polars gets `polars_threads` unless the run set a count."""
+    def __init__(
+        self, loaded: frozenset[tuple[str, str | None]], polars_threads: int, cpu: int | None
+    ) -> None:
+        """Start the process, on `cpu` if one; its polars gets `polars_threads` unless set."""
+        self.cpu = cpu
         self.connection, theirs = multiprocessing.Pipe()
         self.stderr = WorkerStderr()
         environment = {POLARS_THREADS: str(polars_threads)} | dict(os.environ)
         descriptor = theirs.fileno()
         self.process = subprocess.Popen(
-            [sys.executable, "-c", _WORKER_MAIN, str(descriptor)],
+            [sys.executable, "-c", _WORKER_MAIN, str(descriptor), "" if cpu is None else str(cpu)],
             pass_fds=(descriptor,),
             env=environment,
             stdin=subprocess.DEVNULL,
