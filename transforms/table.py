@@ -40,10 +40,10 @@ def to_parsed_input(
     cells = pl.concat([cells_frame(records), *([] if rest is None else [rest])], how="diagonal")
     cells = cells.with_row_index(ROW, offset=1).slice(header_index + 1)
     described = _description_rows(cells, detection.spec.description_rows)
-    cells, further_rows, further = stacked_tables(
+    cells, further_rows, further, comments = stacked_tables(
         move_total_labels(cells.slice(described), len(header))
     )
-    rows, blank = table_rows(cells, len(header))
+    rows, blank = table_rows(cells, len(header), comments)
     if rows.is_empty():
         raise InputError("no data rows under the header")
     table = rows.select(pl.col(ROW).cast(pl.Int64), *_cell_texts(len(header)))
@@ -111,25 +111,30 @@ def _cell_texts(width: int) -> list[pl.Expr]:
     return [pl.col(str(position)).fill_null("") for position in range(width)]
 
 
-def table_rows(cells: pl.DataFrame, width: int) -> tuple[pl.DataFrame, int]:
+def table_rows(cells: pl.DataFrame, width: int, comments: pl.Series) -> tuple[pl.DataFrame, int]:
     """The rows under a header of `width` names, and how many blank rows were among them.
 
-    `cells` is a cells frame with each record's number in `ROW`. `#` comment rows are dropped
-    (and not counted); a short row is kept as it is (its missing cells are null, read as empty,
-    see `fit_to_header`); the first row that cannot belong to the table raises
-    `fit_to_header`'s error with its number.
+    `cells` is a cells frame with each record's number in `ROW`, `comments` its `#` comment
+    rows (`stacked_tables` found them), which are dropped (and not counted); a short row is kept
+    as it is (its missing cells are null, read as empty, see `fit_to_header`); the first row
+    that cannot belong to the table raises `fit_to_header`'s error with its number. A step with
+    nothing to do is skipped on a look at one column: on a small export each polars query costs
+    more than its work.
     """
-    comments = _comment_rows(cells)
     if comments.any():
         cells = cells.filter(~comments)
     blank = blank_rows(cells)
     fields = cells.get_column(FIELDS)
-    extra_blank = blank_rows(cells, cell_columns(cells)[width:])
-    misfits = cells.filter(~blank & (fields > width) & ~extra_blank)
-    if not misfits.is_empty():
-        first = misfits.row(0, named=True)
-        record = [first.get(str(i)) or "" for i in range(first[FIELDS])]
-        fit_to_header(record, width, first[ROW])
+    longer = fields > width
+    if longer.any():
+        extra_blank = blank_rows(cells, cell_columns(cells)[width:])
+        misfits = cells.filter(~blank & longer & ~extra_blank)
+        if not misfits.is_empty():
+            first = misfits.row(0, named=True)
+            record = [first.get(str(i)) or "" for i in range(first[FIELDS])]
+            fit_to_header(record, width, first[ROW])
+    if not blank.any():
+        return cells, 0
     rows = cells.filter(~blank)
     return rows, cells.height - rows.height
 
@@ -195,18 +200,19 @@ _TABLE_PREAMBLE = re.compile(r"^\s*#\s*(-{10,}|[^:]+:\s*\S)")
 """A `#` line that opens a stacked table: a dashed rule or a `label: value` (GA4's dates)."""
 
 
-def stacked_tables(cells: pl.DataFrame) -> tuple[pl.DataFrame, int, list[str]]:
+def stacked_tables(cells: pl.DataFrame) -> tuple[pl.DataFrame, int, list[str], pl.Series]:
     """Cut the cells after the first table of a file that stacks several, `#` lines between.
 
     GA4's Reports snapshot download is one table per card, each after a blank line and its own
     `# Start date` / `# End date` comments. The first table ends at the blank line before the next
     such block: comments that state something (`# label: value`, a dashed rule), not a remark
     someone typed between rows. Returns the first table's cells, the number of data rows of the
-    tables below it (their header rows not counted) and those tables' header rows, for the notes.
+    tables below it (their header rows not counted), those tables' header rows, for the notes,
+    and which of the first table's rows are comments.
     """
     comments = _comment_rows(cells)
     if not comments.any():
-        return cells, 0, []
+        return cells, 0, [], comments
     blank = blank_rows(cells).to_list()
     comment = comments.to_list()
     first_cells = cells.get_column(cell_columns(cells)[0]).fill_null("").to_list()
@@ -228,7 +234,7 @@ def stacked_tables(cells: pl.DataFrame) -> tuple[pl.DataFrame, int, list[str]]:
             cut = index
             break
     if cut is None:
-        return cells, 0, []
+        return cells, 0, [], comments
     rows, headers, after_comment = 0, [], False
     for index in range(cut, len(blank)):
         if comment[index]:
@@ -240,4 +246,4 @@ def stacked_tables(cells: pl.DataFrame) -> tuple[pl.DataFrame, int, list[str]]:
             else:
                 rows += 1
             after_comment = False
-    return cells.head(cut), rows, headers
+    return cells.head(cut), rows, headers, comments.head(cut)

@@ -248,15 +248,18 @@ def split_quarantine(
 
     The rows to load lose their original record (`RAW`) unless `keep_record` says the caller
     still compares whole records: carried on, every filter, join and `unique` after this one
-    would copy a reference to each of its cells.
+    would copy a reference to each of its cells. Where no row has a reason, nothing is filtered:
+    on a small export each polars query costs more than its work.
     """
+    kept = frame if keep_record else frame.drop(RAW, strict=False)
+    if frame.get_column(REASON).null_count() == frame.height:  # the usual case: nothing to split
+        return kept.drop(REASON), pl.DataFrame(schema=QUARANTINE)
     bad = frame.filter(pl.col(REASON).is_not_null())
     quarantine = bad.select(
         pl.col(ROW).cast(pl.Int64).alias("row_number"),
         pl.col(REASON).alias("reason"),
         raw_json(bad).alias("raw"),
     )
-    kept = frame if keep_record else frame.drop(RAW, strict=False)
     return kept.filter(pl.col(REASON).is_null()).drop(REASON), quarantine
 
 
