@@ -2,15 +2,19 @@
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from flows.load.inputs import expand
 from flows.load.outcomes import LoadOutcome
 from tests.conftest import REALDATA, normalize_counted
+from transforms.canonical import typed
 from transforms.context import Account, IngestContext, Normalized
 from transforms.errors import InputError
 
@@ -251,3 +255,65 @@ def test_an_ad_report_naming_no_ad_account_takes_the_workspace_s_only_one() -> N
         ("123-456", 1500.0)
     ]
     assert any("workspace's only google account" in note for note in result.notes)
+
+
+_BOUNDS_FIRST, _BOUNDS_LATEST = date(2006, 3, 21), date(2026, 10, 1)
+_DAY = timedelta(days=1)
+_EDGE_DAYS = [_BOUNDS_FIRST - _DAY, _BOUNDS_FIRST, _BOUNDS_LATEST, _BOUNDS_LATEST + _DAY]
+_EDGE_COUNTS = [typed.MAX_COUNT + d for d in (-1, 0)] + [-typed.MAX_COUNT + d for d in (0, 1)]
+_EDGE_AMOUNTS = [typed.MAX_AMOUNT, typed.MAX_AMOUNT * 0.999, -typed.MAX_AMOUNT, -0.0, -1e-9]
+
+
+def _column(values: st.SearchStrategy[Any], edges: list[Any]) -> st.SearchStrategy[list[Any]]:
+    """A column's values: nulls, any values, and the values beside each bound."""
+    return st.lists(st.one_of(st.none(), values, st.sampled_from(edges)), min_size=1, max_size=6)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    _column(st.integers(-(2**62), 2**62), [*_EDGE_COUNTS, -1, 0]),
+    _column(st.floats(allow_nan=True, width=64), _EDGE_AMOUNTS),
+    _column(st.dates(), _EDGE_DAYS),
+    _column(st.datetimes(), [datetime.combine(d, time(23, 59)) for d in _EDGE_DAYS]),
+    st.booleans(),
+    st.booleans(),
+)
+@example(  # every value on its bound, inside: no check holds
+    [typed.MAX_COUNT - 1, 0],
+    [typed.MAX_AMOUNT * 0.999, -typed.MAX_AMOUNT * 0.999],
+    [_BOUNDS_FIRST, _BOUNDS_LATEST],
+    [datetime.combine(_BOUNDS_FIRST, time()), datetime.combine(_BOUNDS_LATEST, time(23, 59))],
+    False,
+    True,
+)
+def test_the_bounds_looked_up_on_extremes_agree_with_the_checks_on_every_row(
+    counts: list[Any],
+    amounts: list[Any],
+    days: list[Any],
+    times: list[Any],
+    signed: bool,
+    with_latest: bool,
+) -> None:
+    """`typed._within_bounds` (extremes) says a check holds exactly where `_implausible` does."""
+    height = min(map(len, (counts, amounts, days, times)))
+    frame = pl.DataFrame(
+        {
+            "c": counts[:height],
+            "a": amounts[:height],
+            "d": days[:height],
+            "t": times[:height],
+        },
+        schema={"c": pl.Int64, "a": pl.Float64, "d": pl.Date, "t": pl.Datetime("us")},
+    ).with_columns(pl.lit(None, pl.String).alias(typed.REASON))
+    fields = (
+        typed._Checked("c", "C", pl.Int64(), not signed, True),
+        typed._Checked("a", "A", pl.Float64(), False, True),
+        typed._Checked("d", "D", pl.Date(), False, False),
+        typed._Checked("t", "T", pl.Datetime("us"), False, False),
+    )
+    latest = _BOUNDS_LATEST if with_latest else None
+    flagged = typed._implausible(fields, _BOUNDS_FIRST, latest)
+    assert flagged is not None
+    holds = frame.select(flagged.is_not_null().any()).item()
+
+    assert typed._within_bounds(frame, fields, _BOUNDS_FIRST, latest) is not holds

@@ -2,9 +2,9 @@
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import polars as pl
 
@@ -77,15 +77,16 @@ def parse_fields(parsed: ParsedInput, types: Mapping[str, FieldType]) -> pl.Data
     Each field is parsed once into a scratch column. Only rows where some non-empty cell parsed
     to null can need a reason, so the (costly) placeholder check runs on those rows alone: on a
     large export that is a handful of rows instead of every cell twice. A small export is parsed
-    in two polars calls (fields, then reasons and checks): each call costs about a millisecond
-    whatever the rows, more than parsing a hundred rows does.
+    in two polars calls (fields, then their names), and the checks that almost never find
+    anything look at each column's null count or extremes first: on a small export a polars
+    call, and each expression in it, costs more than its work (a check of 14 fields against
+    their bounds took 0.8 ms for 95 rows, their extremes a few µs).
     """
     frame = parsed.frame
     present = {name: kind for name, kind in types.items() if name in frame.columns}
     scratch = {name: f"{_PARSED}{name}" for name in present}
     fields = list(present.items())
     at_once = len(fields) if frame.height <= _SMALL_ROWS else _FIELDS_AT_ONCE
-    suspect_expr = _suspect(tuple(scratch.items()))
     for start in range(0, max(len(fields), 1), max(at_once, 1)):
         # lazily, so that polars evaluates what a field's expressions share (its cleaned text)
         # once; in memory, because the streaming engine returns columns cut into unequal chunks,
@@ -94,12 +95,12 @@ def parse_fields(parsed: ParsedInput, types: Mapping[str, FieldType]) -> pl.Data
             kind.build(name, parsed.locale).alias(scratch[name])
             for name, kind in fields[start : start + at_once]
         )
-        if start + at_once >= len(fields):
-            lazy = lazy.with_columns(suspect_expr)
         frame = lazy.collect(engine="in-memory")
-    suspect = frame.get_column(_SUSPECT)
+    # only a field with a null can hold a cell that did not parse
+    nullable = tuple((n, c) for n, c in scratch.items() if frame.get_column(c).null_count())
+    suspect = frame.select(_suspect(nullable)).to_series() if nullable else None
     reason: pl.Expr | pl.Series = pl.lit(None, pl.String).alias(REASON)
-    if suspect.any():
+    if suspect is not None and suspect.any():
         reasons = [
             pl.when(invalid_number(name, pl.col(scratch[name]))).then(
                 pl.format(
@@ -118,24 +119,22 @@ def parse_fields(parsed: ParsedInput, types: Mapping[str, FieldType]) -> pl.Data
     renamed = [pl.col(column).alias(name) for name, column in scratch.items()]
     schema = frame.schema
     first = FIRST_DATES.get(parsed.platform, OLDEST_DATE)
-    flagged = _implausible(
-        tuple(
-            _Checked(
-                name,
-                parsed.headers.get(name, name),
-                schema[scratch[name]],
-                kind is COUNT,
-                kind in (COUNT, SIGNED_COUNT, DECIMAL),
-            )
-            for name, kind in present.items()
-        ),
-        first,
-        parsed.latest_date,
+    bounded = tuple(
+        _Checked(
+            name,
+            parsed.headers.get(name, name),
+            schema[scratch[name]],
+            kind is COUNT,
+            kind in (COUNT, SIGNED_COUNT, DECIMAL),
+        )
+        for name, kind in present.items()
     )
-    lazy = frame.lazy().with_columns(*renamed, reason).drop(*scratch.values(), _SUSPECT)
-    if flagged is not None:
-        lazy = lazy.with_columns(flagged)
-    return lazy.collect(engine="in-memory")
+    typed = frame.lazy().with_columns(*renamed, reason).drop(*scratch.values())
+    frame = typed.collect(engine="in-memory")
+    flagged = _implausible(bounded, first, parsed.latest_date)
+    if flagged is None or _within_bounds(frame, bounded, first, parsed.latest_date):
+        return frame
+    return frame.with_columns(flagged)
 
 
 @lru_cache(maxsize=1024)
@@ -152,6 +151,40 @@ def _suspect(scratch: tuple[tuple[str, str], ...]) -> pl.Expr:
         .fill_null(False)
         .alias(_SUSPECT)
     )
+
+
+def _within_bounds(
+    frame: pl.DataFrame, fields: tuple["_Checked", ...], first: date, latest: date | None
+) -> bool:
+    """Whether no check of `_implausible` holds on any row: each field's extremes pass them all.
+
+    Every check compares a value with a bound (a date before `first` or after `latest`, a
+    negative count, a count or amount beyond the limit), so it holds on some row exactly when
+    it holds on the field's smallest or largest value; nulls pass, as they do there, and NaN,
+    which polars orders above every number, is beyond the limit. Two look-ups per column instead
+    of an expression per check and field.
+    """
+    for field in fields:
+        column = frame.get_column(field.name)
+        low: Any = column.min()  # a date, datetime, int or float, as the field's type
+        high: Any = column.max()
+        if low is None or high is None:
+            continue
+        if field.dtype == pl.Date or isinstance(field.dtype, pl.Datetime):
+            low_day = low.date() if isinstance(low, datetime) else low
+            high_day = high.date() if isinstance(high, datetime) else high
+            if low_day < first or (latest is not None and high_day > latest):
+                return False
+            continue
+        if field.nonnegative and low < 0:
+            return False
+        if field.bounded and field.dtype.is_numeric():
+            limit = MAX_COUNT if field.dtype.is_integer() else MAX_AMOUNT
+            if high >= limit or low <= -limit:
+                return False
+            if field.dtype.is_float() and column.is_nan().any():  # polars: above every number
+                return False
+    return True
 
 
 @dataclass(frozen=True)
