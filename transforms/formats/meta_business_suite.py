@@ -25,6 +25,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from functools import lru_cache
 
 import polars as pl
@@ -201,25 +202,34 @@ def _flag_meta_rows(frame: pl.LazyFrame, columns: list[str], parsed: ParsedInput
     return frame.with_columns(meta_error.alias("_meta_error"))
 
 
-def _unmeasured(kept: pl.DataFrame, counts: tuple[str, ...]) -> pl.Expr:
-    """Kept posts whose metrics Meta did not compute: a data comment and every metric blank."""
-    if "data_comment" not in kept.columns:
-        return pl.lit(False)
-    metrics = [pl.col(name).is_null() for name in counts if name in kept.columns]
-    return (pl.col("data_comment").str.strip_chars() != "") & pl.all_horizontal(
-        pl.lit(True), *metrics
-    )
+def _unmeasured(posts: pl.DataFrame, counts: tuple[str, ...]) -> pl.Series | None:
+    """Which posts Meta did not compute metrics for: a data comment and every metric blank.
+
+    None when there are none (a query's worth of filters spared on every intact export).
+    """
+    if "data_comment" not in posts.columns:
+        return None
+    metrics = [pl.col(name).is_null() for name in counts if name in posts.columns]
+    unmeasured = posts.select(
+        (pl.col("data_comment").str.strip_chars() != "") & pl.all_horizontal(pl.lit(True), *metrics)
+    ).to_series()
+    return unmeasured if unmeasured.any() else None
 
 
-def _unmeasured_note(kept: pl.DataFrame, parsed: ParsedInput, unmeasured: pl.Expr) -> list[str]:
-    if "data_comment" not in kept.columns:
+def _snapshots(posts: pl.DataFrame, unmeasured: pl.Series | None, as_of: date) -> pl.DataFrame:
+    """The metrics snapshot of each measured post, as of `as_of`."""
+    measured = posts if unmeasured is None else posts.filter(~unmeasured)
+    return measured.with_columns(pl.lit(as_of).alias("as_of_date"))
+
+
+def _unmeasured_note(
+    posts: pl.DataFrame, parsed: ParsedInput, unmeasured: pl.Series | None
+) -> list[str]:
+    if unmeasured is None:
         return []
-    comments = kept.filter(unmeasured)["data_comment"].str.strip_chars().unique().to_list()
-    if not comments:
-        return []
-    count = kept.filter(unmeasured).height
+    comments = posts.filter(unmeasured)["data_comment"].str.strip_chars().unique().to_list()
     return [
-        f"{count} post(s) loaded without a metrics snapshot: their "
+        f"{int(unmeasured.sum())} post(s) loaded without a metrics snapshot: their "
         f"'{parsed.headers['data_comment']}' says {' / '.join(repr(c) for c in comments)}"
     ]
 
@@ -312,7 +322,7 @@ def normalize_content(parsed: ParsedInput, ctx: IngestContext) -> Normalized:
         pl.col("published").dt.date().alias("published_date"),
     )
     unmeasured = _unmeasured(posts, _COUNTS)
-    snapshots = posts.filter(~unmeasured).with_columns(pl.lit(as_of).alias("as_of_date"))
+    snapshots = _snapshots(posts, unmeasured, as_of)
     return assemble(
         "meta_business_suite_content",
         "instagram",
@@ -829,7 +839,7 @@ def normalize_facebook_content(parsed: ParsedInput, ctx: IngestContext) -> Norma
         content_type("post_type") if "post_type" in kept.columns else pl.lit(None, pl.String),
     )
     unmeasured = _unmeasured(posts, (*_FACEBOOK_COUNTS, "watch_time_seconds"))
-    snapshots = posts.filter(~unmeasured).with_columns(pl.lit(as_of).alias("as_of_date"))
+    snapshots = _snapshots(posts, unmeasured, as_of)
     return assemble(
         "meta_business_suite_facebook_content",
         "facebook",
