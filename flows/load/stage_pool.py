@@ -183,11 +183,12 @@ def worker_cpus(workers: int) -> list[int | None]:
 
     A worker whose polars has one thread (`polars_threads`: as many workers as cores, the
     default) is kept on one CPU of those this process may use, the workers spread over them.
-    polars hands each call's work to its pool thread and waits for it: on a CPU of its own
-    the thread is woken where the worker sleeps (11 µs here), elsewhere through an idle virtual
-    CPU (85 µs), and staging a small export makes about 35 such calls. Kept so, 400 small exports
-    were staged in 28 % less time by one worker. A worker with several polars threads, or where
-    the system cannot say which CPUs there are, is left where the system puts it.
+    polars hands each query's work to its pool thread and waits for it, and staging a small
+    export makes about 25 queries: on one CPU the thread is woken where the worker waits (a
+    round trip of two threads took 11 µs here), across CPUs through an idle virtual one (85 µs).
+    Staging 400 small exports in one process so took 25–30 % less time (7.3 → 5.4 s); with two
+    workers keeping both cores busy, a few per cent. A worker with several polars threads, or
+    where the system cannot say which CPUs there are, is left where the system puts it.
     """
     threads = os.environ.get(POLARS_THREADS, str(polars_threads(workers)))
     if threads != "1" or not hasattr(os, "sched_getaffinity"):
