@@ -6,6 +6,7 @@ loopback. Hangs, crashes and dying workers come from formats whose parser sleeps
 run in those real workers (the format travels to them with the settings, as a declared one does).
 """
 
+import csv
 import os
 import pickle
 import signal
@@ -323,6 +324,36 @@ def test_inputs_with_other_columns_or_a_failing_batch_load_one_by_one_with_the_s
     alone = _run(tmp_path / "alone/k.duckdb", settings, items, RunnerConfig("threads", 2))
     assert alone == together
     assert _contents(tmp_path / "alone/k.duckdb") == _contents(tmp_path / "together/k.duckdb")
+
+
+def test_a_key_two_inputs_of_one_batch_give_takes_the_later_input_s_values(tmp_path: Path) -> None:
+    settings = load_settings(str(DEMO_CONFIG))
+    source = next(i for i in inputs.inbox(settings) if i.path.parent.match("x/content"))
+    lines = source.path.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = next(csv.reader([lines[0]]))
+    at = header.index("Impressions")
+    items = []
+    for version, more in enumerate((0, 1000), start=1):  # the same posts and snapshot date
+        rows = list(csv.reader(lines[1:]))
+        for row in rows:
+            row[at] = str(int(row[at]) + more)
+        folder = tmp_path / "inbox" / str(version)
+        folder.mkdir(parents=True)
+        with (folder / source.path.name).open("w", encoding="utf-8", newline="") as file:
+            csv.writer(file).writerows([header, *rows])
+        items.append(InputFile(folder / source.path.name, source.account))
+
+    staged = _run(tmp_path / "staged/k.duckdb", settings, items, RunnerConfig("threads", 2))
+    alone = _run(tmp_path / "alone/k.duckdb", settings, items, None)
+    assert [o.status for o in alone] == ["loaded", "loaded"]
+
+    assert [o.status for o in staged] == ["loaded", "loaded"]
+    assert _contents(tmp_path / "staged/k.duckdb") == _contents(tmp_path / "alone/k.duckdb")
+    con = duckdb.connect(str(tmp_path / "staged/k.duckdb"), read_only=True)
+    loaded = con.execute("select min(impressions), count(*) from core.post_metrics").fetchone()
+    con.close()
+    smallest = min(int(row[at]) for row in csv.reader(lines[1:]))
+    assert loaded == (smallest + 1000, len(lines) - 1)  # every post's figure is the later one
 
 
 def test_the_runner_table_is_read_and_checked(tmp_path: Path) -> None:
