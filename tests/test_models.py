@@ -1,5 +1,6 @@
 """The metric layer on a small seeded database with hand-chosen rows and exact expected values."""
 
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 
 from flows.build import docs, model_files, models
 from flows.load import store
+from flows.run import pipeline
 from transforms.context import Account
 
 OWN = Account("instagram", "ig1", brand="Brand")
@@ -377,3 +379,28 @@ def test_only_a_core_within_one_row_group_is_built_on_one_thread(tmp_path: Path)
     assert models._core_fits_one_row_group(connection)
     connection.execute("insert into core.post (platform, post_id, load_id) values ('x', 'last', 1)")
     assert not models._core_fits_one_row_group(connection)
+
+
+def test_a_build_failing_after_its_intermediates_are_committed_publishes_nothing(
+    demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    published = tmp_path / "k.duckdb"
+    shutil.copyfile(demo_db, published)
+    before = published.read_bytes()
+    first_metric = next(m.name for m in models.declared_models() if m.materialize)
+    create = models._create
+
+    def failing(con: duckdb.DuckDBPyConnection, model: model_files.Model) -> None:
+        if model.name == first_metric:  # past `_commit_intermediates`
+            raise RuntimeError("a metric table's statement failed")
+        create(con, model)
+
+    monkeypatch.setattr(models, "_create", failing)
+    with (
+        pytest.raises(RuntimeError, match="a metric table"),
+        pipeline.working_database(published) as working,
+    ):
+        models.build_metrics(working.con)
+
+    assert published.read_bytes() == before  # the run's working file was discarded, unpublished
+    assert {p.name for p in tmp_path.iterdir()} <= {"k.duckdb", "k.duckdb.lock"}

@@ -62,9 +62,13 @@ def build_metrics(
 ) -> dict[str, int]:
     """(Re)create formulas, views and tables from all of `core`: the catalog and targets too.
 
-    One transaction: the `model` schema is recreated (so views no longer declared disappear),
-    and the build is recorded in `ops.build` with `digest` (the caller's `fingerprint`, else
-    computed here). Returns the row count of every materialized table.
+    The `model` schema is recreated (so views no longer declared disappear), and the build is
+    recorded in `ops.build` with `digest` (the caller's `fingerprint`, else computed here).
+    Returns the row count of every materialized table.
+
+    Two transactions: the intermediates up to the first metric table are committed before it
+    (`_commit_intermediates`). Only the whole build is ever published: it runs in a run's
+    working file, which a failed run discards (`pipeline.working_database`).
     """
     declared = declared_models()
     with _build_transaction(con):
@@ -74,7 +78,10 @@ def build_metrics(
         )
         con.execute(FORMULAS.read_text(encoding="utf-8"))
         _load_targets(con, targets)
+        first_metric = next((m for m in declared if m.materialize), None)
         for model in declared:
+            if model is first_metric:
+                _commit_intermediates(con)
             _create(con, model)
         _load_catalog(con)
         counts = _record_build(con, digest or fingerprint(con, targets), declared)
@@ -108,6 +115,19 @@ def refresh_metrics(
         return _record_build(con, current, declared), "updated"
 
 
+def _commit_intermediates(con: duckdb.DuckDBPyConnection) -> None:
+    """Commit the build so far and go on in a new transaction.
+
+    DuckDB writes a table's rows to the file while creating it, on every thread, when what it
+    reads is committed; the metric tables, read from intermediates created in the same
+    transaction, were instead written at the commit by its checkpoint, on one thread. Committed
+    first, the full build at three years took 6.2–6.5 s → 5.8–5.9 s (its final commit 1.3 →
+    0.85 s).
+    """
+    con.commit()
+    con.begin()
+
+
 def _filled_api_rows(con: duckdb.DuckDBPyConnection, after_load: int) -> bool:
     """Whether an export since `after_load` met API rows (changes their load_id cannot show)."""
     row = con.execute(
@@ -119,7 +139,7 @@ def _filled_api_rows(con: duckdb.DuckDBPyConnection, after_load: int) -> bool:
 
 @contextmanager
 def _build_transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Run a build in one transaction, on every thread the connection has unless `core` is small.
+    """Run a build in a transaction, on every thread the connection has unless `core` is small.
 
     Parallel sums of doubles would add in a varying order and differ in the last bits from one
     build of the same `core` to the next; the models sum fractional amounts (money, conversions,
