@@ -317,3 +317,16 @@ def test_the_bounds_looked_up_on_extremes_agree_with_the_checks_on_every_row(
     holds = frame.select(flagged.is_not_null().any()).item()
 
     assert typed._within_bounds(frame, fields, _BOUNDS_FIRST, latest) is not holds
+
+
+def test_a_date_python_cannot_hold_goes_to_the_checks_that_quarantine_it() -> None:
+    """polars parses year 0 (a damaged `0000-01-01`); its extremes cannot be looked up."""
+    days = pl.Series("d", ["0000-01-01", "2020-01-01"]).str.to_date("%Y-%m-%d")
+    frame = pl.DataFrame([days]).with_columns(pl.lit(None, pl.String).alias(typed.REASON))
+    fields = (typed._Checked("d", "D", pl.Date(), False, False),)
+
+    assert not typed._within_bounds(frame, fields, _BOUNDS_FIRST, _BOUNDS_LATEST)
+    flagged = typed._implausible(fields, _BOUNDS_FIRST, _BOUNDS_LATEST)
+    assert flagged is not None
+    reasons = frame.select(flagged).to_series().to_list()
+    assert reasons == ["column 'D': 0000-01-01 is before 2006", None]

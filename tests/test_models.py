@@ -8,8 +8,10 @@ import duckdb
 import pytest
 
 from flows.build import docs, model_files, models
+from flows.config.settings import load_settings
 from flows.load import store
 from flows.run import pipeline
+from tests.conftest import DEMO_CONFIG
 from transforms.context import Account
 
 OWN = Account("instagram", "ig1", brand="Brand")
@@ -404,3 +406,45 @@ def test_a_build_failing_after_its_intermediates_are_committed_publishes_nothing
 
     assert published.read_bytes() == before  # the run's working file was discarded, unpublished
     assert {p.name for p in tmp_path.iterdir()} <= {"k.duckdb", "k.duckdb.lock"}
+
+
+def test_a_build_retried_after_failing_past_its_first_commit_equals_a_clean_build(
+    demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run's BUILD step retries in the same working file, its intermediates committed."""
+    published = tmp_path / "k.duckdb"
+    shutil.copyfile(demo_db, published)
+    first_metric = next(m.name for m in models.declared_models() if m.materialize)
+    create = models._create
+    failures: list[str] = []
+
+    def failing_once(con: duckdb.DuckDBPyConnection, model: model_files.Model) -> None:
+        if model.name == first_metric and not failures:
+            failures.append(model.name)
+            raise RuntimeError("an I/O error")
+        create(con, model)
+
+    targets = load_settings(str(DEMO_CONFIG)).targets
+    monkeypatch.setattr(models, "_create", failing_once)
+    with pipeline.working_database(published) as working:
+        with pytest.raises(RuntimeError, match="an I/O error"):
+            models.build_metrics(working.con, targets)
+        models.build_metrics(working.con, targets)
+
+    assert failures == [first_metric]
+    assert _relations(published) == _relations(demo_db)
+
+
+def _relations(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    """The rows of every `model` and `metrics` table, sorted (views are read through them)."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        names = con.execute(
+            "select schema_name || '.' || table_name from duckdb_tables() "
+            "where schema_name in ('model', 'metrics') order by all"
+        ).fetchall()
+        return {
+            name: con.execute(f"select * from {name} order by all").fetchall() for (name,) in names
+        }
+    finally:
+        con.close()

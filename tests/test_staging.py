@@ -352,8 +352,9 @@ def test_a_key_two_inputs_of_one_batch_give_takes_the_later_input_s_values(tmp_p
     con = duckdb.connect(str(tmp_path / "staged/k.duckdb"), read_only=True)
     loaded = con.execute("select min(impressions), count(*) from core.post_metrics").fetchone()
     con.close()
-    smallest = min(int(row[at]) for row in csv.reader(lines[1:]))
-    assert loaded == (smallest + 1000, len(lines) - 1)  # every post's figure is the later one
+    records = list(csv.reader(lines[1:]))
+    smallest = min(int(row[at]) for row in records)
+    assert loaded == (smallest + 1000, len(records))  # every post's figure is the later one
 
 
 def test_the_runner_table_is_read_and_checked(tmp_path: Path) -> None:
@@ -572,8 +573,9 @@ def test_staging_workers_with_one_polars_thread_each_keep_to_a_cpu_of_their_own(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("POLARS_MAX_THREADS", raising=False)
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)  # two workers: one polars thread each
-    cpus = sorted(os.sched_getaffinity(0))
+    cpus = stage_pool.available_cpus()[:2]  # two workers for two CPUs: one polars thread each
+    monkeypatch.setattr(os, "cpu_count", lambda: len(cpus))
+    monkeypatch.setattr(stage_pool, "available_cpus", lambda: cpus)
     expected = sorted(str(cpus[k % len(cpus)]) for k in range(2))
     settings = replace(load_settings(str(DEMO_CONFIG)), formats=(parser_format("die", die),))
     (tmp_path / "die.csv").write_text("die key,die value\na,1\n", encoding="utf-8")
@@ -600,10 +602,21 @@ def test_staging_workers_with_one_polars_thread_each_keep_to_a_cpu_of_their_own(
         assert _worker_cpus(pool) == [_cpus_of(os.getpid())] * 2
 
 
+def test_workers_fewer_than_the_cpus_or_with_several_polars_threads_are_left_unpinned(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(stage_pool, "available_cpus", lambda: [0, 1, 2])
+    monkeypatch.setenv("POLARS_MAX_THREADS", "1")
+    assert stage_pool.worker_cpus(4) == [0, 1, 2, 0]  # more workers than CPUs share them
+    assert stage_pool.worker_cpus(2) == [None, None]  # side by side runs would crowd CPUs 0, 1
+    monkeypatch.setenv("POLARS_MAX_THREADS", "2")
+    assert stage_pool.worker_cpus(3) == [None, None, None]
+
+
 def test_the_writer_uses_the_cores_the_staging_workers_leave_and_then_all_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(stage_pool, "available_cpus", lambda: [0, 1, 2])
     settings = load_settings(str(DEMO_CONFIG))
     items = _distinct_copies(tmp_path, settings, 3)
     db = tmp_path / "data/k.duckdb"

@@ -178,22 +178,32 @@ def polars_threads(workers: int) -> int:
     return max(1, (os.cpu_count() or 1) // max(1, workers))
 
 
+def available_cpus() -> list[int]:
+    """The CPUs this process may run on (its affinity, which a container's CPU set limits)."""
+    if hasattr(os, "sched_getaffinity"):
+        return sorted(os.sched_getaffinity(0))
+    return list(range(os.cpu_count() or 1))
+
+
 def worker_cpus(workers: int) -> list[int | None]:
     """The CPU each of `workers` staging processes is kept on, or None each where none is.
 
-    A worker whose polars has one thread (`polars_threads`: as many workers as cores, the
-    default) is kept on one CPU of those this process may use, the workers spread over them.
-    polars hands each query's work to its pool thread and waits for it, and staging a small
-    export makes about 25 queries: on one CPU the thread is woken where the worker waits (a
-    round trip of two threads took 11 µs here), across CPUs through an idle virtual one (85 µs).
-    Staging 400 small exports in one process so took 25–30 % less time (7.3 → 5.4 s); with two
-    workers keeping both cores busy, a few per cent. A worker with several polars threads, or
-    where the system cannot say which CPUs there are, is left where the system puts it.
+    Where there are as many workers as CPUs or more (the default) and their polars has one
+    thread (`polars_threads`), each is kept on one CPU, the workers spread over the CPUs this
+    process may use (more workers than CPUs share them in turn). polars hands each query's work
+    to its pool thread and waits for it, and staging a small export makes about 25 queries: on
+    one CPU the thread is woken where the worker waits (a round trip of two threads took 11 µs
+    here), across CPUs through an idle virtual one (85 µs). Staging 400 small exports in one
+    process so took 25–30 % less time (7.3 → 5.4 s); with two workers keeping both cores busy,
+    a few per cent. Fewer workers than CPUs are left where the system puts them, so that runs
+    side by side do not crowd the first CPUs; so are workers with several polars threads, and
+    all of them where the system cannot keep a process on a CPU. A worker refused its CPU runs
+    where the system puts it.
     """
     threads = os.environ.get(POLARS_THREADS, str(polars_threads(workers)))
-    if threads != "1" or not hasattr(os, "sched_getaffinity"):
+    cpus = available_cpus()
+    if threads != "1" or workers < len(cpus) or not hasattr(os, "sched_setaffinity"):
         return [None] * workers
-    cpus = sorted(os.sched_getaffinity(0))
     return [cpus[index % len(cpus)] for index in range(workers)]
 
 
@@ -205,9 +215,11 @@ def worker_cpus(workers: int) -> list[int | None]:
 # the loaded inputs: both read before the imports, so the parent never waits on a full pipe.
 # Its CPU (`worker_cpus`), if any, is set before polars starts its threads, which inherit it.
 _WORKER_MAIN = (
-    "import os, sys; from multiprocessing.connection import Connection; "
-    "sys.argv[2] and os.sched_setaffinity(0, {int(sys.argv[2])}); "
-    "connection = Connection(int(sys.argv[1])); sys.path[:] = connection.recv(); "
+    "import contextlib, os, sys\n"
+    "from multiprocessing.connection import Connection\n"
+    "with contextlib.suppress(OSError):\n"
+    "    sys.argv[2] and os.sched_setaffinity(0, {int(sys.argv[2])})\n"
+    "connection = Connection(int(sys.argv[1])); sys.path[:] = connection.recv()\n"
     "loaded = connection.recv(); from flows.load.stage_pool import serve; serve(connection, loaded)"
 )
 

@@ -10,7 +10,6 @@ in input order while the workers stage the ones after them (`_Finished`).
 """
 
 import contextlib
-import os
 import sys
 import threading
 import uuid
@@ -87,18 +86,19 @@ def _cores_left(runner: RunnerConfig, inputs: int) -> int | None:
     """
     if inputs < 2 or (runner.kind == "dask" and runner.dask_address):
         return None
-    return max(1, (os.cpu_count() or 1) - runner.worker_count(inputs))
+    return max(1, len(stage_pool.available_cpus()) - runner.worker_count(inputs))
 
 
 @contextlib.contextmanager
 def _writer_threads(con: duckdb.DuckDBPyConnection, cores: int | None) -> Iterator[None]:
-    """DuckDB's threads while staging runs beside the writer: the `cores` left, if fewer.
+    """DuckDB's threads while the writer loads beside staging: the `cores` left, if fewer.
 
     Workers staging on every core leave the writer none of its own. With DuckDB's threads on
     every core as well, its small parallel statements waited for threads that the workers'
     processes held: one thread loaded 400 small exports in about 4 % less time (10 alternating
-    rounds on two cores), with less CPU for the writer and for the workers. Set back as it was
-    before the run's build, whatever happened while staging.
+    rounds on two cores), with less CPU for the writer and for the workers. The setting is put
+    back once the writer has loaded every staged input, before the run's build; a failure to
+    put it back does not hide the error that ended the loading.
     """
     row = con.execute("select current_setting('threads')").fetchone()
     before = int(row[0]) if row else 0
@@ -108,8 +108,11 @@ def _writer_threads(con: duckdb.DuckDBPyConnection, cores: int | None) -> Iterat
     con.execute(f"set threads = {cores}")
     try:
         yield
-    finally:
-        con.execute(f"set threads = {before}")
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):
+            con.execute(f"set threads = {before}")
+        raise
+    con.execute(f"set threads = {before}")
 
 
 def _ignore(_name: str) -> None:

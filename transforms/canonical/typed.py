@@ -161,13 +161,17 @@ def _within_bounds(
     Every check compares a value with a bound (a date before `first` or after `latest`, a
     negative count, a count or amount beyond the limit), so it holds on some row exactly when
     it holds on the field's smallest or largest value; nulls pass, as they do there, and NaN,
-    which polars orders above every number, is beyond the limit. Two look-ups per column instead
-    of an expression per check and field.
+    which polars orders above every number, is beyond the limit, as is a date Python cannot
+    hold (polars parses year 0). Two look-ups per column instead of an expression per check and
+    field.
     """
     for field in fields:
         column = frame.get_column(field.name)
-        low: Any = column.min()  # a date, datetime, int or float, as the field's type
-        high: Any = column.max()
+        try:
+            low: Any = column.min()  # a date, datetime, int or float, as the field's type
+            high: Any = column.max()
+        except (ValueError, OverflowError):  # a year polars reads and Python cannot (0, 10000)
+            return False
         if low is None or high is None:
             continue
         if field.dtype == pl.Date or isinstance(field.dtype, pl.Datetime):
