@@ -12,7 +12,7 @@ import os
 import secrets
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +88,46 @@ def xlsx(sheets: dict[str, list[list[Any]]]) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def database_rows(
+    db: Path,
+    schemas: Collection[str],
+    volatile: Collection[str] = (),
+    skip_tables: Collection[str] = (),
+) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows of every table of `schemas` in `db`, sorted, keyed `schema.table`.
+
+    Without the `volatile` columns (wall-clock times, ids a run draws) and the `skip_tables`:
+    what two databases built from the same inputs must hold alike.
+    """
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        tables = con.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            f"where schema_name in ({', '.join('?' for _ in schemas)}) order by all",
+            list(schemas),
+        ).fetchall()
+        contents = {}
+        for schema, name in tables:
+            if name in skip_tables:
+                continue
+            columns = [
+                f'"{c}"'
+                for (c,) in con.execute(
+                    "select column_name from duckdb_columns() where schema_name = ? "
+                    "and table_name = ? order by column_index",
+                    [schema, name],
+                ).fetchall()
+                if c not in volatile
+            ]
+            query = f"select {', '.join(columns)} from {schema}.{name} order by all"
+            contents[f"{schema}.{name}"] = con.execute(query).fetchall()
+        return contents
+    finally:
+        con.close()
 
 
 @functools.cache

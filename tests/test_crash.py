@@ -27,7 +27,7 @@ from flows.load import ingest, inputs
 from flows.load.inputs import InputFile
 from flows.run import pipeline
 from flows.run.nightly import RunFailed, RunSummary, nightly_flow
-from tests.conftest import DEMO_CONFIG, REPO
+from tests.conftest import DEMO_CONFIG, REPO, database_rows
 from tests.test_staging import crash, hang, parser_format
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
@@ -60,30 +60,7 @@ def _plain_report(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _contents(db: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Every core, metrics and ops table, rows sorted, without wall-clock times and run records."""
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        tables = con.execute(
-            "select schema_name || '.' || table_name from duckdb_tables() "
-            "where schema_name in ('core', 'metrics', 'ops') and table_name <> 'run' order by 1"
-        ).fetchall()
-        contents = {}
-        for (table,) in tables:
-            schema, name = table.split(".")
-            columns = [
-                f'"{c}"'
-                for (c,) in con.execute(
-                    "select column_name from duckdb_columns() where schema_name = ? "
-                    "and table_name = ? order by column_index",
-                    [schema, name],
-                ).fetchall()
-                if c not in VOLATILE
-            ]
-            contents[table] = con.execute(
-                f"select {', '.join(columns)} from {table} order by all"
-            ).fetchall()
-        return contents
-    finally:
-        con.close()
+    return database_rows(db, ("core", "metrics", "ops"), VOLATILE, skip_tables={"run"})
 
 
 def _same_row(got: tuple[Any, ...], expected: tuple[Any, ...]) -> bool:

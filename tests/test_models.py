@@ -11,8 +11,10 @@ from flows.build import docs, model_files, models
 from flows.config.settings import load_settings
 from flows.load import store
 from flows.run import pipeline
-from tests.conftest import DEMO_CONFIG
+from tests.conftest import DEMO_CONFIG, database_rows
 from transforms.context import Account
+
+MODEL_SCHEMAS = ("model", "metrics")
 
 OWN = Account("instagram", "ig1", brand="Brand")
 RIVAL = Account("instagram", "ig2", brand="Rival", is_own=False)
@@ -390,13 +392,20 @@ def test_a_build_failing_after_its_intermediates_are_committed_publishes_nothing
     shutil.copyfile(demo_db, published)
     before = published.read_bytes()
     first_metric = next(m.name for m in models.declared_models() if m.materialize)
-    create = models._create
+    create, commit = models._create, models._commit_intermediates
+    steps: list[str] = []
+
+    def committing(con: duckdb.DuckDBPyConnection) -> None:
+        steps.append("committed")
+        commit(con)
 
     def failing(con: duckdb.DuckDBPyConnection, model: model_files.Model) -> None:
-        if model.name == first_metric:  # past `_commit_intermediates`
+        if model.name == first_metric:
+            steps.append("failed")
             raise RuntimeError("a metric table's statement failed")
         create(con, model)
 
+    monkeypatch.setattr(models, "_commit_intermediates", committing)
     monkeypatch.setattr(models, "_create", failing)
     with (
         pytest.raises(RuntimeError, match="a metric table"),
@@ -404,6 +413,7 @@ def test_a_build_failing_after_its_intermediates_are_committed_publishes_nothing
     ):
         models.build_metrics(working.con)
 
+    assert steps == ["committed", "failed"]  # the intermediates were committed, then it failed
     assert published.read_bytes() == before  # the run's working file was discarded, unpublished
     assert {p.name for p in tmp_path.iterdir()} <= {"k.duckdb", "k.duckdb.lock"}
 
@@ -432,19 +442,4 @@ def test_a_build_retried_after_failing_past_its_first_commit_equals_a_clean_buil
         models.build_metrics(working.con, targets)
 
     assert failures == [first_metric]
-    assert _relations(published) == _relations(demo_db)
-
-
-def _relations(db: Path) -> dict[str, list[tuple[object, ...]]]:
-    """The rows of every `model` and `metrics` table, sorted (views are read through them)."""
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        names = con.execute(
-            "select schema_name || '.' || table_name from duckdb_tables() "
-            "where schema_name in ('model', 'metrics') order by all"
-        ).fetchall()
-        return {
-            name: con.execute(f"select * from {name} order by all").fetchall() for (name,) in names
-        }
-    finally:
-        con.close()
+    assert database_rows(published, MODEL_SCHEMAS) == database_rows(demo_db, MODEL_SCHEMAS)

@@ -29,7 +29,14 @@ from flows.load.inputs import InputFile
 from flows.load.outcomes import LoadOutcome
 from flows.publish import working_file
 from flows.run import pipeline
-from tests.conftest import DEMO_CONFIG, S3_KEY, S3_KEY_ENV, S3_SECRET, S3_SECRET_ENV
+from tests.conftest import (
+    DEMO_CONFIG,
+    S3_KEY,
+    S3_KEY_ENV,
+    S3_SECRET,
+    S3_SECRET_ENV,
+    database_rows,
+)
 from transforms.context import IngestContext, Normalized, ParsedInput
 from transforms.errors import InputError
 from transforms.format_spec import FormatSpec
@@ -40,28 +47,7 @@ IDS = {"load_id", "started_at", "finished_at", "built_at", "applied_at"}
 
 def _contents(db: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Every core, metrics and ops table, sorted, without wall-clock times and load ids."""
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        tables = con.execute(
-            "select schema_name, table_name from duckdb_tables() "
-            "where schema_name in ('core', 'metrics', 'ops') order by all"
-        ).fetchall()
-        contents = {}
-        for schema, name in tables:
-            columns = [
-                f'"{c}"'
-                for (c,) in con.execute(
-                    "select column_name from duckdb_columns() where schema_name = ? "
-                    "and table_name = ? order by column_index",
-                    [schema, name],
-                ).fetchall()
-                if c not in IDS
-            ]
-            query = f"select {', '.join(columns)} from {schema}.{name} order by all"
-            contents[f"{schema}.{name}"] = con.execute(query).fetchall()
-        return contents
-    finally:
-        con.close()
+    return database_rows(db, ("core", "metrics", "ops"), IDS)
 
 
 def _run(

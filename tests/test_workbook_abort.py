@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -175,15 +176,22 @@ def test_the_threads_runner_sends_a_workbook_native_code_reads_to_a_worker(
         staging.StageJob(InputFile(path), settings, None, zone, zone, f"run/{n:06d}")
         for n, path in enumerate([LINKEDIN_XLSX, X_CONTENT])
     ]
-    with stage_pool.workbook_pool(jobs, frozenset()) as pool:
-        assert pool is not None
-        routed = [stage_tasks._task_for(job, frozenset(), pool, runner)[1]["pool"] for job in jobs]
-    assert routed == [pool, None]
-    with stage_pool.workbook_pool(jobs[1:], frozenset()) as pool:
-        assert pool is None  # no worker started for inputs that need none
+    with stage_pool.workbook_pool(jobs, frozenset()) as workbooks:
+        assert workbooks is not None
+        routed = [
+            stage_tasks._task_for(job, frozenset(), workbooks.pool_for(job), runner)[1]["pool"]
+            for job in jobs
+        ]
+    assert routed == [workbooks.pool, None]
+    with stage_pool.workbook_pool(jobs[1:], frozenset()) as workbooks:
+        assert workbooks is None  # no worker started for inputs that need none
 
-    given: list[object] = []
-    monkeypatch.setattr(stage_tasks, "_submit", lambda _jobs, _loaded, pool, *_: given.append(pool))
+    given: list[list[str]] = []
+
+    def submit(jobs: list[staging.StageJob], _loaded: object, route: Any, *_: object) -> None:
+        given.append([type(route(job)).__name__ for job in jobs])
+
+    monkeypatch.setattr(stage_tasks, "_submit", submit)
     stage_tasks.stage_tracked(jobs, frozenset(), runner, 2, lambda _job: None)
     stage_tasks.stage_tracked(jobs[1:], frozenset(), runner, 2, lambda _job: None)
-    assert [type(pool).__name__ for pool in given] == ["WorkerPool", "NoneType"]
+    assert given == [["WorkerPool", "NoneType"], ["NoneType"]]

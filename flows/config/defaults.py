@@ -13,3 +13,4 @@ DEFAULT_HISTORY_DAYS = 30
 DEFAULT_POST_REFRESH_DAYS = 28  # posts this young get their lifetime insights read again each run
 DEFAULT_MEMORY_LIMIT = "1GB"  # DuckDB's memory for a writing run; beyond it, it spills to disk
 DEFAULT_LOCK_WAIT_SECONDS = 120.0  # how long a writing run waits for another run's writer lock
+DEFAULT_KEEP_PREVIOUS = True  # a publish keeps the replaced file as the next run's head start

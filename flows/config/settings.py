@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from flows.config.defaults import (
     DEFAULT_HISTORY_DAYS,
+    DEFAULT_KEEP_PREVIOUS,
     DEFAULT_LOCK_WAIT_SECONDS,
     DEFAULT_LOOKBACK_DAYS,
     DEFAULT_MEMORY_LIMIT,
@@ -134,7 +135,7 @@ class Settings:
     api_sources: tuple[ApiSource, ...] = ()
     memory_limit: str = DEFAULT_MEMORY_LIMIT
     lock_wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS
-    keep_previous: bool = True
+    keep_previous: bool = DEFAULT_KEEP_PREVIOUS
     zones: ZonesConfig = field(default_factory=ZonesConfig)
     parquet_export: str | None = None  # `[publish] parquet`: folder or URL; None: no export
     runner: RunnerConfig = field(default_factory=RunnerConfig)

@@ -29,6 +29,7 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 
 from flows.config.defaults import (
     DEFAULT_HISTORY_DAYS,
+    DEFAULT_KEEP_PREVIOUS,
     DEFAULT_LOCK_WAIT_SECONDS,
     DEFAULT_LOOKBACK_DAYS,
     DEFAULT_MEMORY_LIMIT,
@@ -131,7 +132,7 @@ class DatabaseTable(Table):
 
     memory_limit: str = DEFAULT_MEMORY_LIMIT
     lock_wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS
-    keep_previous: bool = True
+    keep_previous: bool = DEFAULT_KEEP_PREVIOUS
 
     @field_validator("lock_wait_seconds", mode="before")
     @classmethod

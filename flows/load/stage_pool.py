@@ -34,6 +34,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 
@@ -61,18 +62,31 @@ def in_threads(
             progress(futures[future])
 
 
+@dataclass(frozen=True)
+class Workbooks:
+    """The workbooks among a run's inputs that native code reads, and the process staging them."""
+
+    pool: "WorkerPool"
+    stems: frozenset[str]
+
+    def pool_for(self, job: StageJob) -> "WorkerPool | None":
+        """The worker process for `job` if it is one of them (its first bytes read once)."""
+        return self.pool if job.stem in self.stems else None
+
+
 @contextlib.contextmanager
-def workbook_pool(jobs: list[StageJob], loaded: Loaded) -> Iterator["WorkerPool | None"]:
+def workbook_pool(jobs: list[StageJob], loaded: Loaded) -> Iterator[Workbooks | None]:
     """One worker process for the workbooks among `jobs` that native code reads, if any.
 
     For a runner that stages in this process (threads): calamine can abort the process it runs
     in (`staging.read_natively`), which must be a worker's, not the run's. None: no such input.
     """
-    if not any(staging.read_natively(job.item) for job in jobs):
+    stems = frozenset(job.stem for job in jobs if staging.read_natively(job.item))
+    if not stems:
         yield None
         return
     with WorkerPool(1, loaded) as pool:
-        yield pool
+        yield Workbooks(pool, stems)
 
 
 class WorkerPool:

@@ -206,8 +206,9 @@ def stage_all(
         with stage_pool.workbook_pool(jobs, loaded) as workbooks:
 
             def stage_one(job: StageJob) -> str:
-                if workbooks and staging.read_natively(job.item):
-                    return workbooks.stage(job, runner.timeout_seconds)
+                pool = workbooks.pool_for(job) if workbooks else None
+                if pool:
+                    return pool.stage(job, runner.timeout_seconds)
                 return staging.stage_safely(job, loaded)
 
             stage_pool.in_threads(jobs, workers, stage_one, progress)

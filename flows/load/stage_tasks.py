@@ -3,6 +3,7 @@
 Kept apart from `flows.load.stage_pool` so that a run without Prefect never imports Prefect.
 """
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,22 +30,28 @@ def stage_tracked(
     jobs: list[StageJob], loaded: Loaded, runner: RunnerConfig, workers: int, progress: Progress
 ) -> None:
     """Submit one `stage_task` per job to the configured task runner; record what crashed."""
+    threads: TaskRunner[Any] = ThreadPoolTaskRunner(max_workers=workers)
     if runner.kind == "processes":
         with WorkerPool(workers, loaded) as pool:
-            _submit(jobs, loaded, pool, runner, ThreadPoolTaskRunner(max_workers=workers), progress)
+            _submit(jobs, loaded, lambda _job: pool, runner, threads, progress)
         return
     if runner.kind == "threads":  # a workbook native code reads still goes to a worker
         with workbook_pool(jobs, loaded) as workbooks:
-            threads: TaskRunner[Any] = ThreadPoolTaskRunner(max_workers=workers)
-            _submit(jobs, loaded, workbooks, runner, threads, progress)
+            route = workbooks.pool_for if workbooks else _nowhere
+            _submit(jobs, loaded, route, runner, threads, progress)
         return
-    _submit(jobs, loaded, None, runner, _dask_runner(runner, workers), progress)
+    _submit(jobs, loaded, _nowhere, runner, _dask_runner(runner, workers), progress)
+
+
+def _nowhere(_job: StageJob) -> WorkerPool | None:
+    """No worker process: the job is staged where its task runs."""
+    return None
 
 
 def _submit(
     jobs: list[StageJob],
     loaded: Loaded,
-    pool: WorkerPool | None,
+    route: Callable[[StageJob], WorkerPool | None],
     runner: RunnerConfig,
     task_runner: TaskRunner[Any],
     progress: Progress,
@@ -52,7 +59,7 @@ def _submit(
     started = datetime.now(UTC)
     with task_runner:
         futures: dict[PrefectFuture[str], StageJob] = {
-            task_runner.submit(*_task_for(job, loaded, pool, runner)): job for job in jobs
+            task_runner.submit(*_task_for(job, loaded, route(job), runner)): job for job in jobs
         }
         for future in as_completed(list(futures)):
             job = futures[future]
@@ -66,17 +73,14 @@ def _submit(
 def _task_for(
     job: StageJob, loaded: Loaded, pool: WorkerPool | None, runner: RunnerConfig
 ) -> tuple[Any, dict[str, Any]]:
-    """The task staging `job` and its parameters: in `pool`, or where the task runs.
+    """The task staging `job` and its parameters: in `pool` (when given), or where it runs.
 
-    `pool` takes every job of the processes runner and the natively read workbooks of the
+    `pool` is given every job of the processes runner and the natively read workbooks of the
     threads runner. A worker process is killed at the timeout; a thread or a Dask task is
     abandoned by Prefect.
     """
-    if pool and (runner.kind == "processes" or staging.read_natively(job.item)):
-        task, in_pool = stage_task, pool
-    else:
-        task, in_pool = stage_task.with_options(timeout_seconds=runner.timeout_seconds), None
-    return task, {"job": job, "loaded": loaded, "pool": in_pool, "timeout": runner.timeout_seconds}
+    task = stage_task if pool else stage_task.with_options(timeout_seconds=runner.timeout_seconds)
+    return task, {"job": job, "loaded": loaded, "pool": pool, "timeout": runner.timeout_seconds}
 
 
 def _reason(state: Any, timeout: float) -> str:

@@ -63,6 +63,11 @@ def keep(published: Path) -> None:
     os.link(published, kept)
 
 
+def forget(published: Path) -> None:
+    """Remove the kept file, if any (`[database] keep_previous = false`): every run then copies."""
+    previous_path(published).unlink(missing_ok=True)
+
+
 def bring_up_to_date(published: Path, target: Path) -> bool:
     """Turn the kept file into a copy of `published` named `target`; False when it cannot be.
 

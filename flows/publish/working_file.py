@@ -188,7 +188,7 @@ def written_back(work: Path) -> Iterator[None]:
         raise OSError(f"{work}: writing the working copy to disk failed: {failed[0]}")
 
 
-def publish(work: Path, published: Path, keep_previous: bool = True) -> None:
+def publish(work: Path, published: Path, keep_previous: bool) -> None:
     """Replace the published file with the finished, checkpointed working file.
 
     The spill folder goes first: it belongs to the run, never to what analysts open. The replaced
@@ -203,7 +203,7 @@ def publish(work: Path, published: Path, keep_previous: bool = True) -> None:
     if keep_previous:
         previous_generation.keep(published)
     else:
-        previous_generation.previous_path(published).unlink(missing_ok=True)
+        previous_generation.forget(published)
     work.replace(published)
 
 

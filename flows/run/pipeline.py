@@ -15,7 +15,11 @@ from typing import TypeVar
 import duckdb
 
 from flows import zones
-from flows.config.defaults import DEFAULT_LOCK_WAIT_SECONDS, DEFAULT_MEMORY_LIMIT
+from flows.config.defaults import (
+    DEFAULT_KEEP_PREVIOUS,
+    DEFAULT_LOCK_WAIT_SECONDS,
+    DEFAULT_MEMORY_LIMIT,
+)
 from flows.config.settings import Settings
 from flows.load import store
 from flows.publish import working_file
@@ -50,7 +54,7 @@ def working_database(
     published: Path,
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
     lock_wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS,
-    keep_previous: bool = True,
+    keep_previous: bool = DEFAULT_KEEP_PREVIOUS,
 ) -> Iterator[Working]:
     """Yield the run's working file and connection under the writer lock; publish on success.
 

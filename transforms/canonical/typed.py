@@ -119,7 +119,7 @@ def parse_fields(parsed: ParsedInput, types: Mapping[str, FieldType]) -> pl.Data
     renamed = [pl.col(column).alias(name) for name, column in scratch.items()]
     schema = frame.schema
     first = FIRST_DATES.get(parsed.platform, OLDEST_DATE)
-    bounded = tuple(
+    checked_fields = tuple(
         _Checked(
             name,
             parsed.headers.get(name, name),
@@ -131,8 +131,8 @@ def parse_fields(parsed: ParsedInput, types: Mapping[str, FieldType]) -> pl.Data
     )
     typed = frame.lazy().with_columns(*renamed, reason).drop(*scratch.values())
     frame = typed.collect(engine="in-memory")
-    flagged = _implausible(bounded, first, parsed.latest_date)
-    if flagged is None or _within_bounds(frame, bounded, first, parsed.latest_date):
+    flagged = _implausible(checked_fields, first, parsed.latest_date)
+    if flagged is None or _within_bounds(frame, checked_fields, first, parsed.latest_date):
         return frame
     return frame.with_columns(flagged)
 
